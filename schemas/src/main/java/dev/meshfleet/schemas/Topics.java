@@ -1,0 +1,22 @@
+package dev.meshfleet.schemas;
+
+/**
+ * Default topic names. Services take the real names from configuration; these are the defaults
+ * their {@code @ConfigMapping}s use and the names the sandbox and deploy/ create.
+ */
+public final class Topics {
+    public static final String SPEC_CHANGES = "meshfleet.spec-changes";
+    public static final String INSTALL_PLANS = "meshfleet.install-plans";
+    public static final String INSTALLATION_EVENTS = "meshfleet.installation-events";
+    public static final String LIFECYCLE_STATUS = "meshfleet.lifecycle-status";
+
+    /** Suffix of the dead-letter topic that goes with each input topic. */
+    public static final String DLQ_SUFFIX = ".dlq";
+
+    private Topics() {
+    }
+
+    public static String dlq(String topic) {
+        return topic + DLQ_SUFFIX;
+    }
+}

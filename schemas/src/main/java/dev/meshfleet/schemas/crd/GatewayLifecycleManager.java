@@ -1,0 +1,19 @@
+package dev.meshfleet.schemas.crd;
+
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** Installs Istio gateways in workload clusters (seed 001). */
+@Group(Crds.GROUP)
+@Version(Crds.VERSION)
+@Kind("GatewayLifecycleManager")
+@Plural("gatewaylifecyclemanagers")
+@ShortNames("glm")
+public class GatewayLifecycleManager extends CustomResource<GatewayLifecycleManagerSpec, LifecycleManagerStatus>
+        implements Namespaced {
+}

@@ -1,0 +1,60 @@
+package dev.meshfleet.schemas.dlq;
+
+import java.nio.charset.StandardCharsets;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import dev.meshfleet.schemas.Topics;
+
+/**
+ * Builds the dead-letter record for an input record that could not be decoded or was rejected:
+ * the original key and value bytes, unchanged, on {@code <topic>.dlq}, with the reason and the
+ * origin in headers.
+ */
+public final class DeadLetters {
+    public static final String ERROR = "meshfleet.error";
+    public static final String ERROR_CLASS = "meshfleet.error.class";
+    public static final String SOURCE_TOPIC = "meshfleet.source.topic";
+    public static final String SOURCE_PARTITION = "meshfleet.source.partition";
+    public static final String SOURCE_OFFSET = "meshfleet.source.offset";
+    public static final String CONSUMER = "meshfleet.consumer";
+
+    private DeadLetters() {
+    }
+
+    public static ProducerRecord<byte[], byte[]> of(ConsumerRecord<byte[], byte[]> record, Throwable error,
+            String consumer) {
+        return of(record.topic(), record.partition(), record.offset(), record.key(), record.value(), error, consumer);
+    }
+
+    public static ProducerRecord<byte[], byte[]> of(String topic, int partition, long offset, byte[] key,
+            byte[] value, Throwable error, String consumer) {
+        Headers headers = new RecordHeaders();
+        headers.add(ERROR, utf8(describe(error)));
+        headers.add(ERROR_CLASS, utf8(error == null ? "" : error.getClass().getName()));
+        headers.add(SOURCE_TOPIC, utf8(topic));
+        headers.add(SOURCE_PARTITION, utf8(Integer.toString(partition)));
+        headers.add(SOURCE_OFFSET, utf8(Long.toString(offset)));
+        headers.add(CONSUMER, utf8(consumer));
+        return new ProducerRecord<>(Topics.dlq(topic), null, key, value, headers);
+    }
+
+    /** The error and its causes on one line, for the header and the log. */
+    public static String describe(Throwable error) {
+        StringBuilder text = new StringBuilder();
+        for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (!text.isEmpty()) {
+                text.append(" <- ");
+            }
+            text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+        }
+        return text.toString();
+    }
+
+    private static byte[] utf8(String s) {
+        return (s == null ? "" : s).getBytes(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,62 @@
+package dev.meshfleet.testkit;
+
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+
+/**
+ * A real KRaft Kafka broker (one combined broker and controller) inside the test JVM. Tests talk
+ * to it over loopback exactly as services talk to a production cluster. One per test JVM: take it
+ * with {@link #shared()}.
+ */
+public final class InProcessKafka implements AutoCloseable {
+    private static InProcessKafka shared;
+    private final KafkaClusterTestKit cluster;
+
+    private InProcessKafka() {
+        try {
+            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
+                    .setCombined(true)
+                    .setNumBrokerNodes(1)
+                    .setNumControllerNodes(1)
+                    .build())
+                    .setConfigProp("offsets.topic.replication.factor", "1")
+                    .setConfigProp("offsets.topic.num.partitions", "4")
+                    .setConfigProp("transaction.state.log.replication.factor", "1")
+                    .setConfigProp("transaction.state.log.min.isr", "1")
+                    .setConfigProp("transaction.state.log.num.partitions", "4")
+                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                    .setConfigProp("auto.create.topics.enable", "false")
+                    .setConfigProp("num.partitions", "1")
+                    .setConfigProp("default.replication.factor", "1")
+                    .build();
+            cluster.format();
+            cluster.startup();
+            cluster.waitForReadyBrokers();
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the in-process Kafka broker: " + e, e);
+        }
+    }
+
+    /** The broker of this JVM, started on first use and stopped when the JVM exits. */
+    public static synchronized InProcessKafka shared() {
+        if (shared == null) {
+            shared = new InProcessKafka();
+            InProcessKafka started = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "in-process-kafka-stop"));
+        }
+        return shared;
+    }
+
+    public String bootstrapServers() {
+        return cluster.bootstrapServers();
+    }
+
+    @Override
+    public void close() {
+        try {
+            cluster.close();
+        } catch (Exception e) {
+            // the JVM is going away; nothing depends on a clean broker stop
+        }
+    }
+}
