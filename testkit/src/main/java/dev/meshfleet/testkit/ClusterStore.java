@@ -1,0 +1,128 @@
+package dev.meshfleet.testkit;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.crud.AttributeSet;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Buffer;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+
+/**
+ * The object store of one API server (the management cluster or one workload cluster): Fabric8's
+ * CRUD dispatcher with our additions in front. It owns no thread, so a thousand of them cost only
+ * their objects. Every request is handled under the store's monitor, so read-modify-write
+ * additions (server-side apply, garbage collection) see a consistent store even when in-process
+ * callers (the {@link WorkloadSimulator}) write at the same time as HTTP clients.
+ */
+public final class ClusterStore extends KubernetesCrudDispatcher {
+
+    /** A change to one object: {@code before} is null for a creation, {@code after} for a removal. */
+    public record Change(String path, String before, String after) {
+    }
+
+    private final String cluster;
+    private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private volatile List<Fault> faults = List.of();
+
+    ClusterStore(String cluster) {
+        this.cluster = cluster;
+    }
+
+    /** The workload cluster's name, or null for the management cluster. */
+    public String cluster() {
+        return cluster;
+    }
+
+    public List<Fault> faults() {
+        return faults;
+    }
+
+    void setFaults(List<Fault> faults) {
+        this.faults = List.copyOf(faults);
+    }
+
+    boolean has(Class<? extends Fault> kind) {
+        return faults.stream().anyMatch(kind::isInstance);
+    }
+
+    /**
+     * Calls {@code listener} for every change, synchronously and under the store's lock: it must
+     * only hand the change over (queue it), never call back into the store.
+     */
+    public void addListener(Consumer<Change> listener) {
+        listeners.add(listener);
+    }
+
+    public void removeListener(Consumer<Change> listener) {
+        listeners.remove(listener);
+    }
+
+    @Override
+    public synchronized MockResponse dispatch(RecordedRequest request) {
+        String method = request.getMethod();
+        String path = request.getPath();
+        int query = path.indexOf('?');
+        String pathOnly = query < 0 ? path : path.substring(0, query);
+        if (method.equals("GET") && pathOnly.equals("/version")) {
+            return json(200, VERSION);
+        }
+        if (method.equals("GET") && pathOnly.equals("/")) {
+            return json(200, "{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/version\"]}");
+        }
+        if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+            // Write parameters (fieldManager, dryRun, ...) would defeat Fabric8's path matching,
+            // e.g. its ".../status" test; the object is identified by the path alone.
+            String contentType = request.getHeader("Content-Type");
+            if (contentType != null && contentType.startsWith("application/strategic-merge-patch+json")) {
+                // Strategic merge differs from a JSON merge patch only for lists with merge keys;
+                // close enough for kubectl's client-side apply and Fabric8's edit().
+                contentType = "application/merge-patch+json";
+            }
+            Headers.Builder headers = request.getHeaders().newBuilder();
+            if (contentType != null) {
+                headers.set("Content-Type", contentType);
+            }
+            request = new RecordedRequest(request.getHttpVersion(), request.method(), pathOnly, headers.build(),
+                    request.getBody());
+        }
+        MockResponse response = super.dispatch(request);
+        return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    private static final String VERSION = "{\"major\":\"1\",\"minor\":\"32\",\"gitVersion\":\"v1.32.0-meshfleet-mock\","
+            + "\"gitCommit\":\"0000000000000000000000000000000000000000\",\"gitTreeState\":\"clean\","
+            + "\"buildDate\":\"2025-01-01T00:00:00Z\",\"goVersion\":\"go1.23\",\"compiler\":\"gc\","
+            + "\"platform\":\"linux/amd64\"}";
+
+    static MockResponse json(int code, String body) {
+        return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    /** An in-process request, as if it came over HTTP; for the simulator and tests. */
+    public MockResponse call(String method, String path, String contentType, String body) {
+        Headers.Builder headers = Headers.builder();
+        if (contentType != null) {
+            headers.add("Content-Type", contentType);
+        }
+        Buffer buffer = new Buffer(body == null ? null : body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(method), path, headers.build(), buffer));
+    }
+
+    @Override
+    public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
+            GenericKubernetesResource resource, String newState) {
+        String before = oldAttributes == null ? null : map.get(oldAttributes);
+        super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        if (!listeners.isEmpty() && !Objects.equals(before, newState)) {
+            Change change = new Change(path, before, newState);
+            listeners.forEach(l -> l.accept(change));
+        }
+    }
+}

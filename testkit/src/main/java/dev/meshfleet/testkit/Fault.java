@@ -1,0 +1,119 @@
+package dev.meshfleet.testkit;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Something wrong with one simulated workload cluster. Workload faults ({@link NeverReady},
+ * {@link CrashAfterReady}, {@link UnmanagedIstio}) are played by the {@link WorkloadSimulator};
+ * API faults ({@link Unreachable}, {@link Slow}, {@link RejectApply}) by the {@link MockApiServer}
+ * for every request to that cluster. Written as strings in sandbox configuration, hence
+ * {@link #parse(String)} and {@link #spec()}.
+ */
+public sealed interface Fault {
+
+    /** The allowed kinds, as written in configuration. */
+    List<String> KINDS = List.of("never-ready", "crash-after-ready", "slow=DURATION", "unreachable",
+            "unmanaged-istio", "reject-apply");
+
+    /** Deployments and DaemonSets never become ready. */
+    record NeverReady() implements Fault {
+    }
+
+    /** Workloads become ready, then lose every ready replica one readyAfter later, and stay so. */
+    record CrashAfterReady() implements Fault {
+    }
+
+    /** Every API response of the cluster is delayed. */
+    record Slow(Duration delay) implements Fault {
+        public Slow {
+            if (delay.isNegative()) {
+                throw new IllegalArgumentException("slow delay must not be negative: " + delay);
+            }
+        }
+    }
+
+    /** The cluster's API server is down: connections are closed without an answer. */
+    record Unreachable() implements Fault {
+    }
+
+    /** An istiod that Meshfleet did not install is present from the start. */
+    record UnmanagedIstio() implements Fault {
+    }
+
+    /** Server-side apply is refused with 422 Invalid, as an admission webhook or validation would. */
+    record RejectApply() implements Fault {
+    }
+
+    /** The string form that {@link #parse(String)} reads back. */
+    default String spec() {
+        if (this instanceof Slow slow) {
+            return "slow=" + slow.delay().toMillis() + "ms";
+        }
+        if (this instanceof NeverReady) {
+            return "never-ready";
+        }
+        if (this instanceof CrashAfterReady) {
+            return "crash-after-ready";
+        }
+        if (this instanceof Unreachable) {
+            return "unreachable";
+        }
+        if (this instanceof UnmanagedIstio) {
+            return "unmanaged-istio";
+        }
+        return "reject-apply";
+    }
+
+    static Fault parse(String text) {
+        String s = text == null ? "" : text.trim().toLowerCase(Locale.ROOT);
+        switch (s) {
+            case "never-ready":
+                return new NeverReady();
+            case "crash-after-ready":
+                return new CrashAfterReady();
+            case "unreachable":
+                return new Unreachable();
+            case "unmanaged-istio":
+                return new UnmanagedIstio();
+            case "reject-apply":
+                return new RejectApply();
+            default:
+                if (s.startsWith("slow=")) {
+                    return new Slow(parseDuration(s.substring("slow=".length()), text));
+                }
+                throw new IllegalArgumentException("unknown fault '" + text + "'; allowed: " + String.join(", ", KINDS));
+        }
+    }
+
+    /** Comma-separated faults, e.g. {@code "slow=2s,reject-apply"}; blank gives none. */
+    static List<Fault> parseAll(String text) {
+        List<Fault> faults = new ArrayList<>();
+        if (text == null || text.isBlank()) {
+            return faults;
+        }
+        for (String part : text.split(",")) {
+            if (!part.isBlank()) {
+                faults.add(parse(part));
+            }
+        }
+        return List.copyOf(faults);
+    }
+
+    private static Duration parseDuration(String value, String whole) {
+        Matcher m = Pattern.compile("(\\d+)(ms|s|m)").matcher(value);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("fault '" + whole + "': duration must look like 500ms, 2s or 1m");
+        }
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            default -> Duration.ofMinutes(n);
+        };
+    }
+}

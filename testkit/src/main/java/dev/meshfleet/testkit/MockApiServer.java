@@ -1,0 +1,239 @@
+package dev.meshfleet.testkit;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.http.MockResponse;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.http.HttpServerRequest;
+
+/**
+ * A Kubernetes API server stand-in: Fabric8's mock server in CRUD mode, over plain HTTP on
+ * 127.0.0.1, serving the management cluster at the root and any number of workload clusters under
+ * {@code /clusters/<name>}, each with its own object store created on first use.
+ *
+ * <p>Requests run on one Vert.x event loop; the stores are in memory, so that one thread serves
+ * many clusters. API faults of a cluster ({@link Fault.Unreachable}, {@link Fault.Slow},
+ * {@link Fault.RejectApply}) are applied here, before a request reaches the store.
+ */
+public final class MockApiServer implements AutoCloseable {
+
+    /** The path prefix of workload clusters; cluster names are DNS labels or subdomains. */
+    private static final Pattern CLUSTER_PATH = Pattern.compile("^/clusters/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?=/|\\?|$)(.*)$");
+    private static final String[] WEBSOCKET_SUB_PROTOCOLS = {
+        "v1.channel.k8s.io", "v2.channel.k8s.io", "v3.channel.k8s.io", "v4.channel.k8s.io" };
+
+    private final Vertx vertx;
+    private final HttpServer http;
+    private final int port;
+    private final ClusterStore management = new ClusterStore(null);
+    private final Map<String, ClusterStore> clusters = new ConcurrentHashMap<>();
+    private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+
+    private MockApiServer(int requestedPort) {
+        // One event loop serves every cluster; the stores do no I/O, so one thread keeps up, and a
+        // second core is left to the services under test.
+        vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
+                .setInternalBlockingPoolSize(1));
+        HttpServerRequestHandler crud = new HttpServerRequestHandler(vertx) {
+            @Override
+            protected MockResponse onHttpRequest(RecordedRequest request) {
+                return dispatch(request);
+            }
+        };
+        http = vertx.createHttpServer(new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(requestedPort)
+                .setWebSocketSubProtocols(List.of(WEBSOCKET_SUB_PROTOCOLS))
+                .setHandle100ContinueAutomatically(true));
+        http.requestHandler(request -> handle(request, crud));
+        try {
+            http.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            vertx.close();
+            throw new IllegalStateException("interrupted while starting the mock API server", e);
+        } catch (ExecutionException | TimeoutException e) {
+            vertx.close();
+            throw new IllegalStateException("cannot start the mock API server on port " + requestedPort, e);
+        }
+        port = http.actualPort();
+    }
+
+    /** Starts a server on a free port. */
+    public static MockApiServer start() {
+        return new MockApiServer(0);
+    }
+
+    /** Starts a server on the given port (0 for any free one). */
+    public static MockApiServer start(int port) {
+        return new MockApiServer(port);
+    }
+
+    /** The management cluster's base URL, {@code http://127.0.0.1:PORT}. */
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The base URL of a workload cluster, {@code http://127.0.0.1:PORT/clusters/<name>}. */
+    public String clusterUrl(String cluster) {
+        return url() + "/clusters/" + checkName(cluster);
+    }
+
+    /** A client of the management cluster (one per server, closed with it). */
+    public KubernetesClient client() {
+        return clients.computeIfAbsent("", k -> newClient(url()));
+    }
+
+    /** A client of a workload cluster (one per cluster, closed with the server). */
+    public KubernetesClient client(String cluster) {
+        return clients.computeIfAbsent(checkName(cluster), c -> newClient(clusterUrl(c)));
+    }
+
+    /** A kubeconfig for the management cluster. */
+    public String kubeconfig() {
+        return kubeconfig("management", url());
+    }
+
+    /** A kubeconfig for a workload cluster; the context, cluster and user are named after it. */
+    public String kubeconfig(String cluster) {
+        return kubeconfig(checkName(cluster), clusterUrl(cluster));
+    }
+
+    /** The store behind the management cluster. */
+    public ClusterStore managementStore() {
+        return management;
+    }
+
+    /** The store behind a workload cluster, created on first use. */
+    public ClusterStore store(String cluster) {
+        return clusters.computeIfAbsent(checkName(cluster), ClusterStore::new);
+    }
+
+    /** The workload clusters seen so far (by a request or by {@link #store}). */
+    public Set<String> clusterNames() {
+        return new TreeSet<>(clusters.keySet());
+    }
+
+    /** Replaces the faults of a cluster; API faults take effect with the next request. */
+    public void setFaults(String cluster, List<Fault> faults) {
+        store(cluster).setFaults(faults);
+    }
+
+    public List<Fault> faults(String cluster) {
+        return store(cluster).faults();
+    }
+
+    @Override
+    public void close() {
+        clients.values().forEach(KubernetesClient::close);
+        clients.clear();
+        try {
+            http.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // closing anyway: the Vert.x instance goes next and takes the socket with it
+        }
+        vertx.close();
+    }
+
+    private void handle(HttpServerRequest request, HttpServerRequestHandler crud) {
+        Matcher m = CLUSTER_PATH.matcher(request.path());
+        ClusterStore store = m.matches() ? store(m.group(1)) : management;
+        List<Fault> faults = store.faults();
+        if (faults.stream().anyMatch(Fault.Unreachable.class::isInstance)) {
+            // What a client of a crashed API server sees: the connection drops with no answer.
+            request.connection().close();
+            return;
+        }
+        long delayMillis = faults.stream().filter(Fault.Slow.class::isInstance)
+                .mapToLong(f -> ((Fault.Slow) f).delay().toMillis()).max().orElse(0);
+        if (delayMillis > 0) {
+            // Paused so that the body waits for the handler instead of being dropped meanwhile.
+            request.pause();
+            vertx.setTimer(delayMillis, id -> crud.handle(request));
+        } else {
+            crud.handle(request);
+        }
+    }
+
+    private MockResponse dispatch(RecordedRequest request) {
+        try {
+            String path = request.getPath();
+            Matcher m = CLUSTER_PATH.matcher(path);
+            ClusterStore store = management;
+            if (m.matches()) {
+                store = store(m.group(1));
+                String rest = m.group(3);
+                path = rest.isEmpty() || rest.startsWith("?") ? "/" + rest : rest;
+            }
+            return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), path,
+                    request.getHeaders(), request.getBody()));
+        } catch (RuntimeException e) {
+            // A bug of ours must still answer, or the client would wait for its timeout.
+            return Status.of(500, "InternalError", "mock API server: " + e);
+        }
+    }
+
+    private static KubernetesClient newClient(String masterUrl) {
+        Config config = new ConfigBuilder(Config.empty())
+                .withMasterUrl(masterUrl)
+                .withNamespace("default")
+                .withRequestRetryBackoffLimit(2)
+                .withRequestRetryBackoffInterval(50)
+                .build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+
+    private static String kubeconfig(String name, String server) {
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %1$s
+                    namespace: default
+                current-context: %1$s
+                users:
+                - name: %1$s
+                  user:
+                    token: mock-token
+                """.formatted(name, server);
+    }
+
+    private static String checkName(String cluster) {
+        if (cluster == null || !CLUSTER_PATH.matcher("/clusters/" + cluster).matches()
+                || cluster.contains("/")) {
+            throw new IllegalArgumentException("cluster name must be a lowercase DNS subdomain: " + cluster);
+        }
+        return cluster;
+    }
+}

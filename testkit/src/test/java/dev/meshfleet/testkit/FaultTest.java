@@ -1,0 +1,49 @@
+package dev.meshfleet.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class FaultTest {
+
+    @Test
+    void everyFaultKindParsesFromItsConfigurationName() {
+        assertThat(Fault.parseAll("never-ready, crash-after-ready,slow=2s,unreachable,unmanaged-istio,reject-apply"))
+                .containsExactly(new Fault.NeverReady(), new Fault.CrashAfterReady(), new Fault.Slow(Duration.ofSeconds(2)),
+                        new Fault.Unreachable(), new Fault.UnmanagedIstio(), new Fault.RejectApply());
+    }
+
+    @Test
+    void aFaultWrittenBackAsASpecParsesToTheSameFault() {
+        for (Fault fault : List.of(new Fault.NeverReady(), new Fault.Slow(Duration.ofMillis(1500)), new Fault.RejectApply())) {
+            assertThat(Fault.parse(fault.spec())).isEqualTo(fault);
+        }
+    }
+
+    @Test
+    void slowAcceptsMillisecondsSecondsAndMinutes() {
+        assertThat(Fault.parse("slow=250ms")).isEqualTo(new Fault.Slow(Duration.ofMillis(250)));
+        assertThat(Fault.parse("slow=1m")).isEqualTo(new Fault.Slow(Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void anUnknownFaultIsRefusedNamingTheAllowedKinds() {
+        assertThatThrownBy(() -> Fault.parse("explode"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("explode")
+                .hasMessageContaining("never-ready")
+                .hasMessageContaining("slow=DURATION")
+                .hasMessageContaining("reject-apply");
+        assertThatThrownBy(() -> Fault.parse("slow=soon")).hasMessageContaining("2s");
+    }
+
+    @Test
+    void blankFaultTextMeansNoFaults() {
+        assertThat(Fault.parseAll(" ")).isEmpty();
+        assertThat(Fault.parseAll(null)).isEmpty();
+    }
+}

@@ -1,0 +1,224 @@
+package dev.meshfleet.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+class MockApiServerTest {
+
+    static final ResourceDefinitionContext ILM = new ResourceDefinitionContext.Builder()
+            .withGroup("admin.gloo.solo.io").withVersion("v2").withKind("IstioLifecycleManager")
+            .withPlural("istiolifecyclemanagers").withNamespaced(true).build();
+
+    static MockApiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = MockApiServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static ConfigMap configMap(String ns, String name, String value) {
+        return new ConfigMapBuilder().withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+                .addToData("k", value).build();
+    }
+
+    static void installCrd(KubernetesClient client, String resource) throws Exception {
+        try (InputStream in = MockApiServerTest.class.getClassLoader().getResourceAsStream(resource)) {
+            CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(in).item();
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+    }
+
+    static GenericKubernetesResource ilm(String ns, String name) {
+        return new GenericKubernetesResourceBuilder().withApiVersion("admin.gloo.solo.io/v2")
+                .withKind("IstioLifecycleManager")
+                .withNewMetadata().withNamespace(ns).withName(name).endMetadata()
+                .addToAdditionalProperties("spec", Map.of("installations", List.of(Map.of("revision", "1-22"))))
+                .build();
+    }
+
+    @Test
+    void eachClusterPrefixHasItsOwnStoreSeparateFromTheManagementCluster() {
+        server.client("iso-a").configMaps().inNamespace("default").resource(configMap("default", "cm", "a")).create();
+        server.client("iso-b").configMaps().inNamespace("default").resource(configMap("default", "cm", "b")).create();
+
+        assertThat(server.client("iso-a").configMaps().inNamespace("default").withName("cm").get().getData())
+                .containsEntry("k", "a");
+        assertThat(server.client("iso-b").configMaps().inNamespace("default").withName("cm").get().getData())
+                .containsEntry("k", "b");
+        assertThat(server.client().configMaps().inNamespace("default").withName("cm").get()).isNull();
+        assertThat(server.clusterNames()).contains("iso-a", "iso-b");
+    }
+
+    @Test
+    void aClientBuiltFromTheClusterKubeconfigReachesThatCluster() {
+        server.client("kc").configMaps().inNamespace("default").resource(configMap("default", "from-kc", "x")).create();
+        Config config = Config.fromKubeconfig(server.kubeconfig("kc"));
+        assertThat(config.getMasterUrl()).startsWith(server.clusterUrl("kc"));
+        try (KubernetesClient client = new KubernetesClientBuilder().withConfig(config).build()) {
+            assertThat(client.configMaps().inNamespace("default").withName("from-kc").get()).isNotNull();
+        }
+    }
+
+    @Test
+    void aWatchThroughAClusterPrefixDeliversAddedModifiedAndDeleted() {
+        KubernetesClient client = server.client("watched");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Watch watch = client.configMaps().inNamespace("default").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                seen.add(action + ":" + resource.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.configMaps().inNamespace("default").resource(configMap("default", "w", "1")).create();
+            client.configMaps().inNamespace("default").withName("w").edit(cm -> configMap("default", "w", "2"));
+            client.configMaps().inNamespace("default").withName("w").delete();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(seen).containsSubsequence("ADDED:w", "MODIFIED:w", "DELETED:w"));
+        }
+    }
+
+    @Test
+    void anInformerOnAWorkloadClusterSeesObjectsCreatedBeforeAndAfterItStarted() {
+        KubernetesClient client = server.client("informed");
+        client.configMaps().inNamespace("default").resource(configMap("default", "before", "1")).create();
+        List<String> added = new CopyOnWriteArrayList<>();
+        try (SharedIndexInformer<ConfigMap> informer = client.configMaps().inNamespace("default")
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(ConfigMap obj) {
+                        added.add(obj.getMetadata().getName());
+                    }
+
+                    @Override
+                    public void onUpdate(ConfigMap oldObj, ConfigMap newObj) {
+                    }
+
+                    @Override
+                    public void onDelete(ConfigMap obj, boolean deletedFinalStateUnknown) {
+                    }
+                })) {
+            client.configMaps().inNamespace("default").resource(configMap("default", "after", "1")).create();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(added).contains("before", "after"));
+            assertThat(informer.getStore().list()).extracting(cm -> cm.getMetadata().getName())
+                    .contains("before", "after");
+        }
+    }
+
+    @Test
+    void creatingACrdThroughTheApiServesItsNamespacedResourcesWithAStatusSubresource() throws Exception {
+        KubernetesClient client = server.client("crd");
+        installCrd(client, "crds/istiolifecyclemanagers.yaml");
+        client.resource(new NamespaceBuilder().withNewMetadata().withName("team").endMetadata().build()).create();
+
+        GenericKubernetesResource created = client.genericKubernetesResources(ILM).inNamespace("team")
+                .resource(ilm("team", "mesh")).create();
+        assertThat(created.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(created.getMetadata().getUid()).isNotBlank();
+
+        // PUT /status changes the status and nothing else, and leaves the generation alone.
+        GenericKubernetesResource withStatus = client.genericKubernetesResources(ILM).inNamespace("team")
+                .withName("mesh").get();
+        withStatus.setAdditionalProperty("status", Map.of("observedGeneration", 1));
+        withStatus.setAdditionalProperty("spec", Map.of("installations", List.of()));
+        GenericKubernetesResource afterStatus = client.genericKubernetesResources(ILM).inNamespace("team")
+                .resource(withStatus).updateStatus();
+        assertThat(afterStatus.getMetadata().getGeneration()).isEqualTo(1L);
+        assertThat(afterStatus.get("status", "observedGeneration").toString()).isEqualTo("1");
+        assertThat(afterStatus.<List<?>>get("spec", "installations")).hasSize(1);
+
+        // An update of the main resource ignores status and bumps the generation for a spec change.
+        GenericKubernetesResource edit = client.genericKubernetesResources(ILM).inNamespace("team")
+                .withName("mesh").get();
+        edit.setAdditionalProperty("spec", Map.of("installations", List.of(Map.of("revision", "1-23"))));
+        edit.setAdditionalProperty("status", Map.of("observedGeneration", 99));
+        GenericKubernetesResource updated = client.genericKubernetesResources(ILM).inNamespace("team")
+                .resource(edit).update();
+        assertThat(updated.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(updated.get("status", "observedGeneration").toString()).isEqualTo("1");
+    }
+
+    @Test
+    void anUpdateCarryingAStaleResourceVersionIsRefusedWith409Conflict() {
+        KubernetesClient client = server.client("conflict");
+        ConfigMap created = client.configMaps().inNamespace("default").resource(configMap("default", "cm", "1")).create();
+        client.configMaps().inNamespace("default").resource(configMap("default", "cm", "2")).update();
+
+        ConfigMap stale = new ConfigMapBuilder(created).withData(Map.of("k", "3")).build();
+        assertThatThrownBy(() -> client.configMaps().inNamespace("default").resource(stale).update())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(409));
+    }
+
+    @Test
+    void deletingAnObjectWithFinalizersOnlyMarksItUntilTheLastFinalizerIsRemoved() {
+        KubernetesClient client = server.client("finalizers");
+        client.configMaps().inNamespace("default").resource(new ConfigMapBuilder(configMap("default", "f", "1"))
+                .editMetadata().withFinalizers("meshfleet.dev/uninstall").endMetadata().build()).create();
+
+        client.configMaps().inNamespace("default").withName("f").delete();
+        ConfigMap marked = client.configMaps().inNamespace("default").withName("f").get();
+        assertThat(marked.getMetadata().getDeletionTimestamp()).isNotBlank();
+
+        client.configMaps().inNamespace("default").withName("f")
+                .edit(cm -> new ConfigMapBuilder(cm).editMetadata().withFinalizers(List.of()).endMetadata().build());
+        assertThat(client.configMaps().inNamespace("default").withName("f").get()).isNull();
+    }
+
+    @Test
+    void anUnreachableClusterFailsItsClientsQuicklyAndRecoversWhenTheFaultIsCleared() {
+        KubernetesClient client = server.client("down");
+        server.setFaults("down", List.of(new Fault.Unreachable()));
+        long started = System.nanoTime();
+        assertThatThrownBy(() -> client.configMaps().inNamespace("default").list())
+                .isInstanceOf(KubernetesClientException.class);
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofSeconds(5));
+        assertThat(server.client("up").configMaps().inNamespace("default").list().getItems()).isEmpty();
+
+        server.setFaults("down", List.of());
+        assertThat(client.configMaps().inNamespace("default").list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aSlowClusterDelaysEveryResponseByItsDelay() {
+        server.setFaults("slow", List.of(Fault.parse("slow=300ms")));
+        long started = System.nanoTime();
+        server.client("slow").configMaps().inNamespace("default").list();
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+    }
+}
