@@ -1,0 +1,78 @@
+package dev.meshfleet.schemas.crd;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+
+class CrdAndExamplesTest {
+    static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+    @Test
+    void bothCrdsAreNamespacedWithShortNamesStatusSubresourceAndPrinterColumns() throws IOException {
+        for (String resource : Crds.CRD_RESOURCES) {
+            CustomResourceDefinition crd;
+            try (InputStream in = getClass().getClassLoader().getResourceAsStream(resource)) {
+                crd = YAML.readValue(in, CustomResourceDefinition.class);
+            }
+            assertThat(crd.getSpec().getGroup()).isEqualTo("admin.gloo.solo.io");
+            assertThat(crd.getSpec().getScope()).isEqualTo("Namespaced");
+            assertThat(crd.getSpec().getNames().getShortNames()).hasSize(1).first().isIn("ilm", "glm");
+            var version = crd.getSpec().getVersions().get(0);
+            assertThat(version.getName()).isEqualTo("v2");
+            assertThat(version.getSubresources().getStatus()).isNotNull();
+            assertThat(version.getAdditionalPrinterColumns()).extracting(c -> c.getName() + "=" + c.getJsonPath())
+                    .containsExactly("State=.status.summary.state", "Healthy=.status.summary.healthy",
+                            "Age=.metadata.creationTimestamp");
+        }
+    }
+
+    @Test
+    void everyExampleBindsToItsJavaTypeWithoutUnknownFields() throws IOException {
+        ObjectMapper strict = new ObjectMapper(new YAMLFactory())
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+        List<Path> examples = examples();
+        assertThat(examples).hasSizeGreaterThanOrEqualTo(5);
+        for (Path example : examples) {
+            JsonNode doc = YAML.readTree(example.toFile());
+            JsonNode spec = doc.get("spec");
+            switch (doc.get("kind").asText()) {
+                case "IstioLifecycleManager" -> {
+                    IstioLifecycleManagerSpec parsed = strict.treeToValue(spec, IstioLifecycleManagerSpec.class);
+                    assertThat(parsed.installations()).as(example.toString()).isNotEmpty();
+                    assertThat(parsed.installations().get(0).clusters()).isNotEmpty();
+                }
+                case "GatewayLifecycleManager" -> {
+                    GatewayLifecycleManagerSpec parsed = strict.treeToValue(spec, GatewayLifecycleManagerSpec.class);
+                    assertThat(parsed.installations()).as(example.toString()).isNotEmpty();
+                    assertThat(parsed.installations().get(0).istioOperatorSpec().path("components").isObject()).isTrue();
+                }
+                default -> throw new AssertionError("unexpected kind in " + example);
+            }
+            assertThat(doc.get("apiVersion").asText()).isEqualTo(Crds.API_VERSION);
+        }
+    }
+
+    static List<Path> examples() throws IOException {
+        Path dir = Path.of("..", "examples");
+        List<Path> files = new ArrayList<>();
+        try (Stream<Path> list = Files.list(dir)) {
+            list.filter(p -> p.toString().endsWith(".yaml")).sorted().forEach(files::add);
+        }
+        return files;
+    }
+}
