@@ -1,0 +1,34 @@
+{{- define "istiod.suffix" -}}{{ if .Values.revision }}-{{ .Values.revision }}{{ end }}{{- end -}}
+{{- define "istiod.rev" -}}{{ .Values.revision | default "default" }}{{- end -}}
+{{- define "istiod.labels" -}}
+{{- range $k, $v := .Values.commonLabels }}
+{{ $k }}: {{ $v | quote }}
+{{- end }}
+app: istiod
+istio.io/rev: {{ include "istiod.rev" . | quote }}
+{{- end -}}
+{{- define "istiod.webhook" -}}
+- name: {{ .name }}
+  clientConfig:
+    service:
+      name: istiod{{ include "istiod.suffix" .root }}
+      namespace: {{ .root.Release.Namespace }}
+      path: /inject
+      port: 443
+  rules:
+    - operations: ["CREATE"]
+      apiGroups: [""]
+      apiVersions: ["v1"]
+      resources: ["pods"]
+  namespaceSelector:
+    matchLabels:
+      {{- if eq .selector "default" }}
+      istio-injection: enabled
+      {{- else }}
+      istio.io/rev: {{ .selector | quote }}
+      {{- end }}
+  failurePolicy: Fail
+  sideEffects: None
+  reinvocationPolicy: Never
+  admissionReviewVersions: ["v1"]
+{{- end -}}
