@@ -1,0 +1,39 @@
+package dev.meshfleet.intake;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Every setting of spec-intake; the README lists each key. */
+@ConfigMapping(prefix = "meshfleet.intake")
+public interface IntakeConfig {
+
+    /** Topic the SpecChange records go to. */
+    @WithDefault(dev.meshfleet.schemas.Topics.SPEC_CHANGES)
+    String topic();
+
+    /** Namespaces to watch; absent or empty watches all namespaces. */
+    Optional<List<String>> namespaces();
+
+    /** How often the informers replay their whole cache, so a missed change is caught up. */
+    @WithName("resync-period")
+    @WithDefault("5m")
+    Duration resyncPeriod();
+
+    /** Threads that take keys off the work queue. */
+    @WithDefault("2")
+    int workers();
+
+    /** Create the Meshfleet topics at startup when they are missing (the sandbox and tests need it). */
+    @WithName("create-topics")
+    @WithDefault("true")
+    boolean createTopics();
+
+    /** Partitions of the owner- and cluster-keyed topics when create-topics creates them. */
+    @WithDefault("12")
+    int partitions();
+}

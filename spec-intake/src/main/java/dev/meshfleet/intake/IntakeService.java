@@ -1,0 +1,167 @@
+package dev.meshfleet.intake;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.intake.change.PublishLedger;
+import dev.meshfleet.intake.publish.SpecChangePublisher;
+import dev.meshfleet.intake.queue.WorkQueue;
+import dev.meshfleet.intake.watch.Finalizers;
+import dev.meshfleet.intake.watch.LifecycleResources;
+import dev.meshfleet.intake.watch.LifecycleWatch;
+import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.schemas.v1.Operation;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/** Wires the informers, the work queue, the workers and the producer, and runs them for the app's life. */
+@ApplicationScoped
+public class IntakeService {
+    private static final Logger LOG = Logger.getLogger(IntakeService.class);
+    static final String MDC_OWNER = "owner";
+    private static final Duration BACKOFF_BASE = Duration.ofMillis(200);
+    private static final Duration BACKOFF_MAX = Duration.ofSeconds(60);
+    private static final Duration TOPIC_RETRY = Duration.ofSeconds(5);
+
+    @Inject
+    IntakeConfig config;
+    @Inject
+    KubernetesClient client;
+    @Inject
+    MeterRegistry registry;
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
+    String bootstrapServers;
+
+    private final AtomicBoolean topicsReady = new AtomicBoolean();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running;
+    private WorkQueue queue;
+    private LifecycleWatch watch;
+    private SpecChangePublisher publisher;
+    private IntakeController controller;
+
+    void onStart(@Observes StartupEvent event) {
+        AvroTrust.install();
+        running = true;
+        queue = new WorkQueue(BACKOFF_BASE, BACKOFF_MAX);
+        registry.gauge("meshfleet.intake.queue.depth", queue, WorkQueue::depth);
+        Map<Operation, Counter> published = new EnumMap<>(Operation.class);
+        for (Operation operation : Operation.values()) {
+            published.put(operation, Counter.builder("meshfleet.intake.published")
+                    .description("SpecChange records acknowledged by Kafka").tag("operation", operation.name())
+                    .register(registry));
+        }
+        publisher = SpecChangePublisher.create(bootstrapServers, config.topic());
+        watch = new LifecycleWatch(client);
+        controller = new IntakeController(watch, new Finalizers(client), publisher,
+                new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(),
+                operation -> published.get(operation).increment());
+
+        if (config.createTopics()) {
+            start("intake-topics", this::ensureTopics);
+        } else {
+            topicsReady.set(true);
+        }
+        watch.start(config.namespaces().orElse(List.of()), config.resyncPeriod(), queue::add);
+        for (int i = 0; i < Math.max(1, config.workers()); i++) {
+            start("intake-worker-" + i, this::work);
+        }
+        LOG.infof("spec-intake started: topic %s, namespaces %s, %d workers", config.topic(),
+                config.namespaces().filter(n -> !n.isEmpty()).map(Object::toString).orElse("all"), config.workers());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (queue != null) {
+            queue.close();
+        }
+        threads.forEach(Thread::interrupt);
+        if (watch != null) {
+            watch.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    /** The informers have listed and are watching, and the topics exist (when we create them). */
+    public boolean ready() {
+        return watch != null && watch.synced() && topicsReady.get();
+    }
+
+    String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    private void work() {
+        while (running) {
+            String key;
+            try {
+                key = queue.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (key == null) {
+                return;
+            }
+            MDC.put(MDC_OWNER, key);
+            try {
+                controller.handle(key);
+                queue.forget(key);
+            } catch (RuntimeException e) {
+                // Logged here, where it is handled: the key comes back after its backoff.
+                LOG.warnf("cannot handle %s (attempt %d), retrying with backoff: %s", key,
+                        queue.failures(key) + 1, e.toString());
+                queue.addRateLimited(key);
+            } finally {
+                MDC.remove(MDC_OWNER);
+                queue.done(key);
+            }
+        }
+    }
+
+    /** Retries until the broker answers: a Kafka that starts after us must not fail the intake. */
+    private void ensureTopics() {
+        while (running) {
+            try {
+                TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
+                topicsReady.set(true);
+                return;
+            } catch (IllegalStateException e) {
+                LOG.warnf("topics not ensured yet: %s", e.getMessage());
+                try {
+                    TimeUnit.MILLISECONDS.sleep(TOPIC_RETRY.toMillis());
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private void start(String name, Runnable body) {
+        Thread thread = new Thread(body, name);
+        thread.setDaemon(true);
+        threads.add(thread);
+        thread.start();
+    }
+}

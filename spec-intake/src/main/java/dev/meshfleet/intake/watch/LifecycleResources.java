@@ -1,0 +1,52 @@
+package dev.meshfleet.intake.watch;
+
+import java.util.List;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.intake.change.Actors;
+import dev.meshfleet.intake.change.LifecycleResource;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+
+/** The one place an informer's object becomes a {@link LifecycleResource}. */
+public final class LifecycleResources {
+    /** The translator reports a missing spec; here it is published as an empty object. */
+    static final String NO_SPEC = "{}";
+
+    private final ObjectMapper json;
+
+    public LifecycleResources(ObjectMapper json) {
+        this.json = json;
+    }
+
+    public LifecycleResource of(ResourceKind kind, GenericKubernetesResource resource) {
+        ObjectMeta meta = resource.getMetadata();
+        List<String> finalizers = meta.getFinalizers();
+        return new LifecycleResource(kind, meta.getNamespace(), meta.getName(), meta.getUid(),
+                meta.getGeneration() == null ? 0L : meta.getGeneration(), meta.getResourceVersion(),
+                meta.getDeletionTimestamp() != null && !meta.getDeletionTimestamp().isBlank(),
+                finalizers != null && finalizers.contains(Crds.FINALIZER), Actors.of(meta.getManagedFields()),
+                specJson(resource));
+    }
+
+    /**
+     * The spec as the API server stored it: the generic resource keeps the parsed JSON as maps in
+     * document order, so no typed model drops or renames a field on the way to the topic.
+     */
+    private String specJson(GenericKubernetesResource resource) {
+        Object spec = resource.getAdditionalProperties().get("spec");
+        if (spec == null) {
+            return NO_SPEC;
+        }
+        try {
+            return json.writeValueAsString(spec);
+        } catch (JsonProcessingException e) {
+            // Maps parsed from JSON always serialise; reaching this is a bug, not an input error.
+            throw new IllegalStateException("cannot write the spec of " + resource.getMetadata().getName(), e);
+        }
+    }
+}
