@@ -1,0 +1,37 @@
+package dev.meshfleet.aggregator.fold;
+
+import java.util.Objects;
+
+/**
+ * One observed state of one installation, as folded. The state is kept as the name on the wire so
+ * that a name the owner's kind does not have is an ignored event rather than a decoding failure.
+ *
+ * @param cluster   workload cluster; empty for a translator error that concerns the whole resource
+ * @param revision  installation revision; empty for a revisionless installation
+ * @param timeMillis when the source observed it (data carried by the event; the fold reads no clock)
+ */
+public record Event(Owner owner, long generation, String cluster, String revision, String state, String message,
+        String observedOperatorJson, String planHash, String source, long sourceEpoch, long sequence,
+        long timeMillis) {
+
+    public static final String TRANSLATOR = "translator";
+    public static final String INSTALLER_PREFIX = "installer/";
+
+    public Event {
+        Objects.requireNonNull(owner, "owner");
+        cluster = cluster == null ? "" : cluster;
+        revision = revision == null ? "" : revision;
+        state = state == null ? "" : state;
+        message = message == null ? "" : message;
+        planHash = planHash == null ? "" : planHash;
+        source = source == null ? "" : source;
+    }
+
+    public boolean fromInstaller() {
+        return source.startsWith(INSTALLER_PREFIX);
+    }
+
+    public boolean fromTranslator() {
+        return TRANSLATOR.equals(source);
+    }
+}

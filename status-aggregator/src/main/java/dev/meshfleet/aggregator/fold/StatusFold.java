@@ -1,0 +1,189 @@
+package dev.meshfleet.aggregator.fold;
+
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+
+import dev.meshfleet.aggregator.fold.FoldOutcome.Applied;
+import dev.meshfleet.aggregator.fold.FoldOutcome.Ignored;
+import dev.meshfleet.aggregator.fold.FoldOutcome.Reason;
+import dev.meshfleet.schemas.state.InstallationState;
+import dev.meshfleet.schemas.state.Phase;
+
+/**
+ * {@code (status, event) -> status}: the one place where installation events become the status of
+ * an ILM or GLM. Pure: no Kafka, no Kubernetes, no clock. The order of the checks is the
+ * documentation; the state machine itself is {@link Transitions}.
+ *
+ * <ol>
+ * <li>An event about another uid than the status' owner: if it is not older than what we hold, the
+ *     owner was re-created and the status starts over (this is how UNINSTALLED entries of the old
+ *     resource leave); otherwise it is about the previous resource and ignored.</li>
+ * <li>A state name the kind does not have, or a source that is neither the translator nor an
+ *     installer, is ignored.</li>
+ * <li>Installer events: per cluster the newest epoch wins; an older epoch is dropped.</li>
+ * <li>Older generation than the installation's: dropped. A translator FAILED older than the owner's
+ *     newest generation is dropped too (that newer generation cleared such failures).</li>
+ * <li>Same source and epoch with a sequence not greater than the last folded: dropped.</li>
+ * <li>Translator INSTALL_PENDING / FAILED for a newer generation or another plan hash restart the
+ *     installation; for the same plan that the installer already reports they are ignored.</li>
+ * <li>Installer events for a newer generation, or from a newer epoch, are accepted; otherwise the
+ *     transition must be in {@link Transitions}.</li>
+ * <li>Once an event of generation g is folded, translator failures of generations older than g
+ *     are removed: a later good generation clears them.</li>
+ * </ol>
+ * observedGeneration is the newest generation of any folded event.
+ */
+public final class StatusFold {
+
+    private StatusFold() {
+    }
+
+    /** Folds all events in order, starting from {@code status} (null for none). */
+    public static Status foldAll(Status status, Iterable<Event> events) {
+        Status current = status;
+        for (Event event : events) {
+            current = fold(current, event).status();
+        }
+        return current;
+    }
+
+    public static FoldOutcome fold(Status status, Event event) {
+        Status current = status == null ? Status.empty(event.owner()) : status;
+
+        String heldUid = current.owner().uid();
+        String eventUid = event.owner().uid();
+        if (!heldUid.isEmpty() && !eventUid.isEmpty() && !heldUid.equals(eventUid)) {
+            if (event.timeMillis() < current.newestUpdate()) {
+                return new Ignored(current, Reason.PREVIOUS_INCARNATION,
+                        "event for uid " + eventUid + " is older than the status of uid " + heldUid);
+            }
+            current = Status.empty(event.owner());
+        } else if (heldUid.isEmpty() && !eventUid.isEmpty()) {
+            current = new Status(event.owner(), current.observedGeneration(), current.clusters(), current.deleted());
+        }
+
+        InstallationState next;
+        try {
+            next = InstallationState.of(current.owner().kind(), event.state());
+        } catch (IllegalArgumentException e) {
+            return new Ignored(current, Reason.UNKNOWN_STATE,
+                    "'" + event.state() + "' is not a " + current.owner().kind() + " state");
+        }
+        if (!event.fromInstaller() && !event.fromTranslator()) {
+            return new Ignored(current, Reason.UNKNOWN_SOURCE, "source '" + event.source() + "'");
+        }
+
+        if (event.fromInstaller()) {
+            long clusterEpoch = current.installerEpoch(event.cluster());
+            if (event.sourceEpoch() < clusterEpoch) {
+                return new Ignored(current, Reason.STALE_EPOCH,
+                        "epoch " + event.sourceEpoch() + " < " + clusterEpoch + " for cluster " + event.cluster());
+            }
+            // The newer epoch is remembered even if this event is dropped below: its existence alone
+            // makes the older replica's events stale.
+            current = withClusterEpoch(current, event.cluster(), event.sourceEpoch());
+        }
+
+        Installation before = current.installation(event.cluster(), event.revision()).orElse(null);
+        Reason refusal = event.fromTranslator() ? checkTranslator(current, before, event, next.phase())
+                : checkInstaller(before, event, next.phase());
+        if (refusal != null) {
+            return new Ignored(current, refusal, describe(before, event));
+        }
+
+        Installation after = Installation.of(next, event, before);
+        return new Applied(put(current, event, after), before, after);
+    }
+
+    private static Reason checkTranslator(Status status, Installation before, Event event, Phase next) {
+        if (next != Phase.INSTALL_PENDING && next != Phase.FAILED) {
+            return Reason.ILLEGAL_TRANSITION;
+        }
+        if (next == Phase.FAILED && event.generation() < status.observedGeneration()) {
+            // A newer generation was folded already, and folding it cleared older translation
+            // failures; letting this one in would make the result depend on arrival order.
+            return Reason.STALE_GENERATION;
+        }
+        if (before == null) {
+            return null;
+        }
+        if (event.generation() < before.generation()) {
+            return Reason.STALE_GENERATION;
+        }
+        if (isSameSourceAndEpoch(before, event) && event.sequence() <= before.sequence()) {
+            return Reason.DUPLICATE;
+        }
+        boolean samePlan = event.generation() == before.generation() && event.planHash().equals(before.planHash());
+        if (samePlan && !Event.TRANSLATOR.equals(before.source())) {
+            return Reason.ALREADY_REPORTED;
+        }
+        return null;
+    }
+
+    private static Reason checkInstaller(Installation before, Event event, Phase next) {
+        if (next == Phase.INSTALL_PENDING) {
+            return Reason.ILLEGAL_TRANSITION;
+        }
+        if (before == null) {
+            return null;
+        }
+        if (event.generation() < before.generation()) {
+            return Reason.STALE_GENERATION;
+        }
+        if (isSameSourceAndEpoch(before, event) && event.sequence() <= before.sequence()) {
+            return Reason.DUPLICATE;
+        }
+        if (event.generation() > before.generation()) {
+            return null;
+        }
+        boolean beforeFromInstaller = before.source().startsWith(Event.INSTALLER_PREFIX);
+        if (beforeFromInstaller && event.sourceEpoch() > before.sourceEpoch()) {
+            return null;
+        }
+        return Transitions.allows(before.phase(), next) ? null : Reason.ILLEGAL_TRANSITION;
+    }
+
+    private static boolean isSameSourceAndEpoch(Installation before, Event event) {
+        return before.source().equals(event.source()) && before.sourceEpoch() == event.sourceEpoch();
+    }
+
+    private static Status withClusterEpoch(Status status, String cluster, long epoch) {
+        ClusterEntry entry = status.clusters().get(cluster);
+        if (entry != null && entry.installerEpoch() >= epoch) {
+            return status;
+        }
+        TreeMap<String, ClusterEntry> clusters = new TreeMap<>(status.clusters());
+        clusters.put(cluster, (entry == null ? ClusterEntry.empty() : entry).withEpoch(epoch));
+        return new Status(status.owner(), status.observedGeneration(), clusters, status.deleted());
+    }
+
+    private static Status put(Status status, Event event, Installation installation) {
+        TreeMap<String, ClusterEntry> clusters = new TreeMap<>();
+        // A later good generation clears translation failures of the generations before it.
+        for (Map.Entry<String, ClusterEntry> c : status.clusters().entrySet()) {
+            SortedMap<String, Installation> kept = new TreeMap<>();
+            c.getValue().installations().forEach((revision, i) -> {
+                if (!(i.isTranslationFailure() && i.generation() < event.generation())) {
+                    kept.put(revision, i);
+                }
+            });
+            clusters.put(c.getKey(), new ClusterEntry(kept, c.getValue().installerEpoch()));
+        }
+        ClusterEntry entry = clusters.getOrDefault(event.cluster(), ClusterEntry.empty());
+        clusters.put(event.cluster(),
+                entry.with(event.revision(), installation, event.fromInstaller() ? event.sourceEpoch() : 0));
+        // A cluster left with neither installations nor an installer epoch carries nothing worth keeping.
+        clusters.values().removeIf(c -> c.installations().isEmpty() && c.installerEpoch() == 0);
+        return new Status(status.owner(), Math.max(status.observedGeneration(), event.generation()), clusters,
+                status.deleted());
+    }
+
+    private static String describe(Installation before, Event event) {
+        String held = before == null ? "nothing"
+                : before.state().name() + " (generation " + before.generation() + ", " + before.source() + " epoch "
+                        + before.sourceEpoch() + " #" + before.sequence() + ")";
+        return event.state() + " (generation " + event.generation() + ", " + event.source() + " epoch "
+                + event.sourceEpoch() + " #" + event.sequence() + ") over " + held;
+    }
+}

@@ -1,0 +1,302 @@
+package dev.meshfleet.aggregator.fold;
+
+import static dev.meshfleet.aggregator.fold.Events.GLM;
+import static dev.meshfleet.aggregator.fold.Events.ILM;
+import static dev.meshfleet.aggregator.fold.Events.OPERATOR;
+import static dev.meshfleet.aggregator.fold.Events.glm;
+import static dev.meshfleet.aggregator.fold.Events.ilm;
+import static dev.meshfleet.aggregator.fold.Events.installer;
+import static dev.meshfleet.aggregator.fold.Events.translator;
+import static dev.meshfleet.aggregator.fold.Events.translatorFailed;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.aggregator.fold.FoldOutcome.Applied;
+import dev.meshfleet.aggregator.fold.FoldOutcome.Ignored;
+import dev.meshfleet.aggregator.fold.FoldOutcome.Reason;
+import dev.meshfleet.schemas.state.GlmState;
+import dev.meshfleet.schemas.state.IlmState;
+import dev.meshfleet.schemas.v1.ResourceKind;
+
+class StatusFoldTest {
+
+    private static Status fold(Event... events) {
+        return StatusFold.foldAll(null, List.of(events));
+    }
+
+    private static Installation only(Status status) {
+        assertThat(status.installations()).hasSize(1);
+        return status.installations().get(0);
+    }
+
+    @Test
+    void ilmInstallationWalksThroughTheDesignSequenceToHealthy() {
+        Status status = fold(translator(ILM, 1, "cluster1", "1-24", "INSTALL_PENDING", "h1"),
+                ilm("INSTALLING_CONTROLLER", 1), ilm("INSTALLING_CONTROL_PLANE", 2), ilm("HEALTHY", 3));
+
+        Installation installation = status.installation("cluster1", "1-24").orElseThrow();
+        assertThat(installation.state()).isEqualTo(IlmState.HEALTHY);
+        assertThat(installation.observedRevision()).isEqualTo("1-24");
+        assertThat(installation.observedOperatorJson()).isEqualTo(OPERATOR);
+        assertThat(status.summary()).isEqualTo(new Summary("HEALTHY", 1, 1));
+        assertThat(status.observedGeneration()).isEqualTo(1);
+    }
+
+    @Test
+    void glmInstallationUsesGatewayStateNames() {
+        Status status = fold(translator(GLM, 1, "cluster1", "1-24", "INSTALL_PENDING", "g1"),
+                glm("NO_CONTROL_PLANE_AVAILABLE", 1), glm("INSTALLING_GATEWAY", 2), glm("HEALTHY", 3));
+
+        assertThat(only(status).state()).isEqualTo(GlmState.HEALTHY);
+        assertThat(status.summary().state()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void aGatewayStateNameIsNotAcceptedForAnIstioLifecycleManager() {
+        FoldOutcome outcome = StatusFold.fold(null, ilm("INSTALLING_GATEWAY", 1));
+
+        assertThat(outcome).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.UNKNOWN_STATE));
+        assertThat(outcome.status().installations()).isEmpty();
+    }
+
+    @Test
+    void aDuplicateEventChangesNothing() {
+        Status healthy = fold(ilm("INSTALLING_CONTROLLER", 1), ilm("HEALTHY", 2));
+
+        FoldOutcome again = StatusFold.fold(healthy, ilm("HEALTHY", 2));
+
+        assertThat(again).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.DUPLICATE));
+        assertThat(again.status()).isEqualTo(healthy);
+    }
+
+    @Test
+    void anOlderSequenceFromTheSameSourceArrivingLateIsDropped() {
+        Status status = fold(ilm("HEALTHY", 3), ilm("INSTALLING_CONTROL_PLANE", 2), ilm("INSTALLING_CONTROLLER", 1));
+
+        assertThat(only(status).state()).isEqualTo(IlmState.HEALTHY);
+        assertThat(only(status).sequence()).isEqualTo(3);
+    }
+
+    @Test
+    void anEventForAnOlderGenerationIsDropped() {
+        Status gen2 = fold(installer(ILM, 2, "cluster1", "1-24", "INSTALLING_CONTROLLER", "h2", "installer-0", 1, 7));
+
+        FoldOutcome late = StatusFold.fold(gen2, installer(ILM, 1, "cluster1", "1-24", "HEALTHY", "h1",
+                "installer-0", 1, 9));
+
+        assertThat(late).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.STALE_GENERATION));
+        assertThat(only(late.status()).state()).isEqualTo(IlmState.INSTALLING_CONTROLLER);
+    }
+
+    @Test
+    void aReplicaThatLostThePartitionCannotOverwriteTheNewOwnersState() {
+        Status status = fold(installer(ILM, 1, "cluster1", "1-24", "HEALTHY", "h1", "installer-1", 2, 1));
+
+        FoldOutcome stale = StatusFold.fold(status,
+                installer(ILM, 1, "cluster1", "1-24", "UNKNOWN", "h1", "installer-0", 1, 50));
+        FoldOutcome staleOtherRevision = StatusFold.fold(status,
+                installer(ILM, 1, "cluster1", "1-25", "INSTALLING_CONTROLLER", "h1", "installer-0", 1, 51));
+
+        assertThat(stale).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.STALE_EPOCH));
+        assertThat(staleOtherRevision).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.STALE_EPOCH));
+        assertThat(status.installerEpoch("cluster1")).isEqualTo(2);
+    }
+
+    @Test
+    void anEpochIsPerClusterSoAnotherClustersOlderEpochStillCounts() {
+        Status status = fold(installer(ILM, 1, "cluster1", "1-24", "HEALTHY", "h1", "installer-1", 5, 1),
+                installer(ILM, 1, "cluster2", "1-24", "HEALTHY", "h1", "installer-0", 3, 1));
+
+        assertThat(status.installation("cluster2", "1-24")).isPresent();
+        assertThat(status.installerEpoch("cluster1")).isEqualTo(5);
+        assertThat(status.installerEpoch("cluster2")).isEqualTo(3);
+    }
+
+    @Test
+    void theNewPartitionOwnerIsTheAuthorityEvenForATransitionTheTableForbids() {
+        // installer-0 saw it uninstalled; the replica that took the partition over finds it installed.
+        Status status = fold(ilm("UNINSTALLED_CONTROL_PLANE", 4),
+                installer(ILM, 1, "cluster1", "1-24", "HEALTHY", "h1", "installer-1", 2, 1));
+
+        assertThat(only(status).state()).isEqualTo(IlmState.HEALTHY);
+        assertThat(only(status).source()).isEqualTo("installer/installer-1");
+    }
+
+    @Test
+    void aSequenceRestartFromANewEpochIsNotTakenForADuplicate() {
+        Status status = fold(ilm("HEALTHY", 40),
+                installer(ILM, 1, "cluster1", "1-24", "UNHEALTHY", "h1", "installer-0", 2, 1));
+
+        assertThat(only(status).state()).isEqualTo(IlmState.UNHEALTHY);
+    }
+
+    @Test
+    void translatorInstallPendingForThePlanTheInstallerReportsDoesNotMoveItBack() {
+        Status healthy = fold(translator(ILM, 1, "cluster1", "1-24", "INSTALL_PENDING", "h1"), ilm("HEALTHY", 3));
+
+        Event replay = new Event(ILM, 1, "cluster1", "1-24", "INSTALL_PENDING", "", null, "h1", "translator", 0,
+                1005, 1005);
+        FoldOutcome outcome = StatusFold.fold(healthy, replay);
+
+        assertThat(outcome).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.ALREADY_REPORTED));
+        assertThat(only(outcome.status()).state()).isEqualTo(IlmState.HEALTHY);
+    }
+
+    @Test
+    void translatorInstallPendingForANewerGenerationRestartsTheInstallation() {
+        Status healthy = fold(ilm("HEALTHY", 3));
+
+        Status status = fold(healthy, translator(ILM, 2, "cluster1", "1-24", "INSTALL_PENDING", "h2"));
+
+        assertThat(only(status).state()).isEqualTo(IlmState.INSTALL_PENDING);
+        assertThat(only(status).generation()).isEqualTo(2);
+        assertThat(only(status).observedOperatorJson())
+                .as("what runs in the cluster does not change until the installer says so").isEqualTo(OPERATOR);
+        assertThat(status.observedGeneration()).isEqualTo(2);
+    }
+
+    @Test
+    void translatorInstallPendingWithAnotherPlanHashForTheSameGenerationRestartsTheInstallation() {
+        Status healthy = fold(ilm("HEALTHY", 3));
+
+        Status status = fold(healthy, translator(ILM, 1, "cluster1", "1-24", "INSTALL_PENDING", "h1-new-defaults"));
+
+        assertThat(only(status).state()).isEqualTo(IlmState.INSTALL_PENDING);
+    }
+
+    @Test
+    void anyInstallerStateForANewerGenerationIsAccepted() {
+        Status status = fold(ilm("UNINSTALLED_CONTROL_PLANE", 9),
+                installer(ILM, 2, "cluster1", "1-24", "INSTALLING_CONTROLLER", "h2", "installer-0", 1, 10));
+
+        assertThat(only(status).state()).isEqualTo(IlmState.INSTALLING_CONTROLLER);
+    }
+
+    @Test
+    void theInstallerNeverReportsInstallPending() {
+        FoldOutcome outcome = StatusFold.fold(fold(ilm("HEALTHY", 1)), ilm("INSTALL_PENDING", 2));
+
+        assertThat(outcome).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION));
+    }
+
+    @Test
+    void theTranslatorOnlyReportsInstallPendingAndFailed() {
+        Event odd = new Event(ILM, 1, "cluster1", "1-24", "HEALTHY", "", null, "h1", "translator", 0, 1000, 1);
+
+        assertThat(StatusFold.fold(null, odd)).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.ILLEGAL_TRANSITION));
+    }
+
+    @Test
+    void anEventFromAnUnknownSourceIsIgnored() {
+        Event odd = new Event(ILM, 1, "cluster1", "1-24", "HEALTHY", "", null, "h1", "someone", 0, 1, 1);
+
+        assertThat(StatusFold.fold(null, odd)).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.UNKNOWN_SOURCE));
+    }
+
+    @Test
+    void aTranslationFailureReplacesTheStateAndALaterGoodGenerationClearsIt() {
+        Status healthy = fold(ilm("HEALTHY", 3));
+
+        Status failed = fold(healthy, translatorFailed(ILM, 2, "cluster1", "1-24",
+                "spec.installations[0].revision: 'Bad_Rev' is not a valid label value"));
+        assertThat(only(failed).state()).isEqualTo(IlmState.FAILED);
+        assertThat(only(failed).message()).contains("spec.installations[0].revision");
+        assertThat(failed.summary().state()).isEqualTo("FAILED");
+
+        Status fixed = fold(failed, translator(ILM, 3, "cluster1", "1-24", "INSTALL_PENDING", "h3"));
+        assertThat(only(fixed).state()).isEqualTo(IlmState.INSTALL_PENDING);
+        assertThat(only(fixed).message()).isEmpty();
+    }
+
+    @Test
+    void aWholeResourceTranslationFailureIsClearedByTheNextGoodGeneration() {
+        Status failed = fold(translatorFailed(ILM, 1, "", "", "spec.clusters: at least one cluster is required"));
+        assertThat(failed.installation("", "")).isPresent();
+
+        Status fixed = fold(failed, translator(ILM, 2, "cluster1", "1-24", "INSTALL_PENDING", "h2"));
+
+        assertThat(fixed.installation("", "")).isEmpty();
+        assertThat(fixed.clusters()).containsOnlyKeys("cluster1");
+    }
+
+    @Test
+    void aStaleTranslationFailureArrivingAfterANewerGenerationIsDropped() {
+        Status gen2 = fold(translator(ILM, 2, "cluster1", "1-24", "INSTALL_PENDING", "h2"));
+
+        FoldOutcome outcome = StatusFold.fold(gen2, translatorFailed(ILM, 1, "", "", "spec: bad"));
+
+        assertThat(outcome).isInstanceOf(Ignored.class);
+        assertThat(outcome.status().installation("", "")).isEmpty();
+    }
+
+    @Test
+    void anUninstalledEntryStaysInTheStatus() {
+        Status status = fold(ilm("HEALTHY", 1),
+                installer(ILM, 1, "cluster2", "1-24", "HEALTHY", "h1", "installer-0", 1, 2),
+                ilm("UNINSTALLING_CONTROL_PLANE", 3), ilm("UNINSTALLED_CONTROL_PLANE", 4));
+
+        assertThat(status.installation("cluster1", "1-24").orElseThrow().state())
+                .isEqualTo(IlmState.UNINSTALLED_CONTROL_PLANE);
+        assertThat(status.summary()).isEqualTo(new Summary("HEALTHY", 1, 2));
+    }
+
+    @Test
+    void aRecreatedOwnerStartsFromAnEmptyStatus() {
+        Status old = fold(ilm("UNINSTALLING_CONTROL_PLANE", 3), ilm("UNINSTALLED_CONTROL_PLANE", 4));
+        Owner recreated = new Owner(ResourceKind.IstioLifecycleManager, ILM.namespace(), ILM.name(), "uid-2");
+
+        Status status = fold(old, new Event(recreated, 1, "cluster2", "1-25", "INSTALL_PENDING", "", null, "h9",
+                "translator", 0, 1000, 999_999));
+
+        assertThat(status.owner().uid()).isEqualTo("uid-2");
+        assertThat(status.clusters()).containsOnlyKeys("cluster2");
+    }
+
+    @Test
+    void aLateEventOfThePreviousResourceWithTheSameNameIsIgnored() {
+        Owner recreated = new Owner(ResourceKind.IstioLifecycleManager, ILM.namespace(), ILM.name(), "uid-2");
+        Status status = fold(new Event(recreated, 1, "cluster1", "1-24", "INSTALL_PENDING", "", null, "h9",
+                "translator", 0, 1000, 999_999));
+
+        FoldOutcome outcome = StatusFold.fold(status, ilm("UNINSTALLED_CONTROL_PLANE", 4));
+
+        assertThat(outcome).isInstanceOfSatisfying(Ignored.class,
+                i -> assertThat(i.reason()).isEqualTo(Reason.PREVIOUS_INCARNATION));
+        assertThat(outcome.status().owner().uid()).isEqualTo("uid-2");
+    }
+
+    @Test
+    void observedGenerationIsTheNewestGenerationOfAnyFoldedEvent() {
+        Status status = fold(installer(ILM, 3, "cluster1", "1-24", "HEALTHY", "h3", "installer-0", 1, 5),
+                installer(ILM, 2, "cluster2", "1-24", "HEALTHY", "h2", "installer-0", 1, 6));
+
+        assertThat(status.observedGeneration()).isEqualTo(3);
+    }
+
+    @Test
+    void anAppliedOutcomeSaysWhetherTheVisibleStateChanged() {
+        Status healthy = fold(ilm("HEALTHY", 1));
+
+        FoldOutcome reemit = StatusFold.fold(healthy, ilm("HEALTHY", 2));
+        FoldOutcome change = StatusFold.fold(healthy, ilm("UNHEALTHY", 2));
+
+        assertThat(reemit).isInstanceOfSatisfying(Applied.class, a -> assertThat(a.stateChanged()).isFalse());
+        assertThat(change).isInstanceOfSatisfying(Applied.class, a -> assertThat(a.stateChanged()).isTrue());
+    }
+
+    private static Status fold(Status start, Event... events) {
+        return StatusFold.foldAll(start, List.of(events));
+    }
+}
