@@ -1,0 +1,82 @@
+package dev.meshfleet.translator.plan;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshfleet.translator.translate.ChartRelease;
+import dev.meshfleet.translator.translate.Plan;
+import dev.meshfleet.translator.translate.Translation;
+import dev.meshfleet.translator.translate.TranslationError;
+
+/** A translation as a YAML document for people: the golden files and the plan preview use it. */
+public final class PlanDocument {
+    private static final YAMLMapper YAML = YAMLMapper.builder()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES)
+            .build();
+
+    private PlanDocument() {
+    }
+
+    public static ObjectNode tree(Translation t) {
+        ObjectNode doc = JsonNodeFactory.instance.objectNode();
+        doc.put("owner", t.owner().key());
+        doc.put("generation", t.generation());
+        ObjectNode clusters = doc.putObject("clusters");
+        t.plansByCluster().forEach((cluster, plans) -> {
+            ArrayNode list = clusters.putArray(cluster);
+            plans.forEach(p -> list.add(plan(p)));
+        });
+        ArrayNode errors = doc.putArray("errors");
+        for (TranslationError e : t.errors()) {
+            errors.addObject().put("cluster", e.cluster()).put("revision", e.revision()).put("path", e.path())
+                    .put("message", e.message());
+        }
+        return doc;
+    }
+
+    public static ObjectNode plan(Plan p) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        n.put("revision", p.revision()).put("tag", p.tag());
+        n.put("defaultRevision", p.defaultRevision()).put("activeGateway", p.activeGateway());
+        if (p.controlPlaneRevision() != null) {
+            n.put("controlPlaneRevision", p.controlPlaneRevision());
+        }
+        n.putObject("upgradePolicy").put("skipUpgradeValidation", p.skipUpgradeValidation())
+                .put("waitForResourcesTimeoutMillis", p.waitForResourcesTimeoutMillis());
+        ArrayNode charts = n.putArray("charts");
+        for (ChartRelease c : p.charts()) {
+            ObjectNode cn = charts.addObject();
+            cn.put("chart", c.chart()).put("releaseName", c.releaseName()).put("namespace", c.namespace());
+            if (c.chartSource() != null) {
+                cn.put("chartSource", c.chartSource());
+            }
+            cn.set("values", parse(c.valuesJson()));
+        }
+        n.set("observedOperator", parse(p.observedOperatorJson()));
+        n.put("planHash", p.planHash());
+        return n;
+    }
+
+    public static String yaml(JsonNode node) {
+        try {
+            return YAML.writeValueAsString(node);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a JSON tree always serializes", e);
+        }
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return YAML.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("values are JSON by construction", e);
+        }
+    }
+}

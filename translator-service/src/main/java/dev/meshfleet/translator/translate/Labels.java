@@ -1,0 +1,23 @@
+package dev.meshfleet.translator.translate;
+
+import java.util.regex.Pattern;
+
+/** Kubernetes label value rules: a revision ends up in istio.io/rev labels and in object names. */
+final class Labels {
+    private static final Pattern VALUE = Pattern.compile("[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?");
+
+    private Labels() {
+    }
+
+    /** Null when valid, else what is wrong. */
+    static String checkRevision(String revision) {
+        if (revision.length() > 63) {
+            return "is " + revision.length() + " characters long; a revision can be at most 63 characters";
+        }
+        if (!VALUE.matcher(revision).matches()) {
+            return "'" + revision + "' is not a valid label value (letters, digits, '-', '_' and '.', starting and ending"
+                    + " with a letter or digit)";
+        }
+        return null;
+    }
+}

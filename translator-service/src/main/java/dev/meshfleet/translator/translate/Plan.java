@@ -1,0 +1,26 @@
+package dev.meshfleet.translator.translate;
+
+import java.util.List;
+
+/**
+ * One installation that should exist in one cluster, as translated. Mirrors the Avro
+ * InstallationPlan (converted at the edge by {@code stream.AvroPlans}); {@code planHash} covers every
+ * field that reaches the cluster, so an unchanged hash means nothing to do.
+ */
+public record Plan(
+        String cluster,
+        String revision,
+        String tag,
+        List<ChartRelease> charts,
+        boolean defaultRevision,
+        boolean activeGateway,
+        String controlPlaneRevision,
+        boolean skipUpgradeValidation,
+        long waitForResourcesTimeoutMillis,
+        String observedOperatorJson,
+        String planHash) {
+
+    public Plan {
+        charts = List.copyOf(charts);
+    }
+}

@@ -1,0 +1,220 @@
+package dev.meshfleet.translator.translate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * IstioOperator spec of an ILM or GLM -> per cluster the installations to apply (Helm releases with
+ * values) and the validation errors. Pure: no Kafka, no Kubernetes, no clock; the same input gives
+ * byte-identical output.
+ *
+ * <p>Validation happens here in three layers: per installation (revision, istioOperatorSpec,
+ * timeout, kind-specific rules), per cluster entry (missing or repeated names) and across the
+ * installations of one resource (the same cluster and revision twice, two default revisions in a
+ * cluster). An error only withholds the plans of the clusters it concerns.
+ */
+public final class Translator {
+    static final long DEFAULT_WAIT_MILLIS = 5 * 60_000L;
+
+    private final TranslatorSettings settings;
+
+    public Translator(TranslatorSettings settings) {
+        this.settings = settings;
+    }
+
+    /** One valid cluster entry of an installation. */
+    record ClusterEntry(int index, String name, JsonNode node) {
+    }
+
+    /** An installation after the first validation pass. */
+    record Installation(int index, String path, JsonNode node, String revision, List<ClusterEntry> clusters,
+            List<String[]> problems, long waitMillis) {
+        boolean broken() {
+            return !problems.isEmpty();
+        }
+    }
+
+    public Translation translate(Owner owner, long generation, JsonNode spec) {
+        List<TranslationError> errors = new ArrayList<>();
+        Map<String, List<Plan>> plans = new TreeMap<>();
+        JsonNode list = spec == null ? null : spec.get("installations");
+        if (list == null || list.isNull()) {
+            return Translation.of(owner, generation, plans, errors);
+        }
+        if (!list.isArray()) {
+            errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, "", "spec.installations",
+                    "must be a list of installations"));
+            return Translation.of(owner, generation, plans, errors);
+        }
+        boolean gateway = owner.kind() == ResourceKind.GatewayLifecycleManager;
+        List<Installation> installations = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            installations.add(firstPass(i, list.get(i), gateway, errors));
+        }
+        // Errors of a whole installation are reported once per cluster it names, so each cluster's status shows them.
+        for (Installation inst : installations) {
+            for (String[] problem : inst.problems()) {
+                if (inst.clusters().isEmpty()) {
+                    errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, inst.revision(), problem[0], problem[1]));
+                }
+                for (ClusterEntry c : inst.clusters()) {
+                    errors.add(new TranslationError(c.name(), inst.revision(), problem[0], problem[1]));
+                }
+            }
+        }
+        Set<String> excluded = crossInstallationChecks(installations, gateway, errors);
+        for (Installation inst : installations) {
+            if (inst.broken()) {
+                continue;
+            }
+            for (ClusterEntry c : inst.clusters()) {
+                if (excluded.contains(inst.index() + "|" + c.name())) {
+                    continue;
+                }
+                Plan plan = gateway ? GatewayPlans.plan(owner, generation, inst, c, settings)
+                        : ControlPlanePlans.plan(owner, generation, inst, c, settings);
+                plans.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(plan);
+            }
+        }
+        plans.values().forEach(l -> l.sort(java.util.Comparator.comparing(Plan::revision)));
+        return Translation.of(owner, generation, plans, errors);
+    }
+
+    private Installation firstPass(int i, JsonNode node, boolean gateway, List<TranslationError> errors) {
+        String path = "spec.installations[" + i + "]";
+        String revisionField = gateway ? "gatewayRevision" : "revision";
+        String raw = Json.text(node, revisionField);
+        String revision = "auto".equals(raw) ? settings.defaultRevision() : raw;
+        List<String[]> problems = new ArrayList<>();
+        if (!revision.isEmpty()) {
+            String wrong = Labels.checkRevision(revision);
+            if (wrong != null) {
+                problems.add(new String[] {path + "." + revisionField, wrong + "; use a short name such as 1-24, or auto"});
+            }
+        }
+        List<ClusterEntry> clusters = clusters(path, node, revision, errors);
+        JsonNode iop = node == null ? null : node.get("istioOperatorSpec");
+        if (iop == null || !iop.isObject()) {
+            problems.add(new String[] {path + ".istioOperatorSpec",
+                    "is missing; add the IstioOperator spec (hub, tag, profile, components) of this installation"});
+        }
+        long waitMillis = DEFAULT_WAIT_MILLIS;
+        String timeout = Json.text(node == null ? null : node.get("istioController"), "waitForResourcesTimeout");
+        if (!timeout.isEmpty()) {
+            OptionalLong parsed = GoDuration.parseMillis(timeout);
+            if (parsed.isEmpty() || parsed.getAsLong() < 0) {
+                problems.add(new String[] {path + ".istioController.waitForResourcesTimeout", "'" + timeout
+                        + "' is not a duration; use a Go duration such as 300s, 5m or 2h45m"});
+            } else {
+                waitMillis = parsed.getAsLong();
+            }
+        }
+        if (iop != null && iop.isObject()) {
+            if (gateway) {
+                GatewayPlans.validate(path, node, iop, problems);
+            } else {
+                ControlPlanePlans.validate(path, revisionField, revision, iop, problems);
+            }
+        }
+        return new Installation(i, path, node, revision, clusters, problems, waitMillis);
+    }
+
+    /** The installation's usable cluster entries; missing and repeated names become errors here. */
+    private static List<ClusterEntry> clusters(String path, JsonNode node, String revision, List<TranslationError> errors) {
+        JsonNode list = node == null ? null : node.get("clusters");
+        List<ClusterEntry> out = new ArrayList<>();
+        if (list == null || !list.isArray() || list.isEmpty()) {
+            errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, path + ".clusters",
+                    "lists no cluster; add at least one entry with the name of a registered cluster"));
+            return out;
+        }
+        Map<String, List<Integer>> indexes = new LinkedHashMap<>();
+        for (int j = 0; j < list.size(); j++) {
+            String name = Json.text(list.get(j), "name").trim();
+            if (name.isEmpty()) {
+                errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, path + ".clusters[" + j + "].name",
+                        "is missing or empty; set it to the name the cluster was registered with"));
+                continue;
+            }
+            indexes.computeIfAbsent(name, k -> new ArrayList<>()).add(j);
+        }
+        indexes.forEach((name, at) -> {
+            if (at.size() > 1) {
+                String where = at.stream().map(j -> path + ".clusters[" + j + "]").toList().toString();
+                errors.add(new TranslationError(name, revision, path + ".clusters[" + at.get(1) + "].name",
+                        "cluster '" + name + "' is listed more than once, at " + where + "; keep one entry per cluster"));
+            } else {
+                out.add(new ClusterEntry(at.get(0), name, list.get(at.get(0))));
+            }
+        });
+        return out;
+    }
+
+    /**
+     * Rules across installations of one resource: a (cluster, revision) may come from one installation
+     * only (they would share one status entry and one set of objects), and an ILM may make at most one
+     * revision the default of a cluster. Returns "installationIndex|cluster" pairs that get no plan.
+     */
+    private static Set<String> crossInstallationChecks(List<Installation> installations, boolean gateway,
+            List<TranslationError> errors) {
+        Set<String> excluded = new HashSet<>();
+        Map<String, Installation> firstByKey = new HashMap<>();
+        Map<String, Installation> defaultByCluster = new HashMap<>();
+        for (Installation inst : installations) {
+            for (ClusterEntry c : inst.clusters()) {
+                String key = c.name() + "|" + inst.revision();
+                Installation first = firstByKey.putIfAbsent(key, inst);
+                if (first != null) {
+                    excluded.add(first.index() + "|" + c.name());
+                    excluded.add(inst.index() + "|" + c.name());
+                    errors.add(new TranslationError(c.name(), inst.revision(), inst.path() + ".clusters[" + c.index() + "].name",
+                            "cluster '" + c.name() + "' with revision '" + inst.revision() + "' is also in " + first.path()
+                                    + "; one installation per cluster and revision: remove one or use another revision"));
+                    continue;
+                }
+                if (!gateway && Json.bool(c.node(), "defaultRevision", false)) {
+                    Installation other = defaultByCluster.putIfAbsent(c.name(), inst);
+                    if (other != null) {
+                        excluded.add(inst.index() + "|" + c.name());
+                        errors.add(new TranslationError(c.name(), inst.revision(),
+                                inst.path() + ".clusters[" + c.index() + "].defaultRevision",
+                                "cluster '" + c.name() + "' already has its default revision '" + other.revision() + "' from "
+                                        + other.path() + "; at most one default revision per cluster"));
+                    }
+                }
+            }
+        }
+        return excluded;
+    }
+
+    /** Hash of everything in a plan except the owner's uid. */
+    static String planHash(Owner owner, long generation, String cluster, String revision, String tag,
+            List<ChartRelease> charts, boolean defaultRevision, boolean activeGateway, String controlPlaneRevision,
+            boolean skipUpgradeValidation, long waitMillis, String observedOperatorJson) {
+        ObjectNode h = Json.object();
+        h.put("kind", owner.kind().name()).put("namespace", owner.namespace()).put("name", owner.name());
+        h.put("generation", generation).put("cluster", cluster).put("revision", revision).put("tag", tag);
+        var chartList = h.putArray("charts");
+        for (ChartRelease c : charts) {
+            ObjectNode n = chartList.addObject();
+            n.put("chart", c.chart()).put("releaseName", c.releaseName()).put("namespace", c.namespace());
+            n.set("values", Canonical.parse(c.valuesJson()));
+            n.put("chartSource", c.chartSource());
+        }
+        h.put("defaultRevision", defaultRevision).put("activeGateway", activeGateway);
+        h.put("controlPlaneRevision", controlPlaneRevision);
+        h.put("skipUpgradeValidation", skipUpgradeValidation).put("waitForResourcesTimeoutMillis", waitMillis);
+        h.set("observedOperator", Canonical.parse(observedOperatorJson));
+        return Canonical.sha256(Canonical.json(h));
+    }
+}
