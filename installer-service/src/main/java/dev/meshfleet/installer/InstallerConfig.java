@@ -1,0 +1,93 @@
+package dev.meshfleet.installer;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+
+/** Every setting of the installer; keys under {@code meshfleet.installer} (README lists them). */
+@ConfigMapping(prefix = "meshfleet.installer")
+public interface InstallerConfig {
+    /** Names this replica in events (source installer/&lt;replica-id&gt;); default: the host name. */
+    @WithName("replica-id")
+    Optional<String> replicaId();
+
+    Topics topics();
+
+    @WithName("group-id")
+    @WithDefault("meshfleet-installer")
+    String groupId();
+
+    /** Reconcile threads: clusters reconciled in parallel. */
+    @WithDefault("8")
+    int workers();
+
+    /** Every owned cluster is reconciled (drift repaired, state re-emitted) this often. */
+    @WithName("resync-period")
+    @WithDefault("30s")
+    Duration resyncPeriod();
+
+    /** How often an installation waiting for its workloads is checked again. */
+    @WithName("readiness-poll")
+    @WithDefault("1s")
+    Duration readinessPoll();
+
+    /** Directory holding the charts (base, istiod, gateway, cni, ztunnel), one sub-directory each. */
+    @WithName("chart-dir")
+    @WithDefault("charts")
+    String chartDir();
+
+    /** Server-side apply field manager for every object the installer writes. */
+    @WithName("field-manager")
+    @WithDefault("meshfleet")
+    String fieldManager();
+
+    /** Namespace of the cluster registration Secrets; empty: every namespace. */
+    @WithName("cluster-secret-namespace")
+    Optional<String> clusterSecretNamespace();
+
+    BackoffConfig backoff();
+
+    /** Readiness timeout for a plan that carries none. */
+    @WithName("default-wait-timeout")
+    @WithDefault("5m")
+    Duration defaultWaitTimeout();
+
+    /** Connect timeout to a workload cluster's API. */
+    @WithName("cluster-connect-timeout")
+    @WithDefault("5s")
+    Duration clusterConnectTimeout();
+
+    /** Request timeout to a workload cluster's API. */
+    @WithName("cluster-request-timeout")
+    @WithDefault("15s")
+    Duration clusterRequestTimeout();
+
+    @WithName("create-topics")
+    @WithDefault("true")
+    boolean createTopics();
+
+    /** Partitions of the topics created when create-topics is true. */
+    @WithDefault("12")
+    int partitions();
+
+    interface Topics {
+        @WithName("install-plans")
+        @WithDefault(dev.meshfleet.schemas.Topics.INSTALL_PLANS)
+        String installPlans();
+
+        @WithName("installation-events")
+        @WithDefault(dev.meshfleet.schemas.Topics.INSTALLATION_EVENTS)
+        String installationEvents();
+    }
+
+    interface BackoffConfig {
+        @WithDefault("1s")
+        Duration initial();
+
+        @WithDefault("60s")
+        Duration max();
+    }
+}

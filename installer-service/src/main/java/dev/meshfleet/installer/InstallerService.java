@@ -1,0 +1,132 @@
+package dev.meshfleet.installer;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+
+import dev.meshfleet.installer.cluster.ClusterRegistry;
+import dev.meshfleet.installer.kafka.EventPublisher;
+import dev.meshfleet.installer.kafka.PlanConsumer;
+import dev.meshfleet.installer.reconcile.ClusterReconciler;
+import dev.meshfleet.installer.reconcile.Ownership;
+import dev.meshfleet.installer.render.ChartRenderer;
+import dev.meshfleet.installer.work.Backoff;
+import dev.meshfleet.installer.work.Trigger;
+import dev.meshfleet.installer.work.WorkQueue;
+import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.TopicAdmin;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Wires the installer's parts and owns their lifecycles: the cluster registry (management
+ * cluster), the work queue and reconciler, the event publisher, and the install-plans consumer,
+ * started in that order and stopped in reverse.
+ */
+@ApplicationScoped
+public class InstallerService {
+    private static final Logger LOG = Logger.getLogger(InstallerService.class);
+
+    @Inject
+    InstallerConfig config;
+
+    @Inject
+    KubernetesClient management;
+
+    @Inject
+    MeterRegistry meters;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
+    String bootstrapServers;
+
+    private ClusterRegistry registry;
+    private WorkQueue queue;
+    private EventPublisher publisher;
+    private PlanConsumer consumer;
+    private ClusterReconciler reconciler;
+    private final Ownership ownership = new Ownership();
+
+    void start(@Observes StartupEvent event) {
+        AvroTrust.install();
+        if (config.createTopics()) {
+            TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
+        }
+        String replicaId = config.replicaId().filter(s -> !s.isBlank()).orElseGet(InstallerService::hostname);
+        Counter emitted = Counter.builder("meshfleet.installer.events.emitted")
+                .description("Installation events sent").register(meters);
+        Counter deadLetters = Counter.builder("meshfleet.installer.dead.letters")
+                .description("install-plans records sent to the DLQ").register(meters);
+        Timer reconcileTimer = Timer.builder("meshfleet.installer.reconcile.duration")
+                .description("Duration of one cluster reconcile").register(meters);
+        publisher = new EventPublisher(bootstrapServers, config.topics().installationEvents(),
+                "installer-" + replicaId + "-events", emitted::increment);
+        registry = new ClusterRegistry(management, config.clusterSecretNamespace().orElse(""),
+                cluster -> queue.submit(cluster, Trigger.CHANGE),
+                (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis());
+        reconciler = new ClusterReconciler(ownership, registry::client, new ChartRenderer(Path.of(config.chartDir())),
+                publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
+                        config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max())));
+        for (ClusterReconciler.ClusterState state : ClusterReconciler.ClusterState.values()) {
+            Gauge.builder("meshfleet.installer.clusters", reconciler,
+                    r -> r.clustersByState().getOrDefault(state, 0L)).tag("state", state.name())
+                    .description("Owned clusters by state").register(meters);
+        }
+        queue = new WorkQueue(config.workers(),
+                (cluster, trigger) -> reconcileTimer.record(() -> reconciler.reconcile(cluster, trigger)));
+        registry.start();
+        consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
+                "installer-" + replicaId, ownership, queue, config.defaultWaitTimeout(), deadLetters::increment);
+        consumer.start();
+        Duration resync = config.resyncPeriod();
+        queue.schedulePeriodically(() -> ownership.clusters().forEach(c -> queue.submit(c, Trigger.RESYNC)), resync);
+        LOG.infof("installer %s started: group %s, %d workers, resync every %s, charts in %s", replicaId,
+                config.groupId(), config.workers(), resync, Path.of(config.chartDir()).toAbsolutePath());
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        // Consumer first: leaving the group hands the partitions to another replica at once.
+        if (consumer != null) {
+            consumer.close();
+        }
+        if (queue != null) {
+            queue.close();
+        }
+        if (registry != null) {
+            registry.close();
+        }
+        if (publisher != null) {
+            publisher.close();
+        }
+    }
+
+    /** Readiness: the consumer is in its group and polling, and the cluster registry has synced. */
+    public boolean consumerHealthy() {
+        return consumer != null && consumer.healthy();
+    }
+
+    public boolean registrySynced() {
+        return registry != null && registry.synced();
+    }
+
+    private static String hostname() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "installer";
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.meshfleet.installer.cluster;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+import org.jboss.logging.Logger;
+
+import dev.meshfleet.installer.render.Names;
+import dev.meshfleet.schemas.crd.Crds;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/**
+ * Workload clusters registered in the management cluster: Secrets labelled
+ * {@code meshfleet.dev/cluster=<name>} holding a kubeconfig. One client per cluster, rebuilt when
+ * the kubeconfig changes and closed when the Secret goes. The kubeconfig is never logged: only
+ * the Secret's name and a hash prefix identify it.
+ */
+public class ClusterRegistry implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ClusterRegistry.class);
+
+    private record Registration(String secret, String kubeconfigHash, KubernetesClient client) {
+    }
+
+    private final KubernetesClient management;
+    private final String namespace;
+    private final Consumer<String> onChange;
+    private final int connectTimeoutMillis;
+    private final int requestTimeoutMillis;
+    private final Map<String, Registration> clusters = new ConcurrentHashMap<>();
+    private SharedIndexInformer<Secret> informer;
+
+    /**
+     * @param namespace where registration Secrets live; empty for every namespace
+     * @param onChange  called with a cluster name when its registration appears, changes or goes
+     */
+    public ClusterRegistry(KubernetesClient management, String namespace, Consumer<String> onChange,
+            int connectTimeoutMillis, int requestTimeoutMillis) {
+        this.management = management;
+        this.namespace = namespace;
+        this.onChange = onChange;
+        this.connectTimeoutMillis = connectTimeoutMillis;
+        this.requestTimeoutMillis = requestTimeoutMillis;
+    }
+
+    public void start() {
+        var secrets = namespace == null || namespace.isBlank() ? management.secrets().inAnyNamespace()
+                : management.secrets().inNamespace(namespace);
+        informer = secrets.withLabel(Crds.CLUSTER_LABEL).inform(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Secret secret) {
+                register(secret);
+            }
+
+            @Override
+            public void onUpdate(Secret oldSecret, Secret newSecret) {
+                if (!name(oldSecret).equals(name(newSecret))) {
+                    unregister(oldSecret);
+                }
+                register(newSecret);
+            }
+
+            @Override
+            public void onDelete(Secret secret, boolean deletedFinalStateUnknown) {
+                unregister(secret);
+            }
+        });
+    }
+
+    public boolean synced() {
+        return informer != null && informer.hasSynced();
+    }
+
+    public Optional<KubernetesClient> client(String cluster) {
+        Registration r = clusters.get(cluster);
+        return r == null ? Optional.empty() : Optional.of(r.client());
+    }
+
+    public Set<String> clusters() {
+        return Set.copyOf(clusters.keySet());
+    }
+
+    private void register(Secret secret) {
+        String cluster = name(secret);
+        String id = secretId(secret);
+        String kubeconfig = kubeconfig(secret);
+        if (cluster.isEmpty() || kubeconfig == null) {
+            LOG.warnf("Secret %s is labelled %s but has no cluster name or no data key '%s'; ignored", id,
+                    Crds.CLUSTER_LABEL, Crds.KUBECONFIG_KEY);
+            unregister(secret);
+            return;
+        }
+        String hash = Names.hash(kubeconfig);
+        Registration current = clusters.get(cluster);
+        if (current != null && current.kubeconfigHash().equals(hash)) {
+            return;
+        }
+        KubernetesClient client;
+        try {
+            Config config = new ConfigBuilder(Config.fromKubeconfig(kubeconfig))
+                    .withConnectionTimeout(connectTimeoutMillis).withRequestTimeout(requestTimeoutMillis)
+                    // The installer backs off per cluster itself; client retries would hold a worker thread.
+                    .withRequestRetryBackoffLimit(0).build();
+            client = new KubernetesClientBuilder().withConfig(config).build();
+        } catch (RuntimeException e) {
+            // The exception text could quote the kubeconfig: log its type only.
+            LOG.warnf("Secret %s for cluster %s holds a kubeconfig that cannot be loaded (%s); cluster not registered",
+                    id, cluster, e.getClass().getSimpleName());
+            return;
+        }
+        Registration previous = clusters.put(cluster, new Registration(id, hash, client));
+        if (previous != null) {
+            previous.client().close();
+        }
+        LOG.infof("cluster %s registered from Secret %s (kubeconfig %s)", cluster, id, hash.substring(0, 12));
+        onChange.accept(cluster);
+    }
+
+    private void unregister(Secret secret) {
+        String cluster = name(secret);
+        String id = secretId(secret);
+        Registration current = clusters.get(cluster);
+        // Only the Secret that registered the cluster can unregister it.
+        if (current != null && current.secret().equals(id) && clusters.remove(cluster, current)) {
+            current.client().close();
+            LOG.infof("cluster %s unregistered (Secret %s gone)", cluster, id);
+            onChange.accept(cluster);
+        }
+    }
+
+    private static String name(Secret secret) {
+        Map<String, String> labels = secret.getMetadata().getLabels();
+        String v = labels == null ? null : labels.get(Crds.CLUSTER_LABEL);
+        return v == null ? "" : v;
+    }
+
+    private static String secretId(Secret secret) {
+        return secret.getMetadata().getNamespace() + "/" + secret.getMetadata().getName();
+    }
+
+    private static String kubeconfig(Secret secret) {
+        if (secret.getData() != null && secret.getData().get(Crds.KUBECONFIG_KEY) != null) {
+            return new String(Base64.getDecoder().decode(secret.getData().get(Crds.KUBECONFIG_KEY)),
+                    StandardCharsets.UTF_8);
+        }
+        if (secret.getStringData() != null) {
+            return secret.getStringData().get(Crds.KUBECONFIG_KEY);
+        }
+        return null;
+    }
+
+    @Override
+    public void close() {
+        if (informer != null) {
+            informer.close();
+        }
+        clusters.values().forEach(r -> r.client().close());
+        clusters.clear();
+    }
+}

@@ -1,0 +1,220 @@
+package dev.meshfleet.installer.kafka;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jboss.logging.Logger;
+
+import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.reconcile.Ownership;
+import dev.meshfleet.installer.work.Trigger;
+import dev.meshfleet.installer.work.WorkQueue;
+import dev.meshfleet.schemas.dlq.DeadLetters;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+
+/**
+ * Reads install-plans in the installer's consumer group. The partitions assigned to this replica
+ * decide the clusters it owns.
+ *
+ * <p>Offsets are never committed: install-plans is compacted and its latest record per cluster is
+ * that cluster's whole desired state, so on every assignment the partition is read again from the
+ * beginning. That makes a replica that takes over a partition know every cluster on it, including
+ * clusters whose plan has not changed for months, without any state of its own. A cluster is
+ * reconciled only once its partition has been read up to the end offset seen at assignment, so a
+ * stale record early in the log is never acted on.
+ */
+public class PlanConsumer implements Runnable, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(PlanConsumer.class);
+    private static final String NAME = "installer";
+
+    private final String topic;
+    private final Properties props = new Properties();
+    private final String bootstrapServers;
+    private final Ownership ownership;
+    private final WorkQueue queue;
+    private final Duration defaultWaitTimeout;
+    private final AvroSerde<ClusterDesiredState> serde = AvroSerde.of(ClusterDesiredState.class);
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final AtomicLong lastPoll = new AtomicLong();
+    private final AtomicBoolean joined = new AtomicBoolean();
+    private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
+    private final Runnable onDeadLetter;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private Thread thread;
+
+    public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, Ownership ownership,
+            WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
+        this.bootstrapServers = bootstrapServers;
+        this.topic = topic;
+        this.ownership = ownership;
+        this.queue = queue;
+        this.defaultWaitTimeout = defaultWaitTimeout;
+        this.onDeadLetter = onDeadLetter;
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+    }
+
+    public void start() {
+        thread = new Thread(this, "installer-plans-consumer");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    /** True while the consumer is in its group and polling (readiness). */
+    public boolean healthy() {
+        return joined.get() && System.currentTimeMillis() - lastPoll.get() < 30_000;
+    }
+
+    @Override
+    public void run() {
+        Properties dlqProps = new Properties();
+        dlqProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        dlqProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        dlqProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer());
+                KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
+                        new ByteArraySerializer())) {
+            consumer = c;
+            c.subscribe(List.of(topic), new Rebalance(c));
+            while (running.get()) {
+                var records = c.poll(Duration.ofMillis(200));
+                lastPoll.set(System.currentTimeMillis());
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    handle(record, dlq);
+                }
+                checkCaughtUp(c);
+            }
+        } catch (WakeupException e) {
+            // close() woke us up to stop
+        } catch (RuntimeException e) {
+            LOG.errorf(e, "install-plans consumer stopped");
+        } finally {
+            joined.set(false);
+        }
+    }
+
+    private void handle(ConsumerRecord<byte[], byte[]> record, KafkaProducer<byte[], byte[]> dlq) {
+        String cluster = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
+        List<Plan> plans;
+        try {
+            if (cluster == null || cluster.isEmpty()) {
+                throw new IllegalArgumentException("install-plans record without a cluster key");
+            }
+            if (record.value() == null) {
+                // Tombstone: nothing is desired in the cluster any more.
+                plans = List.of();
+            } else {
+                ClusterDesiredState state = serde.deserialize(record.topic(), record.value());
+                plans = state.getInstallations().stream().map(p -> Plan.from(p, defaultWaitTimeout)).toList();
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("install-plans record %d/%d cannot be decoded (%s); sent to %s", record.partition(),
+                    record.offset(), DeadLetters.describe(e), dev.meshfleet.schemas.Topics.dlq(record.topic()));
+            dlq.send(DeadLetters.of(record, e, NAME));
+            onDeadLetter.run();
+            return;
+        }
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        if (ownership.desired(cluster, record.partition(), plans) && !catchingUp.containsKey(tp)) {
+            queue.submit(cluster, Trigger.CHANGE);
+        }
+    }
+
+    private void checkCaughtUp(KafkaConsumer<byte[], byte[]> c) {
+        if (catchingUp.isEmpty()) {
+            return;
+        }
+        List<TopicPartition> done = new ArrayList<>();
+        for (Map.Entry<TopicPartition, Long> e : catchingUp.entrySet()) {
+            if (c.position(e.getKey()) >= e.getValue()) {
+                done.add(e.getKey());
+            }
+        }
+        for (TopicPartition tp : done) {
+            catchingUp.remove(tp);
+            // Assignment: every cluster of the partition is reconciled and its state re-emitted under the new epoch.
+            ownership.clustersOf(tp.partition()).forEach(cluster -> queue.submit(cluster, Trigger.RESYNC));
+        }
+    }
+
+    private final class Rebalance implements ConsumerRebalanceListener {
+        private final KafkaConsumer<byte[], byte[]> c;
+
+        Rebalance(KafkaConsumer<byte[], byte[]> c) {
+            this.c = c;
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            joined.set(true);
+            long epoch = c.groupMetadata().generationId();
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = partitions.isEmpty() ? Map.of() : c.endOffsets(partitions);
+            for (TopicPartition tp : partitions) {
+                ownership.assigned(tp.partition(), epoch);
+                catchingUp.put(tp, ends.getOrDefault(tp, 0L));
+            }
+            LOG.infof("assigned install-plans partitions %s under epoch %d", partitions, epoch);
+        }
+
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            drop(partitions, "revoked");
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            drop(partitions, "lost");
+        }
+
+        private void drop(Collection<TopicPartition> partitions, String how) {
+            for (TopicPartition tp : partitions) {
+                catchingUp.remove(tp);
+                Set<String> dropped = ownership.revoked(tp.partition());
+                dropped.forEach(queue::forget);
+            }
+            if (!partitions.isEmpty()) {
+                LOG.infof("install-plans partitions %s %s; their clusters are no longer reconciled here", partitions, how);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        running.set(false);
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        if (thread != null) {
+            try {
+                thread.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}

@@ -1,0 +1,527 @@
+package dev.meshfleet.installer.reconcile;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import dev.meshfleet.installer.cluster.ApplyResult;
+import dev.meshfleet.installer.cluster.ClusterOps;
+import dev.meshfleet.installer.cluster.Failure;
+import dev.meshfleet.installer.diff.Action;
+import dev.meshfleet.installer.diff.InstallationDiff;
+import dev.meshfleet.installer.health.Health;
+import dev.meshfleet.installer.health.HealthEvaluation;
+import dev.meshfleet.installer.model.ChartSpec;
+import dev.meshfleet.installer.model.InstallationKey;
+import dev.meshfleet.installer.model.Inventory;
+import dev.meshfleet.installer.model.ObjectRef;
+import dev.meshfleet.installer.model.Owner;
+import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.render.ChartRenderer;
+import dev.meshfleet.installer.render.Manifests;
+import dev.meshfleet.installer.render.Names;
+import dev.meshfleet.installer.work.Backoff;
+import dev.meshfleet.installer.work.Trigger;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.state.Phase;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Level-triggered reconcile of one cluster (STYLE 5): read the inventories, diff them with the
+ * desired plans, act, report. It keeps only what it reported last per installation (to emit on
+ * change and to time readiness); everything else is read from the cluster each time, so a
+ * restarted replica picks up where another left off. Callers guarantee one reconcile at a time
+ * per cluster.
+ */
+public class ClusterReconciler {
+    private static final Logger LOG = Logger.getLogger(ClusterReconciler.class);
+
+    /** The health of a whole cluster, for the clusters-by-state gauge. */
+    public enum ClusterState {
+        UNREGISTERED, UNREACHABLE, PROGRESSING, HEALTHY, FAILED
+    }
+
+    /** Settings the reconciler needs from configuration. */
+    public record Settings(String replicaId, String fieldManager, Duration readinessPoll, Backoff backoff) {
+    }
+
+    /** What was last reported for one installation. */
+    private static final class Tracked {
+        Owner owner;
+        long generation;
+        String revision;
+        String planHash;
+        Phase phase;
+        String message;
+        String observedOperatorJson;
+        Instant since;
+        boolean emittedThisRound;
+    }
+
+    private static final class Memory {
+        final Map<InstallationKey, Tracked> installations = new LinkedHashMap<>();
+        int failures;
+        volatile ClusterState state = ClusterState.PROGRESSING;
+    }
+
+    /** Aborts a reconcile: the cluster cannot be reached; the caller backs off. */
+    private static final class UnreachableException extends RuntimeException {
+        UnreachableException(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** Aborts a reconcile: the partition was revoked; nothing more may be emitted for the cluster. */
+    private static final class LostOwnershipException extends RuntimeException {
+        LostOwnershipException() {
+            super(null, null, false, false);
+        }
+    }
+
+    private final Ownership ownership;
+    private final Function<String, Optional<KubernetesClient>> clients;
+    private final ChartRenderer renderer;
+    private final EventSink events;
+    private final Clock clock;
+    private final Settings settings;
+    private final Map<String, Memory> memory = new ConcurrentHashMap<>();
+    private final AtomicLong sequence = new AtomicLong();
+
+    public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
+            ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
+        this.ownership = ownership;
+        this.clients = clients;
+        this.renderer = renderer;
+        this.events = events;
+        this.clock = clock;
+        this.settings = settings;
+    }
+
+    /** Per reconcile: the cluster, the ownership it runs under, and whether to re-emit everything. */
+    private record Round(String cluster, Ownership.Owned owned, Memory memory, boolean resync) {
+    }
+
+    /** Reconciles the cluster; returns when to look again (null: at the next change or resync). */
+    public Duration reconcile(String cluster, Trigger trigger) {
+        Optional<Ownership.Owned> owned = ownership.get(cluster);
+        if (owned.isEmpty()) {
+            // Not ours (any more): stop reconciling and forget what we reported.
+            memory.remove(cluster);
+            return null;
+        }
+        Memory mem = memory.computeIfAbsent(cluster, c -> new Memory());
+        Round round = new Round(cluster, owned.get(), mem, trigger == Trigger.RESYNC);
+        mem.installations.values().forEach(t -> t.emittedThisRound = false);
+        try {
+            Optional<KubernetesClient> client = clients.apply(cluster);
+            if (client.isEmpty()) {
+                unregistered(round);
+                mem.state = ClusterState.UNREGISTERED;
+                return null;
+            }
+            Duration next = reconcileRegistered(round, new ClusterOps(client.get(), settings.fieldManager()),
+                    trigger);
+            mem.failures = 0;
+            mem.state = summarize(mem);
+            return next;
+        } catch (UnreachableException e) {
+            mem.failures++;
+            Duration delay = settings.backoff().delay(mem.failures);
+            unreachable(round, e.getMessage());
+            mem.state = ClusterState.UNREACHABLE;
+            LOG.debugf("cluster %s unreachable (%d in a row), next attempt in %s", cluster, mem.failures, delay);
+            return delay;
+        } catch (LostOwnershipException e) {
+            memory.remove(cluster);
+            return null;
+        }
+    }
+
+    public Map<ClusterState, Long> clustersByState() {
+        return memory.values().stream().collect(Collectors.groupingBy(m -> m.state, Collectors.counting()));
+    }
+
+    private void unregistered(Round round) {
+        String message = "cluster '" + round.cluster() + "' is not registered: create a Secret in the management"
+                + " cluster labelled " + Crds.CLUSTER_LABEL + "=" + round.cluster() + " with its kubeconfig under"
+                + " data key '" + Crds.KUBECONFIG_KEY + "'";
+        for (Plan plan : round.owned().plans()) {
+            report(round, plan, Phase.PENDING, message, null);
+        }
+        forgetUndesired(round, Set.of());
+    }
+
+    private void unreachable(Round round, String why) {
+        String message = "cluster '" + round.cluster() + "' is unreachable (" + why + "); retrying with backoff";
+        Set<InstallationKey> desired = new HashSet<>();
+        for (Plan plan : round.owned().plans()) {
+            desired.add(plan.key());
+            Tracked t = round.memory().installations.get(plan.key());
+            report(round, plan, Phase.UNKNOWN, message, t == null ? null : t.observedOperatorJson);
+        }
+        // Installations being removed are also in an unknown state until the cluster answers.
+        for (Map.Entry<InstallationKey, Tracked> e : new ArrayList<>(round.memory().installations.entrySet())) {
+            if (!desired.contains(e.getKey())) {
+                Tracked t = e.getValue();
+                report(round, e.getKey(), t.owner, t.generation, t.planHash, Phase.UNKNOWN, message,
+                        t.observedOperatorJson);
+            }
+        }
+    }
+
+    private Duration reconcileRegistered(Round round, ClusterOps ops, Trigger trigger) {
+        List<Inventory> inventories = call(ops::readInventories);
+        Map<InstallationKey, Inventory> installed = new LinkedHashMap<>();
+        inventories.forEach(i -> installed.put(i.key(), i));
+        Duration next = null;
+        for (Action action : InstallationDiff.diff(round.owned().plans(), inventories)) {
+            Duration d = null;
+            if (action instanceof Action.Install install) {
+                d = apply(round, ops, install.plan(), install.current(), installed, false);
+            } else if (action instanceof Action.Upgrade upgrade) {
+                d = apply(round, ops, upgrade.plan(), upgrade.current(), installed, true);
+            } else if (action instanceof Action.InSync inSync) {
+                d = inSync(round, ops, inSync.plan(), inSync.current(), trigger);
+            } else if (action instanceof Action.Refuse refuse) {
+                report(round, refuse.plan(), Phase.ACTION_REQUIRED, refuse.message(),
+                        refuse.current().observedOperatorJson());
+            } else if (action instanceof Action.Remove remove) {
+                uninstall(round, ops, remove.current(), installed);
+            }
+            next = earliest(next, d);
+        }
+        forgetUndesired(round, installed.keySet());
+        return next;
+    }
+
+    private Duration apply(Round round, ClusterOps ops, Plan plan, Inventory current,
+            Map<InstallationKey, Inventory> installed, boolean upgrade) {
+        Tracked t = round.memory().installations.get(plan.key());
+        boolean failedBefore = t != null && plan.planHash().equals(t.planHash)
+                && (t.phase == Phase.CONTROLLER_INSTALL_FAILED || t.phase == Phase.INSTALL_FAILED);
+        if (failedBefore && !round.resync()) {
+            // Refused by the API: retried at the next resync, not on every readiness poll of the cluster.
+            return null;
+        }
+        if (!plan.owner().isControlPlane() && !controlPlanePresent(plan, installed)) {
+            report(round, plan, Phase.NO_CONTROL_PLANE_AVAILABLE, "no control plane of revision '"
+                    + Names.revisionLabel(plan.controlPlaneRevision()) + "' is installed in cluster '"
+                    + round.cluster() + "'; the gateway is installed once an IstioLifecycleManager provides it",
+                    null);
+            return null;
+        }
+        List<List<HasMetadata>> rendered = new ArrayList<>();
+        try {
+            Map<String, String> labels = Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL,
+                    Names.ownerLabel(plan.owner()), Names.REVISION_LABEL, Names.revisionLabel(plan.revision()));
+            for (ChartSpec chart : plan.charts()) {
+                rendered.add(Manifests.label(renderer.render(chart), labels));
+            }
+        } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
+            report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), null);
+            return null;
+        }
+        List<ObjectRef> all = rendered.stream().flatMap(List::stream).map(Manifests::ref).toList();
+        // A retry after a refusal reports only its outcome: the progress states were reported already.
+        boolean quiet = failedBefore;
+        String charts = plan.charts().stream().map(ChartSpec::chart).collect(Collectors.joining(", "));
+        List<List<HasMetadata>> layers;
+        if (plan.owner().isControlPlane() && rendered.size() > 1) {
+            layers = List.of(rendered.get(0), rendered.subList(1, rendered.size()).stream()
+                    .flatMap(List::stream).toList());
+        } else {
+            layers = List.of(rendered.stream().flatMap(List::stream).toList());
+        }
+        for (int i = 0; i < layers.size(); i++) {
+            boolean baseLayer = plan.owner().isControlPlane() && i == 0 && layers.size() > 1;
+            Phase progress = upgrade ? Phase.UPDATING : baseLayer ? Phase.INSTALLING_CONTROLLER : Phase.INSTALLING;
+            if (!quiet) {
+                report(round, plan, progress, upgrade ? "applying charts " + charts
+                        : baseLayer ? "applying the cluster-wide base layer (chart " + plan.charts().get(0).chart() + ")"
+                        : "applying charts " + charts, currentOperator(round, plan));
+            }
+            ApplyResult result = ops.apply(layers.get(i));
+            if (result instanceof ApplyResult.Refused refused) {
+                recordPartial(ops, plan, current, all);
+                report(round, plan, baseLayer ? Phase.CONTROLLER_INSTALL_FAILED : Phase.INSTALL_FAILED,
+                        "applying " + refused.object() + " was refused: " + refused.message()
+                                + "; retried at the next resync",
+                        null);
+                return null;
+            }
+            if (result instanceof ApplyResult.Unreachable unreachable) {
+                recordPartial(ops, plan, current, all);
+                throw new UnreachableException(unreachable.message());
+            }
+        }
+        prune(ops, plan.key(), current, all, installed);
+        Inventory inventory = new Inventory(plan.owner(), plan.generation(), plan.revision(), plan.tag(),
+                plan.planHash(), plan.observedOperatorJson(), true, all);
+        call(() -> {
+            ops.writeInventory(inventory);
+            return null;
+        });
+        installed.put(plan.key(), inventory);
+        Tracked now = round.memory().installations.get(plan.key());
+        now.since = clock.instant();
+        return health(round, ops, plan, inventory);
+    }
+
+    private Duration inSync(Round round, ClusterOps ops, Plan plan, Inventory inventory, Trigger trigger) {
+        if (trigger == Trigger.RESYNC) {
+            // Drift repair: server-side apply of what is already there is a no-op; of what changed, a fix.
+            Map<String, String> labels = Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL,
+                    Names.ownerLabel(plan.owner()), Names.REVISION_LABEL, Names.revisionLabel(plan.revision()));
+            try {
+                List<HasMetadata> objects = new ArrayList<>();
+                for (ChartSpec chart : plan.charts()) {
+                    objects.addAll(Manifests.label(renderer.render(chart), labels));
+                }
+                ApplyResult result = ops.apply(objects);
+                if (result instanceof ApplyResult.Unreachable u) {
+                    throw new UnreachableException(u.message());
+                }
+                if (result instanceof ApplyResult.Refused refused) {
+                    report(round, plan, Phase.INSTALL_FAILED, "repairing " + refused.object() + " was refused: "
+                            + refused.message() + "; retried at the next resync", inventory.observedOperatorJson());
+                    return null;
+                }
+            } catch (ChartRenderer.RenderException e) {
+                report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), inventory.observedOperatorJson());
+                return null;
+            }
+        }
+        return health(round, ops, plan, inventory);
+    }
+
+    private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory) {
+        Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects())));
+        String operator = inventory.observedOperatorJson();
+        if (health instanceof Health.Ready) {
+            report(round, plan, Phase.HEALTHY, "", operator);
+            return null;
+        }
+        String reasons = ((Health.NotReady) health).summary();
+        Tracked t = round.memory().installations.get(plan.key());
+        Phase current = t == null || !plan.planHash().equals(t.planHash) ? null : t.phase;
+        if (current == Phase.HEALTHY || current == Phase.UNHEALTHY) {
+            report(round, plan, Phase.UNHEALTHY, "workloads not ready: " + reasons, operator);
+            return settings.readinessPoll();
+        }
+        if (current == Phase.INSTALL_FAILED) {
+            // Timed out already; the next resync looks again and reports HEALTHY if it recovered.
+            report(round, plan, Phase.INSTALL_FAILED, t.message, operator);
+            return null;
+        }
+        boolean inProgress = current == Phase.INSTALLING || current == Phase.UPDATING
+                || current == Phase.INSTALLING_CONTROLLER;
+        Instant since = inProgress && t.since != null ? t.since : clock.instant();
+        if (!clock.instant().isBefore(since.plus(plan.waitTimeout()))) {
+            report(round, plan, Phase.INSTALL_FAILED, "not ready within " + plan.waitTimeout().toSeconds()
+                    + "s (istioController.waitForResourcesTimeout): " + reasons, operator);
+            return null;
+        }
+        Phase waiting = current == Phase.UPDATING ? Phase.UPDATING : Phase.INSTALLING;
+        report(round, plan, waiting, "waiting for Deployments and DaemonSets to become ready", operator);
+        round.memory().installations.get(plan.key()).since = since;
+        return settings.readinessPoll();
+    }
+
+    private void uninstall(Round round, ClusterOps ops, Inventory inventory, Map<InstallationKey, Inventory> installed) {
+        InstallationKey key = inventory.key();
+        Tracked t = round.memory().installations.get(key);
+        long generation = t == null ? inventory.generation() : Math.max(t.generation, inventory.generation());
+        report(round, key, inventory.owner(), generation, inventory.planHash(), Phase.UNINSTALLING,
+                "removing " + inventory.objects().size() + " objects", inventory.observedOperatorJson());
+        installed.remove(key);
+        Set<String> stillListed = listedBy(installed.values());
+        List<ObjectRef> delete = inventory.objects().stream().filter(o -> !stillListed.contains(o.identity()))
+                .toList();
+        call(() -> {
+            ops.delete(delete);
+            ops.deleteInventory(inventory);
+            return null;
+        });
+        report(round, key, inventory.owner(), generation, inventory.planHash(), Phase.UNINSTALLED, "", null);
+        round.memory().installations.remove(key);
+    }
+
+    /** Deletes what the installation had and no longer renders, unless another inventory lists it. */
+    private void prune(ClusterOps ops, InstallationKey key, Inventory current, List<ObjectRef> rendered,
+            Map<InstallationKey, Inventory> installed) {
+        if (current == null) {
+            return;
+        }
+        Set<String> keep = rendered.stream().map(ObjectRef::identity).collect(Collectors.toCollection(HashSet::new));
+        Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
+        others.remove(key);
+        keep.addAll(listedBy(others.values()));
+        List<ObjectRef> stale = current.objects().stream().filter(o -> !keep.contains(o.identity())).toList();
+        if (!stale.isEmpty()) {
+            call(() -> {
+                ops.delete(stale);
+                return null;
+            });
+        }
+    }
+
+    /** After a failed apply, the inventory must list whatever may now exist, or a removal would leak it. */
+    private void recordPartial(ClusterOps ops, Plan plan, Inventory current, List<ObjectRef> attempted) {
+        Map<String, ObjectRef> union = new LinkedHashMap<>();
+        if (current != null) {
+            current.objects().forEach(o -> union.put(o.identity(), o));
+        }
+        attempted.forEach(o -> union.put(o.identity(), o));
+        Inventory partial = new Inventory(plan.owner(), plan.generation(), plan.revision(),
+                current == null ? "" : current.tag(), current == null ? "" : current.planHash(),
+                current == null ? null : current.observedOperatorJson(), false, List.copyOf(union.values()));
+        try {
+            ops.writeInventory(partial);
+        } catch (RuntimeException e) {
+            // Best effort: the failure being reported is the apply's; the next attempt records again.
+            LOG.debugf("could not record the partial inventory of %s: %s", plan.key(), e.getMessage());
+        }
+    }
+
+    private static boolean controlPlanePresent(Plan gateway, Map<InstallationKey, Inventory> installed) {
+        return installed.values().stream().anyMatch(i -> i.owner().isControlPlane() && i.complete()
+                && i.revision().equals(gateway.controlPlaneRevision()));
+    }
+
+    private static Set<String> listedBy(Iterable<Inventory> inventories) {
+        Set<String> listed = new HashSet<>();
+        for (Inventory i : inventories) {
+            i.objects().forEach(o -> listed.add(o.identity()));
+        }
+        return listed;
+    }
+
+    /** Installations reported before that are neither desired nor installed: nothing is left of them. */
+    private void forgetUndesired(Round round, Set<InstallationKey> installed) {
+        Set<InstallationKey> desired = round.owned().plans().stream().map(Plan::key).collect(Collectors.toSet());
+        for (Map.Entry<InstallationKey, Tracked> e : new ArrayList<>(round.memory().installations.entrySet())) {
+            InstallationKey key = e.getKey();
+            if (!desired.contains(key) && !installed.contains(key)) {
+                Tracked t = e.getValue();
+                if (t.phase != Phase.UNINSTALLED) {
+                    report(round, key, t.owner, t.generation, t.planHash, Phase.UNINSTALLED, "nothing installed", null);
+                }
+                round.memory().installations.remove(key);
+            }
+        }
+    }
+
+    private String currentOperator(Round round, Plan plan) {
+        Tracked t = round.memory().installations.get(plan.key());
+        return t == null ? null : t.observedOperatorJson;
+    }
+
+    private void report(Round round, Plan plan, Phase phase, String message, String observedOperatorJson) {
+        report(round, plan.key(), plan.owner(), plan.generation(), plan.planHash(), phase, message,
+                observedOperatorJson);
+    }
+
+    /**
+     * Records the installation's state and emits it when it changed (or on a resync, once per
+     * round). A message change alone is not a state change: it goes out with the next one.
+     */
+    private void report(Round round, InstallationKey key, Owner owner, long generation, String planHash, Phase phase,
+            String message, String observedOperatorJson) {
+        if (!ownership.owns(round.cluster(), round.owned().epoch())) {
+            throw new LostOwnershipException();
+        }
+        Tracked t = round.memory().installations.computeIfAbsent(key, k -> new Tracked());
+        boolean changed = t.phase != phase || !planHash.equals(t.planHash) || t.generation != generation
+                || !java.util.Objects.equals(t.observedOperatorJson, observedOperatorJson);
+        Phase previous = t.phase;
+        t.owner = owner;
+        t.generation = generation;
+        t.revision = key.revision();
+        t.planHash = planHash;
+        t.phase = phase;
+        t.message = message;
+        t.observedOperatorJson = observedOperatorJson;
+        if (previous != phase) {
+            t.since = clock.instant();
+        }
+        if (!changed && !(round.resync() && !t.emittedThisRound)) {
+            return;
+        }
+        t.emittedThisRound = true;
+        String state = phase.state(owner.kind()).name();
+        InstallationEvent event = InstallationEvent.newBuilder().setOwner(owner.toAvro()).setGeneration(generation)
+                .setCluster(round.cluster()).setRevision(key.revision()).setState(state)
+                .setMessage(message == null ? "" : message).setObservedOperatorJson(observedOperatorJson)
+                .setPlanHash(planHash).setSource("installer/" + settings.replicaId())
+                .setSourceEpoch(round.owned().epoch()).setSequence(sequence.incrementAndGet())
+                .setTime(clock.instant()).build();
+        events.emit(owner.key(), event);
+        if (changed) {
+            MDC.put("owner", owner.key());
+            MDC.put("cluster", round.cluster());
+            MDC.put("revision", Names.revisionLabel(key.revision()));
+            try {
+                LOG.infof("%s %s in %s: %s%s", owner.key(), Names.revisionLabel(key.revision()), round.cluster(),
+                        state, message == null || message.isEmpty() ? "" : " (" + message + ")");
+            } finally {
+                MDC.remove("owner");
+                MDC.remove("cluster");
+                MDC.remove("revision");
+            }
+        }
+    }
+
+    private static ClusterState summarize(Memory mem) {
+        boolean progressing = false;
+        boolean failed = false;
+        for (Tracked t : mem.installations.values()) {
+            if (t.phase == null || t.phase == Phase.HEALTHY || t.phase == Phase.UNINSTALLED) {
+                continue;
+            }
+            if (t.phase.settled()) {
+                failed |= t.phase.progress() == Phase.Progress.FAILED;
+                progressing |= t.phase.progress() == Phase.Progress.WAITING;
+            } else {
+                progressing = true;
+            }
+        }
+        return failed ? ClusterState.FAILED : progressing ? ClusterState.PROGRESSING : ClusterState.HEALTHY;
+    }
+
+    private static Duration earliest(Duration a, Duration b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.compareTo(b) <= 0 ? a : b;
+    }
+
+    /** Runs a cluster call; any failure of it means the cluster cannot be worked on now. */
+    private static <T> T call(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (UnreachableException | LostOwnershipException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            Failure failure = Failure.classify(e);
+            throw new UnreachableException(failure instanceof Failure.Refused
+                    ? "the API refused a read or delete: " + failure.message() : failure.message());
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package dev.meshfleet.installer.reconcile;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
+
+import dev.meshfleet.installer.model.Plan;
+
+/**
+ * Which clusters this replica owns (those whose install-plans partition it is assigned), the
+ * epoch under which it owns them, and each one's latest desired state. Written by the consumer
+ * thread, read by the workers.
+ */
+public class Ownership {
+    /** A cluster this replica owns; {@code plans} is its whole desired state (empty after a tombstone). */
+    public record Owned(String cluster, int partition, long epoch, List<Plan> plans) {
+    }
+
+    private final Map<Integer, Long> partitionEpochs = new ConcurrentHashMap<>();
+    private final Map<String, Owned> clusters = new ConcurrentHashMap<>();
+
+    public void assigned(int partition, long epoch) {
+        partitionEpochs.put(partition, epoch);
+        // Re-assigned under a new epoch: clusters already known keep their state, take the new epoch.
+        clusters.replaceAll((c, o) -> o.partition() == partition ? new Owned(c, partition, epoch, o.plans()) : o);
+    }
+
+    /** Forgets the partition and returns the clusters that were owned through it. */
+    public Set<String> revoked(int partition) {
+        partitionEpochs.remove(partition);
+        Set<String> dropped = clusters.values().stream().filter(o -> o.partition() == partition).map(Owned::cluster)
+                .collect(Collectors.toSet());
+        dropped.forEach(clusters::remove);
+        return dropped;
+    }
+
+    /** Records the cluster's latest desired state; false when the partition is not (or no longer) ours. */
+    public boolean desired(String cluster, int partition, List<Plan> plans) {
+        Long epoch = partitionEpochs.get(partition);
+        if (epoch == null) {
+            return false;
+        }
+        clusters.put(cluster, new Owned(cluster, partition, epoch, List.copyOf(plans)));
+        return true;
+    }
+
+    public Optional<Owned> get(String cluster) {
+        return Optional.ofNullable(clusters.get(cluster));
+    }
+
+    public Set<String> clusters() {
+        return Set.copyOf(clusters.keySet());
+    }
+
+    public Set<String> clustersOf(int partition) {
+        return clusters.values().stream().filter(o -> o.partition() == partition).map(Owned::cluster)
+                .collect(Collectors.toSet());
+    }
+
+    /** True while the cluster is still owned under {@code epoch}: events of a lost epoch must not go out. */
+    public boolean owns(String cluster, long epoch) {
+        Owned o = clusters.get(cluster);
+        return o != null && o.epoch() == epoch;
+    }
+
+    public int partitions() {
+        return partitionEpochs.size();
+    }
+}

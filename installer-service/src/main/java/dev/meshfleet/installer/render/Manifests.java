@@ -1,0 +1,103 @@
+package dev.meshfleet.installer.render;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import dev.meshfleet.installer.model.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+
+/**
+ * Rendered chart output to Kubernetes objects, and the labels Meshfleet puts on every object it
+ * owns. Pure (no cluster): the serialization only maps kinds to model classes, so that known kinds
+ * are applied as typed objects and need no discovery.
+ */
+public final class Manifests {
+    private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
+
+    private Manifests() {
+    }
+
+    /** Every non-empty document of a multi-document YAML stream, in order. */
+    public static List<HasMetadata> parse(String yaml) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (String doc : DOCUMENT_SEPARATOR.split(yaml)) {
+            if (isBlank(doc)) {
+                continue;
+            }
+            KubernetesResource resource = SERIALIZATION.unmarshal(doc, KubernetesResource.class);
+            if (resource instanceof HasMetadata object) {
+                objects.add(object);
+            } else if (resource != null) {
+                throw new IllegalArgumentException("rendered document is not a Kubernetes object: "
+                        + doc.strip().lines().findFirst().orElse(""));
+            }
+        }
+        return List.copyOf(objects);
+    }
+
+    /** Copies of {@code objects} with {@code labels} added (ours win over the chart's). */
+    public static List<HasMetadata> label(List<HasMetadata> objects, Map<String, String> labels) {
+        List<HasMetadata> labelled = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            HasMetadata copy = SERIALIZATION.clone(object);
+            Map<String, String> merged = new LinkedHashMap<>();
+            if (copy.getMetadata().getLabels() != null) {
+                merged.putAll(copy.getMetadata().getLabels());
+            }
+            merged.putAll(labels);
+            copy.getMetadata().setLabels(merged);
+            labelled.add(copy);
+        }
+        return List.copyOf(labelled);
+    }
+
+    /**
+     * Gives namespaced objects without a namespace the release namespace, as helm install would.
+     * Cluster-scoped kinds are those the serialization knows to be cluster-scoped.
+     */
+    public static List<HasMetadata> defaultNamespace(List<HasMetadata> objects, String namespace) {
+        List<HasMetadata> out = new ArrayList<>();
+        for (HasMetadata object : objects) {
+            if (!ClusterScope.isClusterScoped(object) && (object.getMetadata().getNamespace() == null
+                    || object.getMetadata().getNamespace().isEmpty())) {
+                HasMetadata copy = SERIALIZATION.clone(object);
+                copy.getMetadata().setNamespace(namespace);
+                out.add(copy);
+            } else {
+                out.add(object);
+            }
+        }
+        return List.copyOf(out);
+    }
+
+    public static ObjectRef ref(HasMetadata object) {
+        return new ObjectRef(object.getApiVersion(), object.getKind(),
+                ClusterScope.isClusterScoped(object) ? "" : object.getMetadata().getNamespace(),
+                object.getMetadata().getName());
+    }
+
+    /** A minimal object of the right model class for a reference: what a delete or get needs. */
+    public static HasMetadata skeleton(ObjectRef ref) {
+        Map<String, Object> metadata = new LinkedHashMap<>();
+        metadata.put("name", ref.name());
+        if (!ref.namespace().isEmpty()) {
+            metadata.put("namespace", ref.namespace());
+        }
+        Map<String, Object> object = Map.of("apiVersion", ref.apiVersion(), "kind", ref.kind(), "metadata", metadata);
+        return (HasMetadata) SERIALIZATION.unmarshal(SERIALIZATION.asJson(object), KubernetesResource.class);
+    }
+
+    public static KubernetesSerialization serialization() {
+        return SERIALIZATION;
+    }
+
+    private static boolean isBlank(String doc) {
+        return doc.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"));
+    }
+}

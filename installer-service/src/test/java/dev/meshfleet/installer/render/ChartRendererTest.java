@@ -1,0 +1,87 @@
+package dev.meshfleet.installer.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.installer.Fixtures;
+import dev.meshfleet.installer.model.ChartSpec;
+import dev.meshfleet.installer.model.ObjectRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+/** Renders the project's stand-in charts (../charts) as the installer does. */
+class ChartRendererTest {
+    private static final Path CHARTS = Path.of("..", "charts");
+    private final ChartRenderer renderer = new ChartRenderer(CHARTS);
+
+    @Test
+    void istiodRendersARevisionedDeploymentInTheReleaseNamespace() {
+        List<HasMetadata> objects = renderer.render(new ChartSpec("istiod", "istiod-1-24", "istio-system",
+                "{\"global\":{\"hub\":\"docker.io/istio\",\"tag\":\"1.24.2\"},\"revision\":\"1-24\"}"));
+        Deployment istiod = objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast)
+                .findFirst().orElseThrow();
+        assertThat(istiod.getMetadata().getName()).isEqualTo("istiod-1-24");
+        assertThat(istiod.getMetadata().getNamespace()).isEqualTo("istio-system");
+        assertThat(istiod.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .isEqualTo("docker.io/istio/pilot:1.24.2");
+    }
+
+    @Test
+    void baseRendersClusterScopedObjectsWithoutANamespace() {
+        List<ObjectRef> refs = renderer.render(new ChartSpec("base", "base", "istio-system", "{}")).stream()
+                .map(Manifests::ref).toList();
+        assertThat(refs).filteredOn(r -> r.kind().equals("CustomResourceDefinition")).isNotEmpty()
+                .allMatch(r -> r.namespace().isEmpty());
+        assertThat(refs).filteredOn(r -> r.kind().equals("ServiceAccount")).allMatch(r -> r.namespace()
+                .equals("istio-system"));
+    }
+
+    @Test
+    void everyRenderedObjectGetsTheManagedByOwnerAndRevisionLabels() {
+        List<HasMetadata> labelled = Manifests.label(renderer.render(new ChartSpec("istiod", "istiod-1-24",
+                "istio-system", "{\"revision\":\"1-24\"}")), Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE,
+                        Names.OWNER_LABEL, Names.ownerLabel(Fixtures.ILM), Names.REVISION_LABEL, "1-24"));
+        assertThat(labelled).isNotEmpty().allSatisfy(o -> assertThat(o.getMetadata().getLabels())
+                .containsEntry("app.kubernetes.io/managed-by", "meshfleet")
+                .containsEntry("meshfleet.dev/owner", "ilm.gloo-mesh.istio")
+                .containsEntry("meshfleet.dev/revision", "1-24")
+                .containsEntry("istio.io/rev", "1-24"));
+    }
+
+    @Test
+    void theSameReleaseAndValuesRenderOnceFromTheCache() {
+        ChartSpec spec = new ChartSpec("istiod", "istiod", "istio-system", "{}");
+        assertThat(renderer.render(spec)).isSameAs(renderer.render(spec));
+    }
+
+    @Test
+    void aMissingChartIsARenderErrorNamingIt() {
+        assertThatThrownBy(() -> renderer.render(new ChartSpec("nope", "nope", "istio-system", "{}")))
+                .isInstanceOf(ChartRenderer.RenderException.class).hasMessageContaining("chart 'nope' not found");
+    }
+
+    @Test
+    void multiDocumentYamlWithCommentOnlyDocumentsParsesToItsObjects() {
+        List<HasMetadata> objects = Manifests.parse("""
+                ---
+                # Source: x/templates/empty.yaml
+                ---
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: a
+                ---
+                apiVersion: example.com/v1
+                kind: Widget
+                metadata:
+                  name: b
+                """);
+        assertThat(objects).extracting(HasMetadata::getKind).containsExactly("ConfigMap", "Widget");
+    }
+}
