@@ -1,0 +1,250 @@
+package dev.meshfleet.testkit;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import io.fabric8.mockwebserver.http.MockResponse;
+
+/**
+ * Plays kubelet and controller-manager for workload clusters of a {@link MockApiServer}: each
+ * Deployment and DaemonSet gets a ready status {@code readyAfter} after each change of its spec
+ * (generation), written through the status subresource. Faults of a cluster change that:
+ * {@link Fault.NeverReady}, {@link Fault.CrashAfterReady}, {@link Fault.UnmanagedIstio}; the API
+ * faults are the server's.
+ *
+ * <p>It hooks the stores in process (no watch, no HTTP) and runs on a single scheduler thread, so
+ * a thousand clusters cost a thousand listeners and one thread.
+ */
+public final class WorkloadSimulator implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(WorkloadSimulator.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String JSON_TYPE = "application/json";
+
+    private final MockApiServer server;
+    private final Duration readyAfter;
+    private final ScheduledExecutorService scheduler;
+    private final Map<String, Consumer<ClusterStore.Change>> listeners = new ConcurrentHashMap<>();
+
+    private WorkloadSimulator(MockApiServer server, Duration readyAfter) {
+        this.server = server;
+        this.readyAfter = readyAfter;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "workload-simulator");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Simulates the given clusters, each with its faults (an empty list for a healthy cluster). */
+    public static WorkloadSimulator start(MockApiServer server, Map<String, List<Fault>> clusters, Duration readyAfter) {
+        WorkloadSimulator sim = new WorkloadSimulator(server, readyAfter);
+        clusters.forEach(sim::addCluster);
+        return sim;
+    }
+
+    /** Simulates the given healthy clusters. */
+    public static WorkloadSimulator start(MockApiServer server, List<String> clusters, Duration readyAfter) {
+        WorkloadSimulator sim = new WorkloadSimulator(server, readyAfter);
+        clusters.forEach(c -> sim.addCluster(c, List.of()));
+        return sim;
+    }
+
+    /** Starts simulating a cluster; workloads already in it are treated as just changed. */
+    public void addCluster(String cluster, List<Fault> faults) {
+        ClusterStore store = server.store(cluster);
+        server.setFaults(cluster, faults);
+        listeners.computeIfAbsent(cluster, c -> {
+            Consumer<ClusterStore.Change> listener = change -> onChange(c, change);
+            store.addListener(listener);
+            return listener;
+        });
+        scheduler.execute(() -> {
+            if (has(cluster, Fault.UnmanagedIstio.class)) {
+                createUnmanagedIstio(cluster);
+            }
+            rescan(cluster);
+        });
+    }
+
+    /** Replaces a cluster's faults (API and workload) at run time. */
+    public void setFaults(String cluster, List<Fault> faults) {
+        addCluster(cluster, faults);
+    }
+
+    public Set<String> clusters() {
+        return Set.copyOf(listeners.keySet());
+    }
+
+    @Override
+    public void close() {
+        listeners.forEach((cluster, listener) -> server.store(cluster).removeListener(listener));
+        listeners.clear();
+        scheduler.shutdownNow();
+    }
+
+    private boolean has(String cluster, Class<? extends Fault> kind) {
+        return server.store(cluster).has(kind);
+    }
+
+    /** Called under the store's lock: only hands the work to the scheduler. */
+    private void onChange(String cluster, ClusterStore.Change change) {
+        if (change.after() == null || !(change.path().contains("/deployments") || change.path().contains("/daemonsets"))) {
+            return;
+        }
+        try {
+            JsonNode after = JSON.readTree(change.after());
+            JsonNode before = change.before() == null ? null : JSON.readTree(change.before());
+            long generation = after.path("metadata").path("generation").asLong();
+            boolean specChanged = before == null || before.path("metadata").path("generation").asLong() != generation;
+            if (specChanged && workloadKind(after) != null) {
+                scheduleReady(cluster, after, generation, readyAfter);
+            }
+        } catch (Exception e) {
+            LOG.warn("workload simulator: cannot read a change in cluster {}: {}", cluster, e.toString());
+        }
+    }
+
+    private void rescan(String cluster) {
+        for (String kind : List.of("deployments", "daemonsets")) {
+            MockResponse list = server.store(cluster).call("GET", "/apis/apps/v1/" + kind, null, null);
+            try {
+                for (JsonNode item : JSON.readTree(list.getBody().getBytes()).path("items")) {
+                    long generation = item.path("metadata").path("generation").asLong();
+                    if (item.path("status").path("observedGeneration").asLong(-1) != generation
+                            || !isReady(item)) {
+                        scheduleReady(cluster, item, generation, readyAfter);
+                    }
+                }
+            } catch (Exception e) {
+                LOG.warn("workload simulator: cannot list {} in cluster {}: {}", kind, cluster, e.toString());
+            }
+        }
+    }
+
+    private void scheduleReady(String cluster, JsonNode object, long generation, Duration delay) {
+        String path = objectPath(object);
+        scheduler.schedule(() -> markReady(cluster, path, generation), delay.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void markReady(String cluster, String path, long generation) {
+        if (!listeners.containsKey(cluster) || has(cluster, Fault.NeverReady.class)) {
+            return;
+        }
+        ObjectNode live = get(cluster, path);
+        if (live == null || live.path("metadata").path("generation").asLong() != generation) {
+            return; // gone, or changed again: the newer change has its own timer
+        }
+        writeStatus(cluster, path, live, true);
+        if (has(cluster, Fault.CrashAfterReady.class)) {
+            scheduler.schedule(() -> crash(cluster, path, generation), readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void crash(String cluster, String path, long generation) {
+        ObjectNode live = get(cluster, path);
+        if (live != null && live.path("metadata").path("generation").asLong() == generation) {
+            writeStatus(cluster, path, live, false);
+        }
+    }
+
+    private ObjectNode get(String cluster, String path) {
+        MockResponse response = server.store(cluster).call("GET", path, null, null);
+        if (response.code() != 200) {
+            return null;
+        }
+        try {
+            return (ObjectNode) JSON.readTree(response.getBody().getBytes());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private void writeStatus(String cluster, String path, ObjectNode live, boolean ready) {
+        ObjectNode object = live.deepCopy();
+        // No resourceVersion: the simulator owns status and must not lose a race with a spec write.
+        object.with("metadata").remove("resourceVersion");
+        long generation = object.path("metadata").path("generation").asLong();
+        ObjectNode status = object.putObject("status").put("observedGeneration", generation);
+        if ("Deployment".equals(object.path("kind").asText())) {
+            int replicas = object.path("spec").path("replicas").asInt(1);
+            int readyCount = ready ? replicas : 0;
+            status.put("replicas", replicas).put("updatedReplicas", replicas)
+                    .put("readyReplicas", readyCount).put("availableReplicas", readyCount);
+            if (!ready) {
+                status.put("unavailableReplicas", replicas);
+            }
+            var conditions = status.putArray("conditions");
+            conditions.addObject().put("type", "Available").put("status", ready ? "True" : "False")
+                    .put("reason", ready ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable");
+            conditions.addObject().put("type", "Progressing").put("status", "True")
+                    .put("reason", "NewReplicaSetAvailable");
+        } else {
+            int readyCount = ready ? 1 : 0;
+            status.put("desiredNumberScheduled", 1).put("currentNumberScheduled", 1).put("updatedNumberScheduled", 1)
+                    .put("numberMisscheduled", 0).put("numberReady", readyCount).put("numberAvailable", readyCount);
+            if (!ready) {
+                status.put("numberUnavailable", 1);
+            }
+        }
+        MockResponse response = server.store(cluster).call("PUT", path + "/status", JSON_TYPE, object.toString());
+        if (response.code() >= 300) {
+            LOG.warn("workload simulator: status of {} in cluster {} not written: HTTP {}", path, cluster, response.code());
+        }
+    }
+
+    private void createUnmanagedIstio(String cluster) {
+        ClusterStore store = server.store(cluster);
+        store.call("POST", "/api/v1/namespaces", JSON_TYPE,
+                "{\"apiVersion\":\"v1\",\"kind\":\"Namespace\",\"metadata\":{\"name\":\"istio-system\"}}");
+        String deployment = """
+                {"apiVersion":"apps/v1","kind":"Deployment",
+                 "metadata":{"name":"istiod","namespace":"istio-system",
+                   "labels":{"app":"istiod","istio.io/rev":"default"}},
+                 "spec":{"replicas":1,"selector":{"matchLabels":{"app":"istiod"}},
+                   "template":{"metadata":{"labels":{"app":"istiod","istio.io/rev":"default"}},
+                     "spec":{"containers":[{"name":"discovery","image":"docker.io/istio/pilot:1.22.0"}]}}}}""";
+        MockResponse created = store.call("POST", "/apis/apps/v1/namespaces/istio-system/deployments", JSON_TYPE, deployment);
+        if (created.code() == 201) {
+            String path = "/apis/apps/v1/namespaces/istio-system/deployments/istiod";
+            ObjectNode live = get(cluster, path);
+            if (live != null) {
+                writeStatus(cluster, path, live, true);
+            }
+        }
+    }
+
+    private static String workloadKind(JsonNode object) {
+        String kind = object.path("kind").asText();
+        boolean apps = object.path("apiVersion").asText().equals("apps/v1");
+        return apps && (kind.equals("Deployment") || kind.equals("DaemonSet")) ? kind : null;
+    }
+
+    private static boolean isReady(JsonNode object) {
+        JsonNode status = object.path("status");
+        if ("Deployment".equals(object.path("kind").asText())) {
+            return status.path("readyReplicas").asInt(0) >= object.path("spec").path("replicas").asInt(1);
+        }
+        return status.path("numberReady").asInt(0) >= 1;
+    }
+
+    private static String objectPath(JsonNode object) {
+        String plural = "Deployment".equals(object.path("kind").asText()) ? "deployments" : "daemonsets";
+        return "/apis/apps/v1/namespaces/" + object.path("metadata").path("namespace").asText() + "/" + plural + "/"
+                + object.path("metadata").path("name").asText();
+    }
+}

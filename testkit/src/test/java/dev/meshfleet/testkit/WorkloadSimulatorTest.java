@@ -1,0 +1,174 @@
+package dev.meshfleet.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+class WorkloadSimulatorTest {
+
+    static final Duration READY_AFTER = Duration.ofMillis(300);
+    static final Duration WAIT = Duration.ofSeconds(10);
+    static MockApiServer server;
+    WorkloadSimulator sim;
+
+    @BeforeAll
+    static void start() {
+        server = MockApiServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @AfterEach
+    void closeSimulator() {
+        if (sim != null) {
+            sim.close();
+        }
+    }
+
+    static Deployment deployment(String name, int replicas) {
+        return new DeploymentBuilder().withNewMetadata().withNamespace("istio-system").withName(name).endMetadata()
+                .withNewSpec().withReplicas(replicas).withNewSelector().addToMatchLabels("app", name).endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", name).endMetadata().withNewSpec()
+                .addNewContainer().withName(name).withImage("img:1").endContainer().endSpec().endTemplate().endSpec()
+                .build();
+    }
+
+    static Deployment apply(KubernetesClient client, Deployment d) {
+        return client.apps().deployments().inNamespace("istio-system").resource(d).fieldManager("installer")
+                .serverSideApply();
+    }
+
+    static Deployment live(KubernetesClient client, String name) {
+        return client.apps().deployments().inNamespace("istio-system").withName(name).get();
+    }
+
+    static boolean ready(Deployment d) {
+        return d != null && d.getStatus() != null
+                && d.getMetadata().getGeneration().equals(d.getStatus().getObservedGeneration())
+                && d.getSpec().getReplicas().equals(d.getStatus().getReadyReplicas())
+                && d.getSpec().getReplicas().equals(d.getStatus().getAvailableReplicas())
+                && d.getSpec().getReplicas().equals(d.getStatus().getUpdatedReplicas());
+    }
+
+    @Test
+    void aDeploymentIsNotReadyAtOnceAndReadyWithAllReplicasAfterReadyAfter() {
+        sim = WorkloadSimulator.start(server, List.of("healthy"), READY_AFTER);
+        KubernetesClient client = server.client("healthy");
+        long applied = System.nanoTime();
+        assertThat(ready(apply(client, deployment("istiod", 2)))).isFalse();
+
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+        assertThat(Duration.ofNanos(System.nanoTime() - applied)).isGreaterThanOrEqualTo(READY_AFTER);
+        assertThat(live(client, "istiod").getStatus().getReadyReplicas()).isEqualTo(2);
+    }
+
+    @Test
+    void aSpecChangeIsObservedAgainOnlyAfterReadyAfter() {
+        sim = WorkloadSimulator.start(server, List.of("changing"), READY_AFTER);
+        KubernetesClient client = server.client("changing");
+        apply(client, deployment("istiod", 1));
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+
+        Deployment scaled = apply(client, deployment("istiod", 3));
+        assertThat(scaled.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(ready(scaled)).isFalse();
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+        assertThat(live(client, "istiod").getStatus().getObservedGeneration()).isEqualTo(2L);
+    }
+
+    @Test
+    void aDaemonSetBecomesReadyWithOneScheduledReadyPod() {
+        sim = WorkloadSimulator.start(server, List.of("ds"), READY_AFTER);
+        KubernetesClient client = server.client("ds");
+        DaemonSet ds = new DaemonSetBuilder().withNewMetadata().withNamespace("kube-system").withName("ztunnel").endMetadata()
+                .withNewSpec().withNewSelector().addToMatchLabels("app", "ztunnel").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "ztunnel").endMetadata().withNewSpec()
+                .addNewContainer().withName("z").withImage("z:1").endContainer().endSpec().endTemplate().endSpec().build();
+        client.apps().daemonSets().inNamespace("kube-system").resource(ds).create();
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            DaemonSet live = client.apps().daemonSets().inNamespace("kube-system").withName("ztunnel").get();
+            assertThat(live.getStatus()).isNotNull();
+            assertThat(live.getStatus().getObservedGeneration()).isEqualTo(1L);
+            assertThat(live.getStatus().getDesiredNumberScheduled()).isEqualTo(1);
+            assertThat(live.getStatus().getNumberReady()).isEqualTo(1);
+            assertThat(live.getStatus().getNumberAvailable()).isEqualTo(1);
+            assertThat(live.getStatus().getUpdatedNumberScheduled()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void workloadsThatExistedBeforeTheClusterWasAddedAreMadeReady() {
+        KubernetesClient client = server.client("late");
+        apply(client, deployment("istiod", 1));
+        sim = WorkloadSimulator.start(server, Map.of("late", List.of()), READY_AFTER);
+
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+    }
+
+    @Test
+    void aNeverReadyClusterKeepsWorkloadsUnreadyUntilTheFaultIsCleared() {
+        sim = WorkloadSimulator.start(server, Map.of("stuck", List.of(new Fault.NeverReady())), READY_AFTER);
+        KubernetesClient client = server.client("stuck");
+        apply(client, deployment("istiod", 1));
+
+        await().during(READY_AFTER.multipliedBy(3)).atMost(WAIT).until(() -> !ready(live(client, "istiod")));
+
+        sim.setFaults("stuck", List.of());
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+    }
+
+    @Test
+    void aCrashAfterReadyClusterLosesItsReadyReplicasAfterBeingReady() {
+        sim = WorkloadSimulator.start(server, Map.of("crashy", List.of(new Fault.CrashAfterReady())), READY_AFTER);
+        KubernetesClient client = server.client("crashy");
+        apply(client, deployment("istiod", 2));
+
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+        await().atMost(WAIT).until(() -> live(client, "istiod").getStatus().getReadyReplicas() == 0);
+        await().during(READY_AFTER.multipliedBy(2)).atMost(WAIT)
+                .until(() -> live(client, "istiod").getStatus().getReadyReplicas() == 0);
+        assertThat(live(client, "istiod").getStatus().getObservedGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void anUnmanagedIstioClusterStartsWithAReadyIstiodWithoutTheManagedByLabel() {
+        sim = WorkloadSimulator.start(server, Map.of("foreign", List.of(new Fault.UnmanagedIstio())), READY_AFTER);
+        KubernetesClient client = server.client("foreign");
+
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+        Deployment istiod = live(client, "istiod");
+        assertThat(istiod.getMetadata().getLabels()).containsEntry("app", "istiod")
+                .containsEntry("istio.io/rev", "default").doesNotContainKey("app.kubernetes.io/managed-by");
+        assertThat(client.namespaces().withName("istio-system").get()).isNotNull();
+    }
+
+    @Test
+    void apiFaultsSetThroughTheSimulatorActOnTheServer() {
+        sim = WorkloadSimulator.start(server, Map.of("flaky", List.of(new Fault.Unreachable())), READY_AFTER);
+
+        assertThatThrownBy(() -> server.client("flaky").apps().deployments().inNamespace("istio-system").list())
+                .isInstanceOf(KubernetesClientException.class);
+        sim.setFaults("flaky", List.of());
+        assertThat(server.client("flaky").apps().deployments().inNamespace("istio-system").list().getItems()).isEmpty();
+    }
+}
