@@ -1,0 +1,96 @@
+package dev.meshfleet.translator.translate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import org.junit.jupiter.api.Test;
+
+class TranslatorTest {
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final Owner ILM = new Owner(ResourceKind.IstioLifecycleManager, "gloo-mesh", "cp", "uid-1");
+    final Translator translator = new Translator(TranslatorSettings.defaults());
+
+    static JsonNode spec(String yaml) throws Exception {
+        return YAML.readTree(yaml);
+    }
+
+    static final String TWO_CLUSTERS = """
+            installations:
+              - revision: 1-24
+                clusters: [{name: cluster1}, {name: cluster2}]
+                istioOperatorSpec: {hub: h, tag: 1.24.2-solo, meshConfig: {b: 1, a: 2}}
+            """;
+
+    @Test
+    void planHashIgnoresTheOwnerUidSoARecreatedResourcePlansTheSame() throws Exception {
+        Plan a = translator.translate(ILM, 1, spec(TWO_CLUSTERS)).plans("cluster1").get(0);
+        Plan b = translator.translate(new Owner(ILM.kind(), ILM.namespace(), ILM.name(), "uid-2"), 1, spec(TWO_CLUSTERS))
+                .plans("cluster1").get(0);
+        assertThat(b).isEqualTo(a);
+    }
+
+    @Test
+    void keyOrderInTheSpecDoesNotChangeValuesOrHash() throws Exception {
+        String reordered = TWO_CLUSTERS.replace("{hub: h, tag: 1.24.2-solo, meshConfig: {b: 1, a: 2}}",
+                "{meshConfig: {a: 2, b: 1}, tag: 1.24.2-solo, hub: h}");
+        assertThat(translator.translate(ILM, 1, spec(reordered)).plans("cluster1"))
+                .isEqualTo(translator.translate(ILM, 1, spec(TWO_CLUSTERS)).plans("cluster1"));
+    }
+
+    @Test
+    void aChangedValueChangesThePlanHashOfEveryClusterItReaches() throws Exception {
+        Translation before = translator.translate(ILM, 1, spec(TWO_CLUSTERS));
+        Translation after = translator.translate(ILM, 1, spec(TWO_CLUSTERS.replace("1.24.2-solo", "1.24.3-solo")));
+        for (String cluster : before.clusters()) {
+            assertThat(after.plans(cluster).get(0).planHash()).isNotEqualTo(before.plans(cluster).get(0).planHash());
+        }
+    }
+
+    @Test
+    void valuesAreCanonicalJsonWithSortedKeys() throws Exception {
+        ChartRelease istiod = translator.translate(ILM, 1, spec(TWO_CLUSTERS)).plans("cluster1").get(0).charts().get(1);
+        assertThat(istiod.valuesJson()).contains("\"meshConfig\":{\"a\":2,\"b\":1,\"trustDomain\":\"cluster1\"}")
+                .doesNotContain(" ").doesNotContain("\n");
+    }
+
+    @Test
+    void anInvalidInstallationFailsOnlyItsOwnClusters() throws Exception {
+        Translation t = translator.translate(ILM, 1, spec(TWO_CLUSTERS + """
+                  - revision: "bad/rev"
+                    clusters: [{name: cluster3}]
+                    istioOperatorSpec: {tag: 1.24.2-solo}
+                """));
+        assertThat(t.clusters()).containsExactly("cluster1", "cluster2");
+        assertThat(t.errors()).singleElement().satisfies(e -> {
+            assertThat(e.cluster()).isEqualTo("cluster3");
+            assertThat(e.path()).isEqualTo("spec.installations[1].revision");
+        });
+    }
+
+    @Test
+    void aResourceWithoutInstallationsPlansNothingAndIsNotAnError() throws Exception {
+        Translation t = translator.translate(ILM, 1, spec("installations: []"));
+        assertThat(t.plansByCluster()).isEmpty();
+        assertThat(t.errors()).isEmpty();
+    }
+
+    @Test
+    void twoDefaultRevisionsInOneClusterFailTheSecond() throws Exception {
+        Translation t = translator.translate(ILM, 1, spec("""
+                installations:
+                  - revision: 1-23
+                    clusters: [{name: cluster1, defaultRevision: true}]
+                    istioOperatorSpec: {tag: 1.23.3-solo}
+                  - revision: 1-24
+                    clusters: [{name: cluster1, defaultRevision: true}]
+                    istioOperatorSpec: {tag: 1.24.2-solo}
+                """));
+        assertThat(t.plans("cluster1")).extracting(Plan::revision).containsExactly("1-23");
+        assertThat(t.errors()).singleElement().satisfies(e -> {
+            assertThat(e.revision()).isEqualTo("1-24");
+            assertThat(e.path()).isEqualTo("spec.installations[1].clusters[0].defaultRevision");
+        });
+    }
+}
