@@ -1,0 +1,361 @@
+package dev.meshfleet.sandbox;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeoutException;
+
+import dev.meshfleet.sandbox.cli.Durations;
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.sandbox.cli.SandboxOptions;
+import dev.meshfleet.sandbox.fleet.Kubeconfig;
+import dev.meshfleet.sandbox.fleet.Registration;
+import dev.meshfleet.sandbox.fleet.Services;
+import dev.meshfleet.sandbox.kafka.KafkaBroker;
+import dev.meshfleet.sandbox.process.AgentJar;
+import dev.meshfleet.sandbox.process.PidFiles;
+import dev.meshfleet.sandbox.status.ResourceView;
+import dev.meshfleet.sandbox.status.Settle;
+import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.Fault;
+import dev.meshfleet.testkit.MockApiServer;
+import dev.meshfleet.testkit.WorkloadSimulator;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/**
+ * The local fleet: a Kafka broker and the four services as child JVMs, the management and workload API
+ * servers and the workload simulator in this JVM. The CLI and the E2E tests drive it through the same
+ * methods: {@link #apply}, {@link #delete}, {@link #awaitSettled}, {@link #views}.
+ */
+public final class Sandbox implements AutoCloseable {
+
+    private static final Duration BROKER_TIMEOUT = Duration.ofMinutes(2);
+    private static final Duration SERVICE_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration POLL = Duration.ofMillis(300);
+    private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+
+    private final SandboxOptions options;
+    private final RepoLayout layout;
+    private final Path runDir;
+    private final PrintStream log;
+    private final List<AutoCloseable> started = new ArrayList<>();
+    private final Set<ResourceRef> deleted = new LinkedHashSet<>();
+    private KafkaBroker broker;
+    private MockApiServer api;
+    private Services services;
+    private boolean closed;
+
+    private Sandbox(SandboxOptions options, RepoLayout layout, Path runDir, PrintStream log) {
+        this.options = options;
+        this.layout = layout;
+        this.runDir = runDir;
+        this.log = log;
+    }
+
+    /** Starts everything; on failure stops what was started and rethrows. Progress goes to log. */
+    public static Sandbox start(SandboxOptions options, RepoLayout layout, PrintStream log) throws Exception {
+        for (String killed : PidFiles.killLeftovers(layout.sandboxRoot())) {
+            log.println("sandbox: stopped a leftover process of an earlier run: " + killed);
+        }
+        String runName = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
+                + ProcessHandle.current().pid();
+        Path runDir = layout.sandboxRoot().resolve(runName);
+        Files.createDirectories(runDir.resolve("logs"));
+        Sandbox sandbox = new Sandbox(options, layout, runDir, log);
+        try {
+            sandbox.startAll();
+        } catch (Exception | Error e) {
+            sandbox.close();
+            throw e;
+        }
+        return sandbox;
+    }
+
+    private void startAll() throws Exception {
+        Instant t0 = Instant.now();
+        Path agent = AgentJar.write(runDir);
+        log.println("sandbox: run directory " + runDir);
+        log.println("sandbox: starting Kafka (KRaft, one node) ...");
+        broker = KafkaBroker.start(runDir.resolve("kafka"), layout.brokerClassPath(), agent, runDir.resolve("pids"),
+                BROKER_TIMEOUT);
+        started.add(broker);
+        TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(12), (short) 1);
+        log.println("sandbox: Kafka at " + broker.bootstrapServers() + ", topics created");
+
+        api = MockApiServer.start();
+        started.add(api);
+        Registration.installCrds(api.client());
+        Map<String, List<Fault>> faults = new LinkedHashMap<>();
+        for (String cluster : options.clusters()) {
+            faults.put(cluster, options.faults().getOrDefault(cluster, List.of()));
+        }
+        Registration.registerClusters(api, options.clusters());
+        // The simulator also hands the API faults (unreachable, slow, reject-apply) to the server.
+        WorkloadSimulator simulator = WorkloadSimulator.start(api, faults, options.readyAfter());
+        started.add(simulator);
+        log.println("sandbox: API server at " + api.url() + " (management) with " + options.clusters().size()
+                + " workload cluster(s) under /clusters/<name>" + faultSummary());
+
+        services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url());
+        started.add(services);
+        log.println("sandbox: starting " + String.join(", ", RepoLayout.SERVICES) + " ...");
+        services.startAll(SERVICE_TIMEOUT);
+        log.println("sandbox: ready in " + Durations.format(Duration.between(t0, Instant.now())) + "; logs in "
+                + runDir.resolve("logs"));
+    }
+
+    private String faultSummary() {
+        if (options.faults().isEmpty()) {
+            return "";
+        }
+        StringBuilder s = new StringBuilder("; faults:");
+        options.faults().forEach((c, fs) -> fs.forEach(f -> s.append(' ').append(c).append('=').append(f.spec())));
+        return s.toString();
+    }
+
+    // ---- steps ----
+
+    /** Applies every ILM/GLM document of the file: create, or replace the spec keeping the status. */
+    public List<ResourceRef> apply(Path file) throws IOException {
+        List<HasMetadata> items;
+        try (InputStream in = Files.newInputStream(file)) {
+            items = api.client().load(in).items();
+        } catch (KubernetesClientException e) {
+            throw new IOException(file + ": not Kubernetes YAML: " + e.getMessage(), e);
+        }
+        List<ResourceRef> applied = new ArrayList<>();
+        for (HasMetadata item : items) {
+            ResourceKind kind = Crds.kindOf(item.getApiVersion(), item.getKind());
+            if (kind == null) {
+                throw new IOException(file + ": " + item.getApiVersion() + "/" + item.getKind() + " "
+                        + item.getMetadata().getName() + " is not an IstioLifecycleManager or GatewayLifecycleManager");
+            }
+            GenericKubernetesResource desired = api.client().getKubernetesSerialization()
+                    .convertValue(item, GenericKubernetesResource.class);
+            if (desired.getMetadata().getNamespace() == null) {
+                desired.getMetadata().setNamespace("default");
+            }
+            ResourceRef ref = new ResourceRef(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+            createOrReplaceSpec(ref, desired);
+            deleted.remove(ref);
+            applied.add(ref);
+        }
+        return applied;
+    }
+
+    private void createOrReplaceSpec(ResourceRef ref, GenericKubernetesResource desired) {
+        var inNamespace = resources(ref.kind()).inNamespace(ref.namespace());
+        Resource<GenericKubernetesResource> r = inNamespace.withName(ref.name());
+        for (int attempt = 1; ; attempt++) {
+            GenericKubernetesResource existing = r.get();
+            try {
+                if (existing == null) {
+                    desired.getMetadata().setResourceVersion(null);
+                    inNamespace.resource(desired).create();
+                } else {
+                    // Like kubectl apply for a resource only we write: the spec and labels are ours, the
+                    // finalizers and status belong to the services.
+                    existing.getAdditionalProperties().put("spec", desired.getAdditionalProperties().get("spec"));
+                    if (desired.getMetadata().getLabels() != null) {
+                        existing.getMetadata().setLabels(desired.getMetadata().getLabels());
+                    }
+                    inNamespace.resource(existing).update();
+                }
+                return;
+            } catch (KubernetesClientException e) {
+                // Conflict: a service wrote status or a finalizer between our read and write.
+                if ((e.getCode() != 409 && e.getCode() != 422) || attempt >= 10) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** Deletes the resource; it goes away once the aggregator releases the finalizer. */
+    public void delete(ResourceRef ref) {
+        resources(ref.kind()).inNamespace(ref.namespace()).withName(ref.name()).delete();
+        deleted.add(ref);
+    }
+
+    // ---- observing ----
+
+    /** Every ILM and GLM in the management cluster, plus deleted ones that are gone, in a stable order. */
+    public List<ResourceView> views() {
+        List<ResourceView> views = new ArrayList<>();
+        Set<ResourceRef> present = new LinkedHashSet<>();
+        for (ResourceKind kind : ResourceKind.values()) {
+            for (GenericKubernetesResource r : list(kind)) {
+                ResourceView v = view(kind, r);
+                present.add(v.ref());
+                views.add(v);
+            }
+        }
+        for (ResourceRef ref : deleted) {
+            if (!present.contains(ref)) {
+                views.add(ResourceView.gone(ref));
+            }
+        }
+        return views;
+    }
+
+    /** The resources as the API returns them, for -o yaml. */
+    public List<Map<String, Object>> resourcesAsMaps() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (ResourceKind kind : ResourceKind.values()) {
+            for (GenericKubernetesResource r : list(kind)) {
+                out.add(asMap(r));
+            }
+        }
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> asMap(GenericKubernetesResource r) {
+        return api.client().getKubernetesSerialization().convertValue(r, LinkedHashMap.class);
+    }
+
+    @SuppressWarnings("unchecked")
+    private ResourceView view(ResourceKind kind, GenericKubernetesResource r) {
+        Map<String, Object> map = asMap(r);
+        return ResourceView.of(kind, (Map<String, Object>) map.getOrDefault("metadata", Map.of()),
+                (Map<String, Object>) map.get("spec"), (Map<String, Object>) map.get("status"));
+    }
+
+    private List<GenericKubernetesResource> list(ResourceKind kind) {
+        List<GenericKubernetesResource> items = new ArrayList<>(resources(kind).inAnyNamespace().list().getItems());
+        items.sort(java.util.Comparator.comparing((GenericKubernetesResource r) -> r.getMetadata().getNamespace())
+                .thenComparing(r -> r.getMetadata().getName()));
+        return items;
+    }
+
+    private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> resources(
+            ResourceKind kind) {
+        return api.client().genericKubernetesResources(new ResourceDefinitionContext.Builder()
+                .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind(kind.name()).withPlural(Crds.plural(kind))
+                .withNamespaced(true).build());
+    }
+
+    /**
+     * Waits until every resource has settled ({@link Settle}), printing a progress line every ~2s.
+     *
+     * @throws TimeoutException with what was still moving
+     */
+    public Settle.Progress awaitSettled(Duration timeout, PrintStream progress) throws TimeoutException, InterruptedException {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(timeout);
+        Instant nextReport = start.plus(PROGRESS_EVERY);
+        Settle.Progress p = null;
+        while (true) {
+            try {
+                p = Settle.evaluate(views());
+                if (p.done()) {
+                    return p;
+                }
+            } catch (KubernetesClientException e) {
+                // The API server is ours and in process; a failed read is retried like a moving resource.
+                if (Instant.now().isAfter(deadline)) {
+                    throw e;
+                }
+            }
+            Instant now = Instant.now();
+            if (now.isAfter(deadline)) {
+                throw new TimeoutException("not settled after " + Durations.format(timeout) + ": "
+                        + (p == null ? "cannot read the resources" : String.join("; ", p.moving())));
+            }
+            if (progress != null && p != null && now.isAfter(nextReport)) {
+                progress.println("  ... " + Durations.format(Duration.between(start, now)) + ": " + p.settled() + "/"
+                        + p.total() + " settled; moving: " + String.join("; ", p.moving()));
+                nextReport = now.plus(PROGRESS_EVERY);
+            }
+            Thread.sleep(POLL.toMillis());
+        }
+    }
+
+    // ---- the rest ----
+
+    /** Writes runDir/kubeconfig with contexts mgmt, then one per workload cluster. */
+    public Path writeKubeconfig() throws IOException {
+        Map<String, String> contexts = new LinkedHashMap<>();
+        contexts.put("mgmt", api.url());
+        for (String cluster : options.clusters()) {
+            contexts.put(cluster, api.clusterUrl(cluster));
+        }
+        Path file = runDir.resolve("kubeconfig");
+        Files.writeString(file, Kubeconfig.render(contexts));
+        return file;
+    }
+
+    public MockApiServer api() {
+        return api;
+    }
+
+    public KubernetesClient management() {
+        return api.client();
+    }
+
+    public Services services() {
+        return services;
+    }
+
+    public KafkaBroker broker() {
+        return broker;
+    }
+
+    public Path runDir() {
+        return runDir;
+    }
+
+    public SandboxOptions options() {
+        return options;
+    }
+
+    /** Tails of the broker and service logs, for a timeout or failure report. */
+    public String logTails(int lines) {
+        StringBuilder s = new StringBuilder();
+        if (services != null) {
+            s.append(services.logTails(lines));
+        }
+        if (broker != null) {
+            s.append("==> ").append(broker.process().logFile()).append(" <==\n").append(broker.process().logTail(lines / 2))
+                    .append('\n');
+        }
+        return s.toString();
+    }
+
+    /** Stops the services first (so they do not log a missing broker), then the servers, then the broker. */
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (int i = started.size() - 1; i >= 0; i--) {
+            try {
+                started.get(i).close();
+            } catch (Exception e) {
+                log.println("sandbox: stopping " + started.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.meshfleet.sandbox.fleet;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.List;
+import java.util.Map;
+
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.testkit.MockApiServer;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Prepares the management cluster as an operator would: the ILM/GLM CRDs, the gloo-mesh namespace and one
+ * kubeconfig Secret per workload cluster, labelled with its name, which is how the installer finds clusters.
+ */
+public final class Registration {
+
+    public static final String NAMESPACE = "gloo-mesh";
+
+    private Registration() {
+    }
+
+    public static void installCrds(KubernetesClient mgmt) throws IOException {
+        for (String resource : Crds.CRD_RESOURCES) {
+            try (InputStream in = Crds.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) {
+                    throw new IOException("CRD " + resource + " is not on the class path (schemas jar)");
+                }
+                CustomResourceDefinition crd = mgmt.getKubernetesSerialization().unmarshal(in,
+                        CustomResourceDefinition.class);
+                mgmt.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
+            }
+        }
+        mgmt.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+                .createOr(r -> r.update());
+    }
+
+    /** Registers the clusters; the Secret data is the kubeconfig and never printed. */
+    public static void registerClusters(MockApiServer server, List<String> clusters) {
+        KubernetesClient mgmt = server.client();
+        for (String cluster : clusters) {
+            mgmt.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
+                    .withNewMetadata().withName("cluster-" + cluster).withNamespace(NAMESPACE)
+                    .withLabels(Map.of(Crds.CLUSTER_LABEL, cluster)).endMetadata()
+                    .withType("Opaque")
+                    .withStringData(Map.of(Crds.KUBECONFIG_KEY, server.kubeconfig(cluster)))
+                    .build()).createOr(r -> r.update());
+        }
+    }
+}

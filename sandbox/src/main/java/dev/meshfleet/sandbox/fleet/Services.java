@@ -1,0 +1,153 @@
+package dev.meshfleet.sandbox.fleet;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.process.ChildProcess;
+import dev.meshfleet.sandbox.process.JavaCommand;
+
+/**
+ * The four services as child JVMs, each from its Quarkus jar, configured for the sandbox's broker and
+ * management API server. A service is ready when its readiness endpoint answers 200.
+ */
+public final class Services implements AutoCloseable {
+
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final RepoLayout layout;
+    private final Path runDir;
+    private final Path agentJar;
+    private final String bootstrapServers;
+    private final String managementUrl;
+    private final Map<String, Running> running = new LinkedHashMap<>();
+    private int restarts;
+
+    /** A started service: its process and the HTTP port of its health endpoints. */
+    public record Running(String module, ChildProcess process, int httpPort) {
+    }
+
+    public Services(RepoLayout layout, Path runDir, Path agentJar, String bootstrapServers, String managementUrl) {
+        this.layout = layout;
+        this.runDir = runDir;
+        this.agentJar = agentJar;
+        this.bootstrapServers = bootstrapServers;
+        this.managementUrl = managementUrl;
+    }
+
+    /** Starts every service at once (they start in parallel on the machine) and waits until all are ready. */
+    public synchronized void startAll(Duration timeout) throws IOException, InterruptedException {
+        for (String module : RepoLayout.SERVICES) {
+            start(module);
+        }
+        for (String module : RepoLayout.SERVICES) {
+            awaitReady(module, timeout);
+        }
+    }
+
+    /** Starts one service (again, after a kill); does not wait for it. */
+    public synchronized Running start(String module) throws IOException {
+        Path jar = layout.serviceJar(module);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException("no " + jar + "; build it with: mvn -q -DskipTests install (or ./meshfleet,"
+                    + " which builds what is missing)");
+        }
+        int port = RepoLayout.freePort();
+        Path state = runDir.resolve("state");
+        String name = running.containsKey(module) ? module + "-" + (++restarts) : module;
+        List<String> jvm = new ArrayList<>(List.of(
+                "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.meshfleet.schemas",
+                "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
+                "-Dkafka.bootstrap.servers=" + bootstrapServers,
+                "-Dquarkus.kubernetes-client.api-server-url=" + managementUrl,
+                "-Dquarkus.kubernetes-client.trust-certs=true",
+                "-Dquarkus.http.host=127.0.0.1",
+                "-Dquarkus.http.port=" + port,
+                "-Dquarkus.banner.enabled=false",
+                "-Dmeshfleet.installer.chart-dir=" + layout.charts(),
+                "-Dmeshfleet.installer.replica-id=installer-0",
+                "-Dmeshfleet.installer.resync-period=5s",
+                "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + name),
+                "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + name)));
+        List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
+        cmd.addAll(List.of("-jar", jar.toString()));
+        ChildProcess process = ChildProcess.start(name, cmd, runDir.resolve("logs").resolve(name + ".log"),
+                runDir.resolve("pids"));
+        Running r = new Running(module, process, port);
+        running.put(module, r);
+        return r;
+    }
+
+    /** Waits until GET /q/health/ready answers 200; on timeout or exit, the message carries the log tail. */
+    public void awaitReady(String module, Duration timeout) throws InterruptedException {
+        Running r = running(module);
+        URI ready = URI.create("http://127.0.0.1:" + r.httpPort() + "/q/health/ready");
+        Instant deadline = Instant.now().plus(timeout);
+        String last = "no answer";
+        while (Instant.now().isBefore(deadline)) {
+            if (!r.process().isAlive()) {
+                throw new IllegalStateException(module + " exited with " + r.process().process().exitValue()
+                        + " before it was ready; " + r.process().logFile() + " ends with:\n" + r.process().logTail(40));
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3))
+                        .GET().build(), HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode() + " " + response.body().replaceAll("\\s+", " ");
+            } catch (IOException e) {
+                last = e.toString();
+            }
+            Thread.sleep(300);
+        }
+        throw new IllegalStateException(module + " was not ready within " + timeout + " (" + last + "); "
+                + r.process().logFile() + " ends with:\n" + r.process().logTail(40));
+    }
+
+    public synchronized Running running(String module) {
+        Running r = running.get(module);
+        if (r == null) {
+            throw new IllegalArgumentException("no service " + module + " was started");
+        }
+        return r;
+    }
+
+    /** SIGKILL, as a crash: for the E2E tests of recovery. */
+    public void kill(String module) {
+        running(module).process().kill();
+    }
+
+    /** The last lines of every service log, for a timeout report. */
+    public synchronized String logTails(int lines) {
+        StringBuilder out = new StringBuilder();
+        for (Running r : running.values()) {
+            out.append("==> ").append(r.process().logFile()).append(" <==\n").append(r.process().logTail(lines))
+                    .append("\n");
+        }
+        return out.toString();
+    }
+
+    @Override
+    public synchronized void close() {
+        // SIGTERM all first so they shut down in parallel, then wait for each.
+        running.values().forEach(r -> {
+            if (r.process().isAlive()) {
+                r.process().process().destroy();
+            }
+        });
+        running.values().forEach(r -> r.process().stop(Duration.ofSeconds(20)));
+    }
+}

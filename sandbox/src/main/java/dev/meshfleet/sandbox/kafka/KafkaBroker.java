@@ -1,0 +1,148 @@
+package dev.meshfleet.sandbox.kafka;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.common.Uuid;
+
+import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.process.ChildProcess;
+import dev.meshfleet.sandbox.process.JavaCommand;
+
+/**
+ * A real single-node KRaft broker (combined broker and controller) in a child JVM, its data and log under
+ * one directory. Started in two steps as Kafka's own scripts do: format the storage, then run the server.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    private final ChildProcess process;
+    private final String bootstrapServers;
+    private final Path dir;
+
+    private KafkaBroker(ChildProcess process, String bootstrapServers, Path dir) {
+        this.process = process;
+        this.bootstrapServers = bootstrapServers;
+        this.dir = dir;
+    }
+
+    /**
+     * Formats dir/data and starts the broker; returns once it answers describeCluster.
+     *
+     * @param classPath the broker JVM's class path (kafka_2.13 and its runtime dependencies)
+     */
+    public static KafkaBroker start(Path dir, String classPath, Path agentJar, Path pidDir, Duration timeout)
+            throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        int brokerPort = RepoLayout.freePort();
+        int controllerPort = RepoLayout.freePort();
+        Path config = dir.resolve("server.properties");
+        Files.writeString(config, serverProperties(dir.resolve("data"), brokerPort, controllerPort));
+        Path log = dir.resolve("broker.log");
+        List<String> jvm = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                "-cp", classPath);
+
+        List<String> format = new ArrayList<>(JavaCommand.prefix(agentJar, "kafka-format", jvm));
+        format.addAll(List.of("kafka.tools.StorageTool", "format", "--config", config.toString(),
+                "--cluster-id", Uuid.randomUuid().toString(), "--standalone", "--ignore-formatted"));
+        ChildProcess formatter = ChildProcess.start("kafka-format", format, dir.resolve("format.log"), pidDir);
+        if (!formatter.process().waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                || formatter.process().exitValue() != 0) {
+            formatter.kill();
+            throw new IllegalStateException("formatting the Kafka storage failed:\n" + formatter.logTail(30));
+        }
+        formatter.stop(Duration.ZERO);
+
+        List<String> server = new ArrayList<>(JavaCommand.prefix(agentJar, "kafka", jvm));
+        server.addAll(List.of("kafka.Kafka", config.toString()));
+        ChildProcess process = ChildProcess.start("kafka", server, log, pidDir);
+        KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + brokerPort, dir);
+        try {
+            broker.awaitReady(timeout);
+        } catch (RuntimeException | InterruptedException e) {
+            broker.close();
+            throw e;
+        }
+        return broker;
+    }
+
+    static String serverProperties(Path dataDir, int brokerPort, int controllerPort) {
+        return String.join("\n",
+                "# Written by the Meshfleet sandbox: one node, broker and controller in one process.",
+                "process.roles=broker,controller",
+                "node.id=1",
+                "listeners=PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort,
+                "advertised.listeners=PLAINTEXT://127.0.0.1:" + brokerPort,
+                "controller.listener.names=CONTROLLER",
+                "inter.broker.listener.name=PLAINTEXT",
+                "listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT",
+                "controller.quorum.bootstrap.servers=127.0.0.1:" + controllerPort,
+                "log.dirs=" + dataDir.toAbsolutePath(),
+                "num.partitions=1",
+                "offsets.topic.replication.factor=1",
+                "offsets.topic.num.partitions=12",
+                "transaction.state.log.replication.factor=1",
+                "transaction.state.log.min.isr=1",
+                "share.coordinator.state.topic.replication.factor=1",
+                "share.coordinator.state.topic.min.isr=1",
+                // Consumers of a fresh sandbox should get their partitions at once, not after 3s.
+                "group.initial.rebalance.delay.ms=0",
+                // Topics are created by TopicAdmin with their cleanup policies; a typo must not create one.
+                "auto.create.topics.enable=false",
+                "")
+                ;
+    }
+
+    private void awaitReady(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "2000");
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "3000");
+        String lastError = "";
+        try (Admin admin = Admin.create(props)) {
+            while (Instant.now().isBefore(deadline)) {
+                if (!process.isAlive()) {
+                    throw new IllegalStateException("the Kafka broker exited with " + process.process().exitValue()
+                            + ":\n" + process.logTail(40));
+                }
+                try {
+                    admin.describeCluster(new DescribeClusterOptions().timeoutMs(2000)).nodes()
+                            .get(3, TimeUnit.SECONDS);
+                    return;
+                } catch (Exception e) {
+                    lastError = e.toString();
+                    Thread.sleep(200);
+                }
+            }
+        }
+        throw new IllegalStateException("the Kafka broker did not answer within " + timeout + " (" + lastError
+                + "); its log ends with:\n" + process.logTail(40));
+    }
+
+    public String bootstrapServers() {
+        return bootstrapServers;
+    }
+
+    public ChildProcess process() {
+        return process;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        process.stop(Duration.ofSeconds(15));
+    }
+}

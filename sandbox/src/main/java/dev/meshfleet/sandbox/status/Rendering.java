@@ -1,0 +1,98 @@
+package dev.meshfleet.sandbox.status;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
+
+/** The table printed after every step and the `-o yaml` List printed after the last. */
+public final class Rendering {
+
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
+            .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
+            .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
+            .disable(YAMLGenerator.Feature.SPLIT_LINES));
+
+    private Rendering() {
+    }
+
+    /** RESOURCE CLUSTER REVISION STATE MESSAGE, one line per installation, columns aligned. */
+    public static String table(List<ResourceView> views) {
+        List<String[]> rows = new ArrayList<>();
+        rows.add(new String[] {"RESOURCE", "CLUSTER", "REVISION", "STATE", "MESSAGE"});
+        for (ResourceView v : views) {
+            String name = v.ref().display();
+            if (v.gone()) {
+                rows.add(new String[] {name, "-", "-", "DELETED", ""});
+                continue;
+            }
+            List<String> reported = v.installations().stream().map(InstallationRow::cluster).toList();
+            for (InstallationRow r : v.installations()) {
+                rows.add(new String[] {name, r.cluster(), r.revision(), nz(r.state()), oneLine(r.message())});
+            }
+            for (String c : v.specClusters()) {
+                if (!reported.contains(c)) {
+                    rows.add(new String[] {name, c, "-", "-", "no status yet"});
+                }
+            }
+            if (v.installations().isEmpty() && v.specClusters().isEmpty()) {
+                rows.add(new String[] {name, "-", "-", "-", "no status yet"});
+            }
+        }
+        int[] width = new int[5];
+        for (String[] r : rows) {
+            for (int i = 0; i < 4; i++) {
+                width[i] = Math.max(width[i], r[i].length());
+            }
+        }
+        StringBuilder out = new StringBuilder();
+        for (String[] r : rows) {
+            for (int i = 0; i < 4; i++) {
+                out.append(r[i]).append(" ".repeat(width[i] - r[i].length() + 3));
+            }
+            out.append(r[4]).append('\n');
+        }
+        return out.toString().replaceAll("(?m) +$", "");
+    }
+
+    /**
+     * The resources as {@code kubectl get -o yaml} prints several: a v1 List, managedFields left out as
+     * kubectl does by default.
+     */
+    @SuppressWarnings("unchecked")
+    public static String yamlList(List<Map<String, Object>> resources) {
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Map<String, Object> r : resources) {
+            Map<String, Object> copy = new LinkedHashMap<>(r);
+            if (copy.get("metadata") instanceof Map<?, ?> m) {
+                Map<String, Object> meta = new LinkedHashMap<>((Map<String, Object>) m);
+                meta.remove("managedFields");
+                copy.put("metadata", meta);
+            }
+            items.add(copy);
+        }
+        Map<String, Object> list = new LinkedHashMap<>();
+        list.put("apiVersion", "v1");
+        list.put("items", items);
+        list.put("kind", "List");
+        list.put("metadata", Map.of("resourceVersion", ""));
+        try {
+            return YAML.writeValueAsString(list);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot print the resources as YAML", e);
+        }
+    }
+
+    private static String nz(String s) {
+        return s == null ? "-" : s;
+    }
+
+    private static String oneLine(String s) {
+        return s == null ? "" : s.replaceAll("\\s*\\n\\s*", " ");
+    }
+}

@@ -1,0 +1,83 @@
+package dev.meshfleet.sandbox.status;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+
+/**
+ * What the sandbox needs to know about one ILM or GLM to decide whether it has settled: its generation,
+ * the generation its status describes, the clusters its spec names, and its installations. Built from
+ * the resource as the API server returns it (plain maps), so the settle rules need no client.
+ */
+public record ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
+        Set<String> specClusters, List<InstallationRow> installations) {
+
+    public ResourceView {
+        specClusters = Set.copyOf(specClusters);
+        installations = List.copyOf(installations);
+    }
+
+    /** A resource that no longer exists (after a delete step). */
+    public static ResourceView gone(ResourceRef ref) {
+        return new ResourceView(ref, null, null, false, true, Set.of(), List.of());
+    }
+
+    /** From the resource's metadata, spec and status as maps (JSON objects). */
+    @SuppressWarnings("unchecked")
+    public static ResourceView of(ResourceKind kind, Map<String, Object> metadata, Map<String, Object> spec,
+            Map<String, Object> status) {
+        String namespace = string(metadata.get("namespace"));
+        ResourceRef ref = new ResourceRef(kind, namespace == null ? "default" : namespace, string(metadata.get("name")));
+        Long generation = number(metadata.get("generation"));
+        boolean deleting = metadata.get("deletionTimestamp") != null;
+        Set<String> clusters = new LinkedHashSet<>();
+        if (spec != null && spec.get("installations") instanceof List<?> installs) {
+            for (Object install : installs) {
+                if (install instanceof Map<?, ?> i && i.get("clusters") instanceof List<?> cs) {
+                    for (Object c : cs) {
+                        if (c instanceof Map<?, ?> cm && cm.get("name") != null) {
+                            clusters.add(cm.get("name").toString());
+                        }
+                    }
+                }
+            }
+        }
+        Long observed = null;
+        List<InstallationRow> rows = new ArrayList<>();
+        if (status != null) {
+            observed = number(status.get("observedGeneration"));
+            if (status.get("clusters") instanceof Map<?, ?> byCluster) {
+                for (var c : ((Map<String, Object>) byCluster).entrySet()) {
+                    if (c.getValue() instanceof Map<?, ?> cs && cs.get("installations") instanceof Map<?, ?> byRev) {
+                        for (var r : ((Map<String, Object>) byRev).entrySet()) {
+                            Map<String, Object> inst = r.getValue() instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+                            rows.add(new InstallationRow(c.getKey(), r.getKey(), string(inst.get("state")),
+                                    string(inst.get("message"))));
+                        }
+                    }
+                }
+            }
+        }
+        rows.sort(java.util.Comparator.comparing(InstallationRow::cluster).thenComparing(InstallationRow::revision));
+        return new ResourceView(ref, generation, observed, deleting, false, clusters, rows);
+    }
+
+    private static String string(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static Long number(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        if (o instanceof String s && s.matches("\\d+")) {
+            return Long.parseLong(s);
+        }
+        return null;
+    }
+}

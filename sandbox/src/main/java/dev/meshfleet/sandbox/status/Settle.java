@@ -1,0 +1,101 @@
+package dev.meshfleet.sandbox.status;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import dev.meshfleet.schemas.state.InstallationState;
+import dev.meshfleet.schemas.state.Phase;
+
+/**
+ * When a sandbox step is done. A resource has settled when its status describes its current generation,
+ * every cluster its spec names has at least one installation in the status, and every installation is in a
+ * state that will not change by itself ({@link Phase#settled()}); a deleted resource has settled when it
+ * is gone. Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
+ */
+public final class Settle {
+
+    /** How far along a set of resources is; {@code moving} says, per unsettled resource, why. */
+    public record Progress(int settled, int total, List<String> moving, boolean allHealthy) {
+        public boolean done() {
+            return settled == total;
+        }
+    }
+
+    private Settle() {
+    }
+
+    public static Progress evaluate(List<ResourceView> views) {
+        int settled = 0;
+        boolean healthy = true;
+        List<String> moving = new ArrayList<>();
+        for (ResourceView v : views) {
+            String why = whyNotSettled(v);
+            if (why == null) {
+                settled++;
+            } else {
+                moving.add(v.ref().display() + " " + why);
+            }
+            healthy &= isHealthy(v);
+        }
+        return new Progress(settled, views.size(), moving, healthy);
+    }
+
+    /** null when settled, else a short reason for the progress line. */
+    static String whyNotSettled(ResourceView v) {
+        if (v.gone()) {
+            return null;
+        }
+        if (v.deleting()) {
+            String states = v.installations().stream().map(r -> r.cluster() + ":" + r.state())
+                    .collect(Collectors.joining(" "));
+            return "(deleting" + (states.isEmpty() ? "" : " " + states) + ")";
+        }
+        if (v.observedGeneration() == null) {
+            return "(no status yet)";
+        }
+        if (v.generation() != null && !v.generation().equals(v.observedGeneration())) {
+            return "(status is of generation " + v.observedGeneration() + ", spec is " + v.generation() + ")";
+        }
+        Set<String> reported = v.installations().stream().map(InstallationRow::cluster).collect(Collectors.toSet());
+        List<String> missing = v.specClusters().stream().filter(c -> !reported.contains(c)).sorted().toList();
+        if (!missing.isEmpty()) {
+            return "(no status yet for " + String.join(", ", missing) + ")";
+        }
+        List<String> inProgress = v.installations().stream().filter(r -> !settled(v, r))
+                .map(r -> r.cluster() + "/" + r.revision() + ":" + r.state()).toList();
+        return inProgress.isEmpty() ? null : String.join(" ", inProgress);
+    }
+
+    /** HEALTHY, or gone after a delete, or UNINSTALLED. */
+    static boolean isHealthy(ResourceView v) {
+        if (v.gone()) {
+            return true;
+        }
+        if (v.deleting() || v.installations().isEmpty()) {
+            return false;
+        }
+        return v.installations().stream().allMatch(r -> {
+            Phase p = phase(v, r);
+            return p == Phase.HEALTHY || p == Phase.UNINSTALLED;
+        });
+    }
+
+    private static boolean settled(ResourceView v, InstallationRow r) {
+        Phase p = phase(v, r);
+        // A state name we do not know cannot be waited on; count it as settled and let the outcome show it.
+        return p == null || p.settled();
+    }
+
+    static Phase phase(ResourceView v, InstallationRow r) {
+        if (r.state() == null) {
+            return Phase.INSTALL_PENDING;
+        }
+        try {
+            return InstallationState.of(v.ref().kind(), r.state()).phase();
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,108 @@
+package dev.meshfleet.sandbox.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
+import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.Fault;
+
+class SandboxOptionsTest {
+
+    @TempDir
+    Path dir;
+
+    private SandboxOptions parse(Mode mode, String... args) throws UsageException {
+        return SandboxOptions.parse(mode, List.of(args));
+    }
+
+    private String file(String name) throws Exception {
+        Path f = dir.resolve(name);
+        Files.writeString(f, "kind: IstioLifecycleManager\n");
+        return f.toString();
+    }
+
+    @Test
+    void defaultsAreTwoClustersTableOutputFiveMinuteTimeoutAndOneSecondReadiness() throws Exception {
+        SandboxOptions o = parse(Mode.RUN, "-f", file("a.yaml"));
+        assertThat(o.clusters()).containsExactly("cluster1", "cluster2");
+        assertThat(o.output()).isEqualTo(Output.TABLE);
+        assertThat(o.timeout()).isEqualTo(Duration.ofMinutes(5));
+        assertThat(o.readyAfter()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(o.faults()).isEmpty();
+    }
+
+    @Test
+    void stepsRunInCommandLineOrder() throws Exception {
+        String a = file("a.yaml");
+        String b = file("b.yaml");
+        SandboxOptions o = parse(Mode.RUN, "-f", a, "--delete", "ilm/gloo-mesh/x", "-f", b, "-o", "yaml");
+        assertThat(o.steps()).containsExactly(new Step.Apply(Path.of(a)),
+                new Step.Delete(new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "x")),
+                new Step.Apply(Path.of(b)));
+        assertThat(o.output()).isEqualTo(Output.YAML);
+    }
+
+    @Test
+    void clustersAreACountOrAList() throws Exception {
+        assertThat(parse(Mode.UP, "--clusters", "3").clusters()).containsExactly("cluster1", "cluster2", "cluster3");
+        assertThat(parse(Mode.UP, "--clusters=east,west").clusters()).containsExactly("east", "west");
+        assertThat(parse(Mode.UP, "--clusters", "1000").clusters()).hasSize(1000).endsWith("cluster1000");
+    }
+
+    @Test
+    void faultsAreParsedPerCluster() throws Exception {
+        SandboxOptions o = parse(Mode.UP, "--fault", "cluster2=unreachable", "--fault", "cluster1=slow=2s",
+                "--fault", "cluster1=reject-apply");
+        assertThat(o.faults().get("cluster2")).containsExactly(new Fault.Unreachable());
+        assertThat(o.faults().get("cluster1")).containsExactly(new Fault.Slow(Duration.ofSeconds(2)),
+                new Fault.RejectApply());
+    }
+
+    @Test
+    void durationsAcceptUnitsAndCombinations() throws Exception {
+        SandboxOptions o = parse(Mode.UP, "--timeout", "1m30s", "--ready-after", "250ms");
+        assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(o.readyAfter()).isEqualTo(Duration.ofMillis(250));
+        assertThat(Durations.format(Duration.ofSeconds(90))).isEqualTo("1m30s");
+    }
+
+    @Test
+    void runWithoutStepsIsRefusedButUpIsNot() throws Exception {
+        assertThatThrownBy(() -> parse(Mode.RUN)).isInstanceOf(UsageException.class).hasMessageContaining("-f FILE");
+        assertThat(parse(Mode.UP).steps()).isEmpty();
+    }
+
+    @Test
+    void badOptionsGetMessagesNamingTheOption() {
+        assertThatThrownBy(() -> parse(Mode.UP, "--clusters", "0")).hasMessageStartingWith("--clusters:");
+        assertThatThrownBy(() -> parse(Mode.UP, "--clusters", "Cluster_1")).hasMessageStartingWith("--clusters:")
+                .hasMessageContaining("Cluster_1");
+        assertThatThrownBy(() -> parse(Mode.UP, "--clusters", "a,a")).hasMessageContaining("twice");
+        assertThatThrownBy(() -> parse(Mode.UP, "--fault", "cluster2")).hasMessageStartingWith("--fault:")
+                .hasMessageContaining("CLUSTER=KIND");
+        assertThatThrownBy(() -> parse(Mode.UP, "--fault", "cluster2=flaky")).hasMessageStartingWith("--fault:")
+                .hasMessageContaining("flaky");
+        assertThatThrownBy(() -> parse(Mode.UP, "--fault", "cluster9=unreachable")).hasMessageStartingWith("--fault:")
+                .hasMessageContaining("cluster9");
+        assertThatThrownBy(() -> parse(Mode.UP, "--timeout", "soon")).hasMessageStartingWith("--timeout:")
+                .hasMessageContaining("soon");
+        assertThatThrownBy(() -> parse(Mode.UP, "--ready-after")).hasMessage("--ready-after: missing value");
+        assertThatThrownBy(() -> parse(Mode.UP, "-o", "json")).hasMessageStartingWith("-o:");
+        assertThatThrownBy(() -> parse(Mode.UP, "-f", dir.resolve("absent.yaml").toString()))
+                .hasMessageStartingWith("-f: no such file");
+        assertThatThrownBy(() -> parse(Mode.UP, "--delete", "ilm/only-two")).hasMessageStartingWith("--delete:");
+        assertThatThrownBy(() -> parse(Mode.UP, "--delete", "Pod/ns/x")).hasMessageStartingWith("--delete:")
+                .hasMessageContaining("Pod");
+        assertThatThrownBy(() -> parse(Mode.UP, "--verbose")).hasMessageContaining("--verbose");
+    }
+}

@@ -1,0 +1,142 @@
+package dev.meshfleet.sandbox.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.status.InstallationRow;
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.sandbox.status.Settle;
+import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
+import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
+
+/**
+ * The seeds' examples through the whole pipeline, all services as processes, on cluster1 and cluster2.
+ * One fleet for the class; the cases build on each other in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PipelineE2E {
+
+    static Fleet fleet;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        fleet = Fleet.start(List.of("cluster1", "cluster2"), Map.of());
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theReadmeExamplesEndHealthyOnBothClustersWithTheSeedsStatusShape() throws Exception {
+        fleet.applyAndSettle(fleet.example("ilm-minimal.yaml"));
+        fleet.applyAndSettle(fleet.example("glm-ingress.yaml"));
+        Settle.Progress last = fleet.applyAndSettle(fleet.example("glm-egress.yaml"));
+
+        assertThat(last.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        for (LifecycleManagerStatus status : List.of(fleet.ilmStatus("istiod-control-plane"),
+                fleet.glmStatus("istio-ingressgateway"), fleet.glmStatus("istio-egressgateway"))) {
+            for (String cluster : List.of("cluster1", "cluster2")) {
+                InstallationStatus i = Fleet.installation(status, cluster, "1-24");
+                assertThat(i.state()).isEqualTo("HEALTHY");
+                assertThat(i.observedRevision()).isEqualTo("1-24");
+                assertThat(i.observedOperator()).as("observedOperator").isNotNull();
+                assertThat(i.observedOperator().isObject()).isTrue();
+            }
+        }
+        assertThat(fleet.ilmStatus("istiod-control-plane").summary().healthy()).isEqualTo("2/2");
+        assertThat(fleet.sandbox.api().client("cluster1").apps().deployments().inAnyNamespace().list().getItems())
+                .extracting(d -> d.getMetadata().getName()).anyMatch(n -> n.startsWith("istiod"));
+    }
+
+    @Test
+    @Order(2)
+    void aSixtyFourCharacterRevisionEndsFailedNamingRevisionWhileTheOthersStayHealthy() throws Exception {
+        String revision = "r".repeat(64);
+        fleet.applyAndSettle(fleet.manifest("long-revision.yaml", """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata:
+                  name: long-revision
+                  namespace: gloo-mesh
+                spec:
+                  installations:
+                    - revision: %s
+                      clusters:
+                        - name: cluster1
+                      istioOperatorSpec:
+                        profile: minimal
+                        hub: registry.example/istio
+                        tag: 1.24.2-solo
+                """.formatted(revision)));
+
+        var views = fleet.sandbox.views();
+        List<InstallationRow> failed = views.stream().filter(v -> v.ref().name().equals("long-revision"))
+                .flatMap(v -> v.installations().stream()).toList();
+        assertThat(failed).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.state()).isEqualTo("FAILED");
+            assertThat(r.message()).contains("revision");
+        });
+        assertThat(views.stream().filter(v -> !v.ref().name().equals("long-revision")))
+                .allSatisfy(v -> assertThat(v.installations()).allSatisfy(r -> assertThat(r.state()).isEqualTo("HEALTHY")));
+    }
+
+    @Test
+    @Order(3)
+    void everyInstallationStillEndsHealthyWhenTheInstallerIsKilledMidRollout() throws Exception {
+        fleet.sandbox.apply(fleet.manifest("canary.yaml", """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata:
+                  name: istiod-canary
+                  namespace: gloo-mesh
+                spec:
+                  installations:
+                    - revision: 1-24-canary
+                      clusters:
+                        - name: cluster1
+                        - name: cluster2
+                      istioOperatorSpec:
+                        profile: minimal
+                        hub: registry.example/istio
+                        tag: 1.24.2-solo
+                """));
+        await("the canary rollout starts").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                .until(() -> fleet.sandbox.views().stream().filter(v -> v.ref().name().equals("istiod-canary"))
+                        .flatMap(v -> v.installations().stream()).anyMatch(r -> r.state() != null
+                                && r.state().startsWith("INSTALLING")));
+        long killed = fleet.sandbox.services().running("installer-service").process().pid();
+        fleet.sandbox.services().kill("installer-service");
+        assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+
+        fleet.sandbox.services().start("installer-service");
+        fleet.sandbox.services().awaitReady("installer-service", Duration.ofMinutes(2));
+        Settle.Progress p = fleet.settle();
+
+        var canary = fleet.ilmStatus("istiod-canary");
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            assertThat(Fleet.installation(canary, cluster, "1-24-canary").state()).isEqualTo("HEALTHY");
+        }
+        assertThat(fleet.sandbox.views().stream().filter(v -> !v.ref().name().equals("long-revision")))
+                .allSatisfy(v -> assertThat(v.installations()).allSatisfy(r -> assertThat(r.state()).isEqualTo("HEALTHY")));
+        assertThat(p.done()).isTrue();
+        assertThat(RepoLayout.SERVICES).allSatisfy(m -> assertThat(fleet.sandbox.services().running(m).process().isAlive())
+                .as(m + " alive").isTrue());
+    }
+}

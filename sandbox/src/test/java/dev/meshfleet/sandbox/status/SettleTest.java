@@ -1,0 +1,119 @@
+package dev.meshfleet.sandbox.status;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+
+class SettleTest {
+
+    static final ResourceKind ILM = ResourceKind.IstioLifecycleManager;
+    static final ResourceKind GLM = ResourceKind.GatewayLifecycleManager;
+
+    static Map<String, Object> metadata(long generation) {
+        return Map.of("name", "istiod", "namespace", "gloo-mesh", "generation", generation);
+    }
+
+    static Map<String, Object> spec(String... clusters) {
+        return Map.of("installations", List.of(Map.of("revision", "1-24",
+                "clusters", java.util.Arrays.stream(clusters).map(c -> Map.of("name", c)).toList())));
+    }
+
+    /** status with observedGeneration and, per cluster, revision 1-24 in the given state. */
+    static Map<String, Object> status(long observed, String... clusterStates) {
+        Map<String, Object> clusters = new LinkedHashMap<>();
+        for (int i = 0; i < clusterStates.length; i += 2) {
+            clusters.put(clusterStates[i], Map.of("installations", Map.of("1-24",
+                    Map.of("state", clusterStates[i + 1], "message", "", "observedRevision", "1-24"))));
+        }
+        return Map.of("observedGeneration", observed, "clusters", clusters);
+    }
+
+    @Test
+    void aResourceWithoutStatusHasNotSettled() {
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec("cluster1"), null)));
+        assertThat(p.done()).isFalse();
+        assertThat(p.moving()).singleElement().asString().contains("no status yet");
+    }
+
+    @Test
+    void everyInstallationHealthyForTheCurrentGenerationIsSettledAndHealthy() {
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(2), spec("cluster1", "cluster2"),
+                status(2, "cluster1", "HEALTHY", "cluster2", "HEALTHY"))));
+        assertThat(p.done()).isTrue();
+        assertThat(p.allHealthy()).isTrue();
+        assertThat(p.settled()).isEqualTo(1);
+    }
+
+    @Test
+    void aStatusOfAnOlderGenerationHasNotSettledEvenIfHealthy() {
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(3), spec("cluster1"),
+                status(2, "cluster1", "HEALTHY"))));
+        assertThat(p.done()).isFalse();
+        assertThat(p.moving()).singleElement().asString().contains("generation 2");
+    }
+
+    @Test
+    void aClusterOfTheSpecMissingFromTheStatusHasNotSettled() {
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec("cluster1", "cluster2"),
+                status(1, "cluster1", "HEALTHY"))));
+        assertThat(p.done()).isFalse();
+        assertThat(p.moving()).singleElement().asString().contains("cluster2");
+    }
+
+    @Test
+    void installingIsMovingWhileFailedUnknownAndPendingHaveSettledButAreNotHealthy() {
+        var installing = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec("cluster1"),
+                status(1, "cluster1", "INSTALLING_CONTROL_PLANE"))));
+        assertThat(installing.done()).isFalse();
+        assertThat(installing.moving()).singleElement().asString().contains("cluster1/1-24:INSTALLING_CONTROL_PLANE");
+
+        for (String state : List.of("FAILED", "UNKNOWN", "PENDING", "ACTION_REQUIRED", "UNHEALTHY")) {
+            var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec("cluster1"),
+                    status(1, "cluster1", state))));
+            assertThat(p.done()).as(state).isTrue();
+            assertThat(p.allHealthy()).as(state).isFalse();
+        }
+    }
+
+    @Test
+    void gatewayStatesAreReadInTheGatewayVocabulary() {
+        var moving = Settle.evaluate(List.of(ResourceView.of(GLM, metadata(1), spec("cluster1"),
+                status(1, "cluster1", "INSTALLING_GATEWAY"))));
+        assertThat(moving.done()).isFalse();
+        var waiting = Settle.evaluate(List.of(ResourceView.of(GLM, metadata(1), spec("cluster1"),
+                status(1, "cluster1", "NO_CONTROL_PLANE_AVAILABLE"))));
+        assertThat(waiting.done()).isTrue();
+        assertThat(waiting.allHealthy()).isFalse();
+    }
+
+    @Test
+    void aResourceBeingDeletedHasSettledOnlyOnceItIsGone() {
+        Map<String, Object> meta = new LinkedHashMap<>(metadata(1));
+        meta.put("deletionTimestamp", "2026-01-01T00:00:00Z");
+        var deleting = Settle.evaluate(List.of(ResourceView.of(ILM, meta, spec("cluster1"),
+                status(1, "cluster1", "UNINSTALLING_CONTROL_PLANE"))));
+        assertThat(deleting.done()).isFalse();
+        assertThat(deleting.moving()).singleElement().asString().contains("deleting");
+
+        var gone = Settle.evaluate(List.of(ResourceView.gone(
+                new ResourceRef(ILM, "gloo-mesh", "istiod"))));
+        assertThat(gone.done()).isTrue();
+        assertThat(gone.allHealthy()).isTrue();
+    }
+
+    @Test
+    void oneUnhealthyResourceMakesTheOutcomeUnhealthy() {
+        var p = Settle.evaluate(List.of(
+                ResourceView.of(ILM, metadata(1), spec("cluster1"), status(1, "cluster1", "HEALTHY")),
+                ResourceView.of(GLM, metadata(1), spec("cluster1"), status(1, "cluster1", "FAILED"))));
+        assertThat(p.done()).isTrue();
+        assertThat(p.allHealthy()).isFalse();
+    }
+}
