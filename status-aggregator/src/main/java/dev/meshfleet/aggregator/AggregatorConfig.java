@@ -1,0 +1,49 @@
+package dev.meshfleet.aggregator;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Every setting of the status-aggregator (README lists them); kafka.bootstrap.servers is read apart, as in every service. */
+@ConfigMapping(prefix = "meshfleet.aggregator")
+public interface AggregatorConfig {
+
+    /** Kafka Streams application.id; also the consumer group and the prefix of internal topics. */
+    @WithDefault("meshfleet-aggregator")
+    String applicationId();
+
+    /** Where Kafka Streams keeps the folded statuses (a RocksDB store, rebuilt from its changelog if lost). */
+    @WithDefault("${java.io.tmpdir}/meshfleet-aggregator")
+    String stateDir();
+
+    Topics topics();
+
+    /** A CR's status is written at most once per window; the newest status of a burst wins. */
+    @WithDefault("250ms")
+    Duration coalesceWindow();
+
+    /** How often deleting CRs are checked for a finalizer that can go, whatever events arrive. */
+    @WithDefault("30s")
+    Duration resyncPeriod();
+
+    /** Create missing topics at startup (the sandbox and tests); on a real cluster deploy/ declares them. */
+    @WithDefault("true")
+    boolean createTopics();
+
+    /** Partitions of owner-keyed topics when this service creates them. */
+    @WithDefault("12")
+    int partitions();
+
+    /** Kafka Streams replication.factor for internal topics (1 in the sandbox). */
+    @WithDefault("1")
+    short replicationFactor();
+
+    interface Topics {
+        @WithDefault("meshfleet.installation-events")
+        String installationEvents();
+
+        @WithDefault("meshfleet.lifecycle-status")
+        String lifecycleStatus();
+    }
+}

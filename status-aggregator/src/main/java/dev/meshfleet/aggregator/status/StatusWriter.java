@@ -1,0 +1,249 @@
+package dev.meshfleet.aggregator.status;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.aggregator.AggregatorConfig;
+import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.v1.LifecycleStatus;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+
+/**
+ * Writes each owner's newest status to its ILM/GLM through the status subresource and releases the
+ * uninstall finalizer once nothing is left installed. Statuses are coalesced per CR: at most one
+ * write per coalesce window, the newest of a burst wins. One thread does every write, so the
+ * writes of one CR never overtake each other; a failure is logged once and retried with backoff,
+ * and never reaches the stream.
+ */
+@ApplicationScoped
+public class StatusWriter {
+    private static final Logger LOG = Logger.getLogger(StatusWriter.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CONFLICT = 409;
+    private static final int CONFLICT_RETRIES = 5;
+    private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    AggregatorConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final Map<String, LifecycleStatus> pending = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> scheduled = new ConcurrentHashMap<>();
+    private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private ScheduledExecutorService executor;
+    private Counter writes;
+    private Counter unchanged;
+    private Counter releases;
+
+    void onStart(@Observes StartupEvent event) {
+        writes = registry.counter("meshfleet.aggregator.status.writes");
+        unchanged = registry.counter("meshfleet.aggregator.status.unchanged");
+        releases = registry.counter("meshfleet.aggregator.finalizer.releases");
+        executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "status-writer");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = config.resyncPeriod().toMillis();
+        executor.scheduleWithFixedDelay(this::resync, period, period, TimeUnit.MILLISECONDS);
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
+    /** The stream's newest status for an owner; written within one coalesce window. */
+    public void offer(String key, LifecycleStatus status) {
+        pending.put(key, status);
+        schedule(key, config.coalesceWindow());
+    }
+
+    /** Status subresource writes so far (the integration test counts them). */
+    public long statusWrites() {
+        return writes == null ? 0 : (long) writes.count();
+    }
+
+    /** Flushes that found the CR already up to date. */
+    public long unchangedWrites() {
+        return unchanged == null ? 0 : (long) unchanged.count();
+    }
+
+    private void schedule(String key, Duration delay) {
+        if (executor != null && scheduled.putIfAbsent(key, Boolean.TRUE) == null) {
+            executor.schedule(() -> flush(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    private void flush(String key) {
+        scheduled.remove(key);
+        LifecycleStatus status = pending.remove(key);
+        if (status == null) {
+            return;
+        }
+        MDC.put("owner", key);
+        try {
+            WriteResult result = write(status);
+            Integer failed = failures.remove(key);
+            if (failed != null) {
+                LOG.infof("status of %s written again after %d failed attempts", key, failed);
+            }
+            LOG.debugf("status of %s: %s", key, result);
+        } catch (RuntimeException e) {
+            int attempt = failures.merge(key, 1, Integer::sum);
+            if (attempt == 1) {
+                LOG.warnf("cannot write status of %s, retrying with backoff: %s", key, e.getMessage());
+            }
+            // A newer status that arrived meanwhile wins; otherwise retry this one.
+            pending.putIfAbsent(key, status);
+            schedule(key, backoff(attempt));
+        } finally {
+            MDC.remove("owner");
+        }
+    }
+
+    private Duration backoff(int attempt) {
+        long base = Math.max(config.coalesceWindow().toMillis(), 100);
+        long millis = base << Math.min(attempt, 16);
+        return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+    }
+
+    /** Makes the CR show this status; then releases the finalizer if it is deleting and nothing is left. */
+    WriteResult write(LifecycleStatus status) {
+        OwnerRef owner = status.getOwner();
+        Map<String, Object> desired = asMap(StatusDocument.render(status));
+        NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> crs = client
+                .genericKubernetesResources(context(owner.getKind())).inNamespace(owner.getNamespace());
+        for (int attempt = 1; attempt <= CONFLICT_RETRIES; attempt++) {
+            GenericKubernetesResource cr = crs.withName(owner.getName()).get();
+            if (cr == null) {
+                return WriteResult.MISSING;
+            }
+            String uid = owner.getUid();
+            if (uid != null && !uid.isEmpty() && !uid.equals(cr.getMetadata().getUid())) {
+                return WriteResult.OTHER_UID;
+            }
+            if (desired.equals(asMap(cr.getAdditionalProperties().get("status")))) {
+                unchanged.increment();
+                releaseIfUninstalled(cr);
+                return WriteResult.UNCHANGED;
+            }
+            cr.setAdditionalProperty("status", desired);
+            try {
+                // updateStatus sends the resourceVersion we read: a concurrent change is a 409, not lost.
+                GenericKubernetesResource updated = crs.resource(cr).updateStatus();
+                writes.increment();
+                releaseIfUninstalled(updated);
+                return WriteResult.WRITTEN;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != CONFLICT) {
+                    throw e;
+                }
+            }
+        }
+        throw new IllegalStateException("status of " + OwnerKeys.of(owner) + " conflicted " + CONFLICT_RETRIES
+                + " times in a row");
+    }
+
+    /** Level-triggered: every deleting CR of ours whose status says nothing is left loses the finalizer. */
+    void resync() {
+        for (ResourceKind kind : ResourceKind.values()) {
+            try {
+                List<GenericKubernetesResource> items = new ArrayList<>(
+                        client.genericKubernetesResources(context(kind)).inAnyNamespace().list().getItems());
+                for (GenericKubernetesResource cr : items) {
+                    releaseIfUninstalled(cr);
+                }
+            } catch (RuntimeException e) {
+                LOG.warnf("finalizer resync of %s failed, next try in %s: %s", Crds.plural(kind),
+                        config.resyncPeriod(), e.getMessage());
+            }
+        }
+    }
+
+    private void releaseIfUninstalled(GenericKubernetesResource cr) {
+        if (!deletingWithOurFinalizer(cr)) {
+            return;
+        }
+        JsonNode status = JSON.valueToTree(cr.getAdditionalProperties().get("status"));
+        if (!FinalizerPolicy.mayRelease(status)) {
+            return;
+        }
+        ResourceKind kind = Crds.kindOf(cr.getApiVersion(), cr.getKind());
+        var crs = client.genericKubernetesResources(context(kind)).inNamespace(cr.getMetadata().getNamespace());
+        GenericKubernetesResource current = cr;
+        for (int attempt = 1; attempt <= CONFLICT_RETRIES; attempt++) {
+            if (current == null || !deletingWithOurFinalizer(current)) {
+                return;
+            }
+            List<String> finalizers = new ArrayList<>(current.getMetadata().getFinalizers());
+            finalizers.remove(Crds.FINALIZER);
+            current.getMetadata().setFinalizers(finalizers);
+            try {
+                crs.resource(current).update();
+                releases.increment();
+                LOG.infof("%s/%s/%s: everything uninstalled, finalizer %s removed", cr.getKind(),
+                        cr.getMetadata().getNamespace(), cr.getMetadata().getName(), Crds.FINALIZER);
+                return;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != CONFLICT) {
+                    throw e;
+                }
+                current = crs.withName(cr.getMetadata().getName()).get();
+            }
+        }
+        throw new IllegalStateException("finalizer of " + cr.getMetadata().getName() + " conflicted "
+                + CONFLICT_RETRIES + " times in a row");
+    }
+
+    private static boolean deletingWithOurFinalizer(GenericKubernetesResource cr) {
+        return cr.getMetadata().getDeletionTimestamp() != null && cr.getMetadata().getFinalizers() != null
+                && cr.getMetadata().getFinalizers().contains(Crds.FINALIZER);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> asMap(Object value) {
+        // Through JSON both sides get the same number and map types, so equals compares content only.
+        return value == null ? null : JSON.convertValue(value, Map.class);
+    }
+
+    static ResourceDefinitionContext context(ResourceKind kind) {
+        return new ResourceDefinitionContext.Builder().withGroup(Crds.GROUP).withVersion(Crds.VERSION)
+                .withKind(kind.name()).withPlural(Crds.plural(kind)).withNamespaced(true).build();
+    }
+}

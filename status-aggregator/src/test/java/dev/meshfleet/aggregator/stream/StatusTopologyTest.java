@@ -1,0 +1,154 @@
+package dev.meshfleet.aggregator.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.LifecycleStatus;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+
+class StatusTopologyTest {
+    static final OwnerRef ILM = new OwnerRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "istiod-control-plane",
+            "uid-1");
+    static final OwnerRef GLM = new OwnerRef(ResourceKind.GatewayLifecycleManager, "gloo-mesh",
+            "istio-ingressgateway", "uid-2");
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<String, InstallationEvent> events;
+    private TestInputTopic<String, byte[]> rawEvents;
+    private TestOutputTopic<String, LifecycleStatus> statuses;
+    private final List<KeyValue<String, LifecycleStatus>> sink = new ArrayList<>();
+
+    static InstallationEvent event(OwnerRef owner, String state, String source, long epoch, long sequence) {
+        boolean deployed = state.equals("HEALTHY");
+        return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "",
+                deployed ? "{\"profile\":\"minimal\"}" : null, "h1", source, epoch, sequence,
+                Instant.ofEpochMilli(1_000 + sequence));
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "aggregator-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, Files.createTempDirectory("aggregator-ttd").toString());
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        // The dead-letter handler needs a broker; the IT covers it. Here: the stream goes on.
+        props.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class);
+        driver = new TopologyTestDriver(StatusTopology.build(Topics.INSTALLATION_EVENTS, Topics.LIFECYCLE_STATUS,
+                (key, status) -> sink.add(KeyValue.pair(key, status))), props);
+        AvroSerde<InstallationEvent> eventSerde = AvroSerde.of(InstallationEvent.class);
+        events = driver.createInputTopic(Topics.INSTALLATION_EVENTS, new StringSerializer(), eventSerde);
+        rawEvents = driver.createInputTopic(Topics.INSTALLATION_EVENTS, new StringSerializer(),
+                new ByteArraySerializer());
+        statuses = driver.createOutputTopic(Topics.LIFECYCLE_STATUS, Serdes.String().deserializer(),
+                AvroSerde.of(LifecycleStatus.class));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    private void send(InstallationEvent event) {
+        events.pipeInput(OwnerKeys.of(event.getOwner()), event);
+    }
+
+    @Test
+    void eventsOfAnOwnerFoldIntoItsStatusOnLifecycleStatusKeyedByOwner() {
+        send(event(ILM, "INSTALL_PENDING", "translator", 0, 1000));
+        send(event(ILM, "INSTALLING_CONTROLLER", "installer/installer-0", 1, 1));
+        send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2));
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
+
+        List<KeyValue<String, LifecycleStatus>> out = statuses.readKeyValuesToList();
+        assertThat(out).hasSize(4).allSatisfy(kv -> assertThat(kv.key)
+                .isEqualTo("IstioLifecycleManager/gloo-mesh/istiod-control-plane"));
+        LifecycleStatus last = out.get(3).value;
+        assertThat(last.getClusters().get("cluster1").getInstallations().get("1-24").getState()).isEqualTo("HEALTHY");
+        assertThat(last.getClusters().get("cluster1").getInstallations().get("1-24").getObservedOperatorJson())
+                .isEqualTo("{\"profile\":\"minimal\"}");
+        assertThat(last.getSummary().getState()).isEqualTo("HEALTHY");
+        assertThat(last.getSummary().getHealthy()).isEqualTo(1);
+        assertThat(last.getSummary().getTotal()).isEqualTo(1);
+        assertThat(last.getObservedGeneration()).isEqualTo(1L);
+        assertThat(last.getOwner()).isEqualTo(ILM);
+    }
+
+    @Test
+    void ownersAreFoldedApartAndGatewaysKeepTheirStateNames() {
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 1));
+        send(event(GLM, "INSTALLING_GATEWAY", "installer/installer-0", 1, 2));
+
+        KeyValueStore<String, LifecycleStatus> store = driver.getKeyValueStore(StatusTopology.STORE);
+        assertThat(store.get(OwnerKeys.of(ILM)).getSummary().getState()).isEqualTo("HEALTHY");
+        assertThat(store.get(OwnerKeys.of(GLM)).getSummary().getState()).isEqualTo("INSTALLING_GATEWAY");
+    }
+
+    @Test
+    void aDuplicateEventLeavesTheStatusAsItWas() {
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
+        LifecycleStatus before = driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.STORE)
+                .get(OwnerKeys.of(ILM));
+
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
+        send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2));
+
+        assertThat(driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.STORE).get(OwnerKeys.of(ILM)))
+                .isEqualTo(before);
+    }
+
+    @Test
+    void anEventFromAReplicaThatLostThePartitionDoesNotChangeTheStatus() {
+        send(event(ILM, "HEALTHY", "installer/installer-1", 2, 1));
+        send(event(ILM, "UNKNOWN", "installer/installer-0", 1, 99));
+
+        LifecycleStatus status = driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.STORE)
+                .get(OwnerKeys.of(ILM));
+        assertThat(status.getClusters().get("cluster1").getInstallations().get("1-24").getState())
+                .isEqualTo("HEALTHY");
+        assertThat(status.getClusters().get("cluster1").getInstallerEpoch()).isEqualTo(2L);
+    }
+
+    @Test
+    void everyNewStatusReachesTheWriter() {
+        send(event(ILM, "INSTALLING_CONTROLLER", "installer/installer-0", 1, 1));
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 2));
+
+        assertThat(sink).hasSize(2);
+        assertThat(sink.get(1).key).isEqualTo(OwnerKeys.of(ILM));
+        assertThat(sink.get(1).value.getSummary().getState()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void anUndecodableRecordIsSkippedAndTheNextOneStillFolds() {
+        rawEvents.pipeInput(OwnerKeys.of(ILM), new byte[] {1, 2, 3});
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 1));
+
+        assertThat(statuses.readValuesToList()).hasSize(1)
+                .allSatisfy(s -> assertThat(s.getSummary().getState()).isEqualTo("HEALTHY"));
+    }
+}
