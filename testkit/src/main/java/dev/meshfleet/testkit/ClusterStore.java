@@ -1,6 +1,7 @@
 package dev.meshfleet.testkit;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -39,6 +40,8 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
     private volatile List<Fault> faults = List.of();
     private final ServerSideApply ssa = new ServerSideApply(this);
+    /** Objects removed by the request being handled, waiting for their dependents to be collected. */
+    private final java.util.ArrayDeque<String> removed = new java.util.ArrayDeque<>();
     private static final ObjectMapper JSON = new ObjectMapper();
 
     ClusterStore(String cluster) {
@@ -109,7 +112,81 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                     new Buffer(body.getBytes(StandardCharsets.UTF_8)));
         }
         MockResponse response = super.dispatch(request);
+        collectGarbage();
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    /**
+     * Background cascading deletion, as the garbage collector does it
+     * (https://kubernetes.io/docs/concepts/architecture/garbage-collection/): an object whose
+     * ownerReferences name a removed object's uid is deleted, and so on down; the objects of a
+     * removed Namespace are deleted. Dependents with finalizers are only marked, as any delete.
+     */
+    private void collectGarbage() {
+        while (!removed.isEmpty()) {
+            JsonNode gone;
+            try {
+                gone = JSON.readTree(removed.poll());
+            } catch (Exception e) {
+                continue;
+            }
+            String uid = gone.path("metadata").path("uid").asText("");
+            String namespace = "Namespace".equals(gone.path("kind").asText()) && "v1".equals(gone.path("apiVersion").asText())
+                    ? gone.path("metadata").path("name").asText() : null;
+            List<Map.Entry<AttributeSet, String>> entries;
+            synchronized (map) {
+                entries = new ArrayList<>(map.entrySet());
+            }
+            for (Map.Entry<AttributeSet, String> entry : entries) {
+                String value = entry.getValue();
+                boolean candidate = (!uid.isEmpty() && value.contains(uid))
+                        || (namespace != null && value.contains("\"" + namespace + "\""));
+                if (candidate) {
+                    deleteIfDependent(entry, uid, namespace);
+                }
+            }
+        }
+    }
+
+    private void deleteIfDependent(Map.Entry<AttributeSet, String> entry, String ownerUid, String namespace) {
+        try {
+            JsonNode object = JSON.readTree(entry.getValue());
+            JsonNode metadata = object.path("metadata");
+            boolean owned = false;
+            for (JsonNode ref : metadata.path("ownerReferences")) {
+                owned |= ref.path("uid").asText().equals(ownerUid);
+            }
+            boolean inNamespace = namespace != null && namespace.equals(metadata.path("namespace").asText(null));
+            if (!(owned || inNamespace) || !map.containsKey(entry.getKey())) {
+                return;
+            }
+            String path = pathOf(entry.getKey(), object);
+            if (metadata.path("finalizers").isEmpty()) {
+                processEvent(path, entry.getKey(), entry.getKey(), null, null);
+            } else if (!metadata.hasNonNull("deletionTimestamp")) {
+                ObjectNode marked = ((ObjectNode) object).deepCopy();
+                marked.with("metadata").put("deletionTimestamp", ServerSideApply.now())
+                        .put("resourceVersion", String.valueOf(requestResourceVersion()));
+                processEvent(path, entry.getKey(), entry.getKey(), null, marked.toString());
+            }
+        } catch (Exception e) {
+            // an object we cannot read is left alone, as a real GC leaves what it cannot decode
+        }
+    }
+
+    /** The REST path of a stored object, from its apiVersion and the plural its key holds. */
+    static String pathOf(AttributeSet key, JsonNode object) {
+        var plural = key.getAttribute("plural");
+        String resource = plural == null ? object.path("kind").asText().toLowerCase(java.util.Locale.ROOT) + "s"
+                : String.valueOf(plural.getValues().iterator().next());
+        String apiVersion = object.path("apiVersion").asText();
+        StringBuilder path = new StringBuilder(apiVersion.contains("/") ? "/apis/" : "/api/").append(apiVersion);
+        String ns = object.path("metadata").path("namespace").asText("");
+        if (!ns.isEmpty()) {
+            path.append("/namespaces/").append(ns);
+        }
+        return path.append('/').append(resource).append('/').append(object.path("metadata").path("name").asText())
+                .toString();
     }
 
     /**
@@ -200,6 +277,9 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             GenericKubernetesResource resource, String newState) {
         String before = oldAttributes == null ? null : map.get(oldAttributes);
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        if (newState == null && before != null) {
+            removed.add(before);
+        }
         if (!listeners.isEmpty() && !Objects.equals(before, newState)) {
             Change change = new Change(path, before, newState);
             listeners.forEach(l -> l.accept(change));
