@@ -1,0 +1,100 @@
+package dev.meshfleet.translator.stream;
+
+import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.UpgradePolicy;
+import dev.meshfleet.schemas.state.Phase;
+import dev.meshfleet.translator.translate.Canonical;
+import dev.meshfleet.translator.translate.ChartRelease;
+import dev.meshfleet.translator.translate.Owner;
+import dev.meshfleet.translator.translate.Plan;
+import dev.meshfleet.translator.translate.TranslationError;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** The edge between the pure translation's records and the Avro records on the wire. */
+public final class AvroPlans {
+    public static final String SOURCE = "translator";
+
+    /** Installations of a ClusterDesiredState: by owner kind, namespace, name, then revision. */
+    public static final Comparator<InstallationPlan> ORDER = Comparator
+            .comparing((InstallationPlan p) -> p.getOwner().getKind().name())
+            .thenComparing(p -> p.getOwner().getNamespace())
+            .thenComparing(p -> p.getOwner().getName())
+            .thenComparing(InstallationPlan::getRevision);
+
+    private AvroPlans() {
+    }
+
+    public static OwnerRef ownerRef(Owner owner) {
+        return OwnerRef.newBuilder().setKind(owner.kind()).setNamespace(owner.namespace()).setName(owner.name())
+                .setUid(owner.uid()).build();
+    }
+
+    public static InstallationPlan toAvro(Owner owner, long generation, Plan p) {
+        List<dev.meshfleet.schemas.v1.ChartRelease> charts = new ArrayList<>();
+        for (ChartRelease c : p.charts()) {
+            charts.add(dev.meshfleet.schemas.v1.ChartRelease.newBuilder().setChart(c.chart()).setReleaseName(c.releaseName())
+                    .setNamespace(c.namespace()).setValuesJson(c.valuesJson()).setChartSource(c.chartSource()).build());
+        }
+        return InstallationPlan.newBuilder()
+                .setOwner(ownerRef(owner))
+                .setGeneration(generation)
+                .setRevision(p.revision())
+                .setTag(p.tag())
+                .setCharts(charts)
+                .setDefaultRevision(p.defaultRevision())
+                .setActiveGateway(p.activeGateway())
+                .setControlPlaneRevision(p.controlPlaneRevision())
+                .setUpgradePolicy(UpgradePolicy.newBuilder().setSkipUpgradeValidation(p.skipUpgradeValidation())
+                        .setWaitForResourcesTimeoutMillis(p.waitForResourcesTimeoutMillis()).build())
+                .setObservedOperatorJson(p.observedOperatorJson())
+                .setPlanHash(p.planHash())
+                .build();
+    }
+
+    /** A cluster's desired state from its installations: sorted, hashed over the plans' hashes in order. */
+    public static ClusterDesiredState desiredState(String cluster, List<InstallationPlan> installations) {
+        List<InstallationPlan> sorted = new ArrayList<>(installations);
+        sorted.sort(ORDER);
+        String hash = Canonical.sha256(sorted.stream().map(InstallationPlan::getPlanHash).collect(Collectors.joining("\n")));
+        return ClusterDesiredState.newBuilder().setCluster(cluster).setInstallations(sorted).setPlanHash(hash).build();
+    }
+
+    public static InstallationEvent installPending(Owner owner, long generation, Plan p, long sequence, Instant time) {
+        return event(owner, generation, p.cluster(), p.revision(), Phase.INSTALL_PENDING, "translated; waiting for the installer",
+                p.planHash(), sequence, time);
+    }
+
+    public static InstallationEvent failed(Owner owner, long generation, TranslationError e, long sequence, Instant time) {
+        return event(owner, generation, e.cluster(), e.revision(), Phase.FAILED, e.describe(), "", sequence, time);
+    }
+
+    private static InstallationEvent event(Owner owner, long generation, String cluster, String revision, Phase phase,
+            String message, String planHash, long sequence, Instant time) {
+        return InstallationEvent.newBuilder()
+                .setOwner(ownerRef(owner))
+                .setGeneration(generation)
+                .setCluster(cluster)
+                .setRevision(revision)
+                .setState(phase.state(owner.kind()).name())
+                .setMessage(message)
+                .setObservedOperatorJson(null)
+                .setPlanHash(planHash)
+                .setSource(SOURCE)
+                .setSourceEpoch(0)
+                .setSequence(sequence)
+                .setTime(time)
+                .build();
+    }
+
+    public static String ownerKey(InstallationPlan p) {
+        return OwnerKeys.of(p.getOwner());
+    }
+}

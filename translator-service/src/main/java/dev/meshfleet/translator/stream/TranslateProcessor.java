@@ -1,0 +1,148 @@
+package dev.meshfleet.translator.stream;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.translator.translate.Canonical;
+import dev.meshfleet.translator.translate.Owner;
+import dev.meshfleet.translator.translate.Plan;
+import dev.meshfleet.translator.translate.Translation;
+import dev.meshfleet.translator.translate.TranslationError;
+import dev.meshfleet.translator.translate.Translator;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One spec change in, its consequences out: drops what was already processed (same uid, same or
+ * older generation, same operation), translates, and emits INSTALL_PENDING for new or changed plans,
+ * FAILED per error, the owner's plans per cluster and a tombstone for each cluster the owner left.
+ * Everything it emits is a function of the input and the memo, so processing a record twice is safe.
+ */
+final class TranslateProcessor implements Processor<String, SpecChange, String, TranslatorOutput> {
+    private static final Logger LOG = LoggerFactory.getLogger(TranslateProcessor.class);
+
+    private final Translator translator;
+    private final String storeName;
+    private ProcessorContext<String, TranslatorOutput> context;
+    private KeyValueStore<String, String> memos;
+
+    TranslateProcessor(Translator translator, String storeName) {
+        this.translator = translator;
+        this.storeName = storeName;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, TranslatorOutput> context) {
+        this.context = context;
+        this.memos = context.getStateStore(storeName);
+    }
+
+    @Override
+    public void process(Record<String, SpecChange> record) {
+        SpecChange change = record.value();
+        if (change == null) {
+            return; // a tombstone on the audit log means nothing: deletions arrive as DELETE operations
+        }
+        Owner owner = new Owner(change.getKind(), change.getNamespace(), change.getName(), change.getUid());
+        String ownerKey = owner.key();
+        String stored = memos.get(ownerKey);
+        OwnerMemo memo = stored == null ? null : OwnerMemo.fromJson(stored);
+        if (alreadyProcessed(memo, change)) {
+            return;
+        }
+        MDC.put("owner", ownerKey);
+        try {
+            if (change.getOperation() == Operation.DELETE) {
+                tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), List.of(), record);
+                memos.put(ownerKey, new OwnerMemo(change.getUid(), change.getGeneration(), Operation.DELETE.name(), List.of(),
+                        Map.of()).toJson());
+                LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
+                return;
+            }
+            translate(owner, ownerKey, change, memo, record);
+        } finally {
+            MDC.remove("owner");
+        }
+    }
+
+    /** Same uid and an operation not newer than the memo's: intake's replay after a restart, or a stale record. */
+    static boolean alreadyProcessed(OwnerMemo memo, SpecChange change) {
+        if (memo == null || !memo.uid().equals(change.getUid())) {
+            return false;
+        }
+        if (Operation.DELETE.name().equals(memo.operation())) {
+            return true; // a deleted resource does not come back under the same uid
+        }
+        if (change.getGeneration() < memo.generation()) {
+            return true;
+        }
+        return change.getGeneration() == memo.generation() && change.getOperation().name().equals(memo.operation());
+    }
+
+    private void translate(Owner owner, String ownerKey, SpecChange change, OwnerMemo memo, Record<String, SpecChange> record) {
+        long generation = change.getGeneration();
+        Instant time = change.getObservedAt();
+        Translation t;
+        try {
+            JsonNode spec = Canonical.parse(change.getSpecJson());
+            t = translator.translate(owner, generation, spec);
+        } catch (IllegalArgumentException e) {
+            // Intake publishes the API server's JSON, so this is a bug upstream; keep current plans, report it.
+            TranslationError error = new TranslationError(TranslationError.SPEC_CLUSTER, "", "spec",
+                    "is not valid JSON (" + e.getMessage() + "); re-apply the resource");
+            context.forward(record.withKey(ownerKey).withValue(
+                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, error, generation * 1000, time))));
+            return;
+        }
+        // A recreated resource (new uid) starts a new status: every plan is announced again.
+        Map<String, String> previous = memo != null && memo.uid().equals(owner.uid()) ? memo.planHashes() : Map.of();
+        Map<String, String> hashes = new HashMap<>();
+        long sequence = generation * 1000;
+        for (Plan p : t.allPlans()) {
+            String key = p.cluster() + "|" + p.revision();
+            hashes.put(key, p.planHash());
+            if (!p.planHash().equals(previous.get(key))) {
+                context.forward(record.withKey(ownerKey).withValue(
+                        new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p, sequence++, time))));
+            }
+        }
+        for (TranslationError e : t.errors()) {
+            context.forward(record.withKey(ownerKey).withValue(
+                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, e, sequence++, time))));
+        }
+        t.plansByCluster().forEach((cluster, plans) -> {
+            List<InstallationPlan> avro = plans.stream().map(p -> AvroPlans.toAvro(owner, generation, p)).toList();
+            ClusterDesiredState ownerPlans = AvroPlans.desiredState(cluster, avro);
+            context.forward(record.withKey(cluster + "|" + ownerKey).withValue(new TranslatorOutput.OwnerClusterPlans(ownerPlans)));
+        });
+        List<String> clusters = new ArrayList<>(t.clusters());
+        tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), clusters, record);
+        memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes).toJson());
+        if (t.ok()) {
+            LOG.info("{} generation {} translated: {} installation(s) in {}", ownerKey, generation, t.allPlans().size(), clusters);
+        } else {
+            LOG.info("{} generation {} translated with {} error(s), first: {}", ownerKey, generation, t.errors().size(),
+                    t.errors().get(0).describe());
+        }
+    }
+
+    private void tombstones(String ownerKey, List<String> before, List<String> now, Record<String, SpecChange> record) {
+        for (String cluster : before) {
+            if (!now.contains(cluster)) {
+                context.forward(record.withKey(cluster + "|" + ownerKey).withValue(new TranslatorOutput.OwnerClusterPlans(null)));
+            }
+        }
+    }
+}

@@ -1,0 +1,99 @@
+package dev.meshfleet.translator.stream;
+
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.translator.translate.Translator;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Grouped;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Materialized;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * spec-changes -> translate (dedupe store) -> installation-events, and -> per (cluster, owner) plans
+ * -> table -> group by cluster -> add/subtract aggregate -> install-plans (one ClusterDesiredState
+ * per cluster; a cluster with nothing left gets an empty one, not a tombstone, so the installer
+ * knows to remove everything).
+ */
+public final class TranslatorTopology {
+    public static final String OWNERS_STORE = "translator-owners";
+    public static final String OWNER_CLUSTER_PLANS_STORE = "translator-owner-cluster-plans";
+    public static final String CLUSTER_STATE_STORE = "translator-cluster-desired-state";
+
+    public record Topics(String specChanges, String installPlans, String installationEvents) {
+    }
+
+    private TranslatorTopology() {
+    }
+
+    public static Topology build(Topics topics, Translator translator) {
+        Serde<String> keys = Serdes.String();
+        Serde<ClusterDesiredState> states = AvroSerde.of(ClusterDesiredState.class);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNERS_STORE), keys, Serdes.String()));
+
+        KStream<String, TranslatorOutput> out = builder
+                .stream(topics.specChanges(), Consumed.with(keys, AvroSerde.of(SpecChange.class)).withName("spec-changes"))
+                .process(() -> new TranslateProcessor(translator, OWNERS_STORE), Named.as("translate"), OWNERS_STORE);
+
+        out.filter((k, v) -> v instanceof TranslatorOutput.Event, Named.as("events"))
+                .mapValues(v -> ((TranslatorOutput.Event) v).event(), Named.as("event-values"))
+                .to(topics.installationEvents(), Produced.with(keys, AvroSerde.of(InstallationEvent.class)).withName("installation-events"));
+
+        out.filter((k, v) -> v instanceof TranslatorOutput.OwnerClusterPlans, Named.as("owner-cluster-plans"))
+                .mapValues(v -> ((TranslatorOutput.OwnerClusterPlans) v).plans(), Named.as("owner-cluster-plan-values"))
+                .toTable(Named.as("owner-cluster-plans-table"),
+                        Materialized.<String, ClusterDesiredState, KeyValueStore<Bytes, byte[]>>as(OWNER_CLUSTER_PLANS_STORE)
+                                .withKeySerde(keys).withValueSerde(states))
+                .groupBy((key, plans) -> KeyValue.pair(plans.getCluster(), plans), Grouped.with("by-cluster", keys, states))
+                .aggregate(() -> AvroPlans.desiredState("", List.of()),
+                        (cluster, plans, state) -> add(cluster, plans, state),
+                        (cluster, plans, state) -> subtract(cluster, plans, state),
+                        Named.as("cluster-desired-state"),
+                        Materialized.<String, ClusterDesiredState, KeyValueStore<Bytes, byte[]>>as(CLUSTER_STATE_STORE)
+                                .withKeySerde(keys).withValueSerde(states))
+                .toStream(Named.as("cluster-desired-state-changes"))
+                .to(topics.installPlans(), Produced.with(keys, states).withName("install-plans"));
+        return builder.build();
+    }
+
+    /** Replaces the owner's installations in the cluster's state with the new ones. */
+    static ClusterDesiredState add(String cluster, ClusterDesiredState ownerPlans, ClusterDesiredState state) {
+        List<InstallationPlan> kept = without(state, owners(ownerPlans));
+        kept.addAll(ownerPlans.getInstallations());
+        return AvroPlans.desiredState(cluster, kept);
+    }
+
+    /** Removes the owner's installations from the cluster's state (the owner left the cluster, or changed). */
+    static ClusterDesiredState subtract(String cluster, ClusterDesiredState ownerPlans, ClusterDesiredState state) {
+        return AvroPlans.desiredState(cluster, without(state, owners(ownerPlans)));
+    }
+
+    private static List<String> owners(ClusterDesiredState plans) {
+        return plans.getInstallations().stream().map(AvroPlans::ownerKey).distinct().toList();
+    }
+
+    private static List<InstallationPlan> without(ClusterDesiredState state, List<String> owners) {
+        List<InstallationPlan> kept = new ArrayList<>();
+        for (InstallationPlan p : state.getInstallations()) {
+            if (!owners.contains(AvroPlans.ownerKey(p))) {
+                kept.add(p);
+            }
+        }
+        return kept;
+    }
+}

@@ -1,0 +1,206 @@
+package dev.meshfleet.translator.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.translator.translate.TranslatorSettings;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The translator topology with TopologyTestDriver (STYLE.md 11). Undecodable input is covered by TranslatorIT (real handler, real broker). */
+class TranslatorTopologyTest {
+    static final YAMLMapper YAML = new YAMLMapper();
+    static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
+
+    @TempDir
+    Path stateDir;
+    TopologyTestDriver driver;
+    TestInputTopic<String, SpecChange> specs;
+    TestOutputTopic<String, ClusterDesiredState> plans;
+    TestOutputTopic<String, InstallationEvent> events;
+
+    @BeforeEach
+    void start() {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "translator-test");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        // No cache: every intermediate aggregate would be published, which is what the installer must never see.
+        props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0);
+        var topics = new TranslatorTopology.Topics(Topics.SPEC_CHANGES, Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS);
+        driver = new TopologyTestDriver(TranslatorTopology.build(topics, new Translator(TranslatorSettings.defaults())), props);
+        specs = driver.createInputTopic(Topics.SPEC_CHANGES, new StringSerializer(), AvroSerde.of(SpecChange.class));
+        plans = driver.createOutputTopic(Topics.INSTALL_PLANS, new StringDeserializer(), AvroSerde.of(ClusterDesiredState.class));
+        events = driver.createOutputTopic(Topics.INSTALLATION_EVENTS, new StringDeserializer(), AvroSerde.of(InstallationEvent.class));
+    }
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    static JsonNode example(String name) throws Exception {
+        return YAML.readTree(Files.readString(Path.of("../examples", name)));
+    }
+
+    static SpecChange change(JsonNode manifest, String uid, long generation, Operation op) {
+        JsonNode meta = manifest.get("metadata");
+        return SpecChange.newBuilder().setUid(uid).setKind(ResourceKind.valueOf(manifest.get("kind").asText()))
+                .setNamespace(meta.get("namespace").asText()).setName(meta.get("name").asText()).setGeneration(generation)
+                .setResourceVersion(Long.toString(generation)).setOperation(op).setActor("kubectl")
+                .setObservedAt(T0.plusSeconds(generation)).setSpecJson(manifest.get("spec").toString()).build();
+    }
+
+    void send(SpecChange c) {
+        specs.pipeInput(OwnerKeys.of(c.getKind(), c.getNamespace(), c.getName()), c);
+    }
+
+    Map<String, ClusterDesiredState> latestPlans() {
+        return plans.readKeyValuesToMap();
+    }
+
+    static List<String> installations(ClusterDesiredState s) {
+        return s.getInstallations().stream().map(p -> OwnerKeys.of(p.getOwner()) + "@" + p.getRevision()).toList();
+    }
+
+    @Test
+    void creatingAnIlmPublishesEachClustersDesiredStateAndInstallPendingPerInstallation() throws Exception {
+        send(change(example("ilm-minimal.yaml"), "u1", 1, Operation.UPSERT));
+
+        Map<String, ClusterDesiredState> states = latestPlans();
+        assertThat(states).containsOnlyKeys("cluster1", "cluster2");
+        ClusterDesiredState c1 = states.get("cluster1");
+        assertThat(installations(c1)).containsExactly("IstioLifecycleManager/gloo-mesh/istiod-control-plane@1-24");
+        InstallationPlan plan = c1.getInstallations().get(0);
+        assertThat(plan.getCharts()).extracting(c -> c.getReleaseName()).containsExactly("istio-base", "istiod-1-24");
+        assertThat(plan.getDefaultRevision()).isTrue();
+        assertThat(plan.getOwner().getUid()).isEqualTo("u1");
+        assertThat(c1.getPlanHash()).matches("[0-9a-f]{64}");
+
+        List<KeyValue<String, InstallationEvent>> evs = events.readKeyValuesToList();
+        assertThat(evs).hasSize(2).allSatisfy(kv -> {
+            assertThat(kv.key).isEqualTo("IstioLifecycleManager/gloo-mesh/istiod-control-plane");
+            assertThat(kv.value.getState()).isEqualTo("INSTALL_PENDING");
+            assertThat(kv.value.getSource()).isEqualTo("translator");
+            assertThat(kv.value.getSourceEpoch()).isZero();
+            assertThat(kv.value.getRevision()).isEqualTo("1-24");
+            assertThat(kv.value.getTime()).isEqualTo(T0.plusSeconds(1));
+        });
+        assertThat(evs).extracting(kv -> kv.value.getCluster()).containsExactly("cluster1", "cluster2");
+        assertThat(evs.get(1).value.getSequence()).isGreaterThan(evs.get(0).value.getSequence());
+        assertThat(evs.get(0).value.getPlanHash()).isEqualTo(plan.getPlanHash());
+    }
+
+    @Test
+    void aDuplicateOrStaleSpecChangeProducesNothingNew() throws Exception {
+        JsonNode ilm = example("ilm-minimal.yaml");
+        send(change(ilm, "u1", 2, Operation.UPSERT));
+        latestPlans();
+        events.readKeyValuesToList();
+
+        send(change(ilm, "u1", 2, Operation.UPSERT));
+        send(change(ilm, "u1", 1, Operation.UPSERT));
+
+        assertThat(plans.isEmpty()).isTrue();
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    @Test
+    void removingAClusterFromTheSpecRemovesItsInstallationsFromThatClustersStateOnly() throws Exception {
+        JsonNode ilm = example("ilm-minimal.yaml");
+        send(change(ilm, "u1", 1, Operation.UPSERT));
+        latestPlans();
+        events.readKeyValuesToList();
+
+        JsonNode shrunk = ilm.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) shrunk.at("/spec/installations/0/clusters")).remove(1);
+        send(change(shrunk, "u1", 2, Operation.UPSERT));
+
+        Map<String, ClusterDesiredState> states = latestPlans();
+        assertThat(states.get("cluster2").getInstallations()).isEmpty();
+        assertThat(states.get("cluster2").getCluster()).isEqualTo("cluster2");
+        assertThat(installations(states.get("cluster1"))).containsExactly("IstioLifecycleManager/gloo-mesh/istiod-control-plane@1-24");
+        assertThat(states.get("cluster1").getInstallations().get(0).getGeneration()).isEqualTo(2);
+    }
+
+    @Test
+    void deletingTheResourceLeavesEmptyDesiredStatesNotTombstones() throws Exception {
+        JsonNode ilm = example("ilm-minimal.yaml");
+        send(change(ilm, "u1", 1, Operation.UPSERT));
+        latestPlans();
+        send(change(ilm, "u1", 1, Operation.DELETE));
+
+        List<KeyValue<String, ClusterDesiredState>> out = plans.readKeyValuesToList();
+        assertThat(out).extracting(kv -> kv.key).containsExactlyInAnyOrder("cluster1", "cluster2");
+        assertThat(out).allSatisfy(kv -> {
+            assertThat(kv.value).isNotNull();
+            assertThat(kv.value.getInstallations()).isEmpty();
+        });
+        send(change(ilm, "u1", 1, Operation.UPSERT)); // intake replaying the old create after a restart
+        assertThat(plans.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aBadSpecFailsNamingTheFieldAndLeavesTheOtherResourceUnaffected() throws Exception {
+        send(change(example("glm-ingress.yaml"), "g1", 1, Operation.UPSERT));
+        latestPlans();
+        events.readKeyValuesToList();
+
+        JsonNode bad = example("ilm-minimal.yaml");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) bad.at("/spec/installations/0")).put("revision", "1.24/bad");
+        send(change(bad, "u1", 1, Operation.UPSERT));
+
+        List<KeyValue<String, InstallationEvent>> evs = events.readKeyValuesToList();
+        assertThat(evs).hasSize(2).allSatisfy(kv -> {
+            assertThat(kv.value.getState()).isEqualTo("FAILED");
+            assertThat(kv.value.getMessage()).startsWith("spec.installations[0].revision: ");
+        });
+        assertThat(plans.isEmpty()).as("the GLM's desired states are not republished or changed").isTrue();
+        ClusterDesiredState c1 = driver.<String, ClusterDesiredState>getKeyValueStore(TranslatorTopology.CLUSTER_STATE_STORE)
+                .get("cluster1");
+        assertThat(installations(c1)).containsExactly("GatewayLifecycleManager/gloo-mesh/istio-ingressgateway@1-24");
+    }
+
+    @Test
+    void twoOwnersShareAClustersStateSortedByKindNamespaceNameAndAnUpdateNeverDropsTheOtherOrItself() throws Exception {
+        send(change(example("ilm-minimal.yaml"), "u1", 1, Operation.UPSERT));
+        send(change(example("glm-ingress.yaml"), "g1", 1, Operation.UPSERT));
+        latestPlans();
+
+        JsonNode ilm = example("ilm-minimal.yaml");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) ilm.at("/spec/installations/0/istioOperatorSpec")).put("tag", "1.24.3-solo");
+        send(change(ilm, "u1", 2, Operation.UPSERT));
+
+        List<KeyValue<String, ClusterDesiredState>> out = plans.readKeyValuesToList();
+        assertThat(out).isNotEmpty().allSatisfy(kv -> assertThat(installations(kv.value)).containsExactly(
+                "GatewayLifecycleManager/gloo-mesh/istio-ingressgateway@1-24",
+                "IstioLifecycleManager/gloo-mesh/istiod-control-plane@1-24"));
+        assertThat(out.get(out.size() - 1).value.getInstallations().get(1).getTag()).isEqualTo("1.24.3-solo");
+    }
+}
