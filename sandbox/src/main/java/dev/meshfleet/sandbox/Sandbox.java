@@ -75,6 +75,15 @@ public final class Sandbox implements AutoCloseable {
 
     /** Starts everything; on failure stops what was started and rethrows. Progress goes to log. */
     public static Sandbox start(SandboxOptions options, RepoLayout layout, PrintStream log) throws Exception {
+        return start(options, layout, log, true);
+    }
+
+    /**
+     * As {@link #start(SandboxOptions, RepoLayout, PrintStream)}; without the services when withServices is
+     * false (the broker, API servers and simulator alone, for tests of the sandbox itself).
+     */
+    public static Sandbox start(SandboxOptions options, RepoLayout layout, PrintStream log, boolean withServices)
+            throws Exception {
         for (String killed : PidFiles.killLeftovers(layout.sandboxRoot())) {
             log.println("sandbox: stopped a leftover process of an earlier run: " + killed);
         }
@@ -84,7 +93,7 @@ public final class Sandbox implements AutoCloseable {
         Files.createDirectories(runDir.resolve("logs"));
         Sandbox sandbox = new Sandbox(options, layout, runDir, log);
         try {
-            sandbox.startAll();
+            sandbox.startAll(withServices);
         } catch (Exception | Error e) {
             sandbox.close();
             throw e;
@@ -92,7 +101,7 @@ public final class Sandbox implements AutoCloseable {
         return sandbox;
     }
 
-    private void startAll() throws Exception {
+    private void startAll(boolean withServices) throws Exception {
         Instant t0 = Instant.now();
         Path agent = AgentJar.write(runDir);
         log.println("sandbox: run directory " + runDir);
@@ -117,6 +126,9 @@ public final class Sandbox implements AutoCloseable {
         log.println("sandbox: API server at " + api.url() + " (management) with " + options.clusters().size()
                 + " workload cluster(s) under /clusters/<name>" + faultSummary());
 
+        if (!withServices) {
+            return;
+        }
         services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url());
         started.add(services);
         log.println("sandbox: starting " + String.join(", ", RepoLayout.SERVICES) + " ...");

@@ -2,6 +2,8 @@ package dev.meshfleet.sandbox.fleet;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -46,7 +48,9 @@ public final class Registration {
                     .withNewMetadata().withName("cluster-" + cluster).withNamespace(NAMESPACE)
                     .withLabels(Map.of(Crds.CLUSTER_LABEL, cluster)).endMetadata()
                     .withType("Opaque")
-                    .withStringData(Map.of(Crds.KUBECONFIG_KEY, server.kubeconfig(cluster)))
+                    // data, not stringData: the mock server stores what it gets and does not fold stringData in.
+                    .withData(Map.of(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
+                            server.kubeconfig(cluster).getBytes(StandardCharsets.UTF_8))))
                     .build()).createOr(r -> r.update());
         }
     }

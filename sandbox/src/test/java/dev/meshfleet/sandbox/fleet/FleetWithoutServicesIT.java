@@ -1,0 +1,163 @@
+package dev.meshfleet.sandbox.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.Sandbox;
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.sandbox.cli.SandboxOptions;
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.crd.IstioLifecycleManager;
+import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
+import dev.meshfleet.schemas.crd.LifecycleManagerStatus.ClusterStatus;
+import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
+import dev.meshfleet.schemas.crd.LifecycleManagerStatus.Summary;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+
+/**
+ * The sandbox's own parts with the services left out: broker, API servers with registration, simulator,
+ * apply/delete steps, the settle wait, the kubeconfig. The aggregator's status writes are played by the test.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FleetWithoutServicesIT {
+
+    static Sandbox sandbox;
+    static final RepoLayout LAYOUT = RepoLayout.locate();
+
+    @BeforeAll
+    static void start() throws Exception {
+        sandbox = Sandbox.start(SandboxOptions.defaults(SandboxOptions.Mode.UP, List.of("cluster1", "cluster2"))
+                .withReadyAfter(Duration.ofMillis(200)), LAYOUT, System.err, false);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (sandbox != null) {
+            long broker = sandbox.broker().process().pid();
+            sandbox.close();
+            assertThat(ProcessHandle.of(broker).map(ProcessHandle::isAlive).orElse(false)).isFalse();
+            assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).toList()).isEmpty();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void everyClusterIsRegisteredWithAKubeconfigSecretAndTheCrdsAreInstalled() {
+        KubernetesClient mgmt = sandbox.management();
+        assertThat(mgmt.apiextensions().v1().customResourceDefinitions().list().getItems())
+                .extracting(c -> c.getMetadata().getName())
+                .contains("istiolifecyclemanagers.admin.gloo.solo.io", "gatewaylifecyclemanagers.admin.gloo.solo.io");
+        var secrets = mgmt.secrets().inNamespace("gloo-mesh").withLabel(Crds.CLUSTER_LABEL).list().getItems();
+        assertThat(secrets).extracting(s -> s.getMetadata().getLabels().get(Crds.CLUSTER_LABEL))
+                .containsExactlyInAnyOrder("cluster1", "cluster2");
+        assertThat(secrets).allSatisfy(s -> {
+            String kubeconfig = new String(java.util.Base64.getDecoder().decode(s.getData().get(Crds.KUBECONFIG_KEY)),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            String cluster = s.getMetadata().getLabels().get(Crds.CLUSTER_LABEL);
+            assertThat(kubeconfig).contains(sandbox.api().clusterUrl(cluster));
+        });
+    }
+
+    @Test
+    @Order(2)
+    void theWrittenKubeconfigReachesTheManagementAndEveryWorkloadCluster() throws Exception {
+        Path kubeconfig = sandbox.writeKubeconfig();
+        String text = Files.readString(kubeconfig);
+        try (KubernetesClient mgmt = client(text, "mgmt"); KubernetesClient c1 = client(text, "cluster1")) {
+            assertThat(mgmt.secrets().inNamespace("gloo-mesh").list().getItems()).hasSize(2);
+            c1.apps().deployments().inNamespace("istio-system").resource(new DeploymentBuilder()
+                    .withNewMetadata().withName("probe").withNamespace("istio-system").endMetadata()
+                    .withNewSpec().withReplicas(1).withNewSelector().addToMatchLabels("app", "probe").endSelector()
+                    .withNewTemplate().withNewMetadata().addToLabels("app", "probe").endMetadata()
+                    .withNewSpec().addNewContainer().withName("c").withImage("x").endContainer().endSpec().endTemplate()
+                    .endSpec().build()).create();
+            await("the simulator makes the Deployment ready").atMost(Duration.ofSeconds(20)).until(() -> {
+                var d = sandbox.api().client("cluster1").apps().deployments().inNamespace("istio-system")
+                        .withName("probe").get();
+                return d.getStatus() != null && Integer.valueOf(1).equals(d.getStatus().getReadyReplicas());
+            });
+            assertThat(sandbox.api().client("cluster2").apps().deployments().inAnyNamespace().list().getItems())
+                    .as("clusters are separate").isEmpty();
+        }
+    }
+
+    @Test
+    @Order(3)
+    void applyCreatesThenReplacesTheSpecKeepingTheStatusAndTheStepSettlesOnTheCurrentGeneration() throws Exception {
+        List<ResourceRef> refs = sandbox.apply(LAYOUT.examples().resolve("ilm-minimal.yaml"));
+        assertThat(refs).containsExactly(new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh",
+                "istiod-control-plane"));
+        assertThat(sandbox.views()).singleElement().satisfies(v -> assertThat(v.observedGeneration()).isNull());
+
+        writeStatus(1, "HEALTHY");
+        var settled = sandbox.awaitSettled(Duration.ofSeconds(20), System.err);
+        assertThat(settled.allHealthy()).isTrue();
+
+        String changed = Files.readString(LAYOUT.examples().resolve("ilm-minimal.yaml"))
+                .replace("accessLogFile: /dev/stdout", "accessLogFile: /dev/stderr");
+        Path file = sandbox.runDir().resolve("changed.yaml");
+        Files.writeString(file, changed);
+        sandbox.apply(file);
+        IstioLifecycleManager after = ilm();
+        assertThat(after.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(after.getStatus()).as("status kept by apply").isNotNull();
+        assertThat(sandbox.views()).singleElement().satisfies(v -> assertThat(v.observedGeneration()).isEqualTo(1L));
+
+        assertThat(dev.meshfleet.sandbox.status.Settle.evaluate(sandbox.views()).done()).as("old generation").isFalse();
+
+        writeStatus(2, "FAILED");
+        var p = sandbox.awaitSettled(Duration.ofSeconds(20), System.err);
+        assertThat(p.done()).isTrue();
+        assertThat(p.allHealthy()).isFalse();
+        assertThat(Rendering.table(sandbox.views())).contains("ilm/gloo-mesh/istiod-control-plane   cluster1   1-24       FAILED");
+        assertThat(Rendering.yamlList(sandbox.resourcesAsMaps())).contains("kind: List", "observedRevision: 1-24",
+                "observedGeneration: 2");
+    }
+
+    @Test
+    @Order(4)
+    void aDeletedResourceSettlesOnceItIsGone() throws Exception {
+        ResourceRef ref = new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "istiod-control-plane");
+        sandbox.delete(ref);
+        var p = sandbox.awaitSettled(Duration.ofSeconds(20), System.err);
+        assertThat(p.done()).isTrue();
+        assertThat(p.allHealthy()).isTrue();
+        assertThat(Rendering.table(sandbox.views())).contains("DELETED");
+    }
+
+    private static IstioLifecycleManager ilm() {
+        return sandbox.management().resources(IstioLifecycleManager.class).inNamespace("gloo-mesh")
+                .withName("istiod-control-plane").get();
+    }
+
+    private static void writeStatus(long generation, String state) {
+        IstioLifecycleManager r = ilm();
+        InstallationStatus i = new InstallationStatus(state, "", "1-24", null);
+        r.setStatus(new LifecycleManagerStatus(generation, new Summary(state, "0/2"), Map.of(
+                "cluster1", new ClusterStatus(Map.of("1-24", i)), "cluster2", new ClusterStatus(Map.of("1-24", i)))));
+        sandbox.management().resources(IstioLifecycleManager.class).inNamespace("gloo-mesh").resource(r).updateStatus();
+    }
+
+    private static KubernetesClient client(String kubeconfig, String context) {
+        return new KubernetesClientBuilder().withConfig(Config.fromKubeconfig(context, kubeconfig, null)).build();
+    }
+}
