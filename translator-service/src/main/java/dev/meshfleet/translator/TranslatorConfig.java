@@ -1,0 +1,63 @@
+package dev.meshfleet.translator;
+
+import dev.meshfleet.schemas.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/** Every setting of the translator service; each key is in README.md. */
+@ConfigMapping(prefix = "meshfleet.translator")
+public interface TranslatorConfig {
+
+    /** Kafka Streams application.id: consumer group, internal topic prefix. */
+    @WithDefault("meshfleet-translator")
+    String applicationId();
+
+    /** Kafka Streams state.dir (RocksDB stores: dedupe memo, per-cluster state). */
+    @WithDefault("${java.io.tmpdir}/meshfleet-translator")
+    String stateDir();
+
+    TopicNames topics();
+
+    /** Revision for `revision: auto` / `gatewayRevision: auto`. */
+    @WithDefault("1-24")
+    String defaultRevision();
+
+    /** Hub when the spec names none. */
+    @WithDefault("registry.example/istio")
+    String defaultHub();
+
+    /** Tag when the spec names none. */
+    @WithDefault("1.24.2-solo")
+    String defaultTag();
+
+    /** Chart source put in every ChartRelease (Helm repo URL or OCI ref); unset: the installer's default. */
+    Optional<String> defaultChartSource();
+
+    /** Create missing topics at startup (sandbox); on a real cluster deploy/ declares them. */
+    @WithDefault("true")
+    boolean createTopics();
+
+    /** Partitions of the topics created at startup. */
+    @WithDefault("12")
+    int partitions();
+
+    /** Replication factor of created and internal topics (1 in the sandbox). */
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** Kafka Streams commit.interval.ms. */
+    @WithDefault("100")
+    long commitIntervalMs();
+
+    interface TopicNames {
+        @WithDefault(Topics.SPEC_CHANGES)
+        String specChanges();
+
+        @WithDefault(Topics.INSTALL_PLANS)
+        String installPlans();
+
+        @WithDefault(Topics.INSTALLATION_EVENTS)
+        String installationEvents();
+    }
+}

@@ -1,0 +1,76 @@
+package dev.meshfleet.translator;
+
+import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.schemas.dlq.DeadLetterDeserializationHandler;
+import dev.meshfleet.translator.stream.TranslatorTopology;
+import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.translator.translate.TranslatorSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Owns the KafkaStreams instance: built and started at startup, closed at shutdown. */
+@ApplicationScoped
+public class TranslatorStreams {
+    private static final Logger LOG = LoggerFactory.getLogger(TranslatorStreams.class);
+
+    private final TranslatorConfig config;
+    private final String bootstrapServers;
+    private volatile KafkaStreams streams;
+
+    TranslatorStreams(TranslatorConfig config,
+            @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers) {
+        this.config = config;
+        this.bootstrapServers = bootstrapServers;
+    }
+
+    void onStart(@Observes StartupEvent event) {
+        AvroTrust.install();
+        if (config.createTopics()) {
+            TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), config.replicationFactor());
+        }
+        TranslatorSettings settings = new TranslatorSettings(config.defaultRevision(), config.defaultHub(), config.defaultTag(),
+                config.defaultChartSource().orElse(null));
+        var topics = new TranslatorTopology.Topics(config.topics().specChanges(), config.topics().installPlans(),
+                config.topics().installationEvents());
+        streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings)), properties());
+        streams.setStateListener((now, before) -> LOG.info("streams {} -> {}", before, now));
+        streams.start();
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        KafkaStreams s = streams;
+        if (s != null) {
+            s.close(Duration.ofSeconds(10));
+        }
+    }
+
+    Properties properties() {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        p.put(StreamsConfig.producerPrefix("acks"), "all");
+        p.put(StreamsConfig.producerPrefix("enable.idempotence"), true);
+        return p;
+    }
+
+    /** Null before startup. */
+    public KafkaStreams.State state() {
+        KafkaStreams s = streams;
+        return s == null ? null : s.state();
+    }
+}

@@ -1,0 +1,135 @@
+package dev.meshfleet.translator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.dlq.DeadLetters;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Test;
+
+/** The service against the real in-process broker: spec-changes in, install-plans, installation-events and the DLQ out. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
+class TranslatorIT {
+    static final YAMLMapper YAML = new YAMLMapper();
+
+    @Inject
+    TranslatorStreams streams;
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    KafkaProducer<String, byte[]> producer() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+    }
+
+    KafkaConsumer<String, byte[]> consumer(String topic) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        c.subscribe(List.of(topic));
+        return c;
+    }
+
+    static SpecChange change(String example, String name, String uid) throws Exception {
+        JsonNode m = YAML.readTree(Files.readString(Path.of("../examples", example)));
+        return SpecChange.newBuilder().setUid(uid).setKind(ResourceKind.valueOf(m.get("kind").asText()))
+                .setNamespace("it").setName(name).setGeneration(1).setResourceVersion("1").setOperation(Operation.UPSERT)
+                .setActor("it").setObservedAt(Instant.now()).setSpecJson(m.get("spec").toString()).build();
+    }
+
+    @Test
+    void aSpecChangeThroughTheBrokerBecomesClusterDesiredStatesAndInstallPendingEvents() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        String name = "cp-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "IstioLifecycleManager/it/" + name;
+        try (var producer = producer(); var plans = consumer(Topics.INSTALL_PLANS); var events = consumer(Topics.INSTALLATION_EVENTS)) {
+            producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key,
+                    AvroSerde.of(SpecChange.class).serialize(Topics.SPEC_CHANGES, change("ilm-minimal.yaml", name, "u-it")))).get();
+            Map<String, ClusterDesiredState> states = new HashMap<>();
+            List<InstallationEvent> seen = new ArrayList<>();
+            var stateSerde = AvroSerde.of(ClusterDesiredState.class);
+            var eventSerde = AvroSerde.of(InstallationEvent.class);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ConsumerRecord<String, byte[]> r : plans.poll(Duration.ofMillis(200))) {
+                    states.put(r.key(), stateSerde.deserialize(r.topic(), r.value()));
+                }
+                for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(200))) {
+                    if (r.key().equals(key)) {
+                        seen.add(eventSerde.deserialize(r.topic(), r.value()));
+                    }
+                }
+                assertThat(states).containsKeys("cluster1", "cluster2");
+                assertThat(states.get("cluster1").getInstallations())
+                        .anySatisfy(p -> assertThat(p.getOwner().getName()).isEqualTo(name));
+                assertThat(seen).extracting(InstallationEvent::getCluster).containsExactlyInAnyOrder("cluster1", "cluster2");
+                assertThat(seen).allSatisfy(e -> assertThat(e.getState()).isEqualTo("INSTALL_PENDING"));
+            });
+        }
+    }
+
+    @Test
+    void undecodableSpecChangeGoesToTheDeadLetterTopicAndTheNextRecordIsStillTranslated() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        String name = "after-garbage-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "GatewayLifecycleManager/it/" + name;
+        try (var producer = producer(); var dlq = consumer(Topics.dlq(Topics.SPEC_CHANGES));
+                var events = consumer(Topics.INSTALLATION_EVENTS)) {
+            producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, "garbage/" + name,
+                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+            producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key,
+                    AvroSerde.of(SpecChange.class).serialize(Topics.SPEC_CHANGES, change("glm-ingress.yaml", name, "g-it")))).get();
+            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
+            List<String> eventKeys = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
+                events.poll(Duration.ofMillis(200)).forEach(r -> eventKeys.add(r.key()));
+                assertThat(dead).anySatisfy(r -> {
+                    assertThat(r.key()).isEqualTo("garbage/" + name);
+                    assertThat(r.headers().lastHeader(DeadLetters.ERROR)).isNotNull();
+                });
+                assertThat(eventKeys).contains(key);
+            });
+        }
+    }
+}
