@@ -17,12 +17,11 @@ import dev.meshfleet.intake.change.PublishLedger;
 import dev.meshfleet.intake.change.PublishRules;
 import dev.meshfleet.intake.change.SpecChanges;
 import dev.meshfleet.intake.publish.SpecChangePublisher;
-import dev.meshfleet.intake.watch.Finalizers;
 import dev.meshfleet.intake.watch.LifecycleResources;
-import dev.meshfleet.intake.watch.LifecycleWatch;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
@@ -35,8 +34,8 @@ final class IntakeController {
     /** Finalizer, then DELETE of a replaced uid, then UPSERT: three steps at most, plus one to see Nothing. */
     private static final int MAX_STEPS = 5;
 
-    private final LifecycleWatch watch;
-    private final Finalizers finalizers;
+    private final Cache cache;
+    private final FinalizerWriter finalizers;
     private final SpecChangePublisher publisher;
     private final LifecycleResources resources;
     private final PublishLedger ledger;
@@ -45,9 +44,21 @@ final class IntakeController {
     /** key -> the resource the worker last handled under it; where a DELETE comes from when it vanishes. */
     private final Map<String, LifecycleResource> lastSeen = new ConcurrentHashMap<>();
 
-    IntakeController(LifecycleWatch watch, Finalizers finalizers, SpecChangePublisher publisher,
+    /** The informer cache's latest copy of a resource ({@link dev.meshfleet.intake.watch.LifecycleWatch#get}). */
+    @FunctionalInterface
+    interface Cache {
+        Optional<GenericKubernetesResource> get(ResourceKind kind, String namespace, String name);
+    }
+
+    /** Puts the finalizer on a resource ({@link dev.meshfleet.intake.watch.Finalizers#ensure}). */
+    @FunctionalInterface
+    interface FinalizerWriter {
+        Optional<GenericKubernetesResource> ensure(ResourceKind kind, GenericKubernetesResource cached);
+    }
+
+    IntakeController(Cache cache, FinalizerWriter finalizers, SpecChangePublisher publisher,
             LifecycleResources resources, PublishLedger ledger, Clock clock, Consumer<Operation> onPublished) {
-        this.watch = watch;
+        this.cache = cache;
         this.finalizers = finalizers;
         this.publisher = publisher;
         this.resources = resources;
@@ -59,7 +70,7 @@ final class IntakeController {
     /** Throws when a step failed (Kafka or the API server); the caller re-queues the key with backoff. */
     void handle(String key) {
         OwnerKeys.Parsed owner = OwnerKeys.parse(key);
-        Optional<GenericKubernetesResource> cached = watch.get(owner.kind(), owner.namespace(), owner.name());
+        Optional<GenericKubernetesResource> cached = cache.get(owner.kind(), owner.namespace(), owner.name());
         Optional<LifecycleResource> current = cached.map(r -> resources.of(owner.kind(), r));
         Optional<LifecycleResource> seen = Optional.ofNullable(lastSeen.get(key));
 

@@ -2,7 +2,6 @@ package dev.meshfleet.intake;
 
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -53,7 +52,7 @@ public class IntakeService {
     String bootstrapServers;
 
     private final AtomicBoolean topicsReady = new AtomicBoolean();
-    private final List<Thread> threads = new ArrayList<>();
+    private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
     private volatile boolean running;
     private WorkQueue queue;
     private LifecycleWatch watch;
@@ -73,7 +72,7 @@ public class IntakeService {
         }
         publisher = SpecChangePublisher.create(bootstrapServers, config.topic());
         watch = new LifecycleWatch(client);
-        controller = new IntakeController(watch, new Finalizers(client), publisher,
+        controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher,
                 new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(),
                 operation -> published.get(operation).increment());
 
@@ -86,7 +85,8 @@ public class IntakeService {
         for (int i = 0; i < Math.max(1, config.workers()); i++) {
             start("intake-worker-" + i, this::work);
         }
-        LOG.infof("spec-intake started: topic %s, namespaces %s, %d workers", config.topic(),
+        LOG.infof("spec-intake started: API server %s, Kafka %s, topic %s, namespaces %s, %d workers",
+                client.getConfiguration().getMasterUrl(), bootstrapServers, config.topic(),
                 config.namespaces().filter(n -> !n.isEmpty()).map(Object::toString).orElse("all"), config.workers());
     }
 
@@ -107,6 +107,11 @@ public class IntakeService {
     /** The informers have listed and are watching, and the topics exist (when we create them). */
     public boolean ready() {
         return watch != null && watch.synced() && topicsReady.get();
+    }
+
+    /** Every worker thread is still taking keys (they only stop at shutdown). */
+    public boolean workersAlive() {
+        return running && threads.stream().filter(t -> t.getName().startsWith("intake-worker-")).allMatch(Thread::isAlive);
     }
 
     String bootstrapServers() {

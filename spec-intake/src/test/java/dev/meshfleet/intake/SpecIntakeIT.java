@@ -22,6 +22,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Liveness;
 import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -72,6 +73,9 @@ class SpecIntakeIT {
     @Readiness
     IntakeReadiness readiness;
     @Inject
+    @Liveness
+    IntakeLiveness liveness;
+    @Inject
     MeterRegistry registry;
 
     @BeforeEach
@@ -114,6 +118,7 @@ class SpecIntakeIT {
         assertThat(registry.get("meshfleet.intake.published").tag("operation", "UPSERT").counter().count())
                 .isGreaterThanOrEqualTo(1.0);
         assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+        assertThat(liveness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
     }
 
     @Test

@@ -1,0 +1,175 @@
+package dev.meshfleet.intake;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.TimeoutException;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.intake.change.PublishLedger;
+import dev.meshfleet.intake.publish.SpecChangePublisher;
+import dev.meshfleet.intake.publish.SpecChangePublisher.PublishFailed;
+import dev.meshfleet.intake.watch.LifecycleResources;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.SpecChange;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+
+/** The worker's loop over the rules, with Kafka's MockProducer and a map standing in for the informer cache. */
+class IntakeControllerTest {
+    private static final String KEY = "IstioLifecycleManager/gloo-mesh/istiod";
+    private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
+
+    private final MockProducer<String, SpecChange> producer = new MockProducer<>(true, null, new StringSerializer(),
+            AvroSerde.of(SpecChange.class).serializer());
+    private final AtomicReference<GenericKubernetesResource> stored = new AtomicReference<>();
+    private final AtomicInteger finalizerWrites = new AtomicInteger();
+    private final List<Operation> counted = new ArrayList<>();
+    private final IntakeController controller = new IntakeController(
+            (kind, namespace, name) -> Optional.ofNullable(stored.get()),
+            (kind, cached) -> {
+                finalizerWrites.incrementAndGet();
+                stored.set(withFinalizer(cached));
+                return Optional.of(stored.get());
+            },
+            new SpecChangePublisher(producer, "meshfleet.spec-changes"), new LifecycleResources(new ObjectMapper()),
+            new PublishLedger(), Clock.fixed(NOW, ZoneOffset.UTC), counted::add);
+
+    private static GenericKubernetesResource ilm(String uid, long generation, List<String> finalizers, boolean deleting) {
+        GenericKubernetesResource r = new GenericKubernetesResourceBuilder().withApiVersion(Crds.API_VERSION)
+                .withKind("IstioLifecycleManager")
+                .withMetadata(new ObjectMetaBuilder().withNamespace("gloo-mesh").withName("istiod").withUid(uid)
+                        .withGeneration(generation).withResourceVersion("rv" + generation).withFinalizers(finalizers)
+                        .withDeletionTimestamp(deleting ? "2026-11-23T12:00:00Z" : null).build())
+                .build();
+        r.setAdditionalProperty("spec", Map.of("installations", List.of(Map.of("revision", "1-24"))));
+        return r;
+    }
+
+    private static GenericKubernetesResource withFinalizer(GenericKubernetesResource r) {
+        List<String> finalizers = new ArrayList<>(r.getMetadata().getFinalizers());
+        finalizers.add(Crds.FINALIZER);
+        return ilm(r.getMetadata().getUid(), r.getMetadata().getGeneration(), finalizers,
+                r.getMetadata().getDeletionTimestamp() != null);
+    }
+
+    private List<SpecChange> sent() {
+        return producer.history().stream().map(ProducerRecord::value).toList();
+    }
+
+    @Test
+    void aNewResourceGetsTheFinalizerAndItsUpsertInOneHandling() {
+        stored.set(ilm("u1", 1, List.of(), false));
+
+        controller.handle(KEY);
+
+        assertThat(finalizerWrites).hasValue(1);
+        assertThat(producer.history()).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo(KEY);
+            assertThat(r.value().getOperation()).isEqualTo(Operation.UPSERT);
+            assertThat(r.value().getObservedAt()).isEqualTo(NOW);
+            assertThat(r.value().getSpecJson()).isEqualTo("{\"installations\":[{\"revision\":\"1-24\"}]}");
+        });
+        assertThat(counted).containsExactly(Operation.UPSERT);
+    }
+
+    @Test
+    void handlingTheSameStateAgainPublishesNothingMore() {
+        stored.set(ilm("u1", 1, List.of(Crds.FINALIZER), false));
+
+        controller.handle(KEY);
+        controller.handle(KEY);
+        controller.handle(KEY);
+
+        assertThat(sent()).hasSize(1);
+        assertThat(finalizerWrites).hasValue(0);
+    }
+
+    @Test
+    void whileKafkaIsDownTheChangeStaysUnpublishedAndGoesOutOnTheNextAttempt() {
+        stored.set(ilm("u1", 1, List.of(Crds.FINALIZER), false));
+        producer.sendException = new TimeoutException("broker unreachable");
+
+        assertThatThrownBy(() -> controller.handle(KEY)).isInstanceOf(PublishFailed.class);
+        assertThat(counted).isEmpty();
+
+        producer.sendException = null;
+        controller.handle(KEY);
+
+        assertThat(sent()).singleElement().extracting(SpecChange::getGeneration).isEqualTo(1L);
+        assertThat(counted).containsExactly(Operation.UPSERT);
+    }
+
+    @Test
+    void aFailedFinalizerWritePublishesNothingSoTheKeyIsRetried() {
+        IntakeController conflicted = new IntakeController((kind, namespace, name) -> Optional.of(ilm("u1", 1, List.of(), false)),
+                (kind, cached) -> {
+                    throw new KubernetesClientException("conflict", 409, null);
+                }, new SpecChangePublisher(producer, "meshfleet.spec-changes"),
+                new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(), counted::add);
+
+        assertThatThrownBy(() -> conflicted.handle(KEY)).isInstanceOf(KubernetesClientException.class);
+        assertThat(sent()).isEmpty();
+    }
+
+    @Test
+    void aDeletionIsPublishedOnceAndTheVanishedResourceIsNotDeletedAgain() {
+        stored.set(ilm("u1", 1, List.of(Crds.FINALIZER), false));
+        controller.handle(KEY);
+        stored.set(ilm("u1", 1, List.of(Crds.FINALIZER), true));
+        controller.handle(KEY);
+        controller.handle(KEY);
+        stored.set(null);
+        controller.handle(KEY);
+
+        assertThat(sent()).extracting(SpecChange::getOperation).containsExactly(Operation.UPSERT, Operation.DELETE);
+    }
+
+    @Test
+    void aResourceThatVanishesWithoutADeletionTimestampIsPublishedAsDeleteFromWhatWasLastSeen() {
+        stored.set(ilm("u1", 3, List.of(Crds.FINALIZER), false));
+        controller.handle(KEY);
+        stored.set(null);
+
+        controller.handle(KEY);
+        controller.handle(KEY);
+
+        assertThat(sent()).extracting(SpecChange::getOperation).containsExactly(Operation.UPSERT, Operation.DELETE);
+        assertThat(sent().get(1).getUid()).isEqualTo("u1");
+        assertThat(sent().get(1).getGeneration()).isEqualTo(3);
+    }
+
+    @Test
+    void aResourceReCreatedUnderTheSameNameDeletesTheOldUidBeforeUpsertingTheNewOne() {
+        stored.set(ilm("old", 2, List.of(Crds.FINALIZER), false));
+        controller.handle(KEY);
+        stored.set(ilm("new", 1, List.of(), false));
+
+        controller.handle(KEY);
+
+        assertThat(sent()).extracting(SpecChange::getUid, SpecChange::getOperation).containsExactly(
+                tuple("old", Operation.UPSERT),
+                tuple("old", Operation.DELETE),
+                tuple("new", Operation.UPSERT));
+    }
+}
