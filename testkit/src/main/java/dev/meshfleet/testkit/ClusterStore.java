@@ -87,9 +87,25 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             return json(200, VERSION);
         }
         if (method.equals("GET") && pathOnly.equals("/")) {
-            return json(200, "{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/version\"]}");
+            return json(200, "{\"paths\":[\"/api\",\"/api/v1\",\"/apis\",\"/openapi/v2\",\"/openapi/v3\",\"/version\"]}");
+        }
+        if (method.equals("GET")) {
+            var discovery = Discovery.answer(this, pathOnly);
+            if (discovery.isPresent()) {
+                return discovery.get();
+            }
+            String accept = request.getHeader("Accept");
+            if (accept != null && accept.contains("as=Table") && !ServerSideApply.query(path).containsKey("watch")) {
+                MockResponse answer = super.dispatch(request);
+                return answer != null && answer.code() == 200 ? Discovery.table(this, pathOnly, answer) : answer;
+            }
         }
         String contentTypeHeader = request.getHeader("Content-Type");
+        if (contentTypeHeader != null && contentTypeHeader.contains("protobuf")) {
+            // We store JSON only; client-go retries a write in JSON after 415 (kubectl create ns).
+            return Status.of(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
+                    + "accepted media types include: application/json, application/yaml");
+        }
         if (method.equals("PATCH") && contentTypeHeader != null && contentTypeHeader.startsWith("application/apply-patch")) {
             return ssa.apply(path, request.getBody().readUtf8());
         }
@@ -114,6 +130,26 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         MockResponse response = super.dispatch(request);
         collectGarbage();
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    /** The CustomResourceDefinitions in this store, for discovery and printer columns. */
+    List<JsonNode> customResourceDefinitions() {
+        List<JsonNode> crds = new ArrayList<>();
+        List<Map.Entry<AttributeSet, String>> entries;
+        synchronized (map) {
+            entries = new ArrayList<>(map.entrySet());
+        }
+        for (Map.Entry<AttributeSet, String> entry : entries) {
+            var plural = entry.getKey().getAttribute("plural");
+            if (plural != null && plural.getValues().iterator().next().toString().equals("customresourcedefinitions")) {
+                try {
+                    crds.add(JSON.readTree(entry.getValue()));
+                } catch (Exception e) {
+                    // not a readable CRD: not served, as an API server would refuse to store it
+                }
+            }
+        }
+        return crds;
     }
 
     /**

@@ -1,0 +1,157 @@
+package dev.meshfleet.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/** The real kubectl (/usr/bin/kubectl, v1.32) against the mock API server, as people use the sandbox. */
+class KubectlTest {
+
+    static final Path EXAMPLE = Path.of("..", "examples", "ilm-minimal.yaml");
+    static MockApiServer server;
+    static WorkloadSimulator sim;
+
+    @TempDir
+    static Path home;
+
+    record Result(int exit, String out, String err) {
+        String all() {
+            return out + err;
+        }
+    }
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = MockApiServer.start();
+        sim = WorkloadSimulator.start(server, List.of("w1"), Duration.ofMillis(100));
+        MockApiServerTest.installCrd(server.client(), "crds/istiolifecyclemanagers.yaml");
+        server.client().resource(new NamespaceBuilder().withNewMetadata().withName("gloo-mesh").endMetadata().build())
+                .create();
+        server.client().resource(new NamespaceBuilder().withNewMetadata().withName("team").endMetadata().build())
+                .create();
+        GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("team").resource(MockApiServerTest.ilm("team", "fleet")).create();
+        ilm.setAdditionalProperty("status", Map.of("observedGeneration", 1,
+                "summary", Map.of("state", "HEALTHY", "healthy", "2/2"),
+                "clusters", Map.of("cluster1", Map.of("installations", Map.of("1-24", Map.of("state", "HEALTHY"))))));
+        server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("team").resource(ilm).updateStatus();
+    }
+
+    @AfterAll
+    static void stop() {
+        sim.close();
+        server.close();
+    }
+
+    static Result kubectl(String kubeconfig, String... args) throws Exception {
+        Path config = Files.createTempFile(home, "kubeconfig", ".yaml");
+        Files.writeString(config, kubeconfig);
+        Path out = Files.createTempFile(home, "out", ".txt");
+        Path err = Files.createTempFile(home, "err", ".txt");
+        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString(),
+                "--cache-dir", home.resolve("cache").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
+        pb.environment().put("HOME", home.toString());
+        Process process = pb.start();
+        if (!process.waitFor(60, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s: " + Files.readString(err));
+        }
+        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    @Test
+    void kubectlGetIlmInAllNamespacesShowsTheStateAndHealthyColumns() throws Exception {
+        Result r = kubectl(server.kubeconfig(), "get", "ilm", "-A");
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).containsPattern("NAMESPACE\\s+NAME\\s+STATE\\s+HEALTHY\\s+AGE")
+                .containsPattern("team\\s+fleet\\s+HEALTHY\\s+2/2\\s+\\d+[smhd]");
+    }
+
+    @Test
+    void kubectlGetIlmAsYamlShowsTheStatus() throws Exception {
+        Result r = kubectl(server.kubeconfig(), "get", "ilm", "-A", "-o", "yaml");
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("kind: IstioLifecycleManager").contains("state: HEALTHY").contains("healthy: 2/2")
+                .contains("observedGeneration: 1");
+    }
+
+    @Test
+    void kubectlApplyWithValidationCreatesTheExampleIlmAndThenAppliesAChangeToIt() throws Exception {
+        Result created = kubectl(server.kubeconfig(), "apply", "-f", EXAMPLE.toString());
+        assertThat(created.exit()).as(created.all()).isZero();
+        assertThat(created.out()).contains("istiod-control-plane created");
+
+        Path changed = home.resolve("ilm-changed.yaml");
+        Files.writeString(changed, Files.readString(EXAMPLE).replace("tag: 1.24.2-solo", "tag: 1.24.3-solo"));
+        Result configured = kubectl(server.kubeconfig(), "apply", "-f", changed.toString());
+        assertThat(configured.exit()).as(configured.all()).isZero();
+        assertThat(configured.out()).contains("istiod-control-plane configured");
+
+        GenericKubernetesResource live = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("gloo-mesh").withName("istiod-control-plane").get();
+        assertThat(live.getMetadata().getGeneration()).isEqualTo(2L);
+        assertThat(live.toString()).contains("1.24.3-solo");
+    }
+
+    @Test
+    void kubectlServerSideApplyRecordsKubectlAsTheApplyManager() throws Exception {
+        Path manifest = home.resolve("cm.yaml");
+        Files.writeString(manifest, """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata:
+                  name: ssa
+                  namespace: default
+                data:
+                  k: v
+                """);
+        Result r = kubectl(server.kubeconfig("w2"), "apply", "--server-side", "-f", manifest.toString());
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("serverside-applied");
+        assertThat(server.client("w2").configMaps().inNamespace("default").withName("ssa").get().getMetadata()
+                .getManagedFields()).anySatisfy(e -> {
+                    assertThat(e.getManager()).isEqualTo("kubectl");
+                    assertThat(e.getOperation()).isEqualTo("Apply");
+                });
+    }
+
+    @Test
+    void kubectlGetDeploymentsAndServicesOfAWorkloadClusterShowsReadyReplicas() throws Exception {
+        KubernetesClient w1 = server.client("w1");
+        w1.resource(new NamespaceBuilder().withNewMetadata().withName("istio-system").endMetadata().build()).create();
+        w1.apps().deployments().inNamespace("istio-system").resource(WorkloadSimulatorTest.deployment("istiod", 2)).create();
+        w1.services().inNamespace("istio-system").resource(new ServiceBuilder().withNewMetadata().withName("istiod")
+                .withNamespace("istio-system").endMetadata().withNewSpec().addToSelector("app", "istiod").addNewPort()
+                .withPort(15012).endPort().endSpec().build()).create();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> WorkloadSimulatorTest
+                .ready(w1.apps().deployments().inNamespace("istio-system").withName("istiod").get()));
+
+        Result r = kubectl(server.kubeconfig("w1"), "get", "deploy,svc", "-A");
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).containsPattern("istio-system\\s+deployment.apps/istiod\\s+2/2")
+                .containsPattern("istio-system\\s+service/istiod");
+        assertThat(kubectl(server.kubeconfig(), "get", "deploy", "-A").all()).contains("No resources found");
+    }
+}
