@@ -13,7 +13,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.fabric8.kubernetes.client.server.mock.KubernetesAttributesExtractor;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.mockwebserver.http.Response;
+import io.fabric8.mockwebserver.http.WebSocket;
+import io.fabric8.mockwebserver.http.WebSocketListener;
 import io.fabric8.zjsonpatch.JsonPatch;
 import io.fabric8.mockwebserver.crud.AttributeSet;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -38,6 +42,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
 
     private final String cluster;
     private final List<Consumer<Change>> listeners = new CopyOnWriteArrayList<>();
+    private final List<StoreWatch> watches = new CopyOnWriteArrayList<>();
     private volatile List<Fault> faults = List.of();
     private final ServerSideApply ssa = new ServerSideApply(this);
     /** Objects removed by the request being handled, waiting for their dependents to be collected. */
@@ -308,6 +313,68 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         return dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(method), path, headers.build(), buffer));
     }
 
+    /**
+     * A watch as a websocket that costs no thread: events are written to the socket by whoever
+     * changes the store, under the store's monitor, so they leave in the order of the changes.
+     * (Fabric8's own watch listener owns a scheduler thread per watch, too many for 1,000
+     * clusters.) Like Fabric8's, it ignores resourceVersion and starts by sending every matching
+     * object as ADDED, which informers take as a relist.
+     */
+    @Override
+    public MockResponse handleWatch(String path) {
+        return new MockResponse().withWebSocketUpgrade(new StoreWatch(getAttributeExtractor().fromPath(path)));
+    }
+
+    private final class StoreWatch extends WebSocketListener {
+        private final AttributeSet query;
+        private WebSocket socket;
+
+        StoreWatch(AttributeSet query) {
+            this.query = query;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket, Response response) {
+            synchronized (ClusterStore.this) {
+                socket = webSocket;
+                List<String> current = new ArrayList<>();
+                synchronized (map) {
+                    map.forEach((key, value) -> {
+                        if (key.matches(query)) {
+                            current.add(value);
+                        }
+                    });
+                }
+                current.forEach(object -> send("ADDED", object));
+                watches.add(this);
+            }
+        }
+
+        @Override
+        public void onClosing(WebSocket webSocket, int code, String reason) {
+            watches.remove(this);
+            webSocket.close(code, reason);
+        }
+
+        @Override
+        public void onClosed(WebSocket webSocket, int code, String reason) {
+            watches.remove(this);
+        }
+
+        @Override
+        public void onFailure(WebSocket webSocket, Throwable t, Response response) {
+            watches.remove(this);
+        }
+
+        boolean matches(AttributeSet attributes) {
+            return attributes != null && attributes.matches(query);
+        }
+
+        void send(String type, String object) {
+            socket.send("{\"type\":\"" + type + "\",\"object\":" + object + "}");
+        }
+    }
+
     @Override
     public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
             GenericKubernetesResource resource, String newState) {
@@ -315,6 +382,27 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
         if (newState == null && before != null) {
             removed.add(before);
+        }
+        if (!watches.isEmpty() && !Objects.equals(before, newState)) {
+            AttributeSet after = null;
+            if (newState != null) {
+                KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
+                after = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+                if (!after.containsKey(KubernetesAttributesExtractor.PLURAL)) {
+                    after = AttributeSet.merge(pathAttributes, after);
+                }
+            }
+            for (StoreWatch watch : watches) {
+                boolean matchedBefore = before != null && watch.matches(oldAttributes);
+                boolean matchesAfter = watch.matches(after);
+                if (matchedBefore && matchesAfter) {
+                    watch.send("MODIFIED", newState);
+                } else if (matchedBefore) {
+                    watch.send("DELETED", before);
+                } else if (matchesAfter) {
+                    watch.send("ADDED", newState);
+                }
+            }
         }
         if (!listeners.isEmpty() && !Objects.equals(before, newState)) {
             Change change = new Change(path, before, newState);

@@ -115,6 +115,50 @@ class MockApiServerTest {
     }
 
     @Test
+    void openWatchesCostTheServerNoThreadEachSoThousandsOfClustersCanBeWatched() {
+        KubernetesClient client = server.client("many-watches");
+        client.configMaps().inNamespace("ns-0").resource(configMap("ns-0", "cm", "1")).create();
+        List<String> seen = new CopyOnWriteArrayList<>();
+        Watcher<ConfigMap> watcher = new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                seen.add(resource.getMetadata().getNamespace() + ":" + action);
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        };
+        int threadsBefore = Thread.activeCount();
+        List<Watch> watches = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 60; i++) {
+                watches.add(client.configMaps().inNamespace("ns-" + i).watch(watcher));
+            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("ns-0:ADDED"));
+            client.configMaps().inNamespace("ns-59").resource(configMap("ns-59", "cm", "1")).create();
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("ns-59:ADDED"));
+
+            assertThat(Thread.activeCount() - threadsBefore).isLessThan(20);
+            assertThat(seen).filteredOn(e -> e.startsWith("ns-59:")).containsExactly("ns-59:ADDED");
+        } finally {
+            watches.forEach(Watch::close);
+        }
+    }
+
+    @Test
+    void aThousandClusterStoresCanBeCreatedWithoutAThreadEach() {
+        int threadsBefore = Thread.activeCount();
+        for (int i = 0; i < 1000; i++) {
+            ClusterStore store = server.store("fleet-" + i);
+            assertThat(store.call("POST", "/api/v1/namespaces/default/configmaps", "application/json",
+                    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"c\"}}").code()).isEqualTo(201);
+        }
+        assertThat(server.client("fleet-999").configMaps().inNamespace("default").withName("c").get()).isNotNull();
+        assertThat(Thread.activeCount() - threadsBefore).isLessThan(20);
+    }
+
+    @Test
     void anInformerOnAWorkloadClusterSeesObjectsCreatedBeforeAndAfterItStarted() {
         KubernetesClient client = server.client("informed");
         client.configMaps().inNamespace("default").resource(configMap("default", "before", "1")).create();
