@@ -50,6 +50,22 @@ public class ClusterOps {
         return inventories;
     }
 
+    /**
+     * istiod Deployments (label app=istiod) that Meshfleet did not install: an Istio someone else
+     * manages, which Meshfleet must never take over by applying on top of it.
+     */
+    public List<ObjectRef> unmanagedIstiods() {
+        List<ObjectRef> found = new ArrayList<>();
+        for (Deployment d : client.apps().deployments().inAnyNamespace().withLabel("app", "istiod").list()
+                .getItems()) {
+            var labels = d.getMetadata().getLabels();
+            if (labels == null || !Names.MANAGED_BY_VALUE.equals(labels.get(Names.MANAGED_BY))) {
+                found.add(Manifests.ref(d));
+            }
+        }
+        return found;
+    }
+
     /** Namespaces first (objects cannot be created in a missing one), then every object, server-side. */
     public ApplyResult apply(List<HasMetadata> objects) {
         Set<String> namespaces = new LinkedHashSet<>();

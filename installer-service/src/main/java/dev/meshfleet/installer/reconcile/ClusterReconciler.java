@@ -227,6 +227,16 @@ public class ClusterReconciler {
                     null);
             return null;
         }
+        if (plan.owner().isControlPlane()) {
+            List<ObjectRef> foreign = call(ops::unmanagedIstiods);
+            if (!foreign.isEmpty()) {
+                report(round, plan, Phase.ACTION_REQUIRED, "found an Istio control plane that Meshfleet does not manage ("
+                        + foreign.stream().map(ObjectRef::toString).collect(Collectors.joining(", "))
+                        + "); Meshfleet never touches it: uninstall or migrate it, and the installation proceeds at"
+                        + " the next resync", null);
+                return null;
+            }
+        }
         List<List<HasMetadata>> rendered = new ArrayList<>();
         try {
             Map<String, String> labels = Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL,
@@ -242,6 +252,8 @@ public class ClusterReconciler {
         // A retry after a refusal reports only its outcome: the progress states were reported already.
         boolean quiet = failedBefore;
         String charts = plan.charts().stream().map(ChartSpec::chart).collect(Collectors.joining(", "));
+        String controlPlaneCharts = plan.charts().stream().skip(plan.owner().isControlPlane() ? 1 : 0)
+                .map(ChartSpec::chart).collect(Collectors.joining(", "));
         List<List<HasMetadata>> layers;
         if (plan.owner().isControlPlane() && rendered.size() > 1) {
             layers = List.of(rendered.get(0), rendered.subList(1, rendered.size()).stream()
@@ -255,7 +267,8 @@ public class ClusterReconciler {
             if (!quiet) {
                 report(round, plan, progress, upgrade ? "applying charts " + charts
                         : baseLayer ? "applying the cluster-wide base layer (chart " + plan.charts().get(0).chart() + ")"
-                        : "applying charts " + charts, currentOperator(round, plan));
+                        : "applying charts " + (layers.size() > 1 ? controlPlaneCharts : charts),
+                        currentOperator(round, plan));
             }
             ApplyResult result = ops.apply(layers.get(i));
             if (result instanceof ApplyResult.Refused refused) {
@@ -339,7 +352,9 @@ public class ClusterReconciler {
             return null;
         }
         Phase waiting = current == Phase.UPDATING ? Phase.UPDATING : Phase.INSTALLING;
-        report(round, plan, waiting, "waiting for Deployments and DaemonSets to become ready", operator);
+        // The spec is reported as observed once it is running, not while it rolls out.
+        report(round, plan, waiting, "waiting for Deployments and DaemonSets to become ready",
+                t == null ? null : t.observedOperatorJson);
         round.memory().installations.get(plan.key()).since = since;
         return settings.readinessPoll();
     }

@@ -1,0 +1,289 @@
+package dev.meshfleet.installer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Properties;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.installer.render.Names;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.ChartRelease;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.schemas.v1.UpgradePolicy;
+import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+/**
+ * The installer against a real broker and the mock API server: plans in on install-plans, objects
+ * in the workload clusters, events out on installation-events.
+ */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
+@QuarkusTestResource(value = FleetTestResource.class, restrictToAnnotatedClass = false)
+class InstallerIT {
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url")
+    String apiServer;
+
+    private KafkaProducer<String, ClusterDesiredState> producer;
+    private EventLog events;
+
+    @BeforeEach
+    void connect() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producer = new KafkaProducer<>(p, new StringSerializer(), AvroSerde.of(ClusterDesiredState.class));
+        events = new EventLog(bootstrap);
+    }
+
+    @AfterEach
+    void disconnect() {
+        producer.close();
+        events.close();
+    }
+
+    @Test
+    void aDesiredControlPlaneIsInstalledReportedHealthyThenPrunedWhenNoLongerDesired() throws Exception {
+        send("cluster1", List.of(controlPlane("mesh-a", "1-24")));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster1", "mesh-a", "1-24"))
+                .startsWith("INSTALLING_CONTROLLER", "INSTALLING_CONTROL_PLANE", "HEALTHY"));
+        try (KubernetesClient cluster1 = workload("cluster1")) {
+            Deployment istiod = cluster1.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").get();
+            assertThat(istiod).isNotNull();
+            assertThat(istiod.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "meshfleet")
+                    .containsEntry("meshfleet.dev/owner", "ilm.gloo-mesh.mesh-a")
+                    .containsEntry("meshfleet.dev/revision", "1-24");
+            List<ConfigMap> inventories = cluster1.configMaps().inNamespace("meshfleet-system")
+                    .withLabel(Names.OWNER_LABEL, "ilm.gloo-mesh.mesh-a").list().getItems();
+            assertThat(inventories).hasSize(1);
+            assertThat(inventories.get(0).getData()).containsEntry("planHash", "hash-mesh-a-1-24")
+                    .containsEntry("owner", "IstioLifecycleManager/gloo-mesh/mesh-a");
+            assertThat(inventories.get(0).getData().get("objects")).contains("istiod-1-24");
+            InstallationEvent healthy = events.of("cluster1", "mesh-a").stream()
+                    .filter(e -> e.getState().equals("HEALTHY")).findFirst().orElseThrow();
+            assertThat(healthy.getSource()).isEqualTo("installer/it");
+            assertThat(healthy.getObservedOperatorJson()).isEqualTo("{\"revision\":\"1-24\"}");
+            assertThat(healthy.getPlanHash()).isEqualTo("hash-mesh-a-1-24");
+            assertThat(healthy.getGeneration()).isEqualTo(3);
+            assertThat(healthy.getSourceEpoch()).isPositive();
+
+            send("cluster1", List.of());
+
+            await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster1", "mesh-a", "1-24"))
+                    .containsSubsequence("HEALTHY", "UNINSTALLING_CONTROL_PLANE", "UNINSTALLED_CONTROL_PLANE"));
+            assertThat(cluster1.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").get())
+                    .isNull();
+            assertThat(cluster1.configMaps().inNamespace("meshfleet-system")
+                    .withLabel(Names.OWNER_LABEL, "ilm.gloo-mesh.mesh-a").list().getItems()).isEmpty();
+        }
+    }
+
+    @Test
+    void anUnreachableClusterIsReportedUnknownWhileAnotherClusterGoesHealthy() {
+        send("cluster2", List.of(controlPlane("mesh-b", "1-24")));
+        send("cluster4", List.of(controlPlane("mesh-b", "1-24")));
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events.states("cluster2", "mesh-b", "1-24")).contains("UNKNOWN");
+            assertThat(events.states("cluster4", "mesh-b", "1-24")).contains("HEALTHY");
+        });
+        assertThat(events.states("cluster2", "mesh-b", "1-24")).containsOnly("UNKNOWN");
+        assertThat(events.of("cluster2", "mesh-b").get(0).getMessage()).contains("cluster 'cluster2' is unreachable");
+    }
+
+    @Test
+    void anUnregisteredClusterIsPendingUntilItsSecretAppears() {
+        send("cluster3", List.of(controlPlane("mesh-c", "")));
+
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster3", "mesh-c", ""))
+                .containsExactly("PENDING"));
+        assertThat(events.of("cluster3", "mesh-c").get(0).getMessage()).contains("not registered",
+                "meshfleet.dev/cluster=cluster3", "kubeconfig");
+
+        try (KubernetesClient management = client(apiServer)) {
+            // What an operator does to register a workload cluster: a labelled Secret holding its kubeconfig.
+            management.resource(new SecretBuilder().withNewMetadata().withName("cluster-cluster3")
+                    .withNamespace("meshfleet").addToLabels(Crds.CLUSTER_LABEL, "cluster3").endMetadata()
+                    .addToData(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
+                            kubeconfig("cluster3").getBytes(StandardCharsets.UTF_8)))
+                    .build()).create();
+        }
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster3", "mesh-c", ""))
+                .containsSubsequence("PENDING", "INSTALLING_CONTROLLER", "HEALTHY"));
+    }
+
+    @Test
+    void anUndecodableDesiredStateGoesToTheDeadLetterTopicAndTheConsumerGoesOn() {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.INSTALL_PLANS, "cluster4", new byte[] { 1, 2, 3 }));
+        }
+        send("cluster4", List.of(controlPlane("mesh-d", "1-25")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster4", "mesh-d", "1-25"))
+                .contains("HEALTHY"));
+        try (DeadLetterLog dlq = new DeadLetterLog(bootstrap, Topics.dlq(Topics.INSTALL_PLANS))) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.keys()).contains("cluster4"));
+        }
+    }
+
+    @Test
+    void anApplyTheClusterRejectsFailsTheBaseLayerNamingTheObjectAndTheApiMessage() {
+        send("cluster5", List.of(controlPlane("mesh-e", "1-24")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster5", "mesh-e", "1-24"))
+                .containsExactly("INSTALLING_CONTROLLER", "CONTROLLER_INSTALL_FAILED"));
+        InstallationEvent failed = events.of("cluster5", "mesh-e").stream()
+                .filter(e -> e.getState().equals("CONTROLLER_INSTALL_FAILED")).findFirst().orElseThrow();
+        assertThat(failed.getMessage()).contains("HTTP 422", "rejects every apply", "retried at the next resync")
+                .containsPattern("applying \\w+ \\S+ was refused");
+    }
+
+    @Test
+    void workloadsNotReadyWithinThePlanTimeoutFailTheControlPlaneNamingWhatIsNotReady() {
+        send("cluster6", List.of(controlPlane("mesh-f", "1-24", 1_500)));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster6", "mesh-f", "1-24"))
+                .containsExactly("INSTALLING_CONTROLLER", "INSTALLING_CONTROL_PLANE", "CONTROL_PLANE_INSTALL_FAILED"));
+        InstallationEvent failed = events.of("cluster6", "mesh-f").stream()
+                .filter(e -> e.getState().equals("CONTROL_PLANE_INSTALL_FAILED")).findFirst().orElseThrow();
+        assertThat(failed.getMessage()).contains("not ready within 1s", "Deployment istio-system/istiod-1-24");
+    }
+
+    @Test
+    void anIstioMeshfleetDidNotInstallIsNeverTouchedAndNeedsAPerson() {
+        send("cluster7", List.of(controlPlane("mesh-g", "")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster7", "mesh-g", ""))
+                .containsExactly("ACTION_REQUIRED"));
+        assertThat(events.of("cluster7", "mesh-g").get(0).getMessage()).contains("Deployment istio-system/istiod",
+                "does not manage");
+        try (KubernetesClient cluster7 = workload("cluster7")) {
+            assertThat(cluster7.apps().deployments().inNamespace("istio-system").withName("istiod").get()
+                    .getMetadata().getLabels()).doesNotContainKey("app.kubernetes.io/managed-by");
+        }
+    }
+
+    @Test
+    void aGatewayWaitsForItsControlPlaneAndIsInstalledOnceOneIsThere() {
+        send("cluster8", List.of(gateway("gw-h", "1-24")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster8", "gw-h", "1-24"))
+                .containsExactly("NO_CONTROL_PLANE_AVAILABLE"));
+
+        send("cluster8", List.of(controlPlane("mesh-h", "1-24"), gateway("gw-h", "1-24")));
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events.states("cluster8", "mesh-h", "1-24")).endsWith("HEALTHY");
+            assertThat(events.states("cluster8", "gw-h", "1-24")).containsSubsequence("NO_CONTROL_PLANE_AVAILABLE",
+                    "INSTALLING_GATEWAY", "HEALTHY");
+        });
+        try (KubernetesClient cluster8 = workload("cluster8")) {
+            assertThat(cluster8.apps().deployments().inNamespace("istio-ingress").withName("istio-ingressgateway-1-24")
+                    .get().getMetadata().getLabels()).containsEntry("meshfleet.dev/owner", "glm.gloo-mesh.gw-h");
+        }
+    }
+
+    private static InstallationPlan gateway(String owner, String revision) {
+        String values = "{\"name\":\"istio-ingressgateway\",\"revision\":\"" + revision + "\"}";
+        return InstallationPlan.newBuilder()
+                .setOwner(OwnerRef.newBuilder().setKind(ResourceKind.GatewayLifecycleManager).setNamespace("gloo-mesh")
+                        .setName(owner).setUid("uid-" + owner).build())
+                .setGeneration(1).setRevision(revision).setTag("1.24.2").setControlPlaneRevision(revision)
+                .setCharts(List.of(ChartRelease.newBuilder().setChart("gateway")
+                        .setReleaseName("istio-ingressgateway-" + revision).setNamespace("istio-ingress")
+                        .setValuesJson(values).build()))
+                .setUpgradePolicy(UpgradePolicy.newBuilder().setSkipUpgradeValidation(false)
+                        .setWaitForResourcesTimeoutMillis(60_000).build())
+                .setObservedOperatorJson(values).setPlanHash("hash-" + owner).build();
+    }
+
+    private void send(String cluster, List<InstallationPlan> plans) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.INSTALL_PLANS, cluster, ClusterDesiredState.newBuilder()
+                    .setCluster(cluster).setInstallations(plans).setPlanHash("cluster-" + plans.size()).build())).get();
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static InstallationPlan controlPlane(String owner, String revision) {
+        return controlPlane(owner, revision, 60_000);
+    }
+
+    private static InstallationPlan controlPlane(String owner, String revision, long waitMillis) {
+        String values = revision.isEmpty() ? "{}" : "{\"revision\":\"" + revision + "\"}";
+        String suffix = revision.isEmpty() ? "" : "-" + revision;
+        return InstallationPlan.newBuilder()
+                .setOwner(OwnerRef.newBuilder().setKind(ResourceKind.IstioLifecycleManager).setNamespace("gloo-mesh")
+                        .setName(owner).setUid("uid-" + owner).build())
+                .setGeneration(3).setRevision(revision).setTag("1.24.2")
+                .setCharts(List.of(
+                        ChartRelease.newBuilder().setChart("base").setReleaseName("base").setNamespace("istio-system")
+                                .setValuesJson("{}").build(),
+                        ChartRelease.newBuilder().setChart("istiod").setReleaseName("istiod" + suffix)
+                                .setNamespace("istio-system").setValuesJson(values).build()))
+                .setUpgradePolicy(UpgradePolicy.newBuilder().setSkipUpgradeValidation(false)
+                        .setWaitForResourcesTimeoutMillis(waitMillis).build())
+                .setObservedOperatorJson(values).setPlanHash("hash-" + owner + suffix).build();
+    }
+
+    private KubernetesClient workload(String cluster) {
+        return client(apiServer + "/clusters/" + cluster);
+    }
+
+    private String kubeconfig(String cluster) {
+        String url = apiServer + "/clusters/" + cluster;
+        return """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: %1$s
+                  cluster:
+                    server: %2$s
+                contexts:
+                - name: %1$s
+                  context:
+                    cluster: %1$s
+                    user: %1$s
+                current-context: %1$s
+                users:
+                - name: %1$s
+                  user:
+                    token: test
+                """.formatted(cluster, url);
+    }
+
+    private static KubernetesClient client(String url) {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url)
+                .withRequestRetryBackoffLimit(0).build()).build();
+    }
+}
