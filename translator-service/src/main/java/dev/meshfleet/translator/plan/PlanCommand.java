@@ -33,6 +33,12 @@ public final class PlanCommand {
     }
 
     public static void main(String[] args) {
+        // The class path is the service's lib/main, whose SLF4J binding needs the JBoss log manager
+        // from lib/boot; the preview logs nothing, so say so instead of printing provider warnings.
+        if (System.getProperty("slf4j.provider") == null) {
+            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
+            System.setProperty("slf4j.internal.verbosity", "WARN");
+        }
         System.exit(run(args, System.out, System.err));
     }
 
