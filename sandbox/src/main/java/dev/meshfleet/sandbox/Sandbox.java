@@ -54,6 +54,8 @@ public final class Sandbox implements AutoCloseable {
     private static final Duration SERVICE_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration POLL = Duration.ofMillis(300);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+    /** Run directories kept for their logs; older ones go, so Kafka data does not pile up. */
+    private static final int KEEP_RUNS = 5;
 
     private final SandboxOptions options;
     private final RepoLayout layout;
@@ -87,6 +89,7 @@ public final class Sandbox implements AutoCloseable {
         for (String killed : PidFiles.killLeftovers(layout.sandboxRoot())) {
             log.println("sandbox: stopped a leftover process of an earlier run: " + killed);
         }
+        pruneOldRuns(layout.sandboxRoot(), KEEP_RUNS);
         String runName = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")) + "-"
                 + ProcessHandle.current().pid();
         Path runDir = layout.sandboxRoot().resolve(runName);
@@ -144,6 +147,25 @@ public final class Sandbox implements AutoCloseable {
         StringBuilder s = new StringBuilder("; faults:");
         options.faults().forEach((c, fs) -> fs.forEach(f -> s.append(' ').append(c).append('=').append(f.spec())));
         return s.toString();
+    }
+
+    /** Deletes all but the newest {@code keep} run directories (names sort by start time). */
+    static void pruneOldRuns(Path root, int keep) {
+        if (!Files.isDirectory(root)) {
+            return;
+        }
+        try (var runs = Files.list(root)) {
+            List<Path> dirs = runs.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList();
+            for (Path old : dirs.subList(Math.min(keep, dirs.size()), dirs.size())) {
+                try (var walk = Files.walk(old)) {
+                    for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            // Only housekeeping: a directory we cannot delete costs disk space, nothing else.
+        }
     }
 
     // ---- steps ----

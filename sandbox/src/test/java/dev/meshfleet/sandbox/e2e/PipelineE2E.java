@@ -117,10 +117,12 @@ class PipelineE2E {
                         hub: registry.example/istio
                         tag: 1.24.2-solo
                 """));
-        await("the canary rollout starts").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+        // The first in-progress state of the canary (INSTALL_PENDING, INSTALLING_*): the aggregator may coalesce
+        // INSTALLING_* away when the rollout is quick, so any of them means the rollout is under way.
+        await("the canary rollout starts").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> fleet.sandbox.views().stream().filter(v -> v.ref().name().equals("istiod-canary"))
                         .flatMap(v -> v.installations().stream()).anyMatch(r -> r.state() != null
-                                && r.state().startsWith("INSTALLING")));
+                                && (r.state().startsWith("INSTALLING") || r.state().equals("INSTALL_PENDING"))));
         long killed = fleet.sandbox.services().running("installer-service").process().pid();
         fleet.sandbox.services().kill("installer-service");
         assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).isFalse();

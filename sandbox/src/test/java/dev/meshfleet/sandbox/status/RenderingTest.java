@@ -48,6 +48,7 @@ class RenderingTest {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("name", "istiod-control-plane");
         meta.put("namespace", "gloo-mesh");
+        meta.put("resourceVersion", "11");
         meta.put("managedFields", List.of(Map.of("manager", "status-aggregator")));
         Map<String, Object> resource = new LinkedHashMap<>();
         resource.put("apiVersion", "admin.gloo.solo.io/v2");
@@ -59,6 +60,7 @@ class RenderingTest {
         String yaml = Rendering.yamlList(List.of(resource));
 
         assertThat(yaml).startsWith("apiVersion: v1\nitems:\n- apiVersion: admin.gloo.solo.io/v2\n");
+        assertThat(yaml).contains("resourceVersion: \"11\"");
         assertThat(yaml).contains("kind: List").doesNotContain("managedFields").doesNotStartWith("---");
         Map<String, Object> back = new ObjectMapper(new YAMLFactory()).readValue(yaml, Map.class);
         var item = (Map<String, Object>) ((List<Object>) back.get("items")).get(0);
