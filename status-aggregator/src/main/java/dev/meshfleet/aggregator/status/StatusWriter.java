@@ -238,8 +238,16 @@ public class StatusWriter {
 
     @SuppressWarnings("unchecked")
     private static Map<String, Object> asMap(Object value) {
-        // Through JSON both sides get the same number and map types, so equals compares content only.
-        return value == null ? null : JSON.convertValue(value, Map.class);
+        // Through JSON text both sides get the same number and map types (a long 1 and the int 1 the
+        // API server sends back would otherwise differ), so equals compares content only.
+        if (value == null) {
+            return null;
+        }
+        try {
+            return JSON.readValue(JSON.writeValueAsBytes(value), Map.class);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("status is not JSON: " + e.getMessage(), e);
+        }
     }
 
     static ResourceDefinitionContext context(ResourceKind kind) {

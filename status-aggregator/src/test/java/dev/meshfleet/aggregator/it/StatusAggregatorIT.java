@@ -1,0 +1,255 @@
+package dev.meshfleet.aggregator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.aggregator.status.StatusWriter;
+import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.LifecycleStatus;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+
+/** The service against the in-process broker and Fabric8's CRUD mock API server with our CRDs. */
+@QuarkusTest
+@QuarkusTestResource(value = KafkaBrokerTestResource.class, restrictToAnnotatedClass = false)
+@WithKubernetesTestServer(crud = true)
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class StatusAggregatorIT {
+    private static final String NS = "gloo-mesh";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String OPERATOR = "{\"profile\":\"minimal\",\"namespace\":\"istio-system\"}";
+    private static final ResourceDefinitionContext ILMS = new ResourceDefinitionContext.Builder()
+            .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind("IstioLifecycleManager")
+            .withPlural(Crds.plural(ResourceKind.IstioLifecycleManager)).withNamespaced(true).build();
+
+    @KubernetesTestServer
+    KubernetesServer server;
+
+    @Inject
+    KubernetesClient client;
+
+    @Inject
+    StatusWriter writer;
+
+    @org.eclipse.microprofile.config.inject.ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    private KafkaProducer<String, InstallationEvent> producer;
+    private long sequence;
+
+    @BeforeAll
+    void setUp() throws Exception {
+        for (String crd : Crds.CRD_RESOURCES) {
+            try (InputStream in = Crds.class.getClassLoader().getResourceAsStream(crd)) {
+                client.apiextensions().v1().customResourceDefinitions().load(in).create();
+            }
+        }
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        producer = new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(InstallationEvent.class));
+    }
+
+    @AfterAll
+    void tearDown() {
+        producer.close();
+    }
+
+    @Test
+    void eventsOnTheTopicShowUpOnTheResourceAsHealthyAndOnLifecycleStatus() throws Exception {
+        OwnerRef owner = createIlm("istiod-control-plane");
+
+        send(owner, "INSTALL_PENDING", "translator", 0, null);
+        send(owner, "INSTALLING_CONTROLLER", "installer/installer-0", 1, null);
+        send(owner, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, null);
+        send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
+
+        JsonNode status = awaitStatus(owner.getName(),
+                s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+        assertThat(status.at("/clusters/cluster1/installations/1-24/observedRevision").asText()).isEqualTo("1-24");
+        assertThat(status.at("/clusters/cluster1/installations/1-24/observedOperator/profile").asText())
+                .isEqualTo("minimal");
+        assertThat(status.at("/summary/state").asText()).isEqualTo("HEALTHY");
+        assertThat(status.at("/summary/healthy").asText()).isEqualTo("1/1");
+        assertThat(status.at("/observedGeneration").asLong()).isEqualTo(1L);
+
+        LifecycleStatus published = awaitLifecycleStatus(OwnerKeys.of(owner), "HEALTHY");
+        assertThat(published.getOwner()).isEqualTo(owner);
+        assertThat(published.getSummary().getHealthy()).isEqualTo(1);
+    }
+
+    @Test
+    void aDuplicateEventCausesNoSecondStatusWrite() {
+        OwnerRef owner = createIlm("duplicate-events");
+        InstallationEvent healthy = event(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
+        producer.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, OwnerKeys.of(owner), healthy));
+        awaitStatus(owner.getName(),
+                s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+        long writes = writer.statusWrites();
+        long unchanged = writer.unchangedWrites();
+
+        producer.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, OwnerKeys.of(owner), healthy));
+        // A re-emit of the same state right after: processed after the duplicate (same key, same
+        // partition), so once its flush found the CR up to date, the duplicate went through too.
+        send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
+
+        await().atMost(30, TimeUnit.SECONDS).until(() -> writer.unchangedWrites() > unchanged);
+        await().during(Duration.ofSeconds(1)).atMost(10, TimeUnit.SECONDS)
+                .until(() -> writer.statusWrites() == writes);
+    }
+
+    @Test
+    void aDeletingResourceLosesItsFinalizerOnceEveryInstallationIsUninstalled() {
+        OwnerRef owner = createIlm("going-away");
+        send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
+        awaitStatus(owner.getName(),
+                s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+
+        client.genericKubernetesResources(ILMS).inNamespace(NS).withName(owner.getName()).delete();
+        GenericKubernetesResource deleting = client.genericKubernetesResources(ILMS).inNamespace(NS)
+                .withName(owner.getName()).get();
+        assertThat(deleting).as("held by the finalizer while installed").isNotNull();
+        assertThat(deleting.getMetadata().getDeletionTimestamp()).isNotNull();
+
+        send(owner, "UNINSTALLING_CONTROL_PLANE", "installer/installer-0", 1, null);
+        await().during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS).until(() -> client
+                .genericKubernetesResources(ILMS).inNamespace(NS).withName(owner.getName()).get() != null);
+        send(owner, "UNINSTALLED_CONTROL_PLANE", "installer/installer-0", 1, null);
+
+        await().atMost(30, TimeUnit.SECONDS).until(() -> client.genericKubernetesResources(ILMS).inNamespace(NS)
+                .withName(owner.getName()).get() == null);
+    }
+
+    @Test
+    void anUndecodableEventGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
+        byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes();
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            raw.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, "IstioLifecycleManager/gloo-mesh/garbage",
+                    garbage)).get();
+        }
+        OwnerRef owner = createIlm("after-garbage");
+        send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
+
+        try (KafkaConsumer<String, byte[]> dlq = consumer(new ByteArrayDeserializer())) {
+            dlq.subscribe(List.of(Topics.dlq(Topics.INSTALLATION_EVENTS)));
+            List<byte[]> seen = new ArrayList<>();
+            await().atMost(60, TimeUnit.SECONDS).until(() -> {
+                dlq.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
+                return seen.stream().anyMatch(v -> java.util.Arrays.equals(v, garbage));
+            });
+        }
+        awaitStatus(owner.getName(),
+                s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+    }
+
+    private OwnerRef createIlm(String name) {
+        GenericKubernetesResource ilm = new GenericKubernetesResourceBuilder()
+                .withApiVersion(Crds.API_VERSION).withKind("IstioLifecycleManager")
+                .withNewMetadata().withNamespace(NS).withName(name).withFinalizers(Crds.FINALIZER).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("installations", List.of(Map.of(
+                        "revision", "1-24",
+                        "clusters", List.of(Map.of("name", "cluster1", "defaultRevision", true)),
+                        "istioOperatorSpec", Map.of("profile", "minimal"))))))
+                .build();
+        GenericKubernetesResource created = client.genericKubernetesResources(ILMS).inNamespace(NS).resource(ilm)
+                .create();
+        return new OwnerRef(ResourceKind.IstioLifecycleManager, NS, name, created.getMetadata().getUid());
+    }
+
+    private InstallationEvent event(OwnerRef owner, String state, String source, long epoch, String operator) {
+        long seq = ++sequence;
+        return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "", operator, "h1", source, epoch,
+                source.equals("translator") ? 1000 + seq : seq, Instant.now());
+    }
+
+    private void send(OwnerRef owner, String state, String source, long epoch, String operator) {
+        producer.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, OwnerKeys.of(owner), event(owner, state, source, epoch, operator)));
+        producer.flush();
+    }
+
+    private JsonNode awaitStatus(String name, java.util.function.Predicate<JsonNode> condition) {
+        JsonNode[] seen = new JsonNode[1];
+        try {
+            await().atMost(60, TimeUnit.SECONDS).until(() -> {
+                GenericKubernetesResource cr = client.genericKubernetesResources(ILMS).inNamespace(NS).withName(name)
+                        .get();
+                seen[0] = cr == null ? null : JSON.valueToTree(cr.getAdditionalProperties().get("status"));
+                return seen[0] != null && condition.test(seen[0]);
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError("status of " + name + " never matched; last seen: " + seen[0], e);
+        }
+        return seen[0];
+    }
+
+    private LifecycleStatus awaitLifecycleStatus(String key, String summaryState) {
+        LifecycleStatus[] found = new LifecycleStatus[1];
+        try (KafkaConsumer<String, LifecycleStatus> statuses = consumer(AvroSerde.of(LifecycleStatus.class))) {
+            statuses.subscribe(List.of(Topics.LIFECYCLE_STATUS));
+            await().atMost(60, TimeUnit.SECONDS).until(() -> {
+                for (ConsumerRecord<String, LifecycleStatus> r : statuses.poll(Duration.ofMillis(200))) {
+                    if (key.equals(r.key()) && summaryState.equals(r.value().getSummary().getState())) {
+                        found[0] = r.value();
+                    }
+                }
+                return found[0] != null;
+            });
+        }
+        return found[0];
+    }
+
+    private <V> KafkaConsumer<String, V> consumer(org.apache.kafka.common.serialization.Deserializer<V> values) {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + UUID.randomUUID());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        return new KafkaConsumer<>(props, new StringDeserializer(), values);
+    }
+}
