@@ -137,6 +137,26 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
     }
 
+    /**
+     * A Secret's stringData is write-only: the API server merges it into data, base64-encoded,
+     * overwriting keys of the same name (https://kubernetes.io/docs/concepts/configuration/secret/).
+     */
+    static String foldStringData(String secret) {
+        try {
+            ObjectNode object = (ObjectNode) JSON.readTree(secret);
+            JsonNode stringData = object.remove("stringData");
+            if (stringData == null || !"Secret".equals(object.path("kind").asText())) {
+                return secret;
+            }
+            ObjectNode data = object.with("data");
+            stringData.fields().forEachRemaining(e -> data.put(e.getKey(), java.util.Base64.getEncoder()
+                    .encodeToString(e.getValue().asText().getBytes(StandardCharsets.UTF_8))));
+            return object.toString();
+        } catch (Exception e) {
+            return secret;
+        }
+    }
+
     /** The CustomResourceDefinitions in this store, for discovery and printer columns. */
     List<JsonNode> customResourceDefinitions() {
         List<JsonNode> crds = new ArrayList<>();
@@ -379,6 +399,9 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
             GenericKubernetesResource resource, String newState) {
         String before = oldAttributes == null ? null : map.get(oldAttributes);
+        if (newState != null && path.contains("/secrets") && newState.contains("\"stringData\"")) {
+            newState = foldStringData(newState);
+        }
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
         if (newState == null && before != null) {
             removed.add(before);

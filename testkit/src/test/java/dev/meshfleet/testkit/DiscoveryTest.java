@@ -79,6 +79,24 @@ class DiscoveryTest {
     }
 
     @Test
+    void aGenericClientResolvesCustomAndBuiltInKindsThroughDiscoveryAndAppliesThem() {
+        KubernetesClient client = server.client("generic");
+        MockApiServerTest.installCrdQuietly(client);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName("gen").endMetadata().build()).create();
+
+        GenericKubernetesResource ilm = MockApiServerTest.ilm("gen", "by-kind");
+        client.resource(ilm).fieldManager("installer").serverSideApply();
+        assertThat(client.genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager").inNamespace("gen")
+                .list().getItems()).extracting(r -> r.getMetadata().getName()).containsExactly("by-kind");
+
+        GenericKubernetesResource deployment = JSON.convertValue(WorkloadSimulatorTest.deployment("gen-web", 1),
+                GenericKubernetesResource.class);
+        deployment.getMetadata().setNamespace("gen");
+        client.resource(deployment).fieldManager("installer").serverSideApply();
+        assertThat(client.apps().deployments().inNamespace("gen").withName("gen-web").get()).isNotNull();
+    }
+
+    @Test
     void builtInResourcesAreDiscoverable() throws Exception {
         assertThat(get(server.url() + "/api", "application/json").path("versions").get(0).asText()).isEqualTo("v1");
         assertThat(get(server.url() + "/api/v1", "application/json").path("resources").findValuesAsText("name"))

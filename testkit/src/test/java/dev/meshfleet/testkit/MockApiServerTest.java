@@ -61,6 +61,14 @@ class MockApiServerTest {
         }
     }
 
+    static void installCrdQuietly(KubernetesClient client) {
+        try {
+            installCrd(client, "crds/istiolifecyclemanagers.yaml");
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static GenericKubernetesResource ilm(String ns, String name) {
         return new GenericKubernetesResourceBuilder().withApiVersion("admin.gloo.solo.io/v2")
                 .withKind("IstioLifecycleManager")
@@ -216,6 +224,19 @@ class MockApiServerTest {
                 .resource(edit).update();
         assertThat(updated.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(updated.get("status", "observedGeneration").toString()).isEqualTo("1");
+    }
+
+    @Test
+    void aSecretsStringDataIsStoredBase64EncodedInData() {
+        KubernetesClient client = server.client("secrets");
+        client.secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("kc").endMetadata()
+                .addToData("old", "b2xk").addToStringData("kubeconfig", "apiVersion: v1").build()).create();
+
+        io.fabric8.kubernetes.api.model.Secret stored = client.secrets().inNamespace("default").withName("kc").get();
+        assertThat(stored.getStringData()).isNullOrEmpty();
+        assertThat(stored.getData()).containsEntry("old", "b2xk")
+                .containsEntry("kubeconfig", java.util.Base64.getEncoder().encodeToString("apiVersion: v1".getBytes()));
     }
 
     @Test
