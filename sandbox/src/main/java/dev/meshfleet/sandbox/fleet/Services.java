@@ -51,18 +51,17 @@ public final class Services implements AutoCloseable {
         for (String module : RepoLayout.SERVICES) {
             start(module);
         }
-        for (String module : RepoLayout.SERVICES) {
-            awaitReady(module, timeout);
-        }
+        awaitReady(RepoLayout.SERVICES, timeout);
     }
 
     /** Starts one service (again, after a kill); does not wait for it. */
     public synchronized Running start(String module) throws IOException {
-        Path jar = layout.serviceJar(module);
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("no " + jar + "; build it with: mvn -q -DskipTests install (or ./meshfleet,"
+        Path built = layout.serviceJar(module);
+        if (!Files.isRegularFile(built)) {
+            throw new IllegalStateException("no " + built + "; build it with: mvn -q -DskipTests install (or ./meshfleet,"
                     + " which builds what is missing)");
         }
+        Path jar = AppSnapshot.of(built.getParent(), runDir.resolve("apps").resolve(module)).resolve("quarkus-run.jar");
         int port = RepoLayout.freePort();
         Path state = runDir.resolve("state");
         String name = running.containsKey(module) ? module + "-" + (++restarts) : module;
@@ -92,29 +91,66 @@ public final class Services implements AutoCloseable {
 
     /** Waits until GET /q/health/ready answers 200; on timeout or exit, the message carries the log tail. */
     public void awaitReady(String module, Duration timeout) throws InterruptedException {
-        Running r = running(module);
-        URI ready = URI.create("http://127.0.0.1:" + r.httpPort() + "/q/health/ready");
+        awaitReady(List.of(module), timeout);
+    }
+
+    /**
+     * Waits until every one of the modules is ready, polling them side by side so that one that fails to
+     * start is reported at once rather than after the others' timeouts.
+     */
+    public void awaitReady(List<String> modules, Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
-        String last = "no answer";
-        while (Instant.now().isBefore(deadline)) {
-            if (!r.process().isAlive()) {
-                throw new IllegalStateException(module + " exited with " + r.process().process().exitValue()
-                        + " before it was ready; " + r.process().logFile() + " ends with:\n" + r.process().logTail(40));
-            }
-            try {
-                HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3))
-                        .GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
+        Map<String, String> pending = new LinkedHashMap<>();
+        modules.forEach(m -> pending.put(m, "no answer"));
+        while (!pending.isEmpty()) {
+            for (String module : List.copyOf(pending.keySet())) {
+                Running r = running(module);
+                if (!r.process().isAlive()) {
+                    throw new IllegalStateException(module + " exited with " + r.process().process().exitValue()
+                            + " before it was ready; " + r.process().logFile() + " ends with:\n" + r.process().logTail(40));
                 }
-                last = "HTTP " + response.statusCode() + " " + response.body().replaceAll("\\s+", " ");
-            } catch (IOException e) {
-                last = e.toString();
+                if (failedToStart(r)) {
+                    // Quarkus logs this and may keep non-daemon threads alive; do not wait for a timeout.
+                    r.process().kill();
+                    throw new IllegalStateException(module + " failed to start; " + r.process().logFile()
+                            + " ends with:\n" + r.process().logTail(40));
+                }
+                String answer = probe(r);
+                if (answer == null) {
+                    pending.remove(module);
+                } else {
+                    pending.put(module, answer);
+                }
+            }
+            if (pending.isEmpty()) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                String module = pending.keySet().iterator().next();
+                Running r = running(module);
+                throw new IllegalStateException(String.join(", ", pending.keySet()) + " not ready within " + timeout
+                        + " (" + module + ": " + pending.get(module) + "); " + r.process().logFile() + " ends with:\n"
+                        + r.process().logTail(40));
             }
             Thread.sleep(300);
         }
-        throw new IllegalStateException(module + " was not ready within " + timeout + " (" + last + "); "
-                + r.process().logFile() + " ends with:\n" + r.process().logTail(40));
+    }
+
+    /** null when ready, else what the endpoint answered. */
+    private static String probe(Running r) throws InterruptedException {
+        URI ready = URI.create("http://127.0.0.1:" + r.httpPort() + "/q/health/ready");
+        try {
+            HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3))
+                    .GET().build(), HttpResponse.BodyHandlers.ofString());
+            return response.statusCode() == 200 ? null
+                    : "HTTP " + response.statusCode() + " " + response.body().replaceAll("\\s+", " ");
+        } catch (IOException e) {
+            return e.toString();
+        }
+    }
+
+    private static boolean failedToStart(Running r) {
+        return r.process().logTail(60).contains("Failed to start application");
     }
 
     public synchronized Running running(String module) {
