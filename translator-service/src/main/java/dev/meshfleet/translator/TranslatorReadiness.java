@@ -6,7 +6,7 @@ import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
-/** Ready while the streams run (RUNNING, or REBALANCING which resumes by itself); that needs Kafka. */
+/** Ready while the streams run (RUNNING, or REBALANCING after a first RUNNING); that needs Kafka. */
 @Readiness
 @ApplicationScoped
 public class TranslatorReadiness implements HealthCheck {
@@ -19,7 +19,7 @@ public class TranslatorReadiness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         KafkaStreams.State state = streams.state();
-        boolean up = state == KafkaStreams.State.RUNNING || state == KafkaStreams.State.REBALANCING;
+        boolean up = streams.ready();
         return HealthCheckResponse.named("kafka-streams").status(up).withData("state", String.valueOf(state)).build();
     }
 }

@@ -26,6 +26,8 @@ public class TranslatorStreams {
     private final TranslatorConfig config;
     private final String bootstrapServers;
     private volatile KafkaStreams streams;
+    /** Set once the streams first reach RUNNING: until then REBALANCING may mean Kafka was never reached. */
+    private volatile boolean wasRunning;
 
     TranslatorStreams(TranslatorConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers) {
@@ -43,7 +45,12 @@ public class TranslatorStreams {
         var topics = new TranslatorTopology.Topics(config.topics().specChanges(), config.topics().installPlans(),
                 config.topics().installationEvents());
         streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings)), properties());
-        streams.setStateListener((now, before) -> LOG.info("streams {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.RUNNING) {
+                wasRunning = true;
+            }
+            LOG.info("streams {} -> {}", before, now);
+        });
         streams.start();
     }
 
@@ -66,6 +73,12 @@ public class TranslatorStreams {
         p.put(StreamsConfig.producerPrefix("acks"), "all");
         p.put(StreamsConfig.producerPrefix("enable.idempotence"), true);
         return p;
+    }
+
+    /** Ready: RUNNING, or REBALANCING after having run (partitions move, processing resumes by itself). */
+    public boolean ready() {
+        KafkaStreams.State s = state();
+        return s == KafkaStreams.State.RUNNING || (s == KafkaStreams.State.REBALANCING && wasRunning);
     }
 
     /** Null before startup. */

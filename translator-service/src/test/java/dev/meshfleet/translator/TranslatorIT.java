@@ -78,6 +78,20 @@ class TranslatorIT {
                 .setActor("it").setObservedAt(Instant.now()).setSpecJson(m.get("spec").toString()).build();
     }
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+    java.net.URI ready;
+
+    @Test
+    void readinessIsUpOnceTheStreamsRun() {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(ready).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.body()).contains("kafka-streams", "RUNNING");
+        });
+    }
+
     @Test
     void aSpecChangeThroughTheBrokerBecomesClusterDesiredStatesAndInstallPendingEvents() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
