@@ -101,7 +101,8 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             }
             String accept = request.getHeader("Accept");
             if (accept != null && accept.contains("as=Table") && !ServerSideApply.query(path).containsKey("watch")) {
-                MockResponse answer = super.dispatch(request);
+                SetSelector selector = SetSelector.of(path);
+                MockResponse answer = selector.isEmpty() ? super.dispatch(request) : withSetSelector(request, selector);
                 return answer != null && answer.code() == 200 ? Discovery.table(this, pathOnly, answer) : answer;
             }
         }
@@ -132,9 +133,68 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             request = new RecordedRequest(request.getHttpVersion(), request.method(), pathOnly, headers.build(),
                     new Buffer(body.getBytes(StandardCharsets.UTF_8)));
         }
+        if (method.equals("GET") || method.equals("DELETE")) {
+            SetSelector selector = SetSelector.of(path);
+            if (!selector.isEmpty()) {
+                return withSetSelector(request, selector);
+            }
+        }
         MockResponse response = super.dispatch(request);
         collectGarbage();
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    /**
+     * A list, watch or collection delete whose label selector has set-based requirements: Fabric8
+     * sees the rest of the selector, we apply the set-based part to what it answers.
+     */
+    private MockResponse withSetSelector(RecordedRequest request, SetSelector selector) {
+        String path = selector.pathWithoutThem();
+        boolean watch = ServerSideApply.query(path).containsKey("watch");
+        if (watch) {
+            return new MockResponse().withWebSocketUpgrade(
+                    new StoreWatch(getAttributeExtractor().fromPath(path), selector));
+        }
+        // Always a GET first: for a DELETE, Fabric8 would remove everything the rest matches.
+        MockResponse all = super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, path,
+                request.getHeaders(), new Buffer()));
+        if (all == null || all.code() != 200 || all.getBody() == null) {
+            return all;
+        }
+        try {
+            JsonNode body = JSON.readTree(all.getBody().getBytes());
+            if (!body.has("items")) {
+                return all; // one named object: the selector does not apply
+            }
+            ArrayNode kept = JSON.createArrayNode();
+            for (JsonNode item : body.path("items")) {
+                if (selector.matches(labels(item))) {
+                    kept.add(item);
+                }
+            }
+            if (request.getMethod().equals("DELETE")) {
+                // Fabric8 would delete everything the rest of the selector matches: delete only ours.
+                for (JsonNode item : kept) {
+                    var key = findResource(getKey(path.replaceAll("\\?.*$", "") + "/"
+                            + item.path("metadata").path("name").asText()));
+                    if (key != null) {
+                        super.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(),
+                                pathOf(key.getKey(), item), request.getHeaders(), new Buffer()));
+                    }
+                }
+                collectGarbage();
+            }
+            ((ObjectNode) body).set("items", kept);
+            return json(200, body.toString());
+        } catch (Exception e) {
+            return Status.of(500, "InternalError", "mock API server: cannot filter by label selector: " + e);
+        }
+    }
+
+    static Map<String, String> labels(JsonNode object) {
+        Map<String, String> labels = new java.util.HashMap<>();
+        object.path("metadata").path("labels").fields().forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        return labels;
     }
 
     /**
@@ -347,10 +407,16 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
 
     private final class StoreWatch extends WebSocketListener {
         private final AttributeSet query;
+        private final SetSelector selector;
         private WebSocket socket;
 
         StoreWatch(AttributeSet query) {
+            this(query, null);
+        }
+
+        StoreWatch(AttributeSet query, SetSelector selector) {
             this.query = query;
+            this.selector = selector;
         }
 
         @Override
@@ -360,7 +426,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 List<String> current = new ArrayList<>();
                 synchronized (map) {
                     map.forEach((key, value) -> {
-                        if (key.matches(query)) {
+                        if (matches(key)) {
                             current.add(value);
                         }
                     });
@@ -387,7 +453,21 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         }
 
         boolean matches(AttributeSet attributes) {
-            return attributes != null && attributes.matches(query);
+            if (attributes == null || !attributes.matches(query)) {
+                return false;
+            }
+            if (selector == null) {
+                return true;
+            }
+            // The attribute set holds each label as "labels:<key>" = value.
+            Map<String, String> labels = new java.util.HashMap<>();
+            for (var requirement : selector.requirements()) {
+                var attribute = attributes.getAttribute("labels:" + requirement.key());
+                if (attribute != null && !attribute.getValues().isEmpty()) {
+                    labels.put(requirement.key(), String.valueOf(attribute.getValues().iterator().next()));
+                }
+            }
+            return selector.matches(labels);
         }
 
         void send(String type, String object) {

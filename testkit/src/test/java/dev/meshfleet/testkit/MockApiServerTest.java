@@ -226,6 +226,58 @@ class MockApiServerTest {
         assertThat(updated.get("status", "observedGeneration").toString()).isEqualTo("1");
     }
 
+    static ConfigMap labelled(String name, String tier) {
+        return new ConfigMapBuilder(configMap("default", name, "1")).editMetadata().addToLabels("tier", tier)
+                .addToLabels("app", "sel").endMetadata().build();
+    }
+
+    @Test
+    void setBasedLabelSelectorsFilterListsInsteadOfBeingIgnored() {
+        KubernetesClient client = server.client("selectors");
+        for (String tier : List.of("a", "b", "c")) {
+            client.configMaps().inNamespace("default").resource(labelled("cm-" + tier, tier)).create();
+        }
+
+        assertThat(client.configMaps().inNamespace("default").withLabel("app", "sel").withLabelIn("tier", "a", "b")
+                .list().getItems()).extracting(cm -> cm.getMetadata().getName()).containsExactlyInAnyOrder("cm-a", "cm-b");
+        assertThat(client.configMaps().inNamespace("default").withLabelNotIn("tier", "a", "b").list().getItems())
+                .extracting(cm -> cm.getMetadata().getName()).containsExactly("cm-c");
+    }
+
+    @Test
+    void aCollectionDeleteWithASetBasedSelectorDeletesOnlyTheMatchingObjects() {
+        KubernetesClient client = server.client("selector-delete");
+        for (String tier : List.of("a", "b", "c")) {
+            client.configMaps().inNamespace("default").resource(labelled("cm-" + tier, tier)).create();
+        }
+
+        client.configMaps().inNamespace("default").withLabelIn("tier", "a", "c").delete();
+
+        assertThat(client.configMaps().inNamespace("default").list().getItems())
+                .extracting(cm -> cm.getMetadata().getName()).containsExactly("cm-b");
+    }
+
+    @Test
+    void aWatchWithASetBasedSelectorSeesOnlyMatchingObjects() {
+        KubernetesClient client = server.client("selector-watch");
+        List<String> seen = new CopyOnWriteArrayList<>();
+        try (Watch watch = client.configMaps().inNamespace("default").withLabelIn("tier", "b").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, ConfigMap resource) {
+                seen.add(action + ":" + resource.getMetadata().getName());
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.configMaps().inNamespace("default").resource(labelled("cm-a", "a")).create();
+            client.configMaps().inNamespace("default").resource(labelled("cm-b", "b")).create();
+            await().atMost(Duration.ofSeconds(10)).until(() -> seen.contains("ADDED:cm-b"));
+            assertThat(seen).containsExactly("ADDED:cm-b");
+        }
+    }
+
     @Test
     void aSecretsStringDataIsStoredBase64EncodedInData() {
         KubernetesClient client = server.client("secrets");
