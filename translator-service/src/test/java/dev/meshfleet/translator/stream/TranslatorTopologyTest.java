@@ -203,4 +203,20 @@ class TranslatorTopologyTest {
                 "IstioLifecycleManager/gloo-mesh/istiod-control-plane@1-24"));
         assertThat(out.get(out.size() - 1).value.getInstallations().get(1).getTag()).isEqualTo("1.24.3-solo");
     }
+
+    @Test
+    void aRecreatedResourceWithANewUidIsTranslatedAgainAndAnnouncedAgain() throws Exception {
+        JsonNode ilm = example("ilm-minimal.yaml");
+        send(change(ilm, "u1", 1, Operation.UPSERT));
+        send(change(ilm, "u1", 1, Operation.DELETE));
+        events.readKeyValuesToList();
+        latestPlans();
+
+        send(change(ilm, "u2", 1, Operation.UPSERT));
+
+        assertThat(events.readKeyValuesToList()).hasSize(2)
+                .allSatisfy(kv -> assertThat(kv.value.getOwner().getUid()).isEqualTo("u2"));
+        assertThat(latestPlans().get("cluster1").getInstallations()).singleElement()
+                .satisfies(p -> assertThat(p.getOwner().getUid()).isEqualTo("u2"));
+    }
 }
