@@ -9,6 +9,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -69,7 +70,15 @@ public class StatusWriter {
     private Counter unchanged;
     private Counter releases;
 
+    /** Eager start of the resync timer; the setup itself is in {@link #init()}, whoever calls first. */
     void onStart(@Observes StartupEvent event) {
+        LOG.debugf("status writer up, resync every %s", config.resyncPeriod());
+    }
+
+    @PostConstruct
+    void init() {
+        // Here rather than in the StartupEvent observer: the stream may offer a status before
+        // this bean's observer ran, and that status must not wait for a later one.
         writes = registry.counter("meshfleet.aggregator.status.writes");
         unchanged = registry.counter("meshfleet.aggregator.status.unchanged");
         releases = registry.counter("meshfleet.aggregator.finalizer.releases");

@@ -78,6 +78,9 @@ class StatusAggregatorIT {
     @org.eclipse.microprofile.config.inject.ConfigProperty(name = "kafka.bootstrap.servers")
     String bootstrap;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/q/health/ready")
+    java.net.URL readiness;
+
     private KafkaProducer<String, InstallationEvent> producer;
     private long sequence;
 
@@ -187,6 +190,39 @@ class StatusAggregatorIT {
         }
         awaitStatus(owner.getName(),
                 s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+    }
+
+    @Test
+    void readinessIsUpWhenTheStreamRunsAndTheManagementApiAnswers() throws Exception {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        String[] body = new String[1];
+        await().atMost(60, TimeUnit.SECONDS).until(() -> {
+            var response = http.send(java.net.http.HttpRequest.newBuilder(readiness.toURI()).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            body[0] = response.body();
+            return response.statusCode() == 200;
+        });
+        assertThat(body[0]).contains("\"status\": \"UP\"").contains("RUNNING");
+    }
+
+    @Test
+    void aBurstOfEventsIsCoalescedIntoFewerWritesAndTheNewestStateWins() {
+        OwnerRef owner = createIlm("burst");
+        long before = writer.statusWrites();
+        List<String> states = List.of("INSTALLING_CONTROLLER", "INSTALLING_CONTROL_PLANE", "HEALTHY", "UNHEALTHY",
+                "HEALTHY", "RECONCILING_CONTROL_PLANE", "HEALTHY", "UNHEALTHY");
+        for (String state : states) {
+            // No flush between sends: the burst reaches the stream together, as a busy installer's would.
+            producer.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, OwnerKeys.of(owner),
+                    event(owner, state, "installer/installer-0", 1, state.equals("INSTALLING_CONTROLLER")
+                            || state.equals("INSTALLING_CONTROL_PLANE") ? null : OPERATOR)));
+        }
+        producer.flush();
+
+        awaitStatus(owner.getName(),
+                s -> "UNHEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+        await().during(Duration.ofMillis(500)).atMost(10, TimeUnit.SECONDS)
+                .until(() -> writer.statusWrites() - before < states.size());
     }
 
     private OwnerRef createIlm(String name) {
