@@ -117,12 +117,12 @@ class PipelineE2E {
                         hub: registry.example/istio
                         tag: 1.24.2-solo
                 """));
-        // The first in-progress state of the canary (INSTALL_PENDING, INSTALLING_*): the aggregator may coalesce
-        // INSTALLING_* away when the rollout is quick, so any of them means the rollout is under way.
+        // INSTALLING_* means the installer has started applying: workloads take --ready-after (1s) to become
+        // ready, so the state is visible for at least that long.
         await("the canary rollout starts").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
                 .until(() -> fleet.sandbox.views().stream().filter(v -> v.ref().name().equals("istiod-canary"))
                         .flatMap(v -> v.installations().stream()).anyMatch(r -> r.state() != null
-                                && (r.state().startsWith("INSTALLING") || r.state().equals("INSTALL_PENDING"))));
+                                && r.state().startsWith("INSTALLING")));
         long killed = fleet.sandbox.services().running("installer-service").process().pid();
         fleet.sandbox.services().kill("installer-service");
         assertThat(ProcessHandle.of(killed).map(ProcessHandle::isAlive).orElse(false)).isFalse();
