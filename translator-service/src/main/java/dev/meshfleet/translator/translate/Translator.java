@@ -96,7 +96,11 @@ public final class Translator {
         String raw = Json.text(node, revisionField);
         String revision = "auto".equals(raw) ? settings.defaultRevision() : raw;
         List<String[]> problems = new ArrayList<>();
-        if (!revision.isEmpty()) {
+        if ("default".equals(revision)) {
+            // status shows a revisionless installation under the key "default" (docs/adr/0003)
+            problems.add(new String[] {path + "." + revisionField, "'default' is the name status gives a revisionless"
+                    + " installation; leave " + revisionField + " empty for one, or name a revision such as 1-24"});
+        } else if (!revision.isEmpty()) {
             String wrong = Labels.checkRevision(revision);
             if (wrong != null) {
                 problems.add(new String[] {path + "." + revisionField, wrong + "; use a short name such as 1-24, or auto"});

@@ -70,6 +70,21 @@ class TranslatorTest {
     }
 
     @Test
+    void aRevisionNamedDefaultIsRefusedBecauseStatusUsesThatKeyForRevisionlessInstallations() throws Exception {
+        Translation t = translator.translate(ILM, 1, spec("""
+                installations:
+                  - revision: default
+                    clusters: [{name: cluster1}]
+                    istioOperatorSpec: {tag: 1.24.2-solo}
+                """));
+        assertThat(t.plansByCluster()).isEmpty();
+        assertThat(t.errors()).singleElement().satisfies(e -> {
+            assertThat(e.path()).isEqualTo("spec.installations[0].revision");
+            assertThat(e.message()).contains("leave revision empty");
+        });
+    }
+
+    @Test
     void aResourceWithoutInstallationsPlansNothingAndIsNotAnError() throws Exception {
         Translation t = translator.translate(ILM, 1, spec("installations: []"));
         assertThat(t.plansByCluster()).isEmpty();
