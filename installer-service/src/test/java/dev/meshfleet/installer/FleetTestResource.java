@@ -15,7 +15,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * A management cluster and workload clusters behind testkit's MockApiServer, with the workload
- * simulator marking Deployments ready. Registered: cluster1, cluster4, cluster8 (healthy),
+ * simulator marking Deployments ready. Registered: cluster1, cluster4, cluster8-10 (healthy),
  * cluster2 (unreachable), cluster5 (rejects every apply), cluster6 (workloads never ready),
  * cluster7 (an istiod Meshfleet did not install). Simulated but not registered: cluster3 (a test
  * registers it).
@@ -35,9 +35,11 @@ public class FleetTestResource implements QuarkusTestResourceLifecycleManager {
                 "cluster5", List.of(new Fault.RejectApply()),
                 "cluster6", List.of(new Fault.NeverReady()),
                 "cluster7", List.of(new Fault.UnmanagedIstio()),
-                "cluster8", List.of()), Duration.ofMillis(300));
+                "cluster8", List.of(),
+                "cluster9", List.of(),
+                "cluster10", List.of()), Duration.ofMillis(300));
         for (String cluster : List.of("cluster1", "cluster2", "cluster4", "cluster5", "cluster6", "cluster7",
-                "cluster8")) {
+                "cluster8", "cluster9", "cluster10")) {
             register(server, cluster);
         }
         return Map.of("quarkus.kubernetes-client.api-server-url", server.url(),

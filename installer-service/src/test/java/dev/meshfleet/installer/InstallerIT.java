@@ -9,12 +9,16 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
 
+import jakarta.inject.Inject;
+
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -56,6 +60,10 @@ class InstallerIT {
     @ConfigProperty(name = "quarkus.kubernetes-client.api-server-url")
     String apiServer;
 
+    @Inject
+    @Readiness
+    InstallerReadiness readiness;
+
     private KafkaProducer<String, ClusterDesiredState> producer;
     private EventLog events;
 
@@ -94,7 +102,7 @@ class InstallerIT {
             InstallationEvent healthy = events.of("cluster1", "mesh-a").stream()
                     .filter(e -> e.getState().equals("HEALTHY")).findFirst().orElseThrow();
             assertThat(healthy.getSource()).isEqualTo("installer/it");
-            assertThat(healthy.getObservedOperatorJson()).isEqualTo("{\"revision\":\"1-24\"}");
+            assertThat(healthy.getObservedOperatorJson()).isEqualTo("{\"revision\":\"1-24\",\"global\":{\"tag\":\"1.24.2\"}}");
             assertThat(healthy.getPlanHash()).isEqualTo("hash-mesh-a-1-24");
             assertThat(healthy.getGeneration()).isEqualTo(3);
             assertThat(healthy.getSourceEpoch()).isPositive();
@@ -212,6 +220,67 @@ class InstallerIT {
         }
     }
 
+    @Test
+    void aPatchUpgradeIsAppliedInPlaceAndAMinorOneIsRefusedLeavingTheRunningVersion() {
+        send("cluster9", List.of(controlPlane("mesh-u", "stable", "1.24.2", 60_000, "h1")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster9", "mesh-u", "stable"))
+                .endsWith("HEALTHY"));
+
+        send("cluster9", List.of(controlPlane("mesh-u", "stable", "1.24.3", 60_000, "h2")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster9", "mesh-u", "stable"))
+                .containsSubsequence("HEALTHY", "UPDATING_CONTROL_PLANE", "HEALTHY"));
+        try (KubernetesClient cluster9 = workload("cluster9")) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(image(cluster9, "istiod-stable"))
+                    .endsWith("pilot:1.24.3"));
+
+            send("cluster9", List.of(controlPlane("mesh-u", "stable", "1.25.0", 60_000, "h3")));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster9", "mesh-u", "stable"))
+                    .endsWith("ACTION_REQUIRED"));
+            InstallationEvent refused = events.of("cluster9", "mesh-u").stream()
+                    .filter(e -> e.getState().equals("ACTION_REQUIRED")).findFirst().orElseThrow();
+            assertThat(refused.getMessage()).contains("minor", "1.24.3", "1.25.0", "skipUpgradeValidation");
+            assertThat(refused.getObservedOperatorJson()).contains("1.24.3");
+            assertThat(image(cluster9, "istiod-stable")).endsWith("pilot:1.24.3");
+        }
+    }
+
+    @Test
+    void removingOneOfTwoControlPlanesKeepsTheSharedBaseLayerAndTheOtherRevision() {
+        send("cluster10", List.of(controlPlane("mesh-x", "1-24"), controlPlane("mesh-y", "1-25")));
+        await().atMost(WAIT).untilAsserted(() -> {
+            assertThat(events.states("cluster10", "mesh-x", "1-24")).endsWith("HEALTHY");
+            assertThat(events.states("cluster10", "mesh-y", "1-25")).endsWith("HEALTHY");
+        });
+
+        send("cluster10", List.of(controlPlane("mesh-y", "1-25")));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster10", "mesh-x", "1-24"))
+                .endsWith("UNINSTALLED_CONTROL_PLANE"));
+        try (KubernetesClient cluster10 = workload("cluster10")) {
+            assertThat(cluster10.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").get())
+                    .isNull();
+            assertThat(cluster10.apps().deployments().inNamespace("istio-system").withName("istiod-1-25").get())
+                    .isNotNull();
+            assertThat(cluster10.apiextensions().v1().customResourceDefinitions().list().getItems())
+                    .as("the base layer's CRDs, still listed by mesh-y's inventory").isNotEmpty();
+        }
+        assertThat(events.states("cluster10", "mesh-y", "1-25")).doesNotContain("UNINSTALLING_CONTROL_PLANE");
+    }
+
+    @Test
+    void readinessIsUpOnceTheConsumerIsInItsGroupAndTheManagementApiAnswers() {
+        await().atMost(WAIT).untilAsserted(() -> {
+            HealthCheckResponse response = readiness.call();
+            assertThat(response.getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+            assertThat(response.getData()).get().satisfies(d -> assertThat(d).containsEntry("kafka-consumer", true)
+                    .containsEntry("management-api", true));
+        });
+    }
+
+    private static String image(KubernetesClient cluster, String deployment) {
+        return cluster.apps().deployments().inNamespace("istio-system").withName(deployment).get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
     private static InstallationPlan gateway(String owner, String revision) {
         String values = "{\"name\":\"istio-ingressgateway\",\"revision\":\"" + revision + "\"}";
         return InstallationPlan.newBuilder()
@@ -240,12 +309,18 @@ class InstallerIT {
     }
 
     private static InstallationPlan controlPlane(String owner, String revision, long waitMillis) {
-        String values = revision.isEmpty() ? "{}" : "{\"revision\":\"" + revision + "\"}";
+        return controlPlane(owner, revision, "1.24.2", waitMillis, null);
+    }
+
+    private static InstallationPlan controlPlane(String owner, String revision, String tag, long waitMillis,
+            String hash) {
+        String values = (revision.isEmpty() ? "{" : "{\"revision\":\"" + revision + "\",")
+                + "\"global\":{\"tag\":\"" + tag + "\"}}";
         String suffix = revision.isEmpty() ? "" : "-" + revision;
         return InstallationPlan.newBuilder()
                 .setOwner(OwnerRef.newBuilder().setKind(ResourceKind.IstioLifecycleManager).setNamespace("gloo-mesh")
                         .setName(owner).setUid("uid-" + owner).build())
-                .setGeneration(3).setRevision(revision).setTag("1.24.2")
+                .setGeneration(3).setRevision(revision).setTag(tag)
                 .setCharts(List.of(
                         ChartRelease.newBuilder().setChart("base").setReleaseName("base").setNamespace("istio-system")
                                 .setValuesJson("{}").build(),
@@ -253,7 +328,7 @@ class InstallerIT {
                                 .setNamespace("istio-system").setValuesJson(values).build()))
                 .setUpgradePolicy(UpgradePolicy.newBuilder().setSkipUpgradeValidation(false)
                         .setWaitForResourcesTimeoutMillis(waitMillis).build())
-                .setObservedOperatorJson(values).setPlanHash("hash-" + owner + suffix).build();
+                .setObservedOperatorJson(values).setPlanHash(hash != null ? hash : "hash-" + owner + suffix).build();
     }
 
     private KubernetesClient workload(String cluster) {
