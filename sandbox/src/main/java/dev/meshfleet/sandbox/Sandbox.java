@@ -135,7 +135,7 @@ public final class Sandbox implements AutoCloseable {
         services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url());
         started.add(services);
         log.println("sandbox: starting " + String.join(", ", RepoLayout.SERVICES) + " ...");
-        services.startAll(SERVICE_TIMEOUT);
+        services.startAll(SERVICE_TIMEOUT, log);
         log.println("sandbox: ready in " + Durations.format(Duration.between(t0, Instant.now())) + "; logs in "
                 + runDir.resolve("logs"));
     }

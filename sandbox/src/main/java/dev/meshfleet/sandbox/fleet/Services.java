@@ -47,11 +47,11 @@ public final class Services implements AutoCloseable {
     }
 
     /** Starts every service at once (they start in parallel on the machine) and waits until all are ready. */
-    public synchronized void startAll(Duration timeout) throws IOException, InterruptedException {
+    public synchronized void startAll(Duration timeout, java.io.PrintStream progress) throws IOException, InterruptedException {
         for (String module : RepoLayout.SERVICES) {
             start(module);
         }
-        awaitReady(RepoLayout.SERVICES, timeout);
+        awaitReady(RepoLayout.SERVICES, timeout, progress);
     }
 
     /** Starts one service (again, after a kill); does not wait for it. */
@@ -91,15 +91,18 @@ public final class Services implements AutoCloseable {
 
     /** Waits until GET /q/health/ready answers 200; on timeout or exit, the message carries the log tail. */
     public void awaitReady(String module, Duration timeout) throws InterruptedException {
-        awaitReady(List.of(module), timeout);
+        awaitReady(List.of(module), timeout, null);
     }
 
     /**
      * Waits until every one of the modules is ready, polling them side by side so that one that fails to
      * start is reported at once rather than after the others' timeouts.
      */
-    public void awaitReady(List<String> modules, Duration timeout) throws InterruptedException {
-        Instant deadline = Instant.now().plus(timeout);
+    public void awaitReady(List<String> modules, Duration timeout, java.io.PrintStream progress)
+            throws InterruptedException {
+        Instant start = Instant.now();
+        Instant deadline = start.plus(timeout);
+        Instant nextReport = start.plus(Duration.ofSeconds(10));
         Map<String, String> pending = new LinkedHashMap<>();
         modules.forEach(m -> pending.put(m, "no answer"));
         while (!pending.isEmpty()) {
@@ -124,6 +127,11 @@ public final class Services implements AutoCloseable {
             }
             if (pending.isEmpty()) {
                 return;
+            }
+            if (progress != null && Instant.now().isAfter(nextReport)) {
+                progress.println("  ... " + Duration.between(start, Instant.now()).toSeconds() + "s: waiting for "
+                        + String.join(", ", pending.keySet()) + " to be ready");
+                nextReport = Instant.now().plus(Duration.ofSeconds(10));
             }
             if (Instant.now().isAfter(deadline)) {
                 String module = pending.keySet().iterator().next();
