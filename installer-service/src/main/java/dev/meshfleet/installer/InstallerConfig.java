@@ -29,6 +29,14 @@ public interface InstallerConfig {
     @WithDefault("30s")
     Duration resyncPeriod();
 
+    /**
+     * Re-apply every in-sync installation at each resync, repairing drift. Costs one server-side
+     * apply per object per resync; a very large fleet may turn it off and rely on plan changes.
+     */
+    @WithName("repair-drift")
+    @WithDefault("true")
+    boolean repairDrift();
+
     /** How often an installation waiting for its workloads is checked again. */
     @WithName("readiness-poll")
     @WithDefault("1s")

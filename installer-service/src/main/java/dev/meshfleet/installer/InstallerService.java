@@ -79,7 +79,8 @@ public class InstallerService {
                 (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis());
         reconciler = new ClusterReconciler(ownership, registry::client, new ChartRenderer(Path.of(config.chartDir())),
                 publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
-                        config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max())));
+                        config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max()),
+                        config.repairDrift()));
         for (ClusterReconciler.ClusterState state : ClusterReconciler.ClusterState.values()) {
             Gauge.builder("meshfleet.installer.clusters", reconciler,
                     r -> r.clustersByState().getOrDefault(state, 0L)).tag("state", state.name())

@@ -153,7 +153,7 @@ class InstallerIT {
     }
 
     @Test
-    void anUndecodableDesiredStateGoesToTheDeadLetterTopicAndTheConsumerGoesOn() {
+    void anUndecodableDesiredStateGoesToTheDeadLetterTopicAndTheConsumerGoesOnAndReEmitsOnResync() {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(),
@@ -163,6 +163,10 @@ class InstallerIT {
         send("cluster4", List.of(controlPlane("mesh-d", "1-25")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster4", "mesh-d", "1-25"))
                 .contains("HEALTHY"));
+        // Each resync (3s here) re-emits the current state of every owned installation.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(events.of("cluster4", "mesh-d").stream()
+                .filter(e -> e.getState().equals("HEALTHY")).map(InstallationEvent::getSequence).distinct())
+                .hasSizeGreaterThanOrEqualTo(2));
         try (DeadLetterLog dlq = new DeadLetterLog(bootstrap, Topics.dlq(Topics.INSTALL_PLANS))) {
             await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.keys()).contains("cluster4"));
         }

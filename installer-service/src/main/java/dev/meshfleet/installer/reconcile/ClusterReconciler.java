@@ -59,7 +59,8 @@ public class ClusterReconciler {
     }
 
     /** Settings the reconciler needs from configuration. */
-    public record Settings(String replicaId, String fieldManager, Duration readinessPoll, Backoff backoff) {
+    public record Settings(String replicaId, String fieldManager, Duration readinessPoll, Backoff backoff,
+            boolean repairDrift) {
     }
 
     /** What was last reported for one installation. */
@@ -298,7 +299,7 @@ public class ClusterReconciler {
     }
 
     private Duration inSync(Round round, ClusterOps ops, Plan plan, Inventory inventory, Trigger trigger) {
-        if (trigger == Trigger.RESYNC) {
+        if (trigger == Trigger.RESYNC && settings.repairDrift()) {
             // Drift repair: server-side apply of what is already there is a no-op; of what changed, a fix.
             Map<String, String> labels = Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL,
                     Names.ownerLabel(plan.owner()), Names.REVISION_LABEL, Names.revisionLabel(plan.revision()));
