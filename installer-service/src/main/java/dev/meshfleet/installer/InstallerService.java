@@ -62,9 +62,6 @@ public class InstallerService {
 
     void start(@Observes StartupEvent event) {
         AvroTrust.install();
-        if (config.createTopics()) {
-            TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
-        }
         String replicaId = config.replicaId().filter(s -> !s.isBlank()).orElseGet(InstallerService::hostname);
         Counter emitted = Counter.builder("meshfleet.installer.events.emitted")
                 .description("Installation events sent").register(meters);
@@ -91,6 +88,10 @@ public class InstallerService {
         registry.start();
         consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
                 "installer-" + replicaId, ownership, queue, config.defaultWaitTimeout(), deadLetters::increment);
+        if (config.createTopics()) {
+            consumer.beforeSubscribe(() -> TopicAdmin.ensure(bootstrapServers,
+                    TopicAdmin.definitions(config.partitions()), (short) 1));
+        }
         consumer.start();
         Duration resync = config.resyncPeriod();
         queue.schedulePeriodically(() -> ownership.clusters().forEach(c -> queue.submit(c, Trigger.RESYNC)), resync);

@@ -6,6 +6,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
@@ -38,7 +41,14 @@ public class ClusterRegistry implements AutoCloseable {
     private final int connectTimeoutMillis;
     private final int requestTimeoutMillis;
     private final Map<String, Registration> clusters = new ConcurrentHashMap<>();
-    private SharedIndexInformer<Secret> informer;
+    private static final int RESTART_SECONDS = 5;
+    private volatile SharedIndexInformer<Secret> informer;
+    private volatile boolean closed;
+    private final ScheduledExecutorService restarter = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "cluster-registry-restart");
+        t.setDaemon(true);
+        return t;
+    });
 
     /**
      * @param namespace where registration Secrets live; empty for every namespace
@@ -53,10 +63,18 @@ public class ClusterRegistry implements AutoCloseable {
         this.requestTimeoutMillis = requestTimeoutMillis;
     }
 
-    public void start() {
+    /**
+     * Starts the Secret informer without waiting for it: the service comes up (not ready) while the
+     * management API is unreachable, and the informer is started again until it syncs.
+     */
+    public synchronized void start() {
+        if (closed) {
+            return;
+        }
         var secrets = namespace == null || namespace.isBlank() ? management.secrets().inAnyNamespace()
                 : management.secrets().inNamespace(namespace);
-        informer = secrets.withLabel(Crds.CLUSTER_LABEL).inform(new ResourceEventHandler<>() {
+        SharedIndexInformer<Secret> started = secrets.withLabel(Crds.CLUSTER_LABEL).runnableInformer(0);
+        started.addEventHandler(new ResourceEventHandler<>() {
             @Override
             public void onAdd(Secret secret) {
                 register(secret);
@@ -75,10 +93,22 @@ public class ClusterRegistry implements AutoCloseable {
                 unregister(secret);
             }
         });
+        informer = started;
+        started.start();
+        // The informer stops for good when its list or watch fails beyond its own retries: start a new one.
+        started.stopped().whenComplete((ignored, error) -> {
+            if (!closed) {
+                LOG.warnf("cluster Secret informer stopped (%s); restarting in %ds",
+                        error == null ? "no error" : error.getClass().getSimpleName() + ": " + error.getMessage(),
+                        RESTART_SECONDS);
+                restarter.schedule(this::start, RESTART_SECONDS, TimeUnit.SECONDS);
+            }
+        });
     }
 
     public boolean synced() {
-        return informer != null && informer.hasSynced();
+        SharedIndexInformer<Secret> i = informer;
+        return i != null && i.hasSynced() && i.isRunning();
     }
 
     public Optional<KubernetesClient> client(String cluster) {
@@ -161,6 +191,8 @@ public class ClusterRegistry implements AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
+        restarter.shutdownNow();
         if (informer != null) {
             informer.close();
         }

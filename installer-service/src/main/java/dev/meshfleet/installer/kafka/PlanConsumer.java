@@ -60,6 +60,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private final Runnable onDeadLetter;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
+    private volatile Runnable prepare;
 
     public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, Ownership ownership,
             WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
@@ -87,8 +88,28 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         return joined.get() && System.currentTimeMillis() - lastPoll.get() < 30_000;
     }
 
+    /** Runs once on the consumer thread before it subscribes, retried until it succeeds (topic creation). */
+    public void beforeSubscribe(Runnable prepare) {
+        this.prepare = prepare;
+    }
+
     @Override
     public void run() {
+        // Kafka may come up after us: keep trying rather than fail startup, readiness stays DOWN meanwhile.
+        while (running.get() && prepare != null) {
+            try {
+                prepare.run();
+                break;
+            } catch (RuntimeException e) {
+                LOG.warnf("preparing Kafka failed (%s); retrying in 5s", e.getMessage());
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
         Properties dlqProps = new Properties();
         dlqProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         dlqProps.put(ProducerConfig.ACKS_CONFIG, "all");
