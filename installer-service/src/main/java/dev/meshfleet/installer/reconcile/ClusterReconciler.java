@@ -26,6 +26,7 @@ import dev.meshfleet.installer.diff.Action;
 import dev.meshfleet.installer.diff.InstallationDiff;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
+import dev.meshfleet.installer.health.ReadinessPolling;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
@@ -357,7 +358,7 @@ public class ClusterReconciler {
         report(round, plan, waiting, "waiting for Deployments and DaemonSets to become ready",
                 t == null ? null : t.observedOperatorJson);
         round.memory().installations.get(plan.key()).since = since;
-        return settings.readinessPoll();
+        return ReadinessPolling.next(Duration.between(since, clock.instant()), settings.readinessPoll());
     }
 
     private void uninstall(Round round, ClusterOps ops, Inventory inventory, Map<InstallationKey, Inventory> installed) {

@@ -65,6 +65,7 @@ public class StatusWriter {
     private final Map<String, LifecycleStatus> pending = new ConcurrentHashMap<>();
     private final Map<String, Boolean> scheduled = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastFlushNanos = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
     private Counter writes;
     private Counter unchanged;
@@ -97,10 +98,17 @@ public class StatusWriter {
         }
     }
 
-    /** The stream's newest status for an owner; written within one coalesce window. */
+    /**
+     * The stream's newest status for an owner. The first status after a quiet window is written at
+     * once (a user waiting on a single change should not pay the window); a burst that follows is
+     * written once, when the window since the last write has passed, with the newest status.
+     */
     public void offer(String key, LifecycleStatus status) {
         pending.put(key, status);
-        schedule(key, config.coalesceWindow());
+        Long last = lastFlushNanos.get(key);
+        long windowNanos = config.coalesceWindow().toNanos();
+        long wait = last == null ? 0 : Math.max(0, last + windowNanos - System.nanoTime());
+        schedule(key, Duration.ofNanos(wait));
     }
 
     /** Status subresource writes so far (the integration test counts them). */
@@ -115,7 +123,7 @@ public class StatusWriter {
 
     private void schedule(String key, Duration delay) {
         if (executor != null && scheduled.putIfAbsent(key, Boolean.TRUE) == null) {
-            executor.schedule(() -> flush(key), delay.toMillis(), TimeUnit.MILLISECONDS);
+            executor.schedule(() -> flush(key), delay.toNanos(), TimeUnit.NANOSECONDS);
         }
     }
 
@@ -125,6 +133,7 @@ public class StatusWriter {
         if (status == null) {
             return;
         }
+        lastFlushNanos.put(key, System.nanoTime());
         MDC.put("owner", key);
         try {
             WriteResult result = write(status);
