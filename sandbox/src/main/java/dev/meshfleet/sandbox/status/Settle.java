@@ -12,7 +12,7 @@ import dev.meshfleet.schemas.state.Phase;
  * When a sandbox step is done. A resource has settled when its status describes its current generation,
  * every cluster its spec names has at least one installation in the status, and every installation is in a
  * state that will not change by itself ({@link Phase#settled()}); a deleted resource has settled when it
- * is gone. Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
+ * is gone, or when its removal is stuck on something outside (see {@link #removalIsStuck}). Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
  */
 public final class Settle {
 
@@ -48,6 +48,9 @@ public final class Settle {
             return null;
         }
         if (v.deleting()) {
+            if (removalIsStuck(v)) {
+                return null;
+            }
             String states = v.installations().stream().map(r -> r.cluster() + ":" + r.state())
                     .collect(Collectors.joining(" "));
             return "(deleting" + (states.isEmpty() ? "" : " " + states) + ")";
@@ -66,6 +69,28 @@ public final class Settle {
         List<String> inProgress = v.installations().stream().filter(r -> !settled(v, r))
                 .map(r -> r.cluster() + "/" + r.revision() + ":" + r.state()).toList();
         return inProgress.isEmpty() ? null : String.join(" ", inProgress);
+    }
+
+    /**
+     * A deleting resource whose removal cannot finish by itself: every installation has settled, none
+     * is still HEALTHY (its removal has not started yet) and not all are UNINSTALLED (then only the
+     * finalizer's release is left, which comes by itself). An unreachable cluster (UNKNOWN) is the
+     * usual cause: the finalizer holds the resource and its status says which cluster blocks it,
+     * so waiting out the step's timeout would tell the user nothing more.
+     */
+    static boolean removalIsStuck(ResourceView v) {
+        if (v.installations().isEmpty()) {
+            return false;
+        }
+        boolean allUninstalled = true;
+        for (InstallationRow r : v.installations()) {
+            Phase p = phase(v, r);
+            if (p == Phase.HEALTHY || !settled(v, r)) {
+                return false;
+            }
+            allUninstalled &= p == Phase.UNINSTALLED;
+        }
+        return !allUninstalled;
     }
 
     /** HEALTHY, or gone after a delete, or UNINSTALLED. */

@@ -109,6 +109,28 @@ class SettleTest {
     }
 
     @Test
+    void aDeletionBlockedByAnUnreachableClusterSettlesUnhealthyInsteadOfWaitingOutTheTimeout() {
+        Map<String, Object> meta = new LinkedHashMap<>(metadata(1));
+        meta.put("deletionTimestamp", "2026-01-01T00:00:00Z");
+        var blocked = Settle.evaluate(List.of(ResourceView.of(ILM, meta, spec("cluster1", "cluster2"),
+                status(1, "cluster1", "UNINSTALLED_CONTROL_PLANE", "cluster2", "UNKNOWN"))));
+        assertThat(blocked.done()).isTrue();
+        assertThat(blocked.allHealthy()).isFalse();
+    }
+
+    @Test
+    void aDeletionNotYetStartedOrOnlyWaitingForTheFinalizerHasNotSettled() {
+        Map<String, Object> meta = new LinkedHashMap<>(metadata(1));
+        meta.put("deletionTimestamp", "2026-01-01T00:00:00Z");
+        var notStarted = Settle.evaluate(List.of(ResourceView.of(ILM, meta, spec("cluster1", "cluster2"),
+                status(1, "cluster1", "HEALTHY", "cluster2", "UNKNOWN"))));
+        assertThat(notStarted.done()).isFalse();
+        var allUninstalled = Settle.evaluate(List.of(ResourceView.of(ILM, meta, spec("cluster1", "cluster2"),
+                status(1, "cluster1", "UNINSTALLED_CONTROL_PLANE", "cluster2", "UNINSTALLED_CONTROL_PLANE"))));
+        assertThat(allUninstalled.done()).isFalse();
+    }
+
+    @Test
     void oneUnhealthyResourceMakesTheOutcomeUnhealthy() {
         var p = Settle.evaluate(List.of(
                 ResourceView.of(ILM, metadata(1), spec("cluster1"), status(1, "cluster1", "HEALTHY")),
