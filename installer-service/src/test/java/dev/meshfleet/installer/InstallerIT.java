@@ -35,6 +35,7 @@ import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import dev.meshfleet.testkit.MockApiServer;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -340,25 +341,7 @@ class InstallerIT {
     }
 
     private String kubeconfig(String cluster) {
-        String url = apiServer + "/clusters/" + cluster;
-        return """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: %1$s
-                  cluster:
-                    server: %2$s
-                contexts:
-                - name: %1$s
-                  context:
-                    cluster: %1$s
-                    user: %1$s
-                current-context: %1$s
-                users:
-                - name: %1$s
-                  user:
-                    token: test
-                """.formatted(cluster, url);
+        return MockApiServer.kubeconfig(cluster, apiServer + "/clusters/" + cluster);
     }
 
     private static KubernetesClient client(String url) {

@@ -37,14 +37,27 @@ public final class InProcessKafka implements AutoCloseable {
         }
     }
 
-    /** The broker of this JVM, started on first use and stopped when the JVM exits. */
+    /**
+     * The broker of this JVM, started on first use. It is stopped by {@link TestSessionEnd} once the
+     * JUnit session is over, not by a JVM shutdown hook: stopping a broker while the JVM is already
+     * exiting raced with the other shutdown hooks and left test forks with a non-zero exit code
+     * after every test had passed.
+     */
     public static synchronized InProcessKafka shared() {
         if (shared == null) {
             shared = new InProcessKafka();
-            InProcessKafka started = shared;
-            Runtime.getRuntime().addShutdownHook(new Thread(started::close, "in-process-kafka-stop"));
         }
         return shared;
+    }
+
+    /** Stops the shared broker if one was started; a later {@link #shared()} starts a new one. */
+    static synchronized void closeShared() {
+        if (shared != null) {
+            System.err.println("testkit: JUnit session over, stopping the in-process Kafka broker at "
+                    + shared.bootstrapServers());
+            shared.close();
+            shared = null;
+        }
     }
 
     public String bootstrapServers() {

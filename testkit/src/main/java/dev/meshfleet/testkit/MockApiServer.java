@@ -207,7 +207,12 @@ public final class MockApiServer implements AutoCloseable {
         return new KubernetesClientBuilder().withConfig(config).build();
     }
 
-    private static String kubeconfig(String name, String server) {
+    /**
+     * A kubeconfig with one context named {@code name} for the API server at {@code server}; for
+     * code that only has the server's URL (a Quarkus test, whose test resource lives in another
+     * class loader).
+     */
+    public static String kubeconfig(String name, String server) {
         return """
                 apiVersion: v1
                 kind: Config

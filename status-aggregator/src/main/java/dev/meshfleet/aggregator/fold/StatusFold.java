@@ -108,15 +108,24 @@ public final class StatusFold {
         if (before == null) {
             return null;
         }
+        Reason seen = staleOrDuplicate(before, event);
+        if (seen != null) {
+            return seen;
+        }
+        boolean samePlan = event.generation() == before.generation() && event.planHash().equals(before.planHash());
+        if (samePlan && !Event.TRANSLATOR.equals(before.source())) {
+            return Reason.ALREADY_REPORTED;
+        }
+        return null;
+    }
+
+    /** What every source's events are checked for: an older generation, or already folded from that source. */
+    private static Reason staleOrDuplicate(Installation before, Event event) {
         if (event.generation() < before.generation()) {
             return Reason.STALE_GENERATION;
         }
         if (isSameSourceAndEpoch(before, event) && event.sequence() <= before.sequence()) {
             return Reason.DUPLICATE;
-        }
-        boolean samePlan = event.generation() == before.generation() && event.planHash().equals(before.planHash());
-        if (samePlan && !Event.TRANSLATOR.equals(before.source())) {
-            return Reason.ALREADY_REPORTED;
         }
         return null;
     }
@@ -128,11 +137,9 @@ public final class StatusFold {
         if (before == null) {
             return null;
         }
-        if (event.generation() < before.generation()) {
-            return Reason.STALE_GENERATION;
-        }
-        if (isSameSourceAndEpoch(before, event) && event.sequence() <= before.sequence()) {
-            return Reason.DUPLICATE;
+        Reason seen = staleOrDuplicate(before, event);
+        if (seen != null) {
+            return seen;
         }
         if (event.generation() > before.generation()) {
             return null;
