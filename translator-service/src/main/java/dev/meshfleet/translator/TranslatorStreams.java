@@ -2,7 +2,7 @@ package dev.meshfleet.translator;
 
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
-import dev.meshfleet.schemas.dlq.DeadLetterDeserializationHandler;
+import dev.meshfleet.schemas.StreamsSettings;
 import dev.meshfleet.translator.stream.TranslatorTopology;
 import dev.meshfleet.translator.translate.Translator;
 import dev.meshfleet.translator.translate.TranslatorSettings;
@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.StreamsConfig;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,17 +61,8 @@ public class TranslatorStreams {
     }
 
     Properties properties() {
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
-        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
-        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.commitIntervalMs());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) config.replicationFactor());
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
-        p.put(StreamsConfig.producerPrefix("acks"), "all");
-        p.put(StreamsConfig.producerPrefix("enable.idempotence"), true);
-        return p;
+        return StreamsSettings.base(config.applicationId(), bootstrapServers, config.stateDir(),
+                config.commitIntervalMs(), config.replicationFactor());
     }
 
     /** Ready: RUNNING, or REBALANCING after having run (partitions move, processing resumes by itself). */

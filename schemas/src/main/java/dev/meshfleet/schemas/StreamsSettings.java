@@ -1,0 +1,34 @@
+package dev.meshfleet.schemas;
+
+import java.util.Properties;
+
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+import dev.meshfleet.schemas.dlq.DeadLetterDeserializationHandler;
+
+/**
+ * The Kafka Streams settings every Meshfleet topology runs with: at-least-once (every record is
+ * idempotent to process twice), a short commit interval so statuses move quickly, idempotent
+ * producers with acks=all, and undecodable input sent to the dead-letter topic. A service adds
+ * only what is its own.
+ */
+public final class StreamsSettings {
+    private StreamsSettings() {
+    }
+
+    public static Properties base(String applicationId, String bootstrapServers, String stateDir,
+            long commitIntervalMs, short replicationFactor) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
+        p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
+        p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+        return p;
+    }
+}
