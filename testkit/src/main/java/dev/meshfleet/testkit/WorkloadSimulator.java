@@ -81,7 +81,13 @@ public final class WorkloadSimulator implements AutoCloseable {
         });
     }
 
-    /** Replaces a cluster's faults (API and workload) at run time. */
+    /**
+     * Replaces a cluster's faults (API and workload) at run time, as a node or network would change:
+     * setting {@code crash-after-ready} crashes the ready workloads one readyAfter later; clearing it, or
+     * {@code never-ready}, makes the unready ones ready one readyAfter later; clearing {@code unreachable}
+     * or {@code slow} takes effect with the next request. Setting {@code unmanaged-istio} creates the
+     * foreign istiod if it is not there; clearing it leaves it (delete it through the API).
+     */
     public void setFaults(String cluster, List<Fault> faults) {
         addCluster(cluster, faults);
     }
@@ -125,8 +131,17 @@ public final class WorkloadSimulator implements AutoCloseable {
             try {
                 for (JsonNode item : JSON.readTree(list.getBody().getBytes()).path("items")) {
                     long generation = item.path("metadata").path("generation").asLong();
-                    if (item.path("status").path("observedGeneration").asLong(-1) != generation
-                            || !isReady(item)) {
+                    boolean observed = item.path("status").path("observedGeneration").asLong(-1) == generation;
+                    boolean crashing = has(cluster, Fault.CrashAfterReady.class);
+                    if (!observed) {
+                        scheduleReady(cluster, item, generation, readyAfter);
+                    } else if (isReady(item)) {
+                        if (crashing) {
+                            // crash-after-ready set at run time: what runs now crashes as if it had just become ready.
+                            scheduleCrash(cluster, objectPath(item), generation);
+                        }
+                    } else if (!crashing) {
+                        // Crashed, or held back by never-ready, and that fault is gone: the pods come back.
                         scheduleReady(cluster, item, generation, readyAfter);
                     }
                 }
@@ -151,11 +166,18 @@ public final class WorkloadSimulator implements AutoCloseable {
         }
         writeStatus(cluster, path, live, true);
         if (has(cluster, Fault.CrashAfterReady.class)) {
-            scheduler.schedule(() -> crash(cluster, path, generation), readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+            scheduleCrash(cluster, path, generation);
         }
     }
 
+    private void scheduleCrash(String cluster, String path, long generation) {
+        scheduler.schedule(() -> crash(cluster, path, generation), readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
     private void crash(String cluster, String path, long generation) {
+        if (!listeners.containsKey(cluster) || !has(cluster, Fault.CrashAfterReady.class)) {
+            return; // the fault was cleared before the crash was due
+        }
         ObjectNode live = get(cluster, path);
         if (live != null && live.path("metadata").path("generation").asLong() == generation) {
             writeStatus(cluster, path, live, false);

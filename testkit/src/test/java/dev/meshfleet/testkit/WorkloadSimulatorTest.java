@@ -171,4 +171,72 @@ class WorkloadSimulatorTest {
         sim.setFaults("flaky", List.of());
         assertThat(server.client("flaky").apps().deployments().inNamespace("istio-system").list().getItems()).isEmpty();
     }
+
+    @Test
+    void crashAfterReadySetAtRunTimeCrashesReadyWorkloadsAndClearingItMakesThemReadyAgain() {
+        sim = WorkloadSimulator.start(server, List.of("relapse"), READY_AFTER);
+        KubernetesClient client = server.client("relapse");
+        apply(client, deployment("istiod", 2));
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+
+        sim.setFaults("relapse", List.of(new Fault.CrashAfterReady()));
+        await().atMost(WAIT).until(() -> live(client, "istiod").getStatus().getReadyReplicas() == 0);
+        await().during(READY_AFTER.multipliedBy(2)).atMost(WAIT)
+                .until(() -> live(client, "istiod").getStatus().getReadyReplicas() == 0);
+
+        sim.setFaults("relapse", List.of());
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+        await().during(READY_AFTER.multipliedBy(2)).atMost(WAIT).until(() -> ready(live(client, "istiod")));
+        assertThat(live(client, "istiod").getStatus().getObservedGeneration()).isEqualTo(1L);
+    }
+
+    @Test
+    void aCrashAfterReadyFaultClearedBeforeTheCrashIsDueLeavesTheWorkloadReady() {
+        Duration slowCrash = Duration.ofSeconds(2);
+        sim = WorkloadSimulator.start(server, Map.of("reprieve", List.of()), slowCrash);
+        KubernetesClient client = server.client("reprieve");
+        apply(client, deployment("istiod", 1));
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+
+        sim.setFaults("reprieve", List.of(new Fault.CrashAfterReady()));
+        sim.setFaults("reprieve", List.of());
+        await().during(slowCrash.plusMillis(500)).atMost(WAIT).until(() -> ready(live(client, "istiod")));
+    }
+
+    @Test
+    void aDaemonSetHeldBackByNeverReadySetAtRunTimeBecomesReadyWhenTheFaultIsCleared() {
+        sim = WorkloadSimulator.start(server, List.of("late-stuck"), READY_AFTER);
+        sim.setFaults("late-stuck", List.of(new Fault.NeverReady()));
+        KubernetesClient client = server.client("late-stuck");
+        DaemonSet ds = new DaemonSetBuilder().withNewMetadata().withNamespace("istio-system").withName("ztunnel")
+                .endMetadata().withNewSpec().withNewSelector().addToMatchLabels("app", "ztunnel").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "ztunnel").endMetadata().withNewSpec()
+                .addNewContainer().withName("z").withImage("z:1").endContainer().endSpec().endTemplate().endSpec()
+                .build();
+        client.apps().daemonSets().inNamespace("istio-system").resource(ds).create();
+        await().during(READY_AFTER.multipliedBy(3)).atMost(WAIT).until(() -> {
+            DaemonSet live = client.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get();
+            return live.getStatus() == null || live.getStatus().getNumberReady() == null
+                    || live.getStatus().getNumberReady() == 0;
+        });
+
+        sim.setFaults("late-stuck", List.of());
+        await().atMost(WAIT).until(() -> {
+            DaemonSet live = client.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get();
+            return live.getStatus() != null && Integer.valueOf(1).equals(live.getStatus().getNumberReady());
+        });
+    }
+
+    @Test
+    void anUnreachableFaultSetAtRunTimeStopsTheApiAndClearingItBringsItBack() {
+        sim = WorkloadSimulator.start(server, List.of("blackout"), READY_AFTER);
+        KubernetesClient client = server.client("blackout");
+        apply(client, deployment("istiod", 1));
+
+        sim.setFaults("blackout", List.of(new Fault.Unreachable()));
+        assertThatThrownBy(() -> live(client, "istiod")).isInstanceOf(KubernetesClientException.class);
+
+        sim.setFaults("blackout", List.of());
+        await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+    }
 }
