@@ -68,6 +68,7 @@ public final class Sandbox implements AutoCloseable {
     private KafkaBroker broker;
     private MockApiServer api;
     private Services services;
+    private WorkloadSimulator simulator;
     private boolean closed;
 
     private Sandbox(SandboxOptions options, RepoLayout layout, Path runDir, PrintStream log) {
@@ -124,9 +125,16 @@ public final class Sandbox implements AutoCloseable {
         for (String cluster : options.clusters()) {
             faults.put(cluster, options.faults().getOrDefault(cluster, List.of()));
         }
-        Registration.registerClusters(api, options.clusters());
+        Registration.registerClusters(api, options.registeredClusters());
+        for (String cluster : options.unregistered()) {
+            Path file = registrationFile(cluster);
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, Registration.secretYaml(api, cluster));
+            log.println("sandbox: " + cluster + " runs but is not registered; register it with"
+                    + " kubectl --context mgmt apply -f " + file);
+        }
         // The simulator also hands the API faults (unreachable, slow, reject-apply) to the server.
-        WorkloadSimulator simulator = WorkloadSimulator.start(api, faults, options.readyAfter());
+        simulator = WorkloadSimulator.start(api, faults, options.readyAfter());
         started.add(simulator);
         log.println("sandbox: API server at " + api.url() + " (management) with " + options.clusters().size()
                 + " workload cluster(s) under /clusters/<name>" + faultSummary());
@@ -232,6 +240,37 @@ public final class Sandbox implements AutoCloseable {
     public void delete(ResourceRef ref) {
         resources(ref.kind()).inNamespace(ref.namespace()).withName(ref.name()).delete();
         deleted.add(ref);
+    }
+
+    /**
+     * Replaces a cluster's faults while the fleet runs (an empty list clears them): the API faults act on
+     * the next request, the workload faults on what already runs ({@link WorkloadSimulator#setFaults}).
+     */
+    public void setFaults(String cluster, List<Fault> faults) {
+        requireCluster(cluster);
+        simulator.setFaults(cluster, faults);
+    }
+
+    /**
+     * Registers a cluster started with {@code --unregistered}: creates its kubeconfig Secret in the management
+     * cluster exactly as for the clusters registered at start (what {@code kubectl apply -f} of
+     * {@link #registrationFile} does). Registering a registered cluster changes nothing.
+     */
+    public void register(String cluster) {
+        requireCluster(cluster);
+        Registration.registerClusters(api, List.of(cluster));
+    }
+
+    /** Where the registration Secret of a cluster started unregistered is written, for kubectl users. */
+    public Path registrationFile(String cluster) {
+        return runDir.resolve("register").resolve(cluster + "-secret.yaml");
+    }
+
+    private void requireCluster(String cluster) {
+        if (!options.clusters().contains(cluster)) {
+            throw new IllegalArgumentException("no workload cluster named '" + cluster + "'; the clusters are "
+                    + String.join(", ", options.clusters()));
+        }
     }
 
     // ---- observing ----

@@ -41,6 +41,9 @@ public final class Main {
               --clusters N | --clusters a,b    workload clusters (default 2: cluster1, cluster2), each registered
               --fault CLUSTER=KIND             repeatable; KIND: never-ready, unreachable, slow=DURATION,
                                                crash-after-ready, unmanaged-istio, reject-apply
+              --unregistered CLUSTER[,CLUSTER] simulate the cluster but do not register it (its installations stay
+                                               PENDING); the sandbox writes .sandbox/<run>/register/CLUSTER-secret.yaml:
+                                               kubectl --context mgmt apply -f that file registers it later
               --ready-after DURATION           the simulator makes Deployments/DaemonSets ready after (default 1s)
               --timeout DURATION               per step (default 5m); durations: 500ms, 30s, 5m, 1m30s
               -o table|yaml                    yaml: after the last step print the resources as a kubectl List

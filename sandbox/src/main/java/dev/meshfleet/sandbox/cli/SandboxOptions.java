@@ -16,7 +16,7 @@ import dev.meshfleet.testkit.Fault;
  * command line; every message of a {@link UsageException} names the option at fault.
  */
 public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<Fault>> faults, List<Step> steps,
-        Output output, Duration timeout, Duration readyAfter, int installers) {
+        Output output, Duration timeout, Duration readyAfter, int installers, List<String> unregistered) {
 
     public enum Mode { RUN, UP }
 
@@ -34,24 +34,35 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         clusters = List.copyOf(clusters);
         faults = Map.copyOf(faults);
         steps = List.copyOf(steps);
+        unregistered = List.copyOf(unregistered);
     }
 
     /** Defaults for code that drives the sandbox directly (tests, the benchmark). */
     public static SandboxOptions defaults(Mode mode, List<String> clusters) {
         return new SandboxOptions(mode, clusters, Map.of(), List.of(), Output.TABLE, DEFAULT_TIMEOUT,
-                DEFAULT_READY_AFTER, 1);
+                DEFAULT_READY_AFTER, 1, List.of());
     }
 
     public SandboxOptions withReadyAfter(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered);
     }
 
     public SandboxOptions withFaults(Map<String, List<Fault>> f) {
-        return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers);
+        return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers, unregistered);
     }
 
     public SandboxOptions withTimeout(Duration t) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers);
+        return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers, unregistered);
+    }
+
+    /** The clusters that start simulated but without their kubeconfig Secret (see {@code Sandbox.register}). */
+    public SandboxOptions withUnregistered(List<String> u) {
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u);
+    }
+
+    /** The clusters registered at start: all but the unregistered ones. */
+    public List<String> registeredClusters() {
+        return clusters.stream().filter(c -> !unregistered.contains(c)).toList();
     }
 
     /** Parses the arguments after `sandbox run` or `sandbox up`. */
@@ -63,6 +74,7 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         Output output = Output.TABLE;
         Duration timeout = DEFAULT_TIMEOUT;
         Duration readyAfter = DEFAULT_READY_AFTER;
+        List<String> unregistered = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             String option = arg;
@@ -92,6 +104,17 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
                         faults.computeIfAbsent(cluster, c -> new ArrayList<>()).add(Fault.parse(v.substring(sep + 1)));
                     } catch (IllegalArgumentException e) {
                         throw new UsageException("--fault: " + e.getMessage());
+                    }
+                }
+                case "--unregistered" -> {
+                    for (String raw : (inline != null ? inline : value(args, ++i, option)).split(",", -1)) {
+                        String name = raw.trim();
+                        if (name.isEmpty()) {
+                            throw new UsageException("--unregistered: an empty cluster name; give CLUSTER[,CLUSTER...]");
+                        }
+                        if (!unregistered.contains(name)) {
+                            unregistered.add(name);
+                        }
                     }
                 }
                 case "-f", "--filename" -> {
@@ -129,10 +152,16 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
                         + summarize(clusters));
             }
         }
+        for (String cluster : unregistered) {
+            if (!clusters.contains(cluster)) {
+                throw new UsageException("--unregistered: no cluster named '" + cluster + "'; the clusters are "
+                        + summarize(clusters));
+            }
+        }
         if (mode == Mode.RUN && steps.isEmpty()) {
             throw new UsageException("sandbox run: nothing to do; give at least one -f FILE or --delete Kind/namespace/name");
         }
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, 1);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, 1, unregistered);
     }
 
     static List<String> parseClusters(String text) throws UsageException {

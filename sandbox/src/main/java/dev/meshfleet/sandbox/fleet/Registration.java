@@ -10,6 +10,7 @@ import java.util.Map;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.testkit.MockApiServer;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,14 +45,30 @@ public final class Registration {
     public static void registerClusters(MockApiServer server, List<String> clusters) {
         KubernetesClient mgmt = server.client();
         for (String cluster : clusters) {
-            mgmt.secrets().inNamespace(NAMESPACE).resource(new SecretBuilder()
-                    .withNewMetadata().withName("cluster-" + cluster).withNamespace(NAMESPACE)
-                    .withLabels(Map.of(Crds.CLUSTER_LABEL, cluster)).endMetadata()
-                    .withType("Opaque")
-                    // data, not stringData: the mock server stores what it gets and does not fold stringData in.
-                    .withData(Map.of(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
-                            server.kubeconfig(cluster).getBytes(StandardCharsets.UTF_8))))
-                    .build()).createOr(r -> r.update());
+            mgmt.secrets().inNamespace(NAMESPACE).resource(secret(server, cluster)).createOr(r -> r.update());
         }
+    }
+
+    /**
+     * The registration Secret of one cluster: {@code gloo-mesh/cluster-<name>}, labelled
+     * {@code meshfleet.dev/cluster=<name>}, its kubeconfig under the data key the installer reads.
+     */
+    public static Secret secret(MockApiServer server, String cluster) {
+        return new SecretBuilder()
+                .withNewMetadata().withName("cluster-" + cluster).withNamespace(NAMESPACE)
+                .withLabels(Map.of(Crds.CLUSTER_LABEL, cluster)).endMetadata()
+                .withType("Opaque")
+                // data, not stringData: the mock server stores what it gets and does not fold stringData in.
+                .withData(Map.of(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
+                        server.kubeconfig(cluster).getBytes(StandardCharsets.UTF_8))))
+                .build();
+    }
+
+    /** The Secret as YAML, for `kubectl apply -f` by a user who registers the cluster later. */
+    public static String secretYaml(MockApiServer server, String cluster) {
+        Secret secret = secret(server, cluster);
+        secret.setApiVersion("v1");
+        secret.setKind("Secret");
+        return server.client().getKubernetesSerialization().asYaml(secret);
     }
 }

@@ -22,7 +22,7 @@ class MainTest {
     @Test
     void helpPrintsTheUsageAndSucceeds() {
         assertThat(run("help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("./meshfleet sandbox run", "--fault CLUSTER=KIND",
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("./meshfleet sandbox run", "--fault CLUSTER=KIND", "--unregistered CLUSTER",
                 "-o table|yaml", "Exit status");
     }
 

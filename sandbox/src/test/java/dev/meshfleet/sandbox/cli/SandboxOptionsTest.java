@@ -69,6 +69,18 @@ class SandboxOptionsTest {
     }
 
     @Test
+    void unregisteredClustersAreSimulatedButLeftOutOfTheRegisteredOnes() throws Exception {
+        SandboxOptions o = parse(Mode.UP, "--clusters", "3", "--unregistered", "cluster3", "--unregistered=cluster2,cluster3");
+        assertThat(o.clusters()).containsExactly("cluster1", "cluster2", "cluster3");
+        assertThat(o.unregistered()).containsExactly("cluster3", "cluster2");
+        assertThat(o.registeredClusters()).containsExactly("cluster1");
+        assertThat(parse(Mode.UP).unregistered()).isEmpty();
+        assertThatThrownBy(() -> parse(Mode.UP, "--unregistered", "cluster3")).hasMessageStartingWith("--unregistered:")
+                .hasMessageContaining("cluster3");
+        assertThatThrownBy(() -> parse(Mode.UP, "--unregistered", "cluster1,")).hasMessageStartingWith("--unregistered:");
+    }
+
+    @Test
     void durationsAcceptUnitsAndCombinations() throws Exception {
         SandboxOptions o = parse(Mode.UP, "--timeout", "1m30s", "--ready-after", "250ms");
         assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(90));

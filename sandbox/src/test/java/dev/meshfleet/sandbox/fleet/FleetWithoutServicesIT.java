@@ -45,8 +45,8 @@ class FleetWithoutServicesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        sandbox = Sandbox.start(SandboxOptions.defaults(SandboxOptions.Mode.UP, List.of("cluster1", "cluster2"))
-                .withReadyAfter(Duration.ofMillis(200)), LAYOUT, System.err, false);
+        sandbox = Sandbox.start(SandboxOptions.defaults(SandboxOptions.Mode.UP, List.of("cluster1", "cluster2", "cluster3"))
+                .withUnregistered(List.of("cluster3")).withReadyAfter(Duration.ofMillis(200)), LAYOUT, System.err, false);
     }
 
     @AfterAll
@@ -142,6 +142,48 @@ class FleetWithoutServicesIT {
         assertThat(p.done()).isTrue();
         assertThat(p.allHealthy()).isTrue();
         assertThat(Rendering.table(sandbox.views())).contains("DELETED");
+    }
+
+    @Test
+    @Order(5)
+    void anUnregisteredClusterIsSimulatedWithoutASecretAndTheWrittenFileRegistersItLikeTheOthers() throws Exception {
+        KubernetesClient mgmt = sandbox.management();
+        assertThat(mgmt.secrets().inNamespace("gloo-mesh").withLabel(Crds.CLUSTER_LABEL, "cluster3").list().getItems())
+                .isEmpty();
+        assertThat(Files.readString(sandbox.writeKubeconfig())).contains(sandbox.api().clusterUrl("cluster3"));
+
+        Path file = sandbox.registrationFile("cluster3");
+        assertThat(file).exists();
+        // What `kubectl --context mgmt apply -f <file>` sends: the Secret as written.
+        try (var in = Files.newInputStream(file)) {
+            mgmt.load(in).inNamespace("gloo-mesh").serverSideApply();
+        }
+        var applied = mgmt.secrets().inNamespace("gloo-mesh").withName("cluster-cluster3").get();
+        var reference = mgmt.secrets().inNamespace("gloo-mesh").withName("cluster-cluster1").get();
+        assertThat(applied.getMetadata().getLabels()).containsEntry(Crds.CLUSTER_LABEL, "cluster3");
+        assertThat(applied.getData().keySet()).isEqualTo(reference.getData().keySet());
+        String kubeconfig = new String(java.util.Base64.getDecoder().decode(applied.getData().get(Crds.KUBECONFIG_KEY)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(kubeconfig).contains(sandbox.api().clusterUrl("cluster3"));
+
+        mgmt.secrets().inNamespace("gloo-mesh").withName("cluster-cluster3").delete();
+        sandbox.register("cluster3");
+        var registered = mgmt.secrets().inNamespace("gloo-mesh").withName("cluster-cluster3").get();
+        assertThat(registered.getData()).isEqualTo(applied.getData());
+        assertThat(registered.getMetadata().getLabels()).isEqualTo(applied.getMetadata().getLabels());
+    }
+
+    @Test
+    @Order(6)
+    void faultsSetWhileTheFleetRunsActAtOnceAndClearingThemRestoresTheCluster() {
+        var cluster2 = sandbox.api().client("cluster2");
+        sandbox.setFaults("cluster2", List.of(new dev.meshfleet.testkit.Fault.Unreachable()));
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> cluster2.apps().deployments().inAnyNamespace().list())
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class);
+        sandbox.setFaults("cluster2", List.of());
+        assertThat(cluster2.apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> sandbox.setFaults("cluster9", List.of()))
+                .hasMessageContaining("cluster9");
     }
 
     private static IstioLifecycleManager ilm() {
