@@ -1,13 +1,17 @@
 package dev.meshfleet.sandbox.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
@@ -18,7 +22,10 @@ import dev.meshfleet.schemas.crd.GatewayLifecycleManager;
 import dev.meshfleet.schemas.crd.IstioLifecycleManager;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Fault;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** What the E2E tests share: one sandbox per test class, steps as the CLI runs them, typed status reads. */
 final class Fleet implements AutoCloseable {
@@ -33,10 +40,91 @@ final class Fleet implements AutoCloseable {
     }
 
     static Fleet start(List<String> clusters, Map<String, List<Fault>> faults) throws Exception {
+        return start(clusters, faults, List.of());
+    }
+
+    /** As {@link #start(List, Map)}, with clusters that are simulated but not registered. */
+    static Fleet start(List<String> clusters, Map<String, List<Fault>> faults, List<String> unregistered)
+            throws Exception {
         RepoLayout layout = RepoLayout.locate();
         SandboxOptions options = SandboxOptions.defaults(SandboxOptions.Mode.RUN, clusters).withFaults(faults)
-                .withTimeout(STEP_TIMEOUT);
+                .withUnregistered(unregistered).withTimeout(STEP_TIMEOUT);
         return new Fleet(Sandbox.start(options, layout, System.err));
+    }
+
+    /** A workload cluster's API, as the installer sees it. */
+    KubernetesClient workload(String cluster) {
+        return sandbox.api().client(cluster);
+    }
+
+    /** Writes and applies a manifest, then waits until settled. */
+    Settle.Progress applyAndSettle(String name, String yaml) throws Exception {
+        return applyAndSettle(manifest(name, yaml));
+    }
+
+    /**
+     * Waits until the installation is in the given state (for changes that do not show in the settle rule:
+     * a HEALTHY installation that turns UNHEALTHY is settled before and after); fails with the table.
+     */
+    InstallationStatus awaitState(ResourceKind kind, String name, String cluster, String revision, String state) {
+        try {
+            await(name + " " + cluster + "/" + revision + " " + state).atMost(STEP_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(50))
+                    .until(() -> state.equals(stateOf(kind, name, cluster, revision)));
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; now " + stateOf(kind, name, cluster, revision) + "\n"
+                    + Rendering.table(sandbox.views()) + "\n" + sandbox.logTails(30), e);
+        }
+        return installation(kind == ResourceKind.IstioLifecycleManager ? ilmStatus(name) : glmStatus(name), cluster,
+                revision);
+    }
+
+    private String stateOf(ResourceKind kind, String name, String cluster, String revision) {
+        var r = kind == ResourceKind.IstioLifecycleManager
+                ? sandbox.management().resources(IstioLifecycleManager.class).inNamespace("gloo-mesh").withName(name).get()
+                : sandbox.management().resources(GatewayLifecycleManager.class).inNamespace("gloo-mesh").withName(name)
+                        .get();
+        if (r == null || r.getStatus() == null || r.getStatus().clusters() == null
+                || !r.getStatus().clusters().containsKey(cluster)) {
+            return null;
+        }
+        var i = r.getStatus().clusters().get(cluster).installations().get(revision);
+        return i == null ? null : i.state();
+    }
+
+    IstioLifecycleManager ilm(String name) {
+        return sandbox.management().resources(IstioLifecycleManager.class).inNamespace("gloo-mesh").withName(name).get();
+    }
+
+    /**
+     * Every object in the cluster labelled {@code app.kubernetes.io/managed-by=meshfleet}, as "Kind ns/name",
+     * over every kind the charts and the installer write.
+     */
+    List<String> managedObjects(String cluster) {
+        KubernetesClient c = workload(cluster);
+        String label = "app.kubernetes.io/managed-by";
+        List<HasMetadata> found = new ArrayList<>();
+        found.addAll(c.apps().deployments().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.apps().daemonSets().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.services().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.serviceAccounts().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.configMaps().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.secrets().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.namespaces().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.autoscaling().v2().horizontalPodAutoscalers().inAnyNamespace().withLabel(label, "meshfleet")
+                .list().getItems());
+        found.addAll(c.admissionRegistration().v1().mutatingWebhookConfigurations().withLabel(label, "meshfleet")
+                .list().getItems());
+        found.addAll(c.admissionRegistration().v1().validatingWebhookConfigurations().withLabel(label, "meshfleet")
+                .list().getItems());
+        found.addAll(c.rbac().clusterRoles().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.rbac().clusterRoleBindings().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.rbac().roles().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.rbac().roleBindings().inAnyNamespace().withLabel(label, "meshfleet").list().getItems());
+        found.addAll(c.apiextensions().v1().customResourceDefinitions().withLabel(label, "meshfleet").list()
+                .getItems());
+        return found.stream().map(o -> o.getKind() + " " + (o.getMetadata().getNamespace() == null ? ""
+                : o.getMetadata().getNamespace() + "/") + o.getMetadata().getName()).toList();
     }
 
     Path example(String name) {

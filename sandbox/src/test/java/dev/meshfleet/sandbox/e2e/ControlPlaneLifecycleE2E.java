@@ -1,0 +1,234 @@
+package dev.meshfleet.sandbox.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+
+/**
+ * Issue 4, control planes through the whole pipeline on cluster1 and cluster2: the canary, in-place
+ * upgrades, revision auto, the trust domain, removal of a cluster and deletion. One fleet; the cases run in
+ * order and the last one deletes everything the others left.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ControlPlaneLifecycleE2E {
+
+    static final ResourceKind ILM = ResourceKind.IstioLifecycleManager;
+    static final String NS = "istio-system";
+    static Fleet fleet;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        fleet = Fleet.start(List.of("cluster1", "cluster2"), Map.of());
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    /** An ILM in gloo-mesh; installations is the YAML list under spec.installations, indented by 4. */
+    static String ilm(String name, String installations) {
+        return """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata:
+                  name: %s
+                  namespace: gloo-mesh
+                spec:
+                  installations:
+                """.formatted(name) + installations.stripTrailing().indent(4);
+    }
+
+    static String installation(String revision, String tag, String clusters, String extra) {
+        return """
+                - revision: %s
+                  clusters:
+                %s
+                  istioOperatorSpec:
+                    profile: minimal
+                    hub: registry.example/istio
+                    tag: %s
+                    namespace: istio-system
+                %s""".formatted(revision, clusters.stripTrailing().indent(2).stripTrailing(), tag,
+                extra.stripTrailing().indent(2));
+    }
+
+    static Deployment deployment(String cluster, String name) {
+        return fleet.workload(cluster).apps().deployments().inNamespace(NS).withName(name).get();
+    }
+
+    static String image(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    static String defaultTagService(KubernetesClient c) {
+        var webhook = c.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName("istio-revision-tag-default").get();
+        assertThat(webhook).as("MutatingWebhookConfiguration istio-revision-tag-default").isNotNull();
+        return webhook.getWebhooks().get(0).getClientConfig().getService().getName();
+    }
+
+    @Test
+    @Order(1)
+    void aCanaryRevisionTakesTheDefaultTagAndRemovingTheOldRevisionLeavesTheNewOneAndTheBaseLayer() throws Exception {
+        String v124 = installation("1-24", "1.24.2-solo", "- name: cluster1\n  defaultRevision: true", "");
+        fleet.applyAndSettle("canary-1.yaml", ilm("canary", v124));
+        assertThat(Fleet.installation(fleet.ilmStatus("canary"), "cluster1", "1-24").state()).isEqualTo("HEALTHY");
+        KubernetesClient c1 = fleet.workload("cluster1");
+        assertThat(defaultTagService(c1)).isEqualTo("istiod-1-24");
+
+        String v124NotDefault = installation("1-24", "1.24.2-solo", "- name: cluster1\n  defaultRevision: false", "");
+        String v125 = installation("1-25", "1.25.1-solo", "- name: cluster1\n  defaultRevision: true", "");
+        fleet.applyAndSettle("canary-2.yaml", ilm("canary", v124NotDefault + v125));
+        var status = fleet.ilmStatus("canary");
+        assertThat(Fleet.installation(status, "cluster1", "1-24").state()).isEqualTo("HEALTHY");
+        assertThat(Fleet.installation(status, "cluster1", "1-25").state()).isEqualTo("HEALTHY");
+        assertThat(defaultTagService(c1)).as("the default tag follows defaultRevision").isEqualTo("istiod-1-25");
+        assertThat(image(deployment("cluster1", "istiod-1-24"))).endsWith(":1.24.2-solo");
+        assertThat(image(deployment("cluster1", "istiod-1-25"))).endsWith(":1.25.1-solo");
+
+        fleet.applyAndSettle("canary-3.yaml", ilm("canary", v125));
+        status = fleet.ilmStatus("canary");
+        assertThat(Fleet.installation(status, "cluster1", "1-24").state()).isEqualTo("UNINSTALLED_CONTROL_PLANE");
+        assertThat(Fleet.installation(status, "cluster1", "1-25").state()).isEqualTo("HEALTHY");
+        assertThat(deployment("cluster1", "istiod-1-24")).as("istiod-1-24 pruned").isNull();
+        assertThat(c1.configMaps().inNamespace(NS).withName("istio-1-24").get()).as("istio-1-24 pruned").isNull();
+        assertThat(c1.admissionRegistration().v1().mutatingWebhookConfigurations()
+                .withName("istio-sidecar-injector-1-24").get()).as("injector of 1-24 pruned").isNull();
+        assertThat(c1.apps().deployments().inAnyNamespace().withLabel("meshfleet.dev/revision", "1-24").list()
+                .getItems()).isEmpty();
+        assertThat(deployment("cluster1", "istiod-1-25")).isNotNull();
+        assertThat(defaultTagService(c1)).isEqualTo("istiod-1-25");
+        assertThat(c1.rbac().clusterRoles().withName("istio-reader-clusterrole-istio-system").get())
+                .as("the base layer stays while 1-25 needs it").isNotNull();
+        assertThat(c1.apiextensions().v1().customResourceDefinitions()
+                .withName("virtualservices.networking.istio.io").get()).isNotNull();
+    }
+
+    @Test
+    @Order(2)
+    void aPatchUpgradeInPlaceGoesUpdatingThenHealthyWithTheNewTagOnTheDeployment() throws Exception {
+        fleet.applyAndSettle("inplace-1.yaml", ilm("inplace", installation("1-24-ip", "1.24.2-solo",
+                "- name: cluster2", "")));
+        assertThat(Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip").state()).isEqualTo("HEALTHY");
+        assertThat(image(deployment("cluster2", "istiod-1-24-ip"))).endsWith(":1.24.2-solo");
+
+        fleet.sandbox.apply(fleet.manifest("inplace-2.yaml", ilm("inplace", installation("1-24-ip", "1.24.3-solo",
+                "- name: cluster2", ""))));
+        // Workloads take --ready-after (1s) to become ready again, so UPDATING is visible that long at least.
+        fleet.awaitState(ILM, "inplace", "cluster2", "1-24-ip", "UPDATING_CONTROL_PLANE");
+        fleet.settle();
+
+        var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
+        assertThat(i.state()).isEqualTo("HEALTHY");
+        assertThat(i.observedOperator().path("tag").asText()).isEqualTo("1.24.3-solo");
+        assertThat(image(deployment("cluster2", "istiod-1-24-ip"))).endsWith(":1.24.3-solo");
+    }
+
+    @Test
+    @Order(3)
+    void aMinorUpgradeInPlaceWithoutSkipUpgradeValidationEndsActionRequiredAndTheClusterKeepsTheOldTag()
+            throws Exception {
+        fleet.applyAndSettle("inplace-3.yaml", ilm("inplace", installation("1-24-ip", "1.25.1-solo",
+                "- name: cluster2", "")));
+
+        var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
+        assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("ACTION_REQUIRED");
+        assertThat(i.message()).contains("1.24.3-solo", "1.25.1-solo", "skipUpgradeValidation");
+        assertThat(image(deployment("cluster2", "istiod-1-24-ip"))).endsWith(":1.24.3-solo");
+    }
+
+    @Test
+    @Order(4)
+    void withSkipUpgradeValidationTheMinorUpgradeInPlaceProceedsToHealthy() throws Exception {
+        fleet.applyAndSettle("inplace-4.yaml", ilm("inplace", installation("1-24-ip", "1.25.1-solo",
+                "- name: cluster2", "").replace("- revision: 1-24-ip", "- revision: 1-24-ip\n  skipUpgradeValidation: true")));
+
+        var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
+        assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("HEALTHY");
+        assertThat(image(deployment("cluster2", "istiod-1-24-ip"))).endsWith(":1.25.1-solo");
+    }
+
+    @Test
+    @Order(5)
+    void revisionAutoResolvesToTheConfiguredDefaultRevision() throws Exception {
+        // The sandbox runs the translator with its default meshfleet.translator.default-revision=1-24.
+        fleet.applyAndSettle("auto.yaml", ilm("auto", installation("auto", "1.24.2-solo", "- name: cluster2", "")));
+
+        assertThat(Fleet.installation(fleet.ilmStatus("auto"), "cluster2", "1-24").state()).isEqualTo("HEALTHY");
+        Deployment istiod = deployment("cluster2", "istiod-1-24");
+        assertThat(istiod).as("istiod-1-24 in cluster2").isNotNull();
+        assertThat(istiod.getMetadata().getLabels()).containsEntry("istio.io/rev", "1-24");
+        assertThat(fleet.workload("cluster2").apps().deployments().inNamespace(NS).withName("istiod-auto").get())
+                .isNull();
+    }
+
+    @Test
+    @Order(6)
+    void theTrustDomainIsTheClusterNameUnlessTheClusterEntryOverridesItForThatClusterOnly() throws Exception {
+        fleet.applyAndSettle("trust-1.yaml", ilm("trust", installation("1-24-td", "1.24.2-solo",
+                "- name: cluster1\n- name: cluster2\n  trustDomain: corp.example", "")));
+
+        var status = fleet.ilmStatus("trust");
+        assertThat(Fleet.installation(status, "cluster1", "1-24-td").state()).isEqualTo("HEALTHY");
+        assertThat(Fleet.installation(status, "cluster2", "1-24-td").state()).isEqualTo("HEALTHY");
+        assertThat(mesh("cluster1", "istio-1-24-td")).contains("trustDomain: cluster1");
+        assertThat(mesh("cluster2", "istio-1-24-td")).contains("trustDomain: corp.example")
+                .doesNotContain("trustDomain: cluster2");
+    }
+
+    @Test
+    @Order(7)
+    void aClusterRemovedFromTheListIsUninstalledAndItsObjectsArePrunedThereOnly() throws Exception {
+        fleet.applyAndSettle("trust-2.yaml", ilm("trust", installation("1-24-td", "1.24.2-solo",
+                "- name: cluster1", "")));
+
+        var status = fleet.ilmStatus("trust");
+        assertThat(Fleet.installation(status, "cluster1", "1-24-td").state()).isEqualTo("HEALTHY");
+        // Kept in the status until the owner goes, as the fold documents, saying it is uninstalled.
+        assertThat(Fleet.installation(status, "cluster2", "1-24-td").state()).isEqualTo("UNINSTALLED_CONTROL_PLANE");
+        assertThat(deployment("cluster2", "istiod-1-24-td")).as("pruned in cluster2").isNull();
+        assertThat(fleet.workload("cluster2").configMaps().inNamespace(NS).withName("istio-1-24-td").get()).isNull();
+        assertThat(deployment("cluster1", "istiod-1-24-td")).as("kept in cluster1").isNotNull();
+        assertThat(deployment("cluster2", "istiod-1-24-ip")).as("other installations in cluster2 untouched")
+                .isNotNull();
+    }
+
+    @Test
+    @Order(8)
+    void deletingEveryResourceLeavesNoManagedObjectInAnyClusterAndTheResourcesGo() throws Exception {
+        for (String name : List.of("canary", "inplace", "auto", "trust")) {
+            fleet.sandbox.delete(new ResourceRef(ILM, "gloo-mesh", name));
+        }
+        var p = fleet.settle();
+
+        assertThat(p.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        for (String name : List.of("canary", "inplace", "auto", "trust")) {
+            assertThat(fleet.ilm(name)).as("ILM " + name + " gone").isNull();
+        }
+        assertThat(fleet.managedObjects("cluster1")).isEmpty();
+        assertThat(fleet.managedObjects("cluster2")).isEmpty();
+    }
+
+    static String mesh(String cluster, String configMap) {
+        var cm = fleet.workload(cluster).configMaps().inNamespace(NS).withName(configMap).get();
+        assertThat(cm).as("ConfigMap " + configMap + " in " + cluster).isNotNull();
+        return cm.getData().get("mesh");
+    }
+}
