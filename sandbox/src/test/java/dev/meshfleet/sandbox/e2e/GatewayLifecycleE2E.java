@@ -1,0 +1,152 @@
+package dev.meshfleet.sandbox.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+
+/**
+ * Issue 4, gateways and their control planes on cluster1: a GLM that waits for its control plane, a
+ * controlPlaneRevision naming another revision, gatewayRevision auto.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class GatewayLifecycleE2E {
+
+    static final String GATEWAYS = "gloo-mesh-gateways";
+    static Fleet fleet;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        fleet = Fleet.start(List.of("cluster1"), Map.of());
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    static String controlPlane(String name, String revision, boolean defaultRevision) {
+        return """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata:
+                  name: %s
+                  namespace: gloo-mesh
+                spec:
+                  installations:
+                    - revision: %s
+                      clusters:
+                        - name: cluster1
+                          defaultRevision: %s
+                      istioOperatorSpec:
+                        profile: minimal
+                        hub: registry.example/istio
+                        tag: 1.24.2-solo
+                """.formatted(name, revision, defaultRevision);
+    }
+
+    /** A GLM with one gateway; revisionFields are the installation's revision lines, indented by 4. */
+    static String gateway(String name, String revisionFields, String type, String gatewayName) {
+        return """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: GatewayLifecycleManager
+                metadata:
+                  name: %s
+                  namespace: gloo-mesh
+                spec:
+                  installations:
+                    - %s
+                      clusters:
+                        - name: cluster1
+                          activeGateway: true
+                      istioOperatorSpec:
+                        profile: empty
+                        hub: registry.example/istio
+                        tag: 1.24.2-solo
+                        components:
+                          %s:
+                            - name: %s
+                              namespace: gloo-mesh-gateways
+                              enabled: true
+                              label:
+                                app: %s
+                              k8s:
+                                service:
+                                  type: LoadBalancer
+                                  ports:
+                                    - name: http2
+                                      port: 80
+                                      targetPort: 8080
+                """.formatted(name, revisionFields.strip().replace("\n", "\n      "), type, gatewayName, gatewayName);
+    }
+
+    static Deployment gatewayDeployment(String name) {
+        return fleet.workload("cluster1").apps().deployments().inNamespace(GATEWAYS).withName(name).get();
+    }
+
+    @Test
+    @Order(1)
+    void aGatewayAppliedBeforeItsControlPlaneWaitsAndInstallsByItselfWhenAnIlmProvidesIt() throws Exception {
+        fleet.applyAndSettle("ingress.yaml", gateway("ingress", "gatewayRevision: 1-24", "ingressGateways",
+                "istio-ingressgateway"));
+        var waiting = Fleet.installation(fleet.glmStatus("ingress"), "cluster1", "1-24");
+        assertThat(waiting.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("NO_CONTROL_PLANE_AVAILABLE");
+        assertThat(waiting.message()).contains("1-24");
+        assertThat(gatewayDeployment("istio-ingressgateway-1-24")).as("nothing installed while waiting").isNull();
+        long generation = fleet.sandbox.management().resources(dev.meshfleet.schemas.crd.GatewayLifecycleManager.class)
+                .inNamespace("gloo-mesh").withName("ingress").get().getMetadata().getGeneration();
+
+        fleet.applyAndSettle("cp-1-24.yaml", controlPlane("cp-1-24", "1-24", true));
+        fleet.awaitState(ResourceKind.GatewayLifecycleManager, "ingress", "cluster1", "1-24", "HEALTHY");
+
+        assertThat(fleet.sandbox.management().resources(dev.meshfleet.schemas.crd.GatewayLifecycleManager.class)
+                .inNamespace("gloo-mesh").withName("ingress").get().getMetadata().getGeneration())
+                .as("no spec change").isEqualTo(generation);
+        Deployment gw = gatewayDeployment("istio-ingressgateway-1-24");
+        assertThat(gw).isNotNull();
+        assertThat(gw.getMetadata().getLabels()).containsEntry("istio.io/rev", "1-24");
+        assertThat(gw.getStatus().getReadyReplicas()).isEqualTo(gw.getSpec().getReplicas());
+    }
+
+    @Test
+    @Order(2)
+    void aGatewayWhoseControlPlaneRevisionNamesAnotherInstalledRevisionEndsHealthy() throws Exception {
+        fleet.applyAndSettle("cp-1-25.yaml", controlPlane("cp-1-25", "1-25", false));
+        fleet.applyAndSettle("eastwest.yaml", gateway("eastwest", "gatewayRevision: 1-25-gw\ncontrolPlaneRevision: 1-25",
+                "ingressGateways", "istio-eastwestgateway"));
+
+        var i = Fleet.installation(fleet.glmStatus("eastwest"), "cluster1", "1-25-gw");
+        assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("HEALTHY");
+        Deployment gw = gatewayDeployment("istio-eastwestgateway-1-25-gw");
+        assertThat(gw).isNotNull();
+        assertThat(gw.getMetadata().getLabels()).containsEntry("istio.io/rev", "1-25-gw");
+    }
+
+    @Test
+    @Order(3)
+    void gatewayRevisionAutoResolvesToTheConfiguredDefaultRevision() throws Exception {
+        // The sandbox runs the translator with its default meshfleet.translator.default-revision=1-24.
+        fleet.applyAndSettle("egress-auto.yaml", gateway("egress-auto", "gatewayRevision: auto", "egressGateways",
+                "istio-egressgateway"));
+
+        var i = Fleet.installation(fleet.glmStatus("egress-auto"), "cluster1", "1-24");
+        assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("HEALTHY");
+        Deployment gw = gatewayDeployment("istio-egressgateway-1-24");
+        assertThat(gw).as("istio-egressgateway-1-24").isNotNull();
+        assertThat(gw.getMetadata().getLabels()).containsEntry("istio.io/rev", "1-24");
+        assertThat(gatewayDeployment("istio-egressgateway-auto")).isNull();
+    }
+}
