@@ -86,6 +86,17 @@ class AmbientE2E {
         }
         assertThat(env(daemonSet("ztunnel").getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()))
                 .containsEntry("L7_ENABLED", "true");
+        assertThat(daemonSet("ztunnel").getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("ztunnel");
+        DaemonSet cni = daemonSet("istio-cni-node");
+        String cniNamespace = cni.getMetadata().getNamespace();
+        assertThat(cni.getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo("istio-cni");
+        var c1 = fleet.workload("cluster1");
+        assertThat(c1.serviceAccounts().inNamespace(cniNamespace).withName("istio-cni").get()).isNotNull();
+        var cniConfig = c1.configMaps().inNamespace(cniNamespace).withName("istio-cni-config").get();
+        assertThat(cniConfig).as("ConfigMap istio-cni-config").isNotNull();
+        assertThat(cniConfig.getData()).containsEntry("AMBIENT_ENABLED", "true");
+        assertThat(c1.serviceAccounts().inNamespace(daemonSet("ztunnel").getMetadata().getNamespace())
+                .withName("ztunnel").get()).isNotNull();
     }
 
     @Test
