@@ -5,6 +5,7 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.PlanClaim;
 import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.schemas.state.Phase;
 import dev.meshfleet.translator.translate.Canonical;
@@ -56,6 +57,8 @@ public final class AvroPlans {
                         .setWaitForResourcesTimeoutMillis(p.waitForResourcesTimeoutMillis()).build())
                 .setObservedOperatorJson(p.observedOperatorJson())
                 .setPlanHash(p.planHash())
+                .setClaims(p.claims().stream()
+                        .map(c -> PlanClaim.newBuilder().setName(c.name()).setFieldPath(c.fieldPath()).build()).toList())
                 .build();
     }
 
@@ -74,6 +77,13 @@ public final class AvroPlans {
 
     public static InstallationEvent failed(Owner owner, long generation, TranslationError e, long sequence, Instant time) {
         return event(owner, generation, e.cluster(), e.revision(), Phase.FAILED, e.describe(), "", sequence, time);
+    }
+
+    /** FAILED for a translated plan that another resource's claim keeps out of its cluster. */
+    public static InstallationEvent refused(InstallationPlan p, String cluster, String message, long sequence, Instant time) {
+        OwnerRef o = p.getOwner();
+        Owner owner = new Owner(o.getKind(), o.getNamespace(), o.getName(), o.getUid());
+        return event(owner, p.getGeneration(), cluster, p.getRevision(), Phase.FAILED, message, p.getPlanHash(), sequence, time);
     }
 
     private static InstallationEvent event(Owner owner, long generation, String cluster, String revision, Phase phase,

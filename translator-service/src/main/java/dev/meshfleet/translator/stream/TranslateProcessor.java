@@ -14,8 +14,12 @@ import dev.meshfleet.translator.translate.Translator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -67,7 +71,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             if (change.getOperation() == Operation.DELETE) {
                 tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), List.of(), record);
                 memos.put(ownerKey, new OwnerMemo(change.getUid(), change.getGeneration(), Operation.DELETE.name(), List.of(),
-                        Map.of()).toJson());
+                        Map.of(), Map.of()).toJson());
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
                 return;
             }
@@ -107,12 +111,18 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             return;
         }
         // A recreated resource (new uid) starts a new status: every plan is announced again.
-        Map<String, String> previous = memo != null && memo.uid().equals(owner.uid()) ? memo.planHashes() : Map.of();
+        boolean sameUid = memo != null && memo.uid().equals(owner.uid());
+        Map<String, String> previous = sameUid ? memo.planHashes() : Map.of();
+        Map<String, OwnerMemo.KeptPlan> previousPlans = sameUid ? memo.plans() : Map.of();
         Map<String, String> hashes = new HashMap<>();
+        Map<String, OwnerMemo.KeptPlan> plans = new HashMap<>();
+        SortedMap<String, List<InstallationPlan>> byCluster = new TreeMap<>();
         long sequence = generation * 1000;
         for (Plan p : t.allPlans()) {
             String key = p.cluster() + "|" + p.revision();
             hashes.put(key, p.planHash());
+            plans.put(key, new OwnerMemo.KeptPlan(generation, p));
+            byCluster.computeIfAbsent(p.cluster(), c -> new ArrayList<>()).add(AvroPlans.toAvro(owner, generation, p));
             if (!p.planHash().equals(previous.get(key))) {
                 context.forward(record.withKey(ownerKey).withValue(
                         new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p, sequence++, time))));
@@ -122,20 +132,49 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             context.forward(record.withKey(ownerKey).withValue(
                     new TranslatorOutput.Event(AvroPlans.failed(owner, generation, e, sequence++, time))));
         }
-        t.plansByCluster().forEach((cluster, plans) -> {
-            List<InstallationPlan> avro = plans.stream().map(p -> AvroPlans.toAvro(owner, generation, p)).toList();
-            ClusterDesiredState ownerPlans = AvroPlans.desiredState(cluster, avro);
+        keepWhatRuns(owner, t, previousPlans, plans, hashes, byCluster);
+        byCluster.forEach((cluster, installations) -> {
+            ClusterDesiredState ownerPlans = AvroPlans.desiredState(cluster, installations);
             context.forward(record.withKey(cluster + "|" + ownerKey).withValue(new TranslatorOutput.OwnerClusterPlans(ownerPlans)));
         });
-        List<String> clusters = new ArrayList<>(t.clusters());
+        List<String> clusters = new ArrayList<>(byCluster.keySet());
         tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), clusters, record);
-        memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes).toJson());
+        memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes, plans).toJson());
         if (t.ok()) {
             LOG.info("{} generation {} translated: {} installation(s) in {}", ownerKey, generation, t.allPlans().size(), clusters);
         } else {
             LOG.info("{} generation {} translated with {} error(s), first: {}", ownerKey, generation, t.errors().size(),
                     t.errors().get(0).describe());
         }
+    }
+
+    /**
+     * Keep what runs when a spec goes bad: a plan of the previous generations that the new one does not
+     * produce stays in force while the new generation has an error in that plan's cluster (an error
+     * with no usable cluster counts for every cluster), so a typo never uninstalls a running control
+     * plane or gateway. The FAILED of the new generation stays on the status: the aggregator drops the
+     * installer's events of the older generation the kept plan carries. Without an error in its cluster
+     * a plan that is no longer produced goes: that is how removing an installation or a cluster works.
+     */
+    static void keepWhatRuns(Owner owner, Translation t, Map<String, OwnerMemo.KeptPlan> previousPlans,
+            Map<String, OwnerMemo.KeptPlan> plans, Map<String, String> hashes, SortedMap<String, List<InstallationPlan>> byCluster) {
+        if (t.ok()) {
+            return;
+        }
+        Set<String> errorClusters = new HashSet<>();
+        t.errors().forEach(e -> errorClusters.add(e.cluster()));
+        boolean everywhere = errorClusters.contains(TranslationError.SPEC_CLUSTER);
+        new TreeMap<>(previousPlans).forEach((key, kept) -> {
+            if (plans.containsKey(key) || !(everywhere || errorClusters.contains(kept.plan().cluster()))) {
+                return;
+            }
+            plans.put(key, kept);
+            hashes.put(key, kept.plan().planHash());
+            byCluster.computeIfAbsent(kept.plan().cluster(), c -> new ArrayList<>())
+                    .add(AvroPlans.toAvro(owner, kept.generation(), kept.plan()));
+            LOG.info("{} generation {} has errors in cluster {}: keeping revision '{}' of generation {} in force",
+                    owner.key(), t.generation(), kept.plan().cluster(), kept.plan().revision(), kept.generation());
+        });
     }
 
     private void tombstones(String ownerKey, List<String> before, List<String> now, Record<String, SpecChange> record) {
