@@ -79,6 +79,21 @@ public final class AvroPlans {
         return event(owner, generation, e.cluster(), e.revision(), Phase.FAILED, e.describe(), "", sequence, time);
     }
 
+    /**
+     * One FAILED for all errors of one (cluster, revision): the first error's field leads the message, the
+     * others follow after "also:", so the status (one message per installation) shows every one.
+     */
+    public static InstallationEvent failed(Owner owner, long generation, List<TranslationError> errors, long sequence,
+            Instant time) {
+        TranslationError first = errors.get(0);
+        String message = first.describe();
+        if (errors.size() > 1) {
+            message += " (also: " + errors.subList(1, errors.size()).stream().map(TranslationError::describe)
+                    .collect(Collectors.joining("; ")) + ")";
+        }
+        return event(owner, generation, first.cluster(), first.revision(), Phase.FAILED, message, "", sequence, time);
+    }
+
     /** FAILED for a translated plan that another resource's claim keeps out of its cluster. */
     public static InstallationEvent refused(InstallationPlan p, String cluster, String message, long sequence, Instant time) {
         OwnerRef o = p.getOwner();

@@ -128,9 +128,12 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
                         new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p, sequence++, time))));
             }
         }
-        for (TranslationError e : t.errors()) {
+        // One FAILED per (cluster, revision) carrying all of its errors: the status shows one message per installation.
+        Map<String, List<TranslationError>> errorsByInstallation = new java.util.LinkedHashMap<>();
+        t.errors().forEach(e -> errorsByInstallation.computeIfAbsent(e.cluster() + "|" + e.revision(), k -> new ArrayList<>()).add(e));
+        for (List<TranslationError> errs : errorsByInstallation.values()) {
             context.forward(record.withKey(ownerKey).withValue(
-                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, e, sequence++, time))));
+                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, errs, sequence++, time))));
         }
         keepWhatRuns(owner, t, previousPlans, plans, hashes, byCluster);
         byCluster.forEach((cluster, installations) -> {

@@ -168,7 +168,8 @@ public final class Translator {
             FieldChecks.operatorSpec(path, iop, problems);
         }
         long waitMillis = DEFAULT_WAIT_MILLIS;
-        String timeout = Json.text(node == null ? null : node.get("istioController"), "waitForResourcesTimeout");
+        JsonNode timeoutNode = node.path("istioController").path("waitForResourcesTimeout");
+        String timeout = timeoutNode.isTextual() ? timeoutNode.asText() : "";
         if (!timeout.isEmpty()) {
             OptionalLong parsed = GoDuration.parseMillis(timeout);
             if (parsed.isEmpty() || parsed.getAsLong() < 0) {
