@@ -32,6 +32,8 @@ import org.apache.kafka.streams.state.Stores;
  */
 public final class TranslatorTopology {
     public static final String OWNERS_STORE = "translator-owners";
+    /** Per owner, cluster and revision: the plan last forwarded ({@link KeptPlan}), kept while a later generation has errors. */
+    public static final String OWNER_PLANS_STORE = "translator-owner-plans";
     public static final String OWNER_CLUSTER_PLANS_STORE = "translator-owner-cluster-plans";
     public static final String CLUSTER_STATE_STORE = "translator-cluster-desired-state";
     /** Per cluster: the last effective desired state (what install-plans got), whose claims are held. */
@@ -50,10 +52,12 @@ public final class TranslatorTopology {
         Serde<ClusterDesiredState> states = AvroSerde.of(ClusterDesiredState.class);
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNERS_STORE), keys, Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNER_PLANS_STORE), keys, Serdes.String()));
 
         KStream<String, TranslatorOutput> out = builder
                 .stream(topics.specChanges(), Consumed.with(keys, AvroSerde.of(SpecChange.class)).withName("spec-changes"))
-                .process(() -> new TranslateProcessor(translator, OWNERS_STORE), Named.as("translate"), OWNERS_STORE);
+                .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE), Named.as("translate"),
+                        OWNERS_STORE, OWNER_PLANS_STORE);
 
         Produced<String, InstallationEvent> events = Produced.with(keys, AvroSerde.of(InstallationEvent.class));
         out.filter((k, v) -> v instanceof TranslatorOutput.Event, Named.as("events"))

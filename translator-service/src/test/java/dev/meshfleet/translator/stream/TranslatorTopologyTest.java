@@ -346,6 +346,24 @@ class TranslatorTopologyTest {
         assertThat(latestPlans()).allSatisfy((cluster, state) -> assertThat(state.getInstallations()).isEmpty());
     }
 
+    @Test
+    void keptPlansAreStoredOnePerPlanAndLeaveWithTheirClusterOrTheResource() throws Exception {
+        JsonNode ilm = example("ilm-minimal.yaml");
+        send(change(ilm, "u1", 1, Operation.UPSERT));
+        var store = driver.<String, String>getKeyValueStore(TranslatorTopology.OWNER_PLANS_STORE);
+        assertThat(store.get(ILM + "|cluster1|1-24")).contains("\"generation\":1");
+        assertThat(store.get(ILM + "|cluster2|1-24")).isNotNull();
+
+        JsonNode shrunk = ilm.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ArrayNode) shrunk.at("/spec/installations/0/clusters")).remove(1);
+        send(change(shrunk, "u1", 2, Operation.UPSERT));
+        assertThat(store.get(ILM + "|cluster2|1-24")).isNull();
+        assertThat(KeptPlan.fromJson(store.get(ILM + "|cluster1|1-24")).generation()).isEqualTo(2);
+
+        send(change(shrunk, "u1", 2, Operation.DELETE));
+        assertThat(store.get(ILM + "|cluster1|1-24")).isNull();
+    }
+
     // ---- exclusive claims across resources ----
 
     static JsonNode ilm(String name, String revision, boolean defaultRevision, String... clusters) throws Exception {
