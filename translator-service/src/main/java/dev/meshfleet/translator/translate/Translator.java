@@ -18,10 +18,12 @@ import java.util.TreeMap;
  * values) and the validation errors. Pure: no Kafka, no Kubernetes, no clock; the same input gives
  * byte-identical output.
  *
- * <p>Validation happens here in three layers: per installation (revision, istioOperatorSpec,
- * timeout, kind-specific rules), per cluster entry (missing or repeated names) and across the
- * installations of one resource (the same cluster and revision twice, two default revisions in a
- * cluster). An error only withholds the plans of the clusters it concerns.
+ * <p>Validation happens here in three layers: per installation (types and shapes of every field read,
+ * {@link FieldChecks}; revision, istioOperatorSpec, istioController, kind-specific rules), per cluster
+ * entry (missing, mistyped or repeated names, mistyped flags) and across the installations of one
+ * resource (the same cluster and revision twice, two default revisions in a cluster); plus
+ * spec.helmGlobal.repo for the whole resource. An error only withholds the plans of the clusters it
+ * concerns. Rules across resources (claims) are decided downstream, where a cluster's owners meet.
  */
 public final class Translator {
     static final long DEFAULT_WAIT_MILLIS = 5 * 60_000L;
