@@ -6,9 +6,12 @@ import java.util.Map;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** spec of an IstioLifecycleManager, field names as in seed 000. */
+/**
+ * spec of an IstioLifecycleManager, field names as in seed 000; {@code helmGlobal} (chart source,
+ * as GLM's) is a Meshfleet extension.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record IstioLifecycleManagerSpec(List<Installation> installations) {
+public record IstioLifecycleManagerSpec(List<Installation> installations, JsonNode helmGlobal) {
 
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Installation(List<Cluster> clusters, IstioController istioController, JsonNode istioOperatorSpec,

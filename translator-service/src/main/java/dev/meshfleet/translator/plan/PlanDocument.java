@@ -60,6 +60,10 @@ public final class PlanDocument {
             cn.set("values", parse(c.valuesJson()));
         }
         n.set("observedOperator", parse(p.observedOperatorJson()));
+        if (!p.claims().isEmpty()) {
+            ArrayNode claims = n.putArray("claims");
+            p.claims().forEach(c -> claims.addObject().put("name", c.name()).put("fieldPath", c.fieldPath()));
+        }
         n.put("planHash", p.planHash());
         return n;
     }

@@ -5,6 +5,7 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.PlanClaim;
 import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.schemas.state.Phase;
 import dev.meshfleet.translator.translate.Canonical;
@@ -56,6 +57,8 @@ public final class AvroPlans {
                         .setWaitForResourcesTimeoutMillis(p.waitForResourcesTimeoutMillis()).build())
                 .setObservedOperatorJson(p.observedOperatorJson())
                 .setPlanHash(p.planHash())
+                .setClaims(p.claims().stream()
+                        .map(c -> PlanClaim.newBuilder().setName(c.name()).setFieldPath(c.fieldPath()).build()).toList())
                 .build();
     }
 
@@ -74,6 +77,28 @@ public final class AvroPlans {
 
     public static InstallationEvent failed(Owner owner, long generation, TranslationError e, long sequence, Instant time) {
         return event(owner, generation, e.cluster(), e.revision(), Phase.FAILED, e.describe(), "", sequence, time);
+    }
+
+    /**
+     * One FAILED for all errors of one (cluster, revision): the first error's field leads the message, the
+     * others follow after "also:", so the status (one message per installation) shows every one.
+     */
+    public static InstallationEvent failed(Owner owner, long generation, List<TranslationError> errors, long sequence,
+            Instant time) {
+        TranslationError first = errors.get(0);
+        String message = first.describe();
+        if (errors.size() > 1) {
+            message += " (also: " + errors.subList(1, errors.size()).stream().map(TranslationError::describe)
+                    .collect(Collectors.joining("; ")) + ")";
+        }
+        return event(owner, generation, first.cluster(), first.revision(), Phase.FAILED, message, "", sequence, time);
+    }
+
+    /** FAILED for a translated plan that another resource's claim keeps out of its cluster. */
+    public static InstallationEvent refused(InstallationPlan p, String cluster, String message, long sequence, Instant time) {
+        OwnerRef o = p.getOwner();
+        Owner owner = new Owner(o.getKind(), o.getNamespace(), o.getName(), o.getUid());
+        return event(owner, p.getGeneration(), cluster, p.getRevision(), Phase.FAILED, message, p.getPlanHash(), sequence, time);
     }
 
     private static InstallationEvent event(Owner owner, long generation, String cluster, String revision, Phase phase,

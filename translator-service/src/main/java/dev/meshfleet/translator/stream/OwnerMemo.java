@@ -10,7 +10,8 @@ import java.util.TreeMap;
  * What the translator remembers per owner (state store value, as JSON): the last processed uid,
  * generation and operation (for dedupe: intake re-publishes everything after a restart), the
  * clusters it has plans in (to send tombstones for clusters that disappear) and the plan hash per
- * "cluster|revision" (to announce INSTALL_PENDING only for new or changed plans).
+ * "cluster|revision" (to announce INSTALL_PENDING only for new or changed plans; the plans
+ * themselves are in their own store, one record per plan, see {@link KeptPlan}).
  */
 public record OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes) {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();

@@ -14,8 +14,12 @@ import dev.meshfleet.translator.translate.Translator;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -35,18 +39,22 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
 
     private final Translator translator;
     private final String storeName;
+    private final String plansStoreName;
     private ProcessorContext<String, TranslatorOutput> context;
     private KeyValueStore<String, String> memos;
+    private KeyValueStore<String, String> keptPlans;
 
-    TranslateProcessor(Translator translator, String storeName) {
+    TranslateProcessor(Translator translator, String storeName, String plansStoreName) {
         this.translator = translator;
         this.storeName = storeName;
+        this.plansStoreName = plansStoreName;
     }
 
     @Override
     public void init(ProcessorContext<String, TranslatorOutput> context) {
         this.context = context;
         this.memos = context.getStateStore(storeName);
+        this.keptPlans = context.getStateStore(plansStoreName);
     }
 
     @Override
@@ -66,6 +74,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         try {
             if (change.getOperation() == Operation.DELETE) {
                 tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), List.of(), record);
+                storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), Map.of(), Map.of());
                 memos.put(ownerKey, new OwnerMemo(change.getUid(), change.getGeneration(), Operation.DELETE.name(), List.of(),
                         Map.of()).toJson());
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
@@ -107,28 +116,40 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             return;
         }
         // A recreated resource (new uid) starts a new status: every plan is announced again.
-        Map<String, String> previous = memo != null && memo.uid().equals(owner.uid()) ? memo.planHashes() : Map.of();
+        boolean sameUid = memo != null && memo.uid().equals(owner.uid());
+        Map<String, String> previous = sameUid ? memo.planHashes() : Map.of();
         Map<String, String> hashes = new HashMap<>();
+        Map<String, KeptPlan> plans = new HashMap<>();
+        SortedMap<String, List<InstallationPlan>> byCluster = new TreeMap<>();
         long sequence = generation * 1000;
         for (Plan p : t.allPlans()) {
             String key = p.cluster() + "|" + p.revision();
             hashes.put(key, p.planHash());
+            plans.put(key, new KeptPlan(generation, p));
+            byCluster.computeIfAbsent(p.cluster(), c -> new ArrayList<>()).add(AvroPlans.toAvro(owner, generation, p));
             if (!p.planHash().equals(previous.get(key))) {
                 context.forward(record.withKey(ownerKey).withValue(
                         new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p, sequence++, time))));
             }
         }
-        for (TranslationError e : t.errors()) {
+        // One FAILED per (cluster, revision) carrying all of its errors: the status shows one message per installation.
+        Map<String, List<TranslationError>> errorsByInstallation = new java.util.LinkedHashMap<>();
+        t.errors().forEach(e -> errorsByInstallation.computeIfAbsent(e.cluster() + "|" + e.revision(), k -> new ArrayList<>()).add(e));
+        for (List<TranslationError> errs : errorsByInstallation.values()) {
             context.forward(record.withKey(ownerKey).withValue(
-                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, e, sequence++, time))));
+                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, errs, sequence++, time))));
         }
-        t.plansByCluster().forEach((cluster, plans) -> {
-            List<InstallationPlan> avro = plans.stream().map(p -> AvroPlans.toAvro(owner, generation, p)).toList();
-            ClusterDesiredState ownerPlans = AvroPlans.desiredState(cluster, avro);
+        keepWhatRuns(owner, t, previous.keySet(), key -> {
+            String json = keptPlans.get(ownerKey + "|" + key);
+            return json == null ? null : KeptPlan.fromJson(json);
+        }, plans, hashes, byCluster);
+        byCluster.forEach((cluster, installations) -> {
+            ClusterDesiredState ownerPlans = AvroPlans.desiredState(cluster, installations);
             context.forward(record.withKey(cluster + "|" + ownerKey).withValue(new TranslatorOutput.OwnerClusterPlans(ownerPlans)));
         });
-        List<String> clusters = new ArrayList<>(t.clusters());
+        List<String> clusters = new ArrayList<>(byCluster.keySet());
         tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), clusters, record);
+        storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), previous, plans);
         memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes).toJson());
         if (t.ok()) {
             LOG.info("{} generation {} translated: {} installation(s) in {}", ownerKey, generation, t.allPlans().size(), clusters);
@@ -136,6 +157,51 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             LOG.info("{} generation {} translated with {} error(s), first: {}", ownerKey, generation, t.errors().size(),
                     t.errors().get(0).describe());
         }
+    }
+
+    /**
+     * Keep what runs when a spec goes bad: a plan of the previous generations that the new one does not
+     * produce stays in force while the new generation has an error in that plan's cluster (an error
+     * with no usable cluster counts for every cluster), so a typo never uninstalls a running control
+     * plane or gateway. The FAILED of the new generation stays on the status: the aggregator drops the
+     * installer's events of the older generation the kept plan carries. Without an error in its cluster
+     * a plan that is no longer produced goes: that is how removing an installation or a cluster works.
+     */
+    static void keepWhatRuns(Owner owner, Translation t, Set<String> previousKeys, java.util.function.Function<String, KeptPlan> load,
+            Map<String, KeptPlan> plans, Map<String, String> hashes, SortedMap<String, List<InstallationPlan>> byCluster) {
+        if (t.ok()) {
+            return;
+        }
+        Set<String> errorClusters = new HashSet<>();
+        t.errors().forEach(e -> errorClusters.add(e.cluster()));
+        boolean everywhere = errorClusters.contains(TranslationError.SPEC_CLUSTER);
+        for (String key : new java.util.TreeSet<>(previousKeys)) {
+            String cluster = key.substring(0, key.indexOf('|'));
+            if (plans.containsKey(key) || !(everywhere || errorClusters.contains(cluster))) {
+                continue;
+            }
+            KeptPlan kept = load.apply(key);
+            if (kept == null) {
+                continue; // remembered before plans were kept: nothing to keep
+            }
+            plans.put(key, kept);
+            hashes.put(key, kept.plan().planHash());
+            byCluster.computeIfAbsent(kept.plan().cluster(), c -> new ArrayList<>())
+                    .add(AvroPlans.toAvro(owner, kept.generation(), kept.plan()));
+            LOG.info("{} generation {} has errors in cluster {}: keeping revision '{}' of generation {} in force",
+                    owner.key(), t.generation(), kept.plan().cluster(), kept.plan().revision(), kept.generation());
+        }
+    }
+
+    /** Writes the plans whose hash changed, deletes the ones the owner no longer has: one record per plan. */
+    private void storePlans(String ownerKey, Map<String, String> before, Map<String, String> previousOfThisUid,
+            Map<String, KeptPlan> now) {
+        now.forEach((key, kept) -> {
+            if (!kept.plan().planHash().equals(previousOfThisUid.get(key))) {
+                keptPlans.put(ownerKey + "|" + key, kept.toJson());
+            }
+        });
+        before.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> keptPlans.delete(ownerKey + "|" + key));
     }
 
     private void tombstones(String ownerKey, List<String> before, List<String> now, Record<String, SpecChange> record) {

@@ -3,7 +3,7 @@ package dev.meshfleet.translator.stream;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 
-/** What the translate step emits for one spec change: events for the aggregator, and per-(cluster, owner) plans. */
+/** What the translate and claims steps emit: events for the aggregator, per-(cluster, owner) plans, per-cluster effective state. */
 public sealed interface TranslatorOutput {
 
     /** An INSTALL_PENDING or FAILED event, keyed by owner. */
@@ -12,5 +12,9 @@ public sealed interface TranslatorOutput {
 
     /** The owner's installations for one cluster, keyed "cluster|owner"; null plans is a tombstone (the owner left the cluster). */
     record OwnerClusterPlans(ClusterDesiredState plans) implements TranslatorOutput {
+    }
+
+    /** A cluster's effective desired state after the cross-resource claims, keyed by cluster: what goes to install-plans. */
+    record EffectiveState(ClusterDesiredState state) implements TranslatorOutput {
     }
 }

@@ -25,14 +25,21 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * spec-changes -> translate (dedupe store) -> installation-events, and -> per (cluster, owner) plans
- * -> table -> group by cluster -> add/subtract aggregate -> install-plans (one ClusterDesiredState
- * per cluster; a cluster with nothing left gets an empty one, not a tombstone, so the installer
- * knows to remove everything).
+ * -> table -> group by cluster -> add/subtract aggregate (every owner's candidate plans) -> claims
+ * (cross-resource exclusivity, {@link ClaimRules}; FAILED for refused plans) -> install-plans (one
+ * effective ClusterDesiredState per cluster; a cluster with nothing left gets an empty one, not a
+ * tombstone, so the installer knows to remove everything).
  */
 public final class TranslatorTopology {
     public static final String OWNERS_STORE = "translator-owners";
+    /** Per owner, cluster and revision: the plan last forwarded ({@link KeptPlan}), kept while a later generation has errors. */
+    public static final String OWNER_PLANS_STORE = "translator-owner-plans";
     public static final String OWNER_CLUSTER_PLANS_STORE = "translator-owner-cluster-plans";
     public static final String CLUSTER_STATE_STORE = "translator-cluster-desired-state";
+    /** Per cluster: the last effective desired state (what install-plans got), whose claims are held. */
+    public static final String EFFECTIVE_STATE_STORE = "translator-effective-state";
+    /** Per cluster: the refusals already announced, so each FAILED goes out once. */
+    public static final String REFUSALS_STORE = "translator-claim-refusals";
 
     public record Topics(String specChanges, String installPlans, String installationEvents) {
     }
@@ -45,16 +52,22 @@ public final class TranslatorTopology {
         Serde<ClusterDesiredState> states = AvroSerde.of(ClusterDesiredState.class);
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNERS_STORE), keys, Serdes.String()));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNER_PLANS_STORE), keys, Serdes.String()));
 
         KStream<String, TranslatorOutput> out = builder
                 .stream(topics.specChanges(), Consumed.with(keys, AvroSerde.of(SpecChange.class)).withName("spec-changes"))
-                .process(() -> new TranslateProcessor(translator, OWNERS_STORE), Named.as("translate"), OWNERS_STORE);
+                .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE), Named.as("translate"),
+                        OWNERS_STORE, OWNER_PLANS_STORE);
 
+        Produced<String, InstallationEvent> events = Produced.with(keys, AvroSerde.of(InstallationEvent.class));
         out.filter((k, v) -> v instanceof TranslatorOutput.Event, Named.as("events"))
                 .mapValues(v -> ((TranslatorOutput.Event) v).event(), Named.as("event-values"))
-                .to(topics.installationEvents(), Produced.with(keys, AvroSerde.of(InstallationEvent.class)).withName("installation-events"));
+                .to(topics.installationEvents(), events.withName("installation-events"));
 
-        out.filter((k, v) -> v instanceof TranslatorOutput.OwnerClusterPlans, Named.as("owner-cluster-plans"))
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(EFFECTIVE_STATE_STORE), keys, states));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(REFUSALS_STORE), keys, Serdes.String()));
+        KStream<String, TranslatorOutput> claims = out
+                .filter((k, v) -> v instanceof TranslatorOutput.OwnerClusterPlans, Named.as("owner-cluster-plans"))
                 .mapValues(v -> ((TranslatorOutput.OwnerClusterPlans) v).plans(), Named.as("owner-cluster-plan-values"))
                 .toTable(Named.as("owner-cluster-plans-table"),
                         Materialized.<String, ClusterDesiredState, KeyValueStore<Bytes, byte[]>>as(OWNER_CLUSTER_PLANS_STORE)
@@ -67,6 +80,13 @@ public final class TranslatorTopology {
                         Materialized.<String, ClusterDesiredState, KeyValueStore<Bytes, byte[]>>as(CLUSTER_STATE_STORE)
                                 .withKeySerde(keys).withValueSerde(states))
                 .toStream(Named.as("cluster-desired-state-changes"))
+                .process(() -> new ClaimsProcessor(EFFECTIVE_STATE_STORE, REFUSALS_STORE), Named.as("claims"),
+                        EFFECTIVE_STATE_STORE, REFUSALS_STORE);
+        claims.filter((k, v) -> v instanceof TranslatorOutput.Event, Named.as("claim-events"))
+                .mapValues(v -> ((TranslatorOutput.Event) v).event(), Named.as("claim-event-values"))
+                .to(topics.installationEvents(), events.withName("claim-installation-events"));
+        claims.filter((k, v) -> v instanceof TranslatorOutput.EffectiveState, Named.as("effective-states"))
+                .mapValues(v -> ((TranslatorOutput.EffectiveState) v).state(), Named.as("effective-state-values"))
                 .to(topics.installPlans(), Produced.with(keys, states).withName("install-plans"));
         return builder.build();
     }

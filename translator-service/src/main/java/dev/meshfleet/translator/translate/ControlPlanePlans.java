@@ -39,7 +39,8 @@ final class ControlPlanePlans {
         }
     }
 
-    static Plan plan(Owner owner, long generation, Installation inst, ClusterEntry cluster, TranslatorSettings settings) {
+    static Plan plan(Owner owner, long generation, Installation inst, ClusterEntry cluster, TranslatorSettings settings,
+            String chartSource) {
         JsonNode iop = inst.node().get("istioOperatorSpec");
         String revision = inst.revision();
         String namespace = Json.text(iop, "namespace").isEmpty() ? DEFAULT_NAMESPACE : Json.text(iop, "namespace");
@@ -49,7 +50,6 @@ final class ControlPlanePlans {
         boolean isDefault = Json.bool(cluster.node(), "defaultRevision", false);
         JsonNode values = iop.get("values");
         JsonNode components = iop.get("components");
-        String chartSource = settings.defaultChartSource();
 
         ObjectNode global = Json.merge(Json.objectOf(values, "global"), Json.object()
                 .put("hub", hub).put("tag", tag).put("istioNamespace", namespace));
@@ -117,8 +117,10 @@ final class ControlPlanePlans {
         boolean skip = Json.bool(inst.node(), "skipUpgradeValidation", false);
         String hash = Translator.planHash(owner, generation, cluster.name(), revision, tag, charts, isDefault, false,
                 null, skip, inst.waitMillis(), observedJson);
+        List<Claim> claims = isDefault ? List.of(new Claim(Claim.DEFAULT_REVISION,
+                inst.path() + ".clusters[" + cluster.index() + "].defaultRevision")) : List.of();
         return new Plan(cluster.name(), revision, tag, charts, isDefault, false, null, skip, inst.waitMillis(),
-                observedJson, hash);
+                observedJson, hash, claims);
     }
 
     /** components.pilot.k8s as the istiod chart's pilot.* values. */

@@ -6,6 +6,7 @@ import dev.meshfleet.translator.translate.Translator.ClusterEntry;
 import dev.meshfleet.translator.translate.Translator.Installation;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -25,6 +26,17 @@ final class GatewayPlans {
     }
 
     static void validate(String path, JsonNode inst, JsonNode iop, List<String[]> problems) {
+        FieldChecks.string(inst, "controlPlaneRevision", path, problems);
+        JsonNode components = iop.get("components");
+        for (String type : TYPES) {
+            JsonNode list = components == null || !components.isObject() ? null : components.get(type);
+            if (list == null || !list.isArray()) {
+                continue;
+            }
+            for (int k = 0; k < list.size(); k++) {
+                checkEntry(path + ".istioOperatorSpec.components." + type + "[" + k + "]", list.get(k), problems);
+            }
+        }
         String cp = Json.text(inst, "controlPlaneRevision");
         if (!cp.isEmpty() && !"auto".equals(cp)) {
             String wrong = Labels.checkRevision(cp);
@@ -48,6 +60,48 @@ final class GatewayPlans {
         }
     }
 
+    private static final java.util.Set<String> SERVICE_TYPES = java.util.Set.of("LoadBalancer", "ClusterIP", "NodePort");
+
+    private static void checkEntry(String at, JsonNode g, List<String[]> problems) {
+        if (!g.isObject()) {
+            problems.add(new String[] {at, "must be a gateway entry such as {name: istio-ingressgateway, enabled: true},"
+                    + " got " + Json.describe(g)});
+            return;
+        }
+        FieldChecks.bool(g, "enabled", at, problems);
+        FieldChecks.string(g, "name", at, problems);
+        FieldChecks.string(g, "namespace", at, problems);
+        String ns = Json.text(g, "namespace");
+        if (g.path("namespace").isTextual() && !ns.isEmpty() && Labels.checkDnsLabel(ns) != null) {
+            problems.add(new String[] {at + ".namespace", Labels.checkDnsLabel(ns) + "; use a namespace name such as "
+                    + DEFAULT_NAMESPACE});
+        }
+        String name = Json.text(g, "name");
+        if (g.path("name").isTextual() && !name.isEmpty() && Labels.checkDnsLabel(name) != null) {
+            problems.add(new String[] {at + ".name", Labels.checkDnsLabel(name).replace("namespace name", "name")
+                    + "; it names the gateway's Deployment and Service"});
+        }
+        FieldChecks.stringMap(g, "label", at, problems);
+        FieldChecks.object(g, "k8s", at, problems);
+        JsonNode k8s = g.get("k8s");
+        if (k8s != null && k8s.isObject()) {
+            FieldChecks.namedList(k8s, "env", at + ".k8s", "{name: ISTIO_META_ROUTER_MODE, value: sni-dnat}", problems);
+            FieldChecks.stringMap(k8s, "serviceAnnotations", at + ".k8s", problems);
+            FieldChecks.object(k8s, "service", at + ".k8s", problems);
+            JsonNode svc = k8s.get("service");
+            if (svc != null && svc.isObject()) {
+                FieldChecks.string(svc, "type", at + ".k8s.service", problems);
+                String type = Json.text(svc, "type");
+                if (svc.path("type").isTextual() && !type.isEmpty() && !SERVICE_TYPES.contains(type)) {
+                    problems.add(new String[] {at + ".k8s.service.type", "'" + type + "' is not a Service type; use"
+                            + " LoadBalancer, ClusterIP or NodePort"});
+                }
+                FieldChecks.list(svc, "ports", at + ".k8s.service", problems);
+                FieldChecks.stringMap(svc, "selector", at + ".k8s.service", problems);
+            }
+        }
+    }
+
     /** Enabled gateway entries; an entry without `enabled` counts as enabled (it was written to be installed). */
     static List<Gateway> gateways(JsonNode iop) {
         List<Gateway> out = new ArrayList<>();
@@ -59,7 +113,7 @@ final class GatewayPlans {
             }
             for (int k = 0; k < list.size(); k++) {
                 JsonNode g = list.get(k);
-                if (!Json.bool(g, "enabled", true)) {
+                if (!g.isObject() || !Json.bool(g, "enabled", true)) {
                     continue;
                 }
                 String name = Json.text(g, "name");
@@ -73,7 +127,8 @@ final class GatewayPlans {
         return out;
     }
 
-    static Plan plan(Owner owner, long generation, Installation inst, ClusterEntry cluster, TranslatorSettings settings) {
+    static Plan plan(Owner owner, long generation, Installation inst, ClusterEntry cluster, TranslatorSettings settings,
+            String chartSource) {
         JsonNode iop = inst.node().get("istioOperatorSpec");
         String revision = inst.revision();
         String hub = Json.text(iop, "hub").isEmpty() ? settings.defaultHub() : Json.text(iop, "hub");
@@ -82,15 +137,14 @@ final class GatewayPlans {
         boolean active = Json.bool(cluster.node(), "activeGateway", false) || revision.isEmpty();
         String cp = Json.text(inst.node(), "controlPlaneRevision");
         String controlPlaneRevision = cp.isEmpty() ? revision : "auto".equals(cp) ? settings.defaultRevision() : cp;
-        String chartSource = Json.text(inst.node().get("helmGlobal"), "repo");
-        if (chartSource.isEmpty()) {
-            chartSource = settings.defaultChartSource();
-        }
         JsonNode values = iop.get("values");
         ObjectNode global = Json.merge(Json.objectOf(values, "global"), Json.object().put("hub", hub).put("tag", tag));
 
         List<ChartRelease> charts = new ArrayList<>();
+        Map<String, Claim> claims = new LinkedHashMap<>();
         for (Gateway g : gateways(iop)) {
+            claims.putIfAbsent(Claim.gateway(g.type(), revision), new Claim(Claim.gateway(g.type(), revision),
+                    inst.path() + ".istioOperatorSpec.components." + g.type() + "[" + g.index() + "]"));
             charts.add(new ChartRelease("gateway", g.name() + (revision.isEmpty() ? "" : "-" + revision), g.namespace(),
                     Canonical.json(gatewayValues(g, revision, active, global)), chartSource));
         }
@@ -100,7 +154,7 @@ final class GatewayPlans {
         String hash = Translator.planHash(owner, generation, cluster.name(), revision, tag, charts, false, active,
                 controlPlaneRevision, skip, inst.waitMillis(), observedJson);
         return new Plan(cluster.name(), revision, tag, charts, false, active, controlPlaneRevision, skip, inst.waitMillis(),
-                observedJson, hash);
+                observedJson, hash, List.copyOf(claims.values()));
     }
 
     private static ObjectNode gatewayValues(Gateway g, String revision, boolean active, ObjectNode global) {

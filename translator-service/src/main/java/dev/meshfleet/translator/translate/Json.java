@@ -16,6 +16,23 @@ final class Json {
         return v == null || v.isNull() || v.isContainerNode() ? "" : v.asText();
     }
 
+    /** How a value reads in a message: "the string 'x'", "the number 5", "a list", "an object", "true". */
+    static String describe(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "nothing";
+        }
+        if (v.isTextual()) {
+            return "the string '" + v.asText() + "'";
+        }
+        if (v.isNumber()) {
+            return "the number " + v.asText();
+        }
+        if (v.isBoolean()) {
+            return v.asText();
+        }
+        return v.isArray() ? "a list" : "an object";
+    }
+
     static boolean bool(JsonNode node, String field, boolean fallback) {
         JsonNode v = node == null ? null : node.get(field);
         if (v == null || v.isNull()) {

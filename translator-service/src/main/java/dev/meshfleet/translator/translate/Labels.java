@@ -6,6 +6,8 @@ import java.util.regex.Pattern;
 final class Labels {
     private static final Pattern VALUE = Pattern.compile("[a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?");
 
+    private static final Pattern DNS_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
+
     private Labels() {
     }
 
@@ -16,6 +18,18 @@ final class Labels {
         }
         if (!VALUE.matcher(revision).matches()) {
             return "'" + revision + "' is not a valid label value (letters, digits, '-', '_' and '.', starting and ending"
+                    + " with a letter or digit)";
+        }
+        return null;
+    }
+
+    /** Null when {@code name} is a valid namespace name (RFC 1123 label), else what is wrong. */
+    static String checkDnsLabel(String name) {
+        if (name.length() > 63) {
+            return "is " + name.length() + " characters long; at most 63";
+        }
+        if (!DNS_LABEL.matcher(name).matches()) {
+            return "'" + name + "' is not a valid namespace name (lower-case letters, digits and '-', starting and ending"
                     + " with a letter or digit)";
         }
         return null;

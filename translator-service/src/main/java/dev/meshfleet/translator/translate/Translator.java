@@ -18,10 +18,12 @@ import java.util.TreeMap;
  * values) and the validation errors. Pure: no Kafka, no Kubernetes, no clock; the same input gives
  * byte-identical output.
  *
- * <p>Validation happens here in three layers: per installation (revision, istioOperatorSpec,
- * timeout, kind-specific rules), per cluster entry (missing or repeated names) and across the
- * installations of one resource (the same cluster and revision twice, two default revisions in a
- * cluster). An error only withholds the plans of the clusters it concerns.
+ * <p>Validation happens here in three layers: per installation (types and shapes of every field read,
+ * {@link FieldChecks}; revision, istioOperatorSpec, istioController, kind-specific rules), per cluster
+ * entry (missing, mistyped or repeated names, mistyped flags) and across the installations of one
+ * resource (the same cluster and revision twice, two default revisions in a cluster); plus
+ * spec.helmGlobal.repo for the whole resource. An error only withholds the plans of the clusters it
+ * concerns. Rules across resources (claims) are decided downstream, where a cluster's owners meet.
  */
 public final class Translator {
     static final long DEFAULT_WAIT_MILLIS = 5 * 60_000L;
@@ -57,9 +59,16 @@ public final class Translator {
             return Translation.of(owner, generation, plans, errors);
         }
         boolean gateway = owner.kind() == ResourceKind.GatewayLifecycleManager;
+        String[] chartSourceProblem = new String[2];
+        String chartSource = chartSource(spec, chartSourceProblem);
         List<Installation> installations = new ArrayList<>();
         for (int i = 0; i < list.size(); i++) {
-            installations.add(firstPass(i, list.get(i), gateway, errors));
+            Installation inst = firstPass(i, list.get(i), gateway, errors);
+            if (chartSourceProblem[0] != null) {
+                // A resource-wide field: every installation is concerned, so every cluster's status shows it.
+                inst.problems().add(chartSourceProblem);
+            }
+            installations.add(inst);
         }
         // Errors of a whole installation are reported once per cluster it names, so each cluster's status shows them.
         for (Installation inst : installations) {
@@ -81,13 +90,47 @@ public final class Translator {
                 if (excluded.contains(inst.index() + "|" + c.name())) {
                     continue;
                 }
-                Plan plan = gateway ? GatewayPlans.plan(owner, generation, inst, c, settings)
-                        : ControlPlanePlans.plan(owner, generation, inst, c, settings);
+                Plan plan = gateway ? GatewayPlans.plan(owner, generation, inst, c, settings, chartSource)
+                        : ControlPlanePlans.plan(owner, generation, inst, c, settings, chartSource);
                 plans.computeIfAbsent(c.name(), k -> new ArrayList<>()).add(plan);
             }
         }
         plans.values().forEach(l -> l.sort(java.util.Comparator.comparing(Plan::revision)));
         return Translation.of(owner, generation, plans, errors);
+    }
+
+    /**
+     * spec.helmGlobal.repo (seed 001 for GLM; the same field on ILM is a Meshfleet extension): the chart
+     * source of every release of the resource. Empty: the configured default-chart-source, else the
+     * installer's default. A value that is none of the accepted forms sets problem to {path, message}.
+     */
+    private String chartSource(JsonNode spec, String[] problem) {
+        JsonNode helmGlobal = spec.get("helmGlobal");
+        if (helmGlobal == null || helmGlobal.isNull()) {
+            return settings.defaultChartSource();
+        }
+        if (!helmGlobal.isObject()) {
+            problem[0] = "spec.helmGlobal";
+            problem[1] = "must be an object such as {repo: https://charts.example/istio}, got " + Json.describe(helmGlobal);
+            return null;
+        }
+        JsonNode repo = helmGlobal.get("repo");
+        if (repo == null || repo.isNull() || (repo.isTextual() && repo.asText().isBlank())) {
+            return settings.defaultChartSource();
+        }
+        if (!repo.isTextual()) {
+            problem[0] = "spec.helmGlobal.repo";
+            problem[1] = "must be a string (a chart repository URL, an oci:// reference or a directory), got "
+                    + Json.describe(repo);
+            return null;
+        }
+        String wrong = ChartSources.check(repo.asText());
+        if (wrong != null) {
+            problem[0] = "spec.helmGlobal.repo";
+            problem[1] = wrong;
+            return null;
+        }
+        return repo.asText().trim();
     }
 
     private Installation firstPass(int i, JsonNode node, boolean gateway, List<TranslationError> errors) {
@@ -96,6 +139,15 @@ public final class Translator {
         String raw = Json.text(node, revisionField);
         String revision = "auto".equals(raw) ? settings.defaultRevision() : raw;
         List<String[]> problems = new ArrayList<>();
+        if (node == null || !node.isObject()) {
+            problems.add(new String[] {path, "must be an object with clusters, " + revisionField + " and istioOperatorSpec, got "
+                    + Json.describe(node)});
+            errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, "", path, problems.get(0)[1]));
+            return new Installation(i, path, node, "", List.of(), problems, DEFAULT_WAIT_MILLIS);
+        }
+        FieldChecks.string(node, revisionField, path, problems);
+        FieldChecks.bool(node, "skipUpgradeValidation", path, problems);
+        FieldChecks.istioController(path, node, problems);
         if ("default".equals(revision)) {
             // status shows a revisionless installation under the key "default" (docs/adr/0003)
             problems.add(new String[] {path + "." + revisionField, "'default' is the name status gives a revisionless"
@@ -106,14 +158,20 @@ public final class Translator {
                 problems.add(new String[] {path + "." + revisionField, wrong + "; use a short name such as 1-24, or auto"});
             }
         }
-        List<ClusterEntry> clusters = clusters(path, node, revision, errors);
+        List<ClusterEntry> clusters = clusters(path, node, revision, gateway, errors);
         JsonNode iop = node == null ? null : node.get("istioOperatorSpec");
-        if (iop == null || !iop.isObject()) {
+        if (iop == null || iop.isNull()) {
             problems.add(new String[] {path + ".istioOperatorSpec",
                     "is missing; add the IstioOperator spec (hub, tag, profile, components) of this installation"});
+        } else if (!iop.isObject()) {
+            problems.add(new String[] {path + ".istioOperatorSpec", "must be an object with the IstioOperator spec (hub, tag,"
+                    + " profile, components) of this installation, got " + Json.describe(iop)});
+        } else {
+            FieldChecks.operatorSpec(path, iop, problems);
         }
         long waitMillis = DEFAULT_WAIT_MILLIS;
-        String timeout = Json.text(node == null ? null : node.get("istioController"), "waitForResourcesTimeout");
+        JsonNode timeoutNode = node.path("istioController").path("waitForResourcesTimeout");
+        String timeout = timeoutNode.isTextual() ? timeoutNode.asText() : "";
         if (!timeout.isEmpty()) {
             OptionalLong parsed = GoDuration.parseMillis(timeout);
             if (parsed.isEmpty() || parsed.getAsLong() < 0) {
@@ -134,20 +192,49 @@ public final class Translator {
     }
 
     /** The installation's usable cluster entries; missing and repeated names become errors here. */
-    private static List<ClusterEntry> clusters(String path, JsonNode node, String revision, List<TranslationError> errors) {
+    private static List<ClusterEntry> clusters(String path, JsonNode node, String revision, boolean gateway,
+            List<TranslationError> errors) {
         JsonNode list = node == null ? null : node.get("clusters");
         List<ClusterEntry> out = new ArrayList<>();
-        if (list == null || !list.isArray() || list.isEmpty()) {
+        if (list != null && !list.isNull() && !list.isArray()) {
+            String example = list.isTextual() ? "[{name: " + list.asText() + "}]" : "[{name: cluster1}]";
+            errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, path + ".clusters",
+                    "must be a list of cluster entries such as " + example + ", got " + Json.describe(list)));
+            return out;
+        }
+        if (list == null || list.isNull() || list.isEmpty()) {
             errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, path + ".clusters",
                     "lists no cluster; add at least one entry with the name of a registered cluster"));
             return out;
         }
         Map<String, List<Integer>> indexes = new LinkedHashMap<>();
         for (int j = 0; j < list.size(); j++) {
-            String name = Json.text(list.get(j), "name").trim();
+            String at = path + ".clusters[" + j + "]";
+            JsonNode entry = list.get(j);
+            if (!entry.isObject()) {
+                String example = entry.isValueNode() ? "{name: " + entry.asText() + "}" : "{name: cluster1}";
+                errors.add(new TranslationError(entry.isTextual() && !entry.asText().isBlank() ? entry.asText().trim()
+                        : TranslationError.SPEC_CLUSTER, revision, at,
+                        "must be a cluster entry such as " + example + ", got " + Json.describe(entry)));
+                continue;
+            }
+            JsonNode nameNode = entry.get("name");
+            if (nameNode != null && !nameNode.isNull() && !nameNode.isTextual()) {
+                errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, at + ".name",
+                        "must be a string, got " + Json.describe(nameNode) + "; quote it"));
+                continue;
+            }
+            String name = Json.text(entry, "name").trim();
             if (name.isEmpty()) {
-                errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, path + ".clusters[" + j + "].name",
+                errors.add(new TranslationError(TranslationError.SPEC_CLUSTER, revision, at + ".name",
                         "is missing or empty; set it to the name the cluster was registered with"));
+                continue;
+            }
+            List<String[]> entryProblems = new ArrayList<>();
+            FieldChecks.bool(entry, gateway ? "activeGateway" : "defaultRevision", at, entryProblems);
+            FieldChecks.string(entry, "trustDomain", at, entryProblems);
+            if (!entryProblems.isEmpty()) {
+                entryProblems.forEach(pr -> errors.add(new TranslationError(name, revision, pr[0], pr[1])));
                 continue;
             }
             indexes.computeIfAbsent(name, k -> new ArrayList<>()).add(j);

@@ -108,4 +108,46 @@ class TranslatorTest {
             assertThat(e.path()).isEqualTo("spec.installations[1].clusters[0].defaultRevision");
         });
     }
+
+    @Test
+    void autoRevisionsResolveToTheConfiguredDefaultRevision() throws Exception {
+        Translator custom = new Translator(new TranslatorSettings("1-26", "hub.example", "1.26.0-solo", null));
+        Plan ilm = custom.translate(ILM, 1, spec("""
+                installations:
+                  - revision: auto
+                    clusters: [{name: cluster1}]
+                    istioOperatorSpec: {profile: minimal}
+                """)).plans("cluster1").get(0);
+        Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
+        Plan glm = custom.translate(glmOwner, 1, spec("""
+                installations:
+                  - gatewayRevision: auto
+                    controlPlaneRevision: auto
+                    clusters: [{name: cluster1, activeGateway: true}]
+                    istioOperatorSpec: {components: {ingressGateways: [{name: istio-ingressgateway}]}}
+                """)).plans("cluster1").get(0);
+
+        assertThat(ilm.revision()).isEqualTo("1-26");
+        assertThat(ilm.tag()).isEqualTo("1.26.0-solo");
+        assertThat(glm.revision()).isEqualTo("1-26");
+        assertThat(glm.controlPlaneRevision()).isEqualTo("1-26");
+        assertThat(glm.charts().get(0).releaseName()).isEqualTo("istio-ingressgateway-1-26");
+    }
+
+    @Test
+    void helmGlobalRepoIsReadAtTheTopOfTheSpecNotPerInstallation() throws Exception {
+        Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
+        Translation t = translator.translate(glmOwner, 1, spec("""
+                helmGlobal: {repo: "https://charts.example/istio"}
+                installations:
+                  - gatewayRevision: 1-24
+                    helmGlobal: {repo: "oci://elsewhere.example/ignored"}
+                    clusters: [{name: cluster1}]
+                    istioOperatorSpec: {components: {ingressGateways: [{name: istio-ingressgateway}]}}
+                """));
+        assertThat(t.plans("cluster1").get(0).charts()).extracting(ChartRelease::chartSource)
+                .containsOnly("https://charts.example/istio");
+        Translation none = translator.translate(ILM, 1, spec(TWO_CLUSTERS));
+        assertThat(none.allPlans()).flatExtracting(Plan::charts).extracting(ChartRelease::chartSource).containsOnlyNulls();
+    }
 }

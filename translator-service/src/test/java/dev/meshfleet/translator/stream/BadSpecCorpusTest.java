@@ -1,0 +1,131 @@
+package dev.meshfleet.translator.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshfleet.aggregator.fold.Installation;
+import dev.meshfleet.aggregator.fold.Status;
+import dev.meshfleet.aggregator.fold.StatusFold;
+import dev.meshfleet.aggregator.stream.AvroStatus;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.translator.plan.Manifests;
+import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.translator.translate.TranslatorSettings;
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The bad-spec corpus (issue 4, item 14): src/test/resources/bad-specs/<case>.yaml, each a header
+ * ({@code # expect: STATE at cluster/revision}, {@code # path: field path}, {@code # message: substring})
+ * and one or more ILM/GLM documents. Every document goes through the real topology (translator and
+ * cross-resource claims) in order, and the last document's events through the aggregator's real
+ * fold; the folded status must show the state at cluster/revision with a message that starts with
+ * the field path and contains the substring.
+ */
+class BadSpecCorpusTest {
+    static final Path DIR = Path.of("src/test/resources/bad-specs");
+
+    record Case(String name, String state, String cluster, String revision, String path, String message, String yaml) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    @TempDir
+    Path stateDir;
+
+    static Stream<Case> cases() throws IOException {
+        try (Stream<Path> files = Files.list(DIR)) {
+            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(BadSpecCorpusTest::read).toList().stream();
+        }
+    }
+
+    static Case read(Path file) {
+        try {
+            String yaml = Files.readString(file);
+            Map<String, String> header = new LinkedHashMap<>();
+            for (String line : yaml.lines().takeWhile(l -> l.startsWith("#")).toList()) {
+                int colon = line.indexOf(':');
+                header.put(line.substring(1, colon).trim(), line.substring(colon + 1).trim());
+            }
+            String[] expect = header.get("expect").split(" at ", 2);
+            String at = expect[1];
+            int slash = at.indexOf('/');
+            String name = file.getFileName().toString().replace(".yaml", "");
+            return new Case(name, expect[0], at.substring(0, slash), at.substring(slash + 1), header.get("path"),
+                    header.get("message"), yaml);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalStateException(file + ": not a corpus case (" + e + ")", e);
+        }
+    }
+
+    @Test
+    void theCorpusHasAtLeastFortyCasesCoveringBothKindsAndConflictsBetweenResources() throws IOException {
+        List<Case> all = cases().toList();
+        assertThat(all).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(all).filteredOn(c -> c.name().startsWith("ilm-")).hasSizeGreaterThanOrEqualTo(20);
+        assertThat(all).filteredOn(c -> c.name().startsWith("glm-")).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(all).filteredOn(c -> c.name().startsWith("two-")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void eachBadSpecEndsInItsStateWithAMessageNamingTheField(Case c) throws IOException {
+        List<Manifests.Resource> resources = Manifests.read(new StringReader(c.yaml()), c.name());
+        assertThat(resources).as("documents of %s", c.name()).isNotEmpty();
+
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, "corpus");
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        var topics = new TranslatorTopology.Topics(Topics.SPEC_CHANGES, Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS);
+        List<InstallationEvent> events;
+        try (TopologyTestDriver driver = new TopologyTestDriver(
+                TranslatorTopology.build(topics, new Translator(TranslatorSettings.defaults())), props)) {
+            var in = driver.createInputTopic(Topics.SPEC_CHANGES, new StringSerializer(), AvroSerde.of(SpecChange.class));
+            var out = driver.createOutputTopic(Topics.INSTALLATION_EVENTS, new StringDeserializer(),
+                    AvroSerde.of(InstallationEvent.class));
+            int n = 0;
+            for (Manifests.Resource r : resources) {
+                n++;
+                in.pipeInput(r.owner().key(), SpecChange.newBuilder().setUid("uid-" + n).setKind(r.owner().kind())
+                        .setNamespace(r.owner().namespace()).setName(r.owner().name()).setGeneration(1)
+                        .setResourceVersion("1").setOperation(Operation.UPSERT).setActor("corpus")
+                        .setObservedAt(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(n))
+                        .setSpecJson(r.spec().toString()).build());
+            }
+            String owner = resources.get(resources.size() - 1).owner().key();
+            events = out.readKeyValuesToList().stream().filter(kv -> kv.key.equals(owner)).map(kv -> kv.value).toList();
+        }
+
+        Status status = StatusFold.foldAll(null, events.stream().map(AvroStatus::event).toList());
+        assertThat(status.installation(c.cluster(), c.revision()))
+                .as("%s: status entry %s/%s among %s", c.name(), c.cluster(), c.revision(), status.clusters())
+                .get().satisfies(i -> assertEntry(c, i));
+    }
+
+    private static void assertEntry(Case c, Installation i) {
+        assertThat(i.state().name()).as("%s: state", c.name()).isEqualTo(c.state());
+        assertThat(i.message()).as("%s: message", c.name()).startsWith(c.path() + ": ").contains(c.message());
+    }
+}
