@@ -100,6 +100,11 @@ public final class ClaimRules {
                     + other + "; at most one default revision per cluster: set defaultRevision: false here or set it to"
                     + " false there first";
         }
+        if (lost.getName().startsWith("control-plane/")) {
+            return lost.getFieldPath() + ": cluster '" + cluster + "' already runs control plane revision '" + revision
+                    + "' from " + other + "; one installation per revision per cluster across all resources: use another"
+                    + " revision here, or remove that installation there first";
+        }
         String type = lost.getName().startsWith("ingress") ? "ingress" : "egress";
         return lost.getFieldPath() + ": cluster '" + cluster + "' already has an " + type + " gateway of revision '" + revision
                 + "' from " + other + "; one " + type + " gateway per revision per cluster across all resources: use"

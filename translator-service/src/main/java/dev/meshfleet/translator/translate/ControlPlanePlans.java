@@ -117,8 +117,12 @@ final class ControlPlanePlans {
         boolean skip = Json.bool(inst.node(), "skipUpgradeValidation", false);
         String hash = Translator.planHash(owner, generation, cluster.name(), revision, tag, charts, isDefault, false,
                 null, skip, inst.waitMillis(), observedJson);
-        List<Claim> claims = isDefault ? List.of(new Claim(Claim.DEFAULT_REVISION,
-                inst.path() + ".clusters[" + cluster.index() + "].defaultRevision")) : List.of();
+        // Two resources installing one revision in a cluster would render the same objects under different owners.
+        List<Claim> claims = new ArrayList<>();
+        claims.add(new Claim(Claim.controlPlane(revision), inst.path() + ".revision"));
+        if (isDefault) {
+            claims.add(new Claim(Claim.DEFAULT_REVISION, inst.path() + ".clusters[" + cluster.index() + "].defaultRevision"));
+        }
         return new Plan(cluster.name(), revision, tag, charts, isDefault, false, null, skip, inst.waitMillis(),
                 observedJson, hash, claims);
     }

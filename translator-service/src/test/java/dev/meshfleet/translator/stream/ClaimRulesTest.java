@@ -96,4 +96,15 @@ class ClaimRulesTest {
         assertThat(r.refusals()).isEmpty();
         assertThat(r.effective()).hasSize(2);
     }
+
+    @Test
+    void aSecondResourceInstallingARevisionTheClusterAlreadyRunsIsRefusedNamingTheFirst() {
+        var last = state(plan("z", 1, "1-24", "control-plane/1-24"));
+        var r = ClaimRules.resolve("cluster1", last, state(plan("a", 1, "1-24", "control-plane/1-24"),
+                plan("z", 1, "1-24", "control-plane/1-24")));
+
+        assertThat(names(r.effective())).containsExactly("z@1");
+        assertThat(r.refusals()).singleElement().satisfies(f -> assertThat(f.message())
+                .contains("already runs control plane revision '1-24' from IstioLifecycleManager gloo-mesh/z"));
+    }
 }
