@@ -12,6 +12,9 @@ import java.util.Set;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.meshfleet.installer.health.WorkloadStatus;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.LiveVersion;
@@ -34,6 +37,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 public class ClusterOps {
     private static final Logger LOG = Logger.getLogger(ClusterOps.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final KubernetesClient client;
     private final String fieldManager;
 
@@ -192,8 +198,32 @@ public class ClusterOps {
     }
 
     private static LiveVersion liveVersion(HasMetadata object) {
-        return object == null || object.getMetadata() == null ? null
-                : new LiveVersion(object.getMetadata().getUid(), object.getMetadata().getResourceVersion());
+        if (object == null || object.getMetadata() == null) {
+            return null;
+        }
+        var m = object.getMetadata();
+        JsonNode status = readTree(Manifests.serialization().asJson(object)).path("status");
+        return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
+                Names.hash(String.valueOf(new java.util.TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
+                        + "|" + new java.util.TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),
+                status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
+    }
+
+    /** Key order differs between a typed model's JSON and the server's: digest a sorted form. */
+    private static String canonical(JsonNode node) {
+        try {
+            return SORTED.writeValueAsString(SORTED.convertValue(node, Object.class));
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("a parsed tree must serialize", e);
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("the client's own serialization must parse", e);
+        }
     }
 
     private static Namespace namespace(String name) {

@@ -35,11 +35,25 @@ public final class Drift {
             LiveVersion now = after.get(ref.identity());
             if (was == null || now != null && !Objects.equals(was.uid(), now.uid())) {
                 drift.add(ref + " was deleted");
-            } else if (now != null && !Objects.equals(was.resourceVersion(), now.resourceVersion())
-                    && !shared.contains(ref.identity())) {
+            } else if (now != null && written(was, now) && !shared.contains(ref.identity())) {
                 drift.add(ref + " was changed");
             }
         }
         return drift;
+    }
+
+    /**
+     * Whether the apply wrote the object. A moved resourceVersion alone is not proof: a controller
+     * may have written the status between the read and the apply. When the status moved too, only a
+     * changed generation (spec) or changed labels or annotations count.
+     */
+    private static boolean written(LiveVersion was, LiveVersion now) {
+        if (Objects.equals(was.resourceVersion(), now.resourceVersion())) {
+            return false;
+        }
+        if (was.generation() != now.generation() || !Objects.equals(was.metadataDigest(), now.metadataDigest())) {
+            return true;
+        }
+        return Objects.equals(was.statusDigest(), now.statusDigest());
     }
 }
