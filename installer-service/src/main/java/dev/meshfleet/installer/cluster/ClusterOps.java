@@ -6,14 +6,17 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.Map;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.meshfleet.installer.health.WorkloadStatus;
 import dev.meshfleet.installer.model.Inventory;
@@ -39,7 +42,7 @@ public class ClusterOps {
     private static final Logger LOG = Logger.getLogger(ClusterOps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper SORTED = new ObjectMapper()
-            .configure(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final KubernetesClient client;
     private final String fieldManager;
 
@@ -204,8 +207,8 @@ public class ClusterOps {
         var m = object.getMetadata();
         JsonNode status = readTree(Manifests.serialization().asJson(object)).path("status");
         return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
-                Names.hash(String.valueOf(new java.util.TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
-                        + "|" + new java.util.TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),
+                Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
+                        + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),
                 status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
     }
 
@@ -213,7 +216,7 @@ public class ClusterOps {
     private static String canonical(JsonNode node) {
         try {
             return SORTED.writeValueAsString(SORTED.convertValue(node, Object.class));
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("a parsed tree must serialize", e);
         }
     }
@@ -221,7 +224,7 @@ public class ClusterOps {
     private static JsonNode readTree(String json) {
         try {
             return JSON.readTree(json);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+        } catch (JsonProcessingException e) {
             throw new IllegalStateException("the client's own serialization must parse", e);
         }
     }
