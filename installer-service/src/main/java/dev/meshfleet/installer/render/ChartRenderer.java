@@ -134,7 +134,7 @@ public class ChartRenderer {
         try (InputStream in = get(URI.create(base + "index.yaml"))) {
             index = YAML.readTree(in);
         } catch (IOException | IllegalArgumentException e) {
-            throw unreadable(repo, "its index.yaml cannot be read: " + e.getMessage());
+            throw unreadable(repo, "its index.yaml cannot be read: " + why(e));
         }
         JsonNode entries = index == null ? null : index.path("entries").path(chart);
         if (entries == null || !entries.isArray() || entries.isEmpty()) {
@@ -161,8 +161,13 @@ public class ChartRenderer {
             return target;
         } catch (IOException | IllegalArgumentException e) {
             throw unreadable(repo, "the archive " + url + " of chart '" + chart + "' cannot be downloaded: "
-                    + e.getMessage());
+                    + why(e));
         }
+    }
+
+    /** The JDK's HTTP client throws some I/O errors (a refused connection) without a message. */
+    private static String why(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
     private InputStream get(URI uri) throws IOException {
@@ -198,8 +203,10 @@ public class ChartRenderer {
     }
 
     private static RenderException unreadable(String source, String why) {
-        return new RenderException("chart source '" + source + "' (spec.helmGlobal.repo) cannot be read: " + why
-                + "; fix spec.helmGlobal.repo or make the source reachable (retried at the next resync)");
+        // A GLM's source is its spec.helmGlobal.repo; an ILM's (and a GLM's without one) the translator's default.
+        return new RenderException("chart source '" + source + "' (spec.helmGlobal.repo, else"
+                + " meshfleet.translator.default-chart-source) cannot be read: " + why + "; correct it or make the"
+                + " source reachable (retried at the next resync)");
     }
 
     /** A chart that cannot be rendered: final for this plan (only a new plan or chart fixes it). */

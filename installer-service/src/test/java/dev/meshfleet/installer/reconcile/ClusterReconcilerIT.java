@@ -57,7 +57,7 @@ class ClusterReconcilerIT {
         server = MockApiServer.start();
         simulator = WorkloadSimulator.start(server, Map.of("c1", List.of(), "c2", List.of(new Fault.Unreachable()),
                 "c3", List.of(), "c4", List.of(), "c5", List.of(), "c6", List.of(new Fault.NeverReady()),
-                "c7", List.of(), "c8", List.of(), "c9", List.of()), Duration.ofMillis(100));
+                "c7", List.of(), "c8", List.of(), "c9", List.of(), "c10", List.of()), Duration.ofMillis(100));
     }
 
     @AfterAll
@@ -276,6 +276,23 @@ class ClusterReconcilerIT {
                         .contains("istio-ingressgateway-" + rev);
             }
         }
+    }
+
+    @Test
+    void aChartSourceThatCannotBeReadFailsTheControlPlaneNamingTheFieldAndTheSourceAndAppliesNothing() {
+        ownership.assigned(9, 1);
+        Plan p = plan("1-24");
+        List<ChartSpec> unreachable = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
+                c.namespace(), c.valuesJson(), "http://127.0.0.1:1/charts", "1.24.2")).toList();
+        ownership.desired("c10", 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), unreachable,
+                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-unreachable")));
+
+        reconciler.reconcile("c10", Trigger.CHANGE);
+
+        assertThat(states("c10")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.stream().filter(e -> e.getCluster().equals("c10")).findFirst().orElseThrow().getMessage())
+                .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
+        assertThat(server.client("c10").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
     }
 
     private static Plan gateway(String revision, boolean active, String generation) {

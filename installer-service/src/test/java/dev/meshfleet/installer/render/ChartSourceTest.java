@@ -125,14 +125,15 @@ class ChartSourceTest {
         ChartRenderer renderer = new ChartRenderer(CHARTS);
         assertThatThrownBy(() -> renderer.render(spec("http://127.0.0.1:1/charts", "1.24.0")))
                 .isInstanceOf(ChartRenderer.RenderException.class)
-                .hasMessageContaining("chart source 'http://127.0.0.1:1/charts' (spec.helmGlobal.repo) cannot be read")
+                .hasMessageContaining("chart source 'http://127.0.0.1:1/charts' (spec.helmGlobal.repo")
+                .hasMessageContaining("cannot be read")
                 .hasMessageContaining("index.yaml");
         assertThatThrownBy(() -> renderer.render(spec("charts-in-the-cloud", null)))
                 .isInstanceOf(ChartRenderer.RenderException.class)
-                .hasMessageContaining("'charts-in-the-cloud' (spec.helmGlobal.repo)");
+                .hasMessageContaining("'charts-in-the-cloud' (spec.helmGlobal.repo");
         assertThatThrownBy(() -> renderer.render(spec("/nonexistent/charts", null)))
                 .isInstanceOf(ChartRenderer.RenderException.class)
-                .hasMessageContaining("'/nonexistent/charts' (spec.helmGlobal.repo)")
+                .hasMessageContaining("'/nonexistent/charts' (spec.helmGlobal.repo")
                 .hasMessageContaining("chart 'istiod' not found");
     }
 
