@@ -25,8 +25,10 @@ final class EventLog implements AutoCloseable {
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumer = new KafkaConsumer<>(p, new StringDeserializer(), AvroSerde.of(InstallationEvent.class));
-        List<TopicPartition> partitions = consumer.partitionsFor(Topics.INSTALLATION_EVENTS).stream()
-                .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
+        // The service creates the topic at startup; the first test may get here before the metadata has it.
+        List<TopicPartition> partitions = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                .until(() -> consumer.partitionsFor(Topics.INSTALLATION_EVENTS).stream()
+                        .map(i -> new TopicPartition(i.topic(), i.partition())).toList(), l -> !l.isEmpty());
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
     }

@@ -226,7 +226,7 @@ class InstallerIT {
     }
 
     @Test
-    void aPatchUpgradeIsAppliedInPlaceAndAMinorOneIsRefusedLeavingTheRunningVersion() {
+    void aPatchUpgradeIsAppliedInPlaceAMinorOneIsRefusedLeavingTheRunningVersionAndProceedsWithSkipUpgradeValidation() {
         send("cluster9", List.of(controlPlane("mesh-u", "stable", "1.24.2", 60_000, "h1")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster9", "mesh-u", "stable"))
                 .endsWith("HEALTHY"));
@@ -243,9 +243,17 @@ class InstallerIT {
                     .endsWith("ACTION_REQUIRED"));
             InstallationEvent refused = events.of("cluster9", "mesh-u").stream()
                     .filter(e -> e.getState().equals("ACTION_REQUIRED")).findFirst().orElseThrow();
-            assertThat(refused.getMessage()).contains("minor", "1.24.3", "1.25.0", "skipUpgradeValidation");
+            assertThat(refused.getMessage()).contains("minor", "1.24.3", "1.25.0", "as a new revision",
+                    "skipUpgradeValidation: true");
             assertThat(refused.getObservedOperatorJson()).contains("1.24.3");
             assertThat(image(cluster9, "istiod-stable")).endsWith("pilot:1.24.3");
+
+            InstallationPlan skip = controlPlane("mesh-u", "stable", "1.25.0", 60_000, "h4");
+            skip.getUpgradePolicy().setSkipUpgradeValidation(true);
+            send("cluster9", List.of(skip));
+            await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster9", "mesh-u", "stable"))
+                    .containsSubsequence("ACTION_REQUIRED", "UPDATING_CONTROL_PLANE", "HEALTHY"));
+            assertThat(image(cluster9, "istiod-stable")).endsWith("pilot:1.25.0");
         }
     }
 

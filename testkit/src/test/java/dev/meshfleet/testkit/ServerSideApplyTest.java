@@ -121,6 +121,38 @@ class ServerSideApplyTest {
     }
 
     @Test
+    void reapplyingAnUnchangedDeploymentAfterAControllerWroteItsStatusWritesNothingAndAnEditedOneIsWritten() {
+        Deployment applied = client.apps().deployments().inNamespace("default")
+                .resource(deployment("noop-deploy", 1, Map.of("app", "noop-deploy"), "c"))
+                .fieldManager("installer").forceConflicts().serverSideApply();
+        Deployment withStatus = client.apps().deployments().inNamespace("default").withName("noop-deploy").get();
+        withStatus.setStatus(new io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder().withReadyReplicas(1)
+                .withObservedGeneration(1L).build());
+        Deployment afterStatus = client.apps().deployments().inNamespace("default").resource(withStatus).updateStatus();
+        assertThat(afterStatus.getMetadata().getResourceVersion())
+                .isNotEqualTo(applied.getMetadata().getResourceVersion());
+
+        Deployment again = client.apps().deployments().inNamespace("default")
+                .resource(deployment("noop-deploy", 1, Map.of("app", "noop-deploy"), "c"))
+                .fieldManager("installer").forceConflicts().serverSideApply();
+        assertThat(again.getMetadata().getResourceVersion()).as("a no-op apply is not a write")
+                .isEqualTo(afterStatus.getMetadata().getResourceVersion());
+
+        client.apps().deployments().inNamespace("default").withName("noop-deploy").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("other:2");
+            return d;
+        });
+        Deployment edited = client.apps().deployments().inNamespace("default").withName("noop-deploy").get();
+        Deployment repaired = client.apps().deployments().inNamespace("default")
+                .resource(deployment("noop-deploy", 1, Map.of("app", "noop-deploy"), "c"))
+                .fieldManager("installer").forceConflicts().serverSideApply();
+        assertThat(repaired.getMetadata().getResourceVersion())
+                .isNotEqualTo(edited.getMetadata().getResourceVersion());
+        assertThat(repaired.getSpec().getTemplate().getSpec().getContainers().get(0).getImage()).isEqualTo("c:1");
+        assertThat(repaired.getMetadata().getGeneration()).isGreaterThan(edited.getMetadata().getGeneration());
+    }
+
+    @Test
     void aFieldTheManagerStopsApplyingIsRemovedWhenNobodyElseOwnsIt() {
         apply("installer", cm("drop", Map.of("keep", "1", "gone", "2")));
         apply("installer", cm("drop", Map.of("keep", "1")));

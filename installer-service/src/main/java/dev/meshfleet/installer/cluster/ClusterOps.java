@@ -2,18 +2,30 @@ package dev.meshfleet.installer.cluster;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import org.jboss.logging.Logger;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
 import dev.meshfleet.installer.health.WorkloadStatus;
 import dev.meshfleet.installer.model.Inventory;
+import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -28,6 +40,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 public class ClusterOps {
     private static final Logger LOG = Logger.getLogger(ClusterOps.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper SORTED = new ObjectMapper()
+            .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final KubernetesClient client;
     private final String fieldManager;
 
@@ -82,20 +97,50 @@ public class ClusterOps {
             }
         }
         List<ObjectRef> applied = new ArrayList<>();
+        Map<String, LiveVersion> live = new HashMap<>();
         for (HasMetadata o : objects) {
             ApplyResult r = applyOne(o);
-            if (!(r instanceof ApplyResult.Applied)) {
+            if (!(r instanceof ApplyResult.Applied one)) {
                 return r;
             }
             applied.add(Manifests.ref(o));
+            live.putAll(one.live());
         }
-        return new ApplyResult.Applied(applied);
+        return new ApplyResult.Applied(applied, live);
+    }
+
+    /**
+     * The uid and resourceVersion of each of {@code objects} that exists, by identity: one list
+     * per kind (label managed-by=meshfleet) rather than a GET per object. Compared with what an
+     * apply answers, it tells which objects the apply had to write (drift) without a read after.
+     */
+    public Map<String, LiveVersion> liveVersions(Collection<ObjectRef> objects) {
+        Map<String, Set<String>> wantedByKind = new LinkedHashMap<>();
+        for (ObjectRef ref : objects) {
+            wantedByKind.computeIfAbsent(ref.apiVersion() + "|" + ref.kind(), k -> new HashSet<>()).add(ref.identity());
+        }
+        Map<String, LiveVersion> live = new HashMap<>();
+        for (Map.Entry<String, Set<String>> e : wantedByKind.entrySet()) {
+            String[] apiVersionAndKind = e.getKey().split("\\|", 2);
+            for (GenericKubernetesResource r : client.genericKubernetesResources(apiVersionAndKind[0],
+                    apiVersionAndKind[1]).inAnyNamespace().withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).list()
+                    .getItems()) {
+                String identity = Manifests.ref(r).identity();
+                if (e.getValue().contains(identity)) {
+                    live.put(identity, liveVersion(r));
+                }
+            }
+        }
+        return live;
     }
 
     private ApplyResult applyOne(HasMetadata object) {
         try {
-            client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
-            return new ApplyResult.Applied(List.of(Manifests.ref(object)));
+            HasMetadata answer = client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            ObjectRef ref = Manifests.ref(object);
+            LiveVersion version = liveVersion(answer);
+            return new ApplyResult.Applied(List.of(ref),
+                    version == null ? Map.of() : Map.of(ref.identity(), version));
         } catch (RuntimeException e) {
             Failure failure = Failure.classify(e);
             // Java 17 has no pattern switch; Failure has exactly these two kinds.
@@ -153,6 +198,35 @@ public class ClusterOps {
         return WorkloadStatus.daemonSet(d.getMetadata().getNamespace(), d.getMetadata().getName(),
                 n(d.getMetadata().getGeneration()), s == null ? 0 : n(s.getObservedGeneration()),
                 s == null ? 0 : i(s.getDesiredNumberScheduled()), s == null ? 0 : i(s.getNumberReady()));
+    }
+
+    private static LiveVersion liveVersion(HasMetadata object) {
+        if (object == null || object.getMetadata() == null) {
+            return null;
+        }
+        var m = object.getMetadata();
+        JsonNode status = readTree(Manifests.serialization().asJson(object)).path("status");
+        return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
+                Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
+                        + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),
+                status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
+    }
+
+    /** Key order differs between a typed model's JSON and the server's: digest a sorted form. */
+    private static String canonical(JsonNode node) {
+        try {
+            return SORTED.writeValueAsString(SORTED.convertValue(node, Object.class));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("a parsed tree must serialize", e);
+        }
+    }
+
+    private static JsonNode readTree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("the client's own serialization must parse", e);
+        }
     }
 
     private static Namespace namespace(String name) {

@@ -1,5 +1,7 @@
 package dev.meshfleet.installer.cluster;
 
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,6 +49,12 @@ public final class InventoryCodec {
         data.put("tag", inventory.tag() == null ? "" : inventory.tag());
         data.put("observedOperatorJson", inventory.observedOperatorJson() == null ? "" : inventory.observedOperatorJson());
         data.put("complete", Boolean.toString(inventory.complete()));
+        if (inventory.appliedAt() != null) {
+            data.put("appliedAt", inventory.appliedAt().toString());
+        }
+        if (inventory.readySince() != null) {
+            data.put("readySince", inventory.readySince().toString());
+        }
         try {
             data.put("objects", JSON.writeValueAsString(objects));
         } catch (JsonProcessingException e) {
@@ -77,10 +85,16 @@ public final class InventoryCodec {
             String operator = d.getOrDefault("observedOperatorJson", "");
             return new Inventory(owner, Long.parseLong(d.getOrDefault("generation", "0")), d.getOrDefault("revision", ""),
                     d.getOrDefault("tag", ""), d.getOrDefault("planHash", ""), operator.isEmpty() ? null : operator,
-                    Boolean.parseBoolean(d.getOrDefault("complete", "false")), refs);
-        } catch (JsonProcessingException | IllegalArgumentException e) {
+                    Boolean.parseBoolean(d.getOrDefault("complete", "false")), refs, instant(d, "appliedAt"),
+                    instant(d, "readySince"));
+        } catch (JsonProcessingException | IllegalArgumentException | DateTimeParseException e) {
             throw new IllegalArgumentException(where + " is malformed: " + e.getMessage(), e);
         }
+    }
+
+    private static Instant instant(Map<String, String> data, String key) {
+        String v = data.get(key);
+        return v == null || v.isBlank() ? null : Instant.parse(v);
     }
 
     private static String require(Map<String, String> data, String key, String where) {

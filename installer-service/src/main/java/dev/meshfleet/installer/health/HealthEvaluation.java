@@ -27,24 +27,23 @@ public final class HealthEvaluation {
         if (!w.found()) {
             return "not found in the cluster";
         }
-        if (w.observedGeneration() < w.generation()) {
-            return "generation " + w.generation() + " not yet observed by its controller (observed "
-                    + w.observedGeneration() + ")";
-        }
+        String counts;
+        boolean ready;
         if ("DaemonSet".equals(w.kind())) {
-            if (w.desiredNumberScheduled() <= 0) {
-                return "scheduled on no node";
-            }
-            if (w.numberReady() != w.desiredNumberScheduled()) {
-                return w.numberReady() + "/" + w.desiredNumberScheduled() + " pods ready";
-            }
-            return null;
-        }
-        int want = w.specReplicas();
-        if (w.updatedReplicas() != want || w.readyReplicas() != want || w.availableReplicas() != want) {
-            return "replicas ready " + w.readyReplicas() + "/" + want + ", available " + w.availableReplicas() + "/"
+            counts = w.desiredNumberScheduled() <= 0 ? "scheduled on no node"
+                    : w.numberReady() + "/" + w.desiredNumberScheduled() + " pods ready";
+            ready = w.desiredNumberScheduled() > 0 && w.numberReady() == w.desiredNumberScheduled();
+        } else {
+            int want = w.specReplicas();
+            counts = "replicas ready " + w.readyReplicas() + "/" + want + ", available " + w.availableReplicas() + "/"
                     + want + ", updated " + w.updatedReplicas() + "/" + want;
+            ready = w.updatedReplicas() == want && w.readyReplicas() == want && w.availableReplicas() == want;
         }
-        return null;
+        if (w.observedGeneration() < w.generation()) {
+            // The counts may describe the previous spec; they are still what a person wants to see.
+            return "generation " + w.generation() + " not yet observed by its controller (observed "
+                    + w.observedGeneration() + "), " + counts;
+        }
+        return ready ? null : counts;
     }
 }

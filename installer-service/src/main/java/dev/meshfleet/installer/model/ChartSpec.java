@@ -2,10 +2,22 @@ package dev.meshfleet.installer.model;
 
 import dev.meshfleet.schemas.v1.ChartRelease;
 
-/** One Helm release of a plan: which chart, under which name and namespace, with which values. */
-public record ChartSpec(String chart, String releaseName, String namespace, String valuesJson) {
-    public static ChartSpec from(ChartRelease release) {
+/**
+ * One Helm release of a plan: which chart, under which name and namespace, with which values, and
+ * from where: {@code source} null or empty is the installer's configured chart directory; else a
+ * directory (absolute path or file:// URL), a Helm repository (http(s)://) or an OCI reference
+ * (oci://). {@code version} is the chart version pulled from a repository or registry (the plan's
+ * tag, as Istio versions its charts like its releases); a directory ignores it.
+ */
+public record ChartSpec(String chart, String releaseName, String namespace, String valuesJson, String source,
+        String version) {
+
+    public ChartSpec(String chart, String releaseName, String namespace, String valuesJson) {
+        this(chart, releaseName, namespace, valuesJson, null, null);
+    }
+
+    public static ChartSpec from(ChartRelease release, String version) {
         return new ChartSpec(release.getChart(), release.getReleaseName(), release.getNamespace(),
-                release.getValuesJson());
+                release.getValuesJson(), release.getChartSource(), version);
     }
 }

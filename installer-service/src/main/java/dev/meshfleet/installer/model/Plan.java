@@ -18,7 +18,7 @@ public record Plan(Owner owner, long generation, String revision, String tag, Li
     public static Plan from(InstallationPlan plan, Duration defaultWaitTimeout) {
         long wait = plan.getUpgradePolicy() == null ? 0 : plan.getUpgradePolicy().getWaitForResourcesTimeoutMillis();
         return new Plan(Owner.from(plan.getOwner()), plan.getGeneration(), plan.getRevision(), plan.getTag(),
-                plan.getCharts().stream().map(ChartSpec::from).toList(),
+                plan.getCharts().stream().map(c -> ChartSpec.from(c, plan.getTag())).toList(),
                 plan.getControlPlaneRevision() == null ? plan.getRevision() : plan.getControlPlaneRevision(),
                 plan.getUpgradePolicy() != null && plan.getUpgradePolicy().getSkipUpgradeValidation(),
                 wait > 0 ? Duration.ofMillis(wait) : defaultWaitTimeout,

@@ -23,6 +23,8 @@ import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
 import dev.meshfleet.installer.diff.Action;
+import dev.meshfleet.installer.diff.ApplyOrder;
+import dev.meshfleet.installer.diff.Drift;
 import dev.meshfleet.installer.diff.InstallationDiff;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
@@ -30,6 +32,7 @@ import dev.meshfleet.installer.health.ReadinessPolling;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
+import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Owner;
 import dev.meshfleet.installer.model.Plan;
@@ -117,7 +120,11 @@ public class ClusterReconciler {
     }
 
     /** Per reconcile: the cluster, the ownership it runs under, and whether to re-emit everything. */
-    private record Round(String cluster, Ownership.Owned owned, Memory memory, boolean resync) {
+    private record Round(String cluster, Ownership.Owned owned, Memory memory, boolean resync,
+            Set<String> renderedByApplies) {
+        Round(String cluster, Ownership.Owned owned, Memory memory, boolean resync) {
+            this(cluster, owned, memory, resync, new HashSet<>());
+        }
     }
 
     /** Reconciles the cluster; returns when to look again (null: at the next change or resync). */
@@ -193,14 +200,26 @@ public class ClusterReconciler {
         Map<InstallationKey, Inventory> installed = new LinkedHashMap<>();
         inventories.forEach(i -> installed.put(i.key(), i));
         Duration next = null;
-        for (Action action : InstallationDiff.diff(round.owned().plans(), inventories)) {
+        List<Action> actions = InstallationDiff.diff(round.owned().plans(), inventories);
+        // What this reconcile's applies will render: no prune may delete it before its new owner applies it.
+        Map<InstallationKey, Set<String>> renders = new LinkedHashMap<>();
+        for (Action action : actions) {
+            Plan plan = action instanceof Action.Install i ? i.plan()
+                    : action instanceof Action.Upgrade u ? u.plan() : null;
+            if (plan != null) {
+                Set<String> ids = renderedIdentities(plan);
+                renders.put(plan.key(), ids);
+                round.renderedByApplies().addAll(ids);
+            }
+        }
+        for (Action action : ApplyOrder.order(actions, renders, inventories)) {
             Duration d = null;
             if (action instanceof Action.Install install) {
                 d = apply(round, ops, install.plan(), install.current(), installed, false);
             } else if (action instanceof Action.Upgrade upgrade) {
                 d = apply(round, ops, upgrade.plan(), upgrade.current(), installed, true);
             } else if (action instanceof Action.InSync inSync) {
-                d = inSync(round, ops, inSync.plan(), inSync.current(), trigger);
+                d = inSync(round, ops, inSync.plan(), inSync.current(), installed, trigger);
             } else if (action instanceof Action.Refuse refuse) {
                 report(round, refuse.plan(), Phase.ACTION_REQUIRED, refuse.message(),
                         refuse.current().observedOperatorJson());
@@ -241,10 +260,8 @@ public class ClusterReconciler {
         }
         List<List<HasMetadata>> rendered = new ArrayList<>();
         try {
-            Map<String, String> labels = Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL,
-                    Names.ownerLabel(plan.owner()), Names.REVISION_LABEL, Names.revisionLabel(plan.revision()));
             for (ChartSpec chart : plan.charts()) {
-                rendered.add(Manifests.label(renderer.render(chart), labels));
+                rendered.add(Manifests.label(renderer.render(chart), labels(plan)));
             }
         } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
             report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), null);
@@ -286,9 +303,11 @@ public class ClusterReconciler {
                 throw new UnreachableException(unreachable.message());
             }
         }
-        prune(ops, plan.key(), current, all, installed);
+        List<ObjectRef> deferred = prune(round, ops, plan.key(), current, all, installed);
+        List<ObjectRef> listed = new ArrayList<>(all);
+        listed.addAll(deferred);
         Inventory inventory = new Inventory(plan.owner(), plan.generation(), plan.revision(), plan.tag(),
-                plan.planHash(), plan.observedOperatorJson(), true, all);
+                plan.planHash(), plan.observedOperatorJson(), true, listed, clock.instant(), null);
         call(() -> {
             ops.writeInventory(inventory);
             return null;
@@ -299,16 +318,18 @@ public class ClusterReconciler {
         return health(round, ops, plan, inventory);
     }
 
-    private Duration inSync(Round round, ClusterOps ops, Plan plan, Inventory inventory, Trigger trigger) {
+    private Duration inSync(Round round, ClusterOps ops, Plan plan, Inventory inventory,
+            Map<InstallationKey, Inventory> installed, Trigger trigger) {
         if (trigger == Trigger.RESYNC && settings.repairDrift()) {
-            // Drift repair: server-side apply of what is already there is a no-op; of what changed, a fix.
-            Map<String, String> labels = Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL,
-                    Names.ownerLabel(plan.owner()), Names.REVISION_LABEL, Names.revisionLabel(plan.revision()));
+            // Drift repair: server-side apply of what is already there is a no-op (the resourceVersion
+            // stays); of what was changed or deleted, a write. The versions before and after tell which.
             try {
                 List<HasMetadata> objects = new ArrayList<>();
                 for (ChartSpec chart : plan.charts()) {
-                    objects.addAll(Manifests.label(renderer.render(chart), labels));
+                    objects.addAll(Manifests.label(renderer.render(chart), labels(plan)));
                 }
+                List<ObjectRef> refs = objects.stream().map(Manifests::ref).toList();
+                Map<String, LiveVersion> before = call(() -> ops.liveVersions(refs));
                 ApplyResult result = ops.apply(objects);
                 if (result instanceof ApplyResult.Unreachable u) {
                     throw new UnreachableException(u.message());
@@ -317,6 +338,14 @@ public class ClusterReconciler {
                     report(round, plan, Phase.INSTALL_FAILED, "repairing " + refused.object() + " was refused: "
                             + refused.message() + "; retried at the next resync", inventory.observedOperatorJson());
                     return null;
+                }
+                Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
+                others.remove(plan.key());
+                List<String> drift = Drift.describe(refs, before, ((ApplyResult.Applied) result).live(),
+                        listedBy(others.values()));
+                if (!drift.isEmpty()) {
+                    report(round, plan, Phase.RECONCILING, "repairing drift: " + String.join("; ", drift),
+                            inventory.observedOperatorJson());
                 }
             } catch (ChartRenderer.RenderException e) {
                 report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), inventory.observedOperatorJson());
@@ -330,33 +359,45 @@ public class ClusterReconciler {
         Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects())));
         String operator = inventory.observedOperatorJson();
         if (health instanceof Health.Ready) {
+            if (inventory.readySince() == null) {
+                // Written once per plan: after a restart, not ready then means broken, not still installing.
+                Inventory ready = inventory.withReadySince(clock.instant());
+                call(() -> {
+                    ops.writeInventory(ready);
+                    return null;
+                });
+            }
             report(round, plan, Phase.HEALTHY, "", operator);
             return null;
         }
         String reasons = ((Health.NotReady) health).summary();
         Tracked t = round.memory().installations.get(plan.key());
         Phase current = t == null || !plan.planHash().equals(t.planHash) ? null : t.phase;
-        if (current == Phase.HEALTHY || current == Phase.UNHEALTHY) {
-            report(round, plan, Phase.UNHEALTHY, "workloads not ready: " + reasons, operator);
-            return settings.readinessPoll();
-        }
         if (current == Phase.INSTALL_FAILED) {
             // Timed out already; the next resync looks again and reports HEALTHY if it recovered.
             report(round, plan, Phase.INSTALL_FAILED, t.message, operator);
             return null;
         }
         boolean inProgress = current == Phase.INSTALLING || current == Phase.UPDATING
-                || current == Phase.INSTALLING_CONTROLLER;
-        Instant since = inProgress && t.since != null ? t.since : clock.instant();
+                || current == Phase.INSTALLING_CONTROLLER || current == Phase.RECONCILING;
+        if (!inProgress && (current == Phase.HEALTHY || current == Phase.UNHEALTHY || inventory.readySince() != null)) {
+            // It was ready once (this process saw it, or the inventory says so): broken, not installing.
+            report(round, plan, Phase.UNHEALTHY, "workloads not ready: " + reasons, operator);
+            return settings.readinessPoll();
+        }
+        // Never ready: still coming up, timed from when this process began waiting, or else from the apply.
+        Instant since = inProgress && t.since != null ? t.since
+                : inventory.appliedAt() != null ? inventory.appliedAt() : clock.instant();
         if (!clock.instant().isBefore(since.plus(plan.waitTimeout()))) {
             report(round, plan, Phase.INSTALL_FAILED, "not ready within " + plan.waitTimeout().toSeconds()
                     + "s (istioController.waitForResourcesTimeout): " + reasons, operator);
             return null;
         }
-        Phase waiting = current == Phase.UPDATING ? Phase.UPDATING : Phase.INSTALLING;
-        // The spec is reported as observed once it is running, not while it rolls out.
-        report(round, plan, waiting, "waiting for Deployments and DaemonSets to become ready",
-                t == null ? null : t.observedOperatorJson);
+        Phase waiting = current == Phase.UPDATING || current == Phase.RECONCILING ? current : Phase.INSTALLING;
+        // The spec is reported as observed once it is running, not while it rolls out (a repair runs it already).
+        report(round, plan, waiting, waiting == Phase.RECONCILING ? t.message
+                : "waiting for Deployments and DaemonSets to become ready",
+                waiting == Phase.RECONCILING ? operator : t == null ? null : t.observedOperatorJson);
         round.memory().installations.get(plan.key()).since = since;
         return ReadinessPolling.next(Duration.between(since, clock.instant()), settings.readinessPoll());
     }
@@ -380,23 +421,33 @@ public class ClusterReconciler {
         round.memory().installations.remove(key);
     }
 
-    /** Deletes what the installation had and no longer renders, unless another inventory lists it. */
-    private void prune(ClusterOps ops, InstallationKey key, Inventory current, List<ObjectRef> rendered,
-            Map<InstallationKey, Inventory> installed) {
+    /**
+     * Deletes what the installation had and no longer renders, unless another inventory lists it
+     * or an apply of this reconcile renders it (it is moving to another installation: deleting it
+     * first would leave a gap). Returns the objects kept for the second reason and listed by no
+     * other inventory yet: this inventory keeps listing them, so that nothing leaks if that apply
+     * does not happen; once the new owner lists them, they are no longer this one's to prune.
+     */
+    private List<ObjectRef> prune(Round round, ClusterOps ops, InstallationKey key, Inventory current,
+            List<ObjectRef> rendered, Map<InstallationKey, Inventory> installed) {
         if (current == null) {
-            return;
+            return List.of();
         }
         Set<String> keep = rendered.stream().map(ObjectRef::identity).collect(Collectors.toCollection(HashSet::new));
         Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
         others.remove(key);
         keep.addAll(listedBy(others.values()));
         List<ObjectRef> stale = current.objects().stream().filter(o -> !keep.contains(o.identity())).toList();
-        if (!stale.isEmpty()) {
+        List<ObjectRef> deferred = stale.stream().filter(o -> round.renderedByApplies().contains(o.identity()))
+                .toList();
+        List<ObjectRef> delete = stale.stream().filter(o -> !deferred.contains(o)).toList();
+        if (!delete.isEmpty()) {
             call(() -> {
-                ops.delete(stale);
+                ops.delete(delete);
                 return null;
             });
         }
+        return deferred;
     }
 
     /** After a failed apply, the inventory must list whatever may now exist, or a removal would leak it. */
@@ -415,6 +466,24 @@ public class ClusterReconciler {
             // Best effort: the failure being reported is the apply's; the next attempt records again.
             LOG.debugf("could not record the partial inventory of %s: %s", plan.key(), e.getMessage());
         }
+    }
+
+    private static Map<String, String> labels(Plan plan) {
+        return Map.of(Names.MANAGED_BY, Names.MANAGED_BY_VALUE, Names.OWNER_LABEL, Names.ownerLabel(plan.owner()),
+                Names.REVISION_LABEL, Names.revisionLabel(plan.revision()));
+    }
+
+    /** The identities a plan renders; none when it cannot be rendered (its apply reports why). */
+    private Set<String> renderedIdentities(Plan plan) {
+        Set<String> ids = new HashSet<>();
+        try {
+            for (ChartSpec chart : plan.charts()) {
+                renderer.render(chart).forEach(o -> ids.add(Manifests.ref(o).identity()));
+            }
+        } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
+            return Set.of();
+        }
+        return ids;
     }
 
     private static boolean controlPlanePresent(Plan gateway, Map<InstallationKey, Inventory> installed) {

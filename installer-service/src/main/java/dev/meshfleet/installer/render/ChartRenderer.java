@@ -1,13 +1,24 @@
 package dev.meshfleet.installer.render;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 
 import dev.meshfleet.installer.model.ChartSpec;
@@ -15,12 +26,25 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Renders a chart release with helm-java (Helm linked in through JNA: nothing to install) and
- * parses the result. Renders are cached by chart, release, namespace and values hash: every
- * resync renders the same plans again, and the charts do not change while the process runs.
+ * parses the result. Renders are cached by source, chart, version, release, namespace and values
+ * hash: every resync renders the same plans again, and the charts do not change while the process
+ * runs.
+ *
+ * <p>Where a chart comes from ({@link ChartSpec#source()}): null or empty, the configured chart
+ * directory; an absolute path or file:// URL, a directory holding the charts by name; http(s)://,
+ * a Helm chart repository (its index.yaml names the archive of each chart version, downloaded once
+ * per source, chart and version into a local cache); oci://, passed to Helm's own OCI support as
+ * {@code <source>/<chart>} with the version.
  */
 public class ChartRenderer {
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
     private final Path chartDir;
     private final Map<String, List<HasMetadata>> cache = new ConcurrentHashMap<>();
+    private final Map<String, Path> pulled = new ConcurrentHashMap<>();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
+            .followRedirects(HttpClient.Redirect.NORMAL).build();
+    private volatile Path pullDir;
 
     public ChartRenderer(Path chartDir) {
         this.chartDir = chartDir;
@@ -28,30 +52,39 @@ public class ChartRenderer {
 
     /** The release's objects, with namespaced ones defaulted to the release namespace. */
     public List<HasMetadata> render(ChartSpec release) {
-        String key = release.chart() + "|" + release.releaseName() + "|" + release.namespace() + "|"
-                + Names.hash(release.valuesJson());
+        String key = release.source() + "|" + release.chart() + "|" + release.version() + "|" + release.releaseName()
+                + "|" + release.namespace() + "|" + Names.hash(release.valuesJson());
         return cache.computeIfAbsent(key, k -> Manifests.defaultNamespace(Manifests.parse(template(release)),
                 release.namespace()));
     }
 
     private String template(ChartSpec release) {
-        Path chart = chartDir.resolve(release.chart());
-        if (!Files.isDirectory(chart)) {
-            throw new RenderException("chart '" + release.chart() + "' not found under " + chartDir.toAbsolutePath());
-        }
         Path values = null;
         try {
             // JSON is YAML: the canonical values JSON is passed unchanged as the values file.
             values = Files.createTempFile("meshfleet-values-", ".yaml");
             Files.writeString(values, release.valuesJson() == null || release.valuesJson().isBlank() ? "{}"
                     : release.valuesJson(), StandardCharsets.UTF_8);
+            String source = release.source() == null ? "" : release.source().trim();
+            if (source.startsWith("oci://")) {
+                // Helm's registry client pulls it; helm-java takes the reference as the chart name.
+                var template = Helm.template(source.replaceAll("/+$", "") + "/" + release.chart());
+                if (release.version() != null && !release.version().isBlank()) {
+                    template = template.withVersion(release.version());
+                }
+                return template.withName(release.releaseName()).withNamespace(release.namespace())
+                        .withValuesFile(values).call();
+            }
+            Path chart = chart(release, source);
             return new Helm(chart).template().withName(release.releaseName()).withNamespace(release.namespace())
                     .withValuesFile(values).call();
         } catch (IOException e) {
             throw new RenderException("cannot write the values of release " + release.releaseName() + ": " + e, e);
+        } catch (RenderException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new RenderException("helm template of chart '" + release.chart() + "' (release "
-                    + release.releaseName() + ") failed: " + e.getMessage(), e);
+                    + release.releaseName() + ")" + from(release.source()) + " failed: " + e.getMessage(), e);
         } finally {
             if (values != null) {
                 try {
@@ -61,6 +94,119 @@ public class ChartRenderer {
                 }
             }
         }
+    }
+
+    /** The chart as a local directory or archive. */
+    private Path chart(ChartSpec release, String source) {
+        if (source.isEmpty()) {
+            return directoryChart(chartDir, release, "the installer's chart directory ");
+        }
+        if (source.startsWith("file:")) {
+            return directoryChart(Path.of(URI.create(source)), release, "");
+        }
+        if (source.startsWith("http://") || source.startsWith("https://")) {
+            String version = release.version() == null ? "" : release.version();
+            return pulled.computeIfAbsent(source + "|" + release.chart() + "|" + version,
+                    k -> pull(source, release.chart(), version));
+        }
+        if (source.startsWith("/")) {
+            return directoryChart(Path.of(source), release, "");
+        }
+        throw unreadable(source, "it is neither an absolute path, a file://, http(s):// nor oci:// URL");
+    }
+
+    private static Path directoryChart(Path dir, ChartSpec release, String what) {
+        Path chart = dir.resolve(release.chart());
+        if (!Files.isDirectory(chart)) {
+            String message = "chart '" + release.chart() + "' not found under " + what + dir.toAbsolutePath();
+            if (release.source() == null || release.source().isBlank()) {
+                throw new RenderException(message);
+            }
+            throw unreadable(release.source(), message);
+        }
+        return chart;
+    }
+
+    /** Downloads the chart archive a Helm repository's index names for the chart and version (latest if none). */
+    private Path pull(String repo, String chart, String version) {
+        String base = repo.endsWith("/") ? repo : repo + "/";
+        JsonNode index;
+        try (InputStream in = get(URI.create(base + "index.yaml"))) {
+            index = YAML.readTree(in);
+        } catch (IOException | IllegalArgumentException e) {
+            throw unreadable(repo, "its index.yaml cannot be read: " + why(e));
+        }
+        JsonNode entries = index == null ? null : index.path("entries").path(chart);
+        if (entries == null || !entries.isArray() || entries.isEmpty()) {
+            throw unreadable(repo, "its index.yaml has no chart '" + chart + "'");
+        }
+        JsonNode entry = null;
+        for (Iterator<JsonNode> it = entries.elements(); it.hasNext();) {
+            JsonNode e = it.next();
+            if (version.isEmpty() || version.equals(e.path("version").asText())) {
+                // Helm repositories list the newest version first.
+                entry = e;
+                break;
+            }
+        }
+        if (entry == null || !entry.path("urls").isArray() || entry.path("urls").isEmpty()) {
+            throw unreadable(repo, "its index.yaml has no version '" + version + "' of chart '" + chart + "'");
+        }
+        URI url = URI.create(base).resolve(entry.path("urls").get(0).asText());
+        try (InputStream in = get(url)) {
+            Path target = pullDir().resolve(Names.hash(repo + "|" + chart + "|" + version) + "-" + chart + ".tgz");
+            Path partial = Files.createTempFile(pullDir(), chart, ".part");
+            Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            return target;
+        } catch (IOException | IllegalArgumentException e) {
+            throw unreadable(repo, "the archive " + url + " of chart '" + chart + "' cannot be downloaded: "
+                    + why(e));
+        }
+    }
+
+    /** The JDK's HTTP client throws some I/O errors (a refused connection) without a message. */
+    private static String why(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    private InputStream get(URI uri) throws IOException {
+        try {
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+            if (response.statusCode() != 200) {
+                response.body().close();
+                throw new IOException("GET " + uri + " answered " + response.statusCode());
+            }
+            return response.body();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while fetching " + uri, e);
+        }
+    }
+
+    private Path pullDir() throws IOException {
+        Path dir = pullDir;
+        if (dir == null) {
+            synchronized (this) {
+                if (pullDir == null) {
+                    pullDir = Files.createTempDirectory("meshfleet-charts-");
+                }
+                dir = pullDir;
+            }
+        }
+        return dir;
+    }
+
+    private static String from(String source) {
+        return source == null || source.isBlank() ? "" : " from " + source;
+    }
+
+    private static RenderException unreadable(String source, String why) {
+        // A GLM's source is its spec.helmGlobal.repo; an ILM's (and a GLM's without one) the translator's default.
+        return new RenderException("chart source '" + source + "' (spec.helmGlobal.repo, else"
+                + " meshfleet.translator.default-chart-source) cannot be read: " + why + "; correct it or make the"
+                + " source reachable (retried at the next resync)");
     }
 
     /** A chart that cannot be rendered: final for this plan (only a new plan or chart fixes it). */

@@ -3,6 +3,7 @@ package dev.meshfleet.installer.cluster;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.time.Instant;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -29,6 +30,23 @@ class InventoryCodecTest {
         assertThat(back.owner()).isEqualTo(inventory.owner());
         assertThat(back.objects()).containsExactlyInAnyOrderElementsOf(inventory.objects());
         assertThat(back).usingRecursiveComparison().ignoringFields("objects").isEqualTo(inventory);
+    }
+
+    @Test
+    void whenThePlanWasAppliedAndFirstBecameReadyRoundTripAndAreAbsentForAnOldInventory() {
+        Inventory inventory = new Inventory(Fixtures.ILM, 3, "1-24", "1.24.2", "hash", null, true,
+                List.of(Fixtures.deployment("istiod-1-24")), Instant.parse("2026-01-02T03:04:05Z"),
+                Instant.parse("2026-01-02T03:05:00Z"));
+        ConfigMap cm = InventoryCodec.encode(inventory);
+        assertThat(cm.getData()).containsEntry("appliedAt", "2026-01-02T03:04:05Z")
+                .containsEntry("readySince", "2026-01-02T03:05:00Z");
+        assertThat(InventoryCodec.decode(cm)).isEqualTo(inventory);
+
+        cm.getData().remove("appliedAt");
+        cm.getData().remove("readySince");
+        Inventory old = InventoryCodec.decode(cm);
+        assertThat(old.appliedAt()).isNull();
+        assertThat(old.readySince()).isNull();
     }
 
     @Test

@@ -27,6 +27,13 @@ class HealthEvaluationTest {
     }
 
     @Test
+    void aDeploymentItsControllerNeverSawStillSaysHowManyReplicasAreReady() {
+        Health h = HealthEvaluation.evaluate(List.of(WorkloadStatus.deployment("istio-system", "istiod", 1, 0, 1, 0, 0, 0)));
+        assertThat(((Health.NotReady) h).reasons()).containsExactly("Deployment istio-system/istiod: generation 1 not"
+                + " yet observed by its controller (observed 0), replicas ready 0/1, available 0/1, updated 0/1");
+    }
+
+    @Test
     void aDeploymentWithFewerReadyReplicasThanSpecIsNotReadyAndSaysHowMany() {
         Health h = HealthEvaluation.evaluate(List.of(WorkloadStatus.deployment("istio-system", "istiod", 1, 1, 2, 1, 1, 2)));
         assertThat(((Health.NotReady) h).reasons()).containsExactly(

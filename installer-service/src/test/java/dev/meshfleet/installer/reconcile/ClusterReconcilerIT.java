@@ -6,7 +6,12 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -23,12 +28,19 @@ import dev.meshfleet.installer.work.Backoff;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.v1.InstallationEvent;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.meshfleet.testkit.ClusterStore;
 import dev.meshfleet.testkit.Fault;
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.WorkloadSimulator;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 
 /** The reconciler alone (no Kafka) against the mock API server: epochs, re-emission, backoff. */
 class ClusterReconcilerIT {
+    private static final ObjectMapper JSON = new ObjectMapper();
     private static MockApiServer server;
     private static WorkloadSimulator simulator;
 
@@ -44,7 +56,8 @@ class ClusterReconcilerIT {
         AvroTrust.install();
         server = MockApiServer.start();
         simulator = WorkloadSimulator.start(server, Map.of("c1", List.of(), "c2", List.of(new Fault.Unreachable()),
-                "c3", List.of()), Duration.ofMillis(100));
+                "c3", List.of(), "c4", List.of(), "c5", List.of(), "c6", List.of(new Fault.NeverReady()),
+                "c7", List.of(), "c8", List.of(), "c9", List.of(), "c10", List.of()), Duration.ofMillis(100));
     }
 
     @AfterAll
@@ -93,6 +106,269 @@ class ClusterReconcilerIT {
         assertThat(reconciler.reconcile("c2", Trigger.POLL)).isEqualTo(Duration.ofMillis(800));
         assertThat(events).extracting(InstallationEvent::getState).containsExactly("UNKNOWN");
         assertThat(reconciler.clustersByState()).containsEntry(ClusterReconciler.ClusterState.UNREACHABLE, 1L);
+    }
+
+    @Test
+    void aDeletedManagedDeploymentIsRecreatedAtTheResyncAndReportedReconcilingUntilItIsReadyAgain() {
+        ownership.assigned(3, 1);
+        ownership.desired("c4", 3, List.of(plan("1-24")));
+        untilHealthy("c4");
+        KubernetesClient c4 = server.client("c4");
+        c4.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> deployment(c4, "istio-system", "istiod-1-24") == null);
+
+        // Hold the recreated Deployment unready until the test has seen the repair in progress.
+        simulator.setFaults("c4", List.of(new Fault.NeverReady()));
+        events.clear();
+        reconciler.reconcile("c4", Trigger.RESYNC);
+        assertThat(states("c4")).containsExactly("RECONCILING_CONTROL_PLANE");
+        assertThat(events.get(0).getMessage())
+                .isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was deleted");
+        assertThat(deployment(c4, "istio-system", "istiod-1-24")).isNotNull();
+        reconciler.reconcile("c4", Trigger.POLL);
+        assertThat(states("c4")).as("still repairing, not installing").containsExactly("RECONCILING_CONTROL_PLANE");
+
+        simulator.setFaults("c4", List.of());
+        untilHealthy("c4");
+        assertThat(states("c4")).as("a repair is not an install: RECONCILING until ready, then HEALTHY")
+                .containsExactly("RECONCILING_CONTROL_PLANE", "HEALTHY");
+
+        events.clear();
+        reconciler.reconcile("c4", Trigger.RESYNC);
+        assertThat(states("c4")).as("nothing drifted: the resync's applies wrote nothing").containsExactly("HEALTHY");
+    }
+
+    @Test
+    void aManagedFieldEditedByAnotherManagerIsPutBackAtTheResync() {
+        ownership.assigned(4, 1);
+        ownership.desired("c5", 4, List.of(plan("1-24")));
+        untilHealthy("c5");
+        KubernetesClient c5 = server.client("c5");
+        String image = image(deployment(c5, "istio-system", "istiod-1-24"));
+        c5.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil.example/pilot:hacked");
+            d.getMetadata().getLabels().put("meshfleet.dev/revision", "tampered");
+            return d;
+        });
+
+        events.clear();
+        reconciler.reconcile("c5", Trigger.RESYNC);
+        assertThat(states("c5")).containsExactly("RECONCILING_CONTROL_PLANE");
+        assertThat(events.get(0).getMessage())
+                .isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was changed");
+        Deployment repaired = deployment(c5, "istio-system", "istiod-1-24");
+        assertThat(image(repaired)).isEqualTo(image);
+        assertThat(repaired.getMetadata().getLabels()).containsEntry("meshfleet.dev/revision", "1-24");
+        untilHealthy("c5");
+    }
+
+    @Test
+    void afterARestartAnInstallationThatHadBeenReadyAndIsNotIsUnhealthyAndHealthyAgainOnRecovery() {
+        ownership.assigned(5, 1);
+        ownership.desired("c8", 5, List.of(plan("1-24")));
+        untilHealthy("c8");
+        assertThat(server.client("c8").configMaps().inNamespace("meshfleet-system").list().getItems())
+                .anySatisfy(cm -> assertThat(cm.getData()).containsKey("readySince").containsKey("appliedAt"));
+
+        ClusterReconciler restarted = reconciler(Clock.systemUTC());
+        writeReadiness("c8", "istio-system", "istiod-1-24", false);
+        events.clear();
+        restarted.reconcile("c8", Trigger.RESYNC);
+        assertThat(states("c8")).containsExactly("UNHEALTHY");
+        assertThat(events.get(0).getMessage()).contains("Deployment istio-system/istiod-1-24", "replicas ready 0/1");
+
+        writeReadiness("c8", "istio-system", "istiod-1-24", true);
+        restarted.reconcile("c8", Trigger.POLL);
+        assertThat(states("c8")).containsExactly("UNHEALTHY", "HEALTHY");
+    }
+
+    @Test
+    void afterARestartAnInstallationNeverReadyIsInstallingTimedFromItsApplyThenFailsNamingWhatIsNotReady() {
+        ownership.assigned(6, 1);
+        ownership.desired("c6", 6, List.of(plan("1-24")));
+        Instant applied = Instant.parse("2026-01-01T00:00:00Z");
+        TestClock before = new TestClock(applied);
+        reconciler(before).reconcile("c6", Trigger.CHANGE);
+        assertThat(states("c6")).containsExactly("INSTALLING_CONTROLLER", "INSTALLING_CONTROL_PLANE");
+
+        events.clear();
+        TestClock after = new TestClock(applied.plusSeconds(30));
+        ClusterReconciler restarted = reconciler(after);
+        restarted.reconcile("c6", Trigger.RESYNC);
+        assertThat(states("c6")).as("never ready: still installing, not broken").containsExactly(
+                "INSTALLING_CONTROL_PLANE");
+
+        after.set(applied.plus(Duration.ofMinutes(1)).plusSeconds(1));
+        restarted.reconcile("c6", Trigger.POLL);
+        assertThat(states("c6")).as("the timeout runs from the apply, not from the restart")
+                .containsExactly("INSTALLING_CONTROL_PLANE", "CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.get(1).getMessage()).contains("not ready within 60s", "Deployment istio-system/istiod-1-24",
+                "replicas ready 0/1");
+    }
+
+    @Test
+    void anUnreachableClusterIsUnknownAndHealthyAgainOnceItAnswers() {
+        ownership.assigned(7, 1);
+        ownership.desired("c9", 7, List.of(plan("1-24")));
+        untilHealthy("c9");
+        simulator.setFaults("c9", List.of(new Fault.Unreachable()));
+        events.clear();
+        reconciler.reconcile("c9", Trigger.RESYNC);
+        simulator.setFaults("c9", List.of());
+        reconciler.reconcile("c9", Trigger.POLL);
+        assertThat(states("c9")).containsExactly("UNKNOWN", "HEALTHY");
+    }
+
+    @Test
+    void movingTheActiveGatewayMovesTheServiceWithoutAMomentWhereItIsAbsentOrSelectsNoDeployment() throws Exception {
+        ownership.assigned(8, 1);
+        List<ClusterStore.Change> changes = new CopyOnWriteArrayList<>();
+        server.store("c7").addListener(change -> {
+            if (change.path().contains("/namespaces/istio-ingress/services/")
+                    || change.path().contains("/namespaces/istio-ingress/deployments/")) {
+                changes.add(change);
+            }
+        });
+        Plan controlPlane = plan("1-24");
+        ownership.desired("c7", 8, List.of(controlPlane, gateway("1-24", true, "a"), gateway("1-25", false, "a")));
+        untilHealthy("c7");
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            reconciler.reconcile("c7", Trigger.POLL);
+            return states("c7").stream().filter("HEALTHY"::equals).count() == 3;
+        });
+        KubernetesClient c7 = server.client("c7");
+        assertThat(c7.services().inNamespace("istio-ingress").withName("istio-ingressgateway").get().getSpec()
+                .getSelector()).containsEntry("istio.io/rev", "1-24");
+        int installed = changes.size();
+
+        // The 1-24 plan (giving the Service up) comes first in the desired state.
+        ownership.desired("c7", 8, List.of(controlPlane, gateway("1-24", false, "b"), gateway("1-25", true, "b")));
+        reconciler.reconcile("c7", Trigger.CHANGE);
+
+        assertThat(c7.services().inNamespace("istio-ingress").withName("istio-ingressgateway").get().getSpec()
+                .getSelector()).containsEntry("istio.io/rev", "1-25");
+        assertThat(deployment(c7, "istio-ingress", "istio-ingressgateway-1-24")).as("an inactive revision keeps its Deployment")
+                .isNotNull();
+        assertThat(changes.size()).isGreaterThan(installed);
+        // Replay every change; from the switch on, check each state of the Service against the Deployments then.
+        Set<String> deployments = new HashSet<>();
+        boolean serviceSeen = false;
+        for (int i = 0; i < changes.size(); i++) {
+            ClusterStore.Change change = changes.get(i);
+            String name = change.path().substring(change.path().lastIndexOf('/') + 1);
+            if (change.path().contains("/deployments/")) {
+                if (change.after() == null) {
+                    deployments.remove(name);
+                } else {
+                    deployments.add(name);
+                }
+                continue;
+            }
+            if (i < installed) {
+                serviceSeen |= change.after() != null;
+                continue;
+            }
+            assertThat(serviceSeen).isTrue();
+            assertThat(change.after()).as("the gateway Service is never deleted").isNotNull();
+            if (change.after() != null) {
+                String rev = JSON.readTree(change.after()).path("spec").path("selector").path("istio.io/rev").asText();
+                assertThat(deployments).as("the Service selects revision '%s' whose Deployment exists", rev)
+                        .contains("istio-ingressgateway-" + rev);
+            }
+        }
+    }
+
+    @Test
+    void aChartSourceThatCannotBeReadFailsTheControlPlaneNamingTheFieldAndTheSourceAndAppliesNothing() {
+        ownership.assigned(9, 1);
+        Plan p = plan("1-24");
+        List<ChartSpec> unreachable = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
+                c.namespace(), c.valuesJson(), "http://127.0.0.1:1/charts", "1.24.2")).toList();
+        ownership.desired("c10", 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), unreachable,
+                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-unreachable")));
+
+        reconciler.reconcile("c10", Trigger.CHANGE);
+
+        assertThat(states("c10")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.stream().filter(e -> e.getCluster().equals("c10")).findFirst().orElseThrow().getMessage())
+                .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
+        assertThat(server.client("c10").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    private static Plan gateway(String revision, boolean active, String generation) {
+        String selector = "{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\""
+                + (active ? ",\"istio.io/rev\":\"" + revision + "\"" : "") + "}";
+        String values = "{\"labels\":{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\"},"
+                + "\"name\":\"istio-ingressgateway\",\"revision\":\"" + revision + "\",\"service\":{\"enabled\":"
+                + active + ",\"selector\":" + selector + "}}";
+        return new Plan(Fixtures.GLM, 1, revision, "1.24.2", List.of(new ChartSpec("gateway",
+                "istio-ingressgateway-" + revision, "istio-ingress", values)), "1-24", false, Duration.ofMinutes(1),
+                "{}", "gw-" + revision + "-" + active + "-" + generation);
+    }
+
+    private ClusterReconciler reconciler(Clock clock) {
+        return new ClusterReconciler(ownership, cluster -> Optional.of(server.client(cluster)),
+                new ChartRenderer(Path.of("..", "charts")), (key, event) -> events.add(event), clock,
+                new ClusterReconciler.Settings("r2", "meshfleet", Duration.ofMillis(100),
+                        new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), true));
+    }
+
+    private List<String> states(String cluster) {
+        return events.stream().filter(e -> e.getCluster().equals(cluster)).map(InstallationEvent::getState).toList();
+    }
+
+    private static Deployment deployment(KubernetesClient client, String namespace, String name) {
+        return client.apps().deployments().inNamespace(namespace).withName(name).get();
+    }
+
+    private static String image(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    /** Plays the kubelet: the Deployment's replicas all ready, or none. */
+    private static void writeReadiness(String cluster, String namespace, String name, boolean ready) {
+        String path = "/apis/apps/v1/namespaces/" + namespace + "/deployments/" + name;
+        try {
+            ObjectNode live = (ObjectNode) JSON.readTree(server.store(cluster).call("GET", path, null, null).getBody()
+                    .getBytes());
+            live.with("metadata").remove("resourceVersion");
+            int count = ready ? 1 : 0;
+            live.putObject("status").put("observedGeneration", live.path("metadata").path("generation").asLong())
+                    .put("replicas", 1).put("updatedReplicas", 1).put("readyReplicas", count)
+                    .put("availableReplicas", count);
+            assertThat(server.store(cluster).call("PUT", path + "/status", "application/json", live.toString()).code())
+                    .isEqualTo(200);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class TestClock extends Clock {
+        private volatile Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     private void untilHealthy(String cluster) {
