@@ -2,8 +2,11 @@ package dev.meshfleet.sandbox.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -18,7 +21,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 
 /**
  * Issue 4, gateways and their control planes on cluster1: a GLM that waits for its control plane, a
- * controlPlaneRevision naming another revision, gatewayRevision auto.
+ * controlPlaneRevision naming another revision, gatewayRevision auto, charts from spec.helmGlobal.repo.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class GatewayLifecycleE2E {
@@ -148,5 +151,86 @@ class GatewayLifecycleE2E {
         assertThat(gw).as("istio-egressgateway-1-24").isNotNull();
         assertThat(gw.getMetadata().getLabels()).containsEntry("istio.io/rev", "1-24");
         assertThat(gatewayDeployment("istio-egressgateway-auto")).isNull();
+    }
+
+    /** A GLM with one 1-25 gateway of the given type whose charts come from {@code repo}. */
+    static String gatewayFrom(String name, String repo, String type, String gatewayName) {
+        return """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: GatewayLifecycleManager
+                metadata:
+                  name: %s
+                  namespace: gloo-mesh
+                spec:
+                  helmGlobal:
+                    repo: %s
+                  installations:
+                    - gatewayRevision: 1-25
+                      clusters:
+                        - name: cluster1
+                          activeGateway: true
+                      istioOperatorSpec:
+                        profile: empty
+                        hub: registry.example/istio
+                        tag: 1.24.2-solo
+                        components:
+                          %s:
+                            - name: %s
+                              namespace: gloo-mesh-gateways
+                              enabled: true
+                """.formatted(name, repo, type, gatewayName);
+    }
+
+    /** The stand-in charts copied to the run directory, the gateway chart marking its Deployment. */
+    static Path markedChartCopy() throws Exception {
+        Path source = fleet.layout.charts();
+        Path copy = fleet.sandbox.runDir().resolve("custom-charts");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path f : files.toList()) {
+                Path target = copy.resolve(source.relativize(f).toString());
+                if (Files.isDirectory(f)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(f, target);
+                }
+            }
+        }
+        Path template = copy.resolve("gateway/templates/deployment.yaml");
+        String revLabel = "    istio.io/rev: {{ .Values.revision | default \"default\" | quote }}\n";
+        String text = Files.readString(template);
+        assertThat(text).contains(revLabel);
+        Files.writeString(template, text.replaceFirst(java.util.regex.Pattern.quote(revLabel),
+                java.util.regex.Matcher.quoteReplacement(revLabel + "    meshfleet.dev/chart-copy: \"custom\"\n")));
+        return copy;
+    }
+
+    @Test
+    @Order(4)
+    void aGatewayWhoseHelmGlobalRepoNamesAChartDirectoryIsRenderedFromThatDirectory() throws Exception {
+        Path charts = markedChartCopy();
+        fleet.applyAndSettle("custom-charts.yaml", gatewayFrom("custom-charts", charts.toUri().toString(),
+                "ingressGateways", "istio-customgateway"));
+
+        var i = Fleet.installation(fleet.glmStatus("custom-charts"), "cluster1", "1-25");
+        assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("HEALTHY");
+        Deployment gw = gatewayDeployment("istio-customgateway-1-25");
+        assertThat(gw).as("istio-customgateway-1-25").isNotNull();
+        assertThat(gw.getMetadata().getLabels()).as("rendered from the copy").containsEntry("meshfleet.dev/chart-copy",
+                "custom");
+        assertThat(gatewayDeployment("istio-ingressgateway-1-24").getMetadata().getLabels())
+                .as("the other GLMs keep the default charts").doesNotContainKey("meshfleet.dev/chart-copy");
+    }
+
+    @Test
+    @Order(5)
+    void aHelmGlobalRepoThatCannotBeReadFailsTheGatewayNamingTheFieldAndTheSource() throws Exception {
+        String missing = fleet.sandbox.runDir().resolve("no-such-charts").toUri().toString();
+        fleet.applyAndSettle("missing-charts.yaml", gatewayFrom("missing-charts", missing, "egressGateways",
+                "istio-missinggateway"));
+
+        var i = Fleet.installation(fleet.glmStatus("missing-charts"), "cluster1", "1-25");
+        assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("FAILED");
+        assertThat(i.message()).contains("spec.helmGlobal.repo").contains("no-such-charts");
+        assertThat(gatewayDeployment("istio-missinggateway-1-25")).as("nothing applied").isNull();
     }
 }
