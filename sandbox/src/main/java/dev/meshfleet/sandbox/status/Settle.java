@@ -72,25 +72,25 @@ public final class Settle {
     }
 
     /**
-     * A deleting resource whose removal cannot finish by itself: every installation has settled, none
-     * is still HEALTHY (its removal has not started yet) and not all are UNINSTALLED (then only the
-     * finalizer's release is left, which comes by itself). An unreachable cluster (UNKNOWN) is the
-     * usual cause: the finalizer holds the resource and its status says which cluster blocks it,
-     * so waiting out the step's timeout would tell the user nothing more.
+     * A deleting resource whose removal cannot finish by itself: every installation is either
+     * UNINSTALLED or UNKNOWN, and at least one is UNKNOWN. An unreachable cluster is what blocks a
+     * removal (the installer reports a cluster it cannot read or delete in as UNKNOWN): the finalizer
+     * holds the resource and its status says which cluster, so waiting out the step's timeout would
+     * tell the user nothing more. Any other state means the removal has not reached that installation
+     * yet (an installation that was FAILED or ACTION_REQUIRED before the delete is still removed), and
+     * all UNINSTALLED leaves only the finalizer's release, which comes by itself.
      */
     static boolean removalIsStuck(ResourceView v) {
-        if (v.installations().isEmpty()) {
-            return false;
-        }
-        boolean allUninstalled = true;
+        boolean unknown = false;
         for (InstallationRow r : v.installations()) {
             Phase p = phase(v, r);
-            if (p == Phase.HEALTHY || !settled(v, r)) {
+            if (p == Phase.UNKNOWN) {
+                unknown = true;
+            } else if (p != Phase.UNINSTALLED) {
                 return false;
             }
-            allUninstalled &= p == Phase.UNINSTALLED;
         }
-        return !allUninstalled;
+        return unknown;
     }
 
     /** HEALTHY, or gone after a delete, or UNINSTALLED. */

@@ -131,6 +131,19 @@ class SettleTest {
     }
 
     @Test
+    void aDeletionOfAResourceThatWasFailedOrActionRequiredWaitsForItsRemoval() {
+        Map<String, Object> meta = new LinkedHashMap<>(metadata(2));
+        meta.put("deletionTimestamp", "2026-01-01T00:00:00Z");
+        var refused = Settle.evaluate(List.of(ResourceView.of(ILM, meta, spec("cluster1", "cluster2"),
+                status(2, "cluster1", "ACTION_REQUIRED", "cluster2", "UNINSTALLED_CONTROL_PLANE"))));
+        assertThat(refused.done()).isFalse();
+        assertThat(refused.moving()).singleElement().asString().contains("deleting").contains("ACTION_REQUIRED");
+        var failed = Settle.evaluate(List.of(ResourceView.of(ILM, meta, spec("cluster1"),
+                status(2, "cluster1", "FAILED"))));
+        assertThat(failed.done()).isFalse();
+    }
+
+    @Test
     void oneUnhealthyResourceMakesTheOutcomeUnhealthy() {
         var p = Settle.evaluate(List.of(
                 ResourceView.of(ILM, metadata(1), spec("cluster1"), status(1, "cluster1", "HEALTHY")),
