@@ -2,6 +2,7 @@ package dev.meshfleet.translator.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.SpecChange;
@@ -132,17 +133,23 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
                         new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p, sequence++, time))));
             }
         }
-        // One FAILED per (cluster, revision) carrying all of its errors: the status shows one message per installation.
-        Map<String, List<TranslationError>> errorsByInstallation = new java.util.LinkedHashMap<>();
-        t.errors().forEach(e -> errorsByInstallation.computeIfAbsent(e.cluster() + "|" + e.revision(), k -> new ArrayList<>()).add(e));
-        for (List<TranslationError> errs : errorsByInstallation.values()) {
-            context.forward(record.withKey(ownerKey).withValue(
-                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, errs, sequence++, time))));
-        }
         keepWhatRuns(owner, t, previous.keySet(), key -> {
             String json = keptPlans.get(ownerKey + "|" + key);
             return json == null ? null : KeptPlan.fromJson(json);
         }, plans, hashes, byCluster);
+        // One FAILED per (cluster, revision) carrying all of its errors: the status shows one message per installation.
+        Map<String, List<TranslationError>> errorsByInstallation = new java.util.LinkedHashMap<>();
+        t.errors().forEach(e -> errorsByInstallation.computeIfAbsent(e.cluster() + "|" + e.revision(), k -> new ArrayList<>()).add(e));
+        for (Map.Entry<String, List<TranslationError>> e : errorsByInstallation.entrySet()) {
+            InstallationEvent failed = AvroPlans.failed(owner, generation, e.getValue(), sequence++, time);
+            KeptPlan kept = plans.get(e.getKey());
+            if (kept != null && kept.generation() < generation) {
+                // Say what still runs, so that nobody reads FAILED as "the control plane is down".
+                failed.setMessage(failed.getMessage() + "; generation " + kept.generation()
+                        + " keeps running in this cluster until the spec is fixed");
+            }
+            context.forward(record.withKey(ownerKey).withValue(new TranslatorOutput.Event(failed)));
+        }
         byCluster.forEach((cluster, installations) -> {
             ClusterDesiredState ownerPlans = AvroPlans.desiredState(cluster, installations);
             context.forward(record.withKey(cluster + "|" + ownerKey).withValue(new TranslatorOutput.OwnerClusterPlans(ownerPlans)));

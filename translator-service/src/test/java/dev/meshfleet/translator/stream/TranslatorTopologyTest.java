@@ -274,7 +274,8 @@ class TranslatorTopologyTest {
         assertThat(status.installation("cluster1", "1-24")).get().satisfies(i -> {
             assertThat(i.state().name()).isEqualTo("FAILED");
             assertThat(i.generation()).isEqualTo(2);
-            assertThat(i.message()).startsWith("spec.installations[0].istioOperatorSpec.profile: 'minimall' is not an Istio profile");
+            assertThat(i.message()).startsWith("spec.installations[0].istioOperatorSpec.profile: 'minimall' is not an Istio profile")
+                    .endsWith("; generation 1 keeps running in this cluster until the spec is fixed");
         });
         assertThat(status.observedGeneration()).isEqualTo(2);
     }
