@@ -47,22 +47,7 @@ class AmbientE2E {
     }
 
     static String ambient(String name, String revisionLine, String tag) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - %s
-                      clusters:
-                        - name: cluster1
-                      istioOperatorSpec:
-                        hub: registry.example/istio
-                        tag: %s
-                        profile: ambient
-                """.formatted(name, revisionLine, tag);
+        return Specs.ilm(name, Specs.installation(revisionLine, "ambient", tag, "- name: cluster1", ""));
     }
 
     @Test

@@ -45,22 +45,7 @@ class ClusterConditionsE2E {
     }
 
     static String ilm(String name, String revision, String cluster, String extra) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - revision: %s
-                      clusters:
-                        - name: %s
-                      istioOperatorSpec:
-                        profile: minimal
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                """.formatted(name, revision, cluster) + extra.stripTrailing().indent(6);
+        return Specs.ilm(name, Specs.minimal(revision, Specs.TAG, "- name: " + cluster, extra));
     }
 
     @Test

@@ -1,5 +1,7 @@
 package dev.meshfleet.sandbox.e2e;
 
+import static dev.meshfleet.sandbox.e2e.Specs.ilm;
+import static dev.meshfleet.sandbox.e2e.Specs.minimal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
@@ -42,33 +44,6 @@ class ControlPlaneLifecycleE2E {
         }
     }
 
-    /** An ILM in gloo-mesh; installations is the YAML list under spec.installations, indented by 4. */
-    static String ilm(String name, String installations) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                """.formatted(name) + installations.stripTrailing().indent(4);
-    }
-
-    static String installation(String revision, String tag, String clusters, String extra) {
-        return """
-                - revision: %s
-                  clusters:
-                %s
-                  istioOperatorSpec:
-                    profile: minimal
-                    hub: registry.example/istio
-                    tag: %s
-                    namespace: istio-system
-                %s""".formatted(revision, clusters.stripTrailing().indent(2).stripTrailing(), tag,
-                extra.stripTrailing().indent(2));
-    }
-
     static Deployment deployment(String cluster, String name) {
         return fleet.workload(cluster).apps().deployments().inNamespace(NS).withName(name).get();
     }
@@ -87,14 +62,14 @@ class ControlPlaneLifecycleE2E {
     @Test
     @Order(1)
     void aCanaryRevisionTakesTheDefaultTagAndRemovingTheOldRevisionLeavesTheNewOneAndTheBaseLayer() throws Exception {
-        String v124 = installation("1-24", "1.24.2-solo", "- name: cluster1\n  defaultRevision: true", "");
+        String v124 = minimal("1-24", "1.24.2-solo", "- name: cluster1\n  defaultRevision: true", "");
         fleet.applyAndSettle("canary-1.yaml", ilm("canary", v124));
         assertThat(Fleet.installation(fleet.ilmStatus("canary"), "cluster1", "1-24").state()).isEqualTo("HEALTHY");
         KubernetesClient c1 = fleet.workload("cluster1");
         assertThat(defaultTagService(c1)).isEqualTo("istiod-1-24");
 
-        String v124NotDefault = installation("1-24", "1.24.2-solo", "- name: cluster1\n  defaultRevision: false", "");
-        String v125 = installation("1-25", "1.25.1-solo", "- name: cluster1\n  defaultRevision: true", "");
+        String v124NotDefault = minimal("1-24", "1.24.2-solo", "- name: cluster1\n  defaultRevision: false", "");
+        String v125 = minimal("1-25", "1.25.1-solo", "- name: cluster1\n  defaultRevision: true", "");
         fleet.applyAndSettle("canary-2.yaml", ilm("canary", v124NotDefault + v125));
         var status = fleet.ilmStatus("canary");
         assertThat(Fleet.installation(status, "cluster1", "1-24").state()).isEqualTo("HEALTHY");
@@ -124,12 +99,12 @@ class ControlPlaneLifecycleE2E {
     @Test
     @Order(2)
     void aPatchUpgradeInPlaceGoesUpdatingThenHealthyWithTheNewTagOnTheDeployment() throws Exception {
-        fleet.applyAndSettle("inplace-1.yaml", ilm("inplace", installation("1-24-ip", "1.24.2-solo",
+        fleet.applyAndSettle("inplace-1.yaml", ilm("inplace", minimal("1-24-ip", "1.24.2-solo",
                 "- name: cluster2", "")));
         assertThat(Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip").state()).isEqualTo("HEALTHY");
         assertThat(image(deployment("cluster2", "istiod-1-24-ip"))).endsWith(":1.24.2-solo");
 
-        fleet.sandbox.apply(fleet.manifest("inplace-2.yaml", ilm("inplace", installation("1-24-ip", "1.24.3-solo",
+        fleet.sandbox.apply(fleet.manifest("inplace-2.yaml", ilm("inplace", minimal("1-24-ip", "1.24.3-solo",
                 "- name: cluster2", ""))));
         // Workloads take --ready-after (1s) to become ready again, so UPDATING is visible that long at least.
         fleet.awaitState(ILM, "inplace", "cluster2", "1-24-ip", "UPDATING_CONTROL_PLANE");
@@ -145,7 +120,7 @@ class ControlPlaneLifecycleE2E {
     @Order(3)
     void aMinorUpgradeInPlaceWithoutSkipUpgradeValidationEndsActionRequiredAndTheClusterKeepsTheOldTag()
             throws Exception {
-        fleet.applyAndSettle("inplace-3.yaml", ilm("inplace", installation("1-24-ip", "1.25.1-solo",
+        fleet.applyAndSettle("inplace-3.yaml", ilm("inplace", minimal("1-24-ip", "1.25.1-solo",
                 "- name: cluster2", "")));
 
         var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
@@ -157,7 +132,7 @@ class ControlPlaneLifecycleE2E {
     @Test
     @Order(4)
     void withSkipUpgradeValidationTheMinorUpgradeInPlaceProceedsToHealthy() throws Exception {
-        fleet.applyAndSettle("inplace-4.yaml", ilm("inplace", installation("1-24-ip", "1.25.1-solo",
+        fleet.applyAndSettle("inplace-4.yaml", ilm("inplace", minimal("1-24-ip", "1.25.1-solo",
                 "- name: cluster2", "").replace("- revision: 1-24-ip", "- revision: 1-24-ip\n  skipUpgradeValidation: true")));
 
         var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
@@ -169,7 +144,7 @@ class ControlPlaneLifecycleE2E {
     @Order(5)
     void revisionAutoResolvesToTheConfiguredDefaultRevision() throws Exception {
         // The sandbox runs the translator with its default meshfleet.translator.default-revision=1-24.
-        fleet.applyAndSettle("auto.yaml", ilm("auto", installation("auto", "1.24.2-solo", "- name: cluster2", "")));
+        fleet.applyAndSettle("auto.yaml", ilm("auto", minimal("auto", "1.24.2-solo", "- name: cluster2", "")));
 
         assertThat(Fleet.installation(fleet.ilmStatus("auto"), "cluster2", "1-24").state()).isEqualTo("HEALTHY");
         Deployment istiod = deployment("cluster2", "istiod-1-24");
@@ -182,7 +157,7 @@ class ControlPlaneLifecycleE2E {
     @Test
     @Order(6)
     void theTrustDomainIsTheClusterNameUnlessTheClusterEntryOverridesItForThatClusterOnly() throws Exception {
-        fleet.applyAndSettle("trust-1.yaml", ilm("trust", installation("1-24-td", "1.24.2-solo",
+        fleet.applyAndSettle("trust-1.yaml", ilm("trust", minimal("1-24-td", "1.24.2-solo",
                 "- name: cluster1\n- name: cluster2\n  trustDomain: corp.example", "")));
 
         var status = fleet.ilmStatus("trust");
@@ -196,7 +171,7 @@ class ControlPlaneLifecycleE2E {
     @Test
     @Order(7)
     void aClusterRemovedFromTheListIsUninstalledAndItsObjectsArePrunedThereOnly() throws Exception {
-        fleet.applyAndSettle("trust-2.yaml", ilm("trust", installation("1-24-td", "1.24.2-solo",
+        fleet.applyAndSettle("trust-2.yaml", ilm("trust", minimal("1-24-td", "1.24.2-solo",
                 "- name: cluster1", "")));
 
         var status = fleet.ilmStatus("trust");

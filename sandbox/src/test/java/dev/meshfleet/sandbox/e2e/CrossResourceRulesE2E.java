@@ -41,23 +41,7 @@ class CrossResourceRulesE2E {
     }
 
     static String ilm(String name, String revision) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - revision: %s
-                      clusters:
-                        - name: cluster1
-                          defaultRevision: true
-                      istioOperatorSpec:
-                        profile: minimal
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                """.formatted(name, revision);
+        return Specs.ilm(name, Specs.minimal(revision, Specs.TAG, "- name: cluster1\n  defaultRevision: true", ""));
     }
 
     static String glm(String name, String gatewayName) {

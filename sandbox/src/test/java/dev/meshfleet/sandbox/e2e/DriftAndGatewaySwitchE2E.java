@@ -87,15 +87,15 @@ class DriftAndGatewaySwitchE2E {
 
         InstallationEvent reconciling = awaitEvent("IstioLifecycleManager", "RECONCILING_CONTROL_PLANE", deleted);
         assertThat(reconciling.getMessage()).isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was deleted");
-        await().atMost(WAIT).untilAsserted(() -> {
-            assertThat(cluster1.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").get())
-                    .isNotNull();
-            assertThat(Fleet.installation(fleet.ilmStatus("istiod-control-plane"), "cluster1", "1-24").state())
-                    .isEqualTo("HEALTHY");
-        });
+        // The status on the resource may still show the HEALTHY of before the delete (writes are coalesced), so the
+        // repair's end is read from the events topic first: RECONCILING, then HEALTHY again.
+        await().atMost(WAIT).untilAsserted(() -> assertThat(statesSince("IstioLifecycleManager", deleted))
+                .containsSubsequence("RECONCILING_CONTROL_PLANE", "HEALTHY"));
         assertThat(statesSince("IstioLifecycleManager", deleted)).as("a repair is not an install")
-                .doesNotContain("INSTALLING_CONTROL_PLANE", "INSTALLING_CONTROLLER")
-                .containsSubsequence("RECONCILING_CONTROL_PLANE", "HEALTHY");
+                .doesNotContain("INSTALLING_CONTROL_PLANE", "INSTALLING_CONTROLLER");
+        assertThat(cluster1.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").get()).isNotNull();
+        await().atMost(WAIT).untilAsserted(() -> assertThat(
+                Fleet.installation(fleet.ilmStatus("istiod-control-plane"), "cluster1", "1-24").state()).isEqualTo("HEALTHY"));
     }
 
     @Test
@@ -111,6 +111,8 @@ class DriftAndGatewaySwitchE2E {
 
         InstallationEvent reconciling = awaitEvent("IstioLifecycleManager", "RECONCILING_CONTROL_PLANE", edited);
         assertThat(reconciling.getMessage()).isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was changed");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(statesSince("IstioLifecycleManager", edited))
+                .containsSubsequence("RECONCILING_CONTROL_PLANE", "HEALTHY"));
         await().atMost(WAIT).untilAsserted(() -> {
             assertThat(image(cluster1.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").get()))
                     .isEqualTo(image);

@@ -42,23 +42,7 @@ class GatewayLifecycleE2E {
     }
 
     static String controlPlane(String name, String revision, boolean defaultRevision) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - revision: %s
-                      clusters:
-                        - name: cluster1
-                          defaultRevision: %s
-                      istioOperatorSpec:
-                        profile: minimal
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                """.formatted(name, revision, defaultRevision);
+        return Specs.ilm(name, Specs.minimal(revision, Specs.TAG, "- name: cluster1\n  defaultRevision: " + defaultRevision, ""));
     }
 
     /** A GLM with one gateway; revisionFields are the installation's revision lines, indented by 4. */
