@@ -139,30 +139,9 @@ class GatewayLifecycleE2E {
 
     /** A GLM with one 1-25 gateway of the given type whose charts come from {@code repo}. */
     static String gatewayFrom(String name, String repo, String type, String gatewayName) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: GatewayLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  helmGlobal:
-                    repo: %s
-                  installations:
-                    - gatewayRevision: 1-25
-                      clusters:
-                        - name: cluster1
-                          activeGateway: true
-                      istioOperatorSpec:
-                        profile: empty
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                        components:
-                          %s:
-                            - name: %s
-                              namespace: gloo-mesh-gateways
-                              enabled: true
-                """.formatted(name, repo, type, gatewayName);
+        String glm = gateway(name, "gatewayRevision: 1-25", type, gatewayName);
+        assertThat(glm).contains("\nspec:\n");
+        return glm.replace("\nspec:\n", "\nspec:\n  helmGlobal:\n    repo: " + repo + "\n");
     }
 
     /** The stand-in charts copied to the run directory, the gateway chart marking its Deployment. */
