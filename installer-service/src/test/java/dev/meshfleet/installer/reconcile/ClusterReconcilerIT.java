@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.Map;
@@ -31,7 +30,7 @@ import dev.meshfleet.schemas.v1.InstallationEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import dev.meshfleet.testkit.ClusterStore;
+import dev.meshfleet.testkit.ServiceSelectionLog;
 import dev.meshfleet.testkit.Fault;
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.WorkloadSimulator;
@@ -222,13 +221,7 @@ class ClusterReconcilerIT {
     @Test
     void movingTheActiveGatewayMovesTheServiceWithoutAMomentWhereItIsAbsentOrSelectsNoDeployment() throws Exception {
         ownership.assigned(8, 1);
-        List<ClusterStore.Change> changes = new CopyOnWriteArrayList<>();
-        server.store("c7").addListener(change -> {
-            if (change.path().contains("/namespaces/istio-ingress/services/")
-                    || change.path().contains("/namespaces/istio-ingress/deployments/")) {
-                changes.add(change);
-            }
-        });
+        ServiceSelectionLog log = ServiceSelectionLog.start(server.store("c7"), "istio-ingress", Set.of());
         Plan controlPlane = plan("1-24");
         ownership.desired("c7", 8, List.of(controlPlane, gateway("1-24", true, "a"), gateway("1-25", false, "a")));
         untilHealthy("c7");
@@ -239,7 +232,7 @@ class ClusterReconcilerIT {
         KubernetesClient c7 = server.client("c7");
         assertThat(c7.services().inNamespace("istio-ingress").withName("istio-ingressgateway").get().getSpec()
                 .getSelector()).containsEntry("istio.io/rev", "1-24");
-        int installed = changes.size();
+        int installed = log.size();
 
         // The 1-24 plan (giving the Service up) comes first in the desired state.
         ownership.desired("c7", 8, List.of(controlPlane, gateway("1-24", false, "b"), gateway("1-25", true, "b")));
@@ -249,33 +242,12 @@ class ClusterReconcilerIT {
                 .getSelector()).containsEntry("istio.io/rev", "1-25");
         assertThat(deployment(c7, "istio-ingress", "istio-ingressgateway-1-24")).as("an inactive revision keeps its Deployment")
                 .isNotNull();
-        assertThat(changes.size()).isGreaterThan(installed);
+        log.close();
+        assertThat(log.size()).isGreaterThan(installed);
         // Replay every change; from the switch on, check each state of the Service against the Deployments then.
-        Set<String> deployments = new HashSet<>();
-        boolean serviceSeen = false;
-        for (int i = 0; i < changes.size(); i++) {
-            ClusterStore.Change change = changes.get(i);
-            String name = change.path().substring(change.path().lastIndexOf('/') + 1);
-            if (change.path().contains("/deployments/")) {
-                if (change.after() == null) {
-                    deployments.remove(name);
-                } else {
-                    deployments.add(name);
-                }
-                continue;
-            }
-            if (i < installed) {
-                serviceSeen |= change.after() != null;
-                continue;
-            }
-            assertThat(serviceSeen).isTrue();
-            assertThat(change.after()).as("the gateway Service is never deleted").isNotNull();
-            if (change.after() != null) {
-                String rev = JSON.readTree(change.after()).path("spec").path("selector").path("istio.io/rev").asText();
-                assertThat(deployments).as("the Service selects revision '%s' whose Deployment exists", rev)
-                        .contains("istio-ingressgateway-" + rev);
-            }
-        }
+        assertThat(log.serviceWrittenBefore(installed)).isTrue();
+        assertThat(log.violations(installed)).as("the gateway Service is never deleted and always selects a revision"
+                + " whose Deployment exists").isEmpty();
     }
 
     @Test

@@ -12,8 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,13 +24,10 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
-import dev.meshfleet.testkit.ClusterStore;
+import dev.meshfleet.testkit.ServiceSelectionLog;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -44,7 +39,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class DriftAndGatewaySwitchE2E {
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static final String GATEWAYS = "gloo-mesh-gateways";
 
@@ -139,48 +133,25 @@ class DriftAndGatewaySwitchE2E {
     @Order(4)
     void movingActiveGatewayTo125MovesTheServiceSelectorWithTheServiceNeverAbsentAndKeepsThe124Deployment()
             throws Exception {
-        List<ClusterStore.Change> changes = new CopyOnWriteArrayList<>();
-        Consumer<ClusterStore.Change> watch = change -> {
-            if (change.path().contains("/namespaces/" + GATEWAYS + "/services/")
-                    || change.path().contains("/namespaces/" + GATEWAYS + "/deployments/")) {
-                changes.add(change);
-            }
-        };
         KubernetesClient cluster1 = cluster1();
+        // What exists when the recording starts; every later change is replayed on top of it.
         Set<String> deployments = new HashSet<>();
-        ClusterStore store = fleet.sandbox.api().store("cluster1");
-        store.addListener(watch);
-        try {
-            // What exists when the watch starts; every later change is replayed on top of it.
-            cluster1.apps().deployments().inNamespace(GATEWAYS).list().getItems()
-                    .forEach(d -> deployments.add(d.getMetadata().getName()));
+        cluster1.apps().deployments().inNamespace(GATEWAYS).list().getItems()
+                .forEach(d -> deployments.add(d.getMetadata().getName()));
+        try (ServiceSelectionLog log = ServiceSelectionLog.start(fleet.sandbox.api().store("cluster1"), GATEWAYS,
+                deployments)) {
             fleet.applyAndSettle(fleet.manifest("glm-canary-switched.yaml", glm(false)));
             await().atMost(WAIT).untilAsserted(() -> assertThat(service(cluster1).getSpec().getSelector())
                     .containsEntry("istio.io/rev", "1-25"));
-        } finally {
-            store.removeListener(watch);
-        }
+            log.close();
 
-        assertThat(gatewayDeployment(cluster1, "1-24")).as("an inactive revision keeps its Deployment").isNotNull();
-        var status = fleet.glmStatus("istio-ingressgateway");
-        assertThat(Fleet.installation(status, "cluster1", "1-24").state()).isEqualTo("HEALTHY");
-        assertThat(Fleet.installation(status, "cluster1", "1-25").state()).isEqualTo("HEALTHY");
-        assertThat(changes).as("the switch changed the Service").anyMatch(c -> c.path().contains("/services/"));
-        for (ClusterStore.Change change : changes) {
-            String name = change.path().substring(change.path().lastIndexOf('/') + 1);
-            if (change.path().contains("/deployments/")) {
-                if (change.after() == null) {
-                    deployments.remove(name);
-                } else {
-                    deployments.add(name);
-                }
-                continue;
-            }
-            assertThat(change.after()).as("the gateway Service is never absent").isNotNull();
-            JsonNode service = JSON.readTree(change.after());
-            String rev = service.path("spec").path("selector").path("istio.io/rev").asText();
-            assertThat(deployments).as("the Service selects revision '%s' whose Deployment exists", rev)
-                    .contains("istio-ingressgateway-" + rev);
+            assertThat(gatewayDeployment(cluster1, "1-24")).as("an inactive revision keeps its Deployment").isNotNull();
+            var status = fleet.glmStatus("istio-ingressgateway");
+            assertThat(Fleet.installation(status, "cluster1", "1-24").state()).isEqualTo("HEALTHY");
+            assertThat(Fleet.installation(status, "cluster1", "1-25").state()).isEqualTo("HEALTHY");
+            assertThat(log.serviceChangedSince(0)).as("the switch changed the Service").isTrue();
+            assertThat(log.violations(0)).as("the gateway Service is never absent and always selects a revision"
+                    + " whose Deployment exists").isEmpty();
         }
     }
 
