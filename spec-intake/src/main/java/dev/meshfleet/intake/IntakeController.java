@@ -16,12 +16,12 @@ import dev.meshfleet.intake.change.PublishDecision.Publish;
 import dev.meshfleet.intake.change.PublishLedger;
 import dev.meshfleet.intake.change.PublishRules;
 import dev.meshfleet.intake.change.SpecChanges;
-import dev.meshfleet.intake.publish.SpecChangePublisher;
 import dev.meshfleet.intake.watch.LifecycleResources;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.schemas.v1.SpecChange;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 
 /**
@@ -36,7 +36,7 @@ final class IntakeController {
 
     private final Cache cache;
     private final FinalizerWriter finalizers;
-    private final SpecChangePublisher publisher;
+    private final Publisher publisher;
     private final LifecycleResources resources;
     private final PublishLedger ledger;
     private final Clock clock;
@@ -56,7 +56,17 @@ final class IntakeController {
         Optional<GenericKubernetesResource> ensure(ResourceKind kind, GenericKubernetesResource cached);
     }
 
-    IntakeController(Cache cache, FinalizerWriter finalizers, SpecChangePublisher publisher,
+    /**
+     * Sends one change and returns once the broker took it, or throws
+     * ({@link dev.meshfleet.intake.publish.SpecChangePublisher#publish}). An interface, so that the
+     * worker's loop is tested without Kafka at all rather than with a mocked producer.
+     */
+    @FunctionalInterface
+    interface Publisher {
+        void publish(String key, SpecChange change);
+    }
+
+    IntakeController(Cache cache, FinalizerWriter finalizers, Publisher publisher,
             LifecycleResources resources, PublishLedger ledger, Clock clock, Consumer<Operation> onPublished) {
         this.cache = cache;
         this.finalizers = finalizers;

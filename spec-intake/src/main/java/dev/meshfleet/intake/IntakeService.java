@@ -72,7 +72,7 @@ public class IntakeService {
         }
         publisher = SpecChangePublisher.create(bootstrapServers, config.topic());
         watch = new LifecycleWatch(client);
-        controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher,
+        controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher::publish,
                 new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(),
                 operation -> published.get(operation).increment());
 

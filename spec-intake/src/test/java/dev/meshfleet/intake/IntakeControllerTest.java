@@ -14,20 +14,13 @@ import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
-import org.apache.kafka.clients.producer.MockProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.errors.TimeoutException;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.meshfleet.intake.change.PublishLedger;
-import dev.meshfleet.intake.publish.SpecChangePublisher;
-import dev.meshfleet.intake.publish.SpecChangePublisher.PublishFailed;
 import dev.meshfleet.intake.watch.LifecycleResources;
 import dev.meshfleet.schemas.crd.Crds;
-import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.SpecChange;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -35,13 +28,26 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
-/** The worker's loop over the rules, with Kafka's MockProducer and a map standing in for the informer cache. */
+/**
+ * The worker's loop over the rules, with no Kafka at all: a list stands in for the topic (what was
+ * acknowledged, in order) and a reference for the informer cache. The real producer is exercised
+ * against the in-process broker in {@link SpecIntakeIT}.
+ */
 class IntakeControllerTest {
     private static final String KEY = "IstioLifecycleManager/gloo-mesh/istiod";
     private static final Instant NOW = Instant.parse("2026-11-23T12:00:00Z");
 
-    private final MockProducer<String, SpecChange> producer = new MockProducer<>(true, null, new StringSerializer(),
-            AvroSerde.of(SpecChange.class).serializer());
+    /** Records (key, change) the broker acknowledged, in order. */
+    private final List<Map.Entry<String, SpecChange>> acknowledged = new ArrayList<>();
+    /** When set, the next sends fail with it, as {@code SpecChangePublisher} does when Kafka is down. */
+    private final AtomicReference<RuntimeException> sendFailure = new AtomicReference<>();
+    private final IntakeController.Publisher publisher = (key, change) -> {
+        RuntimeException failure = sendFailure.get();
+        if (failure != null) {
+            throw failure;
+        }
+        acknowledged.add(Map.entry(key, change));
+    };
     private final AtomicReference<GenericKubernetesResource> stored = new AtomicReference<>();
     private final AtomicInteger finalizerWrites = new AtomicInteger();
     private final List<Operation> counted = new ArrayList<>();
@@ -52,7 +58,7 @@ class IntakeControllerTest {
                 stored.set(withFinalizer(cached));
                 return Optional.of(stored.get());
             },
-            new SpecChangePublisher(producer, "meshfleet.spec-changes"), new LifecycleResources(new ObjectMapper()),
+            publisher, new LifecycleResources(new ObjectMapper()),
             new PublishLedger(), Clock.fixed(NOW, ZoneOffset.UTC), counted::add);
 
     private static GenericKubernetesResource ilm(String uid, long generation, List<String> finalizers, boolean deleting) {
@@ -74,7 +80,7 @@ class IntakeControllerTest {
     }
 
     private List<SpecChange> sent() {
-        return producer.history().stream().map(ProducerRecord::value).toList();
+        return acknowledged.stream().map(Map.Entry::getValue).toList();
     }
 
     @Test
@@ -84,11 +90,11 @@ class IntakeControllerTest {
         controller.handle(KEY);
 
         assertThat(finalizerWrites).hasValue(1);
-        assertThat(producer.history()).singleElement().satisfies(r -> {
-            assertThat(r.key()).isEqualTo(KEY);
-            assertThat(r.value().getOperation()).isEqualTo(Operation.UPSERT);
-            assertThat(r.value().getObservedAt()).isEqualTo(NOW);
-            assertThat(r.value().getSpecJson()).isEqualTo("{\"installations\":[{\"revision\":\"1-24\"}]}");
+        assertThat(acknowledged).singleElement().satisfies(r -> {
+            assertThat(r.getKey()).isEqualTo(KEY);
+            assertThat(r.getValue().getOperation()).isEqualTo(Operation.UPSERT);
+            assertThat(r.getValue().getObservedAt()).isEqualTo(NOW);
+            assertThat(r.getValue().getSpecJson()).isEqualTo("{\"installations\":[{\"revision\":\"1-24\"}]}");
         });
         assertThat(counted).containsExactly(Operation.UPSERT);
     }
@@ -108,12 +114,13 @@ class IntakeControllerTest {
     @Test
     void whileKafkaIsDownTheChangeStaysUnpublishedAndGoesOutOnTheNextAttempt() {
         stored.set(ilm("u1", 1, List.of(Crds.FINALIZER), false));
-        producer.sendException = new TimeoutException("broker unreachable");
+        RuntimeException brokerDown = new IllegalStateException("cannot publish to meshfleet.spec-changes: broker unreachable");
+        sendFailure.set(brokerDown);
 
-        assertThatThrownBy(() -> controller.handle(KEY)).isInstanceOf(PublishFailed.class);
+        assertThatThrownBy(() -> controller.handle(KEY)).isSameAs(brokerDown);
         assertThat(counted).isEmpty();
 
-        producer.sendException = null;
+        sendFailure.set(null);
         controller.handle(KEY);
 
         assertThat(sent()).singleElement().extracting(SpecChange::getGeneration).isEqualTo(1L);
@@ -125,7 +132,7 @@ class IntakeControllerTest {
         IntakeController conflicted = new IntakeController((kind, namespace, name) -> Optional.of(ilm("u1", 1, List.of(), false)),
                 (kind, cached) -> {
                     throw new KubernetesClientException("conflict", 409, null);
-                }, new SpecChangePublisher(producer, "meshfleet.spec-changes"),
+                }, publisher,
                 new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(), counted::add);
 
         assertThatThrownBy(() -> conflicted.handle(KEY)).isInstanceOf(KubernetesClientException.class);
