@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.meshfleet.aggregator.fold.Status;
-import dev.meshfleet.aggregator.fold.StatusFold;
-import dev.meshfleet.aggregator.stream.AvroStatus;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.serde.AvroSerde;
@@ -36,7 +33,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The translator topology with TopologyTestDriver (STYLE.md 11). Undecodable input is covered by TranslatorIT (real handler, real broker). */
+/**
+ * The translator topology with TopologyTestDriver (STYLE.md 11). Undecodable input is covered by
+ * TranslatorIT (real handler, real broker). What the translator's events become in status, through the
+ * aggregator's real fold, is tested in sandbox's {@code TranslationToStatusTest}: services never import
+ * each other.
+ */
 class TranslatorTopologyTest {
     static final YAMLMapper YAML = new YAMLMapper();
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
@@ -227,57 +229,8 @@ class TranslatorTopologyTest {
 
     static final String ILM = "IstioLifecycleManager/gloo-mesh/istiod-control-plane";
 
-    /** The aggregator's real fold over events in the order they were published. */
-    static Status fold(List<InstallationEvent> evs) {
-        return StatusFold.foldAll(null, evs.stream().map(AvroStatus::event).toList());
-    }
-
-    /** What the installer reports once a plan is running: HEALTHY for that plan's generation and hash. */
-    static InstallationEvent installerHealthy(InstallationPlan p, String cluster, long sequence) {
-        return InstallationEvent.newBuilder().setOwner(p.getOwner()).setGeneration(p.getGeneration()).setCluster(cluster)
-                .setRevision(p.getRevision()).setState("HEALTHY").setMessage("ready").setObservedOperatorJson(null)
-                .setPlanHash(p.getPlanHash()).setSource("installer/replica-0").setSourceEpoch(1).setSequence(sequence)
-                .setTime(T0.plusSeconds(100 + sequence)).build();
-    }
-
     ClusterDesiredState effective(String cluster) {
         return driver.<String, ClusterDesiredState>getKeyValueStore(TranslatorTopology.EFFECTIVE_STATE_STORE).get(cluster);
-    }
-
-    static List<InstallationEvent> values(List<KeyValue<String, InstallationEvent>> kvs) {
-        return kvs.stream().map(kv -> kv.value).toList();
-    }
-
-    @Test
-    void aTypoInAnInstalledIlmKeepsTheLastGoodPlanRunningWhileTheStatusShowsFailedNamingTheField() throws Exception {
-        JsonNode ilm = example("ilm-minimal.yaml");
-        send(change(ilm, "u1", 1, Operation.UPSERT));
-        ClusterDesiredState good = latestPlans().get("cluster1");
-        InstallationPlan running = good.getInstallations().get(0);
-        List<InstallationEvent> history = new java.util.ArrayList<>(values(events.readKeyValuesToList()));
-        history.add(installerHealthy(running, "cluster1", 1));
-
-        JsonNode typo = ilm.deepCopy();
-        ((com.fasterxml.jackson.databind.node.ObjectNode) typo.at("/spec/installations/0/istioOperatorSpec")).put("profile", "minimall");
-        send(change(typo, "u1", 2, Operation.UPSERT));
-
-        assertThat(plans.isEmpty()).as("nothing changes for the installer").isTrue();
-        assertThat(effective("cluster1").getInstallations()).as("the generation 1 plan stays in force")
-                .containsExactly(running);
-        assertThat(effective("cluster2").getInstallations()).singleElement()
-                .satisfies(p -> assertThat(p.getGeneration()).isEqualTo(1));
-        history.addAll(values(events.readKeyValuesToList()));
-        // the installer keeps reporting the plan it runs; those events are of generation 1
-        history.add(installerHealthy(running, "cluster1", 2));
-
-        Status status = fold(history);
-        assertThat(status.installation("cluster1", "1-24")).get().satisfies(i -> {
-            assertThat(i.state().name()).isEqualTo("FAILED");
-            assertThat(i.generation()).isEqualTo(2);
-            assertThat(i.message()).startsWith("spec.installations[0].istioOperatorSpec.profile: 'minimall' is not an Istio profile")
-                    .endsWith("; generation 1 keeps running in this cluster until the spec is fixed");
-        });
-        assertThat(status.observedGeneration()).isEqualTo(2);
     }
 
     @Test
@@ -344,7 +297,8 @@ class TranslatorTopologyTest {
         JsonNode empty = ilm.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) empty.get("spec")).putArray("installations");
         send(change(empty, "u1", 3, Operation.UPSERT));
-        assertThat(latestPlans()).allSatisfy((cluster, state) -> assertThat(state.getInstallations()).isEmpty());
+        assertThat(latestPlans()).as("both clusters' plans removed").containsOnlyKeys("cluster1", "cluster2")
+                .allSatisfy((cluster, state) -> assertThat(state.getInstallations()).isEmpty());
     }
 
     @Test
@@ -377,66 +331,8 @@ class TranslatorTopologyTest {
         return YAML.readTree(y.toString());
     }
 
-    static JsonNode glm(String name, String revision, String type, String gatewayName, String... clusters) throws Exception {
-        StringBuilder y = new StringBuilder("apiVersion: admin.gloo.solo.io/v2\nkind: GatewayLifecycleManager\nmetadata:\n  name: "
-                + name + "\n  namespace: gloo-mesh\nspec:\n  installations:\n    - gatewayRevision: " + revision + "\n      clusters:\n");
-        for (String c : clusters) {
-            y.append("        - name: ").append(c).append("\n          activeGateway: true\n");
-        }
-        y.append("      istioOperatorSpec:\n        profile: empty\n        tag: 1.24.2-solo\n        components:\n          ")
-                .append(type).append(":\n            - name: ").append(gatewayName).append("\n              enabled: true\n");
-        return YAML.readTree(y.toString());
-    }
-
     static String key(String kind, String name) {
         return kind + "/gloo-mesh/" + name;
-    }
-
-    List<InstallationEvent> eventsOf(String ownerKey, List<KeyValue<String, InstallationEvent>> kvs) {
-        return kvs.stream().filter(kv -> kv.key.equals(ownerKey)).map(kv -> kv.value).toList();
-    }
-
-    @Test
-    void aSecondIlmClaimingTheDefaultRevisionOfAClusterFailsNamingTheFirstEvenWithALowerName() throws Exception {
-        send(change(ilm("istiod-z", "1-24", true, "cluster1"), "z", 1, Operation.UPSERT));
-        send(change(ilm("istiod-a", "1-25", true, "cluster1", "cluster2"), "a", 1, Operation.UPSERT));
-
-        Map<String, ClusterDesiredState> states = latestPlans();
-        assertThat(installations(states.get("cluster1"))).as("first come, first served")
-                .containsExactly(key("IstioLifecycleManager", "istiod-z") + "@1-24");
-        assertThat(installations(states.get("cluster2"))).containsExactly(key("IstioLifecycleManager", "istiod-a") + "@1-25");
-
-        List<KeyValue<String, InstallationEvent>> evs = events.readKeyValuesToList();
-        Status a = fold(eventsOf(key("IstioLifecycleManager", "istiod-a"), evs));
-        assertThat(a.installation("cluster1", "1-25")).get().satisfies(i -> {
-            assertThat(i.state().name()).isEqualTo("FAILED");
-            assertThat(i.message()).isEqualTo("spec.installations[0].clusters[0].defaultRevision: cluster 'cluster1' already has"
-                    + " default revision '1-24' from IstioLifecycleManager gloo-mesh/istiod-z; at most one default revision per"
-                    + " cluster: set defaultRevision: false here or set it to false there first");
-        });
-        assertThat(a.installation("cluster2", "1-25")).get().satisfies(i -> assertThat(i.state().name()).isEqualTo("INSTALL_PENDING"));
-        Status z = fold(eventsOf(key("IstioLifecycleManager", "istiod-z"), evs));
-        assertThat(z.installation("cluster1", "1-24")).get().satisfies(i -> assertThat(i.state().name()).isEqualTo("INSTALL_PENDING"));
-    }
-
-    @Test
-    void whenTheHolderIsDeletedTheRefusedPlanBecomesEffectiveByItselfAndTheInstallerMovesItOn() throws Exception {
-        JsonNode z = ilm("istiod-z", "1-24", true, "cluster1");
-        send(change(z, "z", 1, Operation.UPSERT));
-        send(change(ilm("istiod-a", "1-25", true, "cluster1"), "a", 1, Operation.UPSERT));
-        latestPlans();
-        List<InstallationEvent> history = new java.util.ArrayList<>(
-                eventsOf(key("IstioLifecycleManager", "istiod-a"), events.readKeyValuesToList()));
-
-        send(change(z, "z", 1, Operation.DELETE));
-
-        ClusterDesiredState c1 = latestPlans().get("cluster1");
-        assertThat(installations(c1)).containsExactly(key("IstioLifecycleManager", "istiod-a") + "@1-25");
-        assertThat(c1.getInstallations().get(0).getDefaultRevision()).isTrue();
-        assertThat(events.readKeyValuesToList()).as("no spec change, nothing new to announce").isEmpty();
-        history.add(installerHealthy(c1.getInstallations().get(0), "cluster1", 1));
-        assertThat(fold(history).installation("cluster1", "1-25")).get()
-                .satisfies(i -> assertThat(i.state().name()).isEqualTo("HEALTHY"));
     }
 
     @Test
@@ -453,52 +349,5 @@ class TranslatorTopologyTest {
         assertThat(events.readKeyValuesToList()).extracting(kv -> kv.value.getState()).containsOnly("INSTALL_PENDING");
         assertThat(installations(latestPlans().get("cluster1"))).containsExactly(
                 key("GatewayLifecycleManager", "istio-ingressgateway") + "@1-24", key("IstioLifecycleManager", "istiod-z") + "@1-24");
-    }
-
-    @Test
-    void aChangeThatMakesAConflictingClaimKeepsThatResourcesPreviousPlanRunning() throws Exception {
-        send(change(ilm("istiod-z", "1-24", true, "cluster1"), "z", 1, Operation.UPSERT));
-        send(change(ilm("istiod-a", "1-25", false, "cluster1"), "a", 1, Operation.UPSERT));
-        InstallationPlan aRunning = latestPlans().get("cluster1").getInstallations().stream()
-                .filter(p -> p.getOwner().getName().equals("istiod-a")).findFirst().orElseThrow();
-        List<InstallationEvent> history = new java.util.ArrayList<>(
-                eventsOf(key("IstioLifecycleManager", "istiod-a"), events.readKeyValuesToList()));
-        history.add(installerHealthy(aRunning, "cluster1", 1));
-
-        send(change(ilm("istiod-a", "1-25", true, "cluster1"), "a", 2, Operation.UPSERT));
-
-        assertThat(plans.isEmpty()).as("the effective state did not change").isTrue();
-        assertThat(effective("cluster1").getInstallations()).extracting(p -> p.getOwner().getName() + "@" + p.getGeneration())
-                .containsExactly("istiod-a@1", "istiod-z@1");
-        assertThat(effective("cluster1").getInstallations().get(0)).isEqualTo(aRunning);
-        history.addAll(eventsOf(key("IstioLifecycleManager", "istiod-a"), events.readKeyValuesToList()));
-        history.add(installerHealthy(aRunning, "cluster1", 2));
-        assertThat(fold(history).installation("cluster1", "1-25")).get().satisfies(i -> {
-            assertThat(i.state().name()).isEqualTo("FAILED");
-            assertThat(i.generation()).isEqualTo(2);
-            assertThat(i.message()).contains("IstioLifecycleManager gloo-mesh/istiod-z");
-        });
-    }
-
-    @Test
-    void aSecondGlmWithAnIngressGatewayOfTheSameRevisionInAClusterFailsNamingTheFirst() throws Exception {
-        send(change(glm("gw-b", "1-24", "ingressGateways", "ingress-b", "cluster1"), "b", 1, Operation.UPSERT));
-        send(change(glm("gw-a", "1-24", "ingressGateways", "ingress-a", "cluster1"), "a", 1, Operation.UPSERT));
-        send(change(glm("gw-c", "1-25", "ingressGateways", "ingress-c", "cluster1"), "c", 1, Operation.UPSERT));
-        send(change(glm("gw-d", "1-24", "egressGateways", "egress-d", "cluster1"), "d", 1, Operation.UPSERT));
-
-        assertThat(installations(latestPlans().get("cluster1"))).as("another revision, or another type, is no conflict")
-                .containsExactly(key("GatewayLifecycleManager", "gw-b") + "@1-24", key("GatewayLifecycleManager", "gw-c") + "@1-25",
-                        key("GatewayLifecycleManager", "gw-d") + "@1-24");
-        List<KeyValue<String, InstallationEvent>> evs = events.readKeyValuesToList();
-        assertThat(evs).filteredOn(kv -> kv.value.getState().equals("FAILED")).singleElement().satisfies(kv -> {
-            assertThat(kv.key).isEqualTo(key("GatewayLifecycleManager", "gw-a"));
-            assertThat(kv.value.getMessage()).isEqualTo("spec.installations[0].istioOperatorSpec.components.ingressGateways[0]:"
-                    + " cluster 'cluster1' already has an ingress gateway of revision '1-24' from GatewayLifecycleManager"
-                    + " gloo-mesh/gw-b; one ingress gateway per revision per cluster across all resources: use another"
-                    + " gatewayRevision here, or remove that gateway there first");
-        });
-        assertThat(fold(eventsOf(key("GatewayLifecycleManager", "gw-a"), evs)).installation("cluster1", "1-24")).get()
-                .satisfies(i -> assertThat(i.state().name()).isEqualTo("FAILED"));
     }
 }
