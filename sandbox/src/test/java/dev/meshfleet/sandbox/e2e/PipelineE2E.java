@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.status.InstallationRow;
 import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.sandbox.status.ResourceView;
 import dev.meshfleet.sandbox.status.Settle;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
@@ -28,7 +30,21 @@ import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class PipelineE2E {
 
+    /** What the first case leaves: the README's three examples, each HEALTHY on both clusters. */
+    private static final List<String> README_EXAMPLES_HEALTHY = List.of(
+            "istiod-control-plane cluster1 1-24 HEALTHY", "istiod-control-plane cluster2 1-24 HEALTHY",
+            "istio-ingressgateway cluster1 1-24 HEALTHY", "istio-ingressgateway cluster2 1-24 HEALTHY",
+            "istio-egressgateway cluster1 1-24 HEALTHY", "istio-egressgateway cluster2 1-24 HEALTHY");
+
     static Fleet fleet;
+
+    /** "resource cluster revision STATE" for every installation of every resource but {@code except}. */
+    private static List<String> states(List<ResourceView> views, String except) {
+        return views.stream().filter(v -> !v.ref().name().equals(except))
+                .flatMap(v -> v.installations().stream()
+                        .map(r -> v.ref().name() + " " + r.cluster() + " " + r.revision() + " " + r.state()))
+                .toList();
+    }
 
     @BeforeAll
     static void startFleet() throws Exception {
@@ -86,15 +102,17 @@ class PipelineE2E {
                         tag: 1.24.2-solo
                 """.formatted(revision)));
 
-        var views = fleet.sandbox.views();
+        List<ResourceView> views = fleet.sandbox.views();
         List<InstallationRow> failed = views.stream().filter(v -> v.ref().name().equals("long-revision"))
                 .flatMap(v -> v.installations().stream()).toList();
-        assertThat(failed).isNotEmpty().allSatisfy(r -> {
+        assertThat(failed).as(Rendering.table(views)).singleElement().satisfies(r -> {
+            assertThat(r.cluster()).isEqualTo("cluster1");
+            assertThat(r.revision()).isEqualTo(revision);
             assertThat(r.state()).isEqualTo("FAILED");
             assertThat(r.message()).contains("revision");
         });
-        assertThat(views.stream().filter(v -> !v.ref().name().equals("long-revision")))
-                .allSatisfy(v -> assertThat(v.installations()).allSatisfy(r -> assertThat(r.state()).isEqualTo("HEALTHY")));
+        assertThat(states(views, "long-revision")).as(Rendering.table(views))
+                .containsExactlyInAnyOrderElementsOf(README_EXAMPLES_HEALTHY);
     }
 
     @Test
@@ -135,10 +153,14 @@ class PipelineE2E {
         for (String cluster : List.of("cluster1", "cluster2")) {
             assertThat(Fleet.installation(canary, cluster, "1-24-canary").state()).isEqualTo("HEALTHY");
         }
-        assertThat(fleet.sandbox.views().stream().filter(v -> !v.ref().name().equals("long-revision")))
-                .allSatisfy(v -> assertThat(v.installations()).allSatisfy(r -> assertThat(r.state()).isEqualTo("HEALTHY")));
+        List<ResourceView> views = fleet.sandbox.views();
+        List<String> expected = new ArrayList<>(README_EXAMPLES_HEALTHY);
+        expected.addAll(List.of("istiod-canary cluster1 1-24-canary HEALTHY", "istiod-canary cluster2 1-24-canary HEALTHY"));
+        assertThat(states(views, "long-revision")).as(Rendering.table(views)).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(p.done()).isTrue();
-        assertThat(RepoLayout.SERVICES).allSatisfy(m -> assertThat(fleet.sandbox.services().running(m).process().isAlive())
-                .as(m + " alive").isTrue());
+        assertThat(RepoLayout.SERVICES).as("the services").isNotEmpty();
+        for (String service : RepoLayout.SERVICES) {
+            assertThat(fleet.sandbox.services().running(service).process().isAlive()).as(service + " alive").isTrue();
+        }
     }
 }

@@ -45,7 +45,7 @@ class ParentWatchIT {
         } finally {
             parent.destroyForcibly();
         }
-        assertThat(List.of(childPid)).allSatisfy(pid ->
-                assertThat(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).isFalse());
+        assertThat(ProcessHandle.of(childPid).map(ProcessHandle::isAlive).orElse(false)).as("child " + childPid + " alive")
+                .isFalse();
     }
 }
