@@ -45,6 +45,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     private final List<StoreWatch> watches = new CopyOnWriteArrayList<>();
     private volatile List<Fault> faults = List.of();
     private final ServerSideApply ssa = new ServerSideApply(this);
+    private final Admission admission = new Admission(this);
     /** Objects removed by the request being handled, waiting for their dependents to be collected. */
     private final java.util.ArrayDeque<String> removed = new java.util.ArrayDeque<>();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -112,10 +113,18 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             return Status.of(415, "UnsupportedMediaType", "the body of the request was in an unknown format - "
                     + "accepted media types include: application/json, application/yaml");
         }
-        if (method.equals("PATCH") && contentTypeHeader != null && contentTypeHeader.startsWith("application/apply-patch")) {
-            return ssa.apply(path, request.getBody().readUtf8());
+        boolean write = method.equals("POST") || method.equals("PUT") || method.equals("PATCH");
+        String requestBody = write ? request.getBody().readUtf8() : null;
+        if (write) {
+            var tooLarge = Admission.bodyTooLarge(requestBody.getBytes(StandardCharsets.UTF_8).length);
+            if (tooLarge.isPresent()) {
+                return tooLarge.get();
+            }
         }
-        if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
+        if (method.equals("PATCH") && contentTypeHeader != null && contentTypeHeader.startsWith("application/apply-patch")) {
+            return ssa.apply(path, requestBody);
+        }
+        if (write) {
             // Write parameters (fieldManager, dryRun, ...) would defeat Fabric8's path matching,
             // e.g. its ".../status" test; the object is identified by the path alone.
             String contentType = request.getHeader("Content-Type");
@@ -124,14 +133,19 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 // close enough for kubectl's client-side apply and Fabric8's edit().
                 contentType = "application/merge-patch+json";
             }
+            Write admitted = admit(new Write(method, contentType, requestBody), pathOnly);
+            if (admitted.refusal() != null) {
+                return admitted.refusal();
+            }
+            contentType = admitted.contentType();
             Headers.Builder headers = request.getHeaders().newBuilder();
             if (contentType != null) {
                 headers.set("Content-Type", contentType);
             }
-            String body = recordUpdate(method, pathOnly, contentType, ServerSideApply.query(path),
-                    request.getHeader("User-Agent"), request.getBody().readUtf8());
-            request = new RecordedRequest(request.getHttpVersion(), request.method(), pathOnly, headers.build(),
-                    new Buffer(body.getBytes(StandardCharsets.UTF_8)));
+            String body = recordUpdate(admitted.method(), pathOnly, contentType, ServerSideApply.query(path),
+                    request.getHeader("User-Agent"), admitted.body());
+            request = new RecordedRequest(request.getHttpVersion(), HttpMethod.valueOf(admitted.method()), pathOnly,
+                    headers.build(), new Buffer(body.getBytes(StandardCharsets.UTF_8)));
         }
         if (method.equals("GET") || method.equals("DELETE")) {
             SetSelector selector = SetSelector.of(path);
@@ -142,6 +156,69 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         MockResponse response = super.dispatch(request);
         collectGarbage();
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    /** A write as it will reach Fabric8's handler, or the refusal that ends it. */
+    private record Write(String method, String contentType, String body, MockResponse refusal) {
+        Write(String method, String contentType, String body) {
+            this(method, contentType, body, null);
+        }
+    }
+
+    /**
+     * Admission of a create, update or (non-apply) patch: the object as it would be stored is
+     * checked against its CRD's structural schema (pruned, then validated) and etcd's size limit.
+     * A patch whose result loses pruned fields is sent on as an update of the pruned result, so
+     * that what is stored is what was admitted.
+     */
+    private Write admit(Write write, String pathOnly) {
+        String body = write.body();
+        if (body == null || body.isBlank()) {
+            return write;
+        }
+        boolean patch = write.method().equals("PATCH");
+        boolean custom = Admission.Target.of(pathOnly).isPresent();
+        try {
+            if (!patch) {
+                if (!custom) {
+                    return Admission.tooLarge(body).map(r -> new Write(write.method(), null, null, r)).orElse(write);
+                }
+                JsonNode object = JSON.readTree(body);
+                if (!(object instanceof ObjectNode)) {
+                    return write;
+                }
+                var refusal = admission.admitCustomResource(pathOnly, (ObjectNode) object);
+                if (refusal.isEmpty()) {
+                    String pruned = object.toString();
+                    refusal = Admission.tooLarge(pruned);
+                    body = pruned;
+                }
+                return new Write(write.method(), write.contentType(), body, refusal.orElse(null));
+            }
+            String objectPath = pathOnly.endsWith("/status") ? pathOnly.substring(0, pathOnly.length() - 7) : pathOnly;
+            Map.Entry<AttributeSet, String> current = findResource(getKey(objectPath));
+            if (current == null || !custom && current.getValue().length() + body.length() < Admission.MAX_OBJECT_BYTES / 4) {
+                return write; // nothing to patch (Fabric8 answers 404), or too small to matter
+            }
+            ObjectNode live = (ObjectNode) JSON.readTree(current.getValue());
+            JsonNode after = write.contentType() != null && write.contentType().startsWith("application/merge-patch+json")
+                    ? merge(live, body) : JsonPatch.apply(JSON.readTree(body), live);
+            if (!(after instanceof ObjectNode result)) {
+                return write;
+            }
+            ObjectNode before = result.deepCopy();
+            var refusal = custom ? admission.admitCustomResource(pathOnly, result) : java.util.Optional.<MockResponse>empty();
+            if (refusal.isEmpty()) {
+                refusal = Admission.tooLarge(result.toString());
+            }
+            if (refusal.isPresent()) {
+                return new Write(write.method(), write.contentType(), body, refusal.get());
+            }
+            return result.equals(before) ? write : new Write("PUT", "application/json", result.toString());
+        } catch (Exception e) {
+            // Not ours to judge: Fabric8's handler answers a malformed write with the proper error.
+            return write;
+        }
     }
 
     /**
@@ -381,6 +458,10 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
 
     static MockResponse json(int code, String body) {
         return new MockResponse().setResponseCode(code).setHeader("Content-Type", "application/json").setBody(body);
+    }
+
+    Admission admission() {
+        return admission;
     }
 
     /** An in-process request, as if it came over HTTP; for the simulator and tests. */

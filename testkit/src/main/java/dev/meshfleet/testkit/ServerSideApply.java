@@ -132,7 +132,14 @@ final class ServerSideApply {
             meta.put("generation", 1);
             meta.set("managedFields", ManagedFields.write(List.of(
                     new ManagedFields.Entry(manager, ManagedFields.APPLY, "", apiVersion, now(), applied))));
+            var refusal = store.admission().admitCustomResource(objectPath, created);
             String json = created.toString();
+            if (refusal.isEmpty()) {
+                refusal = Admission.tooLarge(json);
+            }
+            if (refusal.isPresent()) {
+                return refusal.get();
+            }
             store.processEvent(objectPath, key, null, null, json);
             return ClusterStore.json(201, json);
         }
@@ -183,6 +190,10 @@ final class ServerSideApply {
             }
         }
         ManagedFields.merge(result, scoped);
+        var refusal = store.admission().admitCustomResource(objectPath, result);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
 
         ObjectNode withoutManaged = result.deepCopy();
         ((ObjectNode) withoutManaged.get("metadata")).remove("managedFields");
@@ -206,6 +217,10 @@ final class ServerSideApply {
         boolean gone = result.path("metadata").hasNonNull("deletionTimestamp")
                 && result.path("metadata").path("finalizers").isEmpty();
         String json = result.toString();
+        var tooLarge = gone ? java.util.Optional.<MockResponse>empty() : Admission.tooLarge(json);
+        if (tooLarge.isPresent()) {
+            return tooLarge.get();
+        }
         store.processEvent(objectPath, key, current.getKey(), null, gone ? null : json);
         return ClusterStore.json(200, json);
     }

@@ -16,8 +16,10 @@ final class Status {
                 .put("kind", "Status")
                 .put("status", "Failure")
                 .put("message", message)
-                .put("reason", reason)
                 .put("code", code);
+        if (!reason.isEmpty()) {
+            status.put("reason", reason); // "" is StatusReasonUnknown, which the API server leaves out
+        }
         status.putObject("metadata");
         return new MockResponse().setResponseCode(code)
                 .setHeader("Content-Type", "application/json")
