@@ -89,6 +89,13 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         String path = request.getPath();
         int query = path.indexOf('?');
         String pathOnly = query < 0 ? path : path.substring(0, query);
+        for (Fault fault : faults()) {
+            if (fault instanceof Fault.Forbidden forbidden && forbidden.refuses(method, pathOnly)) {
+                return Status.of(403, "Forbidden", "the request " + method + " " + pathOnly + " is forbidden: User"
+                        + " \"system:serviceaccount:meshfleet-system:installer\" cannot " + method.toLowerCase()
+                        + " resource \"" + forbidden.resource() + "\"");
+            }
+        }
         if (method.equals("GET") && pathOnly.equals("/version")) {
             return json(200, VERSION);
         }

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /**
  * Something wrong with one simulated workload cluster. Workload faults ({@link NeverReady},
  * {@link CrashAfterReady}, {@link UnmanagedIstio}) are played by the {@link WorkloadSimulator};
- * API faults ({@link Unreachable}, {@link Slow}, {@link RejectApply}) by the {@link MockApiServer}
+ * API faults ({@link Unreachable}, {@link Slow}, {@link RejectApply}, {@link Forbidden}) by the {@link MockApiServer}
  * for every request to that cluster. Written as strings in sandbox configuration, hence
  * {@link #parse(String)} and {@link #spec()}.
  */
@@ -18,7 +18,7 @@ public sealed interface Fault {
 
     /** The allowed kinds, as written in configuration. */
     List<String> KINDS = List.of("never-ready", "crash-after-ready", "slow=DURATION", "unreachable",
-            "unmanaged-istio", "reject-apply");
+            "unmanaged-istio", "reject-apply", "forbid=METHOD:RESOURCE");
 
     /** Deployments and DaemonSets never become ready. */
     record NeverReady() implements Fault {
@@ -49,8 +49,32 @@ public sealed interface Fault {
     record RejectApply() implements Fault {
     }
 
+    /**
+     * Requests with HTTP {@code method} (get, delete, patch, post, put; a list is a get) to a path with
+     * the segment {@code resource} (deployments, configmaps, ...) are refused with 403 Forbidden, as
+     * RBAC refuses a service account that lacks the permission.
+     */
+    record Forbidden(String method, String resource) implements Fault {
+        public Forbidden {
+            if (!List.of("get", "delete", "patch", "post", "put").contains(method)) {
+                throw new IllegalArgumentException("forbid: method must be get, delete, patch, post or put: " + method);
+            }
+            if (resource.isBlank()) {
+                throw new IllegalArgumentException("forbid: a resource (e.g. deployments) is required");
+            }
+        }
+
+        /** Whether a request is refused: {@code path} without its query. */
+        public boolean refuses(String httpMethod, String path) {
+            return method.equalsIgnoreCase(httpMethod) && List.of(path.split("/")).contains(resource);
+        }
+    }
+
     /** The string form that {@link #parse(String)} reads back. */
     default String spec() {
+        if (this instanceof Forbidden f) {
+            return "forbid=" + f.method() + ":" + f.resource();
+        }
         if (this instanceof Slow slow) {
             return "slow=" + slow.delay().toMillis() + "ms";
         }
@@ -83,6 +107,14 @@ public sealed interface Fault {
             case "reject-apply":
                 return new RejectApply();
             default:
+                if (s.startsWith("forbid=")) {
+                    String[] methodAndResource = s.substring("forbid=".length()).split(":", 2);
+                    if (methodAndResource.length != 2) {
+                        throw new IllegalArgumentException("fault '" + text + "': write forbid=METHOD:RESOURCE,"
+                                + " e.g. forbid=delete:deployments");
+                    }
+                    return new Forbidden(methodAndResource[0], methodAndResource[1]);
+                }
                 if (s.startsWith("slow=")) {
                     return new Slow(parseDuration(s.substring("slow=".length()), text));
                 }

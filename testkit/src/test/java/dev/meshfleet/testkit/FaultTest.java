@@ -25,6 +25,17 @@ class FaultTest {
     }
 
     @Test
+    void forbidNamesTheMethodAndTheResourceItRefuses() {
+        Fault.Forbidden forbidden = (Fault.Forbidden) Fault.parse("forbid=delete:deployments");
+        assertThat(forbidden).isEqualTo(new Fault.Forbidden("delete", "deployments"));
+        assertThat(Fault.parse(forbidden.spec())).isEqualTo(forbidden);
+        assertThat(forbidden.refuses("DELETE", "/apis/apps/v1/namespaces/istio-system/deployments/istiod")).isTrue();
+        assertThat(forbidden.refuses("GET", "/apis/apps/v1/namespaces/istio-system/deployments/istiod")).isFalse();
+        assertThat(forbidden.refuses("DELETE", "/api/v1/namespaces/istio-system/services/istiod")).isFalse();
+        assertThatThrownBy(() -> Fault.parse("forbid=deployments")).hasMessageContaining("forbid=METHOD:RESOURCE");
+    }
+
+    @Test
     void slowAcceptsMillisecondsSecondsAndMinutes() {
         assertThat(Fault.parse("slow=250ms")).isEqualTo(new Fault.Slow(Duration.ofMillis(250)));
         assertThat(Fault.parse("slow=1m")).isEqualTo(new Fault.Slow(Duration.ofMinutes(1)));

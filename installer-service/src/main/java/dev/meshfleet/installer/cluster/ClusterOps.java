@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -36,9 +37,25 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 /**
  * Every call the installer makes to a workload cluster. Thin: no decisions here, only the API
  * calls and the conversion of their answers into values. Methods other than {@link #apply} throw
- * the client's exceptions; the reconciler classifies them with {@link Failure#classify}.
+ * {@link CallFailed}: the client's exception, with what was being done (verb and object), for the
+ * reconciler to classify with {@link Failure#classify} and to name in a refusal.
  */
 public class ClusterOps {
+
+    /** A call to the cluster failed; {@link #action()} says what it was ("deleting Deployment a/b"). */
+    public static final class CallFailed extends RuntimeException {
+        private final String action;
+
+        CallFailed(String action, RuntimeException cause) {
+            super(action + ": " + cause.getMessage(), cause, false, false);
+            this.action = action;
+        }
+
+        public String action() {
+            return action;
+        }
+    }
+
     private static final Logger LOG = Logger.getLogger(ClusterOps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final ObjectMapper SORTED = new ObjectMapper()
@@ -53,8 +70,9 @@ public class ClusterOps {
 
     public List<Inventory> readInventories() {
         List<Inventory> inventories = new ArrayList<>();
-        for (ConfigMap cm : client.configMaps().inNamespace(Names.INVENTORY_NAMESPACE)
-                .withLabel(Names.INVENTORY_LABEL, "true").list().getItems()) {
+        for (ConfigMap cm : doing("listing the inventories (ConfigMaps in " + Names.INVENTORY_NAMESPACE + ")",
+                () -> client.configMaps().inNamespace(Names.INVENTORY_NAMESPACE)
+                        .withLabel(Names.INVENTORY_LABEL, "true").list().getItems())) {
             try {
                 inventories.add(InventoryCodec.decode(cm));
             } catch (IllegalArgumentException e) {
@@ -71,8 +89,8 @@ public class ClusterOps {
      */
     public List<ObjectRef> unmanagedIstiods() {
         List<ObjectRef> found = new ArrayList<>();
-        for (Deployment d : client.apps().deployments().inAnyNamespace().withLabel("app", "istiod").list()
-                .getItems()) {
+        for (Deployment d : doing("listing Deployments labelled app=istiod in all namespaces",
+                () -> client.apps().deployments().inAnyNamespace().withLabel("app", "istiod").list().getItems())) {
             var labels = d.getMetadata().getLabels();
             if (labels == null || !Names.MANAGED_BY_VALUE.equals(labels.get(Names.MANAGED_BY))) {
                 found.add(Manifests.ref(d));
@@ -122,9 +140,10 @@ public class ClusterOps {
         Map<String, LiveVersion> live = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : wantedByKind.entrySet()) {
             String[] apiVersionAndKind = e.getKey().split("\\|", 2);
-            for (GenericKubernetesResource r : client.genericKubernetesResources(apiVersionAndKind[0],
-                    apiVersionAndKind[1]).inAnyNamespace().withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).list()
-                    .getItems()) {
+            for (GenericKubernetesResource r : doing("listing " + apiVersionAndKind[1] + " (" + apiVersionAndKind[0]
+                    + ") labelled " + Names.MANAGED_BY + "=" + Names.MANAGED_BY_VALUE + " in all namespaces",
+                    () -> client.genericKubernetesResources(apiVersionAndKind[0], apiVersionAndKind[1]).inAnyNamespace()
+                            .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).list().getItems())) {
                 String identity = Manifests.ref(r).identity();
                 if (e.getValue().contains(identity)) {
                     live.put(identity, liveVersion(r));
@@ -143,29 +162,34 @@ public class ClusterOps {
                     version == null ? Map.of() : Map.of(ref.identity(), version));
         } catch (RuntimeException e) {
             Failure failure = Failure.classify(e);
-            // Java 17 has no pattern switch; Failure has exactly these two kinds.
-            return failure instanceof Failure.Refused
-                    ? new ApplyResult.Refused(Manifests.ref(object), failure.message())
-                    : new ApplyResult.Unreachable(failure.message());
+            if (failure instanceof Failure.Refused) {
+                return new ApplyResult.Refused(Manifests.ref(object), failure.message());
+            }
+            if (failure instanceof Failure.Unreachable) {
+                return new ApplyResult.Unreachable(failure.message());
+            }
+            throw new CallFailed("applying " + Manifests.ref(object), e);
         }
     }
 
     public void writeInventory(Inventory inventory) {
-        client.resource(namespace(Names.INVENTORY_NAMESPACE)).fieldManager(fieldManager).forceConflicts()
-                .serverSideApply();
-        client.resource(InventoryCodec.encode(inventory)).fieldManager(fieldManager).forceConflicts()
-                .serverSideApply();
+        doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client.resource(namespace(Names.INVENTORY_NAMESPACE))
+                .fieldManager(fieldManager).forceConflicts().serverSideApply());
+        ConfigMap encoded = InventoryCodec.encode(inventory);
+        doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
+                () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
 
     public void deleteInventory(Inventory inventory) {
-        client.configMaps().inNamespace(Names.INVENTORY_NAMESPACE)
-                .withName(Names.inventoryName(inventory.owner(), inventory.revision())).delete();
+        String name = Names.inventoryName(inventory.owner(), inventory.revision());
+        doing("deleting the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + name,
+                () -> client.configMaps().inNamespace(Names.INVENTORY_NAMESPACE).withName(name).delete());
     }
 
     /** Deletes each object; one already gone is fine (a retried uninstall finds it so). */
     public void delete(Collection<ObjectRef> objects) {
         for (ObjectRef ref : objects) {
-            client.resource(Manifests.skeleton(ref)).delete();
+            doing("deleting " + ref, () -> client.resource(Manifests.skeleton(ref)).delete());
         }
     }
 
@@ -174,10 +198,12 @@ public class ClusterOps {
         List<WorkloadStatus> out = new ArrayList<>();
         for (ObjectRef ref : objects) {
             if ("Deployment".equals(ref.kind())) {
-                Deployment d = client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name()).get();
+                Deployment d = doing("reading " + ref,
+                        () -> client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name()).get());
                 out.add(d == null ? WorkloadStatus.missing(ref.kind(), ref.namespace(), ref.name()) : status(d));
             } else if ("DaemonSet".equals(ref.kind())) {
-                DaemonSet d = client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).get();
+                DaemonSet d = doing("reading " + ref,
+                        () -> client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).get());
                 out.add(d == null ? WorkloadStatus.missing(ref.kind(), ref.namespace(), ref.name()) : status(d));
             }
         }
@@ -226,6 +252,14 @@ public class ClusterOps {
             return JSON.readTree(json);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the client's own serialization must parse", e);
+        }
+    }
+
+    private static <T> T doing(String action, Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (RuntimeException e) {
+            throw new CallFailed(action, e);
         }
     }
 

@@ -160,6 +160,20 @@ public class ClusterReconciler {
         } catch (LostOwnershipException e) {
             memory.remove(cluster);
             return null;
+        } catch (ClusterOps.CallFailed e) {
+            // Only the inventories' read reaches here: every installation of the cluster depends on it.
+            Failure failure = Failure.classify(e.getCause());
+            failedEverywhere(round, failureMessage(e.action(), failure), failure);
+            mem.failures = 0;
+            mem.state = summarize(mem);
+            return null;
+        } catch (RuntimeException e) {
+            // A bug of ours outside any one installation's work: every installation of the cluster says so.
+            Failure failure = new Failure.Internal(e);
+            failedEverywhere(round, failure.message(), failure);
+            mem.failures = 0;
+            mem.state = summarize(mem);
+            return null;
         }
     }
 
@@ -195,6 +209,73 @@ public class ClusterReconciler {
         }
     }
 
+    /**
+     * A refusal or a bug that stops the whole cluster's reconcile: each desired installation fails
+     * with {@code message}, each one being removed needs a person (it is not uninstalled yet).
+     * Final until the next resync, no backoff: retrying sooner would get the same answer.
+     */
+    private void failedEverywhere(Round round, String message, Failure failure) {
+        Set<InstallationKey> desired = new HashSet<>();
+        for (Plan plan : round.owned().plans()) {
+            desired.add(plan.key());
+            logInternalOnce(round, plan.key(), message, failure);
+            report(round, plan, Phase.INSTALL_FAILED, message, currentOperator(round, plan));
+        }
+        for (Map.Entry<InstallationKey, Tracked> e : new ArrayList<>(round.memory().installations.entrySet())) {
+            Tracked t = e.getValue();
+            if (!desired.contains(e.getKey()) && t.phase != Phase.UNINSTALLED) {
+                logInternalOnce(round, e.getKey(), message, failure);
+                report(round, e.getKey(), t.owner, t.generation, t.planHash, Phase.ACTION_REQUIRED, message,
+                        t.observedOperatorJson);
+            }
+        }
+    }
+
+    /** A refusal or a bug while working on one installation: it fails; the cluster's other installations go on. */
+    private void failed(Round round, Action action, String message, Failure failure) {
+        if (action instanceof Action.Remove remove) {
+            Inventory inventory = remove.current();
+            Tracked t = round.memory().installations.get(inventory.key());
+            long generation = t == null ? inventory.generation() : Math.max(t.generation, inventory.generation());
+            logInternalOnce(round, inventory.key(), message, failure);
+            // Not uninstalled: the objects may still be there. A person must grant what was refused, or fix us.
+            report(round, inventory.key(), inventory.owner(), generation, inventory.planHash(), Phase.ACTION_REQUIRED,
+                    message, inventory.observedOperatorJson());
+            return;
+        }
+        Plan plan = plan(action);
+        logInternalOnce(round, plan.key(), message, failure);
+        report(round, plan, Phase.INSTALL_FAILED, message, currentOperator(round, plan));
+    }
+
+    /** An internal error is logged with its stack the first time an installation reports it, not at every resync. */
+    private void logInternalOnce(Round round, InstallationKey key, String message, Failure failure) {
+        if (failure instanceof Failure.Internal internal) {
+            Tracked t = round.memory().installations.get(key);
+            if (t == null || !message.equals(t.message)) {
+                LOG.errorf(internal.error(), "internal error reconciling %s in cluster %s", key, round.cluster());
+            }
+        }
+    }
+
+    private static String failureMessage(String action, Failure failure) {
+        return failure instanceof Failure.Refused ? action + " was refused: " + failure.message()
+                + "; retried at the next resync" : failure.message();
+    }
+
+    private static Plan plan(Action action) {
+        if (action instanceof Action.Install i) {
+            return i.plan();
+        }
+        if (action instanceof Action.Upgrade u) {
+            return u.plan();
+        }
+        if (action instanceof Action.InSync s) {
+            return s.plan();
+        }
+        return ((Action.Refuse) action).plan();
+    }
+
     private Duration reconcileRegistered(Round round, ClusterOps ops, Trigger trigger) {
         List<Inventory> inventories = call(ops::readInventories);
         Map<InstallationKey, Inventory> installed = new LinkedHashMap<>();
@@ -214,22 +295,38 @@ public class ClusterReconciler {
         }
         for (Action action : ApplyOrder.order(actions, renders, inventories)) {
             Duration d = null;
-            if (action instanceof Action.Install install) {
-                d = apply(round, ops, install.plan(), install.current(), installed, false);
-            } else if (action instanceof Action.Upgrade upgrade) {
-                d = apply(round, ops, upgrade.plan(), upgrade.current(), installed, true);
-            } else if (action instanceof Action.InSync inSync) {
-                d = inSync(round, ops, inSync.plan(), inSync.current(), installed, trigger);
-            } else if (action instanceof Action.Refuse refuse) {
-                report(round, refuse.plan(), Phase.ACTION_REQUIRED, refuse.message(),
-                        refuse.current().observedOperatorJson());
-            } else if (action instanceof Action.Remove remove) {
-                uninstall(round, ops, remove.current(), installed);
+            try {
+                d = act(round, ops, action, installed, trigger);
+            } catch (UnreachableException | LostOwnershipException e) {
+                throw e;
+            } catch (ClusterOps.CallFailed e) {
+                Failure failure = Failure.classify(e.getCause());
+                failed(round, action, failureMessage(e.action(), failure), failure);
+            } catch (RuntimeException e) {
+                Failure failure = new Failure.Internal(e);
+                failed(round, action, failure.message(), failure);
             }
             next = earliest(next, d);
         }
         forgetUndesired(round, installed.keySet());
         return next;
+    }
+
+    private Duration act(Round round, ClusterOps ops, Action action, Map<InstallationKey, Inventory> installed,
+            Trigger trigger) {
+        if (action instanceof Action.Install install) {
+            return apply(round, ops, install.plan(), install.current(), installed, false);
+        } else if (action instanceof Action.Upgrade upgrade) {
+            return apply(round, ops, upgrade.plan(), upgrade.current(), installed, true);
+        } else if (action instanceof Action.InSync inSync) {
+            return inSync(round, ops, inSync.plan(), inSync.current(), installed, trigger);
+        } else if (action instanceof Action.Refuse refuse) {
+            report(round, refuse.plan(), Phase.ACTION_REQUIRED, refuse.message(),
+                    refuse.current().observedOperatorJson());
+        } else if (action instanceof Action.Remove remove) {
+            uninstall(round, ops, remove.current(), installed);
+        }
+        return null;
     }
 
     private Duration apply(Round round, ClusterOps ops, Plan plan, Inventory current,
@@ -408,8 +505,9 @@ public class ClusterReconciler {
         long generation = t == null ? inventory.generation() : Math.max(t.generation, inventory.generation());
         report(round, key, inventory.owner(), generation, inventory.planHash(), Phase.UNINSTALLING,
                 "removing " + inventory.objects().size() + " objects", inventory.observedOperatorJson());
-        installed.remove(key);
-        Set<String> stillListed = listedBy(installed.values());
+        Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
+        others.remove(key);
+        Set<String> stillListed = listedBy(others.values());
         List<ObjectRef> delete = inventory.objects().stream().filter(o -> !stillListed.contains(o.identity()))
                 .toList();
         call(() -> {
@@ -417,6 +515,8 @@ public class ClusterReconciler {
             ops.deleteInventory(inventory);
             return null;
         });
+        // Only once it is gone: a refused delete leaves it installed, and not "nothing installed".
+        installed.remove(key);
         report(round, key, inventory.owner(), generation, inventory.planHash(), Phase.UNINSTALLED, "", null);
         round.memory().installations.remove(key);
     }
@@ -598,16 +698,18 @@ public class ClusterReconciler {
         return b == null || a.compareTo(b) <= 0 ? a : b;
     }
 
-    /** Runs a cluster call; any failure of it means the cluster cannot be worked on now. */
+    /**
+     * Runs a cluster call. An unreachable cluster aborts the whole reconcile (backoff); a refusal or
+     * a bug is left to the installation being worked on ({@link #failed}).
+     */
     private static <T> T call(Supplier<T> call) {
         try {
             return call.get();
-        } catch (UnreachableException | LostOwnershipException e) {
+        } catch (ClusterOps.CallFailed e) {
+            if (Failure.classify(e.getCause()) instanceof Failure.Unreachable unreachable) {
+                throw new UnreachableException(unreachable.message());
+            }
             throw e;
-        } catch (RuntimeException e) {
-            Failure failure = Failure.classify(e);
-            throw new UnreachableException(failure instanceof Failure.Refused
-                    ? "the API refused a read or delete: " + failure.message() : failure.message());
         }
     }
 }

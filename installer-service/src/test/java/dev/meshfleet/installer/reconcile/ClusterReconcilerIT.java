@@ -54,9 +54,12 @@ class ClusterReconcilerIT {
     static void startServer() {
         AvroTrust.install();
         server = MockApiServer.start();
-        simulator = WorkloadSimulator.start(server, Map.of("c1", List.of(), "c2", List.of(new Fault.Unreachable()),
-                "c3", List.of(), "c4", List.of(), "c5", List.of(), "c6", List.of(new Fault.NeverReady()),
-                "c7", List.of(), "c8", List.of(), "c9", List.of(), "c10", List.of()), Duration.ofMillis(100));
+        simulator = WorkloadSimulator.start(server, Map.ofEntries(Map.entry("c1", List.of()),
+                Map.entry("c2", List.of(new Fault.Unreachable())), Map.entry("c3", List.of()), Map.entry("c4", List.of()),
+                Map.entry("c5", List.of()), Map.entry("c6", List.of(new Fault.NeverReady())), Map.entry("c7", List.of()),
+                Map.entry("c8", List.of()), Map.entry("c9", List.of()), Map.entry("c10", List.of()),
+                Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
+                Map.entry("c13", List.of())), Duration.ofMillis(100));
     }
 
     @AfterAll
@@ -265,6 +268,69 @@ class ClusterReconcilerIT {
         assertThat(events.stream().filter(e -> e.getCluster().equals("c10")).findFirst().orElseThrow().getMessage())
                 .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
         assertThat(server.client("c10").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aRefusedDeleteIsActionRequiredNamingTheObjectAndTheApiMessageWithoutBackoffNotUnknown() {
+        ownership.assigned(10, 1);
+        ownership.desired("c11", 10, List.of(plan("1-24")));
+        untilHealthy("c11");
+        simulator.setFaults("c11", List.of(new Fault.Forbidden("delete", "deployments")));
+        events.clear();
+
+        ownership.desired("c11", 10, List.of());
+        Duration next = reconciler.reconcile("c11", Trigger.CHANGE);
+
+        assertThat(states("c11")).containsExactly("UNINSTALLING_CONTROL_PLANE", "ACTION_REQUIRED");
+        assertThat(events.get(1).getMessage()).startsWith(
+                "deleting Deployment istio-system/istiod-1-24 was refused: HTTP 403: ")
+                .contains("cannot delete resource \"deployments\"").endsWith("; retried at the next resync");
+        assertThat(next).as("a refusal is final until the next resync: no backoff").isNull();
+        assertThat(reconciler.clustersByState()).doesNotContainKey(ClusterReconciler.ClusterState.UNREACHABLE);
+        assertThat(deployment(server.client("c11"), "istio-system", "istiod-1-24")).isNotNull();
+
+        simulator.setFaults("c11", List.of());
+        reconciler.reconcile("c11", Trigger.RESYNC);
+        assertThat(states("c11")).as("once allowed, the resync uninstalls").endsWith("UNINSTALLED_CONTROL_PLANE");
+    }
+
+    @Test
+    void aRefusedReadOfTheInventoriesFailsEveryInstallationNamingWhatWasRefusedNotUnknown() {
+        ownership.assigned(11, 1);
+        ownership.desired("c12", 11, List.of(plan("1-24")));
+
+        Duration next = reconciler.reconcile("c12", Trigger.CHANGE);
+
+        assertThat(states("c12")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.stream().filter(e -> e.getCluster().equals("c12")).findFirst().orElseThrow().getMessage())
+                .startsWith("listing the inventories (ConfigMaps in meshfleet-system) was refused: HTTP 403: ")
+                .contains("cannot get resource \"configmaps\"");
+        assertThat(next).isNull();
+        assertThat(reconciler.reconcile("c12", Trigger.POLL)).as("no backoff on a refusal").isNull();
+    }
+
+    @Test
+    void aBugOfTheInstallerIsReportedAsAnInternalErrorNotAsAnUnreachableCluster() {
+        ownership.assigned(12, 1);
+        ownership.desired("c13", 12, List.of(plan("1-24")));
+        ClusterReconciler buggy = new ClusterReconciler(ownership, cluster -> Optional.of(server.client(cluster)),
+                new ChartRenderer(Path.of("..", "charts")) {
+                    @Override
+                    public List<io.fabric8.kubernetes.api.model.HasMetadata> render(ChartSpec release) {
+                        throw new IllegalStateException("a bug in render");
+                    }
+                }, (key, event) -> events.add(event), Clock.systemUTC(), new ClusterReconciler.Settings("r3",
+                        "meshfleet", Duration.ofMillis(100), new Backoff(Duration.ofMillis(200),
+                                Duration.ofSeconds(2)), true));
+
+        Duration next = buggy.reconcile("c13", Trigger.CHANGE);
+
+        assertThat(states("c13")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.stream().filter(e -> e.getCluster().equals("c13")).findFirst().orElseThrow().getMessage())
+                .isEqualTo("internal error in the installer: IllegalStateException: a bug in render; see the"
+                        + " installer log");
+        assertThat(next).isNull();
+        assertThat(buggy.clustersByState()).containsEntry(ClusterReconciler.ClusterState.FAILED, 1L);
     }
 
     private static Plan gateway(String revision, boolean active, String generation) {
