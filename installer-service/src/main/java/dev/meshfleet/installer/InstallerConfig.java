@@ -20,6 +20,14 @@ public interface InstallerConfig {
     @WithDefault("meshfleet-installer")
     String groupId();
 
+    /**
+     * Static membership of the install-plans consumer group ({@code group.instance.id}): a replica
+     * restarted under the same id within the session timeout gets its partitions back without a
+     * rebalance. Unique per replica (e.g. the StatefulSet pod name); empty: none.
+     */
+    @WithName("group-instance-id")
+    Optional<String> groupInstanceId();
+
     /** Reconcile threads: clusters reconciled in parallel. */
     @WithDefault("8")
     int workers();

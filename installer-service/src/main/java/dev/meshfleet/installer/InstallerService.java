@@ -5,6 +5,7 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -87,7 +88,7 @@ public class InstallerService {
                 (cluster, trigger) -> reconcileTimer.record(() -> reconciler.reconcile(cluster, trigger)));
         registry.start();
         consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
-                "installer-" + replicaId, ownership, queue, config.defaultWaitTimeout(), deadLetters::increment);
+                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment);
         if (config.createTopics()) {
             consumer.beforeSubscribe(() -> TopicAdmin.ensure(bootstrapServers,
                     TopicAdmin.definitions(config.partitions()), (short) 1));
@@ -118,6 +119,11 @@ public class InstallerService {
     /** Readiness: the consumer is in its group and polling, and the cluster registry has synced. */
     public boolean consumerHealthy() {
         return consumer != null && consumer.healthy();
+    }
+
+    /** Liveness: what ended the install-plans consumer thread, if it died. */
+    public Optional<Throwable> consumerFailure() {
+        return consumer == null ? Optional.empty() : consumer.failure();
     }
 
     public boolean registrySynced() {

@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -14,6 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -41,6 +43,19 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
  * clusters whose plan has not changed for months, without any state of its own. A cluster is
  * reconciled only once its partition has been read up to the end offset seen at assignment, so a
  * stale record early in the log is never acted on.
+ *
+ * <p>Rebalancing is cooperative (the cooperative-sticky assignor): when a replica joins or leaves,
+ * only the partitions that move are revoked and assigned, one partition at a time in the listener,
+ * and every other partition keeps its clusters, its epoch and its reconciles meanwhile. The epoch
+ * of a partition is the group generation at which this replica was assigned it; the generation
+ * grows with every rebalance, and a cooperative handover takes two (revoke, then assign), so the
+ * new owner's epoch is always greater than the old owner's. With a group instance id (static
+ * membership) a replica restarted within the session timeout gets its partitions back without a
+ * rebalance.
+ *
+ * <p>An error that ends the consumer thread (an OutOfMemoryError, a bug) is logged and kept:
+ * {@link #failure()} makes liveness DOWN so that the process is restarted instead of staying up
+ * with no partitions read.
  */
 public class PlanConsumer implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PlanConsumer.class);
@@ -61,9 +76,16 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
     private volatile Runnable prepare;
+    private volatile Throwable failure;
 
     public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, Ownership ownership,
             WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
+        this(bootstrapServers, topic, groupId, clientId, "", ownership, queue, defaultWaitTimeout, onDeadLetter);
+    }
+
+    /** @param groupInstanceId static membership ({@code group.instance.id}); empty for none */
+    public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, String groupInstanceId,
+            Ownership ownership, WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.ownership = ownership;
@@ -75,6 +97,10 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
+        if (groupInstanceId != null && !groupInstanceId.isBlank()) {
+            props.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, groupInstanceId);
+        }
     }
 
     public void start() {
@@ -85,7 +111,12 @@ public class PlanConsumer implements Runnable, AutoCloseable {
 
     /** True while the consumer is in its group and polling (readiness). */
     public boolean healthy() {
-        return joined.get() && System.currentTimeMillis() - lastPoll.get() < 30_000;
+        return failure == null && joined.get() && System.currentTimeMillis() - lastPoll.get() < 30_000;
+    }
+
+    /** What ended the consumer thread unexpectedly; empty while it runs or after a normal close (liveness). */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure);
     }
 
     /** Runs once on the consumer thread before it subscribes, retried until it succeeds (topic creation). */
@@ -95,6 +126,19 @@ public class PlanConsumer implements Runnable, AutoCloseable {
 
     @Override
     public void run() {
+        try {
+            consume();
+        } catch (Throwable e) {
+            // Nothing reads install-plans any more: say so and let liveness restart the process.
+            failure = e;
+            LOG.errorf(e, "install-plans consumer thread died (%s); liveness is DOWN so that the process is"
+                    + " restarted", e.getClass().getSimpleName());
+        } finally {
+            joined.set(false);
+        }
+    }
+
+    private void consume() {
         // Kafka may come up after us: keep trying rather than fail startup, readiness stays DOWN meanwhile.
         while (running.get() && prepare != null) {
             try {
@@ -129,11 +173,10 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 checkCaughtUp(c);
             }
         } catch (WakeupException e) {
+            if (running.get()) {
+                throw e;
+            }
             // close() woke us up to stop
-        } catch (RuntimeException e) {
-            LOG.errorf(e, "install-plans consumer stopped");
-        } finally {
-            joined.set(false);
         }
     }
 
@@ -198,7 +241,10 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 ownership.assigned(tp.partition(), epoch);
                 catchingUp.put(tp, ends.getOrDefault(tp, 0L));
             }
-            LOG.infof("assigned install-plans partitions %s under epoch %d", partitions, epoch);
+            if (!partitions.isEmpty()) {
+                // Cooperative: only the partitions added by this rebalance; the others were kept as they were.
+                LOG.infof("assigned install-plans partitions %s under epoch %d", partitions, epoch);
+            }
         }
 
         @Override

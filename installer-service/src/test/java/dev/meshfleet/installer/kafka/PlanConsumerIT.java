@@ -1,0 +1,177 @@
+package dev.meshfleet.installer.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.reconcile.Ownership;
+import dev.meshfleet.installer.work.WorkQueue;
+import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.testkit.InProcessKafka;
+
+/** Two installer replicas' consumers in one JVM against the real in-process broker. */
+class PlanConsumerIT {
+    private static final int PARTITIONS = 4;
+    private static final int CLUSTERS = 40;
+
+    private final String bootstrap = InProcessKafka.shared().bootstrapServers();
+    private final String topic = "install-plans-" + UUID.randomUUID();
+    private final String group = "installer-" + UUID.randomUUID();
+    private final List<AutoCloseable> open = new ArrayList<>();
+
+    /** Ownership that remembers every assignment and revocation, as the listener made them. */
+    static final class Recording extends Ownership {
+        final List<long[]> assignments = new CopyOnWriteArrayList<>();
+        final List<Integer> revocations = new CopyOnWriteArrayList<>();
+
+        @Override
+        public void assigned(int partition, long epoch) {
+            assignments.add(new long[] {partition, epoch});
+            super.assigned(partition, epoch);
+        }
+
+        @Override
+        public Set<String> revoked(int partition) {
+            revocations.add(partition);
+            return super.revoked(partition);
+        }
+
+        Set<Integer> owned() {
+            return Set.copyOf(partitionsWithEpoch().keySet());
+        }
+
+        /** The latest epoch per partition currently owned. */
+        Map<Integer, Long> partitionsWithEpoch() {
+            Map<Integer, Long> latest = new ConcurrentHashMap<>();
+            assignments.forEach(a -> latest.put((int) a[0], a[1]));
+            latest.keySet().removeIf(p -> clustersOf(p).isEmpty());
+            return latest;
+        }
+    }
+
+    /** A replica: its ownership, its queue recording each reconciled cluster, its consumer. */
+    final class Replica {
+        final Recording ownership = new Recording();
+        final Set<String> reconciled = ConcurrentHashMap.newKeySet();
+        final WorkQueue queue = new WorkQueue(2, (cluster, trigger) -> {
+            reconciled.add(cluster);
+            return null;
+        });
+        final PlanConsumer consumer;
+
+        Replica(String name) {
+            consumer = new PlanConsumer(bootstrap, topic, group, name, ownership, queue, Duration.ofMinutes(5),
+                    () -> {
+                    });
+            open.add(queue);
+            open.add(consumer);
+            consumer.start();
+        }
+    }
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : open) {
+            c.close();
+        }
+    }
+
+    @Test
+    void aJoiningReplicaTakesOnlyThePartitionsThatMoveUnderAGreaterEpochAndReconcilesTheirClusters() {
+        createTopicWithClusters();
+        Replica a = new Replica("installer-a");
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.reconciled.size() == CLUSTERS);
+        Map<Integer, Long> epochsOfA = a.ownership.partitionsWithEpoch();
+        assertThat(epochsOfA).hasSize(PARTITIONS);
+        int assignmentsOfAAlone = a.ownership.assignments.size();
+
+        Replica b = new Replica("installer-b");
+        await().atMost(Duration.ofSeconds(30)).until(() -> b.ownership.clusters().size() + a.ownership.clusters()
+                .size() == CLUSTERS && !b.ownership.clusters().isEmpty() && !a.ownership.clusters().isEmpty()
+                && b.reconciled.containsAll(b.ownership.clusters()));
+
+        Set<Integer> movedToB = b.ownership.owned();
+        assertThat(movedToB).hasSize(PARTITIONS / 2);
+        // Cooperative: A gave up exactly what B got, and was not re-assigned what it kept (an eager rebalance
+        // revokes and re-assigns every partition, and re-reads each one).
+        assertThat(new TreeSet<>(a.ownership.revocations)).isEqualTo(new TreeSet<>(movedToB));
+        assertThat(a.ownership.assignments).hasSize(assignmentsOfAAlone);
+        assertThat(a.ownership.clusters()).hasSize(CLUSTERS - b.ownership.clusters().size());
+        // Events after the handover carry B's epoch, greater than the one A held the partition under.
+        b.ownership.partitionsWithEpoch().forEach((partition, epoch) -> assertThat(epoch)
+                .as("epoch of partition %d at B", partition).isGreaterThan(epochsOfA.get(partition)));
+        for (String cluster : b.ownership.clusters()) {
+            assertThat(a.ownership.get(cluster)).as("cluster %s still owned by A", cluster).isEmpty();
+        }
+
+        Map<Integer, Long> epochsOfB = b.ownership.partitionsWithEpoch();
+        a.reconciled.clear();
+        b.consumer.close();
+        // B leaves: A takes its partitions back under a greater epoch and reconciles their clusters.
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.ownership.clusters().size() == CLUSTERS
+                && a.reconciled.containsAll(clustersOf(epochsOfB.keySet(), a.ownership)));
+        epochsOfB.forEach((partition, epoch) -> assertThat(a.ownership.partitionsWithEpoch().get(partition))
+                .as("epoch of partition %d back at A", partition).isGreaterThan(epoch));
+    }
+
+    @Test
+    void aConsumerThreadThatDiesIsReportedAsAFailureForLiveness() {
+        createTopicWithClusters();
+        Ownership failing = new Ownership() {
+            @Override
+            public boolean desired(String cluster, int partition, List<Plan> plans) {
+                throw new OutOfMemoryError("simulated: Java heap space");
+            }
+        };
+        WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-oom", failing, queue,
+                Duration.ofMinutes(5), () -> {
+                });
+        open.add(queue);
+        open.add(consumer);
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> consumer.failure().isPresent());
+        assertThat(consumer.failure().orElseThrow()).isInstanceOf(OutOfMemoryError.class)
+                .hasMessageContaining("simulated");
+        assertThat(consumer.healthy()).isFalse();
+    }
+
+    private static Set<String> clustersOf(Set<Integer> partitions, Ownership ownership) {
+        return partitions.stream().flatMap(p -> ownership.clustersOf(p).stream()).collect(Collectors.toSet());
+    }
+
+    /** Tombstones (nothing desired) are enough: the consumer owns a cluster by its key, whatever its plans. */
+    private void createTopicWithClusters() {
+        TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, PARTITIONS, true, -1L)), (short) 1);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new ByteArraySerializer())) {
+            for (int i = 0; i < CLUSTERS; i++) {
+                producer.send(new ProducerRecord<>(topic, "cluster" + i, null));
+            }
+            producer.flush();
+        }
+    }
+}
