@@ -6,10 +6,15 @@ import dev.meshfleet.schemas.state.Phase;
 /**
  * Folded state of one (cluster, revision) installation, with the bookkeeping of the newest event
  * folded in (generation, plan hash, source, epoch, sequence) that decides what a later event may do.
+ *
+ * @param anyApplied an installer has reported on this installation (since the owner was created):
+ *                   objects of it may be in the cluster, whatever the state says now. Sticky: a later
+ *                   translator event, a FAILED without an observed operator or a new generation never
+ *                   clears it; only a re-created owner (a new status) does. The finalizer rule reads it.
  */
 public record Installation(InstallationState state, String message, String observedRevision,
         String observedOperatorJson, long generation, String planHash, String source, long sourceEpoch,
-        long sequence, long updatedAt) {
+        long sequence, long updatedAt, boolean anyApplied) {
 
     public Installation {
         message = message == null ? "" : message;
@@ -29,12 +34,22 @@ public record Installation(InstallationState state, String message, String obser
         boolean keep = !event.fromInstaller() && before != null;
         String operator = keep ? before.observedOperatorJson() : event.fromInstaller() ? event.observedOperatorJson() : null;
         String observedRevision = keep ? before.observedRevision() : operator != null ? event.revision() : "";
+        boolean anyApplied = event.fromInstaller() || before != null && before.anyApplied();
         return new Installation(state, event.message(), observedRevision, operator, event.generation(),
-                event.planHash(), event.source(), event.sourceEpoch(), event.sequence(), event.timeMillis());
+                event.planHash(), event.source(), event.sourceEpoch(), event.sequence(), event.timeMillis(),
+                anyApplied);
     }
 
-    /** True for a translator failure: the spec could not be translated, nothing was installed for it. */
+    /** True for a translator failure: the spec could not be translated (something may run from an earlier generation: see {@link #anyApplied}). */
     public boolean isTranslationFailure() {
         return phase() == Phase.FAILED && Event.TRANSLATOR.equals(source);
+    }
+
+    /**
+     * True when nothing of this installation can be in its cluster: it is UNINSTALLED, or no installer
+     * ever reported on it (only the translator did: planned or refused, never applied).
+     */
+    public boolean nothingInstalled() {
+        return phase() == Phase.UNINSTALLED || !anyApplied;
     }
 }

@@ -17,10 +17,10 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.meshfleet.aggregator.AggregatorConfig;
+import dev.meshfleet.aggregator.stream.AvroStatus;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
@@ -66,6 +66,8 @@ public class StatusWriter {
     private final Map<String, Boolean> scheduled = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Long> lastFlushNanos = new ConcurrentHashMap<>();
+    /** The newest folded status per owner: the finalizer rule reads it, not the rendered status. */
+    private final Map<String, LifecycleStatus> latest = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
     private Counter writes;
     private Counter unchanged;
@@ -104,6 +106,7 @@ public class StatusWriter {
      * written once, when the window since the last write has passed, with the newest status.
      */
     public void offer(String key, LifecycleStatus status) {
+        latest.put(key, status);
         pending.put(key, status);
         Long last = lastFlushNanos.get(key);
         long windowNanos = config.coalesceWindow().toNanos();
@@ -178,7 +181,7 @@ public class StatusWriter {
             }
             if (desired.equals(asMap(cr.getAdditionalProperties().get("status")))) {
                 unchanged.increment();
-                releaseIfUninstalled(cr);
+                releaseIfUninstalled(cr, status);
                 return WriteResult.UNCHANGED;
             }
             cr.setAdditionalProperty("status", desired);
@@ -186,7 +189,7 @@ public class StatusWriter {
                 // updateStatus sends the resourceVersion we read: a concurrent change is a 409, not lost.
                 GenericKubernetesResource updated = crs.resource(cr).updateStatus();
                 writes.increment();
-                releaseIfUninstalled(updated);
+                releaseIfUninstalled(updated, status);
                 return WriteResult.WRITTEN;
             } catch (KubernetesClientException e) {
                 if (e.getCode() != CONFLICT) {
@@ -205,7 +208,8 @@ public class StatusWriter {
                 List<GenericKubernetesResource> items = new ArrayList<>(
                         client.genericKubernetesResources(context(kind)).inAnyNamespace().list().getItems());
                 for (GenericKubernetesResource cr : items) {
-                    releaseIfUninstalled(cr);
+                    releaseIfUninstalled(cr, latest.get(OwnerKeys.of(kind, cr.getMetadata().getNamespace(),
+                            cr.getMetadata().getName())));
                 }
             } catch (RuntimeException e) {
                 LOG.warnf("finalizer resync of %s failed, next try in %s: %s", Crds.plural(kind),
@@ -214,12 +218,21 @@ public class StatusWriter {
         }
     }
 
-    private void releaseIfUninstalled(GenericKubernetesResource cr) {
+    /**
+     * @param folded the newest folded status of this CR's owner, null when the stream has offered none
+     *               (yet): then only a CR that never got a status may go, as nothing was ever reported
+     *               for it; one with a status waits for the stream to re-offer its folded status.
+     */
+    private void releaseIfUninstalled(GenericKubernetesResource cr, LifecycleStatus folded) {
         if (!deletingWithOurFinalizer(cr)) {
             return;
         }
-        JsonNode status = JSON.valueToTree(cr.getAdditionalProperties().get("status"));
-        if (!FinalizerPolicy.mayRelease(status)) {
+        String uid = cr.getMetadata().getUid();
+        boolean ours = folded != null && (folded.getOwner().getUid() == null || folded.getOwner().getUid().isEmpty()
+                || folded.getOwner().getUid().equals(uid));
+        boolean mayRelease = ours ? FinalizerPolicy.mayRelease(AvroStatus.status(folded))
+                : cr.getAdditionalProperties().get("status") == null;
+        if (!mayRelease) {
             return;
         }
         ResourceKind kind = Crds.kindOf(cr.getApiVersion(), cr.getKind());

@@ -69,14 +69,18 @@ public final class AvroStatus {
     private static Installation installation(Owner owner, InstallationStatus i) {
         // Stored states were written by this fold for this kind, so the name always parses.
         InstallationState state = InstallationState.of(owner.kind(), i.getState());
+        // Records stored before anyApplied existed read it as false: an installer source or an observed
+        // operator says something was applied all the same (the finalizer must not go on a default).
+        boolean anyApplied = i.getAnyApplied() || i.getSource().startsWith(Event.INSTALLER_PREFIX)
+                || i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank();
         return new Installation(state, i.getMessage(), i.getObservedRevision(), i.getObservedOperatorJson(),
                 i.getGeneration(), i.getPlanHash(), i.getSource(), i.getSourceEpoch(), i.getSequence(),
-                i.getUpdatedAt() == null ? 0 : i.getUpdatedAt().toEpochMilli());
+                i.getUpdatedAt() == null ? 0 : i.getUpdatedAt().toEpochMilli(), anyApplied);
     }
 
     private static InstallationStatus avro(Installation i) {
         return new InstallationStatus(i.state().name(), i.message(), i.observedRevision(), i.observedOperatorJson(),
                 i.generation(), i.planHash(), i.source(), i.sourceEpoch(), i.sequence(),
-                Instant.ofEpochMilli(i.updatedAt()));
+                Instant.ofEpochMilli(i.updatedAt()), i.anyApplied());
     }
 }

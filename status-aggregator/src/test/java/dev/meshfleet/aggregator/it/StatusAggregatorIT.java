@@ -65,6 +65,9 @@ class StatusAggregatorIT {
     private static final ResourceDefinitionContext ILMS = new ResourceDefinitionContext.Builder()
             .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind("IstioLifecycleManager")
             .withPlural(Crds.plural(ResourceKind.IstioLifecycleManager)).withNamespaced(true).build();
+    private static final ResourceDefinitionContext GLMS = new ResourceDefinitionContext.Builder()
+            .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind("GatewayLifecycleManager")
+            .withPlural(Crds.plural(ResourceKind.GatewayLifecycleManager)).withNamespaced(true).build();
 
     @KubernetesTestServer
     KubernetesServer server;
@@ -168,6 +171,33 @@ class StatusAggregatorIT {
     }
 
     @Test
+    void aGatewayWhoseApplyWasRefusedKeepsItsFinalizerUntilTheInstallerReportsItUninstalled() {
+        OwnerRef owner = createGlm("refused-apply");
+        send(owner, "INSTALLING_GATEWAY", "installer/installer-0", 1, null);
+        // Some objects were applied, then the API refused one: GLM FAILED, and no observedOperator.
+        send(owner, "FAILED", "installer/installer-0", 1, null);
+        JsonNode failed = awaitStatus(GLMS, owner.getName(),
+                s -> "FAILED".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+        assertThat(failed.at("/clusters/cluster1/installations/1-24/observedOperator").isMissingNode()).isTrue();
+
+        client.genericKubernetesResources(GLMS).inNamespace(NS).withName(owner.getName()).delete();
+        // A re-emit of the same state: its flush finds the status unchanged and applies the finalizer
+        // rule to the deleting resource, so once it is counted, the rule has been asked.
+        long unchanged = writer.unchangedWrites();
+        send(owner, "FAILED", "installer/installer-0", 1, null);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> writer.unchangedWrites() > unchanged);
+        GenericKubernetesResource deleting = client.genericKubernetesResources(GLMS).inNamespace(NS)
+                .withName(owner.getName()).get();
+        assertThat(deleting).as("objects applied before the refusal are still in the cluster").isNotNull();
+        assertThat(deleting.getMetadata().getFinalizers()).contains(Crds.FINALIZER);
+
+        send(owner, "UNINSTALLING_GATEWAY", "installer/installer-0", 1, null);
+        send(owner, "UNINSTALLED_GATEWAY", "installer/installer-0", 1, null);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> client.genericKubernetesResources(GLMS).inNamespace(NS)
+                .withName(owner.getName()).get() == null);
+    }
+
+    @Test
     void anUndecodableEventGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
         byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes();
         Properties props = new Properties();
@@ -239,6 +269,20 @@ class StatusAggregatorIT {
         return new OwnerRef(ResourceKind.IstioLifecycleManager, NS, name, created.getMetadata().getUid());
     }
 
+    private OwnerRef createGlm(String name) {
+        GenericKubernetesResource glm = new GenericKubernetesResourceBuilder()
+                .withApiVersion(Crds.API_VERSION).withKind("GatewayLifecycleManager")
+                .withNewMetadata().withNamespace(NS).withName(name).withFinalizers(Crds.FINALIZER).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("installations", List.of(Map.of(
+                        "gatewayRevision", "1-24",
+                        "clusters", List.of(Map.of("name", "cluster1", "activeGateway", true)),
+                        "istioOperatorSpec", Map.of("profile", "empty"))))))
+                .build();
+        GenericKubernetesResource created = client.genericKubernetesResources(GLMS).inNamespace(NS).resource(glm)
+                .create();
+        return new OwnerRef(ResourceKind.GatewayLifecycleManager, NS, name, created.getMetadata().getUid());
+    }
+
     private InstallationEvent event(OwnerRef owner, String state, String source, long epoch, String operator) {
         long seq = ++sequence;
         return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "", operator, "h1", source, epoch,
@@ -251,10 +295,15 @@ class StatusAggregatorIT {
     }
 
     private JsonNode awaitStatus(String name, java.util.function.Predicate<JsonNode> condition) {
+        return awaitStatus(ILMS, name, condition);
+    }
+
+    private JsonNode awaitStatus(ResourceDefinitionContext kind, String name,
+            java.util.function.Predicate<JsonNode> condition) {
         JsonNode[] seen = new JsonNode[1];
         try {
             await().atMost(60, TimeUnit.SECONDS).until(() -> {
-                GenericKubernetesResource cr = client.genericKubernetesResources(ILMS).inNamespace(NS).withName(name)
+                GenericKubernetesResource cr = client.genericKubernetesResources(kind).inNamespace(NS).withName(name)
                         .get();
                 seen[0] = cr == null ? null : JSON.valueToTree(cr.getAdditionalProperties().get("status"));
                 return seen[0] != null && condition.test(seen[0]);
