@@ -201,7 +201,15 @@ public final class Sandbox implements AutoCloseable {
                 desired.getMetadata().setNamespace("default");
             }
             ResourceRef ref = new ResourceRef(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-            createOrReplaceSpec(ref, desired);
+            try {
+                createOrReplaceSpec(ref, desired);
+            } catch (KubernetesClientException e) {
+                if (!refusedAsInvalid(e)) {
+                    throw e;
+                }
+                // As kubectl reports it: the API server's own words, naming the field (its schema, ADR 0010).
+                throw new IOException(file + ": the API server refused it: " + e.getStatus().getMessage(), e);
+            }
             deleted.remove(ref);
             applied.add(ref);
         }
@@ -229,11 +237,16 @@ public final class Sandbox implements AutoCloseable {
                 return;
             } catch (KubernetesClientException e) {
                 // Conflict: a service wrote status or a finalizer between our read and write.
-                if ((e.getCode() != 409 && e.getCode() != 422) || attempt >= 10) {
+                if ((e.getCode() != 409 && e.getCode() != 422) || refusedAsInvalid(e) || attempt >= 10) {
                     throw e;
                 }
             }
         }
+    }
+
+    /** A 422 Invalid: the object does not fit its CRD's schema, and no retry will change that. */
+    private static boolean refusedAsInvalid(KubernetesClientException e) {
+        return e.getCode() == 422 && e.getStatus() != null && "Invalid".equals(e.getStatus().getReason());
     }
 
     /** Deletes the resource; it goes away once the aggregator releases the finalizer. */

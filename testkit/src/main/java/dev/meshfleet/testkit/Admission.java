@@ -65,6 +65,15 @@ final class Admission {
      * CRD is in the store; the refusal (422) if it is invalid.
      */
     Optional<MockResponse> admitCustomResource(String path, ObjectNode object) {
+        return admitCustomResource(path, object, Map.of());
+    }
+
+    /**
+     * As {@link #admitCustomResource(String, ObjectNode)}, with the write's query: under
+     * {@code fieldValidation=Strict} (what kubectl sends by default) an unknown field is refused
+     * with 400, as the API server's strict decoding does, instead of pruned.
+     */
+    Optional<MockResponse> admitCustomResource(String path, ObjectNode object, Map<String, String> query) {
         Optional<Target> target = Target.of(path);
         if (target.isEmpty()) {
             return Optional.empty();
@@ -73,7 +82,14 @@ final class Admission {
         if (crd.isEmpty()) {
             return Optional.empty();
         }
-        List<StructuralSchema.FieldError> errors = StructuralSchema.admit(crd.get().schema(), object);
+        StructuralSchema.Verdict verdict = StructuralSchema.admit(crd.get().schema(), object);
+        if (!verdict.pruned().isEmpty() && "Strict".equals(query.get("fieldValidation"))) {
+            String kind = crd.get().kind();
+            return Optional.of(Status.of(400, "BadRequest", kind + " in version \"" + target.get().version()
+                    + "\" cannot be handled as a " + kind + ": strict decoding error: " + String.join(", ",
+                            verdict.pruned().stream().map(f -> "unknown field \"" + f + "\"").toList())));
+        }
+        List<StructuralSchema.FieldError> errors = verdict.errors();
         if (errors.isEmpty()) {
             return Optional.empty();
         }

@@ -140,7 +140,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 // close enough for kubectl's client-side apply and Fabric8's edit().
                 contentType = "application/merge-patch+json";
             }
-            Write admitted = admit(new Write(method, contentType, requestBody), pathOnly);
+            Write admitted = admit(new Write(method, contentType, requestBody), pathOnly, ServerSideApply.query(path));
             if (admitted.refusal() != null) {
                 return admitted.refusal();
             }
@@ -178,7 +178,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
      * A patch whose result loses pruned fields is sent on as an update of the pruned result, so
      * that what is stored is what was admitted.
      */
-    private Write admit(Write write, String pathOnly) {
+    private Write admit(Write write, String pathOnly, Map<String, String> query) {
         String body = write.body();
         if (body == null || body.isBlank()) {
             return write;
@@ -194,7 +194,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 if (!(object instanceof ObjectNode)) {
                     return write;
                 }
-                var refusal = admission.admitCustomResource(pathOnly, (ObjectNode) object);
+                var refusal = admission.admitCustomResource(pathOnly, (ObjectNode) object, query);
                 if (refusal.isEmpty()) {
                     String pruned = object.toString();
                     refusal = Admission.tooLarge(pruned);
@@ -214,7 +214,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 return write;
             }
             ObjectNode before = result.deepCopy();
-            var refusal = custom ? admission.admitCustomResource(pathOnly, result) : java.util.Optional.<MockResponse>empty();
+            var refusal = custom ? admission.admitCustomResource(pathOnly, result, query) : java.util.Optional.<MockResponse>empty();
             if (refusal.isEmpty()) {
                 refusal = Admission.tooLarge(result.toString());
             }

@@ -132,7 +132,7 @@ final class ServerSideApply {
             meta.put("generation", 1);
             meta.set("managedFields", ManagedFields.write(List.of(
                     new ManagedFields.Entry(manager, ManagedFields.APPLY, "", apiVersion, now(), applied))));
-            var refusal = store.admission().admitCustomResource(objectPath, created);
+            var refusal = store.admission().admitCustomResource(objectPath, created, query);
             String json = created.toString();
             if (refusal.isEmpty()) {
                 refusal = Admission.tooLarge(json);
@@ -190,7 +190,7 @@ final class ServerSideApply {
             }
         }
         ManagedFields.merge(result, scoped);
-        var refusal = store.admission().admitCustomResource(objectPath, result);
+        var refusal = store.admission().admitCustomResource(objectPath, result, query);
         if (refusal.isPresent()) {
             return refusal.get();
         }

@@ -50,12 +50,17 @@ final class StructuralSchema {
     private StructuralSchema() {
     }
 
+    /** What admission found: the fields pruned as unknown, and the validation errors after pruning. */
+    record Verdict(List<String> pruned, List<FieldError> errors) {
+    }
+
     /** Prunes {@code object} in place against {@code schema} (the openAPIV3Schema), then validates it. */
-    static List<FieldError> admit(JsonNode schema, ObjectNode object) {
-        prune(schema, object, true);
+    static Verdict admit(JsonNode schema, ObjectNode object) {
+        List<String> pruned = new ArrayList<>();
+        prune(schema, object, "", pruned, true);
         List<FieldError> errors = new ArrayList<>();
         validate(schema, object, "", errors, true);
-        return errors;
+        return new Verdict(pruned, errors);
     }
 
     private static boolean preserves(JsonNode schema) {
@@ -63,7 +68,7 @@ final class StructuralSchema {
                 || schema.path("additionalProperties").asBoolean(false);
     }
 
-    private static void prune(JsonNode schema, JsonNode value, boolean root) {
+    private static void prune(JsonNode schema, JsonNode value, String path, List<String> pruned, boolean root) {
         if (value instanceof ObjectNode object) {
             boolean keepsMeta = root || schema.path("x-kubernetes-embedded-resource").asBoolean(false);
             JsonNode properties = schema.path("properties");
@@ -79,6 +84,7 @@ final class StructuralSchema {
                 if (child == null) {
                     if (!preserves(schema)) {
                         it.remove();
+                        pruned.add(child(path, name));
                     }
                     continue;
                 }
@@ -86,11 +92,12 @@ final class StructuralSchema {
                     it.remove();
                     continue;
                 }
-                prune(child, field.getValue(), false);
+                prune(child, field.getValue(), properties.has(name) ? child(path, name) : path + "[" + name + "]",
+                        pruned, false);
             }
         } else if (value instanceof ArrayNode array && schema.path("items").isObject()) {
-            for (JsonNode item : array) {
-                prune(schema.get("items"), item, false);
+            for (int i = 0; i < array.size(); i++) {
+                prune(schema.get("items"), array.get(i), path + "[" + i + "]", pruned, false);
             }
         }
     }

@@ -169,6 +169,21 @@ class AdmissionTest {
     }
 
     @Test
+    void underStrictFieldValidationAnUnknownFieldIsRefusedWith400InsteadOfPruned() throws Exception {
+        HttpResponse<String> r = post("/apis/test.meshfleet.dev/v1/namespaces/default/widgets?fieldValidation=Strict", """
+                {"apiVersion":"test.meshfleet.dev/v1","kind":"Widget","metadata":{"name":"strict","namespace":"default"},
+                 "spec":{"size":"small","colour":"red","labels":{"a":"b"}}}""");
+
+        assertThat(r.statusCode()).isEqualTo(400);
+        JsonNode status = JSON.readTree(r.body());
+        assertThat(status.path("reason").asText()).isEqualTo("BadRequest");
+        assertThat(status.path("message").asText()).isEqualTo("Widget in version \"v1\" cannot be handled as a Widget: "
+                + "strict decoding error: unknown field \"spec.colour\"");
+        assertThat(server.client().genericKubernetesResources(WIDGET).inNamespace("default").withName("strict").get())
+                .isNull();
+    }
+
+    @Test
     void aValueOutsideTheEnumIsUnsupportedAndAMissingRequiredFieldIsRequired() {
         KubernetesClientException e = refusal(() -> server.client().genericKubernetesResources(WIDGET)
                 .inNamespace("default").resource(widget("enum", "size: medium")).create());

@@ -114,6 +114,55 @@ class KubectlTest {
     }
 
     @Test
+    void kubectlApplyOfATypeErrorIsRefusedByTheServerWithTheFieldNamed() throws Exception {
+        Path bad = home.resolve("ilm-bad.yaml");
+        Files.writeString(bad, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata:
+                  name: typo
+                  namespace: team
+                spec:
+                  installations:
+                    - revision: 124
+                      clusters: [{name: cluster1}]
+                """);
+
+        Result r = kubectl(server.kubeconfig(), "apply", "-f", bad.toString());
+
+        assertThat(r.exit()).as(r.all()).isNotZero();
+        assertThat(r.err()).contains("The IstioLifecycleManager \"typo\" is invalid: "
+                + "spec.installations[0].revision: Invalid value: \"integer\": spec.installations[0].revision "
+                + "in body must be of type string: \"integer\"");
+        assertThat(server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("team").withName("typo")
+                .get()).isNull();
+    }
+
+    @Test
+    void kubectlApplyOfAnUnknownFieldIsRefusedAsStrictFieldValidationDoes() throws Exception {
+        Path misspelled = home.resolve("ilm-misspelled.yaml");
+        Files.writeString(misspelled, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata:
+                  name: misspelled
+                  namespace: team
+                spec:
+                  installations:
+                    - revison: 1-24
+                      clusters: [{name: cluster1}]
+                """);
+
+        Result r = kubectl(server.kubeconfig(), "apply", "-f", misspelled.toString());
+
+        assertThat(r.exit()).as(r.all()).isNotZero();
+        assertThat(r.err()).contains("IstioLifecycleManager in version \"v2\" cannot be handled as a IstioLifecycleManager: "
+                + "strict decoding error: unknown field \"spec.installations[0].revison\"");
+        assertThat(server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("team")
+                .withName("misspelled").get()).isNull();
+    }
+
+    @Test
     void kubectlServerSideApplyRecordsKubectlAsTheApplyManager() throws Exception {
         Path manifest = home.resolve("cm.yaml");
         Files.writeString(manifest, """

@@ -134,6 +134,29 @@ class FleetWithoutServicesIT {
     }
 
     @Test
+    @Order(3)
+    void aSpecWithATypeErrorIsRefusedAtApplyWithTheApiServersMessageNamingTheField() throws Exception {
+        Path file = sandbox.runDir().resolve("typo.yaml");
+        Files.writeString(file, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata: {name: typo, namespace: gloo-mesh}
+                spec:
+                  installations:
+                    - revision: 124
+                      clusters: [{name: cluster1}]
+                """);
+
+        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> sandbox.apply(file));
+
+        assertThat(refused).isInstanceOf(java.io.IOException.class).hasMessage(file + ": the API server refused it: "
+                + "IstioLifecycleManager.admin.gloo.solo.io \"typo\" is invalid: spec.installations[0].revision: "
+                + "Invalid value: \"integer\": spec.installations[0].revision in body must be of type string: \"integer\"");
+        assertThat(sandbox.management().genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager")
+                .inNamespace("gloo-mesh").withName("typo").get()).isNull();
+    }
+
+    @Test
     @Order(4)
     void aDeletedResourceSettlesOnceItIsGone() throws Exception {
         ResourceRef ref = new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "istiod-control-plane");

@@ -1,4 +1,4 @@
-package dev.meshfleet.translator.stream;
+package dev.meshfleet.sandbox.corpus;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -6,13 +6,16 @@ import dev.meshfleet.aggregator.fold.Installation;
 import dev.meshfleet.aggregator.fold.Status;
 import dev.meshfleet.aggregator.fold.StatusFold;
 import dev.meshfleet.aggregator.stream.AvroStatus;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.translator.plan.Manifests;
 import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.translator.stream.TranslatorTopology;
 import dev.meshfleet.translator.translate.TranslatorSettings;
 import java.io.IOException;
 import java.io.StringReader;
@@ -28,6 +31,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -40,6 +45,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * cross-resource claims) in order, and the last document's events through the aggregator's real
  * fold; the folded status must show the state at cluster/revision with a message that starts with
  * the field path and contains the substring.
+ *
+ * <p>These are the specs a real API server lets through (they pass the CRDs' structural schema,
+ * checked by {@link #everyCaseHereIsAdmittedByTheApiServerSoOnlyTheTranslatorCanReportIt}); those it
+ * refuses at apply are in {@link RefusedAtApplyCorpusTest}. It lives in sandbox because it joins
+ * two services (translator and aggregator), which never import each other (issue 8, item 13).
  */
 class BadSpecCorpusTest {
     static final Path DIR = Path.of("src/test/resources/bad-specs");
@@ -53,6 +63,18 @@ class BadSpecCorpusTest {
 
     @TempDir
     Path stateDir;
+
+    static MockApiServer server;
+
+    @BeforeAll
+    static void start() {
+        server = RefusedAtApplyCorpusTest.startWithCrds();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
 
     static Stream<Case> cases() throws IOException {
         try (Stream<Path> files = Files.list(DIR)) {
@@ -84,8 +106,20 @@ class BadSpecCorpusTest {
         List<Case> all = cases().toList();
         assertThat(all).hasSizeGreaterThanOrEqualTo(40);
         assertThat(all).filteredOn(c -> c.name().startsWith("ilm-")).hasSizeGreaterThanOrEqualTo(20);
-        assertThat(all).filteredOn(c -> c.name().startsWith("glm-")).hasSizeGreaterThanOrEqualTo(10);
+        assertThat(all).filteredOn(c -> c.name().startsWith("glm-")).hasSizeGreaterThanOrEqualTo(12);
         assertThat(all).filteredOn(c -> c.name().startsWith("two-")).hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void everyCaseHereIsAdmittedByTheApiServerSoOnlyTheTranslatorCanReportIt(Case c) throws IOException {
+        List<ObjectNode> docs = RefusedAtApplyCorpusTest.documents(c.yaml(), c.name());
+        assertThat(docs).as("documents of %s", c.name()).isNotEmpty();
+        for (ObjectNode doc : docs) {
+            RefusedAtApplyCorpusTest.Answer answer = RefusedAtApplyCorpusTest.create(server, doc);
+            assertThat(answer.code()).as("%s: %s should be admitted (a refused case belongs in refused-specs): %s",
+                    c.name(), doc.path("metadata").path("name").asText(), answer.body()).isEqualTo(201);
+        }
     }
 
     @ParameterizedTest(name = "{0}")
