@@ -26,6 +26,14 @@ import io.fabric8.mockwebserver.http.MockResponse;
  * {@link Fault.NeverReady}, {@link Fault.CrashAfterReady}, {@link Fault.UnmanagedIstio}; the API
  * faults are the server's.
  *
+ * <p>A DaemonSet runs on {@link #setNodes(int) nodes} nodes (1 unless set) and rolls as the
+ * DaemonSet controller's RollingUpdate does, one node at a time: each readyAfter one more node runs
+ * the new pod ({@code updatedNumberScheduled} rises by one). On a first install the pods come up
+ * one by one ({@code numberAvailable} = {@code numberReady} = the updated count); on an update of a
+ * DaemonSet that was available everywhere, the old pods keep serving on the nodes not yet rolled
+ * ({@code numberAvailable} = {@code numberReady} = nodes), which is what an in-place upgrade of
+ * istio-cni or ztunnel looks like to anyone who only counts ready pods.
+ *
  * <p>It hooks the stores in process (no watch, no HTTP) and runs on a single scheduler thread, so
  * a thousand clusters cost a thousand listeners and one thread.
  */
@@ -39,6 +47,7 @@ public final class WorkloadSimulator implements AutoCloseable {
     private final Duration readyAfter;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Consumer<ClusterStore.Change>> listeners = new ConcurrentHashMap<>();
+    private volatile int nodes = 1;
 
     private WorkloadSimulator(MockApiServer server, Duration readyAfter) {
         this.server = server;
@@ -90,6 +99,15 @@ public final class WorkloadSimulator implements AutoCloseable {
      */
     public void setFaults(String cluster, List<Fault> faults) {
         addCluster(cluster, faults);
+    }
+
+    /** How many nodes each DaemonSet is scheduled on, in every cluster, from the next spec change on. */
+    public WorkloadSimulator setNodes(int nodes) {
+        if (nodes < 1) {
+            throw new IllegalArgumentException("a cluster has at least one node: " + nodes);
+        }
+        this.nodes = nodes;
+        return this;
     }
 
     public Set<String> clusters() {
@@ -164,8 +182,36 @@ public final class WorkloadSimulator implements AutoCloseable {
         if (live == null || live.path("metadata").path("generation").asLong() != generation) {
             return; // gone, or changed again: the newer change has its own timer
         }
+        if ("DaemonSet".equals(live.path("kind").asText())) {
+            int n = nodes;
+            JsonNode before = live.path("status");
+            // Old pods serve on the nodes not yet rolled only if they were all available before this spec.
+            boolean oldPodsServe = before.path("observedGeneration").asLong(-1) != generation
+                    && before.path("numberAvailable").asInt(0) >= n && before.path("desiredNumberScheduled").asInt(0) == n;
+            rollNode(cluster, path, generation, n, 1, oldPodsServe);
+            return;
+        }
         writeStatus(cluster, path, live, true);
         if (has(cluster, Fault.CrashAfterReady.class)) {
+            scheduleCrash(cluster, path, generation);
+        }
+    }
+
+    /** One step of a DaemonSet's rolling update: {@code updated} of {@code n} nodes run the new pod. */
+    private void rollNode(String cluster, String path, long generation, int n, int updated, boolean oldPodsServe) {
+        if (!listeners.containsKey(cluster) || has(cluster, Fault.NeverReady.class)) {
+            return;
+        }
+        ObjectNode live = get(cluster, path);
+        if (live == null || live.path("metadata").path("generation").asLong() != generation) {
+            return;
+        }
+        int available = oldPodsServe ? n : updated;
+        writeDaemonSetStatus(cluster, path, live, n, updated, available);
+        if (updated < n) {
+            scheduler.schedule(() -> rollNode(cluster, path, generation, n, updated + 1, oldPodsServe),
+                    readyAfter.toMillis(), TimeUnit.MILLISECONDS);
+        } else if (has(cluster, Fault.CrashAfterReady.class)) {
             scheduleCrash(cluster, path, generation);
         }
     }
@@ -216,13 +262,30 @@ public final class WorkloadSimulator implements AutoCloseable {
             conditions.addObject().put("type", "Progressing").put("status", "True")
                     .put("reason", "NewReplicaSetAvailable");
         } else {
-            int readyCount = ready ? 1 : 0;
-            status.put("desiredNumberScheduled", 1).put("currentNumberScheduled", 1).put("updatedNumberScheduled", 1)
-                    .put("numberMisscheduled", 0).put("numberReady", readyCount).put("numberAvailable", readyCount);
-            if (!ready) {
-                status.put("numberUnavailable", 1);
-            }
+            int n = live.path("status").path("desiredNumberScheduled").asInt(nodes);
+            daemonSetStatus(status, n, n, ready ? n : 0);
         }
+        putStatus(cluster, path, object);
+    }
+
+    private void writeDaemonSetStatus(String cluster, String path, ObjectNode live, int n, int updated, int available) {
+        ObjectNode object = live.deepCopy();
+        object.with("metadata").remove("resourceVersion");
+        ObjectNode status = object.putObject("status").put("observedGeneration",
+                object.path("metadata").path("generation").asLong());
+        daemonSetStatus(status, n, updated, available);
+        putStatus(cluster, path, object);
+    }
+
+    private static void daemonSetStatus(ObjectNode status, int n, int updated, int available) {
+        status.put("desiredNumberScheduled", n).put("currentNumberScheduled", n).put("updatedNumberScheduled", updated)
+                .put("numberMisscheduled", 0).put("numberReady", available).put("numberAvailable", available);
+        if (available < n) {
+            status.put("numberUnavailable", n - available);
+        }
+    }
+
+    private void putStatus(String cluster, String path, ObjectNode object) {
         MockResponse response = server.store(cluster).call("PUT", path + "/status", JSON_TYPE, object.toString());
         if (response.code() >= 300) {
             LOG.warn("workload simulator: status of {} in cluster {} not written: HTTP {}", path, cluster, response.code());
@@ -261,7 +324,9 @@ public final class WorkloadSimulator implements AutoCloseable {
         if ("Deployment".equals(object.path("kind").asText())) {
             return status.path("readyReplicas").asInt(0) >= object.path("spec").path("replicas").asInt(1);
         }
-        return status.path("numberReady").asInt(0) >= 1;
+        int desired = status.path("desiredNumberScheduled").asInt(0);
+        return desired > 0 && status.path("numberReady").asInt(0) >= desired
+                && status.path("updatedNumberScheduled").asInt(0) >= desired;
     }
 
     private static String objectPath(JsonNode object) {

@@ -117,6 +117,41 @@ class WorkloadSimulatorTest {
     }
 
     @Test
+    void aDaemonSetUpdateRollsOneNodeAtATimeWhileTheOldPodsServeOnTheOthers() {
+        sim = WorkloadSimulator.start(server, List.of("rolling"), READY_AFTER).setNodes(3);
+        KubernetesClient client = server.client("rolling");
+        var daemonSets = client.apps().daemonSets().inNamespace("kube-system");
+        daemonSets.resource(daemonSet("z:1")).fieldManager("installer").serverSideApply();
+        await().atMost(WAIT).until(() -> {
+            var status = daemonSets.withName("ztunnel").get().getStatus();
+            return status != null && Integer.valueOf(3).equals(status.getNumberAvailable());
+        });
+
+        daemonSets.resource(daemonSet("z:2")).fieldManager("installer").forceConflicts().serverSideApply();
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        await().atMost(WAIT).pollInterval(Duration.ofMillis(10)).until(() -> {
+            var status = daemonSets.withName("ztunnel").get().getStatus();
+            if (status != null && status.getObservedGeneration() == 2L) {
+                String step = status.getUpdatedNumberScheduled() + "/" + status.getDesiredNumberScheduled()
+                        + " updated, " + status.getNumberAvailable() + " available";
+                if (seen.isEmpty() || !seen.get(seen.size() - 1).equals(step)) {
+                    seen.add(step);
+                }
+            }
+            return seen.contains("3/3 updated, 3 available");
+        });
+        assertThat(seen).containsExactly("1/3 updated, 3 available", "2/3 updated, 3 available",
+                "3/3 updated, 3 available");
+    }
+
+    static DaemonSet daemonSet(String image) {
+        return new DaemonSetBuilder().withNewMetadata().withNamespace("kube-system").withName("ztunnel").endMetadata()
+                .withNewSpec().withNewSelector().addToMatchLabels("app", "ztunnel").endSelector()
+                .withNewTemplate().withNewMetadata().addToLabels("app", "ztunnel").endMetadata().withNewSpec()
+                .addNewContainer().withName("z").withImage(image).endContainer().endSpec().endTemplate().endSpec().build();
+    }
+
+    @Test
     void workloadsThatExistedBeforeTheClusterWasAddedAreMadeReady() {
         KubernetesClient client = server.client("late");
         apply(client, deployment("istiod", 1));

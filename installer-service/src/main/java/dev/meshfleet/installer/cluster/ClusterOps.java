@@ -215,15 +215,16 @@ public class ClusterOps {
         int replicas = d.getSpec() == null || d.getSpec().getReplicas() == null ? 1 : d.getSpec().getReplicas();
         return WorkloadStatus.deployment(d.getMetadata().getNamespace(), d.getMetadata().getName(),
                 n(d.getMetadata().getGeneration()), s == null ? 0 : n(s.getObservedGeneration()), replicas,
-                s == null ? 0 : i(s.getReadyReplicas()), s == null ? 0 : i(s.getAvailableReplicas()),
-                s == null ? 0 : i(s.getUpdatedReplicas()));
+                s == null ? 0 : i(s.getReplicas()), s == null ? 0 : i(s.getReadyReplicas()),
+                s == null ? 0 : i(s.getAvailableReplicas()), s == null ? 0 : i(s.getUpdatedReplicas()));
     }
 
     private static WorkloadStatus status(DaemonSet d) {
         var s = d.getStatus();
         return WorkloadStatus.daemonSet(d.getMetadata().getNamespace(), d.getMetadata().getName(),
                 n(d.getMetadata().getGeneration()), s == null ? 0 : n(s.getObservedGeneration()),
-                s == null ? 0 : i(s.getDesiredNumberScheduled()), s == null ? 0 : i(s.getNumberReady()));
+                s == null ? 0 : i(s.getDesiredNumberScheduled()), s == null ? 0 : i(s.getUpdatedNumberScheduled()),
+                s == null ? 0 : i(s.getNumberAvailable()), s == null ? 0 : i(s.getNumberReady()));
     }
 
     private static LiveVersion liveVersion(HasMetadata object) {

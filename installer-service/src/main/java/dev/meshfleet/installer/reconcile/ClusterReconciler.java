@@ -28,7 +28,6 @@ import dev.meshfleet.installer.diff.Drift;
 import dev.meshfleet.installer.diff.InstallationDiff;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
-import dev.meshfleet.installer.health.ReadinessPolling;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
@@ -78,6 +77,10 @@ public class ClusterReconciler {
         String observedOperatorJson;
         Instant since;
         boolean emittedThisRound;
+
+        Verdict.Reported reported() {
+            return new Verdict.Reported(phase, planHash, message, observedOperatorJson, since);
+        }
     }
 
     private static final class Memory {
@@ -454,49 +457,22 @@ public class ClusterReconciler {
 
     private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory) {
         Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects())));
-        String operator = inventory.observedOperatorJson();
-        if (health instanceof Health.Ready) {
-            if (inventory.readySince() == null) {
-                // Written once per plan: after a restart, not ready then means broken, not still installing.
-                Inventory ready = inventory.withReadySince(clock.instant());
-                call(() -> {
-                    ops.writeInventory(ready);
-                    return null;
-                });
-            }
-            report(round, plan, Phase.HEALTHY, "", operator);
-            return null;
-        }
-        String reasons = ((Health.NotReady) health).summary();
         Tracked t = round.memory().installations.get(plan.key());
-        Phase current = t == null || !plan.planHash().equals(t.planHash) ? null : t.phase;
-        if (current == Phase.INSTALL_FAILED) {
-            // Timed out already; the next resync looks again and reports HEALTHY if it recovered.
-            report(round, plan, Phase.INSTALL_FAILED, t.message, operator);
-            return null;
+        Instant now = clock.instant();
+        Verdict verdict = Verdict.decide(plan, inventory, health, t == null ? null : t.reported(), now,
+                settings.readinessPoll());
+        if (verdict.recordReadySince()) {
+            Inventory ready = inventory.withReadySince(now);
+            call(() -> {
+                ops.writeInventory(ready);
+                return null;
+            });
         }
-        boolean inProgress = current == Phase.INSTALLING || current == Phase.UPDATING
-                || current == Phase.INSTALLING_CONTROLLER || current == Phase.RECONCILING;
-        if (!inProgress && (current == Phase.HEALTHY || current == Phase.UNHEALTHY || inventory.readySince() != null)) {
-            // It was ready once (this process saw it, or the inventory says so): broken, not installing.
-            report(round, plan, Phase.UNHEALTHY, "workloads not ready: " + reasons, operator);
-            return settings.readinessPoll();
+        report(round, plan, verdict.phase(), verdict.message(), verdict.observedOperatorJson());
+        if (verdict.waitingSince() != null) {
+            round.memory().installations.get(plan.key()).since = verdict.waitingSince();
         }
-        // Never ready: still coming up, timed from when this process began waiting, or else from the apply.
-        Instant since = inProgress && t.since != null ? t.since
-                : inventory.appliedAt() != null ? inventory.appliedAt() : clock.instant();
-        if (!clock.instant().isBefore(since.plus(plan.waitTimeout()))) {
-            report(round, plan, Phase.INSTALL_FAILED, "not ready within " + plan.waitTimeout().toSeconds()
-                    + "s (istioController.waitForResourcesTimeout): " + reasons, operator);
-            return null;
-        }
-        Phase waiting = current == Phase.UPDATING || current == Phase.RECONCILING ? current : Phase.INSTALLING;
-        // The spec is reported as observed once it is running, not while it rolls out (a repair runs it already).
-        report(round, plan, waiting, waiting == Phase.RECONCILING ? t.message
-                : "waiting for Deployments and DaemonSets to become ready",
-                waiting == Phase.RECONCILING ? operator : t == null ? null : t.observedOperatorJson);
-        round.memory().installations.get(plan.key()).since = since;
-        return ReadinessPolling.next(Duration.between(since, clock.instant()), settings.readinessPoll());
+        return verdict.next();
     }
 
     private void uninstall(Round round, ClusterOps ops, Inventory inventory, Map<InstallationKey, Inventory> installed) {

@@ -59,7 +59,9 @@ class ClusterReconcilerIT {
                 Map.entry("c5", List.of()), Map.entry("c6", List.of(new Fault.NeverReady())), Map.entry("c7", List.of()),
                 Map.entry("c8", List.of()), Map.entry("c9", List.of()), Map.entry("c10", List.of()),
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
-                Map.entry("c13", List.of())), Duration.ofMillis(100));
+                Map.entry("c13", List.of()), Map.entry("c14", List.of())), Duration.ofMillis(100));
+        // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
+        simulator.setNodes(10);
     }
 
     @AfterAll
@@ -331,6 +333,53 @@ class ClusterReconcilerIT {
                         + " installer log");
         assertThat(next).isNull();
         assertThat(buggy.clustersByState()).containsEntry(ClusterReconciler.ClusterState.FAILED, 1L);
+    }
+
+    @Test
+    void anInPlaceAmbientUpgradeIsNotHealthyBeforeIstioCniAndZtunnelRolledOnEveryNode() {
+        ownership.assigned(13, 1);
+        ownership.desired("c14", 13, List.of(ambient("1.24.2")));
+        untilHealthy("c14");
+        KubernetesClient c14 = server.client("c14");
+        long before = c14.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get().getMetadata()
+                .getGeneration();
+        events.clear();
+
+        ownership.desired("c14", 13, List.of(ambient("1.24.3")));
+        reconciler.reconcile("c14", Trigger.CHANGE);
+        // istiod rolled, ztunnel half way: the old pods still serve on the nodes not rolled yet.
+        await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(10)).until(() -> {
+            Deployment istiod = deployment(c14, "istio-system", "istiod-1-24");
+            var ztunnel = c14.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get().getStatus();
+            return istiod.getStatus() != null && istiod.getStatus().getObservedGeneration() != null
+                    && istiod.getStatus().getObservedGeneration().equals(istiod.getMetadata().getGeneration())
+                    && Integer.valueOf(1).equals(istiod.getStatus().getAvailableReplicas())
+                    && ztunnel.getObservedGeneration() > before && ztunnel.getUpdatedNumberScheduled() >= 1;
+        });
+        simulator.setFaults("c14", List.of(new Fault.NeverReady()));
+        var frozen = c14.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get().getStatus();
+        assertThat(frozen.getNumberReady()).as("every node has a ready ztunnel pod, old or new").isEqualTo(10);
+        assertThat(frozen.getUpdatedNumberScheduled()).as("the rollout is frozen half done").isLessThan(10);
+
+        reconciler.reconcile("c14", Trigger.POLL);
+
+        assertThat(states("c14")).as("ready pods of the old version are not a finished upgrade")
+                .containsExactly("UPDATING_CONTROL_PLANE");
+        simulator.setFaults("c14", List.of());
+        untilHealthy("c14");
+        assertThat(c14.apps().daemonSets().inNamespace("istio-system").withName("istio-cni-node").get().getStatus()
+                .getUpdatedNumberScheduled()).isEqualTo(10);
+        assertThat(c14.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get().getStatus()
+                .getUpdatedNumberScheduled()).isEqualTo(10);
+    }
+
+    private static Plan ambient(String tag) {
+        String values = "{\"revision\":\"1-24\",\"global\":{\"tag\":\"" + tag + "\"}}";
+        return new Plan(Fixtures.ILM, 2, "1-24", tag, List.of(new ChartSpec("base", "base", "istio-system", "{}"),
+                new ChartSpec("istiod", "istiod-1-24", "istio-system", values),
+                new ChartSpec("cni", "istio-cni", "istio-system", values),
+                new ChartSpec("ztunnel", "ztunnel", "istio-system", values)),
+                "1-24", false, Duration.ofMinutes(1), "{}", "ambient-" + tag);
     }
 
     private static Plan gateway(String revision, boolean active, String generation) {
