@@ -107,7 +107,9 @@ public class ClusterReconciler {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
+    // Starts at the start time in microseconds, not 0: a replica restarted with static membership keeps its
+    // source and epoch (no rebalance), and the aggregator drops events whose sequence is not above the last.
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
