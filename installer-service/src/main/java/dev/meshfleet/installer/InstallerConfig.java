@@ -55,6 +55,15 @@ public interface InstallerConfig {
     @WithDefault("charts")
     String chartDir();
 
+    /**
+     * Distinct chart releases (source, chart, version, release, namespace, values) kept rendered,
+     * least recently used out first. Clusters sharing values share one entry, so this bounds the
+     * renderer's memory whatever the number of clusters.
+     */
+    @WithName("render-cache-size")
+    @WithDefault("256")
+    int renderCacheSize();
+
     /** Server-side apply field manager for every object the installer writes. */
     @WithName("field-manager")
     @WithDefault("meshfleet")

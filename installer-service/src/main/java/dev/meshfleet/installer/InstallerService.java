@@ -27,6 +27,7 @@ import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -75,7 +76,14 @@ public class InstallerService {
         registry = new ClusterRegistry(management, config.clusterSecretNamespace().orElse(""),
                 cluster -> queue.submit(cluster, Trigger.CHANGE),
                 (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis());
-        reconciler = new ClusterReconciler(ownership, registry::client, new ChartRenderer(Path.of(config.chartDir())),
+        ChartRenderer renderer = new ChartRenderer(Path.of(config.chartDir()), config.renderCacheSize());
+        FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)
+                .description("Chart renders answered from the render cache").register(meters);
+        FunctionCounter.builder("meshfleet.installer.render.cache.misses", renderer, ChartRenderer::misses)
+                .description("Chart renders that ran helm template").register(meters);
+        Gauge.builder("meshfleet.installer.render.cache.entries", renderer, ChartRenderer::size)
+                .description("Chart releases held rendered").register(meters);
+        reconciler = new ClusterReconciler(ownership, registry::client, renderer,
                 publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
                         config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max()),
                         config.repairDrift()));
