@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,6 +22,7 @@ import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.work.Backoff;
+import dev.meshfleet.installer.work.ResyncSchedule;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.AvroTrust;
@@ -103,7 +105,15 @@ public class InstallerService {
         }
         consumer.start();
         Duration resync = config.resyncPeriod();
-        queue.schedulePeriodically(() -> ownership.clusters().forEach(c -> queue.submit(c, Trigger.RESYNC)), resync);
+        // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once.
+        ResyncSchedule schedule = new ResyncSchedule(resync);
+        long origin = System.nanoTime();
+        AtomicLong lastTick = new AtomicLong();
+        queue.schedulePeriodically(() -> {
+            long now = (System.nanoTime() - origin) / 1_000_000;
+            schedule.dueBetween(ownership.clusters(), lastTick.getAndSet(now), now)
+                    .forEach(c -> queue.submit(c, Trigger.RESYNC));
+        }, schedule.tick());
         LOG.infof("installer %s started: group %s, %d workers, resync every %s, charts in %s", replicaId,
                 config.groupId(), config.workers(), resync, Path.of(config.chartDir()).toAbsolutePath());
     }
