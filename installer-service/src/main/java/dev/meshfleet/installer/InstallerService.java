@@ -105,17 +105,28 @@ public class InstallerService {
         }
         consumer.start();
         Duration resync = config.resyncPeriod();
-        // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once.
-        ResyncSchedule schedule = new ResyncSchedule(resync);
+        // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once. With a
+        // drift-repair period of its own, the resyncs in between only re-emit (Trigger.REEMIT).
+        Duration repair = config.driftRepairPeriod().orElse(resync);
+        boolean repairApart = !repair.equals(resync);
+        scheduleSpread(new ResyncSchedule(resync), repairApart ? Trigger.REEMIT : Trigger.RESYNC);
+        if (repairApart) {
+            scheduleSpread(new ResyncSchedule(repair), Trigger.RESYNC);
+        }
+        LOG.infof("installer %s started: group %s, %d workers, resync every %s, drift repair every %s, charts in %s",
+                replicaId, config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
+                Path.of(config.chartDir()).toAbsolutePath());
+    }
+
+    /** Submits each owned cluster with {@code trigger} once per period, at the cluster's own offset. */
+    private void scheduleSpread(ResyncSchedule schedule, Trigger trigger) {
         long origin = System.nanoTime();
         AtomicLong lastTick = new AtomicLong();
         queue.schedulePeriodically(() -> {
             long now = (System.nanoTime() - origin) / 1_000_000;
             schedule.dueBetween(ownership.clusters(), lastTick.getAndSet(now), now)
-                    .forEach(c -> queue.submit(c, Trigger.RESYNC));
+                    .forEach(c -> queue.submit(c, trigger));
         }, schedule.tick());
-        LOG.infof("installer %s started: group %s, %d workers, resync every %s, charts in %s", replicaId,
-                config.groupId(), config.workers(), resync, Path.of(config.chartDir()).toAbsolutePath());
     }
 
     void stop(@Observes ShutdownEvent event) {

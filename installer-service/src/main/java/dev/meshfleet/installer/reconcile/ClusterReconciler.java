@@ -138,7 +138,7 @@ public class ClusterReconciler {
             return null;
         }
         Memory mem = memory.computeIfAbsent(cluster, c -> new Memory());
-        Round round = new Round(cluster, owned.get(), mem, trigger == Trigger.RESYNC);
+        Round round = new Round(cluster, owned.get(), mem, trigger.reemits());
         mem.installations.values().forEach(t -> t.emittedThisRound = false);
         try {
             Optional<KubernetesClient> client = clients.apply(cluster);
