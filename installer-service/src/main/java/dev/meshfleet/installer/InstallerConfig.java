@@ -40,7 +40,7 @@ public interface InstallerConfig {
     /**
      * How often the resync of a cluster also repairs drift (re-applies every in-sync installation);
      * the resyncs in between only re-emit states and check health. Unset: every resync repairs.
-     * A drift repair costs about 15 times a re-emission (README, At fleet size).
+     * A drift repair costs about 20 times a re-emission (README, At fleet size).
      */
     @WithName("drift-repair-period")
     Optional<Duration> driftRepairPeriod();
