@@ -38,6 +38,14 @@ public interface InstallerConfig {
     Duration resyncPeriod();
 
     /**
+     * How often the resync of a cluster also repairs drift (re-applies every in-sync installation);
+     * the resyncs in between only re-emit states and check health. Unset: every resync repairs.
+     * A drift repair costs about 20 times a re-emission (README, At fleet size).
+     */
+    @WithName("drift-repair-period")
+    Optional<Duration> driftRepairPeriod();
+
+    /**
      * Re-apply every in-sync installation at each resync, repairing drift. Costs one server-side
      * apply per object per resync; a very large fleet may turn it off and rely on plan changes.
      */
@@ -54,6 +62,15 @@ public interface InstallerConfig {
     @WithName("chart-dir")
     @WithDefault("charts")
     String chartDir();
+
+    /**
+     * Distinct chart releases (source, chart, version, release, namespace, values) kept rendered,
+     * least recently used out first. Clusters sharing values share one entry, so this bounds the
+     * renderer's memory whatever the number of clusters.
+     */
+    @WithName("render-cache-size")
+    @WithDefault("256")
+    int renderCacheSize();
 
     /** Server-side apply field manager for every object the installer writes. */
     @WithName("field-manager")

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -21,12 +22,14 @@ import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.work.Backoff;
+import dev.meshfleet.installer.work.ResyncSchedule;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -75,7 +78,14 @@ public class InstallerService {
         registry = new ClusterRegistry(management, config.clusterSecretNamespace().orElse(""),
                 cluster -> queue.submit(cluster, Trigger.CHANGE),
                 (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis());
-        reconciler = new ClusterReconciler(ownership, registry::client, new ChartRenderer(Path.of(config.chartDir())),
+        ChartRenderer renderer = new ChartRenderer(Path.of(config.chartDir()), config.renderCacheSize());
+        FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)
+                .description("Chart renders answered from the render cache").register(meters);
+        FunctionCounter.builder("meshfleet.installer.render.cache.misses", renderer, ChartRenderer::misses)
+                .description("Chart renders that ran helm template").register(meters);
+        Gauge.builder("meshfleet.installer.render.cache.entries", renderer, ChartRenderer::size)
+                .description("Chart releases held rendered").register(meters);
+        reconciler = new ClusterReconciler(ownership, registry::client, renderer,
                 publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
                         config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max()),
                         config.repairDrift()));
@@ -95,9 +105,28 @@ public class InstallerService {
         }
         consumer.start();
         Duration resync = config.resyncPeriod();
-        queue.schedulePeriodically(() -> ownership.clusters().forEach(c -> queue.submit(c, Trigger.RESYNC)), resync);
-        LOG.infof("installer %s started: group %s, %d workers, resync every %s, charts in %s", replicaId,
-                config.groupId(), config.workers(), resync, Path.of(config.chartDir()).toAbsolutePath());
+        // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once. With a
+        // drift-repair period of its own, the resyncs in between only re-emit (Trigger.REEMIT).
+        Duration repair = config.driftRepairPeriod().orElse(resync);
+        boolean repairApart = !repair.equals(resync);
+        scheduleSpread(new ResyncSchedule(resync), repairApart ? Trigger.REEMIT : Trigger.RESYNC);
+        if (repairApart) {
+            scheduleSpread(new ResyncSchedule(repair), Trigger.RESYNC);
+        }
+        LOG.infof("installer %s started: group %s, %d workers, resync every %s, drift repair every %s, charts in %s",
+                replicaId, config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
+                Path.of(config.chartDir()).toAbsolutePath());
+    }
+
+    /** Submits each owned cluster with {@code trigger} once per period, at the cluster's own offset. */
+    private void scheduleSpread(ResyncSchedule schedule, Trigger trigger) {
+        long origin = System.nanoTime();
+        AtomicLong lastTick = new AtomicLong();
+        queue.schedulePeriodically(() -> {
+            long now = (System.nanoTime() - origin) / 1_000_000;
+            schedule.dueBetween(ownership.clusters(), lastTick.getAndSet(now), now)
+                    .forEach(c -> queue.submit(c, trigger));
+        }, schedule.tick());
     }
 
     void stop(@Observes ShutdownEvent event) {

@@ -110,7 +110,9 @@ public class ClusterReconciler {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
+    // Starts at the start time in microseconds, not 0: a replica restarted with static membership keeps its
+    // source and epoch (no rebalance), and the aggregator drops events whose sequence is not above the last.
+    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
 
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
@@ -139,7 +141,7 @@ public class ClusterReconciler {
             return null;
         }
         Memory mem = memory.computeIfAbsent(cluster, c -> new Memory());
-        Round round = new Round(cluster, owned.get(), mem, trigger == Trigger.RESYNC);
+        Round round = new Round(cluster, owned.get(), mem, trigger.reemits());
         mem.installations.values().forEach(t -> t.emittedThisRound = false);
         try {
             Optional<KubernetesClient> client = clients.apply(cluster);

@@ -12,9 +12,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+
+import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -27,8 +33,12 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 /**
  * Renders a chart release with helm-java (Helm linked in through JNA: nothing to install) and
  * parses the result. Renders are cached by source, chart, version, release, namespace and values
- * hash: every resync renders the same plans again, and the charts do not change while the process
- * runs.
+ * hash: every resync renders the same plans again, the charts do not change while the process
+ * runs, and the clusters of a fleet mostly share their values, so a release renders once for all
+ * of them. Concurrent renders of one key wait for a single render. The cache holds at most
+ * {@code maxEntries} releases, least recently used out first: its memory is bounded by the number
+ * of distinct releases, not by the number of clusters. Hits and misses are counted (metrics) and
+ * each miss logs the hit rate so far.
  *
  * <p>Where a chart comes from ({@link ChartSpec#source()}): null or empty, the configured chart
  * directory; an absolute path or file:// URL, a directory holding the charts by name; http(s)://,
@@ -37,25 +47,102 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * {@code <source>/<chart>} with the version.
  */
 public class ChartRenderer {
+    private static final Logger LOG = Logger.getLogger(ChartRenderer.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+    /** Distinct releases kept rendered when no bound is given. */
+    public static final int DEFAULT_MAX_ENTRIES = 256;
 
     private final Path chartDir;
-    private final Map<String, List<HasMetadata>> cache = new ConcurrentHashMap<>();
+    private final int maxEntries;
+    private final Map<String, CompletableFuture<List<HasMetadata>>> cache;
+    private final LongAdder hits = new LongAdder();
+    private final LongAdder misses = new LongAdder();
     private final Map<String, Path> pulled = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
     private volatile Path pullDir;
 
     public ChartRenderer(Path chartDir) {
+        this(chartDir, DEFAULT_MAX_ENTRIES);
+    }
+
+    /** @param maxEntries distinct releases kept rendered (least recently used out first) */
+    public ChartRenderer(Path chartDir, int maxEntries) {
+        if (maxEntries < 1) {
+            throw new IllegalArgumentException("render cache size must be at least 1, got " + maxEntries);
+        }
         this.chartDir = chartDir;
+        this.maxEntries = maxEntries;
+        this.cache = new LinkedHashMap<>(16, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<List<HasMetadata>>> eldest) {
+                return size() > ChartRenderer.this.maxEntries;
+            }
+        };
     }
 
     /** The release's objects, with namespaced ones defaulted to the release namespace. */
     public List<HasMetadata> render(ChartSpec release) {
         String key = release.source() + "|" + release.chart() + "|" + release.version() + "|" + release.releaseName()
                 + "|" + release.namespace() + "|" + Names.hash(release.valuesJson());
-        return cache.computeIfAbsent(key, k -> Manifests.defaultNamespace(Manifests.parse(template(release)),
-                release.namespace()));
+        CompletableFuture<List<HasMetadata>> rendering;
+        CompletableFuture<List<HasMetadata>> mine = null;
+        synchronized (cache) {
+            rendering = cache.get(key);
+            if (rendering == null) {
+                mine = new CompletableFuture<>();
+                cache.put(key, mine);
+            }
+        }
+        if (mine == null) {
+            hits.increment();
+            try {
+                return rendering.join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
+            }
+        }
+        misses.increment();
+        try {
+            List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parse(template(release)),
+                    release.namespace());
+            mine.complete(objects);
+            LOG.infof("rendered chart %s as release %s in %s: render cache %d/%d entries, %d hits, %d misses"
+                    + " (hit rate %.1f%%)", release.chart(), release.releaseName(), release.namespace(), size(),
+                    maxEntries, hits(), misses(), 100.0 * hitRate());
+            return objects;
+        } catch (RuntimeException e) {
+            // Not cached: the next attempt renders again (a chart source may become reachable).
+            synchronized (cache) {
+                cache.remove(key, mine);
+            }
+            mine.completeExceptionally(e);
+            throw e;
+        }
+    }
+
+    /** Renders answered from the cache (including waits for a render of the same key under way). */
+    public long hits() {
+        return hits.sum();
+    }
+
+    /** Renders that ran helm template. */
+    public long misses() {
+        return misses.sum();
+    }
+
+    /** Hits over all renders so far; 0 before the first. */
+    public double hitRate() {
+        long h = hits();
+        long total = h + misses();
+        return total == 0 ? 0 : (double) h / total;
+    }
+
+    /** Releases held rendered now. */
+    public int size() {
+        synchronized (cache) {
+            return cache.size();
+        }
     }
 
     private String template(ChartSpec release) {

@@ -4,8 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
@@ -58,6 +63,59 @@ class ChartRendererTest {
     void theSameReleaseAndValuesRenderOnceFromTheCache() {
         ChartSpec spec = new ChartSpec("istiod", "istiod", "istio-system", "{}");
         assertThat(renderer.render(spec)).isSameAs(renderer.render(spec));
+    }
+
+    @Test
+    void aHundredClustersSharingValuesRenderEachReleaseOnceEvenWhenTheyAskAtOnce() throws Exception {
+        ChartRenderer fresh = new ChartRenderer(CHARTS);
+        List<ChartSpec> releases = List.of(new ChartSpec("base", "base", "istio-system", "{}"),
+                new ChartSpec("istiod", "istiod-1-24", "istio-system", "{\"revision\":\"1-24\"}"));
+        ExecutorService workers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int cluster = 0; cluster < 100; cluster++) {
+                for (ChartSpec release : releases) {
+                    done.add(workers.submit(() -> fresh.render(release)));
+                }
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+        assertThat(fresh.misses()).isEqualTo(2);
+        assertThat(fresh.hits()).isEqualTo(198);
+        assertThat(fresh.hitRate()).isEqualTo(0.99);
+    }
+
+    @Test
+    void theCacheKeepsAtMostItsBoundLeastRecentlyUsedOutFirst() {
+        ChartRenderer bounded = new ChartRenderer(CHARTS, 2);
+        ChartSpec a = new ChartSpec("base", "base", "istio-system", "{\"a\":1}");
+        ChartSpec b = new ChartSpec("base", "base", "istio-system", "{\"b\":1}");
+        ChartSpec c = new ChartSpec("base", "base", "istio-system", "{\"c\":1}");
+        bounded.render(a);
+        bounded.render(b);
+        bounded.render(a);
+        bounded.render(c);
+        assertThat(bounded.size()).isEqualTo(2);
+        assertThat(bounded.misses()).isEqualTo(3);
+        bounded.render(a);
+        assertThat(bounded.hits()).isEqualTo(2);
+        bounded.render(b);
+        assertThat(bounded.misses()).as("b was the least recently used when c came").isEqualTo(4);
+    }
+
+    @Test
+    void aFailedRenderIsNotCachedAndNotCountedAsAHit() {
+        ChartRenderer fresh = new ChartRenderer(CHARTS);
+        ChartSpec missing = new ChartSpec("nope", "nope", "istio-system", "{}");
+        assertThatThrownBy(() -> fresh.render(missing)).isInstanceOf(ChartRenderer.RenderException.class);
+        assertThatThrownBy(() -> fresh.render(missing)).isInstanceOf(ChartRenderer.RenderException.class);
+        assertThat(fresh.size()).isZero();
+        assertThat(fresh.hits()).isZero();
+        assertThat(fresh.misses()).isEqualTo(2);
     }
 
     @Test

@@ -1,0 +1,23 @@
+package dev.meshfleet.installer.work;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import org.junit.jupiter.api.Test;
+
+class TriggerTest {
+    @Test
+    void aReEmissionPendingWithAChangeReEmitsAndADriftRepairWinsOverBoth() {
+        assertThat(Trigger.CHANGE.merge(Trigger.REEMIT)).isEqualTo(Trigger.REEMIT);
+        assertThat(Trigger.REEMIT.merge(Trigger.CHANGE)).isEqualTo(Trigger.REEMIT);
+        assertThat(Trigger.REEMIT.merge(Trigger.RESYNC)).isEqualTo(Trigger.RESYNC);
+        assertThat(Trigger.POLL.merge(null)).isEqualTo(Trigger.POLL);
+    }
+
+    @Test
+    void onlyResyncsReEmitEveryState() {
+        assertThat(Trigger.REEMIT.reemits()).isTrue();
+        assertThat(Trigger.RESYNC.reemits()).isTrue();
+        assertThat(Trigger.CHANGE.reemits()).isFalse();
+        assertThat(Trigger.POLL.reemits()).isFalse();
+    }
+}
