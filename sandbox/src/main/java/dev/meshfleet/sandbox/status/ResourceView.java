@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 
 /**
@@ -40,9 +41,7 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
             for (Object install : installs) {
                 if (install instanceof Map<?, ?> i && i.get("clusters") instanceof List<?> cs) {
                     for (Object c : cs) {
-                        if (c instanceof Map<?, ?> cm && cm.get("name") != null) {
-                            clusters.add(cm.get("name").toString());
-                        }
+                        clusters.add(statusKey(c));
                     }
                 }
             }
@@ -65,6 +64,21 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         }
         rows.sort(java.util.Comparator.comparing(InstallationRow::cluster).thenComparing(InstallationRow::revision));
         return new ResourceView(ref, generation, observed, deleting, false, clusters, rows);
+    }
+
+    /**
+     * The status key under which the aggregator shows a spec's cluster entry: its name, trimmed, as the
+     * translator reads it; an entry without a usable name (missing, empty, not a string) is reported as
+     * a translation error under {@link Crds#WHOLE_RESOURCE_CLUSTER}, so that is the key to wait for.
+     */
+    static String statusKey(Object clusterEntry) {
+        if (clusterEntry instanceof Map<?, ?> cm && cm.get("name") instanceof String name && !name.isBlank()) {
+            return name.trim();
+        }
+        if (clusterEntry instanceof String name && !name.isBlank()) {
+            return name.trim(); // the translator names a bare string's cluster after it
+        }
+        return Crds.WHOLE_RESOURCE_CLUSTER;
     }
 
     private static String string(Object o) {

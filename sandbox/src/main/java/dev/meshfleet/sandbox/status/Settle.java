@@ -5,12 +5,15 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.state.InstallationState;
 import dev.meshfleet.schemas.state.Phase;
 
 /**
  * When a sandbox step is done. A resource has settled when its status describes its current generation,
- * every cluster its spec names has at least one installation in the status, and every installation is in a
+ * every cluster its spec names has at least one installation in the status (under the key the aggregator
+ * really writes: {@link ResourceView#statusKey}; none is waited for once a whole-resource translation
+ * error shows, under {@link Crds#WHOLE_RESOURCE_CLUSTER}), and every installation is in a
  * state that will not change by itself ({@link Phase#settled()}); a deleted resource has settled when it
  * is gone, or when its removal is stuck on something outside (see {@link #removalIsStuck}). Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
  */
@@ -62,7 +65,10 @@ public final class Settle {
             return "(status is of generation " + v.observedGeneration() + ", spec is " + v.generation() + ")";
         }
         Set<String> reported = v.installations().stream().map(InstallationRow::cluster).collect(Collectors.toSet());
-        List<String> missing = v.specClusters().stream().filter(c -> !reported.contains(c)).sorted().toList();
+        // A whole-resource entry is a translation error: the translator emits the plans it could make
+        // before it, so once it shows, no other cluster of this generation gets an entry by itself.
+        List<String> missing = reported.contains(Crds.WHOLE_RESOURCE_CLUSTER) ? List.of()
+                : v.specClusters().stream().filter(c -> !reported.contains(c)).sorted().toList();
         if (!missing.isEmpty()) {
             return "(no status yet for " + String.join(", ", missing) + ")";
         }

@@ -60,6 +60,35 @@ class SettleTest {
     }
 
     @Test
+    void aClusterEntryWithoutANameSettlesOnTheWholeResourceFailureTheAggregatorWrites() {
+        Map<String, Object> spec = Map.of("installations", List.of(Map.of("revision", "1-24",
+                "clusters", List.of(Map.of("name", ""), Map.of("name", "cluster2")))));
+        // As the aggregator writes it: one FAILED under "*" naming the field; no entry for "" or cluster2.
+        Map<String, Object> status = Map.of("observedGeneration", 1, "clusters", Map.of("*", Map.of("installations",
+                Map.of("1-24", Map.of("state", "FAILED", "message",
+                        "spec.installations[0].clusters[0].name: is missing or empty")))));
+
+        var before = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec, null)));
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec, status)));
+
+        assertThat(before.done()).isFalse();
+        assertThat(p.moving()).isEmpty();
+        assertThat(p.done()).isTrue();
+        assertThat(p.allHealthy()).isFalse();
+    }
+
+    @Test
+    void aClusterNameIsWaitedForAsTheTranslatorReadsItTrimmed() {
+        Map<String, Object> spec = Map.of("installations", List.of(Map.of("revision", "1-24",
+                "clusters", List.of(Map.of("name", " cluster1 ")))));
+
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec, status(1, "cluster1", "HEALTHY"))));
+
+        assertThat(p.done()).isTrue();
+        assertThat(p.allHealthy()).isTrue();
+    }
+
+    @Test
     void aClusterOfTheSpecMissingFromTheStatusHasNotSettled() {
         var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec("cluster1", "cluster2"),
                 status(1, "cluster1", "HEALTHY"))));

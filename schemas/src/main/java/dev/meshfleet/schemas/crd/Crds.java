@@ -11,6 +11,13 @@ public final class Crds {
     public static final String API_VERSION = GROUP + "/" + VERSION;
     /** Held by spec-intake on every lifecycle resource until status-aggregator sees it uninstalled. */
     public static final String FINALIZER = "meshfleet.dev/uninstall";
+    /**
+     * Status key (under {@code status.clusters}) of a translation error that no cluster name can carry:
+     * the spec names no usable cluster (empty, not a string, not a list) or the error concerns the
+     * whole resource. No cluster can be named {@code *} (names are DNS labels), so a reader never
+     * takes it for one. Translator, aggregator and sandbox all use this key (docs/adr/0006).
+     */
+    public static final String WHOLE_RESOURCE_CLUSTER = "*";
     /** Label on a kubeconfig Secret in the management cluster: its value is the workload cluster's name. */
     public static final String CLUSTER_LABEL = "meshfleet.dev/cluster";
     /** Key of the kubeconfig inside a cluster registration Secret. */

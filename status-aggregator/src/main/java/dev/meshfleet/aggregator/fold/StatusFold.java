@@ -27,8 +27,8 @@ import dev.meshfleet.schemas.state.Phase;
  * <li>Same source and epoch with a sequence not greater than the last folded: dropped.</li>
  * <li>Translator INSTALL_PENDING / FAILED for a newer generation or another plan hash restart the
  *     installation; for the same plan that the installer already reports they are ignored.</li>
- * <li>Installer events for a newer generation, or from a newer epoch, are accepted; otherwise the
- *     transition must be in {@link Transitions}.</li>
+ * <li>Installer events for a newer generation, for another plan than the installer last reported,
+ *     or from a newer epoch, are accepted; otherwise the transition must be in {@link Transitions}.</li>
  * <li>Once an event of generation g is folded, translator failures of generations older than g
  *     are removed: a later good generation clears them.</li>
  * </ol>
@@ -146,6 +146,11 @@ public final class StatusFold {
         }
         boolean beforeFromInstaller = before.source().startsWith(Event.INSTALLER_PREFIX);
         if (beforeFromInstaller && event.sourceEpoch() > before.sourceEpoch()) {
+            return null;
+        }
+        if (beforeFromInstaller && !event.planHash().equals(before.planHash())) {
+            // Another plan of the same generation (a cross-resource claim released, ADR 0005): the
+            // installer starts over on it, as for a new generation.
             return null;
         }
         return Transitions.allows(before.phase(), next) ? null : Reason.ILLEGAL_TRANSITION;

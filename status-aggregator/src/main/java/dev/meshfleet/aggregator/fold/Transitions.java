@@ -9,46 +9,55 @@ import java.util.Set;
 import dev.meshfleet.schemas.state.Phase;
 
 /**
- * The installation state machine of DESIGN.md, as data: which phase an installer event may move an
- * installation to, from the phase it is in, <em>within one generation and one installer epoch</em>.
- * Phases are kind-independent ({@link Phase}), so ILM and GLM share the table; GLM's
- * INSTALLING_GATEWAY is {@link Phase#INSTALLING}, and so on.
+ * The installation state machine of docs/states.md, as data: which phase an installer event may move
+ * an installation to, from the phase it is in, <em>within one generation, one plan (plan hash) and one
+ * installer epoch</em>. Phases are kind-independent ({@link Phase}), so ILM and GLM share the table;
+ * GLM's INSTALLING_GATEWAY is {@link Phase#INSTALLING}, and so on. Each row is what the installer
+ * really emits after that phase (installer README, "States it emits").
  *
  * <pre>
- * from                          -> allowed (same generation, same or older installer epoch)
+ * from                          -> allowed
  * (no entry yet)                -> anything: we may have missed the history (retention, late start)
- * INSTALL_PENDING               -> anything but INSTALL_PENDING: the installer picked the plan up
- * PENDING                       -> anything but INSTALL_PENDING: the cluster appeared (or did not)
- * NO_CONTROL_PLANE_AVAILABLE    -> anything but INSTALL_PENDING: a control plane appeared
- * INSTALLING_CONTROLLER         -> anything but INSTALL_PENDING (steps may be skipped when readiness
- *                                  is seen before the next step was reported)
- * INSTALLING (control plane /   -> anything but INSTALL_PENDING, INSTALLING_CONTROLLER
- *   gateway)
- * HEALTHY                       -> UPDATING, RECONCILING, UNHEALTHY, UNKNOWN, failures, ACTION_REQUIRED,
- *                                  PENDING, NO_CONTROL_PLANE_AVAILABLE, UNINSTALLING, UNINSTALLED, HEALTHY;
- *                                  not INSTALLING*: a healthy installation of this generation is not
- *                                  installed again (drift repair is RECONCILING)
- * UPDATING, RECONCILING         -> anything but INSTALL_PENDING (an update re-applies every layer)
- * UNHEALTHY, UNKNOWN            -> anything but INSTALL_PENDING: each returns to HEALTHY, or the
- *                                  retry on resync installs again
+ * INSTALL_PENDING               -> anything: the installer's first word on a plan (after a restart it
+ *                                  reports what it finds: HEALTHY, UNHEALTHY, ...)
+ * PENDING, UNKNOWN              -> anything: the cluster answers (or is registered) and the next
+ *                                  reconcile reports what it finds
  * FAILED, CONTROLLER_INSTALL_FAILED, CONTROL_PLANE_INSTALL_FAILED, ACTION_REQUIRED
- *                               -> anything but INSTALL_PENDING: retried on the next resync
- * UNINSTALLING                  -> UNINSTALLING, UNINSTALLED, UNKNOWN, failures, ACTION_REQUIRED;
- *                                  never back to installing or HEALTHY in the same generation
- * UNINSTALLED                   -> UNINSTALLED, UNKNOWN; it stays in the status until the owner is
- *                                  re-created or a new generation installs it again
+ *                               -> anything: retried at the next resync, which reports only its
+ *                                  outcome (HEALTHY may follow a failure directly)
+ * NO_CONTROL_PLANE_AVAILABLE    -> INSTALLING, UPDATING (the control plane appeared), waiting or
+ *                                  failure states, removal; not HEALTHY/UNHEALTHY/RECONCILING, which
+ *                                  need the gateway applied first
+ * INSTALLING_CONTROLLER         -> INSTALLING (base applied), CONTROLLER_INSTALL_FAILED, failures,
+ *                                  PENDING, removal; nothing else: the control-plane step is always
+ *                                  reported before its apply
+ * INSTALLING                    -> HEALTHY, UNHEALTHY (ready once, after a restart), RECONCILING (drift
+ *                                  repaired while waiting), INSTALL_FAILED (refused, or timeout),
+ *                                  failures, PENDING, removal; never INSTALLING_CONTROLLER
+ * UPDATING, RECONCILING         -> HEALTHY, UNHEALTHY, UPDATING, RECONCILING, NO_CONTROL_PLANE_AVAILABLE,
+ *                                  failures, PENDING, removal; never INSTALLING*: the installation is
+ *                                  installed, a repair of the same plan is RECONCILING
+ * HEALTHY, UNHEALTHY            -> the same as UPDATING: never INSTALLING* within one plan
+ * UNINSTALLING                  -> UNINSTALLING, UNINSTALLED, failures; never back to installing or
+ *                                  HEALTHY
+ * UNINSTALLED                   -> UNINSTALLED; it stays in the status until the owner is re-created
+ *                                  or a new generation (or plan) installs it again
+ * ("failures": FAILED, CONTROLLER_INSTALL_FAILED, CONTROL_PLANE_INSTALL_FAILED, ACTION_REQUIRED;
+ *  "removal": UNINSTALLING, UNINSTALLED)
  * </pre>
  *
  * Rules around the table, applied by {@link StatusFold} before it:
  * <ul>
  * <li>UNKNOWN is reachable from every phase (a cluster can become unreachable at any time).</li>
  * <li>the installer never reports INSTALL_PENDING: only the translator plans.</li>
- * <li>an installer event for a newer generation than the entry's, or from a newer epoch than the
- *     entry's last installer event, is accepted whatever the phase: the installer that owns the
- *     cluster now is the authority on what is deployed for the plan it works on.</li>
+ * <li>an installer event for a newer generation than the entry's, for another plan than the entry's
+ *     last installer event (a cross-resource claim released changes the plan, not the generation), or
+ *     from a newer epoch than the entry's last installer event, is accepted whatever the phase: the
+ *     installer that owns the cluster now is the authority on what is deployed for the plan it works on.</li>
  * <li>the translator only reports INSTALL_PENDING and FAILED; for a newer generation or another plan
  *     hash they restart the entry; for the plan the installer already reports they are ignored.</li>
  * </ul>
+ * A move outside the table is ignored and logged as a warning (it points at a bug upstream).
  */
 public final class Transitions {
 
@@ -73,27 +82,27 @@ public final class Transitions {
     private static Map<Phase, Set<Phase>> table() {
         Set<Phase> failures = EnumSet.of(Phase.FAILED, Phase.CONTROLLER_INSTALL_FAILED, Phase.INSTALL_FAILED,
                 Phase.ACTION_REQUIRED);
-        Set<Phase> anythingButPlanning = EnumSet.complementOf(EnumSet.of(Phase.INSTALL_PENDING));
+        Set<Phase> removal = EnumSet.of(Phase.UNINSTALLING, Phase.UNINSTALLED);
+        Set<Phase> anything = EnumSet.complementOf(EnumSet.of(Phase.INSTALL_PENDING));
 
         EnumMap<Phase, Set<Phase>> t = new EnumMap<>(Phase.class);
-        for (Phase p : EnumSet.of(Phase.INSTALL_PENDING, Phase.PENDING, Phase.NO_CONTROL_PLANE_AVAILABLE,
-                Phase.INSTALLING_CONTROLLER, Phase.UPDATING, Phase.RECONCILING, Phase.UNHEALTHY, Phase.UNKNOWN,
-                Phase.FAILED, Phase.CONTROLLER_INSTALL_FAILED, Phase.INSTALL_FAILED, Phase.ACTION_REQUIRED)) {
-            t.put(p, anythingButPlanning);
+        for (Phase p : EnumSet.of(Phase.INSTALL_PENDING, Phase.PENDING, Phase.UNKNOWN, Phase.FAILED,
+                Phase.CONTROLLER_INSTALL_FAILED, Phase.INSTALL_FAILED, Phase.ACTION_REQUIRED)) {
+            t.put(p, anything);
         }
-        t.put(Phase.INSTALLING, EnumSet.complementOf(EnumSet.of(Phase.INSTALL_PENDING, Phase.INSTALLING_CONTROLLER)));
-
-        Set<Phase> fromHealthy = EnumSet.of(Phase.HEALTHY, Phase.UPDATING, Phase.RECONCILING, Phase.UNHEALTHY,
-                Phase.UNKNOWN, Phase.PENDING, Phase.NO_CONTROL_PLANE_AVAILABLE, Phase.UNINSTALLING,
-                Phase.UNINSTALLED);
-        fromHealthy.addAll(failures);
-        t.put(Phase.HEALTHY, fromHealthy);
-
-        Set<Phase> fromUninstalling = EnumSet.of(Phase.UNINSTALLING, Phase.UNINSTALLED, Phase.UNKNOWN);
-        fromUninstalling.addAll(failures);
-        t.put(Phase.UNINSTALLING, fromUninstalling);
-
-        t.put(Phase.UNINSTALLED, EnumSet.of(Phase.UNINSTALLED, Phase.UNKNOWN));
+        t.put(Phase.NO_CONTROL_PLANE_AVAILABLE, union(failures, removal, Phase.PENDING,
+                Phase.NO_CONTROL_PLANE_AVAILABLE, Phase.INSTALLING, Phase.UPDATING));
+        t.put(Phase.INSTALLING_CONTROLLER, union(failures, removal, Phase.PENDING, Phase.INSTALLING_CONTROLLER,
+                Phase.INSTALLING));
+        t.put(Phase.INSTALLING, union(failures, removal, Phase.PENDING, Phase.INSTALLING, Phase.HEALTHY,
+                Phase.UNHEALTHY, Phase.RECONCILING));
+        Set<Phase> installed = union(failures, removal, Phase.PENDING, Phase.NO_CONTROL_PLANE_AVAILABLE,
+                Phase.UPDATING, Phase.RECONCILING, Phase.HEALTHY, Phase.UNHEALTHY);
+        for (Phase p : EnumSet.of(Phase.UPDATING, Phase.RECONCILING, Phase.HEALTHY, Phase.UNHEALTHY)) {
+            t.put(p, installed);
+        }
+        t.put(Phase.UNINSTALLING, union(failures, removal));
+        t.put(Phase.UNINSTALLED, EnumSet.of(Phase.UNINSTALLED));
 
         EnumMap<Phase, Set<Phase>> frozen = new EnumMap<>(Phase.class);
         t.forEach((k, v) -> frozen.put(k, Collections.unmodifiableSet(EnumSet.copyOf(v))));
@@ -102,5 +111,12 @@ public final class Transitions {
                     EnumSet.copyOf(frozen.keySet())));
         }
         return Collections.unmodifiableMap(frozen);
+    }
+
+    private static Set<Phase> union(Set<Phase> a, Set<Phase> b, Phase... more) {
+        Set<Phase> all = EnumSet.copyOf(a);
+        all.addAll(b);
+        all.addAll(java.util.Arrays.asList(more));
+        return all;
     }
 }

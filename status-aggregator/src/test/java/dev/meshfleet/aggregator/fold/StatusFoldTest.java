@@ -65,7 +65,7 @@ class StatusFoldTest {
 
     @Test
     void aDuplicateEventChangesNothing() {
-        Status healthy = fold(ilm("INSTALLING_CONTROLLER", 1), ilm("HEALTHY", 2));
+        Status healthy = fold(ilm("INSTALLING_CONTROL_PLANE", 1), ilm("HEALTHY", 2));
 
         FoldOutcome again = StatusFold.fold(healthy, ilm("HEALTHY", 2));
 

@@ -185,7 +185,8 @@ class StatusAggregatorIT {
         // rule to the deleting resource, so once it is counted, the rule has been asked.
         long unchanged = writer.unchangedWrites();
         send(owner, "FAILED", "installer/installer-0", 1, null);
-        await().atMost(30, TimeUnit.SECONDS).until(() -> writer.unchangedWrites() > unchanged);
+        await().atMost(30, TimeUnit.SECONDS).until(() -> writer.unchangedWrites() > unchanged
+                || client.genericKubernetesResources(GLMS).inNamespace(NS).withName(owner.getName()).get() == null);
         GenericKubernetesResource deleting = client.genericKubernetesResources(GLMS).inNamespace(NS)
                 .withName(owner.getName()).get();
         assertThat(deleting).as("objects applied before the refusal are still in the cluster").isNotNull();

@@ -135,7 +135,7 @@ class StatusTopologyTest {
 
     @Test
     void everyNewStatusReachesTheWriter() {
-        send(event(ILM, "INSTALLING_CONTROLLER", "installer/installer-0", 1, 1));
+        send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 1));
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 2));
 
         assertThat(sink).hasSize(2);

@@ -61,7 +61,7 @@ class PlanCommandTest {
                 """);
         Result r = run("plan", "-f", bad.toString());
         assertThat(r.code()).isEqualTo(1);
-        assertThat(r.out()).contains("cluster spec:", "FAILED revision 1-24: spec.installations[0].clusters[1].name: is missing")
+        assertThat(r.out()).contains("cluster *:", "FAILED revision 1-24: spec.installations[0].clusters[1].name: is missing")
                 .contains("chart istiod release istiod-1-24");
     }
 
