@@ -1,14 +1,16 @@
 package dev.meshfleet.installer.render;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Pattern;
 
 import dev.meshfleet.installer.model.ObjectRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResource;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
 /**
@@ -18,24 +20,28 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
  */
 public final class Manifests {
     private static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
-    private static final Pattern DOCUMENT_SEPARATOR = Pattern.compile("(?m)^---\\s*$");
 
     private Manifests() {
     }
 
-    /** Every non-empty document of a multi-document YAML stream, in order. */
+    /**
+     * Every non-empty document of a multi-document YAML stream, in order; a List document gives its items.
+     * The stream is split by the YAML parser (Fabric8's serialization), not by searching for {@code ---}.
+     */
     public static List<HasMetadata> parse(String yaml) {
+        if (isBlank(yaml)) {
+            return List.of();
+        }
+        Object parsed = SERIALIZATION.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+        List<?> documents = parsed instanceof List<?> list ? list : parsed == null ? List.of() : List.of(parsed);
         List<HasMetadata> objects = new ArrayList<>();
-        for (String doc : DOCUMENT_SEPARATOR.split(yaml)) {
-            if (isBlank(doc)) {
-                continue;
-            }
-            KubernetesResource resource = SERIALIZATION.unmarshal(doc, KubernetesResource.class);
-            if (resource instanceof HasMetadata object) {
+        for (Object document : documents) {
+            if (document instanceof KubernetesResourceList<?> items) {
+                objects.addAll(items.getItems());
+            } else if (document instanceof HasMetadata object) {
                 objects.add(object);
-            } else if (resource != null) {
-                throw new IllegalArgumentException("rendered document is not a Kubernetes object: "
-                        + doc.strip().lines().findFirst().orElse(""));
+            } else if (document != null) {
+                throw new IllegalArgumentException("rendered document is not a Kubernetes object: " + document);
             }
         }
         return List.copyOf(objects);

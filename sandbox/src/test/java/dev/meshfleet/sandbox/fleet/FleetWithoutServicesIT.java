@@ -147,11 +147,15 @@ class FleetWithoutServicesIT {
                       clusters: [{name: cluster1}]
                 """);
 
-        Throwable refused = org.assertj.core.api.Assertions.catchThrowable(() -> sandbox.apply(file));
+        Sandbox.Applied applied = sandbox.tryApply(file);
 
-        assertThat(refused).isInstanceOf(java.io.IOException.class).hasMessage(file + ": the API server refused it: "
-                + "IstioLifecycleManager.admin.gloo.solo.io \"typo\" is invalid: spec.installations[0].revision: "
-                + "Invalid value: \"integer\": spec.installations[0].revision in body must be of type string: \"integer\"");
+        assertThat(applied).isInstanceOf(Sandbox.Applied.Refused.class);
+        Sandbox.Applied.Refused refused = (Sandbox.Applied.Refused) applied;
+        assertThat(refused.code()).isEqualTo(422);
+        assertThat(refused.reason()).isEqualTo("Invalid");
+        assertThat(refused.message()).isEqualTo("IstioLifecycleManager.admin.gloo.solo.io \"typo\" is invalid: "
+                + "spec.installations[0].revision: Invalid value: \"integer\": spec.installations[0].revision in body "
+                + "must be of type string: \"integer\"");
         assertThat(sandbox.management().genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager")
                 .inNamespace("gloo-mesh").withName("typo").get()).isNull();
     }

@@ -74,4 +74,23 @@ class ActorsTest {
 
         assertThat(Actors.of(entries)).isEqualTo("timed");
     }
+
+    @Test
+    void aTimeThatIsNotRfc3339IsReportedWithItsManagerAndValue() {
+        List<ManagedFieldsEntry> entries = List.of(
+                entry("timed", "2026-11-23T10:00:00Z", "f:spec"),
+                entry("untimed", null, "f:spec"),
+                entry("garbled", "yesterday", "f:spec"));
+
+        Actors.Actor actor = Actors.read(entries);
+
+        assertThat(actor.manager()).isEqualTo("timed");
+        assertThat(actor.unreadable()).containsExactly(new Actors.UnreadableTime("garbled", "yesterday"));
+    }
+
+    @Test
+    void readableTimesReportNothing() {
+        assertThat(Actors.read(List.of(entry("a", "2026-11-23T10:00:00Z", "f:spec"), entry("b", null, "f:spec")))
+                .unreadable()).isEmpty();
+    }
 }
