@@ -17,7 +17,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeoutException;
 
-import dev.meshfleet.sandbox.cli.Durations;
 import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
 import dev.meshfleet.sandbox.fleet.Kubeconfig;
@@ -30,6 +29,7 @@ import dev.meshfleet.sandbox.status.ResourceView;
 import dev.meshfleet.sandbox.status.Settle;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Fault;
 import dev.meshfleet.testkit.MockApiServer;
@@ -146,7 +146,7 @@ public final class Sandbox implements AutoCloseable {
         started.add(services);
         log.println("sandbox: starting " + String.join(", ", RepoLayout.SERVICES) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
-        log.println("sandbox: ready in " + Durations.format(Duration.between(t0, Instant.now())) + "; logs in "
+        log.println("sandbox: ready in " + elapsed(Duration.between(t0, Instant.now())) + "; logs in "
                 + runDir.resolve("logs"));
     }
 
@@ -180,8 +180,43 @@ public final class Sandbox implements AutoCloseable {
 
     // ---- steps ----
 
-    /** Applies every ILM/GLM document of the file: create, or replace the spec keeping the status. */
+    /** What an apply step did: every resource of the file written, or the API server's refusal of one. */
+    public sealed interface Applied {
+        record Done(List<ResourceRef> refs) implements Applied {
+        }
+
+        /**
+         * The API server refused a resource (a 4xx); {@code message} is the message of the Status it returned,
+         * which names the field. The resources before it in the file were applied.
+         */
+        record Refused(Path file, ResourceRef ref, int code, String reason, String message, List<ResourceRef> applied)
+                implements Applied {
+            public String describe() {
+                return ref + " of " + file + " (" + code + (reason == null || reason.isEmpty() ? "" : " " + reason) + "): "
+                        + message;
+            }
+        }
+    }
+
+    /**
+     * Applies every ILM/GLM document of the file: create, or replace the spec keeping the status.
+     *
+     * @throws IOException when the file is not Kubernetes YAML of ILMs and GLMs, or the API server refused one
+     *         (the message is the server's)
+     */
     public List<ResourceRef> apply(Path file) throws IOException {
+        Applied applied = tryApply(file);
+        if (applied instanceof Applied.Refused refused) {
+            throw new IOException("the API server refused " + refused.describe());
+        }
+        return ((Applied.Done) applied).refs();
+    }
+
+    /**
+     * As {@link #apply}, with a refusal of the API server (a 4xx: validation, admission) as a value: it is the
+     * user's spec that is wrong, and the CLI reports it with the server's message.
+     */
+    public Applied tryApply(Path file) throws IOException {
         List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
             items = api.client().load(in).items();
@@ -200,12 +235,25 @@ public final class Sandbox implements AutoCloseable {
             if (desired.getMetadata().getNamespace() == null) {
                 desired.getMetadata().setNamespace("default");
             }
+            if (desired.getMetadata().getName() == null || desired.getMetadata().getName().isEmpty()) {
+                throw new IOException(file + ": a " + kind + " has no metadata.name");
+            }
             ResourceRef ref = new ResourceRef(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-            createOrReplaceSpec(ref, desired);
+            try {
+                createOrReplaceSpec(ref, desired);
+            } catch (KubernetesClientException e) {
+                if (e.getCode() >= 400 && e.getCode() < 500) {
+                    String message = e.getStatus() != null && e.getStatus().getMessage() != null
+                            ? e.getStatus().getMessage() : e.getMessage();
+                    String reason = e.getStatus() == null ? null : e.getStatus().getReason();
+                    return new Applied.Refused(file, ref, e.getCode(), reason, message, applied);
+                }
+                throw e;
+            }
             deleted.remove(ref);
             applied.add(ref);
         }
-        return applied;
+        return new Applied.Done(applied);
     }
 
     private void createOrReplaceSpec(ResourceRef ref, GenericKubernetesResource desired) {
@@ -355,11 +403,11 @@ public final class Sandbox implements AutoCloseable {
             }
             Instant now = Instant.now();
             if (now.isAfter(deadline)) {
-                throw new TimeoutException("not settled after " + Durations.format(timeout) + ": "
+                throw new TimeoutException("not settled after " + elapsed(timeout) + ": "
                         + (p == null ? "cannot read the resources" : String.join("; ", p.moving())));
             }
             if (progress != null && p != null && now.isAfter(nextReport)) {
-                progress.println("  ... " + Durations.format(Duration.between(start, now)) + ": " + p.settled() + "/"
+                progress.println("  ... " + elapsed(Duration.between(start, now)) + ": " + p.settled() + "/"
                         + p.total() + " settled; moving: " + String.join("; ", p.moving()));
                 nextReport = now.plus(PROGRESS_EVERY);
             }
@@ -368,6 +416,12 @@ public final class Sandbox implements AutoCloseable {
     }
 
     // ---- the rest ----
+
+    /** A measured time for people: 250ms, 5.1s, 1m30.2s (Go's form, to a tenth of a second from 1s on). */
+    public static String elapsed(Duration d) {
+        long millis = d.toMillis();
+        return GoDuration.format(Duration.ofMillis(millis < 1000 ? millis : millis / 100 * 100));
+    }
 
     /** Writes runDir/kubeconfig with contexts mgmt, then one per workload cluster. */
     public Path writeKubeconfig() throws IOException {

@@ -4,8 +4,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+
+import dev.meshfleet.schemas.time.GoDuration;
 
 /**
  * Something wrong with one simulated workload cluster. Workload faults ({@link NeverReady},
@@ -52,7 +52,7 @@ public sealed interface Fault {
     /** The string form that {@link #parse(String)} reads back. */
     default String spec() {
         if (this instanceof Slow slow) {
-            return "slow=" + slow.delay().toMillis() + "ms";
+            return "slow=" + GoDuration.format(slow.delay());
         }
         if (this instanceof NeverReady) {
             return "never-ready";
@@ -105,15 +105,14 @@ public sealed interface Fault {
     }
 
     private static Duration parseDuration(String value, String whole) {
-        Matcher m = Pattern.compile("(\\d+)(ms|s|m)").matcher(value);
-        if (!m.matches()) {
-            throw new IllegalArgumentException("fault '" + whole + "': duration must look like 500ms, 2s or 1m");
+        GoDuration.Parsed parsed = GoDuration.parse(value);
+        if (parsed instanceof GoDuration.Invalid invalid) {
+            throw new IllegalArgumentException("fault '" + whole + "': " + invalid.describe());
         }
-        long n = Long.parseLong(m.group(1));
-        return switch (m.group(2)) {
-            case "ms" -> Duration.ofMillis(n);
-            case "s" -> Duration.ofSeconds(n);
-            default -> Duration.ofMinutes(n);
-        };
+        Duration delay = ((GoDuration.Valid) parsed).duration();
+        if (delay.isNegative()) {
+            throw new IllegalArgumentException("fault '" + whole + "': the delay must not be negative");
+        }
+        return delay;
     }
 }

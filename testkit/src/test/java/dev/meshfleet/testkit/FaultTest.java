@@ -31,6 +31,14 @@ class FaultTest {
     }
 
     @Test
+    void slowTakesAnyGoDurationIncludingFractionsAndABareZero() {
+        assertThat(Fault.parse("slow=1.5s")).isEqualTo(new Fault.Slow(Duration.ofMillis(1500)));
+        assertThat(Fault.parse("slow=1m30s")).isEqualTo(new Fault.Slow(Duration.ofSeconds(90)));
+        assertThat(Fault.parse("slow=0")).isEqualTo(new Fault.Slow(Duration.ZERO));
+        assertThatThrownBy(() -> Fault.parse("slow=-1s")).hasMessageContaining("slow=-1s").hasMessageContaining("negative");
+    }
+
+    @Test
     void anUnknownFaultIsRefusedNamingTheAllowedKinds() {
         assertThatThrownBy(() -> Fault.parse("explode"))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -38,7 +46,7 @@ class FaultTest {
                 .hasMessageContaining("never-ready")
                 .hasMessageContaining("slow=DURATION")
                 .hasMessageContaining("reject-apply");
-        assertThatThrownBy(() -> Fault.parse("slow=soon")).hasMessageContaining("2s");
+        assertThatThrownBy(() -> Fault.parse("slow=soon")).hasMessageContaining("soon").hasMessageContaining("30s");
     }
 
     @Test

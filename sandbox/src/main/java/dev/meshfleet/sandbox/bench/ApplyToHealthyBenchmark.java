@@ -25,7 +25,6 @@ import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
-import dev.meshfleet.sandbox.cli.UsageException;
 import dev.meshfleet.sandbox.status.Settle;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.serde.AvroSerde;
@@ -52,16 +51,8 @@ public final class ApplyToHealthyBenchmark {
     private ApplyToHealthyBenchmark() {
     }
 
-    public static int run(List<String> args, PrintStream out, PrintStream err) throws Exception {
-        int runs = 20;
-        for (int i = 0; i < args.size(); i++) {
-            if (args.get(i).equals("--runs") && i + 1 < args.size() && args.get(i + 1).matches("\\d+")
-                    && Integer.parseInt(args.get(i + 1)) > 0) {
-                runs = Integer.parseInt(args.get(++i));
-            } else {
-                throw new UsageException("bench: unknown or bad option '" + args.get(i) + "'; use --runs N (N >= 1)");
-            }
-        }
+    /** Runs the benchmark: one warm-up, then {@code runs} measured runs (1 or more, checked by the CLI). */
+    public static int run(int runs, PrintStream out, PrintStream err) throws Exception {
         RepoLayout layout = RepoLayout.locate();
         String template = Files.readString(layout.examples().resolve("ilm-minimal.yaml"));
         SandboxOptions options = SandboxOptions.defaults(SandboxOptions.Mode.RUN, List.of(CLUSTER))

@@ -9,14 +9,17 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.testkit.Fault;
+import picocli.CommandLine;
 
 /**
- * What `meshfleet sandbox run|up` was asked to do. {@link #parse} is the only place that reads the
- * command line; every message of a {@link UsageException} names the option at fault.
+ * What `meshfleet sandbox run|up` was asked to do. picocli reads the command line ({@link SandboxArgs});
+ * {@link #from} checks every value, and every message of a {@link UsageException} names the option at fault.
  */
 public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<Fault>> faults, List<Step> steps,
-        Output output, Duration timeout, Duration readyAfter, int installers, List<String> unregistered) {
+        Output output, Duration timeout, Duration readyAfter, int installers, List<String> unregistered,
+        Duration apiLatency) {
 
     public enum Mode { RUN, UP }
 
@@ -27,6 +30,8 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
     public static final Duration DEFAULT_READY_AFTER = Duration.ofSeconds(1);
     /** Enough for the design goal of 1,000 clusters behind one API server; more is a typo. */
     public static final int MAX_CLUSTERS = 5000;
+    /** The partitions the sandbox gives every topic; more installer replicas than this would sit idle. */
+    public static final int PLAN_PARTITIONS = 12;
 
     private static final Pattern CLUSTER_NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?");
 
@@ -40,24 +45,35 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
     /** Defaults for code that drives the sandbox directly (tests, the benchmark). */
     public static SandboxOptions defaults(Mode mode, List<String> clusters) {
         return new SandboxOptions(mode, clusters, Map.of(), List.of(), Output.TABLE, DEFAULT_TIMEOUT,
-                DEFAULT_READY_AFTER, 1, List.of());
+                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO);
     }
 
     public SandboxOptions withReadyAfter(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency);
     }
 
     public SandboxOptions withFaults(Map<String, List<Fault>> f) {
-        return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers, unregistered);
+        return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers, unregistered,
+                apiLatency);
     }
 
     public SandboxOptions withTimeout(Duration t) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers, unregistered);
+        return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers, unregistered,
+                apiLatency);
     }
 
     /** The clusters that start simulated but without their kubeconfig Secret (see {@code Sandbox.register}). */
     public SandboxOptions withUnregistered(List<String> u) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency);
+    }
+
+    public SandboxOptions withInstallers(int n) {
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, n, unregistered,
+                apiLatency);
+    }
+
+    public SandboxOptions withApiLatency(Duration d) {
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d);
     }
 
     /** The clusters registered at start: all but the unregistered ones. */
@@ -65,86 +81,78 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         return clusters.stream().filter(c -> !unregistered.contains(c)).toList();
     }
 
-    /** Parses the arguments after `sandbox run` or `sandbox up`. */
+    /** Parses the arguments after `sandbox run` or `sandbox up` (as the CLI does, for tests and tools). */
     public static SandboxOptions parse(Mode mode, List<String> args) throws UsageException {
-        List<String> clusters = defaultClusters(DEFAULT_CLUSTERS);
-        boolean clustersGiven = false;
+        SandboxArgs parsed = new SandboxArgs();
+        try {
+            new CommandLine(parsed).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
+        }
+        return from(mode, parsed);
+    }
+
+    /** Checks what picocli read; every refusal names the option. */
+    public static SandboxOptions from(Mode mode, SandboxArgs args) throws UsageException {
+        List<String> clusters = parseClusters(args.clusters);
         Map<String, List<Fault>> faults = new LinkedHashMap<>();
-        List<Step> steps = new ArrayList<>();
-        Output output = Output.TABLE;
-        Duration timeout = DEFAULT_TIMEOUT;
-        Duration readyAfter = DEFAULT_READY_AFTER;
+        for (String v : args.faults) {
+            int sep = v.indexOf('=');
+            if (sep <= 0 || sep == v.length() - 1) {
+                throw new UsageException("--fault: '" + v + "' must be CLUSTER=KIND, e.g. cluster2=unreachable; kinds: "
+                        + String.join(", ", Fault.KINDS));
+            }
+            String cluster = v.substring(0, sep);
+            try {
+                faults.computeIfAbsent(cluster, c -> new ArrayList<>()).add(Fault.parse(v.substring(sep + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--fault: " + e.getMessage());
+            }
+        }
         List<String> unregistered = new ArrayList<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            String option = arg;
-            String inline = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                option = arg.substring(0, eq);
-                inline = arg.substring(eq + 1);
+        for (String value : args.unregistered) {
+            for (String raw : value.split(",", -1)) {
+                String name = raw.trim();
+                if (name.isEmpty()) {
+                    throw new UsageException("--unregistered: an empty cluster name; give CLUSTER[,CLUSTER...]");
+                }
+                if (!unregistered.contains(name)) {
+                    unregistered.add(name);
+                }
             }
-            switch (option) {
-                case "--clusters" -> {
-                    if (clustersGiven) {
-                        throw new UsageException("--clusters: given twice; give it once, as a count or a comma-separated list");
-                    }
-                    clusters = parseClusters(inline != null ? inline : value(args, ++i, option));
-                    clustersGiven = true;
+        }
+        List<Step> steps = new ArrayList<>();
+        for (String[] step : args.steps) {
+            if (step[0].equals("-f")) {
+                Path file = Path.of(step[1]);
+                if (!Files.isRegularFile(file)) {
+                    throw new UsageException("-f: no such file '" + step[1] + "'");
                 }
-                case "--fault" -> {
-                    String v = inline != null ? inline : value(args, ++i, option);
-                    int sep = v.indexOf('=');
-                    if (sep <= 0 || sep == v.length() - 1) {
-                        throw new UsageException("--fault: '" + v + "' must be CLUSTER=KIND, e.g. cluster2=unreachable; kinds: "
-                                + String.join(", ", Fault.KINDS));
-                    }
-                    String cluster = v.substring(0, sep);
-                    try {
-                        faults.computeIfAbsent(cluster, c -> new ArrayList<>()).add(Fault.parse(v.substring(sep + 1)));
-                    } catch (IllegalArgumentException e) {
-                        throw new UsageException("--fault: " + e.getMessage());
-                    }
-                }
-                case "--unregistered" -> {
-                    for (String raw : (inline != null ? inline : value(args, ++i, option)).split(",", -1)) {
-                        String name = raw.trim();
-                        if (name.isEmpty()) {
-                            throw new UsageException("--unregistered: an empty cluster name; give CLUSTER[,CLUSTER...]");
-                        }
-                        if (!unregistered.contains(name)) {
-                            unregistered.add(name);
-                        }
-                    }
-                }
-                case "-f", "--filename" -> {
-                    String v = inline != null ? inline : value(args, ++i, option);
-                    Path file = Path.of(v);
-                    if (!Files.isRegularFile(file)) {
-                        throw new UsageException(option + ": no such file '" + v + "'");
-                    }
-                    steps.add(new Step.Apply(file));
-                }
-                case "--delete" -> steps.add(new Step.Delete(ResourceRef.parse(option,
-                        inline != null ? inline : value(args, ++i, option))));
-                case "-o", "--output" -> {
-                    String v = inline != null ? inline : value(args, ++i, option);
-                    output = switch (v) {
-                        case "table" -> Output.TABLE;
-                        case "yaml" -> Output.YAML;
-                        default -> throw new UsageException(option + ": '" + v + "' is not an output format; use table or yaml");
-                    };
-                }
-                case "--timeout" -> {
-                    timeout = Durations.parse(option, inline != null ? inline : value(args, ++i, option));
-                    if (timeout.isZero()) {
-                        throw new UsageException("--timeout: must be more than 0");
-                    }
-                }
-                case "--ready-after" -> readyAfter = Durations.parse(option,
-                        inline != null ? inline : value(args, ++i, option));
-                default -> throw new UsageException("unknown option '" + arg + "'; see ./meshfleet help");
+                steps.add(new Step.Apply(file));
+            } else {
+                steps.add(new Step.Delete(ResourceRef.parse("--delete", step[1])));
             }
+        }
+        Output output = switch (args.output) {
+            case "table" -> Output.TABLE;
+            case "yaml" -> Output.YAML;
+            default -> throw new UsageException("-o: '" + args.output + "' is not an output format; use table or yaml");
+        };
+        Duration timeout = duration("--timeout", args.timeout);
+        if (timeout.isZero()) {
+            throw new UsageException("--timeout: must be more than 0");
+        }
+        Duration readyAfter = duration("--ready-after", args.readyAfter);
+        Duration apiLatency = duration("--api-latency", args.apiLatency);
+        int installers;
+        try {
+            installers = Integer.parseInt(args.installers.trim());
+        } catch (NumberFormatException e) {
+            installers = -1;
+        }
+        if (installers < 1 || installers > PLAN_PARTITIONS) {
+            throw new UsageException("--installers: '" + args.installers + "' is out of range; give 1 to " + PLAN_PARTITIONS
+                    + " (the partitions of meshfleet.install-plans; more replicas would sit idle)");
         }
         for (String cluster : faults.keySet()) {
             if (!clusters.contains(cluster)) {
@@ -161,7 +169,21 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         if (mode == Mode.RUN && steps.isEmpty()) {
             throw new UsageException("sandbox run: nothing to do; give at least one -f FILE or --delete Kind/namespace/name");
         }
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, 1, unregistered);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
+                apiLatency);
+    }
+
+    /** A Go duration that is not negative, or a UsageException naming the option. */
+    static Duration duration(String option, String text) throws UsageException {
+        GoDuration.Parsed parsed = GoDuration.parse(text == null ? "" : text.trim());
+        if (parsed instanceof GoDuration.Invalid invalid) {
+            throw new UsageException(option + ": " + invalid.describe());
+        }
+        Duration d = ((GoDuration.Valid) parsed).duration();
+        if (d.isNegative()) {
+            throw new UsageException(option + ": '" + text + "' is negative; give 0 or more");
+        }
+        return d;
     }
 
     static List<String> parseClusters(String text) throws UsageException {
@@ -198,13 +220,6 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
             names.add("cluster" + i);
         }
         return names;
-    }
-
-    private static String value(List<String> args, int i, String option) throws UsageException {
-        if (i >= args.size() || (args.get(i).startsWith("-") && args.get(i).length() > 1)) {
-            throw new UsageException(option + ": missing value");
-        }
-        return args.get(i);
     }
 
     private static String summarize(List<String> clusters) {

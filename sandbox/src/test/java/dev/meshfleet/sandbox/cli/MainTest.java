@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -19,29 +21,94 @@ class MainTest {
                 new PrintStream(err, true, StandardCharsets.UTF_8));
     }
 
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
     @Test
-    void helpPrintsTheUsageAndSucceeds() {
+    void helpListsEveryCommandAndSucceeds() {
         assertThat(run("help")).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("./meshfleet sandbox run", "--fault CLUSTER=KIND", "--unregistered CLUSTER",
-                "-o table|yaml", "Exit status");
+        assertThat(out()).contains("Usage: meshfleet", "sandbox", "plan", "bench", "completion", "help", "Exit status");
+    }
+
+    @Test
+    void everyOptionOfSandboxRunHasItsHelpWithItsDefault() {
+        assertThat(run("help", "sandbox", "run")).isZero();
+        assertThat(out()).contains("--clusters=N|NAME,NAME...", "Default: 2.", "--fault=CLUSTER=KIND",
+                "--unregistered=CLUSTER[,CLUSTER...]", "-o, --output=table|yaml", "Default: table.",
+                "--timeout=DURATION", "Default: 5m.", "--ready-after=DURATION", "Default: 1s.", "--installers=N",
+                "Default: 1.", "--api-latency=DURATION", "Default: 0.", "-f, --filename=FILE", "--delete=Kind/namespace/name",
+                "Exit status");
+        out.reset();
+        assertThat(run("sandbox", "up", "--help")).isZero();
+        assertThat(out()).contains("Usage: meshfleet sandbox up", "--clusters=N|NAME,NAME...");
+    }
+
+    @Test
+    void planAndBenchAreInTheSameTreeWithTheirHelp() {
+        assertThat(run("help", "plan")).isZero();
+        assertThat(out()).contains("Usage: meshfleet plan", "-f, --filename=FILE", "Repeatable", "--cluster=NAME",
+                "--registered=CLUSTER[,CLUSTER...]");
+        out.reset();
+        assertThat(run("bench", "--help")).isZero();
+        assertThat(out()).contains("--runs=N", "Default: 20.");
+    }
+
+    @Test
+    void planTakesSeveralFilesAsRepeatedDashF() {
+        assertThat(run("plan", "-f", "../examples/glm-ingress.yaml", "-f", "../examples/glm-egress.yaml")).isZero();
+        assertThat(out()).contains("istio-ingressgateway-1-24", "istio-egressgateway-1-24");
+    }
+
+    @Test
+    void planRefusesAMissingFileOptionNamingIt() {
+        assertThat(run("plan")).isEqualTo(Main.ERROR);
+        assertThat(err()).startsWith("meshfleet: ").contains("--filename");
+    }
+
+    @Test
+    void completionPrintsABashScriptThatKnowsEveryCommandAndOption() {
+        assertThat(run("completion", "bash")).isZero();
+        assertThat(out()).contains("complete -F", "sandbox", "plan", "bench", "--clusters", "--installers",
+                "--api-latency", "--ready-after", "--registered");
+        assertThat(run("completion", "fish")).isEqualTo(Main.ERROR);
+        assertThat(err()).contains("fish");
     }
 
     @Test
     void badUsageExitsWithTwoAndAMessageNamingTheOptionBeforeStartingAnything() {
         assertThat(run("sandbox", "run", "--clusters", "0", "-f", "x.yaml")).isEqualTo(Main.ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("meshfleet: --clusters:");
+        assertThat(err()).startsWith("meshfleet: --clusters:");
+    }
+
+    @Test
+    void anUnknownOptionExitsWithTwoNamingIt() {
+        assertThat(run("sandbox", "run", "--verbose")).isEqualTo(Main.ERROR);
+        assertThat(err()).startsWith("meshfleet: ").contains("--verbose", "./meshfleet help sandbox run");
     }
 
     @Test
     void aMissingSubcommandOrUnknownCommandIsRefused() {
         assertThat(run("sandbox")).isEqualTo(Main.ERROR);
         assertThat(run("deploy")).isEqualTo(Main.ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("say 'run' or 'up'", "unknown command 'deploy'");
+        assertThat(err()).contains("say 'run' or 'up'", "unknown command 'deploy'");
+        assertThat(run()).isEqualTo(Main.ERROR);
     }
 
     @Test
     void theBenchmarkRefusesABadRunCount() {
         assertThat(run("bench", "--runs", "0")).isEqualTo(Main.ERROR);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("--runs");
+        assertThat(err()).contains("--runs");
+    }
+
+    @Test
+    void theLauncherHasNoUsageTextOfItsOwnToDriftFromThisOne() throws Exception {
+        String launcher = Files.readString(Path.of("../meshfleet"));
+        assertThat(launcher).doesNotContain("Usage:").doesNotContain("<<'USAGE'")
+                .contains("dev.meshfleet.sandbox.cli.Main");
     }
 }

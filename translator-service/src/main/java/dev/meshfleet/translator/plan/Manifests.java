@@ -10,7 +10,10 @@ import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
 
-/** ILM/GLM manifests from (multi-document) YAML, as `kubectl apply -f` would take them. */
+/**
+ * ILM/GLM manifests from (multi-document) YAML, as `kubectl apply -f` would take them. The documents are
+ * split by the YAML parser (Jackson's multi-document reader), never by searching for {@code ---}.
+ */
 public final class Manifests {
     static final YAMLMapper YAML = new YAMLMapper();
 
@@ -18,29 +21,66 @@ public final class Manifests {
     public record Resource(Owner owner, long generation, JsonNode spec) {
     }
 
+    /** A document that is not an ILM or GLM: where it is (1-based document index) and what it says it is. */
+    public record Unreadable(String source, int document, String kind, String reason) {
+        public String describe() {
+            return source + ": document " + document + (kind.isEmpty() ? "" : " (kind '" + kind + "')") + ": " + reason;
+        }
+    }
+
+    /** Everything a stream held: the ILMs and GLMs, and every document that could not be read as one. */
+    public record Read(List<Resource> resources, List<Unreadable> unreadable) {
+        public Read {
+            resources = List.copyOf(resources);
+            unreadable = List.copyOf(unreadable);
+        }
+    }
+
     private Manifests() {
     }
 
-    /** Every ILM and GLM document; other kinds are skipped. Throws IOException on YAML that does not parse. */
+    /**
+     * Every ILM and GLM document, or IOException naming the source, the document and its kind when one is
+     * anything else (a misspelled kind is a mistake to report, not a document to skip). Empty documents
+     * are skipped, as kubectl does.
+     */
     public static List<Resource> read(Reader reader, String source) throws IOException {
+        Read read = readAll(reader, source);
+        if (!read.unreadable().isEmpty()) {
+            throw new IOException(read.unreadable().get(0).describe());
+        }
+        return read.resources();
+    }
+
+    /** Every ILM and GLM document, and what could not be read as one. IOException on YAML that does not parse. */
+    public static Read readAll(Reader reader, String source) throws IOException {
         List<Resource> out = new ArrayList<>();
+        List<Unreadable> unreadable = new ArrayList<>();
+        int index = 0;
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(reader)) {
             while (docs.hasNextValue()) {
                 JsonNode doc = docs.nextValue();
-                if (doc == null || !doc.isObject()) {
+                index++;
+                if (doc == null || doc.isNull() || doc.isMissingNode()) {
+                    continue;
+                }
+                if (!doc.isObject()) {
+                    unreadable.add(new Unreadable(source, index, "", "not a Kubernetes object (a mapping with apiVersion,"
+                            + " kind, metadata, spec)"));
                     continue;
                 }
                 String kind = doc.path("kind").asText("");
-                ResourceKind rk;
-                try {
-                    rk = ResourceKind.valueOf(kind);
-                } catch (IllegalArgumentException e) {
+                ResourceKind rk = kindOf(kind);
+                if (rk == null) {
+                    unreadable.add(new Unreadable(source, index, kind, kind.isEmpty()
+                            ? "has no kind; the plan preview reads IstioLifecycleManager and GatewayLifecycleManager"
+                            : "is not IstioLifecycleManager or GatewayLifecycleManager, so it was not planned"));
                     continue;
                 }
                 JsonNode meta = doc.path("metadata");
                 String name = meta.path("name").asText("");
                 if (name.isEmpty()) {
-                    throw new IOException(source + ": a " + kind + " has no metadata.name");
+                    throw new IOException(source + ": document " + index + ": a " + kind + " has no metadata.name");
                 }
                 Owner owner = new Owner(rk, meta.path("namespace").asText("default"), name, meta.path("uid").asText(""));
                 out.add(new Resource(owner, meta.path("generation").asLong(1), doc.get("spec")));
@@ -48,6 +88,15 @@ public final class Manifests {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
-        return out;
+        return new Read(out, unreadable);
+    }
+
+    private static ResourceKind kindOf(String kind) {
+        for (ResourceKind k : ResourceKind.values()) {
+            if (k.name().equals(kind)) {
+                return k;
+            }
+        }
+        return null;
     }
 }

@@ -13,114 +13,55 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Plan preview: {@code plan -f FILE... [--cluster NAME] [--registered a,b]} prints, per cluster and
- * installation, the charts and exact Helm values the translator would publish, or the validation
- * errors with their field paths. A plain main (no Quarkus, no Kafka): it runs the same pure
- * translation as the service. Exit 0 when every installation translates, 1 otherwise, 2 on usage
- * errors.
+ * Plan preview: for ILM/GLM files, prints per cluster and installation the charts and exact Helm values the
+ * translator would publish, or the validation errors with their field paths. A library call (no Quarkus, no
+ * Kafka): it runs the same pure translation as the service. The command line is the sandbox's
+ * {@code ./meshfleet plan -f FILE... [--cluster NAME] [--registered a,b]}.
  */
 public final class PlanCommand {
-    static final String USAGE = "usage: plan -f FILE... [--cluster NAME] [--registered CLUSTER,CLUSTER...]";
+    /** Every installation translates. */
+    public static final int OK = 0;
+    /** Some installation has validation errors (printed with their field paths). */
+    public static final int INVALID = 1;
+    /** A file is missing, is not YAML, or holds a document that is not an ILM or GLM (named on err). */
+    public static final int UNREADABLE = 2;
 
     private PlanCommand() {
     }
 
-    public static void main(String[] args) {
-        // The class path is the service's lib/main, whose SLF4J binding needs the JBoss log manager
-        // from lib/boot; the preview logs nothing, so say so instead of printing provider warnings.
-        if (System.getProperty("slf4j.provider") == null) {
-            System.setProperty("slf4j.provider", "org.slf4j.helpers.NOP_FallbackServiceProvider");
-            System.setProperty("slf4j.internal.verbosity", "WARN");
-        }
-        System.exit(run(args, System.out, System.err));
-    }
-
-    /** Runs the command; returns the exit code. */
-    public static int run(String[] args, PrintStream out, PrintStream err) {
-        List<Path> files = new ArrayList<>();
-        String clusterFilter = null;
-        Set<String> registered = null;
-        List<String> rest = new ArrayList<>(Arrays.asList(args));
-        if (rest.isEmpty() || !rest.get(0).equals("plan")) {
-            err.println("expected the subcommand 'plan'" + (rest.isEmpty() ? "" : ", got '" + rest.get(0) + "'"));
-            err.println(USAGE);
-            return 2;
-        }
-        rest.remove(0);
-        for (int i = 0; i < rest.size(); i++) {
-            String a = rest.get(i);
-            switch (a) {
-                case "-f", "--filename" -> {
-                    int start = i + 1;
-                    while (i + 1 < rest.size() && !rest.get(i + 1).startsWith("-")) {
-                        files.add(Path.of(rest.get(++i)));
-                    }
-                    if (i + 1 == start) {
-                        err.println(a + " needs at least one file");
-                        err.println(USAGE);
-                        return 2;
-                    }
-                }
-                case "--cluster" -> {
-                    if (i + 1 >= rest.size()) {
-                        err.println("--cluster needs a cluster name");
-                        err.println(USAGE);
-                        return 2;
-                    }
-                    clusterFilter = rest.get(++i);
-                }
-                case "--registered" -> {
-                    if (i + 1 >= rest.size()) {
-                        err.println("--registered needs a comma-separated list of cluster names");
-                        err.println(USAGE);
-                        return 2;
-                    }
-                    registered = new LinkedHashSet<>();
-                    for (String c : rest.get(++i).split(",")) {
-                        if (!c.isBlank()) {
-                            registered.add(c.trim());
-                        }
-                    }
-                }
-                case "-h", "--help" -> {
-                    out.println(USAGE);
-                    return 0;
-                }
-                default -> {
-                    err.println("unknown argument '" + a + "'");
-                    err.println(USAGE);
-                    return 2;
-                }
-            }
-        }
-        if (files.isEmpty()) {
-            err.println("no input: give at least one manifest with -f FILE");
-            err.println(USAGE);
-            return 2;
-        }
+    /**
+     * Plans every ILM and GLM of the files, in order.
+     *
+     * @param clusterFilter only this cluster, or null for all
+     * @param registered the registered clusters (others show as PENDING), or null when every cluster is
+     * @return {@link #OK}, {@link #INVALID} or {@link #UNREADABLE}
+     */
+    public static int plan(List<Path> files, String clusterFilter, Set<String> registered, PrintStream out,
+            PrintStream err) {
         List<Manifests.Resource> resources = new ArrayList<>();
+        List<Manifests.Unreadable> unreadable = new ArrayList<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 err.println("cannot read " + file + ": no such file");
-                return 2;
+                return UNREADABLE;
             }
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-                resources.addAll(Manifests.read(r, file.toString()));
+                Manifests.Read read = Manifests.readAll(r, file.toString());
+                resources.addAll(read.resources());
+                unreadable.addAll(read.unreadable());
             } catch (IOException e) {
                 err.println(e.getMessage());
-                return 2;
+                return UNREADABLE;
             }
         }
-        if (resources.isEmpty()) {
+        if (resources.isEmpty() && unreadable.isEmpty()) {
             err.println("no IstioLifecycleManager or GatewayLifecycleManager in " + files);
-            return 2;
+            return UNREADABLE;
         }
         Translator translator = new Translator(TranslatorSettings.defaults());
         boolean ok = true;
@@ -128,7 +69,13 @@ public final class PlanCommand {
             Translation t = translator.translate(res.owner(), res.generation(), res.spec());
             ok &= print(t, clusterFilter, registered, out);
         }
-        return ok ? 0 : 1;
+        for (Manifests.Unreadable u : unreadable) {
+            err.println("not planned: " + u.describe());
+        }
+        if (!unreadable.isEmpty()) {
+            return UNREADABLE;
+        }
+        return ok ? OK : INVALID;
     }
 
     private static boolean print(Translation t, String clusterFilter, Set<String> registered, PrintStream out) {

@@ -2,6 +2,7 @@ package dev.meshfleet.translator.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -9,7 +10,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -173,12 +173,14 @@ public final class Translator {
         JsonNode timeoutNode = node.path("istioController").path("waitForResourcesTimeout");
         String timeout = timeoutNode.isTextual() ? timeoutNode.asText() : "";
         if (!timeout.isEmpty()) {
-            OptionalLong parsed = GoDuration.parseMillis(timeout);
-            if (parsed.isEmpty() || parsed.getAsLong() < 0) {
+            GoDuration.Parsed parsed = GoDuration.parse(timeout);
+            if (parsed instanceof GoDuration.Invalid invalid) {
+                problems.add(new String[] {path + ".istioController.waitForResourcesTimeout", invalid.describe()});
+            } else if (((GoDuration.Valid) parsed).duration().isNegative()) {
                 problems.add(new String[] {path + ".istioController.waitForResourcesTimeout", "'" + timeout
-                        + "' is not a duration; use a Go duration such as 300s, 5m or 2h45m"});
+                        + "' is negative; use a Go duration such as 300s, 5m or 2h45m"});
             } else {
-                waitMillis = parsed.getAsLong();
+                waitMillis = ((GoDuration.Valid) parsed).duration().toMillis();
             }
         }
         if (iop != null && iop.isObject()) {

@@ -1,12 +1,17 @@
 package dev.meshfleet.translator.plan;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.StringReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,17 +22,21 @@ class PlanCommandTest {
     record Result(int code, String out, String err) {
     }
 
-    static Result run(String... args) {
+    static Result run(List<String> files, String cluster, Set<String> registered) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = PlanCommand.run(args, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8));
+        int code = PlanCommand.plan(files.stream().map(Path::of).toList(), cluster, registered,
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    }
+
+    static Result run(String... files) {
+        return run(List.of(files), null, null);
     }
 
     @Test
     void anExamplePrintsChartsAndExactHelmValuesPerClusterAndExitsZero() {
-        Result r = run("plan", "-f", "../examples/ilm-minimal.yaml");
+        Result r = run("../examples/ilm-minimal.yaml");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("# IstioLifecycleManager gloo-mesh/istiod-control-plane", "cluster cluster1:",
                 "cluster cluster2:", "installation 1-24 (tag 1.24.2-solo, default revision)",
@@ -41,7 +50,7 @@ class PlanCommandTest {
         Path both = tmp.resolve("both.yaml");
         Files.writeString(both, Files.readString(Path.of("../examples/glm-ingress.yaml")) + "\n---\n"
                 + Files.readString(Path.of("../examples/glm-egress.yaml")));
-        Result r = run("plan", "-f", both.toString(), "../examples/ilm-ambient.yaml");
+        Result r = run(both.toString(), "../examples/ilm-ambient.yaml");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("istio-ingressgateway-1-24", "istio-egressgateway-1-24", "release ztunnel");
     }
@@ -59,7 +68,7 @@ class PlanCommandTest {
                       clusters: [{name: cluster1}, {}]
                       istioOperatorSpec: {tag: 1.24.2-solo}
                 """);
-        Result r = run("plan", "-f", bad.toString());
+        Result r = run(bad.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("cluster spec:", "FAILED revision 1-24: spec.installations[0].clusters[1].name: is missing")
                 .contains("chart istiod release istiod-1-24");
@@ -67,14 +76,14 @@ class PlanCommandTest {
 
     @Test
     void clusterFilterShowsOnlyThatCluster() {
-        Result r = run("plan", "-f", "../examples/glm-egress.yaml", "--cluster", "cluster2");
+        Result r = run(List.of("../examples/glm-egress.yaml"), "cluster2", null);
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("cluster cluster2:").doesNotContain("cluster cluster1:");
     }
 
     @Test
     void clustersMissingFromRegisteredAreReportedAsPending() {
-        Result r = run("plan", "-f", "../examples/glm-ingress.yaml", "--registered", "cluster1");
+        Result r = run(List.of("../examples/glm-ingress.yaml"), null, Set.of("cluster1"));
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("not registered: would be PENDING until cluster cluster2 is registered");
         assertThat(r.out().split("cluster cluster2:")[1]).doesNotContain("values:");
@@ -82,38 +91,55 @@ class PlanCommandTest {
     }
 
     @Test
-    void usageErrorsExitTwoAndSayWhatIsWrong() throws Exception {
-        assertThat(run()).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
-            assertThat(r.err()).contains("expected the subcommand 'plan'", "usage:");
-        });
-        assertThat(run("plan")).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
-            assertThat(r.err()).contains("give at least one manifest with -f FILE");
-        });
-        assertThat(run("plan", "-f")).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
-            assertThat(r.err()).contains("-f needs at least one file");
-        });
-        assertThat(run("plan", "-f", "../examples/ilm-minimal.yaml", "--bogus")).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
-            assertThat(r.err()).contains("unknown argument '--bogus'");
-        });
-        assertThat(run("plan", "-f", "no/such/file.yaml")).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
+    void unreadableInputExitsTwoAndSaysWhatIsWrong() throws Exception {
+        assertThat(run("no/such/file.yaml")).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
             assertThat(r.err()).contains("cannot read no/such/file.yaml");
         });
         Path notYaml = tmp.resolve("broken.yaml");
         Files.writeString(notYaml, "kind: [unclosed\n");
-        assertThat(run("plan", "-f", notYaml.toString())).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
+        assertThat(run(notYaml.toString())).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
             assertThat(r.err()).contains("not valid YAML");
         });
-        Path other = tmp.resolve("other.yaml");
-        Files.writeString(other, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
-        assertThat(run("plan", "-f", other.toString())).satisfies(r -> {
-            assertThat(r.code()).isEqualTo(2);
+        Path empty = tmp.resolve("empty.yaml");
+        Files.writeString(empty, "---\n---\n");
+        assertThat(run(empty.toString())).satisfies(r -> {
+            assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
             assertThat(r.err()).contains("no IstioLifecycleManager or GatewayLifecycleManager");
         });
+    }
+
+    @Test
+    void aMisspelledKindIsNamedWithItsFileAndDocumentAndExitsTwoWhileTheOthersAreStillPlanned() throws Exception {
+        Path mixed = tmp.resolve("mixed.yaml");
+        Files.writeString(mixed, Files.readString(Path.of("../examples/glm-egress.yaml")) + """
+
+                ---
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManger
+                metadata: {name: typo, namespace: gloo-mesh}
+                spec: {installations: []}
+                """);
+        Result r = run(mixed.toString());
+        assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
+        assertThat(r.err()).contains("not planned: " + mixed + ": document 2 (kind 'IstioLifecycleManger'): is not"
+                + " IstioLifecycleManager or GatewayLifecycleManager");
+        assertThat(r.out()).contains("# GatewayLifecycleManager", "istio-egressgateway-1-24");
+    }
+
+    @Test
+    void anotherKindAloneIsNamedToo() throws Exception {
+        Path other = tmp.resolve("other.yaml");
+        Files.writeString(other, "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n");
+        Result r = run(other.toString());
+        assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
+        assertThat(r.err()).contains(other + ": document 1 (kind 'ConfigMap')");
+    }
+
+    @Test
+    void theLibraryReaderRefusesAMisspelledKindNamingIt() {
+        assertThatThrownBy(() -> Manifests.read(new StringReader("kind: GatewayLifecycleManger\nmetadata: {name: g}\n"),
+                "in.yaml")).isInstanceOf(IOException.class).hasMessageContaining("in.yaml: document 1 (kind 'GatewayLifecycleManger')");
     }
 }

@@ -1,0 +1,156 @@
+package dev.meshfleet.sandbox.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+
+import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.Sandbox;
+import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
+import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.sandbox.status.Settle;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code ./meshfleet sandbox run|up}: the local fleet. */
+@Command(name = "sandbox", description = "The local fleet: a Kafka broker, the management API server, simulated"
+        + " workload clusters and the four services as processes. Say 'run' or 'up'.")
+public final class SandboxCommand implements Callable<Integer> {
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+    boolean help;
+
+    @Override
+    public Integer call() throws UsageException {
+        throw new UsageException("sandbox: say 'run' or 'up', e.g. ./meshfleet sandbox run -f examples/ilm-minimal.yaml");
+    }
+
+    @Command(name = "run", sortOptions = false,
+            description = {"Start the fleet, run the steps (-f FILE, --delete Kind/namespace/name) in order, waiting"
+                    + " after each until every installation has settled, print the status, stop.",
+                    "Exit status: 0 all HEALTHY (or UNINSTALLED/deleted), 1 settled otherwise, 2 timeout or error."})
+    public static final class Run implements Callable<Integer> {
+        @Mixin
+        SandboxArgs args;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Run(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return execute(SandboxOptions.from(Mode.RUN, args), out, err);
+        }
+    }
+
+    @Command(name = "up", sortOptions = false,
+            description = {"Start the fleet, run the steps if any, write a kubeconfig (contexts mgmt and one per"
+                    + " cluster) and stay up for kubectl until Ctrl-C."})
+    public static final class Up implements Callable<Integer> {
+        @Mixin
+        SandboxArgs args;
+        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
+        boolean help;
+        private final PrintStream out;
+        private final PrintStream err;
+
+        Up(PrintStream out, PrintStream err) {
+            this.out = out;
+            this.err = err;
+        }
+
+        @Override
+        public Integer call() throws Exception {
+            return execute(SandboxOptions.from(Mode.UP, args), out, err);
+        }
+    }
+
+    static int execute(SandboxOptions options, PrintStream out, PrintStream err) throws Exception {
+        Mode mode = options.mode();
+        RepoLayout layout = RepoLayout.locate();
+        // With -o yaml stdout carries only the List, so it can be piped; the tables go to stderr.
+        PrintStream tables = options.output() == Output.YAML ? err : out;
+
+        Sandbox sandbox = Sandbox.start(options, layout, err);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            err.println("sandbox: stopping ...");
+            sandbox.close();
+            stopped.countDown();
+        }, "meshfleet-sandbox-stop");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            Settle.Progress last = null;
+            int n = 0;
+            for (Step step : options.steps()) {
+                n++;
+                err.println("sandbox: step " + n + "/" + options.steps().size() + ": " + step);
+                Instant t0 = Instant.now();
+                if (step instanceof Step.Apply a) {
+                    Sandbox.Applied applied = sandbox.tryApply(a.file());
+                    if (applied instanceof Sandbox.Applied.Refused refused) {
+                        err.println("sandbox: the API server refused " + refused.describe());
+                        return Main.ERROR;
+                    }
+                    err.println("sandbox: applied " + ((Sandbox.Applied.Done) applied).refs());
+                } else if (step instanceof Step.Delete d) {
+                    sandbox.delete(d.ref());
+                }
+                try {
+                    last = sandbox.awaitSettled(options.timeout(), err);
+                } catch (TimeoutException e) {
+                    err.println("sandbox: " + e.getMessage());
+                    tables.print(Rendering.table(sandbox.views()));
+                    err.println("sandbox: service logs (tails):");
+                    err.print(sandbox.logTails(20));
+                    return Main.ERROR;
+                }
+                err.println("sandbox: step " + n + "/" + options.steps().size() + " settled in "
+                        + Sandbox.elapsed(Duration.between(t0, Instant.now())) + " (" + last.settled() + "/" + last.total()
+                        + " settled)");
+                tables.print(Rendering.table(sandbox.views()));
+            }
+            if (options.output() == Output.YAML) {
+                out.print(Rendering.yamlList(sandbox.resourcesAsMaps()));
+            }
+            if (mode == Mode.UP) {
+                Path kubeconfig = sandbox.writeKubeconfig();
+                out.println();
+                out.println("The sandbox is up. In another shell:");
+                out.println("  export KUBECONFIG=" + kubeconfig);
+                out.println("  kubectl --context mgmt get ilm,glm -A");
+                out.println("  kubectl --context mgmt apply -f examples/glm-ingress.yaml");
+                out.println("  kubectl --context mgmt get ilm -A -o yaml");
+                out.println("  kubectl --context cluster1 get deploy,svc -A");
+                out.println("Contexts: mgmt, " + String.join(", ", options.clusters().size() <= 5 ? options.clusters()
+                        : List.of(options.clusters().get(0), "...", options.clusters().get(options.clusters().size() - 1))));
+                out.println("Logs: " + sandbox.runDir().resolve("logs") + ". Ctrl-C stops everything.");
+                out.flush();
+                stopped.await();
+                return 0;
+            }
+            return last == null || last.allHealthy() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
+        } finally {
+            if (mode == Mode.RUN) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                    sandbox.close();
+                } catch (IllegalStateException shuttingDown) {
+                    // The hook is already running and closes the sandbox.
+                }
+            }
+        }
+    }
+}
