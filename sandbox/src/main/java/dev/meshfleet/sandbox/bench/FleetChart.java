@@ -30,6 +30,9 @@ public final class FleetChart {
         JFreeChart chart = ChartFactory.createXYLineChart("Meshfleet: HEALTHY installations over time (ILM then GLM)",
                 "seconds since the ILM was applied", "HEALTHY installations", lines, PlotOrientation.VERTICAL, true,
                 false, false);
+        chart.getXYPlot().setBackgroundPaint(java.awt.Color.WHITE);
+        chart.getXYPlot().setDomainGridlinePaint(java.awt.Color.LIGHT_GRAY);
+        chart.getXYPlot().setRangeGridlinePaint(java.awt.Color.LIGHT_GRAY);
         ChartUtils.saveChartAsPNG(png.toFile(), chart, 1200, 700);
     }
 }
