@@ -46,6 +46,8 @@ public final class MockApiServer implements AutoCloseable {
     private final ClusterStore management = new ClusterStore(null);
     private final Map<String, ClusterStore> clusters = new ConcurrentHashMap<>();
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
+    /** Writes to a management resource's status subresource, by the resource's path (what a benchmark counts). */
+    private final Map<String, java.util.concurrent.atomic.LongAdder> statusWrites = new ConcurrentHashMap<>();
 
     private MockApiServer(int requestedPort) {
         // One event loop serves every cluster; the stores do no I/O, so one thread keeps up, and a
@@ -162,6 +164,7 @@ public final class MockApiServer implements AutoCloseable {
     private void handle(HttpServerRequest request, HttpServerRequestHandler crud) {
         Matcher m = CLUSTER_PATH.matcher(request.path());
         ClusterStore store = m.matches() ? store(m.group(1)) : management;
+        countStatusWrite(store, request);
         List<Fault> faults = store.faults();
         if (faults.stream().anyMatch(Fault.Unreachable.class::isInstance)) {
             // What a client of a crashed API server sees: the connection drops with no answer.
@@ -177,6 +180,29 @@ public final class MockApiServer implements AutoCloseable {
         } else {
             crud.handle(request);
         }
+    }
+
+    private void countStatusWrite(ClusterStore store, HttpServerRequest request) {
+        String method = request.method().name();
+        String path = request.path();
+        if (store == management && path.endsWith("/status") && (method.equals("PUT") || method.equals("PATCH"))) {
+            statusWrites.computeIfAbsent(path.substring(0, path.length() - "/status".length()),
+                    k -> new java.util.concurrent.atomic.LongAdder()).increment();
+        }
+    }
+
+    /**
+     * Writes (PUT or PATCH) to the status subresource of management-cluster resources since the start or the
+     * last {@link #resetStatusWrites()}, by resource path ({@code /apis/GROUP/VERSION/namespaces/NS/PLURAL/NAME}).
+     */
+    public Map<String, Long> statusWrites() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        statusWrites.forEach((path, n) -> out.put(path, n.sum()));
+        return out;
+    }
+
+    public void resetStatusWrites() {
+        statusWrites.clear();
     }
 
     private MockResponse dispatch(RecordedRequest request) {

@@ -226,6 +226,31 @@ class MockApiServerTest {
         assertThat(updated.get("status", "observedGeneration").toString()).isEqualTo("1");
     }
 
+    @Test
+    void statusSubresourceWritesAreCountedPerManagementResourceAndSpecWritesAreNot() throws Exception {
+        KubernetesClient client = server.client();
+        installCrdQuietly(client);
+        client.resource(new NamespaceBuilder().withNewMetadata().withName("counted").endMetadata().build()).create();
+        var ilms = client.genericKubernetesResources(ILM).inNamespace("counted");
+        ilms.resource(ilm("counted", "mesh")).create();
+        server.resetStatusWrites();
+
+        for (int i = 1; i <= 2; i++) {
+            GenericKubernetesResource r = ilms.withName("mesh").get();
+            r.setAdditionalProperty("status", Map.of("observedGeneration", i));
+            ilms.resource(r).updateStatus();
+        }
+        GenericKubernetesResource edit = ilms.withName("mesh").get();
+        edit.setAdditionalProperty("spec", Map.of("installations", List.of(Map.of("revision", "1-23"))));
+        ilms.resource(edit).update();
+
+        assertThat(server.statusWrites()).containsEntry(
+                "/apis/admin.gloo.solo.io/v2/namespaces/counted/istiolifecyclemanagers/mesh", 2L);
+        server.resetStatusWrites();
+        assertThat(server.statusWrites()).doesNotContainKey(
+                "/apis/admin.gloo.solo.io/v2/namespaces/counted/istiolifecyclemanagers/mesh");
+    }
+
     static ConfigMap labelled(String name, String tier) {
         return new ConfigMapBuilder(configMap("default", name, "1")).editMetadata().addToLabels("tier", tier)
                 .addToLabels("app", "sel").endMetadata().build();

@@ -57,7 +57,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand("run", new SandboxCommand.Run(out, err))
                 .addSubcommand("up", new SandboxCommand.Up(out, err)));
         root.addSubcommand("plan", new PlanCli(out, err));
-        root.addSubcommand("bench", new BenchCommand(out, err));
+        root.addSubcommand("bench", new CommandLine(new BenchCommand(out, err))
+                .addSubcommand("fleet", new FleetBenchCommand(out, err)));
         root.addSubcommand("completion", new CompletionCommand());
         root.addSubcommand("help", new HelpCommand());
         root.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

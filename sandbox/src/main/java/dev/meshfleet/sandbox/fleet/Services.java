@@ -161,6 +161,11 @@ public final class Services implements AutoCloseable {
         return r.process().logTail(60).contains("Failed to start application");
     }
 
+    /** Every service process started and not replaced by a restart, in start order. */
+    public synchronized List<Running> all() {
+        return List.copyOf(running.values());
+    }
+
     public synchronized Running running(String module) {
         Running r = running.get(module);
         if (r == null) {
