@@ -19,8 +19,11 @@ public interface AggregatorConfig {
 
     Topics topics();
 
-    /** A CR's status is written at most once per window; the newest status of a burst wins. */
-    @WithDefault("250ms")
+    /**
+     * A CR's status is written at most once per window; the newest status of a burst wins. 500ms keeps
+     * a resource at 2 status writes per second or fewer while a fleet rolls out (issue 15).
+     */
+    @WithDefault("500ms")
     Duration coalesceWindow();
 
     /** How often deleting CRs are checked for a finalizer that can go, whatever events arrive. */

@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ClusterStatus;
 import dev.meshfleet.schemas.v1.InstallationStatus;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
@@ -35,8 +36,11 @@ import dev.meshfleet.schemas.v1.LifecycleStatus;
 public final class StatusDocument {
     /** Status key of a revisionless installation (Avro carries ""). */
     public static final String DEFAULT_REVISION = "default";
-    /** Status key for an error that concerns no particular cluster (Avro carries ""). */
-    public static final String WHOLE_RESOURCE = "*";
+    /**
+     * Status key for an error that concerns no particular cluster: the translator sends it as the
+     * cluster already; an empty cluster (records from before) is shown under it too.
+     */
+    public static final String WHOLE_RESOURCE = Crds.WHOLE_RESOURCE_CLUSTER;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
@@ -44,24 +48,73 @@ public final class StatusDocument {
     private StatusDocument() {
     }
 
+    /**
+     * The full shape while it is small (up to {@value #FULL_SHAPE_LIMIT} bytes of JSON: a few hundred
+     * installations), else {@link #renderShared}: a status must stay far under the 1.5 MiB Kubernetes
+     * accepts for a whole object (docs/adr/0006).
+     */
     public static ObjectNode render(LifecycleStatus status) {
+        ObjectNode full = render(status, false);
+        return full.toString().length() <= FULL_SHAPE_LIMIT ? full : render(status, true);
+    }
+
+    /** The seeds' shape: every installation carries its own observedOperator. */
+    public static ObjectNode renderFull(LifecycleStatus status) {
+        return render(status, false);
+    }
+
+    /**
+     * The fleet-size shape: per revision, the operator most installations of that revision run is
+     * written once under {@code observedOperators.<revision>}, and an installation carries its own
+     * {@code observedOperator} only when it runs another one. Nothing is lost: the full status of every
+     * installation is on {@code meshfleet.lifecycle-status}.
+     */
+    public static ObjectNode renderShared(LifecycleStatus status) {
+        return render(status, true);
+    }
+
+    /** Size of the full shape beyond which the status is written in the shared shape. */
+    public static final int FULL_SHAPE_LIMIT = 256 * 1024;
+
+    private static ObjectNode render(LifecycleStatus status, boolean shared) {
+        Map<String, String> sharedOperators = shared ? sharedOperators(status) : Map.of();
         ObjectNode root = NODES.objectNode();
         root.put("observedGeneration", status.getObservedGeneration());
         ObjectNode summary = root.putObject("summary");
         summary.put("state", status.getSummary().getState());
         summary.put("healthy", status.getSummary().getHealthy() + "/" + status.getSummary().getTotal());
+        if (!sharedOperators.isEmpty()) {
+            ObjectNode operators = root.putObject("observedOperators");
+            new TreeMap<>(sharedOperators).forEach((revision, json) -> operators.set(revisionKey(revision), operator(json)));
+        }
         ObjectNode clusters = root.putObject("clusters");
         for (Map.Entry<String, ClusterStatus> cluster : new TreeMap<>(status.getClusters()).entrySet()) {
             ObjectNode installations = NODES.objectNode();
             for (Map.Entry<String, InstallationStatus> i : new TreeMap<>(cluster.getValue().getInstallations())
                     .entrySet()) {
-                installations.set(revisionKey(i.getKey()), installation(i.getValue()));
+                installations.set(revisionKey(i.getKey()), installation(i.getValue(), sharedOperators.get(i.getKey())));
             }
             if (!installations.isEmpty()) {
                 clusters.putObject(clusterKey(cluster.getKey())).set("installations", installations);
             }
         }
         return root;
+    }
+
+    /** Per revision, the operator JSON most of its installations report (ties: the smallest text, for a stable result). */
+    private static Map<String, String> sharedOperators(LifecycleStatus status) {
+        Map<String, Map<String, Integer>> counts = new TreeMap<>();
+        status.getClusters().values().forEach(c -> c.getInstallations().forEach((revision, i) -> {
+            if (i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank()) {
+                counts.computeIfAbsent(revision, r -> new TreeMap<>()).merge(i.getObservedOperatorJson(), 1, Integer::sum);
+            }
+        }));
+        Map<String, String> shared = new TreeMap<>();
+        counts.forEach((revision, byJson) -> byJson.entrySet().stream()
+                .max(Map.Entry.<String, Integer>comparingByValue()
+                        .thenComparing(Map.Entry.<String, Integer>comparingByKey().reversed()))
+                .ifPresent(e -> shared.put(revision, e.getKey())));
+        return shared;
     }
 
     public static String revisionKey(String revision) {
@@ -72,7 +125,7 @@ public final class StatusDocument {
         return cluster == null || cluster.isEmpty() ? WHOLE_RESOURCE : cluster;
     }
 
-    private static ObjectNode installation(InstallationStatus i) {
+    private static ObjectNode installation(InstallationStatus i, String sharedOperator) {
         ObjectNode node = NODES.objectNode();
         node.put("state", i.getState());
         if (i.getMessage() != null && !i.getMessage().isEmpty()) {
@@ -81,7 +134,8 @@ public final class StatusDocument {
         if (i.getObservedRevision() != null && !i.getObservedRevision().isEmpty()) {
             node.put("observedRevision", i.getObservedRevision());
         }
-        if (i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank()) {
+        if (i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank()
+                && !i.getObservedOperatorJson().equals(sharedOperator)) {
             node.set("observedOperator", operator(i.getObservedOperatorJson()));
         }
         return node;

@@ -18,6 +18,8 @@ import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.meshfleet.aggregator.AggregatorConfig;
 import dev.meshfleet.aggregator.stream.AvroStatus;
@@ -31,6 +33,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.NonNamespaceOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.micrometer.core.instrument.Counter;
@@ -40,8 +44,9 @@ import io.quarkus.runtime.StartupEvent;
 
 /**
  * Writes each owner's newest status to its ILM/GLM through the status subresource and releases the
- * uninstall finalizer once nothing is left installed. Statuses are coalesced per CR: at most one
- * write per coalesce window, the newest of a burst wins. One thread does every write, so the
+ * uninstall finalizer once nothing is left installed, each with one JSON patch guarded by test ops
+ * (no read-modify-write loop on 409). Statuses are coalesced per CR: at most one write per coalesce
+ * window, the newest of a burst wins. One thread does every write, so the
  * writes of one CR never overtake each other; a failure is logged once and retried with backoff,
  * and never reaches the stream.
  */
@@ -49,8 +54,6 @@ import io.quarkus.runtime.StartupEvent;
 public class StatusWriter {
     private static final Logger LOG = Logger.getLogger(StatusWriter.class);
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final int CONFLICT = 409;
-    private static final int CONFLICT_RETRIES = 5;
     private static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
 
     @Inject
@@ -164,41 +167,58 @@ public class StatusWriter {
         return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
     }
 
-    /** Makes the CR show this status; then releases the finalizer if it is deleting and nothing is left. */
+    /**
+     * Makes the CR show this status; then releases the finalizer if it is deleting and nothing is left.
+     * One read (to write only what changed, and to learn the uid) and one JSON patch of the status
+     * subresource whose first op tests the uid: no resourceVersion, so no 409 loop (this service is
+     * the only writer of the status, and writes it whole), and a resource re-created between the read
+     * and the patch fails the test instead of getting the old one's status.
+     */
     WriteResult write(LifecycleStatus status) {
         OwnerRef owner = status.getOwner();
-        Map<String, Object> desired = asMap(StatusDocument.render(status));
+        ObjectNode desired = StatusDocument.render(status);
         NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> crs = client
                 .genericKubernetesResources(context(owner.getKind())).inNamespace(owner.getNamespace());
-        for (int attempt = 1; attempt <= CONFLICT_RETRIES; attempt++) {
-            GenericKubernetesResource cr = crs.withName(owner.getName()).get();
-            if (cr == null) {
-                return WriteResult.MISSING;
-            }
-            String uid = owner.getUid();
-            if (uid != null && !uid.isEmpty() && !uid.equals(cr.getMetadata().getUid())) {
-                return WriteResult.OTHER_UID;
-            }
-            if (desired.equals(asMap(cr.getAdditionalProperties().get("status")))) {
-                unchanged.increment();
-                releaseIfUninstalled(cr, status);
-                return WriteResult.UNCHANGED;
-            }
-            cr.setAdditionalProperty("status", desired);
-            try {
-                // updateStatus sends the resourceVersion we read: a concurrent change is a 409, not lost.
-                GenericKubernetesResource updated = crs.resource(cr).updateStatus();
-                writes.increment();
-                releaseIfUninstalled(updated, status);
-                return WriteResult.WRITTEN;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != CONFLICT) {
-                    throw e;
-                }
-            }
+        GenericKubernetesResource cr = crs.withName(owner.getName()).get();
+        WriteResult notOurs = notOurs(cr, owner);
+        if (notOurs != null) {
+            return notOurs;
         }
-        throw new IllegalStateException("status of " + OwnerKeys.of(owner) + " conflicted " + CONFLICT_RETRIES
-                + " times in a row");
+        if (asMap(desired).equals(asMap(cr.getAdditionalProperties().get("status")))) {
+            unchanged.increment();
+            releaseIfUninstalled(cr, status);
+            return WriteResult.UNCHANGED;
+        }
+        ArrayNode patch = JSON.createArrayNode();
+        patch.addObject().put("op", "test").put("path", "/metadata/uid").put("value", cr.getMetadata().getUid());
+        patch.addObject().put("op", "add").put("path", "/status").set("value", desired);
+        GenericKubernetesResource updated;
+        try {
+            updated = crs.withName(owner.getName()).subresource("status").patch(PatchContext.of(PatchType.JSON),
+                    patch.toString());
+        } catch (KubernetesClientException e) {
+            // A failed test op (the resource was deleted or re-created since the read) or a 404: say which.
+            WriteResult gone = notOurs(crs.withName(owner.getName()).get(), owner);
+            if (gone != null) {
+                return gone;
+            }
+            throw e;
+        }
+        writes.increment();
+        releaseIfUninstalled(updated, status);
+        return WriteResult.WRITTEN;
+    }
+
+    /** MISSING or OTHER_UID when {@code cr} is not the owner's resource; null when it is. */
+    private static WriteResult notOurs(GenericKubernetesResource cr, OwnerRef owner) {
+        if (cr == null) {
+            return WriteResult.MISSING;
+        }
+        String uid = owner.getUid();
+        if (uid != null && !uid.isEmpty() && !uid.equals(cr.getMetadata().getUid())) {
+            return WriteResult.OTHER_UID;
+        }
+        return null;
     }
 
     /** Level-triggered: every deleting CR of ours whose status says nothing is left loses the finalizer. */
@@ -236,30 +256,26 @@ public class StatusWriter {
             return;
         }
         ResourceKind kind = Crds.kindOf(cr.getApiVersion(), cr.getKind());
-        var crs = client.genericKubernetesResources(context(kind)).inNamespace(cr.getMetadata().getNamespace());
-        GenericKubernetesResource current = cr;
-        for (int attempt = 1; attempt <= CONFLICT_RETRIES; attempt++) {
-            if (current == null || !deletingWithOurFinalizer(current)) {
-                return;
-            }
-            List<String> finalizers = new ArrayList<>(current.getMetadata().getFinalizers());
-            finalizers.remove(Crds.FINALIZER);
-            current.getMetadata().setFinalizers(finalizers);
-            try {
-                crs.resource(current).update();
-                releases.increment();
-                LOG.infof("%s/%s/%s: everything uninstalled, finalizer %s removed", cr.getKind(),
-                        cr.getMetadata().getNamespace(), cr.getMetadata().getName(), Crds.FINALIZER);
-                return;
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != CONFLICT) {
-                    throw e;
-                }
-                current = crs.withName(cr.getMetadata().getName()).get();
-            }
+        int index = cr.getMetadata().getFinalizers().indexOf(Crds.FINALIZER);
+        // One JSON patch whose test ops pin what was read: the same resource, our finalizer at that
+        // index. Another controller's finalizer change in between fails the test, and the next write
+        // or resync (level-triggered) decides again from what is there then; no read-modify-write loop.
+        ArrayNode patch = JSON.createArrayNode();
+        patch.addObject().put("op", "test").put("path", "/metadata/uid").put("value", cr.getMetadata().getUid());
+        patch.addObject().put("op", "test").put("path", "/metadata/finalizers/" + index).put("value", Crds.FINALIZER);
+        patch.addObject().put("op", "remove").put("path", "/metadata/finalizers/" + index);
+        try {
+            client.genericKubernetesResources(context(kind)).inNamespace(cr.getMetadata().getNamespace())
+                    .withName(cr.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON), patch.toString());
+        } catch (KubernetesClientException e) {
+            LOG.debugf("%s/%s/%s: finalizer not removed now (%d: %s); decided again at the next write or resync",
+                    cr.getKind(), cr.getMetadata().getNamespace(), cr.getMetadata().getName(), e.getCode(),
+                    e.getMessage());
+            return;
         }
-        throw new IllegalStateException("finalizer of " + cr.getMetadata().getName() + " conflicted "
-                + CONFLICT_RETRIES + " times in a row");
+        releases.increment();
+        LOG.infof("%s/%s/%s: everything uninstalled, finalizer %s removed", cr.getKind(),
+                cr.getMetadata().getNamespace(), cr.getMetadata().getName(), Crds.FINALIZER);
     }
 
     private static boolean deletingWithOurFinalizer(GenericKubernetesResource cr) {
