@@ -65,11 +65,13 @@ public interface InstallerConfig {
 
     /**
      * Distinct chart releases (source, chart, version, release, namespace, values) kept rendered,
-     * least recently used out first. Clusters sharing values share one entry, so this bounds the
-     * renderer's memory whatever the number of clusters.
+     * least recently used out first. Clusters sharing values share one entry; istiod's values carry
+     * the trust domain, which defaults to the cluster name, so each cluster usually has one entry of
+     * its own: size it to the clusters a replica owns (times their distinct releases), or resyncs
+     * render again. About 15 KiB per entry with the stand-in charts.
      */
     @WithName("render-cache-size")
-    @WithDefault("256")
+    @WithDefault("2048")
     int renderCacheSize();
 
     /** Server-side apply field manager for every object the installer writes. */

@@ -50,7 +50,7 @@ public class ChartRenderer {
     private static final Logger LOG = Logger.getLogger(ChartRenderer.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Distinct releases kept rendered when no bound is given. */
-    public static final int DEFAULT_MAX_ENTRIES = 256;
+    public static final int DEFAULT_MAX_ENTRIES = 2048;
 
     private final Path chartDir;
     private final int maxEntries;
