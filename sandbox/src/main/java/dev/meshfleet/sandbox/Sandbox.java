@@ -3,6 +3,7 @@ package dev.meshfleet.sandbox;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeoutException;
 
 import dev.meshfleet.sandbox.cli.ResourceRef;
@@ -111,43 +114,72 @@ public final class Sandbox implements AutoCloseable {
         Instant t0 = Instant.now();
         Path agent = AgentJar.write(runDir);
         log.println("sandbox: run directory " + runDir);
-        log.println("sandbox: starting Kafka (KRaft, one node) ...");
-        broker = KafkaBroker.start(runDir.resolve("kafka"), layout.brokerClassPath(), agent, runDir.resolve("pids"),
-                BROKER_TIMEOUT);
-        started.add(broker);
-        TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(12), (short) 1);
-        log.println("sandbox: Kafka at " + broker.bootstrapServers() + ", topics created");
-
+        // The API server and the registration of every cluster (1,000 Secrets take seconds) need no broker: they
+        // run while Kafka starts, which is the other long step before the services.
+        Instant apiStart = Instant.now();
         api = MockApiServer.start();
         started.add(api);
-        Registration.installCrds(api.client());
+        CompletableFuture<String> registration = CompletableFuture.supplyAsync(() -> {
+            try {
+                Registration.installCrds(api.client());
+                Registration.registerClusters(api, options.registeredClusters());
+                for (String cluster : options.unregistered()) {
+                    Path file = registrationFile(cluster);
+                    Files.createDirectories(file.getParent());
+                    Files.writeString(file, Registration.secretYaml(api, cluster));
+                    log.println("sandbox: " + cluster + " runs but is not registered; register it with"
+                            + " kubectl --context mgmt apply -f " + file);
+                }
+                return since(apiStart);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        log.println("sandbox: starting Kafka (KRaft, one node) ...");
+        Instant step = Instant.now();
+        try {
+            broker = KafkaBroker.start(runDir.resolve("kafka"), layout.brokerClassPath(), agent, runDir.resolve("pids"),
+                    BROKER_TIMEOUT);
+            started.add(broker);
+            TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(SandboxOptions.PLAN_PARTITIONS),
+                    (short) 1);
+            log.println("sandbox: Kafka at " + broker.bootstrapServers() + ", topics created (" + since(step) + ")");
+        } finally {
+            try {
+                log.println("sandbox: API server up, " + options.registeredClusters().size() + " cluster(s) registered ("
+                        + registration.join() + ")");
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : e;
+            }
+        }
         Map<String, List<Fault>> faults = new LinkedHashMap<>();
         for (String cluster : options.clusters()) {
             faults.put(cluster, options.faults().getOrDefault(cluster, List.of()));
         }
-        Registration.registerClusters(api, options.registeredClusters());
-        for (String cluster : options.unregistered()) {
-            Path file = registrationFile(cluster);
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, Registration.secretYaml(api, cluster));
-            log.println("sandbox: " + cluster + " runs but is not registered; register it with"
-                    + " kubectl --context mgmt apply -f " + file);
-        }
+        step = Instant.now();
         // The simulator also hands the API faults (unreachable, slow, reject-apply) to the server.
         simulator = WorkloadSimulator.start(api, faults, options.readyAfter());
         started.add(simulator);
+        api.setClusterLatency(options.apiLatency());
         log.println("sandbox: API server at " + api.url() + " (management) with " + options.clusters().size()
-                + " workload cluster(s) under /clusters/<name>" + faultSummary());
+                + " workload cluster(s) under /clusters/<name>" + faultSummary()
+                + (options.apiLatency().isZero() ? "" : "; every workload request delayed "
+                        + GoDuration.format(options.apiLatency())) + " (simulator " + since(step) + ")");
 
         if (!withServices) {
             return;
         }
-        services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url());
+        step = Instant.now();
+        services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url(), options.installers());
         started.add(services);
-        log.println("sandbox: starting " + String.join(", ", RepoLayout.SERVICES) + " ...");
+        log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
-        log.println("sandbox: ready in " + elapsed(Duration.between(t0, Instant.now())) + "; logs in "
+        log.println("sandbox: services ready (" + since(step) + "); ready in " + since(t0) + "; logs in "
                 + runDir.resolve("logs"));
+    }
+
+    private static String since(Instant start) {
+        return elapsed(Duration.between(start, Instant.now()));
     }
 
     private String faultSummary() {

@@ -1,5 +1,6 @@
 package dev.meshfleet.testkit;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,6 +49,8 @@ public final class MockApiServer implements AutoCloseable {
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
     /** Writes to a management resource's status subresource, by the resource's path (what a benchmark counts). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> statusWrites = new ConcurrentHashMap<>();
+    /** Added to every request to a workload cluster (paths under /clusters/), as a remote cluster's round trip. */
+    private volatile Duration clusterLatency = Duration.ZERO;
 
     private MockApiServer(int requestedPort) {
         // One event loop serves every cluster; the stores do no I/O, so one thread keeps up, and a
@@ -147,6 +150,22 @@ public final class MockApiServer implements AutoCloseable {
         return store(cluster).faults();
     }
 
+    /**
+     * Delays every request to a workload cluster (paths under {@code /clusters/}) by {@code latency}, as a
+     * remote cluster would; the management cluster is not delayed. Adds to a cluster's {@link Fault.Slow}.
+     * A delayed request holds no thread: its answer is scheduled on the event loop's timer.
+     */
+    public void setClusterLatency(Duration latency) {
+        if (latency.isNegative()) {
+            throw new IllegalArgumentException("latency must not be negative: " + latency);
+        }
+        clusterLatency = latency;
+    }
+
+    public Duration clusterLatency() {
+        return clusterLatency;
+    }
+
     @Override
     public void close() {
         clients.values().forEach(KubernetesClient::close);
@@ -172,7 +191,8 @@ public final class MockApiServer implements AutoCloseable {
             return;
         }
         long delayMillis = faults.stream().filter(Fault.Slow.class::isInstance)
-                .mapToLong(f -> ((Fault.Slow) f).delay().toMillis()).max().orElse(0);
+                .mapToLong(f -> ((Fault.Slow) f).delay().toMillis()).max().orElse(0)
+                + (m.matches() ? clusterLatency.toMillis() : 0);
         if (delayMillis > 0) {
             // Paused so that the body waits for the handler instead of being dropped meanwhile.
             request.pause();

@@ -363,4 +363,52 @@ class MockApiServerTest {
         server.client("slow").configMaps().inNamespace("default").list();
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
     }
+
+    @Test
+    void apiLatencyDelaysEveryWorkloadClusterRequestButNotTheManagementCluster() {
+        server.setClusterLatency(Duration.ofMillis(400));
+        try {
+            long started = System.nanoTime();
+            server.client("remote").configMaps().inNamespace("default").list();
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(400));
+            assertThat(server.clusterLatency()).isEqualTo(Duration.ofMillis(400));
+            // Management reads are answered without the latency: 10 of them take less than 10 delayed ones would.
+            started = System.nanoTime();
+            for (int i = 0; i < 10; i++) {
+                server.client().configMaps().inNamespace("default").list();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isLessThan(Duration.ofMillis(4000));
+        } finally {
+            server.setClusterLatency(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void delayedRequestsWaitSideBySideNotOneAfterAnotherOnTheSingleEventLoop() throws Exception {
+        server.setClusterLatency(Duration.ofMillis(500));
+        java.util.concurrent.ExecutorService callers = java.util.concurrent.Executors.newFixedThreadPool(20);
+        try {
+            List<String> names = java.util.stream.IntStream.range(0, 20).mapToObj(i -> "latency" + i).toList();
+            names.forEach(server::client);
+            long started = System.nanoTime();
+            List<java.util.concurrent.Future<?>> calls = names.stream()
+                    .<java.util.concurrent.Future<?>>map(n -> callers.submit(
+                            () -> server.client(n).configMaps().inNamespace("default").list()))
+                    .toList();
+            for (java.util.concurrent.Future<?> call : calls) {
+                call.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            // Twenty 500 ms delays served one after another would take 10 s; scheduled on a timer they overlap.
+            assertThat(Duration.ofNanos(System.nanoTime() - started)).isGreaterThanOrEqualTo(Duration.ofMillis(500))
+                    .isLessThan(Duration.ofSeconds(5));
+        } finally {
+            callers.shutdownNow();
+            server.setClusterLatency(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void aNegativeLatencyIsRefused() {
+        assertThatThrownBy(() -> server.setClusterLatency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
+    }
 }

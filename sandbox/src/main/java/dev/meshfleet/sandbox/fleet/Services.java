@@ -20,7 +20,12 @@ import dev.meshfleet.sandbox.process.JavaCommand;
 
 /**
  * The four services as child JVMs, each from its Quarkus jar, configured for the sandbox's broker and
- * management API server. A service is ready when its readiness endpoint answers 200.
+ * management API server; the installer as N replicas in one consumer group, with replica ids
+ * {@code installer-0} .. {@code installer-N-1}. A service is ready when its readiness endpoint answers 200.
+ *
+ * <p>Instances are named by module ({@code spec-intake}, ..., {@code installer-service} for replica 0, so
+ * that code written for one installer keeps working) and {@code installer-1} .. {@code installer-N-1} for
+ * the other replicas; {@link #start}, {@link #kill}, {@link #running} take these names.
  */
 public final class Services implements AutoCloseable {
 
@@ -32,6 +37,7 @@ public final class Services implements AutoCloseable {
     private final String bootstrapServers;
     private final String managementUrl;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    private final int installers;
     private int restarts;
 
     /** A started service: its process and the HTTP port of its health endpoints. */
@@ -39,6 +45,15 @@ public final class Services implements AutoCloseable {
     }
 
     public Services(RepoLayout layout, Path runDir, Path agentJar, String bootstrapServers, String managementUrl) {
+        this(layout, runDir, agentJar, bootstrapServers, managementUrl, 1);
+    }
+
+    public Services(RepoLayout layout, Path runDir, Path agentJar, String bootstrapServers, String managementUrl,
+            int installers) {
+        if (installers < 1) {
+            throw new IllegalArgumentException("at least one installer replica, not " + installers);
+        }
+        this.installers = installers;
         this.layout = layout;
         this.runDir = runDir;
         this.agentJar = agentJar;
@@ -48,14 +63,38 @@ public final class Services implements AutoCloseable {
 
     /** Starts every service at once (they start in parallel on the machine) and waits until all are ready. */
     public synchronized void startAll(Duration timeout, java.io.PrintStream progress) throws IOException, InterruptedException {
-        for (String module : RepoLayout.SERVICES) {
-            start(module);
+        List<String> names = instanceNames();
+        for (String name : names) {
+            start(name);
         }
-        awaitReady(RepoLayout.SERVICES, timeout, progress);
+        awaitReady(names, timeout, progress);
     }
 
-    /** Starts one service (again, after a kill); does not wait for it. */
-    public synchronized Running start(String module) throws IOException {
+    /** Every instance this fleet runs: the modules, then installer-1 .. installer-N-1. */
+    public List<String> instanceNames() {
+        List<String> names = new ArrayList<>(RepoLayout.SERVICES);
+        for (int replica = 1; replica < installers; replica++) {
+            names.add(INSTALLER_REPLICA_PREFIX + replica);
+        }
+        return names;
+    }
+
+    private static final String INSTALLER = "installer-service";
+    private static final String INSTALLER_REPLICA_PREFIX = "installer-";
+
+    /** The module an instance runs: installer-N is installer-service. */
+    static String moduleOf(String instance) {
+        return instance.matches(INSTALLER_REPLICA_PREFIX + "\\d+") ? INSTALLER : instance;
+    }
+
+    /** The installer replica id of an instance: installer-0 for installer-service, else its own name. */
+    static String replicaIdOf(String instance) {
+        return instance.equals(INSTALLER) ? INSTALLER_REPLICA_PREFIX + 0 : instance;
+    }
+
+    /** Starts one service instance (again, after a kill); does not wait for it. */
+    public synchronized Running start(String instance) throws IOException {
+        String module = moduleOf(instance);
         Path built = layout.serviceJar(module);
         if (!Files.isRegularFile(built)) {
             throw new IllegalStateException("no " + built + "; build it with: mvn -q -DskipTests install (or ./meshfleet,"
@@ -64,7 +103,7 @@ public final class Services implements AutoCloseable {
         Path jar = AppSnapshot.of(built.getParent(), runDir.resolve("apps").resolve(module)).resolve("quarkus-run.jar");
         int port = RepoLayout.freePort();
         Path state = runDir.resolve("state");
-        String name = running.containsKey(module) ? module + "-" + (++restarts) : module;
+        String name = running.containsKey(instance) ? instance + "-restart" + (++restarts) : instance;
         List<String> jvm = new ArrayList<>(List.of(
                 "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.meshfleet.schemas",
@@ -76,7 +115,7 @@ public final class Services implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.banner.enabled=false",
                 "-Dmeshfleet.installer.chart-dir=" + layout.charts(),
-                "-Dmeshfleet.installer.replica-id=installer-0",
+                "-Dmeshfleet.installer.replica-id=" + replicaIdOf(instance),
                 "-Dmeshfleet.installer.resync-period=5s",
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + name),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + name)));
@@ -85,7 +124,7 @@ public final class Services implements AutoCloseable {
         ChildProcess process = ChildProcess.start(name, cmd, runDir.resolve("logs").resolve(name + ".log"),
                 runDir.resolve("pids"));
         Running r = new Running(module, process, port);
-        running.put(module, r);
+        running.put(instance, r);
         return r;
     }
 
