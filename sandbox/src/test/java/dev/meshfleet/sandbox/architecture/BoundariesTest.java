@@ -42,13 +42,6 @@ class BoundariesTest {
     static final String[] EDGES = {"org.apache.kafka..", "io.fabric8..", "io.quarkus..", "io.smallrye..",
             "jakarta.enterprise..", "jakarta.inject..", "io.vertx.."};
 
-    /**
-     * The one known exception, being moved on another branch (the bad-spec corpus, split between the API
-     * server's admission and the translator's status): delete this line once it no longer lives in the
-     * translator. Every other cross-service test was moved to sandbox's pipeline/ package.
-     */
-    static final String PENDING_MOVE = "dev\\.meshfleet\\.translator\\.stream\\.BadSpecCorpusTest(\\$.*)?";
-
     static JavaClasses mainClasses;
     static JavaClasses allClasses;
 
@@ -83,7 +76,7 @@ class BoundariesTest {
         for (String root : SERVICES.values()) {
             String[] others = SERVICES.values().stream().filter(o -> !o.equals(root)).map(o -> "dev.meshfleet." + o + "..")
                     .toArray(String[]::new);
-            noClasses().that().resideInAPackage("dev.meshfleet." + root + "..").and().haveNameNotMatching(PENDING_MOVE)
+            noClasses().that().resideInAPackage("dev.meshfleet." + root + "..")
                     .should().dependOnClassesThat().resideInAnyPackage(others)
                     .because("services talk through topics only; a test spanning two services belongs in sandbox")
                     .check(allClasses);
