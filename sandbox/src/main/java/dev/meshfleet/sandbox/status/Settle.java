@@ -54,8 +54,7 @@ public final class Settle {
             if (removalIsStuck(v)) {
                 return null;
             }
-            String states = v.installations().stream().map(r -> r.cluster() + ":" + r.state())
-                    .collect(Collectors.joining(" "));
+            String states = brief(v.installations().stream().map(r -> r.cluster() + ":" + r.state()).toList());
             return "(deleting" + (states.isEmpty() ? "" : " " + states) + ")";
         }
         if (v.observedGeneration() == null) {
@@ -70,11 +69,34 @@ public final class Settle {
         List<String> missing = reported.contains(Crds.WHOLE_RESOURCE_CLUSTER) ? List.of()
                 : v.specClusters().stream().filter(c -> !reported.contains(c)).sorted().toList();
         if (!missing.isEmpty()) {
-            return "(no status yet for " + String.join(", ", missing) + ")";
+            return "(no status yet for " + (missing.size() <= BRIEF ? String.join(", ", missing)
+                    : missing.size() + " clusters: " + String.join(", ", missing.subList(0, BRIEF)) + " and "
+                            + (missing.size() - BRIEF) + " more") + ")";
         }
         List<String> inProgress = v.installations().stream().filter(r -> !settled(v, r))
                 .map(r -> r.cluster() + "/" + r.revision() + ":" + r.state()).toList();
-        return inProgress.isEmpty() ? null : String.join(" ", inProgress);
+        return inProgress.isEmpty() ? null : brief(inProgress);
+    }
+
+    /** Up to this many installations are listed one by one in a progress line; more are counted by state. */
+    static final int BRIEF = 5;
+
+    /**
+     * The progress line's account of {@code where:STATE} entries: each one when there are few, else how many
+     * are in each state (most first) and the first few, so that a resource across a thousand clusters still
+     * prints one short line.
+     */
+    static String brief(List<String> entries) {
+        if (entries.size() <= BRIEF) {
+            return String.join(" ", entries);
+        }
+        java.util.Map<String, Long> byState = entries.stream().collect(Collectors.groupingBy(
+                e -> e.substring(e.lastIndexOf(':') + 1), java.util.TreeMap::new, Collectors.counting()));
+        String counts = byState.entrySet().stream()
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .map(e -> e.getValue() + " " + e.getKey()).collect(Collectors.joining(", "));
+        return counts + " (" + String.join(" ", entries.subList(0, BRIEF)) + " and " + (entries.size() - BRIEF)
+                + " more)";
     }
 
     /**

@@ -180,4 +180,36 @@ class SettleTest {
         assertThat(p.done()).isTrue();
         assertThat(p.allHealthy()).isFalse();
     }
+
+    @Test
+    void aResourceAcrossManyClustersIsOneShortProgressLineCountingByState() {
+        String[] states = new String[2 * 8];
+        for (int i = 0; i < 8; i++) {
+            states[2 * i] = "cluster" + (i + 1);
+            states[2 * i + 1] = i < 5 ? "INSTALL_PENDING" : i < 7 ? "INSTALLING_CONTROL_PLANE" : "HEALTHY";
+        }
+        String[] clusters = new String[8];
+        for (int i = 0; i < 8; i++) {
+            clusters[i] = "cluster" + (i + 1);
+        }
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec(clusters), status(1, states))));
+
+        // 7 moving (5 pending, 2 installing) of 8: counted by state, the first five named (clusters sort by name).
+        assertThat(p.moving()).containsExactly("ilm/gloo-mesh/istiod 5 INSTALL_PENDING, 2 INSTALLING_CONTROL_PLANE"
+                + " (cluster1/1-24:INSTALL_PENDING cluster2/1-24:INSTALL_PENDING cluster3/1-24:INSTALL_PENDING"
+                + " cluster4/1-24:INSTALL_PENDING cluster5/1-24:INSTALL_PENDING and 2 more)");
+    }
+
+    @Test
+    void manyClustersWithoutStatusAreCountedNotAllListed() {
+        String[] clusters = new String[7];
+        for (int i = 0; i < 7; i++) {
+            clusters[i] = "cluster" + (i + 1);
+        }
+        var p = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(1), spec(clusters), status(1, "cluster1",
+                "HEALTHY"))));
+
+        assertThat(p.moving()).containsExactly("ilm/gloo-mesh/istiod (no status yet for 6 clusters: cluster2, cluster3,"
+                + " cluster4, cluster5, cluster6 and 1 more)");
+    }
 }
