@@ -140,6 +140,12 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 // close enough for kubectl's client-side apply and Fabric8's edit().
                 contentType = "application/merge-patch+json";
             }
+            if (method.equals("PATCH") && contentType != null && contentType.startsWith("application/json-patch+json")) {
+                MockResponse refused = refusedJsonPatch(pathOnly, requestBody);
+                if (refused != null) {
+                    return refused;
+                }
+            }
             Write admitted = admit(new Write(method, contentType, requestBody), pathOnly, ServerSideApply.query(path));
             if (admitted.refusal() != null) {
                 return admitted.refusal();
@@ -455,6 +461,32 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         } catch (Exception e) {
             // Not ours to judge: Fabric8's handler answers a malformed write with the proper error.
             return body;
+        }
+    }
+
+    /**
+     * A JSON patch that cannot be applied to the stored object (a failed {@code test} op, a path that
+     * is not there) is refused as Kubernetes refuses it: 422 and nothing written (Fabric8's handler
+     * would answer 500). Null when it applies, or when there is no such object (Fabric8 answers 404).
+     */
+    private MockResponse refusedJsonPatch(String pathOnly, String patch) {
+        String objectPath = pathOnly.endsWith("/status") ? pathOnly.substring(0, pathOnly.length() - "/status".length())
+                : pathOnly;
+        Map.Entry<AttributeSet, String> current = findResource(getKey(objectPath));
+        if (current == null) {
+            return null;
+        }
+        JsonNode operations;
+        try {
+            operations = JSON.readTree(patch);
+        } catch (Exception e) {
+            return Status.of(400, "BadRequest", "error decoding patch: " + e.getMessage());
+        }
+        try {
+            JsonPatch.apply(operations, JSON.readTree(current.getValue()));
+            return null;
+        } catch (Exception e) {
+            return Status.of(422, "Invalid", e.getMessage());
         }
     }
 

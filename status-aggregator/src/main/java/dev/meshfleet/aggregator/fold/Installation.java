@@ -46,10 +46,12 @@ public record Installation(InstallationState state, String message, String obser
     }
 
     /**
-     * True when nothing of this installation can be in its cluster: it is UNINSTALLED, or no installer
-     * ever reported on it (only the translator did: planned or refused, never applied).
+     * True when nothing of this installation can be in its cluster: it is UNINSTALLED, or it is a
+     * translation failure that no installer ever reported on (refused before anything was planned).
+     * A plan not yet reported on (INSTALL_PENDING) is not: the installer may be applying it already,
+     * and it reports UNINSTALLED once it has let go of it.
      */
     public boolean nothingInstalled() {
-        return phase() == Phase.UNINSTALLED || !anyApplied;
+        return phase() == Phase.UNINSTALLED || isTranslationFailure() && !anyApplied;
     }
 }

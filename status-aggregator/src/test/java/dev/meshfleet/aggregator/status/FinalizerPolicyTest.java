@@ -30,7 +30,7 @@ class FinalizerPolicyTest {
     static List<Arguments> rows() {
         return List.of(
                 row("no installation at all", true, GLM),
-                row("planned only: the translator planned, no installer reported yet", true, GLM,
+                row("planned only: the installer may be applying it, not reported yet", false, GLM,
                         t(1, "cluster1", "INSTALL_PENDING")),
                 row("translation failure about the whole resource", true, GLM,
                         tFailed(1, "")),
