@@ -115,6 +115,12 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         if (method.equals("PATCH") && contentTypeHeader != null && contentTypeHeader.startsWith("application/apply-patch")) {
             return ssa.apply(path, request.getBody().readUtf8());
         }
+        if (method.equals("POST")) {
+            var refused = refuseInvalidName(request);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         if (method.equals("POST") || method.equals("PUT") || method.equals("PATCH")) {
             // Write parameters (fieldManager, dryRun, ...) would defeat Fabric8's path matching,
             // e.g. its ".../status" test; the object is identified by the path alone.
@@ -142,6 +148,16 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         MockResponse response = super.dispatch(request);
         collectGarbage();
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    /** A create whose metadata.name Kubernetes would refuse (see {@link ObjectNames}); the body is left unread. */
+    private static java.util.Optional<MockResponse> refuseInvalidName(RecordedRequest request) {
+        try {
+            return ObjectNames.refuseInvalidName(JSON.readTree(request.getBody().getBytes()));
+        } catch (java.io.IOException | RuntimeException notJson) {
+            // Not JSON: the store's own handling answers as before.
+            return java.util.Optional.empty();
+        }
     }
 
     /**
