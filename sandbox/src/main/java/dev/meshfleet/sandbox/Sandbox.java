@@ -115,13 +115,14 @@ public final class Sandbox implements AutoCloseable {
         Path agent = AgentJar.write(runDir);
         log.println("sandbox: run directory " + runDir);
         // The API server and the registration of every cluster (1,000 Secrets take seconds) need no broker: they
-        // run while Kafka starts, which is the other long step before the services.
+        // run while Kafka and then the services start.
         Instant apiStart = Instant.now();
         api = MockApiServer.start();
         started.add(api);
+        // The CRDs first, at once: the services' informers need them from their start.
+        Registration.installCrds(api.client());
         CompletableFuture<String> registration = CompletableFuture.supplyAsync(() -> {
             try {
-                Registration.installCrds(api.client());
                 Registration.registerClusters(api, options.registeredClusters());
                 for (String cluster : options.unregistered()) {
                     Path file = registrationFile(cluster);
@@ -137,21 +138,11 @@ public final class Sandbox implements AutoCloseable {
         });
         log.println("sandbox: starting Kafka (KRaft, one node) ...");
         Instant step = Instant.now();
-        try {
-            broker = KafkaBroker.start(runDir.resolve("kafka"), layout.brokerClassPath(), agent, runDir.resolve("pids"),
-                    BROKER_TIMEOUT);
-            started.add(broker);
-            TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(SandboxOptions.PLAN_PARTITIONS),
-                    (short) 1);
-            log.println("sandbox: Kafka at " + broker.bootstrapServers() + ", topics created (" + since(step) + ")");
-        } finally {
-            try {
-                log.println("sandbox: API server up, " + options.registeredClusters().size() + " cluster(s) registered ("
-                        + registration.join() + ")");
-            } catch (CompletionException e) {
-                throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : e;
-            }
-        }
+        broker = KafkaBroker.start(runDir.resolve("kafka"), layout.brokerClassPath(), agent, runDir.resolve("pids"),
+                BROKER_TIMEOUT);
+        started.add(broker);
+        TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(SandboxOptions.PLAN_PARTITIONS), (short) 1);
+        log.println("sandbox: Kafka at " + broker.bootstrapServers() + ", topics created (" + since(step) + ")");
         Map<String, List<Fault>> faults = new LinkedHashMap<>();
         for (String cluster : options.clusters()) {
             faults.put(cluster, options.faults().getOrDefault(cluster, List.of()));
@@ -167,15 +158,28 @@ public final class Sandbox implements AutoCloseable {
                         + GoDuration.format(options.apiLatency())) + " (simulator " + since(step) + ")");
 
         if (!withServices) {
+            awaitRegistration(registration);
             return;
         }
+        // The registration may still be writing Secrets while the services start: the installer finds the
+        // clusters registered later by its watch, as it does for a cluster registered while the fleet runs.
         step = Instant.now();
         services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url(), options.installers());
         started.add(services);
         log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
-        log.println("sandbox: services ready (" + since(step) + "); ready in " + since(t0) + "; logs in "
-                + runDir.resolve("logs"));
+        log.println("sandbox: services ready (" + since(step) + ")");
+        awaitRegistration(registration);
+        log.println("sandbox: ready in " + since(t0) + "; logs in " + runDir.resolve("logs"));
+    }
+
+    private void awaitRegistration(CompletableFuture<String> registration) throws Exception {
+        try {
+            log.println("sandbox: API server up, " + options.registeredClusters().size() + " cluster(s) registered ("
+                    + registration.join() + " from the API server's start)");
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof UncheckedIOException io ? io.getCause() : e;
+        }
     }
 
     private static String since(Instant start) {

@@ -128,6 +128,12 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 return tooLarge.get();
             }
         }
+        if (method.equals("POST")) {
+            var refused = refuseInvalidName(requestBody);
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         if (method.equals("PATCH") && contentTypeHeader != null && contentTypeHeader.startsWith("application/apply-patch")) {
             return ssa.apply(path, requestBody);
         }
@@ -231,6 +237,13 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         } catch (Exception e) {
             // Not ours to judge: Fabric8's handler answers a malformed write with the proper error.
             return write;
+    /** A create whose metadata.name Kubernetes would refuse (see {@link ObjectNames}); the body is left unread. */
+    private static java.util.Optional<MockResponse> refuseInvalidName(String body) {
+        try {
+            return ObjectNames.refuseInvalidName(JSON.readTree(body));
+        } catch (java.io.IOException | RuntimeException notJson) {
+            // Not JSON: the store's own handling answers as before.
+            return java.util.Optional.empty();
         }
     }
 

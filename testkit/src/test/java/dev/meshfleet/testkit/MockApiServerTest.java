@@ -411,4 +411,22 @@ class MockApiServerTest {
     void aNegativeLatencyIsRefused() {
         assertThatThrownBy(() -> server.setClusterLatency(Duration.ofMillis(-1))).isInstanceOf(IllegalArgumentException.class);
     }
+
+    @Test
+    void aCreateWithANameKubernetesWouldRefuseIsRefusedWith422NamingMetadataName() {
+        ConfigMap bad = new ConfigMapBuilder().withNewMetadata().withName("Bad_Name").withNamespace("default").endMetadata()
+                .build();
+        assertThatThrownBy(() -> server.client().configMaps().inNamespace("default").resource(bad).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                    assertThat(e.getCode()).isEqualTo(422);
+                    assertThat(e.getStatus().getReason()).isEqualTo("Invalid");
+                    assertThat(e.getStatus().getMessage()).contains("\"Bad_Name\" is invalid: metadata.name: Invalid value:",
+                            "RFC 1123 subdomain");
+                });
+        assertThat(server.client().configMaps().inNamespace("default").withName("Bad_Name").get()).isNull();
+        ConfigMap good = new ConfigMapBuilder().withNewMetadata().withName("good.name-1").withNamespace("default")
+                .endMetadata().build();
+        assertThat(server.client().configMaps().inNamespace("default").resource(good).create().getMetadata().getName())
+                .isEqualTo("good.name-1");
+    }
 }

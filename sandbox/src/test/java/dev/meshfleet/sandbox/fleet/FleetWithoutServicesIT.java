@@ -101,6 +101,25 @@ class FleetWithoutServicesIT {
     }
 
     @Test
+    @Order(2)
+    void anApplyStepTheApiServerRefusesIsReportedWithTheServersMessageNamingTheField() throws Exception {
+        Path file = sandbox.runDir().resolve("bad-name.yaml");
+        Files.writeString(file, Files.readString(LAYOUT.examples().resolve("ilm-minimal.yaml"))
+                .replace("name: istiod-control-plane", "name: Istiod_Control_Plane"));
+
+        Sandbox.Applied applied = sandbox.tryApply(file);
+
+        assertThat(applied).isInstanceOfSatisfying(Sandbox.Applied.Refused.class, refused -> {
+            assertThat(refused.code()).isEqualTo(422);
+            assertThat(refused.ref()).isEqualTo(new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh",
+                    "Istiod_Control_Plane"));
+            assertThat(refused.describe()).contains(file.toString(), "422 Invalid",
+                    "\"Istiod_Control_Plane\" is invalid: metadata.name: Invalid value");
+        });
+        assertThat(sandbox.views()).as("nothing was created").isEmpty();
+    }
+
+    @Test
     @Order(3)
     void applyCreatesThenReplacesTheSpecKeepingTheStatusAndTheStepSettlesOnTheCurrentGeneration() throws Exception {
         List<ResourceRef> refs = sandbox.apply(LAYOUT.examples().resolve("ilm-minimal.yaml"));
