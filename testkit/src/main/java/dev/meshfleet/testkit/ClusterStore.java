@@ -237,7 +237,10 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         } catch (Exception e) {
             // Not ours to judge: Fabric8's handler answers a malformed write with the proper error.
             return write;
-    /** A create whose metadata.name Kubernetes would refuse (see {@link ObjectNames}); the body is left unread. */
+        }
+    }
+
+    /** A create whose metadata.name Kubernetes would refuse (see {@link ObjectNames}). */
     private static java.util.Optional<MockResponse> refuseInvalidName(String body) {
         try {
             return ObjectNames.refuseInvalidName(JSON.readTree(body));
