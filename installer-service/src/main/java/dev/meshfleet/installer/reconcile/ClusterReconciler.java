@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -38,8 +37,9 @@ import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
-import dev.meshfleet.installer.work.Backoff;
 import dev.meshfleet.installer.work.Trigger;
+import dev.meshfleet.schemas.Backoff;
+import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.state.Phase;
 import dev.meshfleet.schemas.v1.InstallationEvent;
@@ -110,7 +110,7 @@ public class ClusterReconciler {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
-    private final AtomicLong sequence = new AtomicLong();
+    private final EventOrder.Counter sequence = new EventOrder.Counter();
 
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
@@ -632,7 +632,7 @@ public class ClusterReconciler {
                 .setCluster(round.cluster()).setRevision(key.revision()).setState(state)
                 .setMessage(message == null ? "" : message).setObservedOperatorJson(observedOperatorJson)
                 .setPlanHash(planHash).setSource("installer/" + settings.replicaId())
-                .setSourceEpoch(round.owned().epoch()).setSequence(sequence.incrementAndGet())
+                .setSourceEpoch(round.owned().epoch()).setSequence(sequence.next())
                 .setTime(clock.instant()).build();
         events.emit(owner.key(), event);
         if (changed) {
