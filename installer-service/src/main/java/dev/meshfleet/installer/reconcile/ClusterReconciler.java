@@ -16,21 +16,18 @@ import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
 import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
 import dev.meshfleet.installer.diff.Action;
 import dev.meshfleet.installer.diff.ApplyOrder;
-import dev.meshfleet.installer.diff.Drift;
 import dev.meshfleet.installer.diff.InstallationDiff;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
-import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Owner;
 import dev.meshfleet.installer.model.Plan;
@@ -39,10 +36,8 @@ import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.schemas.Backoff;
-import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.state.Phase;
-import dev.meshfleet.schemas.v1.InstallationEvent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -110,7 +105,8 @@ public class ClusterReconciler {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
-    private final EventOrder.Counter sequence = new EventOrder.Counter();
+    private final Reporting reporting;
+    private final DriftRepair driftRepair;
 
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
@@ -120,6 +116,8 @@ public class ClusterReconciler {
         this.events = events;
         this.clock = clock;
         this.settings = settings;
+        this.reporting = new Reporting(events, clock, settings.replicaId());
+        this.driftRepair = new DriftRepair(renderer);
     }
 
     /** Per reconcile: the cluster, the ownership it runs under, and whether to re-emit everything. */
@@ -421,35 +419,20 @@ public class ClusterReconciler {
     private Duration inSync(Round round, ClusterOps ops, Plan plan, Inventory inventory,
             Map<InstallationKey, Inventory> installed, Trigger trigger) {
         if (trigger == Trigger.RESYNC && settings.repairDrift()) {
-            // Drift repair: server-side apply of what is already there is a no-op (the resourceVersion
-            // stays); of what was changed or deleted, a write. The versions before and after tell which.
-            try {
-                List<HasMetadata> objects = new ArrayList<>();
-                for (ChartSpec chart : plan.charts()) {
-                    objects.addAll(Manifests.label(renderer.render(chart), labels(plan)));
-                }
-                List<ObjectRef> refs = objects.stream().map(Manifests::ref).toList();
-                Map<String, LiveVersion> before = call(() -> ops.liveVersions(refs));
-                ApplyResult result = ops.apply(objects);
-                if (result instanceof ApplyResult.Unreachable u) {
-                    throw new UnreachableException(u.message());
-                }
-                if (result instanceof ApplyResult.Refused refused) {
-                    report(round, plan, Phase.INSTALL_FAILED, "repairing " + refused.object() + " was refused: "
-                            + refused.message() + "; retried at the next resync", inventory.observedOperatorJson());
-                    return null;
-                }
-                Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
-                others.remove(plan.key());
-                List<String> drift = Drift.describe(refs, before, ((ApplyResult.Applied) result).live(),
-                        listedBy(others.values()));
-                if (!drift.isEmpty()) {
-                    report(round, plan, Phase.RECONCILING, "repairing drift: " + String.join("; ", drift),
-                            inventory.observedOperatorJson());
-                }
-            } catch (ChartRenderer.RenderException e) {
-                report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), inventory.observedOperatorJson());
+            Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
+            others.remove(plan.key());
+            DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, plan, labels(plan),
+                    listedBy(others.values())));
+            if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
+                throw new UnreachableException(u.message());
+            }
+            if (outcome instanceof DriftRepair.Outcome.Failed failed) {
+                report(round, plan, Phase.INSTALL_FAILED, failed.message(), inventory.observedOperatorJson());
                 return null;
+            }
+            if (outcome instanceof DriftRepair.Outcome.Repaired repaired) {
+                report(round, plan, Phase.RECONCILING, "repairing drift: " + String.join("; ", repaired.drift()),
+                        inventory.observedOperatorJson());
             }
         }
         return health(round, ops, plan, inventory);
@@ -627,27 +610,8 @@ public class ClusterReconciler {
             return;
         }
         t.emittedThisRound = true;
-        String state = phase.state(owner.kind()).name();
-        InstallationEvent event = InstallationEvent.newBuilder().setOwner(owner.toAvro()).setGeneration(generation)
-                .setCluster(round.cluster()).setRevision(key.revision()).setState(state)
-                .setMessage(message == null ? "" : message).setObservedOperatorJson(observedOperatorJson)
-                .setPlanHash(planHash).setSource("installer/" + settings.replicaId())
-                .setSourceEpoch(round.owned().epoch()).setSequence(sequence.next())
-                .setTime(clock.instant()).build();
-        events.emit(owner.key(), event);
-        if (changed) {
-            MDC.put("owner", owner.key());
-            MDC.put("cluster", round.cluster());
-            MDC.put("revision", Names.revisionLabel(key.revision()));
-            try {
-                LOG.infof("%s %s in %s: %s%s", owner.key(), Names.revisionLabel(key.revision()), round.cluster(),
-                        state, message == null || message.isEmpty() ? "" : " (" + message + ")");
-            } finally {
-                MDC.remove("owner");
-                MDC.remove("cluster");
-                MDC.remove("revision");
-            }
-        }
+        reporting.emit(round.cluster(), round.owned().epoch(), key, owner, generation, planHash, phase, message,
+                observedOperatorJson, changed);
     }
 
     private static ClusterState summarize(Memory mem) {
