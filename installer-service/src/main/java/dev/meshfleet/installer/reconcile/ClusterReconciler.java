@@ -17,7 +17,6 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
-import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
 import dev.meshfleet.installer.diff.Action;
@@ -107,6 +106,7 @@ public class ClusterReconciler {
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
     private final Reporting reporting;
     private final DriftRepair driftRepair;
+    private final Applier applier = new Applier();
 
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
@@ -365,42 +365,21 @@ public class ClusterReconciler {
             report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), null);
             return null;
         }
-        List<ObjectRef> all = rendered.stream().flatMap(List::stream).map(Manifests::ref).toList();
         // A retry after a refusal reports only its outcome: the progress states were reported already.
-        boolean quiet = failedBefore;
-        String charts = plan.charts().stream().map(ChartSpec::chart).collect(Collectors.joining(", "));
-        String controlPlaneCharts = plan.charts().stream().skip(plan.owner().isControlPlane() ? 1 : 0)
-                .map(ChartSpec::chart).collect(Collectors.joining(", "));
-        List<List<HasMetadata>> layers;
-        if (plan.owner().isControlPlane() && rendered.size() > 1) {
-            layers = List.of(rendered.get(0), rendered.subList(1, rendered.size()).stream()
-                    .flatMap(List::stream).toList());
-        } else {
-            layers = List.of(rendered.stream().flatMap(List::stream).toList());
+        Applier.Outcome outcome = applier.apply(ops, plan, current, rendered, upgrade, (phase, message) -> {
+            if (!failedBefore) {
+                report(round, plan, phase, message, currentOperator(round, plan));
+            }
+        });
+        if (outcome instanceof Applier.Outcome.Refused refused) {
+            report(round, plan, refused.baseLayer() ? Phase.CONTROLLER_INSTALL_FAILED : Phase.INSTALL_FAILED,
+                    refused.message(), null);
+            return null;
         }
-        for (int i = 0; i < layers.size(); i++) {
-            boolean baseLayer = plan.owner().isControlPlane() && i == 0 && layers.size() > 1;
-            Phase progress = upgrade ? Phase.UPDATING : baseLayer ? Phase.INSTALLING_CONTROLLER : Phase.INSTALLING;
-            if (!quiet) {
-                report(round, plan, progress, upgrade ? "applying charts " + charts
-                        : baseLayer ? "applying the cluster-wide base layer (chart " + plan.charts().get(0).chart() + ")"
-                        : "applying charts " + (layers.size() > 1 ? controlPlaneCharts : charts),
-                        currentOperator(round, plan));
-            }
-            ApplyResult result = ops.apply(layers.get(i));
-            if (result instanceof ApplyResult.Refused refused) {
-                recordPartial(ops, plan, current, all);
-                report(round, plan, baseLayer ? Phase.CONTROLLER_INSTALL_FAILED : Phase.INSTALL_FAILED,
-                        "applying " + refused.object() + " was refused: " + refused.message()
-                                + "; retried at the next resync",
-                        null);
-                return null;
-            }
-            if (result instanceof ApplyResult.Unreachable unreachable) {
-                recordPartial(ops, plan, current, all);
-                throw new UnreachableException(unreachable.message());
-            }
+        if (outcome instanceof Applier.Outcome.Unreachable unreachable) {
+            throw new UnreachableException(unreachable.message());
         }
+        List<ObjectRef> all = ((Applier.Outcome.Applied) outcome).objects();
         List<ObjectRef> deferred = prune(round, ops, plan.key(), current, all, installed);
         List<ObjectRef> listed = new ArrayList<>(all);
         listed.addAll(deferred);
@@ -507,24 +486,6 @@ public class ClusterReconciler {
             });
         }
         return deferred;
-    }
-
-    /** After a failed apply, the inventory must list whatever may now exist, or a removal would leak it. */
-    private void recordPartial(ClusterOps ops, Plan plan, Inventory current, List<ObjectRef> attempted) {
-        Map<String, ObjectRef> union = new LinkedHashMap<>();
-        if (current != null) {
-            current.objects().forEach(o -> union.put(o.identity(), o));
-        }
-        attempted.forEach(o -> union.put(o.identity(), o));
-        Inventory partial = new Inventory(plan.owner(), plan.generation(), plan.revision(),
-                current == null ? "" : current.tag(), current == null ? "" : current.planHash(),
-                current == null ? null : current.observedOperatorJson(), false, List.copyOf(union.values()));
-        try {
-            ops.writeInventory(partial);
-        } catch (RuntimeException e) {
-            // Best effort: the failure being reported is the apply's; the next attempt records again.
-            LOG.debugf("could not record the partial inventory of %s: %s", plan.key(), e.getMessage());
-        }
     }
 
     private static Map<String, String> labels(Plan plan) {
