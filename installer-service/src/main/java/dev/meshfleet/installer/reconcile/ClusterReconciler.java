@@ -11,38 +11,32 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
-import org.jboss.logging.MDC;
 
-import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
 import dev.meshfleet.installer.diff.Action;
 import dev.meshfleet.installer.diff.ApplyOrder;
-import dev.meshfleet.installer.diff.Drift;
 import dev.meshfleet.installer.diff.InstallationDiff;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
-import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Owner;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
-import dev.meshfleet.installer.work.Backoff;
 import dev.meshfleet.installer.work.Trigger;
+import dev.meshfleet.schemas.Backoff;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.state.Phase;
-import dev.meshfleet.schemas.v1.InstallationEvent;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -110,9 +104,9 @@ public class ClusterReconciler {
     private final Clock clock;
     private final Settings settings;
     private final Map<String, Memory> memory = new ConcurrentHashMap<>();
-    // Starts at the start time in microseconds, not 0: a replica restarted with static membership keeps its
-    // source and epoch (no rebalance), and the aggregator drops events whose sequence is not above the last.
-    private final AtomicLong sequence = new AtomicLong(System.currentTimeMillis() * 1000);
+    private final Reporting reporting;
+    private final DriftRepair driftRepair;
+    private final Applier applier = new Applier();
 
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
@@ -122,6 +116,8 @@ public class ClusterReconciler {
         this.events = events;
         this.clock = clock;
         this.settings = settings;
+        this.reporting = new Reporting(events, clock, settings.replicaId());
+        this.driftRepair = new DriftRepair(renderer);
     }
 
     /** Per reconcile: the cluster, the ownership it runs under, and whether to re-emit everything. */
@@ -369,42 +365,21 @@ public class ClusterReconciler {
             report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), null);
             return null;
         }
-        List<ObjectRef> all = rendered.stream().flatMap(List::stream).map(Manifests::ref).toList();
         // A retry after a refusal reports only its outcome: the progress states were reported already.
-        boolean quiet = failedBefore;
-        String charts = plan.charts().stream().map(ChartSpec::chart).collect(Collectors.joining(", "));
-        String controlPlaneCharts = plan.charts().stream().skip(plan.owner().isControlPlane() ? 1 : 0)
-                .map(ChartSpec::chart).collect(Collectors.joining(", "));
-        List<List<HasMetadata>> layers;
-        if (plan.owner().isControlPlane() && rendered.size() > 1) {
-            layers = List.of(rendered.get(0), rendered.subList(1, rendered.size()).stream()
-                    .flatMap(List::stream).toList());
-        } else {
-            layers = List.of(rendered.stream().flatMap(List::stream).toList());
+        Applier.Outcome outcome = applier.apply(ops, plan, current, rendered, upgrade, (phase, message) -> {
+            if (!failedBefore) {
+                report(round, plan, phase, message, currentOperator(round, plan));
+            }
+        });
+        if (outcome instanceof Applier.Outcome.Refused refused) {
+            report(round, plan, refused.baseLayer() ? Phase.CONTROLLER_INSTALL_FAILED : Phase.INSTALL_FAILED,
+                    refused.message(), null);
+            return null;
         }
-        for (int i = 0; i < layers.size(); i++) {
-            boolean baseLayer = plan.owner().isControlPlane() && i == 0 && layers.size() > 1;
-            Phase progress = upgrade ? Phase.UPDATING : baseLayer ? Phase.INSTALLING_CONTROLLER : Phase.INSTALLING;
-            if (!quiet) {
-                report(round, plan, progress, upgrade ? "applying charts " + charts
-                        : baseLayer ? "applying the cluster-wide base layer (chart " + plan.charts().get(0).chart() + ")"
-                        : "applying charts " + (layers.size() > 1 ? controlPlaneCharts : charts),
-                        currentOperator(round, plan));
-            }
-            ApplyResult result = ops.apply(layers.get(i));
-            if (result instanceof ApplyResult.Refused refused) {
-                recordPartial(ops, plan, current, all);
-                report(round, plan, baseLayer ? Phase.CONTROLLER_INSTALL_FAILED : Phase.INSTALL_FAILED,
-                        "applying " + refused.object() + " was refused: " + refused.message()
-                                + "; retried at the next resync",
-                        null);
-                return null;
-            }
-            if (result instanceof ApplyResult.Unreachable unreachable) {
-                recordPartial(ops, plan, current, all);
-                throw new UnreachableException(unreachable.message());
-            }
+        if (outcome instanceof Applier.Outcome.Unreachable unreachable) {
+            throw new UnreachableException(unreachable.message());
         }
+        List<ObjectRef> all = ((Applier.Outcome.Applied) outcome).objects();
         List<ObjectRef> deferred = prune(round, ops, plan.key(), current, all, installed);
         List<ObjectRef> listed = new ArrayList<>(all);
         listed.addAll(deferred);
@@ -423,35 +398,20 @@ public class ClusterReconciler {
     private Duration inSync(Round round, ClusterOps ops, Plan plan, Inventory inventory,
             Map<InstallationKey, Inventory> installed, Trigger trigger) {
         if (trigger == Trigger.RESYNC && settings.repairDrift()) {
-            // Drift repair: server-side apply of what is already there is a no-op (the resourceVersion
-            // stays); of what was changed or deleted, a write. The versions before and after tell which.
-            try {
-                List<HasMetadata> objects = new ArrayList<>();
-                for (ChartSpec chart : plan.charts()) {
-                    objects.addAll(Manifests.label(renderer.render(chart), labels(plan)));
-                }
-                List<ObjectRef> refs = objects.stream().map(Manifests::ref).toList();
-                Map<String, LiveVersion> before = call(() -> ops.liveVersions(refs));
-                ApplyResult result = ops.apply(objects);
-                if (result instanceof ApplyResult.Unreachable u) {
-                    throw new UnreachableException(u.message());
-                }
-                if (result instanceof ApplyResult.Refused refused) {
-                    report(round, plan, Phase.INSTALL_FAILED, "repairing " + refused.object() + " was refused: "
-                            + refused.message() + "; retried at the next resync", inventory.observedOperatorJson());
-                    return null;
-                }
-                Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
-                others.remove(plan.key());
-                List<String> drift = Drift.describe(refs, before, ((ApplyResult.Applied) result).live(),
-                        listedBy(others.values()));
-                if (!drift.isEmpty()) {
-                    report(round, plan, Phase.RECONCILING, "repairing drift: " + String.join("; ", drift),
-                            inventory.observedOperatorJson());
-                }
-            } catch (ChartRenderer.RenderException e) {
-                report(round, plan, Phase.INSTALL_FAILED, e.getMessage(), inventory.observedOperatorJson());
+            Map<InstallationKey, Inventory> others = new LinkedHashMap<>(installed);
+            others.remove(plan.key());
+            DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, plan, labels(plan),
+                    listedBy(others.values())));
+            if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
+                throw new UnreachableException(u.message());
+            }
+            if (outcome instanceof DriftRepair.Outcome.Failed failed) {
+                report(round, plan, Phase.INSTALL_FAILED, failed.message(), inventory.observedOperatorJson());
                 return null;
+            }
+            if (outcome instanceof DriftRepair.Outcome.Repaired repaired) {
+                report(round, plan, Phase.RECONCILING, "repairing drift: " + String.join("; ", repaired.drift()),
+                        inventory.observedOperatorJson());
             }
         }
         return health(round, ops, plan, inventory);
@@ -526,24 +486,6 @@ public class ClusterReconciler {
             });
         }
         return deferred;
-    }
-
-    /** After a failed apply, the inventory must list whatever may now exist, or a removal would leak it. */
-    private void recordPartial(ClusterOps ops, Plan plan, Inventory current, List<ObjectRef> attempted) {
-        Map<String, ObjectRef> union = new LinkedHashMap<>();
-        if (current != null) {
-            current.objects().forEach(o -> union.put(o.identity(), o));
-        }
-        attempted.forEach(o -> union.put(o.identity(), o));
-        Inventory partial = new Inventory(plan.owner(), plan.generation(), plan.revision(),
-                current == null ? "" : current.tag(), current == null ? "" : current.planHash(),
-                current == null ? null : current.observedOperatorJson(), false, List.copyOf(union.values()));
-        try {
-            ops.writeInventory(partial);
-        } catch (RuntimeException e) {
-            // Best effort: the failure being reported is the apply's; the next attempt records again.
-            LOG.debugf("could not record the partial inventory of %s: %s", plan.key(), e.getMessage());
-        }
     }
 
     private static Map<String, String> labels(Plan plan) {
@@ -629,27 +571,8 @@ public class ClusterReconciler {
             return;
         }
         t.emittedThisRound = true;
-        String state = phase.state(owner.kind()).name();
-        InstallationEvent event = InstallationEvent.newBuilder().setOwner(owner.toAvro()).setGeneration(generation)
-                .setCluster(round.cluster()).setRevision(key.revision()).setState(state)
-                .setMessage(message == null ? "" : message).setObservedOperatorJson(observedOperatorJson)
-                .setPlanHash(planHash).setSource("installer/" + settings.replicaId())
-                .setSourceEpoch(round.owned().epoch()).setSequence(sequence.incrementAndGet())
-                .setTime(clock.instant()).build();
-        events.emit(owner.key(), event);
-        if (changed) {
-            MDC.put("owner", owner.key());
-            MDC.put("cluster", round.cluster());
-            MDC.put("revision", Names.revisionLabel(key.revision()));
-            try {
-                LOG.infof("%s %s in %s: %s%s", owner.key(), Names.revisionLabel(key.revision()), round.cluster(),
-                        state, message == null || message.isEmpty() ? "" : " (" + message + ")");
-            } finally {
-                MDC.remove("owner");
-                MDC.remove("cluster");
-                MDC.remove("revision");
-            }
-        }
+        reporting.emit(round.cluster(), round.owned().epoch(), key, owner, generation, planHash, phase, message,
+                observedOperatorJson, changed);
     }
 
     private static ClusterState summarize(Memory mem) {

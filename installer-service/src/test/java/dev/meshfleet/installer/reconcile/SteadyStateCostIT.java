@@ -23,7 +23,7 @@ import dev.meshfleet.installer.Fixtures;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.ChartRenderer;
-import dev.meshfleet.installer.work.Backoff;
+import dev.meshfleet.schemas.Backoff;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.v1.InstallationEvent;

@@ -10,6 +10,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.meshfleet.schemas.Backoff;
+
 /**
  * A deduplicating work queue of keys, after client-go's workqueue: a key waits in the queue at most
  * once however many events name it; a key is handed to one worker at a time, and a key added while
@@ -17,8 +19,7 @@ import java.util.concurrent.TimeUnit;
  * handled. Failed keys come back after an exponential backoff per key, reset by {@link #forget}.
  */
 public final class WorkQueue implements AutoCloseable {
-    private final Duration baseDelay;
-    private final Duration maxDelay;
+    private final Backoff backoff;
     private final ScheduledExecutorService delayer;
 
     // Guarded by this.
@@ -30,8 +31,7 @@ public final class WorkQueue implements AutoCloseable {
     private boolean shutdown;
 
     public WorkQueue(Duration baseDelay, Duration maxDelay) {
-        this.baseDelay = baseDelay;
-        this.maxDelay = maxDelay;
+        this.backoff = new Backoff(baseDelay, maxDelay);
         this.delayer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "intake-queue-backoff");
             t.setDaemon(true);
@@ -58,7 +58,7 @@ public final class WorkQueue implements AutoCloseable {
             }
             attempt = failures.merge(key, 1, Integer::sum);
         }
-        delayer.schedule(() -> add(key), backoff(attempt, baseDelay, maxDelay).toMillis(), TimeUnit.MILLISECONDS);
+        delayer.schedule(() -> add(key), backoff.delay(attempt).toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** The key was handled: its next failure starts the backoff from the base delay again. */
@@ -107,16 +107,4 @@ public final class WorkQueue implements AutoCloseable {
         delayer.shutdownNow();
     }
 
-    /** base * 2^(attempt-1), capped at max. */
-    public static Duration backoff(int attempt, Duration base, Duration max) {
-        if (attempt <= 1) {
-            return base.compareTo(max) > 0 ? max : base;
-        }
-        int shift = Math.min(attempt - 1, 30);
-        long millis = base.toMillis() << shift;
-        if (millis <= 0 || millis > max.toMillis()) {
-            return max;
-        }
-        return Duration.ofMillis(millis);
-    }
 }

@@ -73,18 +73,6 @@ class WorkQueueTest {
     }
 
     @Test
-    void backoffDoublesPerAttemptUpToTheCap() {
-        Duration base = Duration.ofMillis(200);
-        Duration max = Duration.ofSeconds(60);
-
-        assertThat(WorkQueue.backoff(1, base, max)).isEqualTo(Duration.ofMillis(200));
-        assertThat(WorkQueue.backoff(2, base, max)).isEqualTo(Duration.ofMillis(400));
-        assertThat(WorkQueue.backoff(5, base, max)).isEqualTo(Duration.ofMillis(3200));
-        assertThat(WorkQueue.backoff(20, base, max)).isEqualTo(max);
-        assertThat(WorkQueue.backoff(1000, base, max)).isEqualTo(max);
-    }
-
-    @Test
     void aClosedQueueReleasesWaitingWorkers() throws Exception {
         CompletableFuture<String> waiting = CompletableFuture.supplyAsync(() -> {
             try {

@@ -7,6 +7,7 @@ import java.util.TreeMap;
 import dev.meshfleet.aggregator.fold.FoldOutcome.Applied;
 import dev.meshfleet.aggregator.fold.FoldOutcome.Ignored;
 import dev.meshfleet.aggregator.fold.FoldOutcome.Reason;
+import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.state.InstallationState;
 import dev.meshfleet.schemas.state.Phase;
 
@@ -124,7 +125,8 @@ public final class StatusFold {
         if (event.generation() < before.generation()) {
             return Reason.STALE_GENERATION;
         }
-        if (isSameSourceAndEpoch(before, event) && event.sequence() <= before.sequence()) {
+        if (new EventOrder(event.source(), event.sourceEpoch(), event.sequence())
+                .replays(new EventOrder(before.source(), before.sourceEpoch(), before.sequence()))) {
             return Reason.DUPLICATE;
         }
         return null;
@@ -154,10 +156,6 @@ public final class StatusFold {
             return null;
         }
         return Transitions.allows(before.phase(), next) ? null : Reason.ILLEGAL_TRANSITION;
-    }
-
-    private static boolean isSameSourceAndEpoch(Installation before, Event event) {
-        return before.source().equals(event.source()) && before.sourceEpoch() == event.sourceEpoch();
     }
 
     private static Status withClusterEpoch(Status status, String cluster, long epoch) {

@@ -23,6 +23,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.meshfleet.aggregator.AggregatorConfig;
 import dev.meshfleet.aggregator.stream.AvroStatus;
+import dev.meshfleet.schemas.Backoff;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
@@ -162,9 +163,9 @@ public class StatusWriter {
     }
 
     private Duration backoff(int attempt) {
-        long base = Math.max(config.coalesceWindow().toMillis(), 100);
-        long millis = base << Math.min(attempt, 16);
-        return Duration.ofMillis(Math.min(millis, MAX_BACKOFF.toMillis()));
+        // The first retry waits twice the coalescing window (at least 100ms each): attempt 1 is the second delay.
+        Duration base = Duration.ofMillis(Math.max(config.coalesceWindow().toMillis(), 100));
+        return new Backoff(base.compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : base, MAX_BACKOFF).delay(attempt + 1);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.meshfleet.translator.stream;
 
+import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import java.time.Instant;
 import java.util.Map;
@@ -22,11 +23,10 @@ import org.slf4j.MDC;
  * cluster would only be dropped by the aggregator as a duplicate.
  *
  * <p>The FAILED carries the refused plan's generation and hash and the sequence
- * {@code generation*1000 + 999}, after every INSTALL_PENDING the translate step numbers for that
+ * {@link EventOrder#refused}, after every INSTALL_PENDING the translate step numbers for that
  * generation, so the aggregator folds it after the translator's own INSTALL_PENDING for the plan.
  */
 final class ClaimsProcessor implements Processor<String, ClusterDesiredState, String, TranslatorOutput> {
-    static final long REFUSAL_SEQUENCE_OFFSET = 999;
     private static final Logger LOG = LoggerFactory.getLogger(ClaimsProcessor.class);
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
@@ -67,7 +67,7 @@ final class ClaimsProcessor implements Processor<String, ClusterDesiredState, St
                 now.put(r.key(), seen);
                 if (!seen.equals(before.get(r.key()))) {
                     LOG.info("{}", r.message());
-                    long sequence = r.plan().getGeneration() * 1000 + REFUSAL_SEQUENCE_OFFSET;
+                    long sequence = EventOrder.refused(r.plan().getGeneration());
                     context.forward(record.withKey(AvroPlans.ownerKey(r.plan())).withValue(new TranslatorOutput.Event(
                             AvroPlans.refused(r.plan(), cluster, r.message(), sequence, time))));
                 }

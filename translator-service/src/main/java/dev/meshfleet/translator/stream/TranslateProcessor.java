@@ -1,6 +1,7 @@
 package dev.meshfleet.translator.stream;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
@@ -113,7 +114,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             TranslationError error = new TranslationError(TranslationError.SPEC_CLUSTER, "", "spec",
                     "is not valid JSON (" + e.getMessage() + "); re-apply the resource");
             context.forward(record.withKey(ownerKey).withValue(
-                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, error, generation * 1000, time))));
+                    new TranslatorOutput.Event(AvroPlans.failed(owner, generation, error, EventOrder.translated(generation, 0), time))));
             return;
         }
         // A recreated resource (new uid) starts a new status: every plan is announced again.
@@ -122,7 +123,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         Map<String, String> hashes = new HashMap<>();
         Map<String, KeptPlan> plans = new HashMap<>();
         SortedMap<String, List<InstallationPlan>> byCluster = new TreeMap<>();
-        long sequence = generation * 1000;
+        long n = 0;
         for (Plan p : t.allPlans()) {
             String key = p.cluster() + "|" + p.revision();
             hashes.put(key, p.planHash());
@@ -130,7 +131,8 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
             byCluster.computeIfAbsent(p.cluster(), c -> new ArrayList<>()).add(AvroPlans.toAvro(owner, generation, p));
             if (!p.planHash().equals(previous.get(key))) {
                 context.forward(record.withKey(ownerKey).withValue(
-                        new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p, sequence++, time))));
+                        new TranslatorOutput.Event(AvroPlans.installPending(owner, generation, p,
+                                EventOrder.translated(generation, n++), time))));
             }
         }
         keepWhatRuns(owner, t, previous.keySet(), key -> {
@@ -141,7 +143,8 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         Map<String, List<TranslationError>> errorsByInstallation = new java.util.LinkedHashMap<>();
         t.errors().forEach(e -> errorsByInstallation.computeIfAbsent(e.cluster() + "|" + e.revision(), k -> new ArrayList<>()).add(e));
         for (Map.Entry<String, List<TranslationError>> e : errorsByInstallation.entrySet()) {
-            InstallationEvent failed = AvroPlans.failed(owner, generation, e.getValue(), sequence++, time);
+            InstallationEvent failed = AvroPlans.failed(owner, generation, e.getValue(),
+                    EventOrder.translated(generation, n++), time);
             KeptPlan kept = plans.get(e.getKey());
             if (kept != null && kept.generation() < generation) {
                 // Say what still runs, so that nobody reads FAILED as "the control plane is down".

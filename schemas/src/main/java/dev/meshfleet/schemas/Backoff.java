@@ -1,8 +1,13 @@
-package dev.meshfleet.installer.work;
+package dev.meshfleet.schemas;
 
 import java.time.Duration;
 
-/** Exponential backoff for an unreachable cluster: initial, doubling per consecutive failure, capped at max. */
+/**
+ * The one exponential backoff of Meshfleet: {@code initial} after the first consecutive failure,
+ * doubling with each further one, capped at {@code max}. Used for an unreachable workload cluster
+ * (installer), a key the intake could not handle (spec-intake's work queue) and a status write the
+ * API server did not take (aggregator).
+ */
 public record Backoff(Duration initial, Duration max) {
     public Backoff {
         if (initial.isNegative() || initial.isZero() || max.compareTo(initial) < 0) {

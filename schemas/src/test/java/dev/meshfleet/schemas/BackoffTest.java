@@ -1,4 +1,4 @@
-package dev.meshfleet.installer.work;
+package dev.meshfleet.schemas;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,8 +25,24 @@ class BackoffTest {
     }
 
     @Test
-    void aMaxBelowInitialIsRejected() {
+    void millisecondDelaysDoubleAsWell() {
+        Backoff intake = new Backoff(Duration.ofMillis(200), Duration.ofSeconds(60));
+        assertThat(intake.delay(1)).isEqualTo(Duration.ofMillis(200));
+        assertThat(intake.delay(2)).isEqualTo(Duration.ofMillis(400));
+        assertThat(intake.delay(5)).isEqualTo(Duration.ofMillis(3200));
+        assertThat(intake.delay(20)).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void aFirstFailureOrLessWaitsTheInitialDelay() {
+        assertThat(backoff.delay(0)).isEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void aMaxBelowInitialOrANonPositiveInitialIsRejected() {
         assertThatThrownBy(() -> new Backoff(Duration.ofSeconds(5), Duration.ofSeconds(1)))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Backoff(Duration.ZERO, Duration.ofSeconds(1)))
                 .isInstanceOf(IllegalArgumentException.class);
     }
 }
