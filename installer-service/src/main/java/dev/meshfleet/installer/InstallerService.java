@@ -106,10 +106,10 @@ public class InstallerService {
         consumer.start();
         Duration resync = config.resyncPeriod();
         // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once. With a
-        // drift-repair period of its own, the resyncs in between only re-emit (Trigger.REEMIT).
-        Duration repair = config.driftRepairPeriod().orElse(resync);
+        // drift-repair period of its own, the resyncs in between only check health (Trigger.CHECK).
+        Duration repair = config.driftRepairPeriod();
         boolean repairApart = !repair.equals(resync);
-        scheduleSpread(new ResyncSchedule(resync), repairApart ? Trigger.REEMIT : Trigger.RESYNC);
+        scheduleSpread(new ResyncSchedule(resync), repairApart ? Trigger.CHECK : Trigger.RESYNC);
         if (repairApart) {
             scheduleSpread(new ResyncSchedule(repair), Trigger.RESYNC);
         }

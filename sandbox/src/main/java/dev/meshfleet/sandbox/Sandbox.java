@@ -166,6 +166,7 @@ public final class Sandbox implements AutoCloseable {
         step = Instant.now();
         services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url(), options.installers());
         started.add(services);
+        services.resync(options.resync(), options.driftRepair());
         log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
         log.println("sandbox: services ready (" + since(step) + ")");

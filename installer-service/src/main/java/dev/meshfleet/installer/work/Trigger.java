@@ -6,14 +6,21 @@ public enum Trigger {
     POLL,
     /** Desired state or registration changed. */
     CHANGE,
-    /** Periodic resync between drift repairs: re-emit every installation's state, no re-apply (cheap). */
-    REEMIT,
-    /** Assignment or periodic resync with drift repair: repair drift and re-emit every installation's state. */
+    /**
+     * Periodic resync between drift repairs: check every installation's health and emit what changed (a
+     * HEALTHY installation whose workloads went unready is UNHEALTHY); no re-apply, no re-emission of
+     * unchanged states.
+     */
+    CHECK,
+    /**
+     * Assignment, or the periodic drift repair: re-apply every in-sync installation (repairing drift) and
+     * re-emit every installation's state, changed or not (the safety net for the aggregator).
+     */
     RESYNC;
 
     /** True when the round re-emits the state of every installation, changed or not. */
     public boolean reemits() {
-        return this == REEMIT || this == RESYNC;
+        return this == RESYNC;
     }
 
     public Trigger merge(Trigger other) {

@@ -61,19 +61,17 @@ class SteadyStateCostIT {
     }
 
     @Test
-    void aResyncOfAHealthyClusterWithNothingDriftedCostsMillisecondsAndAReEmissionAlone() {
-        long withRepair = cpuMicrosPerResync(true, Trigger.RESYNC);
-        long withoutRepair = cpuMicrosPerResync(false, Trigger.RESYNC);
-        long reemit = cpuMicrosPerResync(true, Trigger.REEMIT);
+    void aDriftRepairReEmitsEveryHealthyInstallationAndAHealthCheckInBetweenEmitsNothingWhenNothingChanged() {
+        long withRepair = cpuMicrosPerResync(true, Trigger.RESYNC, CLUSTERS * ROUNDS);
+        long withoutRepair = cpuMicrosPerResync(false, Trigger.RESYNC, CLUSTERS * ROUNDS);
+        long check = cpuMicrosPerResync(true, Trigger.CHECK, 0);
+        // Figures for the README's "At fleet size", not a timed assertion: the machine is shared.
         System.out.printf("SteadyStateCostIT: CPU per resync of a HEALTHY cluster (2 releases, ILM): %d us with"
-                + " drift repair, %d us with repair-drift=false, %d us for a re-emission between drift repairs%n",
-                withRepair, withoutRepair, reemit);
-        assertThat(withRepair).as("CPU microseconds per resync with drift repair").isLessThan(100_000);
-        assertThat(withoutRepair).as("without drift repair it is cheaper").isLessThan(withRepair);
-        assertThat(reemit).as("a re-emission alone is cheaper").isLessThan(withRepair);
+                + " drift repair, %d us with repair-drift=false, %d us for a health check between drift repairs%n",
+                withRepair, withoutRepair, check);
     }
 
-    private long cpuMicrosPerResync(boolean repairDrift, Trigger trigger) {
+    private long cpuMicrosPerResync(boolean repairDrift, Trigger trigger, int expectedEvents) {
         List<InstallationEvent> events = new CopyOnWriteArrayList<>();
         Ownership ownership = new Ownership();
         ClusterReconciler reconciler = new ClusterReconciler(ownership, c -> Optional.of(server.client(c)),
@@ -96,8 +94,12 @@ class SteadyStateCostIT {
             NAMES.forEach(c -> reconciler.reconcile(c, trigger));
         }
         long cpu = threads.getCurrentThreadCpuTime() - before;
-        assertThat(events).as("one re-emission per cluster and round, nothing drifted").hasSize(CLUSTERS * ROUNDS)
-                .allMatch(e -> e.getState().equals("HEALTHY"));
+        if (expectedEvents == 0) {
+            assertThat(events).as("a health check with nothing changed emits nothing").isEmpty();
+        } else {
+            assertThat(events).as("one re-emission per cluster and round, nothing drifted").hasSize(expectedEvents)
+                    .allMatch(e -> e.getState().equals("HEALTHY"));
+        }
         return cpu / 1000 / (CLUSTERS * ROUNDS);
     }
 

@@ -7,15 +7,15 @@ import org.junit.jupiter.api.Test;
 class TriggerTest {
     @Test
     void aReEmissionPendingWithAChangeReEmitsAndADriftRepairWinsOverBoth() {
-        assertThat(Trigger.CHANGE.merge(Trigger.REEMIT)).isEqualTo(Trigger.REEMIT);
-        assertThat(Trigger.REEMIT.merge(Trigger.CHANGE)).isEqualTo(Trigger.REEMIT);
-        assertThat(Trigger.REEMIT.merge(Trigger.RESYNC)).isEqualTo(Trigger.RESYNC);
+        assertThat(Trigger.CHANGE.merge(Trigger.CHECK)).isEqualTo(Trigger.CHECK);
+        assertThat(Trigger.CHECK.merge(Trigger.CHANGE)).isEqualTo(Trigger.CHECK);
+        assertThat(Trigger.CHECK.merge(Trigger.RESYNC)).isEqualTo(Trigger.RESYNC);
         assertThat(Trigger.POLL.merge(null)).isEqualTo(Trigger.POLL);
     }
 
     @Test
     void onlyResyncsReEmitEveryState() {
-        assertThat(Trigger.REEMIT.reemits()).isTrue();
+        assertThat(Trigger.CHECK.reemits()).isFalse();
         assertThat(Trigger.RESYNC.reemits()).isTrue();
         assertThat(Trigger.CHANGE.reemits()).isFalse();
         assertThat(Trigger.POLL.reemits()).isFalse();

@@ -81,4 +81,15 @@ public final class SandboxArgs {
             description = "Delay every request to a workload cluster's API by this much, as a remote cluster would."
                     + " Default: ${DEFAULT-VALUE}.")
     String apiLatency;
+
+    @Option(names = "--resync", paramLabel = "DURATION",
+            description = "How often each installer checks the health of every cluster it owns (meshfleet.installer."
+                    + "resync-period). Default: the installer's own, 30s.")
+    String resync;
+
+    @Option(names = "--drift-repair", paramLabel = "DURATION",
+            description = "How often each installer re-applies what it installed, repairing drift, and re-emits every"
+                    + " state (meshfleet.installer.drift-repair-period; at least --resync). Default: the installer's"
+                    + " own, 10m; give 5s to see a deleted istiod come back at once.")
+    String driftRepair;
 }

@@ -19,7 +19,7 @@ import picocli.CommandLine;
  */
 public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<Fault>> faults, List<Step> steps,
         Output output, Duration timeout, Duration readyAfter, int installers, List<String> unregistered,
-        Duration apiLatency) {
+        Duration apiLatency, Duration resync, Duration driftRepair) {
 
     public enum Mode { RUN, UP }
 
@@ -45,35 +45,44 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
     /** Defaults for code that drives the sandbox directly (tests, the benchmark). */
     public static SandboxOptions defaults(Mode mode, List<String> clusters) {
         return new SandboxOptions(mode, clusters, Map.of(), List.of(), Output.TABLE, DEFAULT_TIMEOUT,
-                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO);
+                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO, null, null);
     }
 
     public SandboxOptions withReadyAfter(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency, resync, driftRepair);
     }
 
     public SandboxOptions withFaults(Map<String, List<Fault>> f) {
         return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency);
+                apiLatency, resync, driftRepair);
     }
 
     public SandboxOptions withTimeout(Duration t) {
         return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers, unregistered,
-                apiLatency);
+                apiLatency, resync, driftRepair);
     }
 
     /** The clusters that start simulated but without their kubeconfig Secret (see {@code Sandbox.register}). */
     public SandboxOptions withUnregistered(List<String> u) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency, resync, driftRepair);
     }
 
     public SandboxOptions withInstallers(int n) {
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, n, unregistered,
-                apiLatency);
+                apiLatency, resync, driftRepair);
     }
 
     public SandboxOptions withApiLatency(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d, resync, driftRepair);
+    }
+
+    /**
+     * How often each installer checks every cluster it owns and how often it also repairs drift (and
+     * re-emits every state); null leaves the installer's own default (30s and 10m).
+     */
+    public SandboxOptions withResync(Duration period, Duration repair) {
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
+                apiLatency, period, repair);
     }
 
     /** The clusters registered at start: all but the unregistered ones. */
@@ -144,6 +153,8 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         }
         Duration readyAfter = duration("--ready-after", args.readyAfter);
         Duration apiLatency = duration("--api-latency", args.apiLatency);
+        Duration resync = args.resync == null ? null : positive("--resync", args.resync);
+        Duration driftRepair = args.driftRepair == null ? null : positive("--drift-repair", args.driftRepair);
         int installers;
         try {
             installers = Integer.parseInt(args.installers.trim());
@@ -170,7 +181,15 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
             throw new UsageException("sandbox run: nothing to do; give at least one -f FILE or --delete Kind/namespace/name");
         }
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency);
+                apiLatency, resync, driftRepair);
+    }
+
+    private static Duration positive(String option, String text) throws UsageException {
+        Duration d = duration(option, text);
+        if (d.isZero()) {
+            throw new UsageException(option + ": must be more than 0");
+        }
+        return d;
     }
 
     /** A Go duration that is not negative, or a UsageException naming the option. */

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.sandbox.process.ChildProcess;
 import dev.meshfleet.sandbox.process.JavaCommand;
 
@@ -39,6 +40,9 @@ public final class Services implements AutoCloseable {
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final int installers;
     private int restarts;
+    /** The installers' resync and drift-repair periods; null leaves the installer's own default. */
+    private Duration resync;
+    private Duration driftRepair;
 
     /** A started service: its process and the HTTP port of its health endpoints. */
     public record Running(String module, ChildProcess process, int httpPort) {
@@ -59,6 +63,15 @@ public final class Services implements AutoCloseable {
         this.agentJar = agentJar;
         this.bootstrapServers = bootstrapServers;
         this.managementUrl = managementUrl;
+    }
+
+    /**
+     * How often each installer checks every cluster it owns, and how often it also repairs drift; null keeps
+     * the installer's default. For instances started after this call.
+     */
+    public synchronized void resync(Duration period, Duration repair) {
+        this.resync = period;
+        this.driftRepair = repair;
     }
 
     /** Starts every service at once (they start in parallel on the machine) and waits until all are ready. */
@@ -116,9 +129,14 @@ public final class Services implements AutoCloseable {
                 "-Dquarkus.banner.enabled=false",
                 "-Dmeshfleet.installer.chart-dir=" + layout.charts(),
                 "-Dmeshfleet.installer.replica-id=" + replicaIdOf(instance),
-                "-Dmeshfleet.installer.resync-period=5s",
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + name),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + name)));
+        if (resync != null) {
+            jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));
+        }
+        if (driftRepair != null) {
+            jvm.add("-Dmeshfleet.installer.drift-repair-period=" + GoDuration.format(driftRepair));
+        }
         List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
         cmd.addAll(List.of("-jar", jar.toString()));
         ChildProcess process = ChildProcess.start(name, cmd, runDir.resolve("logs").resolve(name + ".log"),

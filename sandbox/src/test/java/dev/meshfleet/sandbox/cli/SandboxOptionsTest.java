@@ -81,6 +81,18 @@ class SandboxOptionsTest {
     }
 
     @Test
+    void resyncAndDriftRepairAreTheInstallersOwnUnlessGivenAndZeroIsRefusedNamingTheOption() throws Exception {
+        SandboxOptions defaults = parse(Mode.UP);
+        assertThat(defaults.resync()).isNull();
+        assertThat(defaults.driftRepair()).isNull();
+        SandboxOptions given = parse(Mode.UP, "--resync", "10s", "--drift-repair", "1m");
+        assertThat(given.resync()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(given.driftRepair()).isEqualTo(Duration.ofMinutes(1));
+        assertThatThrownBy(() -> parse(Mode.UP, "--drift-repair", "0")).isInstanceOf(UsageException.class)
+                .hasMessage("--drift-repair: must be more than 0");
+    }
+
+    @Test
     void durationsAcceptUnitsAndCombinations() throws Exception {
         SandboxOptions o = parse(Mode.UP, "--timeout", "1m30s", "--ready-after", "250ms");
         assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(90));

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 final class Fleet implements AutoCloseable {
 
     static final Duration STEP_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration RESYNC = Duration.ofSeconds(5);
 
     final RepoLayout layout = RepoLayout.locate();
     final Sandbox sandbox;
@@ -48,7 +49,9 @@ final class Fleet implements AutoCloseable {
             throws Exception {
         RepoLayout layout = RepoLayout.locate();
         SandboxOptions options = SandboxOptions.defaults(SandboxOptions.Mode.RUN, clusters).withFaults(faults)
-                .withUnregistered(unregistered).withTimeout(STEP_TIMEOUT);
+                .withUnregistered(unregistered).withTimeout(STEP_TIMEOUT)
+                // Quick resyncs with drift repair at each, so that tests of drift, health and recovery are quick.
+                .withResync(RESYNC, RESYNC);
         return new Fleet(Sandbox.start(options, layout, System.err));
     }
 
