@@ -32,48 +32,44 @@ public final class SandboxCommand implements Callable<Integer> {
         throw new UsageException("sandbox: say 'run' or 'up', e.g. ./meshfleet sandbox run -f examples/ilm-minimal.yaml");
     }
 
-    @Command(name = "run", sortOptions = false,
-            description = {"Start the fleet, run the steps (-f FILE, --delete Kind/namespace/name) in order, waiting"
-                    + " after each until every installation has settled, print the status, stop.",
-                    "Exit status: 0 all HEALTHY (or UNINSTALLED/deleted), 1 settled otherwise, 2 timeout or error."})
-    public static final class Run implements Callable<Integer> {
+    /** What run and up share: the options, the help, and starting the fleet in their mode. */
+    abstract static class Launch implements Callable<Integer> {
         @Mixin
         SandboxArgs args;
         @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
         boolean help;
+        private final Mode mode;
         private final PrintStream out;
         private final PrintStream err;
 
-        Run(PrintStream out, PrintStream err) {
+        Launch(Mode mode, PrintStream out, PrintStream err) {
+            this.mode = mode;
             this.out = out;
             this.err = err;
         }
 
         @Override
         public Integer call() throws Exception {
-            return execute(SandboxOptions.from(Mode.RUN, args), out, err);
+            return execute(SandboxOptions.from(mode, args), out, err);
+        }
+    }
+
+    @Command(name = "run", sortOptions = false,
+            description = {"Start the fleet, run the steps (-f FILE, --delete Kind/namespace/name) in order, waiting"
+                    + " after each until every installation has settled, print the status, stop.",
+                    "Exit status: 0 all HEALTHY (or UNINSTALLED/deleted), 1 settled otherwise, 2 timeout or error."})
+    public static final class Run extends Launch {
+        Run(PrintStream out, PrintStream err) {
+            super(Mode.RUN, out, err);
         }
     }
 
     @Command(name = "up", sortOptions = false,
             description = {"Start the fleet, run the steps if any, write a kubeconfig (contexts mgmt and one per"
                     + " cluster) and stay up for kubectl until Ctrl-C."})
-    public static final class Up implements Callable<Integer> {
-        @Mixin
-        SandboxArgs args;
-        @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
-        boolean help;
-        private final PrintStream out;
-        private final PrintStream err;
-
+    public static final class Up extends Launch {
         Up(PrintStream out, PrintStream err) {
-            this.out = out;
-            this.err = err;
-        }
-
-        @Override
-        public Integer call() throws Exception {
-            return execute(SandboxOptions.from(Mode.UP, args), out, err);
+            super(Mode.UP, out, err);
         }
     }
 
