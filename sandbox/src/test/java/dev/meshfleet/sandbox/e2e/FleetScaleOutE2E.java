@@ -144,48 +144,68 @@ class FleetScaleOutE2E {
 
     @Test
     @Order(5)
-    void aTagPatchRollingOutWhileInstaller2JoinsAndInstaller0StopsEndsHealthyOnEveryCluster() throws Exception {
+    void anIlmTagPatchRollingOutWhileInstaller2JoinsEndsHealthyOnEveryClusterOnTheNewTag() throws Exception {
         String patched = ilmYaml.replace("1.24.2-solo", "1.24.3-solo");
         assertThat(patched).as("the patched ILM").contains("1.24.3-solo").doesNotContain("1.24.2-solo");
-        Instant applied = Instant.now();
         fleet.sandbox.apply(fleet.manifest("ilm-200-patched.yaml", patched));
         fleet.sandbox.services().start("installer-2");
         fleet.sandbox.services().awaitReady("installer-2", WAIT);
         await("installer-2 emits events for the clusters it was given").atMost(WAIT).until(
                 () -> poll().stream().anyMatch(e -> e.getSource().equals(INSTALLER_2)));
-        boolean movingWhenAdded = !Settle.evaluate(fleet.sandbox.views()).done();
-
-        fleet.sandbox.services().running("installer-service").process().stop(Duration.ofSeconds(30));
-        boolean movingWhenRemoved = !Settle.evaluate(fleet.sandbox.views()).done();
-        System.err.println("FleetScaleOutE2E: still moving when installer-2 had its first events: " + movingWhenAdded
-                + ", when installer-0 had stopped: " + movingWhenRemoved);
+        System.err.println("FleetScaleOutE2E: ILM rollout still moving when installer-2 had its first events: "
+                + !Settle.evaluate(fleet.sandbox.views()).done());
         fleet.settle();
 
         LifecycleManagerStatus ilm = fleet.ilmStatus(ILM);
         assertEveryClusterHealthy(ilm);
         assertEveryClusterHealthy(fleet.glmStatus(GLM));
-        // The new tag is what every cluster runs now, as the installer reports it.
+        // The new tag is what every cluster runs now, as the installer reports it and as the cluster has it.
         assertThat(clusters).allSatisfy(c -> assertThat(
                 ilm.clusters().get(c).installations().get(REVISION).observedOperator().toString())
                 .as(c + " observedOperator").contains("1.24.3-solo"));
-        assertThat(clusters).allSatisfy(c -> assertThat(fleet.workload(c).apps().deployments()
-                .inNamespace("istio-system").withName("istiod-" + REVISION).get().getSpec().getTemplate().getSpec()
-                .getContainers().get(0).getImage()).as(c + " istiod image").endsWith(":1.24.3-solo"));
-        assertThat(applied).isBefore(Instant.now());
+        assertThat(clusters).allSatisfy(c -> assertThat(image(c, "istio-system", "istiod-" + REVISION))
+                .as(c + " istiod image").endsWith(":1.24.3-solo"));
     }
 
     @Test
     @Order(6)
+    void aGlmTagPatchRollingOutWhileInstaller0StopsGracefullyEndsHealthyOnEveryClusterOnTheNewTag()
+            throws Exception {
+        String glm = FleetSpecs.naming(Files.readString(fleet.example("glm-ingress.yaml")), clusters)
+                .replace("1.24.2-solo", "1.24.3-solo");
+        assertThat(glm).as("the patched GLM").contains("1.24.3-solo").doesNotContain("1.24.2-solo");
+        Instant applied = Instant.now();
+        fleet.sandbox.apply(fleet.manifest("glm-200-patched.yaml", glm));
+        // installer-0 is stopped once it is rolling out its own share of the patch.
+        await("installer-0 starts rolling out the GLM patch").atMost(WAIT).until(() -> poll().stream()
+                .anyMatch(e -> e.getSource().equals(INSTALLER_0) && !e.getState().equals("HEALTHY")
+                        && e.getOwner().getKind().name().equals("GatewayLifecycleManager")
+                        && !e.getTime().isBefore(applied)));
+        boolean moving = !Settle.evaluate(fleet.sandbox.views()).done();
+        fleet.sandbox.services().running("installer-service").process().stop(Duration.ofSeconds(30));
+        System.err.println("FleetScaleOutE2E: GLM rollout still moving when installer-0 was stopped: " + moving);
+        fleet.settle();
+
+        LifecycleManagerStatus status = fleet.glmStatus(GLM);
+        assertEveryClusterHealthy(status);
+        assertEveryClusterHealthy(fleet.ilmStatus(ILM));
+        assertThat(clusters).allSatisfy(c -> assertThat(image(c, "gloo-mesh-gateways", GLM + "-" + REVISION))
+                .as(c + " gateway image").endsWith(":1.24.3-solo"));
+    }
+
+    @Test
+    @Order(7)
     void everyClusterThatChangedOwnerHasItsNewOwnersEventsUnderAGreaterEpochAndTheStatusShowsItsLastState() {
-        // Every ILM event of each cluster, in topic order (one owner: one partition of the events topic).
-        Map<String, List<InstallationEvent>> byCluster = await().atMost(WAIT).until(() -> ilmEventsByCluster(poll()),
-                m -> m.keySet().containsAll(clusters) && clusters.stream().allMatch(
-                        c -> "HEALTHY".equals(last(lastOwnerEvents(m.get(c))).getState())
-                                && !lastOwner(m.get(c)).equals(INSTALLER_0)));
+        // Every installer event of each installation, in topic order (one owner: one partition of the events topic).
+        Map<String, List<InstallationEvent>> byInstallation = await().atMost(WAIT).until(
+                () -> eventsByInstallation(poll()),
+                m -> m.keySet().containsAll(installations()) && installations().stream().allMatch(
+                        i -> "HEALTHY".equals(last(lastOwnerEvents(m.get(i))).getState())
+                                && !lastOwner(m.get(i)).equals(INSTALLER_0)));
 
         Map<String, String> handovers = new TreeMap<>();
-        for (String cluster : clusters) {
-            List<InstallationEvent> seq = byCluster.get(cluster);
+        for (String installation : installations()) {
+            List<InstallationEvent> seq = byInstallation.get(installation);
             for (String source : seq.stream().map(InstallationEvent::getSource).collect(Collectors.toCollection(
                     LinkedHashSet::new))) {
                 int first = indexOfFirst(seq, source);
@@ -196,31 +216,46 @@ class FleetScaleOutE2E {
                 }
                 long oldEpoch = before.stream().mapToLong(InstallationEvent::getSourceEpoch).max().orElseThrow();
                 List<InstallationEvent> after = seq.stream().filter(e -> e.getSource().equals(source)).toList();
-                handovers.merge(cluster, before.get(before.size() - 1).getSource() + "->" + source,
+                handovers.merge(installation, before.get(before.size() - 1).getSource() + "->" + source,
                         (a, b) -> a + ", " + b);
-                assertThat(after).as(cluster + ": events of " + source + " after it took over from epoch " + oldEpoch)
-                        .isNotEmpty()
-                        .allSatisfy(e -> assertThat(e.getSourceEpoch()).as(cluster + " " + e.getState() + " sequence "
-                                + e.getSequence()).isGreaterThan(oldEpoch));
+                assertThat(after).as(installation + ": events of " + source + " after it took over from epoch "
+                        + oldEpoch).isNotEmpty().allSatisfy(e -> assertThat(e.getSourceEpoch())
+                                .as(installation + " " + e.getState() + " sequence " + e.getSequence())
+                                .isGreaterThan(oldEpoch));
             }
         }
-        System.err.println("FleetScaleOutE2E: " + handovers.size() + " clusters changed owner");
-        assertThat(handovers).as("clusters that changed owner").isNotEmpty();
+        System.err.println("FleetScaleOutE2E: " + handovers.size() + " installations changed owner");
+        assertThat(handovers).as("installations that changed owner").isNotEmpty();
         assertThat(handovers.values()).as("handovers to installer-2").anyMatch(h -> h.contains("->" + INSTALLER_2));
-        Set<String> installer0Had = byCluster.entrySet().stream().filter(e -> e.getValue().stream()
+        Set<String> installer0Had = byInstallation.entrySet().stream().filter(e -> e.getValue().stream()
                 .anyMatch(ev -> ev.getSource().equals(INSTALLER_0))).map(Map.Entry::getKey)
                 .collect(Collectors.toCollection(TreeSet::new));
-        assertThat(installer0Had).as("clusters installer-0 reconciled").isNotEmpty();
-        assertThat(handovers).as("every cluster of the stopped installer-0 went to another replica")
+        assertThat(installer0Had).as("installations installer-0 reconciled").isNotEmpty();
+        assertThat(handovers).as("every installation of the stopped installer-0 went to another replica")
                 .containsKeys(installer0Had.toArray(String[]::new));
 
-        LifecycleManagerStatus status = fleet.ilmStatus(ILM);
-        for (String cluster : handovers.keySet()) {
-            InstallationEvent newest = last(lastOwnerEvents(byCluster.get(cluster)));
-            assertThat(Fleet.installation(status, cluster, newest.getRevision()).state())
-                    .as(cluster + ": the status shows the last state of its owner " + newest.getSource())
+        LifecycleManagerStatus ilm = fleet.ilmStatus(ILM);
+        LifecycleManagerStatus glm = fleet.glmStatus(GLM);
+        for (String installation : handovers.keySet()) {
+            InstallationEvent newest = last(lastOwnerEvents(byInstallation.get(installation)));
+            LifecycleManagerStatus status = installation.startsWith("IstioLifecycleManager") ? ilm : glm;
+            assertThat(Fleet.installation(status, newest.getCluster(), newest.getRevision()).state())
+                    .as(installation + ": the status shows the last state of its owner " + newest.getSource())
                     .isEqualTo(newest.getState());
         }
+    }
+
+    private static String image(String cluster, String namespace, String deployment) {
+        return fleet.workload(cluster).apps().deployments().inNamespace(namespace).withName(deployment).get().getSpec()
+                .getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    /** "Kind/cluster" of every installation of the two resources. */
+    private static List<String> installations() {
+        List<String> out = new ArrayList<>();
+        clusters.forEach(c -> out.add("IstioLifecycleManager/" + c));
+        clusters.forEach(c -> out.add("GatewayLifecycleManager/" + c));
+        return out;
     }
 
     /** Applies a fleet spec and waits until settled; the most status writes any resource got per second. */
@@ -255,11 +290,12 @@ class FleetScaleOutE2E {
         return out;
     }
 
-    private static Map<String, List<InstallationEvent>> ilmEventsByCluster(List<InstallationEvent> all) {
+    private static Map<String, List<InstallationEvent>> eventsByInstallation(List<InstallationEvent> all) {
         Map<String, List<InstallationEvent>> out = new LinkedHashMap<>();
-        all.stream().filter(e -> e.getOwner().getKind().name().equals("IstioLifecycleManager")
-                && e.getOwner().getName().equals(ILM) && e.getSource().startsWith("installer/"))
-                .forEach(e -> out.computeIfAbsent(e.getCluster(), c -> new ArrayList<>()).add(e));
+        all.stream().filter(e -> (e.getOwner().getName().equals(ILM) || e.getOwner().getName().equals(GLM))
+                && e.getRevision().equals(REVISION) && e.getSource().startsWith("installer/"))
+                .forEach(e -> out.computeIfAbsent(e.getOwner().getKind().name() + "/" + e.getCluster(),
+                        c -> new ArrayList<>()).add(e));
         return out;
     }
 
