@@ -147,8 +147,13 @@ class FleetScaleOutE2E {
     void anIlmTagPatchRollingOutWhileInstaller2JoinsEndsHealthyOnEveryClusterOnTheNewTag() throws Exception {
         String patched = ilmYaml.replace("1.24.2-solo", "1.24.3-solo");
         assertThat(patched).as("the patched ILM").contains("1.24.3-solo").doesNotContain("1.24.2-solo");
+        // The patch is applied once installer-2 is joining the group, so that the handover falls in the rollout
+        // (a rollout at 200 clusters can be shorter than a JVM's start).
+        var installer2 = fleet.sandbox.services().start("installer-2").process();
+        await("installer-2 joins the installers' group").atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.exists(installer2.logFile())
+                        && Files.readString(installer2.logFile()).contains("(Re-)joining group"));
         fleet.sandbox.apply(fleet.manifest("ilm-200-patched.yaml", patched));
-        fleet.sandbox.services().start("installer-2");
         fleet.sandbox.services().awaitReady("installer-2", WAIT);
         await("installer-2 emits events for the clusters it was given").atMost(WAIT).until(
                 () -> poll().stream().anyMatch(e -> e.getSource().equals(INSTALLER_2)));
