@@ -72,6 +72,13 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private final AtomicLong lastPoll = new AtomicLong();
     private final AtomicBoolean joined = new AtomicBoolean();
     private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
+    /**
+     * The latest plans read per cluster of each partition still catching up, handed to {@link Ownership} only once
+     * the partition is caught up: until then a cluster's record may be an old one (its plans before a GLM was
+     * added, say), and a worker reconciling it (the periodic resync, a Secret registered) would prune what the
+     * newer records still want.
+     */
+    private final Map<TopicPartition, Map<String, List<Plan>>> pending = new HashMap<>();
     private final Runnable onDeadLetter;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -202,7 +209,9 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             return;
         }
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
-        if (ownership.desired(cluster, record.partition(), plans) && !catchingUp.containsKey(tp)) {
+        if (catchingUp.containsKey(tp)) {
+            pending.computeIfAbsent(tp, t -> new HashMap<>()).put(cluster, plans);
+        } else if (ownership.desired(cluster, record.partition(), plans)) {
             queue.submit(cluster, Trigger.CHANGE);
         }
     }
@@ -219,6 +228,9 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         }
         for (TopicPartition tp : done) {
             catchingUp.remove(tp);
+            pending.getOrDefault(tp, Map.of()).forEach((cluster, plans) -> ownership.desired(cluster, tp.partition(),
+                    plans));
+            pending.remove(tp);
             // Assignment: every cluster of the partition is reconciled and its state re-emitted under the new epoch.
             ownership.clustersOf(tp.partition()).forEach(cluster -> queue.submit(cluster, Trigger.RESYNC));
         }
@@ -260,6 +272,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         private void drop(Collection<TopicPartition> partitions, String how) {
             for (TopicPartition tp : partitions) {
                 catchingUp.remove(tp);
+                pending.remove(tp);
                 Set<String> dropped = ownership.revoked(tp.partition());
                 dropped.forEach(queue::forget);
             }

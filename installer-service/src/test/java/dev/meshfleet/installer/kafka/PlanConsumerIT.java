@@ -27,6 +27,13 @@ import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.ChartRelease;
+import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.testkit.InProcessKafka;
 
 /** Two installer replicas' consumers in one JVM against the real in-process broker. */
@@ -155,6 +162,70 @@ class PlanConsumerIT {
         assertThat(consumer.failure().orElseThrow()).isInstanceOf(OutOfMemoryError.class)
                 .hasMessageContaining("simulated");
         assertThat(consumer.healthy()).isFalse();
+    }
+
+    @Test
+    void aReplicaTakingAPartitionHandsEachClusterToItsWorkersOnlyWithItsLatestPlansOnceCaughtUp() {
+        // Each cluster's old record (an ILM only) then its latest (the ILM and a GLM): a worker that saw the old
+        // one (the periodic resync, a Secret registered, while the partition is still being read) would
+        // uninstall the gateway that the latest record still wants.
+        TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, PARTITIONS, true, -1L)), (short) 1);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, ClusterDesiredState> producer = new KafkaProducer<>(props, new StringSerializer(),
+                AvroSerde.of(ClusterDesiredState.class))) {
+            for (int i = 0; i < CLUSTERS; i++) {
+                producer.send(new ProducerRecord<>(topic, "cluster" + i, state("cluster" + i, plan("ilm"))));
+                producer.send(new ProducerRecord<>(topic, "cluster" + i, state("cluster" + i, plan("ilm"),
+                        plan("glm"))));
+            }
+            producer.flush();
+        }
+        List<String> handed = new CopyOnWriteArrayList<>();
+        Ownership ownership = new Ownership() {
+            @Override
+            public boolean desired(String cluster, int partition, List<Plan> plans) {
+                handed.add(cluster + " " + plans.size() + " plan(s)");
+                return super.desired(cluster, partition, plans);
+            }
+        };
+        Set<String> reconciled = ConcurrentHashMap.newKeySet();
+        WorkQueue queue = new WorkQueue(2, (cluster, trigger) -> {
+            reconciled.add(cluster);
+            return null;
+        });
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-catching-up", ownership, queue,
+                Duration.ofMinutes(5), () -> {
+                });
+        open.add(queue);
+        open.add(consumer);
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconciled.size() == CLUSTERS);
+        assertThat(handed).as("desired states handed to the workers").hasSize(CLUSTERS)
+                .allMatch(h -> h.endsWith(" 2 plan(s)"));
+        assertThat(ownership.clusters()).hasSize(CLUSTERS);
+        for (String cluster : ownership.clusters()) {
+            assertThat(ownership.get(cluster).orElseThrow().plans()).as(cluster).hasSize(2);
+        }
+    }
+
+    private static ClusterDesiredState state(String cluster, InstallationPlan... plans) {
+        return ClusterDesiredState.newBuilder().setCluster(cluster).setInstallations(List.of(plans))
+                .setPlanHash("cluster-" + plans.length).build();
+    }
+
+    private static InstallationPlan plan(String owner) {
+        return InstallationPlan.newBuilder()
+                .setOwner(OwnerRef.newBuilder().setKind(owner.equals("ilm") ? ResourceKind.IstioLifecycleManager
+                        : ResourceKind.GatewayLifecycleManager).setNamespace("gloo-mesh").setName(owner)
+                        .setUid("uid-" + owner).build())
+                .setGeneration(1).setRevision("1-24").setTag("1.24.2").setControlPlaneRevision("1-24")
+                .setCharts(List.of(ChartRelease.newBuilder().setChart(owner.equals("ilm") ? "istiod" : "gateway")
+                        .setReleaseName(owner).setNamespace("istio-system").setValuesJson("{}").build()))
+                .setUpgradePolicy(UpgradePolicy.newBuilder().setSkipUpgradeValidation(false)
+                        .setWaitForResourcesTimeoutMillis(60_000).build())
+                .setObservedOperatorJson("{}").setPlanHash("hash-" + owner).build();
     }
 
     private static Set<String> clustersOf(Set<Integer> partitions, Ownership ownership) {

@@ -55,6 +55,12 @@ final class Fleet implements AutoCloseable {
         return new Fleet(Sandbox.start(options, layout, System.err));
     }
 
+    /** A fleet with the options given (installer replicas, readiness delay, API latency ..). */
+    static Fleet start(SandboxOptions options) throws Exception {
+        RepoLayout layout = RepoLayout.locate();
+        return new Fleet(Sandbox.start(options.withTimeout(STEP_TIMEOUT), layout, System.err));
+    }
+
     /** A workload cluster's API, as the installer sees it. */
     KubernetesClient workload(String cluster) {
         return sandbox.api().client(cluster);
