@@ -30,9 +30,9 @@ class FleetReportTest {
     void eachRowCarriesTheStepTimesAndThroughput() {
         String md = FleetReport.markdown(runs);
 
-        assertThat(md).contains("| 100 | 1 | 0 ms | 8.0 s | 2.0 s | 200/200 | 20.0 | - | - | 2.00 |");
-        assertThat(md).contains("| 1000 | 1 | 0 ms | 60.0 s | 40.0 s | 2000/2000 | 20.0 | 10.00x | - | 1.50 |");
-        assertThat(md).contains("| 100 | 4 | 0 ms | 3.0 s | 1.0 s | 200/200 | 50.0 | - | 2.50x | 1.50 |");
+        assertThat(md).contains("| 100 | 1 | 0 ms | 8.0 s | 2.0 s | 200/200 | 20.0 | - | - | 1.90 |");
+        assertThat(md).contains("| 1000 | 1 | 0 ms | 60.0 s | 40.0 s | 2000/2000 | 20.0 | 10.00x | - | 1.49 |");
+        assertThat(md).contains("| 100 | 4 | 0 ms | 3.0 s | 1.0 s | 200/200 | 50.0 | - | 2.50x | 1.25 |");
     }
 
     @Test
