@@ -164,7 +164,7 @@ class InstallerIT {
         send("cluster4", List.of(controlPlane("mesh-d", "1-25")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster4", "mesh-d", "1-25"))
                 .contains("HEALTHY"));
-        // Each resync (3s here) re-emits the current state of every owned installation.
+        // Each drift repair (every resync, 3s here) re-emits the current state of every owned installation.
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.of("cluster4", "mesh-d").stream()
                 .filter(e -> e.getState().equals("HEALTHY")).map(InstallationEvent::getSequence).distinct())
                 .hasSizeGreaterThanOrEqualTo(2));
