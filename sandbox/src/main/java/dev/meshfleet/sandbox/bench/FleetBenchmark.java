@@ -88,7 +88,7 @@ public final class FleetBenchmark {
             Files.writeString(glm, FleetSpecs.naming(glmExample, clusters));
 
             List<FleetRun.Sample> timeline = new ArrayList<>();
-            Map<String, ProcessStats> before = stats(sandbox);
+            Map<String, ProcessStats> before = stats(sandbox).byService();
             sandbox.api().resetStatusWrites();
             long t0 = System.nanoTime();
             sandbox.apply(ilm);
@@ -97,15 +97,13 @@ public final class FleetBenchmark {
             sandbox.apply(glm);
             Duration glmStep = awaitSettled(sandbox, t1, t0, settings.stepTimeout(), timeline, err);
             Map<String, Long> statusWrites = sandbox.api().statusWrites();
-            Map<String, ProcessStats> after = stats(sandbox);
+            Map<String, ProcessStats> after = stats(sandbox).byService();
             int healthy = healthy(sandbox.views());
 
             Thread.sleep(settings.steadyPeriod().toMillis());
-            long totalPeakRss = sandbox.services().all().stream()
-                    .mapToLong(r -> ProcessStats.of(r.process().pid()).peakRssBytes()).sum()
-                    + ProcessStats.of(sandbox.broker().process().pid()).peakRssBytes()
-                    + ProcessStats.of(ProcessHandle.current().pid()).peakRssBytes();
-            Map<String, ProcessStats> rested = stats(sandbox);
+            Snapshot atRest = stats(sandbox);
+            long totalPeakRss = atRest.totalPeakRssBytes();
+            Map<String, ProcessStats> rested = atRest.byService();
             Map<String, FleetRun.ServiceFigures> figures = new LinkedHashMap<>();
             for (String service : after.keySet()) {
                 ProcessStats a = after.get(service);
@@ -162,17 +160,26 @@ public final class FleetBenchmark {
         return n;
     }
 
-    /** Per service: the installer replicas folded (largest RSS, summed CPU), Kafka and this JVM added. */
-    private static Map<String, ProcessStats> stats(Sandbox sandbox) {
+    /**
+     * One reading of every process: per service (installer replicas folded: largest RSS, summed CPU; Kafka and
+     * this JVM added), and the peak RSS of every process added up (each replica counted).
+     */
+    private record Snapshot(Map<String, ProcessStats> byService, long totalPeakRssBytes) {
+    }
+
+    private static Snapshot stats(Sandbox sandbox) {
         Map<String, ProcessStats> out = new LinkedHashMap<>();
+        long total = 0;
         for (Services.Running r : sandbox.services().all()) {
-            String service = r.module();
             ProcessStats s = ProcessStats.of(r.process().pid());
-            out.merge(service, s, (x, y) -> new ProcessStats(Math.max(x.peakRssBytes(), y.peakRssBytes()),
+            total += s.peakRssBytes();
+            out.merge(r.module(), s, (x, y) -> new ProcessStats(Math.max(x.peakRssBytes(), y.peakRssBytes()),
                     x.rssBytes() + y.rssBytes(), x.cpu().plus(y.cpu())));
         }
-        out.put("kafka", ProcessStats.of(sandbox.broker().process().pid()));
-        out.put("sandbox", ProcessStats.of(ProcessHandle.current().pid()));
-        return out;
+        ProcessStats kafka = ProcessStats.of(sandbox.broker().process().pid());
+        ProcessStats self = ProcessStats.of(ProcessHandle.current().pid());
+        out.put("kafka", kafka);
+        out.put("sandbox", self);
+        return new Snapshot(out, total + kafka.peakRssBytes() + self.peakRssBytes());
     }
 }

@@ -22,7 +22,6 @@ import java.io.StringReader;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -77,19 +76,13 @@ class BadSpecCorpusTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        try (Stream<Path> files = Files.list(DIR)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(BadSpecCorpusTest::read).toList().stream();
-        }
+        return CorpusFiles.yamlFiles(DIR).stream().map(BadSpecCorpusTest::read);
     }
 
     static Case read(Path file) {
         try {
             String yaml = Files.readString(file);
-            Map<String, String> header = new LinkedHashMap<>();
-            for (String line : yaml.lines().takeWhile(l -> l.startsWith("#")).toList()) {
-                int colon = line.indexOf(':');
-                header.put(line.substring(1, colon).trim(), line.substring(colon + 1).trim());
-            }
+            Map<String, String> header = CorpusFiles.header(yaml);
             String[] expect = header.get("expect").split(" at ", 2);
             String at = expect[1];
             int slash = at.indexOf('/');

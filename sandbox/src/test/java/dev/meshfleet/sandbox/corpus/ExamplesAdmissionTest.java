@@ -36,9 +36,7 @@ class ExamplesAdmissionTest {
     }
 
     static Stream<Path> examples() throws IOException {
-        try (Stream<Path> files = Files.list(EXAMPLES)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList().stream();
-        }
+        return CorpusFiles.yamlFiles(EXAMPLES).stream();
     }
 
     @Test

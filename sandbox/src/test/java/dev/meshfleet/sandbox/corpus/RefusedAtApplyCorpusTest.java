@@ -18,7 +18,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -79,20 +78,13 @@ class RefusedAtApplyCorpusTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        try (Stream<Path> files = Files.list(DIR)) {
-            return files.filter(f -> f.toString().endsWith(".yaml")).sorted().map(RefusedAtApplyCorpusTest::read)
-                    .toList().stream();
-        }
+        return CorpusFiles.yamlFiles(DIR).stream().map(RefusedAtApplyCorpusTest::read);
     }
 
     static Case read(Path file) {
         try {
             String yaml = Files.readString(file);
-            Map<String, String> header = new LinkedHashMap<>();
-            for (String line : yaml.lines().takeWhile(l -> l.startsWith("#")).toList()) {
-                int colon = line.indexOf(':');
-                header.put(line.substring(1, colon).trim(), line.substring(colon + 1).trim());
-            }
+            Map<String, String> header = CorpusFiles.header(yaml);
             String name = file.getFileName().toString().replace(".yaml", "");
             return new Case(name, header.get("field"), header.get("message"), yaml);
         } catch (IOException | RuntimeException e) {

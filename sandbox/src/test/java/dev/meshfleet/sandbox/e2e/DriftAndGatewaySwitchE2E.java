@@ -10,13 +10,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -25,7 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.meshfleet.schemas.Topics;
-import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.testkit.ServiceSelectionLog;
 import io.fabric8.kubernetes.api.model.Service;
@@ -49,10 +45,7 @@ class DriftAndGatewaySwitchE2E {
     @BeforeAll
     static void startFleet() throws Exception {
         fleet = Fleet.start(List.of("cluster1"), Map.of());
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.sandbox.broker().bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), AvroSerde.of(InstallationEvent.class));
+        consumer = fleet.eventsConsumer();
     }
 
     @AfterAll

@@ -9,8 +9,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.TimeoutException;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.awaitility.core.ConditionTimeoutException;
 
 import dev.meshfleet.sandbox.RepoLayout;
@@ -22,6 +26,8 @@ import dev.meshfleet.schemas.crd.GatewayLifecycleManager;
 import dev.meshfleet.schemas.crd.IstioLifecycleManager;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Fault;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -59,6 +65,14 @@ final class Fleet implements AutoCloseable {
     static Fleet start(SandboxOptions options) throws Exception {
         RepoLayout layout = RepoLayout.locate();
         return new Fleet(Sandbox.start(options.withTimeout(STEP_TIMEOUT), layout, System.err));
+    }
+
+    /** A consumer of meshfleet.installation-events on this fleet's broker, no group offsets committed; the caller assigns and closes it. */
+    KafkaConsumer<String, InstallationEvent> eventsConsumer() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, sandbox.broker().bootstrapServers());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(p, new StringDeserializer(), AvroSerde.of(InstallationEvent.class));
     }
 
     /** A workload cluster's API, as the installer sees it. */

@@ -12,16 +12,13 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +33,6 @@ import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.crd.GatewayLifecycleManager;
 import dev.meshfleet.schemas.crd.IstioLifecycleManager;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
-import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import io.fabric8.kubernetes.client.utils.Serialization;
 
@@ -70,10 +66,7 @@ class FleetScaleOutE2E {
     static void startFleet() throws Exception {
         fleet = Fleet.start(SandboxOptions.defaults(SandboxOptions.Mode.RUN, clusters).withInstallers(2)
                 .withReadyAfter(Duration.ZERO));
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, fleet.sandbox.broker().bootstrapServers());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        consumer = new KafkaConsumer<>(p, new StringDeserializer(), AvroSerde.of(InstallationEvent.class));
+        consumer = fleet.eventsConsumer();
         ilmYaml = FleetSpecs.naming(Files.readString(fleet.example("ilm-minimal.yaml")), clusters);
     }
 

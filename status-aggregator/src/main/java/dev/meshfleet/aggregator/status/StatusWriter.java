@@ -136,17 +136,14 @@ public class StatusWriter {
 
     private void flush(String key) {
         // The time first, then the slot: an offer in between must see this write's time, or it would schedule
-        // the next write at once and two writes would come closer than the window.
-        LifecycleStatus peek = pending.get(key);
-        if (peek != null) {
-            lastFlushNanos.put(key, System.nanoTime());
-        }
+        // the next write at once and two writes would come closer than the window. (A flush is scheduled only
+        // with a status pending, so the time is that of a write.)
+        lastFlushNanos.put(key, System.nanoTime());
         scheduled.remove(key);
         LifecycleStatus status = pending.remove(key);
         if (status == null) {
             return;
         }
-        lastFlushNanos.put(key, System.nanoTime());
         MDC.put("owner", key);
         try {
             WriteResult result = write(status);
