@@ -79,6 +79,14 @@ public class PlanConsumer implements Runnable, AutoCloseable {
      * newer records still want.
      */
     private final Map<TopicPartition, Map<String, List<Plan>>> pending = new HashMap<>();
+    /**
+     * Per owned partition, the offset after the last record handled under this assignment. Without committed
+     * offsets the client seeks even a partition this replica keeps through a cooperative rebalance back to
+     * the beginning (seen in the sandbox: "Seeking to ... earliest offset" of every kept partition); its
+     * records already handled must not be handed over again, or a cluster would go back to an older plan
+     * (uninstalling what a later one added) until the newest is read again.
+     */
+    private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
     private final Runnable onDeadLetter;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
@@ -188,6 +196,11 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     }
 
     private void handle(ConsumerRecord<byte[], byte[]> record, KafkaProducer<byte[], byte[]> dlq) {
+        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+        if (record.offset() < nextOffset.getOrDefault(tp, 0L)) {
+            return; // read again after the client reset a kept partition's position: handled already
+        }
+        nextOffset.put(tp, record.offset() + 1);
         String cluster = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
         List<Plan> plans;
         try {
@@ -208,7 +221,6 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             onDeadLetter.run();
             return;
         }
-        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         if (catchingUp.containsKey(tp)) {
             pending.computeIfAbsent(tp, t -> new HashMap<>()).put(cluster, plans);
         } else if (ownership.desired(cluster, record.partition(), plans)) {
@@ -251,6 +263,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             Map<TopicPartition, Long> ends = partitions.isEmpty() ? Map.of() : c.endOffsets(partitions);
             for (TopicPartition tp : partitions) {
                 ownership.assigned(tp.partition(), epoch);
+                nextOffset.remove(tp);
                 catchingUp.put(tp, ends.getOrDefault(tp, 0L));
             }
             if (!partitions.isEmpty()) {
@@ -273,6 +286,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             for (TopicPartition tp : partitions) {
                 catchingUp.remove(tp);
                 pending.remove(tp);
+                nextOffset.remove(tp);
                 Set<String> dropped = ownership.revoked(tp.partition());
                 dropped.forEach(queue::forget);
             }
