@@ -16,7 +16,7 @@ import dev.meshfleet.schemas.state.Phase;
  * health timing, apart from the cluster calls and the event emission around them (as the
  * aggregator's StatusFold is apart from Kafka Streams). {@link #decide} takes the plan, the
  * inventory (when it was applied, whether it was ever ready), the workloads' health, what was
- * reported last for the installation and the time; it answers the state, its message and
+ * reported last for the installation (null: nothing yet) and the time; it answers the state, its message and
  * observed operator, whether to record in the inventory that the plan is ready now, since when the
  * installation has been waiting (null: not waiting), and when to look again (null: at the next
  * change or resync).
@@ -24,14 +24,10 @@ import dev.meshfleet.schemas.state.Phase;
 public record Verdict(Phase phase, String message, String observedOperatorJson, boolean recordReadySince,
         Instant waitingSince, Duration next) {
 
-    /** What was last reported for the installation (null fields: nothing yet). */
-    public record Reported(Phase phase, String planHash, String message, String observedOperatorJson, Instant since) {
-    }
-
     private static final Set<Phase> IN_PROGRESS = EnumSet.of(Phase.INSTALLING, Phase.UPDATING,
             Phase.INSTALLING_CONTROLLER, Phase.RECONCILING);
 
-    public static Verdict decide(Plan plan, Inventory inventory, Health health, Reported previous, Instant now,
+    public static Verdict decide(Plan plan, Inventory inventory, Health health, LastReport previous, Instant now,
             Duration readinessPoll) {
         String operator = inventory.observedOperatorJson();
         if (health instanceof Health.Ready) {

@@ -12,7 +12,6 @@ import dev.meshfleet.installer.Fixtures;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.Plan;
-import dev.meshfleet.installer.reconcile.Verdict.Reported;
 import dev.meshfleet.schemas.state.Phase;
 
 /**
@@ -30,8 +29,8 @@ class VerdictTest {
     private static final Health NOT_READY = new Health.NotReady(List.of("Deployment istio-system/istiod-1-24: replicas"
             + " ready 0/1, available 0/1, updated 1/1"));
 
-    private static Reported reported(Phase phase, String message, Instant since) {
-        return new Reported(phase, "h1", message, "{\"before\":1}", since);
+    private static LastReport reported(Phase phase, String message, Instant since) {
+        return new LastReport(Fixtures.ILM, 1, "h1", phase, message, "{\"before\":1}", since);
     }
 
     @Test
@@ -98,7 +97,8 @@ class VerdictTest {
 
     @Test
     void whatWasReportedForAnotherPlanDoesNotCountAsProgressOfThisOne() {
-        Reported otherPlan = new Reported(Phase.INSTALL_FAILED, "h0", "refused", "{\"before\":1}", T0);
+        LastReport otherPlan = new LastReport(Fixtures.ILM, 1, "h0", Phase.INSTALL_FAILED, "refused", "{\"before\":1}",
+                T0);
         Verdict v = Verdict.decide(PLAN, APPLIED, NOT_READY, otherPlan, T0.plusSeconds(10), POLL);
         assertThat(v.phase()).isEqualTo(Phase.INSTALLING);
         assertThat(v.waitingSince()).as("timed from the apply").isEqualTo(T0);
