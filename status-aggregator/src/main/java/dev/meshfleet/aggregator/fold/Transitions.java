@@ -40,8 +40,11 @@ import dev.meshfleet.schemas.state.Phase;
  * HEALTHY, UNHEALTHY            -> the same as UPDATING: never INSTALLING* within one plan
  * UNINSTALLING                  -> UNINSTALLING, UNINSTALLED, failures; never back to installing or
  *                                  HEALTHY
- * UNINSTALLED                   -> UNINSTALLED; it stays in the status until the owner is re-created
- *                                  or a new generation (or plan) installs it again
+ * UNINSTALLED                   -> anything, as INSTALL_PENDING: the installer forgets an installation
+ *                                  once it reports it UNINSTALLED, so its next word on it is its first on
+ *                                  a plan desired again (a plan record read again, a cluster registered
+ *                                  again: INSTALLING*, or HEALTHY when the inventory it finds is in sync);
+ *                                  the sequence already drops an older event of the same process
  * ("failures": FAILED, CONTROLLER_INSTALL_FAILED, CONTROL_PLANE_INSTALL_FAILED, ACTION_REQUIRED;
  *  "removal": UNINSTALLING, UNINSTALLED)
  * </pre>
@@ -102,7 +105,8 @@ public final class Transitions {
             t.put(p, installed);
         }
         t.put(Phase.UNINSTALLING, union(failures, removal));
-        t.put(Phase.UNINSTALLED, EnumSet.of(Phase.UNINSTALLED));
+        // Not terminal within a plan: see the table above; a stale event is dropped by its sequence.
+        t.put(Phase.UNINSTALLED, anything);
 
         EnumMap<Phase, Set<Phase>> frozen = new EnumMap<>(Phase.class);
         t.forEach((k, v) -> frozen.put(k, Collections.unmodifiableSet(EnumSet.copyOf(v))));

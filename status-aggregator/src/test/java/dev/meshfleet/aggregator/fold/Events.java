@@ -1,5 +1,6 @@
 package dev.meshfleet.aggregator.fold;
 
+import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.v1.ResourceKind;
 
 /** Test builders: events as the translator and the installer emit them. */
@@ -14,12 +15,12 @@ final class Events {
     static Event translator(Owner owner, long generation, String cluster, String revision, String state,
             String planHash) {
         return new Event(owner, generation, cluster, revision, state, "", null, planHash, "translator", 0,
-                generation * 1000, generation * 1000);
+                EventOrder.translated(generation, 0), EventOrder.translated(generation, 0));
     }
 
     static Event translatorFailed(Owner owner, long generation, String cluster, String revision, String message) {
         return new Event(owner, generation, cluster, revision, "FAILED", message, null, "", "translator", 0,
-                generation * 1000 + 1, generation * 1000 + 1);
+                EventOrder.translated(generation, 1), EventOrder.translated(generation, 1));
     }
 
     static Event installer(Owner owner, long generation, String cluster, String revision, String state,

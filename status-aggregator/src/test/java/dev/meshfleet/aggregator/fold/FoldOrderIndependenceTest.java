@@ -12,6 +12,7 @@ import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 
+import dev.meshfleet.schemas.EventOrder;
 import dev.meshfleet.schemas.state.Phase;
 
 /**
@@ -121,7 +122,7 @@ class FoldOrderIndependenceTest {
             long generation = 1;
             if (random.nextInt(4) == 0) {
                 events.add(new Event(owner, generation, "", "", "FAILED", "spec.clusters: required", null, "",
-                        Event.TRANSLATOR, 0, generation * 1000, tick()));
+                        Event.TRANSLATOR, 0, EventOrder.translated(generation, 0), tick()));
                 generation++;
             }
             int generations = 1 + random.nextInt(2);
@@ -130,7 +131,8 @@ class FoldOrderIndependenceTest {
                 for (String cluster : clusters) {
                     for (String revision : revisions) {
                         events.add(new Event(owner, generation, cluster, revision, "INSTALL_PENDING", "", null,
-                                hash(generation, revision), Event.TRANSLATOR, 0, generation * 1000 + n++, tick()));
+                                hash(generation, revision), Event.TRANSLATOR, 0, EventOrder.translated(generation, n++),
+                                tick()));
                     }
                 }
                 for (String cluster : clusters) {

@@ -131,6 +131,31 @@ class StatusFoldTest {
     }
 
     @Test
+    void anInstallationUninstalledAndInstalledAgainByTheSameProcessWithinOnePlanShowsWhatRuns() {
+        // The installer forgets an installation once UNINSTALLED; when the same plan is desired again (its
+        // cluster's plan record read again, its cluster registered again) it installs it and says so, in order.
+        record Row(String why, List<Event> after, GlmState expected) {
+        }
+        List<Event> uninstalled = List.of(glm("INSTALLING_GATEWAY", 1), glm("HEALTHY", 2),
+                glm("UNINSTALLING_GATEWAY", 3), glm("UNINSTALLED_GATEWAY", 4));
+        List<Row> rows = List.of(
+                new Row("applied again", List.of(glm("INSTALLING_GATEWAY", 5)), GlmState.INSTALLING_GATEWAY),
+                new Row("applied again, then ready", List.of(glm("INSTALLING_GATEWAY", 5), glm("HEALTHY", 6)),
+                        GlmState.HEALTHY),
+                new Row("found in sync (UNINSTALLED said 'nothing installed' of an unregistered cluster)",
+                        List.of(glm("HEALTHY", 5)), GlmState.HEALTHY),
+                new Row("its control plane gone meanwhile", List.of(glm("NO_CONTROL_PLANE_AVAILABLE", 5)),
+                        GlmState.NO_CONTROL_PLANE_AVAILABLE),
+                new Row("an older HEALTHY of the same process is still stale", List.of(glm("HEALTHY", 2)),
+                        GlmState.UNINSTALLED_GATEWAY));
+        for (Row row : rows) {
+            List<Event> events = new java.util.ArrayList<>(uninstalled);
+            events.addAll(row.after());
+            assertThat(only(fold(events.toArray(Event[]::new))).state()).as(row.why()).isEqualTo(row.expected());
+        }
+    }
+
+    @Test
     void aSequenceRestartFromANewEpochIsNotTakenForADuplicate() {
         Status status = fold(ilm("HEALTHY", 40),
                 installer(ILM, 1, "cluster1", "1-24", "UNHEALTHY", "h1", "installer-0", 2, 1));
