@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -456,10 +455,5 @@ public final class RoundDecision {
             return s.plan();
         }
         return ((Action.Refuse) action).plan();
-    }
-
-    /** For the tests: whether the round has an inventory for {@code key} now. */
-    Optional<Inventory> installed(InstallationKey key) {
-        return Optional.ofNullable(installed.get(key));
     }
 }
