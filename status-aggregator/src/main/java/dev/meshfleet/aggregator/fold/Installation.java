@@ -54,4 +54,17 @@ public record Installation(InstallationState state, String message, String obser
     public boolean nothingInstalled() {
         return phase() == Phase.UNINSTALLED || isTranslationFailure() && !anyApplied;
     }
+
+    /**
+     * True when {@code other} says the same as this to a reader of the status: the same state, message,
+     * observed revision and operator, for the same generation and plan, with the same {@link #anyApplied}.
+     * Only the bookkeeping of which event said it last (source, epoch, sequence, time) may differ: an
+     * installer re-emitting every state at its drift repair changes nothing worth publishing.
+     */
+    public boolean reportsSameAs(Installation other) {
+        return other != null && state == other.state && message.equals(other.message)
+                && observedRevision.equals(other.observedRevision)
+                && java.util.Objects.equals(observedOperatorJson, other.observedOperatorJson)
+                && generation == other.generation && planHash.equals(other.planHash) && anyApplied == other.anyApplied;
+    }
 }

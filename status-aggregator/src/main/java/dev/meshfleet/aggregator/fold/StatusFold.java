@@ -170,15 +170,11 @@ public final class StatusFold {
 
     private static Status put(Status status, Event event, Installation installation) {
         TreeMap<String, ClusterEntry> clusters = new TreeMap<>();
-        // A later good generation clears translation failures of the generations before it.
+        // A later good generation clears translation failures of the generations before it. An entry
+        // with nothing to clear is kept as the same object: the stream persists only the entries that
+        // changed (by identity), so an event costs one cluster's record, not the whole status.
         for (Map.Entry<String, ClusterEntry> c : status.clusters().entrySet()) {
-            SortedMap<String, Installation> kept = new TreeMap<>();
-            c.getValue().installations().forEach((revision, i) -> {
-                if (!(i.isTranslationFailure() && i.generation() < event.generation())) {
-                    kept.put(revision, i);
-                }
-            });
-            clusters.put(c.getKey(), new ClusterEntry(kept, c.getValue().installerEpoch()));
+            clusters.put(c.getKey(), withoutFailuresBefore(c.getValue(), event.generation()));
         }
         ClusterEntry entry = clusters.getOrDefault(event.cluster(), ClusterEntry.empty());
         clusters.put(event.cluster(),
@@ -187,6 +183,21 @@ public final class StatusFold {
         clusters.values().removeIf(c -> c.installations().isEmpty() && c.installerEpoch() == 0);
         return new Status(status.owner(), Math.max(status.observedGeneration(), event.generation()), clusters,
                 status.deleted());
+    }
+
+    private static ClusterEntry withoutFailuresBefore(ClusterEntry entry, long generation) {
+        boolean anyCleared = entry.installations().values().stream()
+                .anyMatch(i -> i.isTranslationFailure() && i.generation() < generation);
+        if (!anyCleared) {
+            return entry;
+        }
+        SortedMap<String, Installation> kept = new TreeMap<>();
+        entry.installations().forEach((revision, i) -> {
+            if (!(i.isTranslationFailure() && i.generation() < generation)) {
+                kept.put(revision, i);
+            }
+        });
+        return new ClusterEntry(kept, entry.installerEpoch());
     }
 
     private static String describe(Installation before, Event event) {

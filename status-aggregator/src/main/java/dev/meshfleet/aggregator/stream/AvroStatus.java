@@ -66,6 +66,36 @@ public final class AvroStatus {
                 new StatusSummary(summary.state(), summary.healthy(), summary.total()), s.deleted());
     }
 
+    /** The owner's own fields of {@code s} (no clusters): what the owner store keeps. */
+    public static LifecycleStatus ownerRecord(Status s) {
+        return avro(new Status(s.owner(), s.observedGeneration(), new TreeMap<>(), s.deleted()));
+    }
+
+    /** {@code s} with only {@code cluster}'s entry, which must be present: what the cluster store keeps. */
+    public static LifecycleStatus clusterRecord(Status s, String cluster) {
+        TreeMap<String, ClusterEntry> one = new TreeMap<>();
+        one.put(cluster, s.clusters().get(cluster));
+        return avro(new Status(s.owner(), s.observedGeneration(), one, s.deleted()));
+    }
+
+    /**
+     * The status of an owner from its owner record and its cluster records. A cluster record stored
+     * for another incarnation of the owner (another non-empty uid) belongs to a status that a
+     * re-created owner reset, and is left out.
+     */
+    public static Status assemble(LifecycleStatus ownerRecord, Iterable<LifecycleStatus> clusterRecords) {
+        Status owner = status(ownerRecord);
+        TreeMap<String, ClusterEntry> clusters = new TreeMap<>();
+        for (LifecycleStatus record : clusterRecords) {
+            String uid = record.getOwner().getUid();
+            if (uid != null && !uid.isEmpty() && !owner.owner().uid().isEmpty() && !uid.equals(owner.owner().uid())) {
+                continue;
+            }
+            clusters.putAll(status(record).clusters());
+        }
+        return new Status(owner.owner(), owner.observedGeneration(), clusters, owner.deleted());
+    }
+
     private static Installation installation(Owner owner, InstallationStatus i) {
         // Stored states were written by this fold for this kind, so the name always parses.
         InstallationState state = InstallationState.of(owner.kind(), i.getState());

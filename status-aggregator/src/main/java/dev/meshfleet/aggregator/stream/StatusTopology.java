@@ -1,17 +1,13 @@
 package dev.meshfleet.aggregator.stream;
 
+import java.time.Duration;
 import java.util.function.BiConsumer;
 
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
-import org.apache.kafka.streams.kstream.Consumed;
-import org.apache.kafka.streams.kstream.Grouped;
-import org.apache.kafka.streams.kstream.KTable;
-import org.apache.kafka.streams.kstream.Materialized;
-import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.StoreBuilder;
+import org.apache.kafka.streams.state.Stores;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -19,18 +15,22 @@ import dev.meshfleet.aggregator.fold.Event;
 import dev.meshfleet.aggregator.fold.FoldOutcome;
 import dev.meshfleet.aggregator.fold.FoldOutcome.Applied;
 import dev.meshfleet.aggregator.fold.FoldOutcome.Ignored;
-import dev.meshfleet.aggregator.fold.StatusFold;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
 
 /**
- * installation-events (key: owner) -> fold per owner into a table -> lifecycle-status (key: owner),
- * and every new status to {@code statusSink} (the CR writer). Undecodable input is handled by the
+ * installation-events (key: owner) -> {@link FoldProcessor} (the fold, persisted per cluster) ->
+ * lifecycle-status (key: owner, the whole status, at most once per publish interval per owner), and
+ * every published status to {@code statusSink} (the CR writer). Undecodable input is handled by the
  * DeadLetterDeserializationHandler configured on the streams instance.
  */
 public final class StatusTopology {
-    public static final String STORE = "lifecycle-status-store";
+    /** The fold's stores: the owners' own fields, and one record per (owner, cluster). */
+    public static final String OWNER_STORE = FoldProcessor.OWNER_STORE;
+    public static final String CLUSTER_STORE = FoldProcessor.CLUSTER_STORE;
+    /** The default publish interval: statuses reach the writer, which coalesces further, this often at most. */
+    public static final Duration PUBLISH_INTERVAL = Duration.ofMillis(200);
     private static final Logger LOG = Logger.getLogger(StatusTopology.class);
 
     private StatusTopology() {
@@ -38,31 +38,28 @@ public final class StatusTopology {
 
     public static Topology build(String eventsTopic, String statusTopic,
             BiConsumer<String, LifecycleStatus> statusSink) {
-        AvroSerde<InstallationEvent> events = AvroSerde.of(InstallationEvent.class);
-        AvroSerde<LifecycleStatus> statuses = AvroSerde.of(LifecycleStatus.class);
-        StreamsBuilder builder = new StreamsBuilder();
-        KTable<String, LifecycleStatus> table = builder
-                .stream(eventsTopic, Consumed.with(Serdes.String(), events))
-                .filter((key, event) -> key != null && event != null)
-                .groupByKey(Grouped.with(Serdes.String(), events))
-                .aggregate(() -> null, (key, event, status) -> fold(key, event, status),
-                        Materialized.<String, LifecycleStatus, KeyValueStore<Bytes, byte[]>>as(STORE)
-                                .withKeySerde(Serdes.String()).withValueSerde(statuses));
-        var changes = table.toStream();
-        changes.to(statusTopic, Produced.with(Serdes.String(), statuses));
-        changes.foreach((key, status) -> {
-            if (status != null) {
-                statusSink.accept(key, status);
-            }
-        });
-        return builder.build();
+        return build(eventsTopic, statusTopic, PUBLISH_INTERVAL, statusSink);
     }
 
-    static LifecycleStatus fold(String key, InstallationEvent avroEvent, LifecycleStatus avroStatus) {
-        Event event = AvroStatus.event(avroEvent);
-        FoldOutcome outcome = StatusFold.fold(AvroStatus.status(avroStatus), event);
-        log(key, event, outcome);
-        return AvroStatus.avro(outcome.status());
+    public static Topology build(String eventsTopic, String statusTopic, Duration publishInterval,
+            BiConsumer<String, LifecycleStatus> statusSink) {
+        AvroSerde<InstallationEvent> events = AvroSerde.of(InstallationEvent.class);
+        AvroSerde<LifecycleStatus> statuses = AvroSerde.of(LifecycleStatus.class);
+        Topology topology = new Topology();
+        topology.addSource("installation-events", Serdes.String().deserializer(), events.deserializer(), eventsTopic);
+        topology.addProcessor("fold", () -> new FoldProcessor(publishInterval, statusSink, StatusTopology::log),
+                "installation-events");
+        topology.addStateStore(store(FoldProcessor.OWNER_STORE, statuses), "fold");
+        topology.addStateStore(store(FoldProcessor.CLUSTER_STORE, statuses), "fold");
+        topology.addSink("lifecycle-status", statusTopic, Serdes.String().serializer(), statuses.serializer(), "fold");
+        return topology;
+    }
+
+    private static StoreBuilder<KeyValueStore<String, LifecycleStatus>> store(String name,
+            AvroSerde<LifecycleStatus> statuses) {
+        // No caching: the processor keeps the statuses in memory itself, and writes only what changed.
+        return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), statuses)
+                .withCachingDisabled();
     }
 
     private static void log(String key, Event event, FoldOutcome outcome) {

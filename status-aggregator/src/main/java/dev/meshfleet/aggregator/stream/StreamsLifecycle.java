@@ -3,21 +3,14 @@ package dev.meshfleet.aggregator.stream;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
-import org.apache.kafka.streams.errors.InvalidStateStoreException;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -29,7 +22,6 @@ import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.StreamsSettings;
-import dev.meshfleet.schemas.v1.LifecycleStatus;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -37,6 +29,8 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class StreamsLifecycle {
     private static final Logger LOG = Logger.getLogger(StreamsLifecycle.class);
+    /** The largest status record the aggregator produces, uncompressed (16 MiB). */
+    static final int MAX_STATUS_RECORD_BYTES = 16 * 1024 * 1024;
 
     @Inject
     AggregatorConfig config;
@@ -48,11 +42,6 @@ public class StreamsLifecycle {
     String bootstrapServers;
 
     private volatile KafkaStreams streams;
-    private final ExecutorService replayer = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "status-replay");
-        t.setDaemon(true);
-        return t;
-    });
 
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
@@ -69,47 +58,11 @@ public class StreamsLifecycle {
             LOG.error("stream thread failed; replacing it", e);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-        created.setStateListener((now, before) -> {
-            if (now == KafkaStreams.State.RUNNING) {
-                replayer.submit(this::replayStatuses);
-            }
-        });
         created.start();
         streams = created;
     }
 
-    /**
-     * Offers every status this instance holds to the writer once the stream runs (at start and
-     * after each rebalance). A status folded and committed just before a crash may never have
-     * reached its CR; the writer compares before it writes, so this costs a read per CR, not a write.
-     */
-    private void replayStatuses() {
-        KafkaStreams current = streams;
-        if (current == null) {
-            return;
-        }
-        try {
-            ReadOnlyKeyValueStore<String, LifecycleStatus> store = current.store(StoreQueryParameters
-                    .fromNameAndType(StatusTopology.STORE, QueryableStoreTypes.<String, LifecycleStatus>keyValueStore()));
-            int offered = 0;
-            try (KeyValueIterator<String, LifecycleStatus> all = store.all()) {
-                while (all.hasNext()) {
-                    KeyValue<String, LifecycleStatus> next = all.next();
-                    if (next.value != null) {
-                        writer.offer(next.key, next.value);
-                        offered++;
-                    }
-                }
-            }
-            LOG.infof("offered %d stored statuses to the writer", offered);
-        } catch (InvalidStateStoreException e) {
-            // Rebalancing again: the next RUNNING transition replays.
-            LOG.debugf("store not queryable yet: %s", e.getMessage());
-        }
-    }
-
     void onStop(@Observes ShutdownEvent event) {
-        replayer.shutdownNow();
         KafkaStreams current = streams;
         if (current != null) {
             current.close(Duration.ofSeconds(10));
@@ -140,6 +93,11 @@ public class StreamsLifecycle {
         Properties props = StreamsSettings.base(config.applicationId(), bootstrapServers, config.stateDir(), 100,
                 config.replicationFactor());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // A status naming a thousand clusters at two revisions, operators included, is megabytes of
+        // repetitive JSON: compressed, it is a small fraction of the broker's 1 MiB batch limit, but the
+        // producer checks the uncompressed size against max.request.size.
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
+        props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_STATUS_RECORD_BYTES);
         return props;
     }
 }

@@ -77,21 +77,46 @@ class StatusTopologyTest {
         events.pipeInput(OwnerKeys.of(event.getOwner()), event);
     }
 
+    /** Lets one publish interval pass: what was folded since the last one is published. */
+    private void tick() {
+        driver.advanceWallClockTime(StatusTopology.PUBLISH_INTERVAL);
+    }
+
+    private KeyValueStore<String, LifecycleStatus> clusterStore() {
+        return driver.getKeyValueStore(StatusTopology.CLUSTER_STORE);
+    }
+
+    private static String clusterKey(OwnerRef owner, String cluster) {
+        return OwnerKeys.of(owner) + "\u0000" + cluster;
+    }
+
+    private static InstallationEvent inCluster(InstallationEvent event, String cluster) {
+        InstallationEvent copy = InstallationEvent.newBuilder(event).build();
+        copy.setCluster(cluster);
+        return copy;
+    }
+
     @Test
     void eventsOfAnOwnerFoldIntoItsStatusOnLifecycleStatusKeyedByOwner() {
         send(event(ILM, "INSTALL_PENDING", "translator", 0, 1000));
+        tick();
         send(event(ILM, "INSTALLING_CONTROLLER", "installer/installer-0", 1, 1));
+        tick();
         send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2));
+        tick();
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
+        tick();
 
         List<KeyValue<String, LifecycleStatus>> out = statuses.readKeyValuesToList();
-        assertThat(out).hasSize(4).allSatisfy(kv -> assertThat(kv.key)
-                .isEqualTo("IstioLifecycleManager/gloo-mesh/istiod-control-plane"));
+        assertThat(out).extracting(kv -> kv.key).containsExactly("IstioLifecycleManager/gloo-mesh/istiod-control-plane",
+                "IstioLifecycleManager/gloo-mesh/istiod-control-plane", "IstioLifecycleManager/gloo-mesh/istiod-control-plane",
+                "IstioLifecycleManager/gloo-mesh/istiod-control-plane");
+        assertThat(out).extracting(kv -> kv.value.getSummary().getState()).containsExactly("INSTALL_PENDING",
+                "INSTALLING_CONTROLLER", "INSTALLING_CONTROL_PLANE", "HEALTHY");
         LifecycleStatus last = out.get(3).value;
         assertThat(last.getClusters().get("cluster1").getInstallations().get("1-24").getState()).isEqualTo("HEALTHY");
         assertThat(last.getClusters().get("cluster1").getInstallations().get("1-24").getObservedOperatorJson())
                 .isEqualTo("{\"profile\":\"minimal\"}");
-        assertThat(last.getSummary().getState()).isEqualTo("HEALTHY");
         assertThat(last.getSummary().getHealthy()).isEqualTo(1);
         assertThat(last.getSummary().getTotal()).isEqualTo(1);
         assertThat(last.getObservedGeneration()).isEqualTo(1L);
@@ -99,26 +124,73 @@ class StatusTopologyTest {
     }
 
     @Test
+    void aBurstWithinOneIntervalIsPublishedOnceWithTheNewestStatus() {
+        send(event(ILM, "INSTALL_PENDING", "translator", 0, 1000));
+        send(event(ILM, "INSTALLING_CONTROLLER", "installer/installer-0", 1, 1));
+        send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2));
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
+        assertThat(statuses.isEmpty()).isTrue();
+
+        tick();
+
+        List<LifecycleStatus> out = statuses.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getSummary().getState()).isEqualTo("HEALTHY");
+        assertThat(sink).hasSize(1);
+    }
+
+    @Test
     void ownersAreFoldedApartAndGatewaysKeepTheirStateNames() {
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 1));
         send(event(GLM, "INSTALLING_GATEWAY", "installer/installer-0", 1, 2));
+        tick();
 
-        KeyValueStore<String, LifecycleStatus> store = driver.getKeyValueStore(StatusTopology.STORE);
-        assertThat(store.get(OwnerKeys.of(ILM)).getSummary().getState()).isEqualTo("HEALTHY");
-        assertThat(store.get(OwnerKeys.of(GLM)).getSummary().getState()).isEqualTo("INSTALLING_GATEWAY");
+        var published = statuses.readKeyValuesToMap();
+        assertThat(published.get(OwnerKeys.of(ILM)).getSummary().getState()).isEqualTo("HEALTHY");
+        assertThat(published.get(OwnerKeys.of(GLM)).getSummary().getState()).isEqualTo("INSTALLING_GATEWAY");
+    }
+
+    @Test
+    void eachClusterIsStoredApartSoThatAnEventWritesOnlyItsCluster() {
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 1));
+        send(inCluster(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2), "cluster2"));
+
+        LifecycleStatus one = clusterStore().get(clusterKey(ILM, "cluster1"));
+        LifecycleStatus two = clusterStore().get(clusterKey(ILM, "cluster2"));
+        assertThat(one.getClusters()).containsOnlyKeys("cluster1");
+        assertThat(one.getClusters().get("cluster1").getInstallations().get("1-24").getState()).isEqualTo("HEALTHY");
+        assertThat(two.getClusters()).containsOnlyKeys("cluster2");
+        assertThat(two.getClusters().get("cluster2").getInstallations().get("1-24").getState())
+                .isEqualTo("INSTALLING_CONTROL_PLANE");
+        assertThat(driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.OWNER_STORE).get(OwnerKeys.of(ILM))
+                .getClusters()).isEmpty();
+    }
+
+    @Test
+    void aStateReEmittedByTheInstallerIsStoredButNotPublishedAgain() {
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
+        tick();
+        assertThat(statuses.readValuesToList()).hasSize(1);
+
+        // The drift repair re-emits every state: a newer sequence saying the same.
+        send(event(ILM, "HEALTHY", "installer/installer-0", 1, 4));
+        tick();
+
+        assertThat(statuses.isEmpty()).isTrue();
+        assertThat(sink).hasSize(1);
+        assertThat(clusterStore().get(clusterKey(ILM, "cluster1")).getClusters().get("cluster1").getInstallations()
+                .get("1-24").getSequence()).isEqualTo(4L);
     }
 
     @Test
     void aDuplicateEventLeavesTheStatusAsItWas() {
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
-        LifecycleStatus before = driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.STORE)
-                .get(OwnerKeys.of(ILM));
+        LifecycleStatus before = clusterStore().get(clusterKey(ILM, "cluster1"));
 
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 3));
         send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2));
 
-        assertThat(driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.STORE).get(OwnerKeys.of(ILM)))
-                .isEqualTo(before);
+        assertThat(clusterStore().get(clusterKey(ILM, "cluster1"))).isEqualTo(before);
     }
 
     @Test
@@ -126,17 +198,34 @@ class StatusTopologyTest {
         send(event(ILM, "HEALTHY", "installer/installer-1", 2, 1));
         send(event(ILM, "UNKNOWN", "installer/installer-0", 1, 99));
 
-        LifecycleStatus status = driver.<String, LifecycleStatus>getKeyValueStore(StatusTopology.STORE)
-                .get(OwnerKeys.of(ILM));
+        LifecycleStatus status = clusterStore().get(clusterKey(ILM, "cluster1"));
         assertThat(status.getClusters().get("cluster1").getInstallations().get("1-24").getState())
                 .isEqualTo("HEALTHY");
         assertThat(status.getClusters().get("cluster1").getInstallerEpoch()).isEqualTo(2L);
     }
 
     @Test
+    void aReCreatedOwnerDropsTheRecordsOfTheClustersItNoLongerHas() {
+        send(event(ILM, "UNINSTALLED", "installer/installer-0", 1, 1));
+        send(inCluster(event(ILM, "UNINSTALLED", "installer/installer-0", 1, 2), "cluster2"));
+        OwnerRef recreated = new OwnerRef(ILM.getKind(), ILM.getNamespace(), ILM.getName(), "uid-9");
+        InstallationEvent first = event(recreated, "INSTALLING_CONTROLLER", "installer/installer-0", 1, 3);
+        first.setTime(Instant.ofEpochMilli(5_000));
+        send(first);
+        tick();
+
+        assertThat(clusterStore().get(clusterKey(ILM, "cluster2"))).isNull();
+        LifecycleStatus published = statuses.readValuesToList().get(0);
+        assertThat(published.getOwner().getUid()).isEqualTo("uid-9");
+        assertThat(published.getClusters()).containsOnlyKeys("cluster1");
+    }
+
+    @Test
     void everyNewStatusReachesTheWriter() {
         send(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 1));
+        tick();
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 2));
+        tick();
 
         assertThat(sink).hasSize(2);
         assertThat(sink.get(1).key).isEqualTo(OwnerKeys.of(ILM));
@@ -147,8 +236,10 @@ class StatusTopologyTest {
     void anUndecodableRecordIsSkippedAndTheNextOneStillFolds() {
         rawEvents.pipeInput(OwnerKeys.of(ILM), new byte[] {1, 2, 3});
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 1));
+        tick();
 
-        assertThat(statuses.readValuesToList()).hasSize(1)
-                .allSatisfy(s -> assertThat(s.getSummary().getState()).isEqualTo("HEALTHY"));
+        List<LifecycleStatus> out = statuses.readValuesToList();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).getSummary().getState()).isEqualTo("HEALTHY");
     }
 }

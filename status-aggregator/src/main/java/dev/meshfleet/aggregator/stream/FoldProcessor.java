@@ -1,0 +1,138 @@
+package dev.meshfleet.aggregator.stream;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiConsumer;
+
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+import dev.meshfleet.aggregator.fold.Event;
+import dev.meshfleet.aggregator.fold.FoldOutcome;
+import dev.meshfleet.aggregator.fold.Status;
+import dev.meshfleet.aggregator.fold.StatusChange;
+import dev.meshfleet.aggregator.fold.StatusFold;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.LifecycleStatus;
+
+/**
+ * The fold at fleet size: one owner's status is kept whole in memory, and persisted as one record
+ * per cluster (owner store: the owner's own fields; cluster store: key {@code owner NUL cluster}).
+ * An event costs the fold and the records of the clusters it changed, not a read and a write of a
+ * status that names a thousand clusters. The whole status is published (to lifecycle-status and to
+ * the CR writer) at most once per {@code publishInterval} per owner, and only when a reader of the
+ * status would see a difference ({@link StatusChange#reportChanged()}).
+ *
+ * <p>Crash safety: the store writes happen in {@link #process}, so they are committed with the
+ * input offsets. A status folded but not yet published when the process dies is published after
+ * the restart: {@link #init} loads every stored owner and publishes it once (the writer compares
+ * before it writes, so that costs a read per CR, not a write).
+ */
+final class FoldProcessor implements Processor<String, InstallationEvent, String, LifecycleStatus> {
+    static final String OWNER_STORE = "lifecycle-owner-store";
+    static final String CLUSTER_STORE = "lifecycle-cluster-store";
+    private static final char SEPARATOR = '\u0000';
+
+    private final Duration publishInterval;
+    private final BiConsumer<String, LifecycleStatus> statusSink;
+    private final FoldLog log;
+    private final Map<String, Status> statuses = new HashMap<>();
+    private final Set<String> unpublished = new LinkedHashSet<>();
+    private ProcessorContext<String, LifecycleStatus> context;
+    private KeyValueStore<String, LifecycleStatus> owners;
+    private KeyValueStore<String, LifecycleStatus> clusters;
+
+    FoldProcessor(Duration publishInterval, BiConsumer<String, LifecycleStatus> statusSink,
+            FoldLog log) {
+        this.publishInterval = publishInterval;
+        this.statusSink = statusSink;
+        this.log = log;
+    }
+
+    /** Where each fold's outcome is logged. */
+    interface FoldLog {
+        void folded(String owner, Event event, FoldOutcome outcome);
+    }
+
+    static String clusterKey(String owner, String cluster) {
+        return owner + SEPARATOR + cluster;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, LifecycleStatus> context) {
+        this.context = context;
+        this.owners = context.getStateStore(OWNER_STORE);
+        this.clusters = context.getStateStore(CLUSTER_STORE);
+        load();
+        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
+    }
+
+    private void load() {
+        Map<String, List<LifecycleStatus>> byOwner = new HashMap<>();
+        try (KeyValueIterator<String, LifecycleStatus> all = clusters.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, LifecycleStatus> next = all.next();
+                String owner = next.key.substring(0, next.key.indexOf(SEPARATOR));
+                byOwner.computeIfAbsent(owner, o -> new ArrayList<>()).add(next.value);
+            }
+        }
+        try (KeyValueIterator<String, LifecycleStatus> all = owners.all()) {
+            while (all.hasNext()) {
+                KeyValue<String, LifecycleStatus> next = all.next();
+                statuses.put(next.key, AvroStatus.assemble(next.value, byOwner.getOrDefault(next.key, List.of())));
+                unpublished.add(next.key);
+            }
+        }
+    }
+
+    @Override
+    public void process(Record<String, InstallationEvent> record) {
+        String owner = record.key();
+        if (owner == null || record.value() == null) {
+            return;
+        }
+        Event event = AvroStatus.event(record.value());
+        Status before = statuses.get(owner);
+        FoldOutcome outcome = StatusFold.fold(before, event);
+        log.folded(owner, event, outcome);
+        Status after = outcome.status();
+        StatusChange change = StatusChange.between(before, after);
+        if (change.ownerChanged()) {
+            owners.put(owner, AvroStatus.ownerRecord(after));
+        }
+        for (String cluster : change.changedClusters()) {
+            if (after.clusters().containsKey(cluster)) {
+                clusters.put(clusterKey(owner, cluster), AvroStatus.clusterRecord(after, cluster));
+            } else {
+                clusters.delete(clusterKey(owner, cluster));
+            }
+        }
+        statuses.put(owner, after);
+        if (change.reportChanged()) {
+            unpublished.add(owner);
+        }
+    }
+
+    private void publish(long timestamp) {
+        if (unpublished.isEmpty()) {
+            return;
+        }
+        List<String> due = new ArrayList<>(unpublished);
+        unpublished.clear();
+        for (String owner : due) {
+            LifecycleStatus status = AvroStatus.avro(statuses.get(owner));
+            context.forward(new Record<>(owner, status, timestamp));
+            statusSink.accept(owner, status);
+        }
+    }
+}
