@@ -73,6 +73,7 @@ public class ChartRenderer {
         }
         this.chartDir = chartDir;
         this.maxEntries = maxEntries;
+        JvmSignals.capture();
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<List<HasMetadata>>> eldest) {
@@ -159,12 +160,20 @@ public class ChartRenderer {
                 if (release.version() != null && !release.version().isBlank()) {
                     template = template.withVersion(release.version());
                 }
-                return template.withName(release.releaseName()).withNamespace(release.namespace())
-                        .withValuesFile(values).call();
+                try {
+                    return template.withName(release.releaseName()).withNamespace(release.namespace())
+                            .withValuesFile(values).call();
+                } finally {
+                    JvmSignals.reclaim();
+                }
             }
             Path chart = chart(release, source);
-            return new Helm(chart).template().withName(release.releaseName()).withNamespace(release.namespace())
-                    .withValuesFile(values).call();
+            try {
+                return new Helm(chart).template().withName(release.releaseName()).withNamespace(release.namespace())
+                        .withValuesFile(values).call();
+            } finally {
+                JvmSignals.reclaim();
+            }
         } catch (IOException e) {
             throw new RenderException("cannot write the values of release " + release.releaseName() + ": " + e, e);
         } catch (RenderException e) {
