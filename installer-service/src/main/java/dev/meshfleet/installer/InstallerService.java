@@ -82,7 +82,10 @@ public class InstallerService {
         FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)
                 .description("Chart renders answered from the render cache").register(meters);
         FunctionCounter.builder("meshfleet.installer.render.cache.misses", renderer, ChartRenderer::misses)
-                .description("Chart renders that ran helm template").register(meters);
+                .description("Chart renders not answered from the cache (helm template, or a shared shape)").register(meters);
+        FunctionCounter.builder("meshfleet.installer.render.shared", renderer, ChartRenderer::fromShapes)
+                .description("Chart renders made from a values shape shared by clusters, without helm template")
+                .register(meters);
         Gauge.builder("meshfleet.installer.render.cache.entries", renderer, ChartRenderer::size)
                 .description("Chart releases held rendered").register(meters);
         reconciler = new ClusterReconciler(ownership, registry::client, renderer,

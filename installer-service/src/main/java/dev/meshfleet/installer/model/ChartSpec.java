@@ -20,4 +20,9 @@ public record ChartSpec(String chart, String releaseName, String namespace, Stri
         return new ChartSpec(release.getChart(), release.getReleaseName(), release.getNamespace(),
                 release.getValuesJson(), release.getChartSource(), version);
     }
+
+    /** The same release with other values. */
+    public ChartSpec withValuesJson(String values) {
+        return new ChartSpec(chart, releaseName, namespace, values, source, version);
+    }
 }

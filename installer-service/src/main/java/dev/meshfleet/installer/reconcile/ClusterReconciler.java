@@ -213,7 +213,7 @@ public class ClusterReconciler {
         // What this reconcile's applies will render: no prune may delete it before its new owner applies it.
         Map<InstallationKey, Set<String>> renders = new LinkedHashMap<>();
         for (Plan plan : RoundDecision.toApply(plans, inventories)) {
-            renders.put(plan.key(), renderedIdentities(plan));
+            renders.put(plan.key(), renderedIdentities(plan, round.cluster));
         }
         round.decision = RoundDecision.start(round.cluster, plans, inventories, renders, reportedNow(round),
                 round.resync, trigger == Trigger.RESYNC && settings.repairDrift());
@@ -263,7 +263,7 @@ public class ClusterReconciler {
         List<List<HasMetadata>> rendered = new ArrayList<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                rendered.add(Manifests.label(renderer.render(chart), labels(plan)));
+                rendered.add(Manifests.label(renderer.render(chart, round.cluster), labels(plan)));
             }
         } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
             report(round, RoundDecision.unrenderable(plan, e.getMessage()));
@@ -304,7 +304,7 @@ public class ClusterReconciler {
     private Duration check(Round round, ClusterOps ops, RoundDecision.Step.Check step) {
         Plan plan = step.plan();
         if (step.repairDrift()) {
-            DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, plan, labels(plan),
+            DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, round.cluster, plan, labels(plan),
                     step.listedByOthers()));
             if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
                 throw new UnreachableException(u.message());
@@ -370,11 +370,11 @@ public class ClusterReconciler {
     }
 
     /** The identities a plan renders; none when it cannot be rendered (its apply reports why). */
-    private Set<String> renderedIdentities(Plan plan) {
+    private Set<String> renderedIdentities(Plan plan, String cluster) {
         Set<String> ids = new HashSet<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                renderer.render(chart).forEach(o -> ids.add(Manifests.ref(o).identity()));
+                renderer.render(chart, cluster).forEach(o -> ids.add(Manifests.ref(o).identity()));
             }
         } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
             return Set.of();

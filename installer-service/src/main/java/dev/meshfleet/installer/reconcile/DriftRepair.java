@@ -48,14 +48,15 @@ final class DriftRepair {
     }
 
     /**
+     * @param cluster the cluster repaired (a parameter of its values: {@link ChartRenderer#render(ChartSpec, String)})
      * @param labels the labels every applied object carries
      * @param listedByOthers identities other inventories list (their deletion alone counts as drift)
      */
-    Outcome repair(ClusterOps ops, Plan plan, Map<String, String> labels, Set<String> listedByOthers) {
+    Outcome repair(ClusterOps ops, String cluster, Plan plan, Map<String, String> labels, Set<String> listedByOthers) {
         List<HasMetadata> objects = new ArrayList<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                objects.addAll(Manifests.label(renderer.render(chart), labels));
+                objects.addAll(Manifests.label(renderer.render(chart, cluster), labels));
             }
         } catch (ChartRenderer.RenderException e) {
             return new Outcome.Failed(e.getMessage());

@@ -15,10 +15,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
 
@@ -57,6 +59,10 @@ public class ChartRenderer {
     private final Map<String, CompletableFuture<List<HasMetadata>>> cache;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
+    private final LongAdder fromShapes = new LongAdder();
+    /** helm template's output per values shape (see {@link ClusterParameter}), and whether the chart uses the name verbatim. */
+    private final Map<String, String> shapes = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> shapeVerbatim = new ConcurrentHashMap<>();
     private final Map<String, Path> pulled = new ConcurrentHashMap<>();
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
@@ -84,8 +90,65 @@ public class ChartRenderer {
 
     /** The release's objects, with namespaced ones defaulted to the release namespace. */
     public List<HasMetadata> render(ChartSpec release) {
-        String key = release.source() + "|" + release.chart() + "|" + release.version() + "|" + release.releaseName()
+        return cached(key(release), () -> helmRender(release));
+    }
+
+    /**
+     * The release's objects for one cluster. When its values name the cluster ({@link ClusterParameter}),
+     * every cluster of the fleet shares one values shape: the shape is rendered by helm once, and each
+     * cluster's objects are the shape's with its name put back. The first cluster of a shape is also
+     * rendered directly and the two compared: a chart that does not use the name verbatim (hashes,
+     * cases or cuts it) is rendered per cluster from then on.
+     */
+    public List<HasMetadata> render(ChartSpec release, String cluster) {
+        Optional<ClusterParameter> parameter = ClusterParameter.of(release.valuesJson(), cluster);
+        if (parameter.isEmpty()) {
+            return render(release);
+        }
+        return cached(key(release), () -> fromShape(release, parameter.get()));
+    }
+
+    private List<HasMetadata> fromShape(ChartSpec release, ClusterParameter parameter) {
+        ChartSpec shape = release.withValuesJson(parameter.valuesJson());
+        String shapeKey = key(shape);
+        Boolean verbatim = shapeVerbatim.get(shapeKey);
+        if (Boolean.FALSE.equals(verbatim)) {
+            return helmRender(release);
+        }
+        String text = shapes.get(shapeKey);
+        if (text == null) {
+            text = template(shape);
+            if (shapes.size() >= maxEntries) {
+                shapes.clear();
+            }
+            shapes.put(shapeKey, text);
+        }
+        List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parse(parameter.substitute(text)),
+                release.namespace());
+        if (verbatim == null) {
+            List<HasMetadata> direct = helmRender(release);
+            boolean same = Manifests.serialization().asJson(direct).equals(Manifests.serialization().asJson(objects));
+            shapeVerbatim.put(shapeKey, same);
+            if (!same) {
+                LOG.infof("chart %s (release %s) does not use the cluster's name verbatim: rendered per cluster",
+                        release.chart(), release.releaseName());
+            }
+            return direct;
+        }
+        fromShapes.increment();
+        return objects;
+    }
+
+    private static String key(ChartSpec release) {
+        return release.source() + "|" + release.chart() + "|" + release.version() + "|" + release.releaseName()
                 + "|" + release.namespace() + "|" + Names.hash(release.valuesJson());
+    }
+
+    private List<HasMetadata> helmRender(ChartSpec release) {
+        return Manifests.defaultNamespace(Manifests.parse(template(release)), release.namespace());
+    }
+
+    private List<HasMetadata> cached(String key, Supplier<List<HasMetadata>> render) {
         CompletableFuture<List<HasMetadata>> rendering;
         CompletableFuture<List<HasMetadata>> mine = null;
         synchronized (cache) {
@@ -105,12 +168,11 @@ public class ChartRenderer {
         }
         misses.increment();
         try {
-            List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parse(template(release)),
-                    release.namespace());
+            List<HasMetadata> objects = render.get();
             mine.complete(objects);
-            LOG.infof("rendered chart %s as release %s in %s: render cache %d/%d entries, %d hits, %d misses"
-                    + " (hit rate %.1f%%)", release.chart(), release.releaseName(), release.namespace(), size(),
-                    maxEntries, hits(), misses(), 100.0 * hitRate());
+            LOG.debugf("rendered a release: render cache %d/%d entries, %d hits, %d misses (hit rate %.1f%%),"
+                    + " %d made from a shared shape", size(), maxEntries, hits(), misses(), 100.0 * hitRate(),
+                    fromShapes());
             return objects;
         } catch (RuntimeException e) {
             // Not cached: the next attempt renders again (a chart source may become reachable).
@@ -122,12 +184,17 @@ public class ChartRenderer {
         }
     }
 
+    /** Renders made from a shape shared with other clusters, without running helm template. */
+    public long fromShapes() {
+        return fromShapes.sum();
+    }
+
     /** Renders answered from the cache (including waits for a render of the same key under way). */
     public long hits() {
         return hits.sum();
     }
 
-    /** Renders that ran helm template. */
+    /** Renders not answered from the cache: helm template ran, or a shared shape was made the cluster's ({@link #fromShapes()}). */
     public long misses() {
         return misses.sum();
     }

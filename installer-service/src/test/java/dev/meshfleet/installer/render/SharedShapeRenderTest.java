@@ -1,0 +1,60 @@
+package dev.meshfleet.installer.render;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.installer.model.ChartSpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+
+/**
+ * Clusters whose values differ only by their own name share one helm render; what each gets is what a
+ * render of its own values gives (checked against {@link ChartRenderer#render(ChartSpec)}, which never
+ * shares). A chart that does not use the name verbatim is rendered per cluster.
+ */
+class SharedShapeRenderTest {
+    private static final Path CHARTS = Path.of("src", "test", "resources", "shape-charts");
+
+    private static ChartSpec release(String chart, String cluster) {
+        return new ChartSpec(chart, "mesh", "istio-system", "{\"trustDomain\":\"" + cluster + "\"}");
+    }
+
+    private static String json(List<HasMetadata> objects) {
+        return Manifests.serialization().asJson(objects);
+    }
+
+    @Test
+    void clustersOfOneShapeShareItsRenderAndGetTheirOwnNameBack() {
+        ChartRenderer shared = new ChartRenderer(CHARTS);
+        ChartRenderer direct = new ChartRenderer(CHARTS);
+
+        for (String cluster : List.of("cluster1", "cluster2", "east-3")) {
+            List<HasMetadata> objects = shared.render(release("verbatim", cluster), cluster);
+            assertThat(json(objects)).isEqualTo(json(direct.render(release("verbatim", cluster))));
+            ConfigMap cm = (ConfigMap) objects.get(0);
+            assertThat(cm.getData()).containsEntry("cluster", cluster)
+                    .containsEntry("mesh", "trustDomain: " + cluster);
+        }
+        // The first cluster checks the shape against its own render; the next two are made from the shape.
+        assertThat(shared.fromShapes()).isEqualTo(2);
+    }
+
+    @Test
+    void aChartThatDoesNotUseTheNameVerbatimIsRenderedPerCluster() {
+        ChartRenderer shared = new ChartRenderer(CHARTS);
+        ChartRenderer direct = new ChartRenderer(CHARTS);
+
+        for (String cluster : List.of("cluster1", "cluster2", "cluster3")) {
+            assertThat(json(shared.render(release("hashed", cluster), cluster)))
+                    .isEqualTo(json(direct.render(release("hashed", cluster))));
+        }
+        assertThat(shared.fromShapes()).isZero();
+        assertThat(((ConfigMap) shared.render(release("hashed", "cluster1"), "cluster1").get(0)).getData().get("id"))
+                .isNotEqualTo(((ConfigMap) shared.render(release("hashed", "cluster2"), "cluster2").get(0)).getData()
+                        .get("id"));
+    }
+}
