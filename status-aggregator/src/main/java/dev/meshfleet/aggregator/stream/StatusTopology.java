@@ -26,8 +26,8 @@ import dev.meshfleet.schemas.v1.LifecycleStatus;
 
 /**
  * installation-events (key: owner) -> fold per owner into a table -> lifecycle-status (key: owner),
- * and every new status to {@code statusSink} (the CR writer). Undecodable input is handled by the
- * DeadLetterDeserializationHandler configured on the streams instance.
+ * and every new status to {@code statusSink} (the CR writer). An event that cannot be decoded or whose fold
+ * throws goes to the DLQ through the StreamsDeadLetterHandler configured on the streams instance.
  */
 public final class StatusTopology {
     public static final String STORE = "lifecycle-status-store";

@@ -28,6 +28,7 @@ import dev.meshfleet.aggregator.status.StatusWriter;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.StreamThreadFailures;
 import dev.meshfleet.schemas.StreamsSettings;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -37,6 +38,8 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class StreamsLifecycle {
     private static final Logger LOG = Logger.getLogger(StreamsLifecycle.class);
+    /** Named in the dead letters' headers. */
+    public static final String SERVICE = "status-aggregator";
 
     @Inject
     AggregatorConfig config;
@@ -48,6 +51,7 @@ public class StreamsLifecycle {
     String bootstrapServers;
 
     private volatile KafkaStreams streams;
+    private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
     private final ExecutorService replayer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "status-replay");
         t.setDaemon(true);
@@ -63,11 +67,13 @@ public class StreamsLifecycle {
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
                         writer::offer),
                 properties());
-        // A failing stream thread is replaced rather than left dead: the fold is idempotent, so
-        // reprocessing from the last commit is safe.
+        // A poison event never gets here (the dead-letter handler takes it). A thread failing otherwise is
+        // replaced a few times (the fold is idempotent, reprocessing from the last commit is safe), not for ever.
         created.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            StreamThreadExceptionResponse response = threadFailures.onFailure(System.currentTimeMillis());
+            LOG.errorf(e, "stream thread failed; %s", response == StreamThreadExceptionResponse.REPLACE_THREAD
+                    ? "replacing it" : "it failed too often: shutting the streams down (liveness DOWN)");
+            return response;
         });
         created.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
@@ -137,8 +143,8 @@ public class StreamsLifecycle {
     }
 
     Properties properties() {
-        Properties props = StreamsSettings.base(config.applicationId(), bootstrapServers, config.stateDir(), 100,
-                config.replicationFactor());
+        Properties props = StreamsSettings.base(SERVICE, config.topics().installationEvents(), config.applicationId(),
+                bootstrapServers, config.stateDir(), 100, config.replicationFactor());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;
     }
