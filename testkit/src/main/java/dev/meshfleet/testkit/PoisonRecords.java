@@ -5,11 +5,28 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.meshfleet.schemas.dlq.DeadLetter;
 
 /**
  * Records no Meshfleet consumer can decode, of the two kinds a real topic gets: garbage bytes (a client
@@ -49,5 +66,43 @@ public final class PoisonRecords {
 
     public static String key(int i) {
         return "poison-" + i;
+    }
+
+    /** Where a poison record landed. */
+    public record Written(String topic, int partition, long offset) {
+    }
+
+    /** Writes n poison records ({@link #value}) to the topic, confirmed by the broker; returns where each landed. */
+    public static List<Written> write(String bootstrapServers, String topic, int n) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        List<Written> written = new ArrayList<>();
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+            List<Future<RecordMetadata>> sent = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                sent.add(producer.send(new ProducerRecord<>(topic, key(i).getBytes(StandardCharsets.UTF_8), value(i))));
+            }
+            for (Future<RecordMetadata> f : sent) {
+                RecordMetadata m = f.get(30, TimeUnit.SECONDS);
+                written.add(new Written(m.topic(), m.partition(), m.offset()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while writing poison to " + topic, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot write poison to " + topic + ": " + e.getMessage(), e);
+        }
+        return written;
+    }
+
+    /** How many of the written records have a dead letter naming them as its source (each counted once). */
+    public static long deadLettered(List<Written> written, List<DeadLetter> deadLetters) {
+        Set<Written> sources = new HashSet<>();
+        for (DeadLetter d : deadLetters) {
+            sources.add(new Written(d.sourceTopic(), d.sourcePartition(), d.sourceOffset()));
+        }
+        return written.stream().filter(sources::contains).count();
     }
 }

@@ -6,7 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.schemas.Topics;
-import dev.meshfleet.schemas.dlq.DeadLetters;
+import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
@@ -14,6 +15,7 @@ import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import dev.meshfleet.testkit.PoisonRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -123,27 +125,37 @@ class TranslatorIT {
     }
 
     @Test
-    void undecodableSpecChangeGoesToTheDeadLetterTopicAndTheNextRecordIsStillTranslated() throws Exception {
+    void poisonSpecChangesGoToTheDeadLetterTopicWithTheirSourceAndTheNextRecordIsStillTranslated() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-        String name = "after-garbage-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "after-poison-" + UUID.randomUUID().toString().substring(0, 8);
         String key = "GatewayLifecycleManager/it/" + name;
-        try (var producer = producer(); var dlq = consumer(Topics.dlq(Topics.SPEC_CHANGES));
-                var events = consumer(Topics.INSTALLATION_EVENTS)) {
-            producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, "garbage/" + name,
-                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+        // Garbage bytes and a well-formed record with an unknown schema fingerprint.
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, Topics.SPEC_CHANGES, 2);
+        try (var producer = producer(); var events = consumer(Topics.INSTALLATION_EVENTS)) {
             producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key,
                     AvroSerde.of(SpecChange.class).serialize(Topics.SPEC_CHANGES, change("glm-ingress.yaml", name, "g-it")))).get();
-            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
             List<String> eventKeys = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
                 events.poll(Duration.ofMillis(200)).forEach(r -> eventKeys.add(r.key()));
-                assertThat(dead).anySatisfy(r -> {
-                    assertThat(r.key()).isEqualTo("garbage/" + name);
-                    assertThat(r.headers().lastHeader(DeadLetters.ERROR)).isNotNull();
-                });
                 assertThat(eventKeys).contains(key);
             });
+        }
+        List<DeadLetter> dead = new ArrayList<>();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            dead.clear();
+            dead.addAll(DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.SPEC_CHANGES), Duration.ofSeconds(10)));
+            assertThat(PoisonRecords.deadLettered(poison, dead)).isEqualTo(2);
+        });
+        for (int i = 0; i < poison.size(); i++) {
+            PoisonRecords.Written w = poison.get(i);
+            DeadLetter letter = dead.stream().filter(d -> d.sourcePartition() == w.partition()
+                    && d.sourceOffset() == w.offset()).findFirst().orElseThrow();
+            assertThat(letter.sourceTopic()).isEqualTo(Topics.SPEC_CHANGES);
+            assertThat(letter.service()).isEqualTo("translator-service");
+            assertThat(letter.errorClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
+            assertThat(letter.error()).contains("cannot decode SpecChange");
+            assertThat(letter.value()).isEqualTo(PoisonRecords.value(i));
+            assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(PoisonRecords.key(i));
         }
     }
 }
