@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
@@ -25,6 +26,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.installer.render.Names;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
+import dev.meshfleet.testkit.PoisonRecords;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ChartRelease;
@@ -154,13 +158,9 @@ class InstallerIT {
     }
 
     @Test
-    void anUndecodableDesiredStateGoesToTheDeadLetterTopicAndTheConsumerGoesOnAndReEmitsOnResync() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.INSTALL_PLANS, "cluster4", new byte[] { 1, 2, 3 }));
-        }
+    void poisonDesiredStatesGoToTheDeadLetterTopicWithTheirSourceAndTheConsumerGoesOnAndReEmitsOnResync() {
+        // Garbage bytes and a well-formed record with an unknown schema fingerprint.
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, Topics.INSTALL_PLANS, 2);
         send("cluster4", List.of(controlPlane("mesh-d", "1-25")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster4", "mesh-d", "1-25"))
                 .contains("HEALTHY"));
@@ -168,8 +168,21 @@ class InstallerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.of("cluster4", "mesh-d").stream()
                 .filter(e -> e.getState().equals("HEALTHY")).map(InstallationEvent::getSequence).distinct())
                 .hasSizeGreaterThanOrEqualTo(2));
-        try (DeadLetterLog dlq = new DeadLetterLog(bootstrap, Topics.dlq(Topics.INSTALL_PLANS))) {
-            await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.keys()).contains("cluster4"));
+        List<DeadLetter> dead = new ArrayList<>();
+        await().atMost(WAIT).untilAsserted(() -> {
+            dead.clear();
+            dead.addAll(DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALL_PLANS), Duration.ofSeconds(10)));
+            assertThat(PoisonRecords.deadLettered(poison, dead)).isEqualTo(2);
+        });
+        for (int i = 0; i < poison.size(); i++) {
+            PoisonRecords.Written w = poison.get(i);
+            DeadLetter letter = dead.stream().filter(d -> d.sourcePartition() == w.partition()
+                    && d.sourceOffset() == w.offset()).findFirst().orElseThrow();
+            assertThat(letter.sourceTopic()).isEqualTo(Topics.INSTALL_PLANS);
+            assertThat(letter.service()).isEqualTo("installer-service");
+            assertThat(letter.errorClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
+            assertThat(letter.error()).contains("cannot decode ClusterDesiredState");
+            assertThat(letter.value()).isEqualTo(PoisonRecords.value(i));
         }
     }
 

@@ -37,12 +37,15 @@ import dev.meshfleet.aggregator.status.StatusWriter;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
 import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import dev.meshfleet.testkit.PoisonRecords;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -199,28 +202,30 @@ class StatusAggregatorIT {
     }
 
     @Test
-    void anUndecodableEventGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
-        byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, "IstioLifecycleManager/gloo-mesh/garbage",
-                    garbage)).get();
-        }
-        OwnerRef owner = createIlm("after-garbage");
+    void poisonEventsGoToTheDeadLetterTopicWithTheirSourceAndTheStreamGoesOn() throws Exception {
+        // Garbage bytes and a well-formed record with an unknown schema fingerprint.
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, Topics.INSTALLATION_EVENTS, 2);
+        OwnerRef owner = createIlm("after-poison");
         send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
-
-        try (KafkaConsumer<String, byte[]> dlq = consumer(new ByteArrayDeserializer())) {
-            dlq.subscribe(List.of(Topics.dlq(Topics.INSTALLATION_EVENTS)));
-            List<byte[]> seen = new ArrayList<>();
-            await().atMost(60, TimeUnit.SECONDS).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
-                return seen.stream().anyMatch(v -> java.util.Arrays.equals(v, garbage));
-            });
-        }
         awaitStatus(owner.getName(),
                 s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+
+        List<DeadLetter> dead = new ArrayList<>();
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
+            dead.clear();
+            dead.addAll(DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALLATION_EVENTS), Duration.ofSeconds(10)));
+            assertThat(PoisonRecords.deadLettered(poison, dead)).isEqualTo(2);
+        });
+        for (int i = 0; i < poison.size(); i++) {
+            PoisonRecords.Written w = poison.get(i);
+            DeadLetter letter = dead.stream().filter(d -> d.sourcePartition() == w.partition()
+                    && d.sourceOffset() == w.offset()).findFirst().orElseThrow();
+            assertThat(letter.sourceTopic()).isEqualTo(Topics.INSTALLATION_EVENTS);
+            assertThat(letter.service()).isEqualTo("status-aggregator");
+            assertThat(letter.errorClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
+            assertThat(letter.error()).contains("cannot decode InstallationEvent");
+            assertThat(letter.value()).isEqualTo(PoisonRecords.value(i));
+        }
     }
 
     @Test
