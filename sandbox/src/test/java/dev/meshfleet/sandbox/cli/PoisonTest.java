@@ -20,7 +20,7 @@ class PoisonTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "meshfleet.specs|'meshfleet.specs' is not an input topic",
             "meshfleet.spec-changes.dlq=2|'meshfleet.spec-changes.dlq' is not an input topic",
             "meshfleet.spec-changes=0|'0' is not a record count; give 1 to 10000",
