@@ -48,14 +48,18 @@ public final class DeadLetters {
         return new ProducerRecord<>(deadLetterTopic, null, key, value, headers);
     }
 
-    /** The error and its causes on one line, for the header and the log. */
+    /** The error and its causes on one line, for the header and the log; a cause the text already quotes is left out. */
     public static String describe(Throwable error) {
         StringBuilder text = new StringBuilder();
         for (Throwable t = error; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            String message = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+            if (text.indexOf(message) >= 0) {
+                continue;
+            }
             if (!text.isEmpty()) {
                 text.append(" <- ");
             }
-            text.append(t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage());
+            text.append(message);
         }
         return text.toString();
     }

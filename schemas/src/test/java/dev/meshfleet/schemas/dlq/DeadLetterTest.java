@@ -48,4 +48,12 @@ class DeadLetterTest {
         assertThat(letter.service()).isEmpty();
         assertThat(letter.replayTopic(".dlq")).isEqualTo("meshfleet.install-plans");
     }
+
+    @Test
+    void aCauseTheMessageAlreadyQuotesIsNotRepeated() {
+        IllegalStateException quoted = new IllegalStateException("Unrecognized header bytes: 0x7B 0x22");
+        RuntimeException wrapper = new RuntimeException("cannot decode SpecChange: " + quoted, quoted);
+        assertThat(DeadLetters.describe(wrapper)).isEqualTo(
+                "cannot decode SpecChange: java.lang.IllegalStateException: Unrecognized header bytes: 0x7B 0x22");
+    }
 }
