@@ -1,11 +1,11 @@
 package dev.meshfleet.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Properties;
@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -168,22 +169,14 @@ class InstallerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.of("cluster4", "mesh-d").stream()
                 .filter(e -> e.getState().equals("HEALTHY")).map(InstallationEvent::getSequence).distinct())
                 .hasSizeGreaterThanOrEqualTo(2));
-        List<DeadLetter> dead = new ArrayList<>();
-        await().atMost(WAIT).untilAsserted(() -> {
-            dead.clear();
-            dead.addAll(DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALL_PLANS), Duration.ofSeconds(10)));
-            assertThat(PoisonRecords.deadLettered(poison, dead)).isEqualTo(2);
-        });
-        for (int i = 0; i < poison.size(); i++) {
-            PoisonRecords.Written w = poison.get(i);
-            DeadLetter letter = dead.stream().filter(d -> d.sourcePartition() == w.partition()
-                    && d.sourceOffset() == w.offset()).findFirst().orElseThrow();
-            assertThat(letter.sourceTopic()).isEqualTo(Topics.INSTALL_PLANS);
-            assertThat(letter.service()).isEqualTo("installer-service");
-            assertThat(letter.errorClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
-            assertThat(letter.error()).contains("cannot decode ClusterDesiredState");
-            assertThat(letter.value()).isEqualTo(PoisonRecords.value(i));
-        }
+        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
+                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALL_PLANS), Duration.ofSeconds(10))),
+                letters -> !letters.contains(null));
+        assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
+                .containsOnly(tuple(Topics.INSTALL_PLANS, "installer-service",
+                        SerializationException.class.getName()));
+        assertThat(dead).extracting(DeadLetter::error).allMatch(e -> e.startsWith("cannot decode ClusterDesiredState from"));
+        assertThat(dead).extracting(DeadLetter::value).containsExactly(PoisonRecords.value(0), PoisonRecords.value(1));
     }
 
     @Test

@@ -6,10 +6,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
@@ -97,12 +97,22 @@ public final class PoisonRecords {
         return written;
     }
 
-    /** How many of the written records have a dead letter naming them as its source (each counted once). */
-    public static long deadLettered(List<Written> written, List<DeadLetter> deadLetters) {
-        Set<Written> sources = new HashSet<>();
+    /**
+     * For each written record, in order, the first dead letter that names it as its source, or null where none
+     * does (a re-reading consumer may have dead-lettered a record more than once).
+     */
+    public static List<DeadLetter> deadLettersOf(List<Written> written, List<DeadLetter> deadLetters) {
+        Map<Written, DeadLetter> bySource = new HashMap<>();
         for (DeadLetter d : deadLetters) {
-            sources.add(new Written(d.sourceTopic(), d.sourcePartition(), d.sourceOffset()));
+            bySource.putIfAbsent(new Written(d.sourceTopic(), d.sourcePartition(), d.sourceOffset()), d);
         }
-        return written.stream().filter(sources::contains).count();
+        List<DeadLetter> found = new ArrayList<>();
+        written.forEach(w -> found.add(bySource.get(w)));
+        return found;
+    }
+
+    /** How many of the written records have a dead letter naming them as their source (each counted once). */
+    public static long deadLettered(List<Written> written, List<DeadLetter> deadLetters) {
+        return deadLettersOf(written, deadLetters).stream().filter(java.util.Objects::nonNull).count();
     }
 }

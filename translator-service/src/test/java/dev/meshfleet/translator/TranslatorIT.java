@@ -1,6 +1,7 @@
 package dev.meshfleet.translator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -36,6 +37,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -140,22 +142,13 @@ class TranslatorIT {
                 assertThat(eventKeys).contains(key);
             });
         }
-        List<DeadLetter> dead = new ArrayList<>();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-            dead.clear();
-            dead.addAll(DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.SPEC_CHANGES), Duration.ofSeconds(10)));
-            assertThat(PoisonRecords.deadLettered(poison, dead)).isEqualTo(2);
-        });
-        for (int i = 0; i < poison.size(); i++) {
-            PoisonRecords.Written w = poison.get(i);
-            DeadLetter letter = dead.stream().filter(d -> d.sourcePartition() == w.partition()
-                    && d.sourceOffset() == w.offset()).findFirst().orElseThrow();
-            assertThat(letter.sourceTopic()).isEqualTo(Topics.SPEC_CHANGES);
-            assertThat(letter.service()).isEqualTo("translator-service");
-            assertThat(letter.errorClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
-            assertThat(letter.error()).contains("cannot decode SpecChange");
-            assertThat(letter.value()).isEqualTo(PoisonRecords.value(i));
-            assertThat(new String(letter.key(), StandardCharsets.UTF_8)).isEqualTo(PoisonRecords.key(i));
-        }
+        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
+                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.SPEC_CHANGES), Duration.ofSeconds(10))),
+                letters -> !letters.contains(null));
+        assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
+                .containsOnly(tuple(Topics.SPEC_CHANGES, "translator-service",
+                        SerializationException.class.getName()));
+        assertThat(dead).extracting(DeadLetter::error).allMatch(e -> e.startsWith("cannot decode SpecChange from"));
+        assertThat(dead).extracting(DeadLetter::value).containsExactly(PoisonRecords.value(0), PoisonRecords.value(1));
     }
 }

@@ -2,6 +2,7 @@ package dev.meshfleet.schemas.dlq;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -36,7 +37,8 @@ public class StreamsDeadLetterHandler implements DeserializationExceptionHandler
     public static final String INPUT_TOPIC_CONFIG = "meshfleet.dlq.input-topic";
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsDeadLetterHandler.class);
-    private KafkaProducer<byte[], byte[]> producer;
+    private static final Map<String, KafkaProducer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
+    private String bootstrapServers;
     private String service = "streams";
     private String internalPrefix = "";
     private String inputTopic = "";
@@ -54,12 +56,22 @@ public class StreamsDeadLetterHandler implements DeserializationExceptionHandler
         if (configs.get(INPUT_TOPIC_CONFIG) != null) {
             inputTopic = configs.get(INPUT_TOPIC_CONFIG).toString();
         }
-        Map<String, Object> props = new HashMap<>();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-dlq-" + System.identityHashCode(this));
-        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        bootstrapServers = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+    }
+
+    /**
+     * Kafka Streams makes a handler per task (dozens per process), so they share one producer per service and
+     * broker, made at the first dead letter and kept for the life of the process (its I/O thread is a daemon).
+     */
+    private KafkaProducer<byte[], byte[]> producer() {
+        return PRODUCERS.computeIfAbsent(service + "|" + bootstrapServers, k -> {
+            Map<String, Object> props = new HashMap<>();
+            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ProducerConfig.ACKS_CONFIG, "all");
+            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+            props.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-dlq");
+            return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        });
     }
 
     @Override
@@ -90,7 +102,7 @@ public class StreamsDeadLetterHandler implements DeserializationExceptionHandler
         DeadLetter letter = DeadLetter.headersOf(deadLetter);
         String source = letter.sourceTopic() + "-" + letter.sourcePartition() + "@" + letter.sourceOffset();
         try {
-            producer.send(deadLetter).get(30, TimeUnit.SECONDS);
+            producer().send(deadLetter).get(30, TimeUnit.SECONDS);
             if (trace == null) {
                 LOG.warn("{} {} sent to {}: {}", what, source, deadLetter.topic(), letter.error());
             } else {

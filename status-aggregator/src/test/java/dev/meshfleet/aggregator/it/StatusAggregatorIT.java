@@ -1,6 +1,7 @@
 package dev.meshfleet.aggregator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -210,22 +212,14 @@ class StatusAggregatorIT {
         awaitStatus(owner.getName(),
                 s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
 
-        List<DeadLetter> dead = new ArrayList<>();
-        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> {
-            dead.clear();
-            dead.addAll(DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALLATION_EVENTS), Duration.ofSeconds(10)));
-            assertThat(PoisonRecords.deadLettered(poison, dead)).isEqualTo(2);
-        });
-        for (int i = 0; i < poison.size(); i++) {
-            PoisonRecords.Written w = poison.get(i);
-            DeadLetter letter = dead.stream().filter(d -> d.sourcePartition() == w.partition()
-                    && d.sourceOffset() == w.offset()).findFirst().orElseThrow();
-            assertThat(letter.sourceTopic()).isEqualTo(Topics.INSTALLATION_EVENTS);
-            assertThat(letter.service()).isEqualTo("status-aggregator");
-            assertThat(letter.errorClass()).isEqualTo("org.apache.kafka.common.errors.SerializationException");
-            assertThat(letter.error()).contains("cannot decode InstallationEvent");
-            assertThat(letter.value()).isEqualTo(PoisonRecords.value(i));
-        }
+        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
+                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALLATION_EVENTS), Duration.ofSeconds(10))),
+                letters -> !letters.contains(null));
+        assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
+                .containsOnly(tuple(Topics.INSTALLATION_EVENTS, "status-aggregator",
+                        SerializationException.class.getName()));
+        assertThat(dead).extracting(DeadLetter::error).allMatch(e -> e.startsWith("cannot decode InstallationEvent from"));
+        assertThat(dead).extracting(DeadLetter::value).containsExactly(PoisonRecords.value(0), PoisonRecords.value(1));
     }
 
     @Test
