@@ -1,6 +1,7 @@
 package dev.meshfleet.installer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -14,6 +15,7 @@ import jakarta.inject.Inject;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -25,6 +27,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.installer.render.Names;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
+import dev.meshfleet.testkit.PoisonRecords;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ChartRelease;
@@ -154,13 +159,9 @@ class InstallerIT {
     }
 
     @Test
-    void anUndecodableDesiredStateGoesToTheDeadLetterTopicAndTheConsumerGoesOnAndReEmitsOnResync() {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(p, new StringSerializer(),
-                new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.INSTALL_PLANS, "cluster4", new byte[] { 1, 2, 3 }));
-        }
+    void poisonDesiredStatesGoToTheDeadLetterTopicWithTheirSourceAndTheConsumerGoesOnAndReEmitsOnResync() {
+        // Garbage bytes and a well-formed record with an unknown schema fingerprint.
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, Topics.INSTALL_PLANS, 2);
         send("cluster4", List.of(controlPlane("mesh-d", "1-25")));
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.states("cluster4", "mesh-d", "1-25"))
                 .contains("HEALTHY"));
@@ -168,9 +169,14 @@ class InstallerIT {
         await().atMost(WAIT).untilAsserted(() -> assertThat(events.of("cluster4", "mesh-d").stream()
                 .filter(e -> e.getState().equals("HEALTHY")).map(InstallationEvent::getSequence).distinct())
                 .hasSizeGreaterThanOrEqualTo(2));
-        try (DeadLetterLog dlq = new DeadLetterLog(bootstrap, Topics.dlq(Topics.INSTALL_PLANS))) {
-            await().atMost(WAIT).untilAsserted(() -> assertThat(dlq.keys()).contains("cluster4"));
-        }
+        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
+                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALL_PLANS), Duration.ofSeconds(10))),
+                letters -> !letters.contains(null));
+        assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
+                .containsOnly(tuple(Topics.INSTALL_PLANS, "installer-service",
+                        SerializationException.class.getName()));
+        assertThat(dead).extracting(DeadLetter::error).allMatch(e -> e.startsWith("cannot decode ClusterDesiredState from"));
+        assertThat(dead).extracting(DeadLetter::value).containsExactly(PoisonRecords.value(0), PoisonRecords.value(1));
     }
 
     @Test

@@ -5,20 +5,25 @@ import java.util.Properties;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
-import dev.meshfleet.schemas.dlq.DeadLetterDeserializationHandler;
+import dev.meshfleet.schemas.dlq.StreamsDeadLetterHandler;
 
 /**
  * The Kafka Streams settings every Meshfleet topology runs with: at-least-once (every record is
  * idempotent to process twice), a short commit interval so statuses move quickly, idempotent
- * producers with acks=all, and undecodable input sent to the dead-letter topic. A service adds
- * only what is its own.
+ * producers with acks=all, and a record that cannot be decoded or whose processing throws sent to the
+ * dead-letter topic ({@link StreamsDeadLetterHandler}) while the topology goes on. A service adds only
+ * what is its own.
  */
 public final class StreamsSettings {
     private StreamsSettings() {
     }
 
-    public static Properties base(String applicationId, String bootstrapServers, String stateDir,
-            long commitIntervalMs, short replicationFactor) {
+    /**
+     * @param service    named in every dead letter's header
+     * @param inputTopic the input whose DLQ takes dead letters of the topology's internal topics
+     */
+    public static Properties base(String service, String inputTopic, String applicationId, String bootstrapServers,
+            String stateDir, long commitIntervalMs, short replicationFactor) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -26,7 +31,10 @@ public final class StreamsSettings {
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
-        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterDeserializationHandler.class);
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class);
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class);
+        p.put(StreamsDeadLetterHandler.SERVICE_CONFIG, service);
+        p.put(StreamsDeadLetterHandler.INPUT_TOPIC_CONFIG, inputTopic);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
         return p;

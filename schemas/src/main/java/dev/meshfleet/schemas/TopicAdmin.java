@@ -46,8 +46,7 @@ public final class TopicAdmin {
         topics.add(new TopicDefinition(Topics.INSTALL_PLANS, partitions, true, FOREVER));
         topics.add(new TopicDefinition(Topics.INSTALLATION_EVENTS, partitions, false, THIRTY_DAYS));
         topics.add(new TopicDefinition(Topics.LIFECYCLE_STATUS, partitions, true, FOREVER));
-        for (String input : List.of(Topics.SPEC_CHANGES, Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS,
-                Topics.LIFECYCLE_STATUS)) {
+        for (String input : Topics.INPUTS) {
             topics.add(new TopicDefinition(Topics.dlq(input), 1, false, SEVEN_DAYS));
         }
         return List.copyOf(topics);

@@ -10,6 +10,10 @@ public final class Topics {
     public static final String INSTALLATION_EVENTS = "meshfleet.installation-events";
     public static final String LIFECYCLE_STATUS = "meshfleet.lifecycle-status";
 
+    /** The topics records enter Meshfleet's services by; each has a DLQ. */
+    public static final java.util.List<String> INPUTS = java.util.List.of(SPEC_CHANGES, INSTALL_PLANS,
+            INSTALLATION_EVENTS, LIFECYCLE_STATUS);
+
     /** Suffix of the dead-letter topic that goes with each input topic. */
     public static final String DLQ_SUFFIX = ".dlq";
 

@@ -2,6 +2,7 @@ package dev.meshfleet.translator;
 
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.schemas.StreamThreadFailures;
 import dev.meshfleet.schemas.StreamsSettings;
 import dev.meshfleet.translator.stream.TranslatorTopology;
 import dev.meshfleet.translator.translate.Translator;
@@ -13,6 +14,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,10 +23,13 @@ import org.slf4j.LoggerFactory;
 @ApplicationScoped
 public class TranslatorStreams {
     private static final Logger LOG = LoggerFactory.getLogger(TranslatorStreams.class);
+    /** Named in the dead letters' headers. */
+    public static final String SERVICE = "translator-service";
 
     private final TranslatorConfig config;
     private final String bootstrapServers;
     private volatile KafkaStreams streams;
+    private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
     /** Set once the streams first reach RUNNING: until then REBALANCING may mean Kafka was never reached. */
     private volatile boolean wasRunning;
 
@@ -44,6 +49,14 @@ public class TranslatorStreams {
         var topics = new TranslatorTopology.Topics(config.topics().specChanges(), config.topics().installPlans(),
                 config.topics().installationEvents());
         streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings)), properties());
+        // A poison spec change never gets here (the dead-letter handler takes it). A thread failing otherwise is
+        // replaced a few times (translation is idempotent from the last commit), then the client stops.
+        streams.setUncaughtExceptionHandler(e -> {
+            StreamThreadExceptionResponse response = threadFailures.onFailure(System.currentTimeMillis());
+            LOG.error("stream thread failed; {}", response == StreamThreadExceptionResponse.REPLACE_THREAD
+                    ? "replacing it" : "it failed too often: shutting the streams down (liveness DOWN)", e);
+            return response;
+        });
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.RUNNING) {
                 wasRunning = true;
@@ -61,8 +74,8 @@ public class TranslatorStreams {
     }
 
     Properties properties() {
-        return StreamsSettings.base(config.applicationId(), bootstrapServers, config.stateDir(),
-                config.commitIntervalMs(), config.replicationFactor());
+        return StreamsSettings.base(SERVICE, config.topics().specChanges(), config.applicationId(), bootstrapServers,
+                config.stateDir(), config.commitIntervalMs(), config.replicationFactor());
     }
 
     /** Ready: RUNNING, or REBALANCING after having run (partitions move, processing resumes by itself). */

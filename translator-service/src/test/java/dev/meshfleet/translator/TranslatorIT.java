@@ -1,12 +1,14 @@
 package dev.meshfleet.translator;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.schemas.Topics;
-import dev.meshfleet.schemas.dlq.DeadLetters;
+import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
@@ -14,6 +16,7 @@ import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import dev.meshfleet.testkit.PoisonRecords;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -34,6 +37,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -123,27 +127,28 @@ class TranslatorIT {
     }
 
     @Test
-    void undecodableSpecChangeGoesToTheDeadLetterTopicAndTheNextRecordIsStillTranslated() throws Exception {
+    void poisonSpecChangesGoToTheDeadLetterTopicWithTheirSourceAndTheNextRecordIsStillTranslated() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
-        String name = "after-garbage-" + UUID.randomUUID().toString().substring(0, 8);
+        String name = "after-poison-" + UUID.randomUUID().toString().substring(0, 8);
         String key = "GatewayLifecycleManager/it/" + name;
-        try (var producer = producer(); var dlq = consumer(Topics.dlq(Topics.SPEC_CHANGES));
-                var events = consumer(Topics.INSTALLATION_EVENTS)) {
-            producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, "garbage/" + name,
-                    "not avro".getBytes(StandardCharsets.UTF_8))).get();
+        // Garbage bytes and a well-formed record with an unknown schema fingerprint.
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, Topics.SPEC_CHANGES, 2);
+        try (var producer = producer(); var events = consumer(Topics.INSTALLATION_EVENTS)) {
             producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key,
                     AvroSerde.of(SpecChange.class).serialize(Topics.SPEC_CHANGES, change("glm-ingress.yaml", name, "g-it")))).get();
-            List<ConsumerRecord<String, byte[]>> dead = new ArrayList<>();
             List<String> eventKeys = new ArrayList<>();
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(dead::add);
                 events.poll(Duration.ofMillis(200)).forEach(r -> eventKeys.add(r.key()));
-                assertThat(dead).anySatisfy(r -> {
-                    assertThat(r.key()).isEqualTo("garbage/" + name);
-                    assertThat(r.headers().lastHeader(DeadLetters.ERROR)).isNotNull();
-                });
                 assertThat(eventKeys).contains(key);
             });
         }
+        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
+                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.SPEC_CHANGES), Duration.ofSeconds(10))),
+                letters -> !letters.contains(null));
+        assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
+                .containsOnly(tuple(Topics.SPEC_CHANGES, "translator-service",
+                        SerializationException.class.getName()));
+        assertThat(dead).extracting(DeadLetter::error).allMatch(e -> e.startsWith("cannot decode SpecChange from"));
+        assertThat(dead).extracting(DeadLetter::value).containsExactly(PoisonRecords.value(0), PoisonRecords.value(1));
     }
 }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -19,6 +20,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -53,13 +55,22 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
  * membership) a replica restarted within the session timeout gets its partitions back without a
  * rebalance.
  *
+ * <p>A record that cannot be decoded goes to {@code <topic>.dlq} with the error and its source in headers; the
+ * partition moves past it only once the broker has confirmed the dead letter (otherwise the record is read
+ * again a second later). Since every assignment reads the partition from the beginning, a poison record
+ * still in the log is dead-lettered again by each replica that takes its partition: the dead letters name
+ * their source offset, and {@code ./meshfleet dlq list} shows each.
+ *
  * <p>An error that ends the consumer thread (an OutOfMemoryError, a bug) is logged and kept:
  * {@link #failure()} makes liveness DOWN so that the process is restarted instead of staying up
  * with no partitions read.
  */
 public class PlanConsumer implements Runnable, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PlanConsumer.class);
-    private static final String NAME = "installer";
+    /** Named in the dead letters' headers. */
+    public static final String SERVICE = "installer-service";
+    private static final Duration DEAD_LETTER_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration DEAD_LETTER_RETRY = Duration.ofSeconds(1);
 
     private final String topic;
     private final Properties props = new Properties();
@@ -88,6 +99,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
      */
     private final Map<TopicPartition, Long> nextOffset = new HashMap<>();
     private final Runnable onDeadLetter;
+    private volatile DeadLetterWriter deadLetterWriter;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private Thread thread;
     private volatile Runnable prepare;
@@ -178,14 +190,27 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
                         new ByteArraySerializer())) {
             consumer = c;
+            DeadLetterWriter writer = deadLetterWriter != null ? deadLetterWriter
+                    : deadLetter -> dlq.send(deadLetter).get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
             c.subscribe(List.of(topic), new Rebalance(c));
             while (running.get()) {
                 var records = c.poll(Duration.ofMillis(200));
                 lastPoll.set(System.currentTimeMillis());
-                for (ConsumerRecord<byte[], byte[]> record : records) {
-                    handle(record, dlq);
+                boolean deadLetterFailed = false;
+                for (TopicPartition tp : records.partitions()) {
+                    for (ConsumerRecord<byte[], byte[]> record : records.records(tp)) {
+                        if (!handle(record, writer)) {
+                            // Not written to the DLQ: read it again, and nothing after it in this partition before.
+                            c.seek(tp, record.offset());
+                            deadLetterFailed = true;
+                            break;
+                        }
+                    }
                 }
                 checkCaughtUp(c);
+                if (deadLetterFailed) {
+                    pause(DEAD_LETTER_RETRY);
+                }
             }
         } catch (WakeupException e) {
             if (running.get()) {
@@ -195,12 +220,12 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         }
     }
 
-    private void handle(ConsumerRecord<byte[], byte[]> record, KafkaProducer<byte[], byte[]> dlq) {
+    /** False when the record could not be decoded and its dead letter was not confirmed: it must be read again. */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record, DeadLetterWriter dlq) {
         TopicPartition tp = new TopicPartition(record.topic(), record.partition());
         if (record.offset() < nextOffset.getOrDefault(tp, 0L)) {
-            return; // read again after the client reset a kept partition's position: handled already
+            return true; // read again after the client reset a kept partition's position: handled already
         }
-        nextOffset.put(tp, record.offset() + 1);
         String cluster = record.key() == null ? null : new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
         List<Plan> plans;
         try {
@@ -215,17 +240,50 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 plans = state.getInstallations().stream().map(p -> Plan.from(p, defaultWaitTimeout)).toList();
             }
         } catch (RuntimeException e) {
+            String dlqTopic = dev.meshfleet.schemas.Topics.dlq(record.topic());
+            try {
+                dlq.write(DeadLetters.of(record, e, SERVICE));
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (Exception notWritten) {
+                LOG.errorf("install-plans record %d/%d cannot be decoded (%s) and its dead letter was not written to"
+                        + " %s (%s); reading it again", record.partition(), record.offset(), DeadLetters.describe(e),
+                        dlqTopic, DeadLetters.describe(notWritten));
+                return false;
+            }
             LOG.warnf("install-plans record %d/%d cannot be decoded (%s); sent to %s", record.partition(),
-                    record.offset(), DeadLetters.describe(e), dev.meshfleet.schemas.Topics.dlq(record.topic()));
-            dlq.send(DeadLetters.of(record, e, NAME));
+                    record.offset(), DeadLetters.describe(e), dlqTopic);
+            nextOffset.put(tp, record.offset() + 1);
             onDeadLetter.run();
-            return;
+            return true;
         }
+        nextOffset.put(tp, record.offset() + 1);
         if (catchingUp.containsKey(tp)) {
             pending.computeIfAbsent(tp, t -> new HashMap<>()).put(cluster, plans);
         } else if (ownership.desired(cluster, record.partition(), plans)) {
             queue.submit(cluster, Trigger.CHANGE);
         }
+        return true;
+    }
+
+    private void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Writes a dead letter and returns once the broker has it; throws if it does not. */
+    @FunctionalInterface
+    interface DeadLetterWriter {
+        void write(ProducerRecord<byte[], byte[]> deadLetter) throws Exception;
+    }
+
+    /** Replaces the DLQ producer (tests: a DLQ that refuses, then accepts). Before {@link #start()}. */
+    void writeDeadLettersWith(DeadLetterWriter writer) {
+        this.deadLetterWriter = writer;
     }
 
     private void checkCaughtUp(KafkaConsumer<byte[], byte[]> c) {

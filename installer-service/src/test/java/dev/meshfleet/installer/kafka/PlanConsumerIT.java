@@ -13,6 +13,8 @@ import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -27,6 +29,8 @@ import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.TopicAdmin;
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.dlq.DeadLetter;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ChartRelease;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
@@ -35,6 +39,7 @@ import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.testkit.InProcessKafka;
+import dev.meshfleet.testkit.PoisonRecords;
 
 /** Two installer replicas' consumers in one JVM against the real in-process broker. */
 class PlanConsumerIT {
@@ -208,6 +213,57 @@ class PlanConsumerIT {
         for (String cluster : ownership.clusters()) {
             assertThat(ownership.get(cluster).orElseThrow().plans()).as(cluster).hasSize(2);
         }
+    }
+
+    @Test
+    void aPoisonRecordIsPassedOnlyOnceItsDeadLetterIsConfirmedAndTheNextPlanIsHandedAfterIt() throws Exception {
+        TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, 1, true, -1L)), (short) 1);
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, topic, 2);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, ClusterDesiredState> producer = new KafkaProducer<>(props, new StringSerializer(),
+                AvroSerde.of(ClusterDesiredState.class))) {
+            producer.send(new ProducerRecord<>(topic, "cluster-a", state("cluster-a", plan("ilm")))).get();
+        }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<DeadLetter> written = new CopyOnWriteArrayList<>();
+        AtomicInteger refusals = new AtomicInteger();
+        Ownership ownership = new Ownership() {
+            @Override
+            public boolean desired(String cluster, int partition, List<Plan> plans) {
+                seen.add("desired " + cluster);
+                return super.desired(cluster, partition, plans);
+            }
+        };
+        WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-dlq", ownership, queue,
+                Duration.ofMinutes(5), () -> {
+                });
+        // The DLQ refuses the first two dead letters (a broker that does not acknowledge), then takes them.
+        consumer.writeDeadLettersWith(deadLetter -> {
+            DeadLetter letter = DeadLetter.headersOf(deadLetter);
+            if (refusals.getAndIncrement() < 2) {
+                seen.add("refused " + letter.sourceOffset());
+                throw new TimeoutException("simulated: no acknowledgement");
+            }
+            seen.add("written " + letter.sourceOffset());
+            written.add(letter);
+        });
+        open.add(queue);
+        open.add(consumer);
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("desired cluster-a"));
+        long first = poison.get(0).offset();
+        long second = poison.get(1).offset();
+        assertThat(seen).containsExactly("refused " + first, "refused " + first, "written " + first,
+                "written " + second, "desired cluster-a");
+        assertThat(written).extracting(DeadLetter::topic).containsOnly(Topics.dlq(topic));
+        assertThat(written).extracting(DeadLetter::sourceTopic).containsOnly(topic);
+        assertThat(written).extracting(DeadLetter::service).containsOnly("installer-service");
+        assertThat(written).extracting(DeadLetter::errorClass)
+                .containsOnly("org.apache.kafka.common.errors.SerializationException");
+        assertThat(consumer.failure()).isEmpty();
     }
 
     private static ClusterDesiredState state(String cluster, InstallationPlan... plans) {

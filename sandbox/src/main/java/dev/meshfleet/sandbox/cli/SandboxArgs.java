@@ -92,4 +92,10 @@ public final class SandboxArgs {
                     + " state (meshfleet.installer.drift-repair-period; at least --resync). Default: the installer's"
                     + " own, 10m; give 5s to see a deleted istiod come back at once.")
     String driftRepair;
+
+    @Option(names = "--poison", paramLabel = "TOPIC[=N]",
+            description = "Before the first step write N records no service can decode to TOPIC (half garbage bytes,"
+                    + " half Avro with an unknown schema fingerprint); at the end say how many reached TOPIC.dlq."
+                    + " Repeatable. N default: " + Poison.DEFAULT_COUNT + ". Default: none.")
+    List<String> poison = new ArrayList<>();
 }

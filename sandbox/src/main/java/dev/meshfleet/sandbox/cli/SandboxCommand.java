@@ -13,6 +13,7 @@ import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
+import dev.meshfleet.sandbox.poison.Poisoning;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.sandbox.status.Settle;
 import picocli.CommandLine.Command;
@@ -50,7 +51,7 @@ public final class SandboxCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return execute(SandboxOptions.from(mode, args), out, err);
+            return execute(SandboxOptions.from(mode, args), Poison.parseAll(args.poison), out, err);
         }
     }
 
@@ -73,7 +74,8 @@ public final class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    static int execute(SandboxOptions options, PrintStream out, PrintStream err) throws Exception {
+    static int execute(SandboxOptions options, List<Poison> poison, PrintStream out, PrintStream err)
+            throws Exception {
         Mode mode = options.mode();
         RepoLayout layout = RepoLayout.locate();
         // With -o yaml stdout carries only the List, so it can be piped; the tables go to stderr.
@@ -90,6 +92,8 @@ public final class SandboxCommand implements Callable<Integer> {
         try {
             Settle.Progress last = null;
             int n = 0;
+            List<Poisoning.Written> poisoned = Poisoning.write(sandbox.broker().bootstrapServers(), poison,
+                    Instant.now());
             for (Step step : options.steps()) {
                 n++;
                 err.println("sandbox: step " + n + "/" + options.steps().size() + ": " + step);
@@ -118,6 +122,11 @@ public final class SandboxCommand implements Callable<Integer> {
                         + " settled)");
                 tables.print(Rendering.table(sandbox.views()));
             }
+            boolean poisonDeadLettered = true;
+            for (Poisoning.Outcome o : Poisoning.outcomes(sandbox.broker().bootstrapServers(), poisoned)) {
+                err.println(o.line());
+                poisonDeadLettered &= o.ok();
+            }
             if (options.output() == Output.YAML) {
                 out.print(Rendering.yamlList(sandbox.resourcesAsMaps()));
             }
@@ -137,7 +146,8 @@ public final class SandboxCommand implements Callable<Integer> {
                 stopped.await();
                 return 0;
             }
-            return last == null || last.allHealthy() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
+            // A poison record a service read but did not dead-letter is a record lost: the run did not go well.
+            return (last == null || last.allHealthy()) && poisonDeadLettered ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
         } finally {
             if (mode == Mode.RUN) {
                 try {

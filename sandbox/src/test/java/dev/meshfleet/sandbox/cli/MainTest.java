@@ -49,6 +49,22 @@ class MainTest {
     }
 
     @Test
+    void dlqListAndReplayAreInTheTreeWithTheirHelpAndPoisonIsAnOptionOfTheSandbox() {
+        assertThat(run("help")).isZero();
+        assertThat(out()).contains("dlq");
+        out.reset();
+        assertThat(run("help", "dlq", "list")).isZero();
+        assertThat(out()).contains("Usage: meshfleet dlq list", "TOPIC", "--bootstrap-servers=HOST:PORT[,...]",
+                "Default: the broker of the sandbox running now");
+        out.reset();
+        assertThat(run("dlq", "replay", "--help")).isZero();
+        assertThat(out()).contains("Usage: meshfleet dlq replay", "then remove them from the DLQ");
+        out.reset();
+        assertThat(run("help", "sandbox", "run")).isZero();
+        assertThat(out()).contains("--poison=TOPIC[=N]", "N default: 10");
+    }
+
+    @Test
     void planAndBenchAreInTheSameTreeWithTheirHelp() {
         assertThat(run("help", "plan")).isZero();
         assertThat(out()).contains("Usage: meshfleet plan", "-f, --filename=FILE", "Repeatable", "--cluster=NAME",

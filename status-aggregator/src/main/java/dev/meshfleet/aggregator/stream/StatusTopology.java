@@ -22,8 +22,8 @@ import dev.meshfleet.schemas.v1.LifecycleStatus;
 /**
  * installation-events (key: owner) -> {@link FoldProcessor} (the fold, persisted per cluster) ->
  * lifecycle-status (key: owner, the whole status, at most once per publish interval per owner), and
- * every published status to {@code statusSink} (the CR writer). Undecodable input is handled by the
- * DeadLetterDeserializationHandler configured on the streams instance.
+ * every published status to {@code statusSink} (the CR writer). An event that cannot be decoded or whose
+ * fold throws goes to the DLQ through the StreamsDeadLetterHandler configured on the streams instance.
  */
 public final class StatusTopology {
     /** The fold's stores: the owners' own fields, and one record per (owner, cluster). */

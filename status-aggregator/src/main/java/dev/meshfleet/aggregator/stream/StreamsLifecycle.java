@@ -21,6 +21,7 @@ import dev.meshfleet.aggregator.status.StatusWriter;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.StreamThreadFailures;
 import dev.meshfleet.schemas.StreamsSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -31,6 +32,8 @@ public class StreamsLifecycle {
     private static final Logger LOG = Logger.getLogger(StreamsLifecycle.class);
     /** The largest status record the aggregator produces, uncompressed (16 MiB). */
     static final int MAX_STATUS_RECORD_BYTES = 16 * 1024 * 1024;
+    /** Named in the dead letters' headers. */
+    public static final String SERVICE = "status-aggregator";
 
     @Inject
     AggregatorConfig config;
@@ -42,6 +45,7 @@ public class StreamsLifecycle {
     String bootstrapServers;
 
     private volatile KafkaStreams streams;
+    private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
 
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
@@ -52,11 +56,13 @@ public class StreamsLifecycle {
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
                         writer::offer),
                 properties());
-        // A failing stream thread is replaced rather than left dead: the fold is idempotent, so
-        // reprocessing from the last commit is safe.
+        // A poison event never gets here (the dead-letter handler takes it). A thread failing otherwise is
+        // replaced a few times (the fold is idempotent, reprocessing from the last commit is safe), not for ever.
         created.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread failed; replacing it", e);
-            return StreamThreadExceptionResponse.REPLACE_THREAD;
+            StreamThreadExceptionResponse response = threadFailures.onFailure(System.currentTimeMillis());
+            LOG.errorf(e, "stream thread failed; %s", response == StreamThreadExceptionResponse.REPLACE_THREAD
+                    ? "replacing it" : "it failed too often: shutting the streams down (liveness DOWN)");
+            return response;
         });
         created.start();
         streams = created;
@@ -90,8 +96,8 @@ public class StreamsLifecycle {
     }
 
     Properties properties() {
-        Properties props = StreamsSettings.base(config.applicationId(), bootstrapServers, config.stateDir(), 100,
-                config.replicationFactor());
+        Properties props = StreamsSettings.base(SERVICE, config.topics().installationEvents(), config.applicationId(),
+                bootstrapServers, config.stateDir(), 100, config.replicationFactor());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A status naming a thousand clusters at two revisions, operators included, is megabytes of
         // repetitive JSON: compressed, it is a small fraction of the broker's 1 MiB batch limit, but the

@@ -1,6 +1,7 @@
 package dev.meshfleet.aggregator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import java.io.InputStream;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -37,12 +39,15 @@ import dev.meshfleet.aggregator.status.StatusWriter;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
 import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import dev.meshfleet.testkit.PoisonRecords;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -203,28 +208,22 @@ class StatusAggregatorIT {
     }
 
     @Test
-    void anUndecodableEventGoesToTheDeadLetterTopicAndTheStreamGoesOn() throws Exception {
-        byte[] garbage = ("not avro " + UUID.randomUUID()).getBytes();
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(props, new StringSerializer(),
-                new ByteArraySerializer())) {
-            raw.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, "IstioLifecycleManager/gloo-mesh/garbage",
-                    garbage)).get();
-        }
-        OwnerRef owner = createIlm("after-garbage");
+    void poisonEventsGoToTheDeadLetterTopicWithTheirSourceAndTheStreamGoesOn() throws Exception {
+        // Garbage bytes and a well-formed record with an unknown schema fingerprint.
+        List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, Topics.INSTALLATION_EVENTS, 2);
+        OwnerRef owner = createIlm("after-poison");
         send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
-
-        try (KafkaConsumer<String, byte[]> dlq = consumer(new ByteArrayDeserializer())) {
-            dlq.subscribe(List.of(Topics.dlq(Topics.INSTALLATION_EVENTS)));
-            List<byte[]> seen = new ArrayList<>();
-            await().atMost(60, TimeUnit.SECONDS).until(() -> {
-                dlq.poll(Duration.ofMillis(200)).forEach(r -> seen.add(r.value()));
-                return seen.stream().anyMatch(v -> java.util.Arrays.equals(v, garbage));
-            });
-        }
         awaitStatus(owner.getName(),
                 s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
+
+        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
+                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALLATION_EVENTS), Duration.ofSeconds(10))),
+                letters -> !letters.contains(null));
+        assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
+                .containsOnly(tuple(Topics.INSTALLATION_EVENTS, "status-aggregator",
+                        SerializationException.class.getName()));
+        assertThat(dead).extracting(DeadLetter::error).allMatch(e -> e.startsWith("cannot decode InstallationEvent from"));
+        assertThat(dead).extracting(DeadLetter::value).containsExactly(PoisonRecords.value(0), PoisonRecords.value(1));
     }
 
     @Test
