@@ -22,6 +22,7 @@ import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.work.ResyncSchedule;
+import dev.meshfleet.installer.work.StuckReconcile;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.Backoff;
@@ -98,7 +99,8 @@ public class InstallerService {
                 (cluster, trigger) -> reconcileTimer.record(() -> reconciler.reconcile(cluster, trigger)));
         registry.start();
         consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
-                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment);
+                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment)
+                .sessionTimeout(config.sessionTimeout());
         if (config.createTopics()) {
             consumer.beforeSubscribe(() -> TopicAdmin.ensure(bootstrapServers,
                     TopicAdmin.definitions(config.partitions()), (short) 1));
@@ -153,6 +155,11 @@ public class InstallerService {
     /** Liveness: what ended the install-plans consumer thread, if it died. */
     public Optional<Throwable> consumerFailure() {
         return consumer == null ? Optional.empty() : consumer.failure();
+    }
+
+    /** Liveness: a reconcile hung far past any reconcile's length ({@link StuckReconcile}), described. */
+    public Optional<String> stuckReconcile() {
+        return queue == null ? Optional.empty() : StuckReconcile.verdict(queue.running(), config.stuckReconcileAfter());
     }
 
     public boolean registrySynced() {

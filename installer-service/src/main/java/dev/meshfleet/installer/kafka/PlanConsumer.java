@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -51,7 +52,8 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
  * grows with every rebalance, and a cooperative handover takes two (revoke, then assign), so the
  * new owner's epoch is always greater than the old owner's. With a group instance id (static
  * membership) a replica restarted within the session timeout gets its partitions back without a
- * rebalance.
+ * rebalance; closing leaves the group whatever the membership, so that a replica stopped on purpose hands its
+ * partitions over at once (ADR 0011).
  *
  * <p>An error that ends the consumer thread (an OutOfMemoryError, a bug) is logged and kept:
  * {@link #failure()} makes liveness DOWN so that the process is restarted instead of staying up
@@ -118,6 +120,16 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * The consumer's session timeout: how long the group waits for a replica that stopped heartbeating (a crash, a
+     * long pause) before its partitions go to the others. A static member restarted within it takes them back
+     * without a rebalance.
+     */
+    public PlanConsumer sessionTimeout(Duration timeout) {
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return this;
+    }
+
     public void start() {
         thread = new Thread(this, "installer-plans-consumer");
         thread.setDaemon(true);
@@ -173,10 +185,10 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         dlqProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         dlqProps.put(ProducerConfig.ACKS_CONFIG, "all");
         dlqProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-                KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
-                        new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             consumer = c;
             c.subscribe(List.of(topic), new Rebalance(c));
             while (running.get()) {
@@ -192,6 +204,12 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 throw e;
             }
             // close() woke us up to stop
+        } finally {
+            // A replica that closes its consumer is going away: leave the group so that its partitions go to the
+            // others at once, static member or not. Only a crash leaves the member to its session timeout, and then
+            // a restart under the same group.instance.id takes the partitions back without a rebalance.
+            c.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
         }
     }
 

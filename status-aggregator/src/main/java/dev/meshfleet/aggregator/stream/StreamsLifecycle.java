@@ -28,6 +28,7 @@ import dev.meshfleet.aggregator.status.StatusWriter;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.StreamsLiveness;
 import dev.meshfleet.schemas.StreamsSettings;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
 import io.quarkus.runtime.ShutdownEvent;
@@ -48,6 +49,8 @@ public class StreamsLifecycle {
     String bootstrapServers;
 
     private volatile KafkaStreams streams;
+    /** Set when the application stops: NOT_RUNNING is then expected, not a reason to be restarted. */
+    private volatile boolean closing;
     private final ExecutorService replayer = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "status-replay");
         t.setDaemon(true);
@@ -109,11 +112,17 @@ public class StreamsLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        closing = true;
         replayer.shutdownNow();
         KafkaStreams current = streams;
         if (current != null) {
             current.close(Duration.ofSeconds(10));
         }
+    }
+
+    /** Live: the stream can still make progress by itself ({@link StreamsLiveness}); ERROR is not live. */
+    public boolean live() {
+        return StreamsLiveness.live(state(), closing);
     }
 
     public KafkaStreams.State state() {
@@ -137,8 +146,8 @@ public class StreamsLifecycle {
     }
 
     Properties properties() {
-        Properties props = StreamsSettings.base(config.applicationId(), bootstrapServers, config.stateDir(), 100,
-                config.replicationFactor());
+        Properties props = StreamsSettings.membership(StreamsSettings.base(config.applicationId(), bootstrapServers,
+                config.stateDir(), 100, config.replicationFactor()), config.groupInstanceId(), config.sessionTimeout());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         return props;
     }
