@@ -25,6 +25,7 @@ import dev.meshfleet.sandbox.cli.SandboxOptions;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.faults.FaultPlayer;
 import dev.meshfleet.sandbox.faults.FaultReport;
+import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.sandbox.faults.ProcessFaults;
 import dev.meshfleet.sandbox.fleet.InstallationEvents;
 import dev.meshfleet.sandbox.fleet.InstanceNames;
@@ -373,14 +374,15 @@ public final class Sandbox implements AutoCloseable {
     // ---- faults: --kill, --pause ----
 
     /**
-     * Starts the clock of the {@code --kill} and {@code --pause} faults of the options (call it as the first step
-     * starts); nothing when there are none.
+     * Starts the clock of kills and pauses (the CLI: those of {@code --kill} and {@code --pause}, as the first step
+     * starts); nothing when there are none. {@link #awaitFaults} and {@link #lastFaultEnd} are about the faults of
+     * the last call.
      */
-    public synchronized void startFaults() {
-        if (options.processFaults().isEmpty() || faults != null) {
+    public synchronized void startFaults(List<ProcessFault> toPlay) {
+        if (toPlay.isEmpty()) {
             return;
         }
-        faults = new FaultPlayer(options.processFaults(), processes(), SERVICE_TIMEOUT, log);
+        faults = new FaultPlayer(toPlay, processes(), SERVICE_TIMEOUT, log);
         started.add(faults);
         faults.start();
     }
@@ -404,6 +406,14 @@ public final class Sandbox implements AutoCloseable {
         return player == null ? List.of() : player.awaitPlayed(timeout);
     }
 
+    /**
+     * When installer replica {@code instance} (installer-service, installer-N) sent its first installation event
+     * at or after {@code since}: when it resumed its clusters after a restart.
+     */
+    public java.util.Optional<Instant> firstInstallerEvent(String instance, Instant since) {
+        return InstallationEvents.firstFrom(broker.bootstrapServers(), InstanceNames.replicaIdOf(instance), since);
+    }
+
     /** One line per fault and process: what, when, and what it cost ({@link FaultReport}). */
     public List<String> faultReport(List<FaultOutcome> outcomes) {
         List<String> lines = new ArrayList<>();
@@ -413,8 +423,7 @@ public final class Sandbox implements AutoCloseable {
             Duration firstStart = kafka ? broker.firstStart() : services.firstStart(outcome.instance());
             Duration firstEvent = null;
             if (installer && outcome instanceof FaultOutcome.Killed k && k.ready() != null) {
-                firstEvent = InstallationEvents.firstFrom(broker.bootstrapServers(),
-                        InstanceNames.replicaIdOf(outcome.instance()), k.restarted())
+                firstEvent = firstInstallerEvent(outcome.instance(), k.restarted())
                         .map(at -> Duration.between(k.restarted(), at)).orElse(null);
             }
             lines.add(FaultReport.line(outcome, firstStart, firstEvent, installer));

@@ -94,7 +94,7 @@ public final class SandboxCommand implements Callable<Integer> {
             for (Step step : options.steps()) {
                 n++;
                 if (n == 1) {
-                    sandbox.startFaults();
+                    sandbox.startFaults(options.processFaults());
                 }
                 err.println("sandbox: step " + n + "/" + options.steps().size() + ": " + step);
                 Instant t0 = Instant.now();
