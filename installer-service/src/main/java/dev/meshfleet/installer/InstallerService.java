@@ -45,6 +45,7 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class InstallerService {
     private static final Logger LOG = Logger.getLogger(InstallerService.class);
+    private static final Duration REGISTRY_SYNC_WAIT = Duration.ofSeconds(30);
 
     @Inject
     InstallerConfig config;
@@ -101,10 +102,15 @@ public class InstallerService {
         consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
                 "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment)
                 .sessionTimeout(config.sessionTimeout());
-        if (config.createTopics()) {
-            consumer.beforeSubscribe(() -> TopicAdmin.ensure(bootstrapServers,
-                    TopicAdmin.definitions(config.partitions()), (short) 1));
-        }
+        consumer.beforeSubscribe(() -> {
+            // A cluster is "not registered" only once every registration Secret has been listed: a replica that
+            // took its partitions before would report its clusters PENDING until the informer caught up (seen once
+            // static membership gave a restarted replica its partitions back at once).
+            awaitRegistrySynced(REGISTRY_SYNC_WAIT);
+            if (config.createTopics()) {
+                TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
+            }
+        });
         consumer.start();
         Duration resync = config.resyncPeriod();
         // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once. With a
@@ -118,6 +124,22 @@ public class InstallerService {
         LOG.infof("installer %s started: group %s, %d workers, resync every %s, drift repair every %s, charts in %s",
                 replicaId, config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
                 Path.of(config.chartDir()).toAbsolutePath());
+    }
+
+    private void awaitRegistrySynced(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!registry.synced()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the cluster registration Secrets are not listed yet (management API"
+                        + " unreachable?); not joining the install-plans group before they are");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster registry", e);
+            }
+        }
     }
 
     /** Submits each owned cluster with {@code trigger} once per period, at the cluster's own offset. */

@@ -146,7 +146,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
-    /** Runs once on the consumer thread before it subscribes, retried until it succeeds (topic creation). */
+    /** Runs once on the consumer thread before it subscribes, retried until it succeeds (the cluster registry synced, topic creation). */
     public void beforeSubscribe(Runnable prepare) {
         this.prepare = prepare;
     }
@@ -172,7 +172,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 prepare.run();
                 break;
             } catch (RuntimeException e) {
-                LOG.warnf("preparing Kafka failed (%s); retrying in 5s", e.getMessage());
+                LOG.warnf("not subscribing yet (%s); retrying in 5s", e.getMessage());
                 try {
                     Thread.sleep(5_000);
                 } catch (InterruptedException ie) {
