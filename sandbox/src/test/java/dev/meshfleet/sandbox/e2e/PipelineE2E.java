@@ -120,23 +120,7 @@ class PipelineE2E {
     @Test
     @Order(3)
     void everyInstallationStillEndsHealthyWhenTheInstallerIsKilledMidRollout() throws Exception {
-        fleet.sandbox.apply(fleet.manifest("canary.yaml", """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: istiod-canary
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - revision: 1-24-canary
-                      clusters:
-                        - name: cluster1
-                        - name: cluster2
-                      istioOperatorSpec:
-                        profile: minimal
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                """));
+        fleet.sandbox.apply(fleet.manifest("canary.yaml", canary("istiod-canary", "1-24-canary")));
         // INSTALLING_* means the installer has started applying: workloads take --ready-after (1s) to become
         // ready, so the state is visible for at least that long.
         await("the canary rollout starts").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
@@ -217,23 +201,8 @@ class PipelineE2E {
         fleet.sandbox.faultReport(all).forEach(System.err::println);
     }
 
+    /** An ILM installing {@code revision} with the minimal profile on cluster1 and cluster2. */
     private static String canary(String name, String revision) {
-        return """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: %s
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - revision: %s
-                      clusters:
-                        - name: cluster1
-                        - name: cluster2
-                      istioOperatorSpec:
-                        profile: minimal
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                """.formatted(name, revision);
+        return Specs.ilm(name, Specs.minimal(revision, Specs.TAG, "- name: cluster1\n- name: cluster2", ""));
     }
 }

@@ -32,12 +32,15 @@ class KafkaBrokerIT {
     @TempDir
     Path dir;
 
+    private KafkaBroker startBroker(RepoLayout layout) throws Exception {
+        return KafkaBroker.start(dir.resolve("kafka"), layout.brokerClassPath(), AgentJar.write(dir), dir.resolve("pids"),
+                Duration.ofMinutes(2));
+    }
+
     @Test
     void theBrokerCarriesARecordAndLeavesNoProcessBehindWhenStopped() throws Exception {
         RepoLayout layout = RepoLayout.locate();
-        Path agent = AgentJar.write(dir);
-        KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), layout.brokerClassPath(), agent, dir.resolve("pids"),
-                Duration.ofMinutes(2));
+        KafkaBroker broker = startBroker(layout);
         long pid = broker.process().pid();
         try {
             TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(3), (short) 1);
@@ -74,10 +77,7 @@ class KafkaBrokerIT {
 
     @Test
     void aBrokerKilledAndRestartedKeepsItsAddressAndItsRecordsAndAProducerRidesItOut() throws Exception {
-        RepoLayout layout = RepoLayout.locate();
-        Path agent = AgentJar.write(dir);
-        KafkaBroker broker = KafkaBroker.start(dir.resolve("kafka"), layout.brokerClassPath(), agent, dir.resolve("pids"),
-                Duration.ofMinutes(2));
+        KafkaBroker broker = startBroker(RepoLayout.locate());
         try {
             TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(3), (short) 1);
             Properties p = new Properties();
