@@ -28,6 +28,24 @@ public interface InstallerConfig {
     @WithName("group-instance-id")
     Optional<String> groupInstanceId();
 
+    /**
+     * The install-plans consumer's session timeout: a replica that stops heartbeating (killed, frozen) loses its
+     * partitions to the others after this long; one restarted under the same {@link #groupInstanceId()} within it
+     * takes them back without a rebalance. Kafka's default is 45s (ADR 0011).
+     */
+    @WithName("session-timeout")
+    @WithDefault("20s")
+    Duration sessionTimeout();
+
+    /**
+     * A reconcile still running after this long is stuck (a hung worker) and makes liveness DOWN, so that the
+     * process is restarted. Far longer than a reconcile takes: each request to a workload cluster is bounded by
+     * {@link #clusterRequestTimeout()}, and waiting for readiness or a backoff is a re-queue, not a running reconcile.
+     */
+    @WithName("stuck-reconcile-after")
+    @WithDefault("10m")
+    Duration stuckReconcileAfter();
+
     /** Reconcile threads: clusters reconciled in parallel. */
     @WithDefault("8")
     int workers();

@@ -8,9 +8,9 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 /**
- * DOWN once the install-plans consumer thread has died (an OutOfMemoryError, a bug): the process
- * would otherwise stay up reading nothing, its clusters unreconciled. A restart re-reads its
- * partitions and carries on.
+ * DOWN once the install-plans consumer thread has died (an OutOfMemoryError, a bug), or a reconcile
+ * has hung far past any reconcile's length (a stuck worker): the process would otherwise stay up
+ * with clusters it owns and never reconciles. A restart re-reads its partitions and carries on.
  */
 @Liveness
 @ApplicationScoped
@@ -21,8 +21,10 @@ public class InstallerLiveness implements HealthCheck {
     @Override
     public HealthCheckResponse call() {
         var failure = service.consumerFailure();
-        var response = HealthCheckResponse.named("installer-consumer").status(failure.isEmpty());
+        var stuck = service.stuckReconcile();
+        var response = HealthCheckResponse.named("installer-consumer").status(failure.isEmpty() && stuck.isEmpty());
         failure.ifPresent(e -> response.withData("failure", e.getClass().getName() + ": " + e.getMessage()));
+        stuck.ifPresent(s -> response.withData("stuck", s));
         return response.build();
     }
 }

@@ -22,6 +22,7 @@ import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.work.ResyncSchedule;
+import dev.meshfleet.installer.work.StuckReconcile;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.Backoff;
@@ -44,6 +45,7 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class InstallerService {
     private static final Logger LOG = Logger.getLogger(InstallerService.class);
+    private static final Duration REGISTRY_SYNC_WAIT = Duration.ofSeconds(30);
 
     @Inject
     InstallerConfig config;
@@ -101,11 +103,17 @@ public class InstallerService {
                 (cluster, trigger) -> reconcileTimer.record(() -> reconciler.reconcile(cluster, trigger)));
         registry.start();
         consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
-                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment);
-        if (config.createTopics()) {
-            consumer.beforeSubscribe(() -> TopicAdmin.ensure(bootstrapServers,
-                    TopicAdmin.definitions(config.partitions()), (short) 1));
-        }
+                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment)
+                .sessionTimeout(config.sessionTimeout());
+        consumer.beforeSubscribe(() -> {
+            // A cluster is "not registered" only once every registration Secret has been listed: a replica that
+            // took its partitions before would report its clusters PENDING until the informer caught up (seen once
+            // static membership gave a restarted replica its partitions back at once).
+            awaitRegistrySynced(REGISTRY_SYNC_WAIT);
+            if (config.createTopics()) {
+                TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
+            }
+        });
         consumer.start();
         Duration resync = config.resyncPeriod();
         // Each cluster at its own offset in the period (ResyncSchedule), never every cluster at once. With a
@@ -119,6 +127,22 @@ public class InstallerService {
         LOG.infof("installer %s started: group %s, %d workers, resync every %s, drift repair every %s, charts in %s",
                 replicaId, config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
                 Path.of(config.chartDir()).toAbsolutePath());
+    }
+
+    private void awaitRegistrySynced(Duration atMost) {
+        long deadline = System.nanoTime() + atMost.toNanos();
+        while (!registry.synced()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the cluster registration Secrets are not listed yet (management API"
+                        + " unreachable?); not joining the install-plans group before they are");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting for the cluster registry", e);
+            }
+        }
     }
 
     /** Submits each owned cluster with {@code trigger} once per period, at the cluster's own offset. */
@@ -156,6 +180,11 @@ public class InstallerService {
     /** Liveness: what ended the install-plans consumer thread, if it died. */
     public Optional<Throwable> consumerFailure() {
         return consumer == null ? Optional.empty() : consumer.failure();
+    }
+
+    /** Liveness: a reconcile hung far past any reconcile's length ({@link StuckReconcile}), described. */
+    public Optional<String> stuckReconcile() {
+        return queue == null ? Optional.empty() : StuckReconcile.verdict(queue.running(), config.stuckReconcileAfter());
     }
 
     public boolean registrySynced() {

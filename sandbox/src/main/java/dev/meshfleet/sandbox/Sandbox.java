@@ -22,6 +22,13 @@ import java.util.concurrent.TimeoutException;
 
 import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
+import dev.meshfleet.sandbox.faults.FaultOutcome;
+import dev.meshfleet.sandbox.faults.FaultPlayer;
+import dev.meshfleet.sandbox.faults.FaultReport;
+import dev.meshfleet.sandbox.faults.ProcessFault;
+import dev.meshfleet.sandbox.faults.ProcessFaults;
+import dev.meshfleet.sandbox.fleet.InstallationEvents;
+import dev.meshfleet.sandbox.fleet.InstanceNames;
 import dev.meshfleet.sandbox.fleet.Kubeconfig;
 import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
@@ -72,6 +79,7 @@ public final class Sandbox implements AutoCloseable {
     private MockApiServer api;
     private Services services;
     private WorkloadSimulator simulator;
+    private FaultPlayer faults;
     private boolean closed;
 
     private Sandbox(SandboxOptions options, RepoLayout layout, Path runDir, PrintStream log) {
@@ -361,6 +369,96 @@ public final class Sandbox implements AutoCloseable {
             throw new IllegalArgumentException("no workload cluster named '" + cluster + "'; the clusters are "
                     + String.join(", ", options.clusters()));
         }
+    }
+
+    // ---- faults: --kill, --pause ----
+
+    /**
+     * Starts the clock of kills and pauses (the CLI: those of {@code --kill} and {@code --pause}, as the first step
+     * starts); nothing when there are none. {@link #awaitFaults} and {@link #lastFaultEnd} are about the faults of
+     * the last call.
+     */
+    public synchronized void startFaults(List<ProcessFault> toPlay) {
+        if (toPlay.isEmpty()) {
+            return;
+        }
+        faults = new FaultPlayer(toPlay, processes(), SERVICE_TIMEOUT, log);
+        started.add(faults);
+        faults.start();
+    }
+
+    /** Whether {@link #startFaults} started any. */
+    public synchronized boolean playsFaults() {
+        return faults != null;
+    }
+
+    /** When the last fault ends, counted from {@link #startFaults}. */
+    public synchronized Duration lastFaultEnd() {
+        return faults == null ? Duration.ZERO : faults.lastEnd();
+    }
+
+    /** Waits until every fault has been played to its end; the outcomes, in command-line order. */
+    public List<FaultOutcome> awaitFaults(Duration timeout) throws InterruptedException, TimeoutException {
+        FaultPlayer player;
+        synchronized (this) {
+            player = faults;
+        }
+        return player == null ? List.of() : player.awaitPlayed(timeout);
+    }
+
+    /**
+     * When installer replica {@code instance} (installer-service, installer-N) sent its first installation event
+     * at or after {@code since}: when it resumed its clusters after a restart.
+     */
+    public java.util.Optional<Instant> firstInstallerEvent(String instance, Instant since) {
+        return InstallationEvents.firstFrom(broker.bootstrapServers(), InstanceNames.replicaIdOf(instance), since);
+    }
+
+    /** One line per fault and process: what, when, and what it cost ({@link FaultReport}). */
+    public List<String> faultReport(List<FaultOutcome> outcomes) {
+        List<String> lines = new ArrayList<>();
+        for (FaultOutcome outcome : outcomes) {
+            boolean kafka = outcome.instance().equals(ProcessFaults.KAFKA);
+            boolean installer = !kafka && InstanceNames.moduleOf(outcome.instance()).equals(InstanceNames.INSTALLER);
+            Duration firstStart = kafka ? broker.firstStart() : services.firstStart(outcome.instance());
+            Duration firstEvent = null;
+            if (installer && outcome instanceof FaultOutcome.Killed k && k.ready() != null) {
+                firstEvent = firstInstallerEvent(outcome.instance(), k.restarted())
+                        .map(at -> Duration.between(k.restarted(), at)).orElse(null);
+            }
+            lines.add(FaultReport.line(outcome, firstStart, firstEvent, installer));
+        }
+        return lines;
+    }
+
+    /** The broker and the service instances, as the fault player acts on them. */
+    private FaultPlayer.Processes processes() {
+        return new FaultPlayer.Processes() {
+            @Override
+            public void kill(String instance) {
+                if (instance.equals(ProcessFaults.KAFKA)) {
+                    broker.kill();
+                } else {
+                    services.kill(instance);
+                }
+            }
+
+            @Override
+            public void restart(String instance, Duration timeout) throws Exception {
+                if (instance.equals(ProcessFaults.KAFKA)) {
+                    broker.restart(timeout);
+                } else {
+                    services.start(instance);
+                    services.awaitReady(instance, timeout);
+                }
+            }
+
+            @Override
+            public long pid(String instance) {
+                return instance.equals(ProcessFaults.KAFKA) ? broker.process().pid()
+                        : services.running(instance).process().pid();
+            }
+        };
     }
 
     // ---- observing ----

@@ -1,7 +1,10 @@
 package dev.meshfleet.schemas;
 
+import java.time.Duration;
+import java.util.Optional;
 import java.util.Properties;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -37,6 +40,17 @@ public final class StreamsSettings {
         p.put(StreamsDeadLetterHandler.INPUT_TOPIC_CONFIG, inputTopic);
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ACKS_CONFIG), "all");
         p.put(StreamsConfig.producerPrefix(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG), true);
+        return p;
+    }
+
+    /**
+     * Group membership of a topology's consumers: static when {@code groupInstanceId} is given (Streams suffixes it
+     * per stream thread), and the session timeout after which a silent instance's tasks move (ADR 0011).
+     */
+    public static Properties membership(Properties p, Optional<String> groupInstanceId, Duration sessionTimeout) {
+        groupInstanceId.filter(id -> !id.isBlank())
+                .ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
         return p;
     }
 }

@@ -111,7 +111,17 @@ public class IntakeService {
 
     /** Every worker thread is still taking keys (they only stop at shutdown). */
     public boolean workersAlive() {
-        return running && threads.stream().filter(t -> t.getName().startsWith("intake-worker-")).allMatch(Thread::isAlive);
+        return workersAlive(running, threads);
+    }
+
+    /**
+     * Live while running and every worker thread is alive. A worker ends only at shutdown or on an Error (a
+     * RuntimeException re-queues its key): with one dead the queue drains slower, with all dead never, and only a
+     * restart brings them back. The informers reconnect by themselves and the topic thread ends once its work is done.
+     */
+    static boolean workersAlive(boolean running, List<Thread> threads) {
+        List<Thread> workers = threads.stream().filter(t -> t.getName().startsWith("intake-worker-")).toList();
+        return running && !workers.isEmpty() && workers.stream().allMatch(Thread::isAlive);
     }
 
     String bootstrapServers() {

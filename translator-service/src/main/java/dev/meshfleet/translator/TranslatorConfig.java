@@ -50,6 +50,17 @@ public interface TranslatorConfig {
     @WithDefault("100")
     long commitIntervalMs();
 
+    /**
+     * Static membership of the Streams consumer group ({@code group.instance.id}), unique per instance (e.g. the
+     * pod name of a StatefulSet): a restarted instance takes its tasks back without waiting out its dead
+     * predecessor's session. Empty: none (ADR 0011).
+     */
+    java.util.Optional<String> groupInstanceId();
+
+    /** The Streams consumer's session timeout: how long the group waits for an instance that stopped heartbeating. */
+    @WithDefault("20s")
+    java.time.Duration sessionTimeout();
+
     interface TopicNames {
         @WithDefault(Topics.SPEC_CHANGES)
         String specChanges();

@@ -3,6 +3,7 @@ package dev.meshfleet.translator;
 import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.StreamThreadFailures;
+import dev.meshfleet.schemas.StreamsLiveness;
 import dev.meshfleet.schemas.StreamsSettings;
 import dev.meshfleet.translator.stream.TranslatorTopology;
 import dev.meshfleet.translator.translate.Translator;
@@ -32,6 +33,8 @@ public class TranslatorStreams {
     private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
     /** Set once the streams first reach RUNNING: until then REBALANCING may mean Kafka was never reached. */
     private volatile boolean wasRunning;
+    /** Set when the application stops: NOT_RUNNING is then expected, not a reason to be restarted. */
+    private volatile boolean closing;
 
     TranslatorStreams(TranslatorConfig config,
             @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers) {
@@ -67,6 +70,7 @@ public class TranslatorStreams {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        closing = true;
         KafkaStreams s = streams;
         if (s != null) {
             s.close(Duration.ofSeconds(10));
@@ -74,14 +78,20 @@ public class TranslatorStreams {
     }
 
     Properties properties() {
-        return StreamsSettings.base(SERVICE, config.topics().specChanges(), config.applicationId(), bootstrapServers,
-                config.stateDir(), config.commitIntervalMs(), config.replicationFactor());
+        return StreamsSettings.membership(StreamsSettings.base(SERVICE, config.topics().specChanges(),
+                config.applicationId(), bootstrapServers, config.stateDir(), config.commitIntervalMs(),
+                config.replicationFactor()), config.groupInstanceId(), config.sessionTimeout());
     }
 
     /** Ready: RUNNING, or REBALANCING after having run (partitions move, processing resumes by itself). */
     public boolean ready() {
         KafkaStreams.State s = state();
         return s == KafkaStreams.State.RUNNING || (s == KafkaStreams.State.REBALANCING && wasRunning);
+    }
+
+    /** Live: the streams can still make progress by themselves ({@link StreamsLiveness}); ERROR is not live. */
+    public boolean live() {
+        return StreamsLiveness.live(state(), closing);
     }
 
     /** Null before startup. */

@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -53,7 +54,8 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
  * grows with every rebalance, and a cooperative handover takes two (revoke, then assign), so the
  * new owner's epoch is always greater than the old owner's. With a group instance id (static
  * membership) a replica restarted within the session timeout gets its partitions back without a
- * rebalance.
+ * rebalance; closing leaves the group whatever the membership, so that a replica stopped on purpose hands its
+ * partitions over at once (ADR 0011).
  *
  * <p>A record that cannot be decoded goes to {@code <topic>.dlq} with the error and its source in headers; the
  * partition moves past it only once the broker has confirmed the dead letter (otherwise the record is read
@@ -130,6 +132,16 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         }
     }
 
+    /**
+     * The consumer's session timeout: how long the group waits for a replica that stopped heartbeating (a crash, a
+     * long pause) before its partitions go to the others. A static member restarted within it takes them back
+     * without a rebalance.
+     */
+    public PlanConsumer sessionTimeout(Duration timeout) {
+        props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return this;
+    }
+
     public void start() {
         thread = new Thread(this, "installer-plans-consumer");
         thread.setDaemon(true);
@@ -146,7 +158,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         return Optional.ofNullable(failure);
     }
 
-    /** Runs once on the consumer thread before it subscribes, retried until it succeeds (topic creation). */
+    /** Runs once on the consumer thread before it subscribes, retried until it succeeds (the cluster registry synced, topic creation). */
     public void beforeSubscribe(Runnable prepare) {
         this.prepare = prepare;
     }
@@ -172,7 +184,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 prepare.run();
                 break;
             } catch (RuntimeException e) {
-                LOG.warnf("preparing Kafka failed (%s); retrying in 5s", e.getMessage());
+                LOG.warnf("not subscribing yet (%s); retrying in 5s", e.getMessage());
                 try {
                     Thread.sleep(5_000);
                 } catch (InterruptedException ie) {
@@ -185,10 +197,10 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         dlqProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         dlqProps.put(ProducerConfig.ACKS_CONFIG, "all");
         dlqProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer());
-                KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
-                        new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
+                new ByteArraySerializer())) {
             consumer = c;
             DeadLetterWriter writer = deadLetterWriter != null ? deadLetterWriter
                     : deadLetter -> dlq.send(deadLetter).get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -217,6 +229,12 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 throw e;
             }
             // close() woke us up to stop
+        } finally {
+            // A replica that closes its consumer is going away: leave the group so that its partitions go to the
+            // others at once, static member or not. Only a crash leaves the member to its session timeout, and then
+            // a restart under the same group.instance.id takes the partitions back without a rebalance.
+            c.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
+                    .withTimeout(Duration.ofSeconds(10)));
         }
     }
 

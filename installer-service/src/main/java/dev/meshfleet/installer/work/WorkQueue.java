@@ -27,6 +27,7 @@ public class WorkQueue implements AutoCloseable {
         Trigger pending;
         boolean queued;
         boolean running;
+        long runningSince;
         long dueAt = Long.MAX_VALUE;
     }
 
@@ -93,6 +94,7 @@ public class WorkQueue implements AutoCloseable {
             e.pending = null;
             e.queued = false;
             e.running = true;
+            e.runningSince = System.nanoTime();
         }
         Duration again = null;
         try {
@@ -114,6 +116,18 @@ public class WorkQueue implements AutoCloseable {
         if (again != null) {
             submitAfter(cluster, Trigger.POLL, again);
         }
+    }
+
+    /** How long each reconcile running now has been running, by cluster (liveness: {@link StuckReconcile}). */
+    public synchronized Map<String, Duration> running() {
+        long now = System.nanoTime();
+        Map<String, Duration> running = new HashMap<>();
+        entries.forEach((cluster, e) -> {
+            if (e.running) {
+                running.put(cluster, Duration.ofNanos(now - e.runningSince));
+            }
+        });
+        return running;
     }
 
     public void schedulePeriodically(Runnable task, Duration period) {

@@ -75,6 +75,26 @@ class WorkQueueTest {
         }
     }
 
+    @Test
+    void aRunningReconcileIsReportedWithHowLongItHasRunAndForgottenOnceItEnds() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try (WorkQueue queue = new WorkQueue(2, (cluster, trigger) -> {
+            started.countDown();
+            block(release);
+            return null;
+        })) {
+            assertThat(queue.running()).isEmpty();
+            queue.submit("hung", Trigger.CHANGE);
+            assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(200);
+            assertThat(queue.running()).containsOnlyKeys("hung");
+            assertThat(queue.running().get("hung")).isGreaterThanOrEqualTo(Duration.ofMillis(200));
+            release.countDown();
+            await().atMost(Duration.ofSeconds(5)).until(() -> queue.running().isEmpty());
+        }
+    }
+
     private static void block(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);

@@ -98,4 +98,20 @@ public final class SandboxArgs {
                     + " half Avro with an unknown schema fingerprint); at the end say how many reached TOPIC.dlq."
                     + " Repeatable. N default: " + Poison.DEFAULT_COUNT + ". Default: none.")
     List<String> poison = new ArrayList<>();
+
+    @Option(names = "--kill", paramLabel = "SERVICE@DELAY",
+            description = "SIGKILL a process DELAY after the first step starts, and start it again --restart-after later."
+                    + " SERVICE: kafka, spec-intake, translator-service, status-aggregator, installer-service (every"
+                    + " replica) or installer-N (one replica). Repeatable. The run waits for every fault, then prints one"
+                    + " line per fault with its recovery time. Default: none.")
+    List<String> kills = new ArrayList<>();
+
+    @Option(names = "--restart-after", paramLabel = "DURATION", defaultValue = "2s",
+            description = "How long a process killed by --kill stays down. Default: ${DEFAULT-VALUE}.")
+    String restartAfter;
+
+    @Option(names = "--pause", paramLabel = "SERVICE@DELAY+DURATION",
+            description = "SIGSTOP a process DELAY after the first step starts and SIGCONT it DURATION later, as a frozen"
+                    + " VM or a long GC pause would; SERVICE as for --kill. Repeatable. Default: none.")
+    List<String> pauses = new ArrayList<>();
 }

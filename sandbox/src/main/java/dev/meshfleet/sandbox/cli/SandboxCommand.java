@@ -13,6 +13,7 @@ import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
+import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.poison.Poisoning;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.sandbox.status.Settle;
@@ -96,6 +97,9 @@ public final class SandboxCommand implements Callable<Integer> {
                     Instant.now());
             for (Step step : options.steps()) {
                 n++;
+                if (n == 1) {
+                    sandbox.startFaults(options.processFaults());
+                }
                 err.println("sandbox: step " + n + "/" + options.steps().size() + ": " + step);
                 Instant t0 = Instant.now();
                 if (step instanceof Step.Apply a) {
@@ -120,6 +124,29 @@ public final class SandboxCommand implements Callable<Integer> {
                 err.println("sandbox: step " + n + "/" + options.steps().size() + " settled in "
                         + Sandbox.elapsed(Duration.between(t0, Instant.now())) + " (" + last.settled() + "/" + last.total()
                         + " settled)");
+                tables.print(Rendering.table(sandbox.views()));
+            }
+            if (sandbox.playsFaults()) {
+                // Every fault is played, even those timed after the steps settled, and the fleet must settle after them.
+                err.println("sandbox: waiting for the faults to be played (the last ends at "
+                        + Sandbox.elapsed(sandbox.lastFaultEnd()) + ") and the fleet to settle again ...");
+                Instant t0 = Instant.now();
+                List<FaultOutcome> outcomes;
+                try {
+                    outcomes = sandbox.awaitFaults(sandbox.lastFaultEnd().plus(options.timeout()));
+                    last = sandbox.awaitSettled(options.timeout(), err);
+                } catch (TimeoutException e) {
+                    err.println("sandbox: after the faults: " + (e.getMessage() == null ? "not played in time" : e.getMessage()));
+                    tables.print(Rendering.table(sandbox.views()));
+                    err.println("sandbox: service logs (tails):");
+                    err.print(sandbox.logTails(20));
+                    return Main.ERROR;
+                }
+                err.println("sandbox: settled after the faults (" + Sandbox.elapsed(Duration.between(t0, Instant.now()))
+                        + " after the last step; " + last.settled() + "/" + last.total() + " settled)");
+                for (String line : sandbox.faultReport(outcomes)) {
+                    err.println("sandbox: " + line);
+                }
                 tables.print(Rendering.table(sandbox.views()));
             }
             boolean poisonDeadLettered = true;

@@ -9,6 +9,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
+import dev.meshfleet.sandbox.faults.ProcessFault;
+import dev.meshfleet.sandbox.faults.ProcessFaults;
 import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.testkit.Fault;
 import picocli.CommandLine;
@@ -19,7 +21,7 @@ import picocli.CommandLine;
  */
 public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<Fault>> faults, List<Step> steps,
         Output output, Duration timeout, Duration readyAfter, int installers, List<String> unregistered,
-        Duration apiLatency, Duration resync, Duration driftRepair) {
+        Duration apiLatency, Duration resync, Duration driftRepair, List<ProcessFault> processFaults) {
 
     public enum Mode { RUN, UP }
 
@@ -40,40 +42,41 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         faults = Map.copyOf(faults);
         steps = List.copyOf(steps);
         unregistered = List.copyOf(unregistered);
+        processFaults = List.copyOf(processFaults);
     }
 
     /** Defaults for code that drives the sandbox directly (tests, the benchmark). */
     public static SandboxOptions defaults(Mode mode, List<String> clusters) {
         return new SandboxOptions(mode, clusters, Map.of(), List.of(), Output.TABLE, DEFAULT_TIMEOUT,
-                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO, null, null);
+                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO, null, null, List.of());
     }
 
     public SandboxOptions withReadyAfter(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency, resync, driftRepair);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency, resync, driftRepair, processFaults);
     }
 
     public SandboxOptions withFaults(Map<String, List<Fault>> f) {
         return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair);
+                apiLatency, resync, driftRepair, processFaults);
     }
 
     public SandboxOptions withTimeout(Duration t) {
         return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair);
+                apiLatency, resync, driftRepair, processFaults);
     }
 
     /** The clusters that start simulated but without their kubeconfig Secret (see {@code Sandbox.register}). */
     public SandboxOptions withUnregistered(List<String> u) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency, resync, driftRepair);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency, resync, driftRepair, processFaults);
     }
 
     public SandboxOptions withInstallers(int n) {
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, n, unregistered,
-                apiLatency, resync, driftRepair);
+                apiLatency, resync, driftRepair, processFaults);
     }
 
     public SandboxOptions withApiLatency(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d, resync, driftRepair);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d, resync, driftRepair, processFaults);
     }
 
     /**
@@ -82,7 +85,13 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
      */
     public SandboxOptions withResync(Duration period, Duration repair) {
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, period, repair);
+                apiLatency, period, repair, processFaults);
+    }
+
+    /** The kills and pauses to play while the steps run ({@code --kill}, {@code --pause}). */
+    public SandboxOptions withProcessFaults(List<ProcessFault> f) {
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
+                apiLatency, resync, driftRepair, f);
     }
 
     /** The clusters registered at start: all but the unregistered ones. */
@@ -177,11 +186,31 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
                         + summarize(clusters));
             }
         }
+        Duration restartAfter = duration("--restart-after", args.restartAfter);
+        List<ProcessFault> processFaults = new ArrayList<>();
+        for (String v : args.kills) {
+            try {
+                processFaults.add(ProcessFaults.kill(v, installers, restartAfter));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--kill: " + e.getMessage());
+            }
+        }
+        for (String v : args.pauses) {
+            try {
+                processFaults.add(ProcessFaults.pause(v, installers));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("--pause: " + e.getMessage());
+            }
+        }
+        if (!processFaults.isEmpty() && steps.isEmpty()) {
+            throw new UsageException((args.kills.isEmpty() ? "--pause" : "--kill")
+                    + ": the delay counts from the start of the first step; give at least one -f FILE");
+        }
         if (mode == Mode.RUN && steps.isEmpty()) {
             throw new UsageException("sandbox run: nothing to do; give at least one -f FILE or --delete Kind/namespace/name");
         }
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair);
+                apiLatency, resync, driftRepair, processFaults);
     }
 
     private static Duration positive(String option, String text) throws UsageException {

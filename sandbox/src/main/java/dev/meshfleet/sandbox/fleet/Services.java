@@ -40,12 +40,14 @@ public final class Services implements AutoCloseable {
     private final Map<String, Running> running = new LinkedHashMap<>();
     private final int installers;
     private int restarts;
+    /** How long each instance took from its launch to ready, at its first start: what a restart is compared with. */
+    private final Map<String, Duration> firstStart = new LinkedHashMap<>();
     /** The installers' resync and drift-repair periods; null leaves the installer's own default. */
     private Duration resync;
     private Duration driftRepair;
 
-    /** A started service: its process and the HTTP port of its health endpoints. */
-    public record Running(String module, ChildProcess process, int httpPort) {
+    /** A started service: its process, the HTTP port of its health endpoints, and when it was launched. */
+    public record Running(String module, ChildProcess process, int httpPort, Instant launched) {
     }
 
     public Services(RepoLayout layout, Path runDir, Path agentJar, String bootstrapServers, String managementUrl) {
@@ -83,26 +85,17 @@ public final class Services implements AutoCloseable {
         awaitReady(names, timeout, progress);
     }
 
-    /** Every instance this fleet runs: the modules, then installer-1 .. installer-N-1. */
+    /** Every instance this fleet runs: the modules, then installer-1 .. installer-N-1 ({@link InstanceNames}). */
     public List<String> instanceNames() {
-        List<String> names = new ArrayList<>(RepoLayout.SERVICES);
-        for (int replica = 1; replica < installers; replica++) {
-            names.add(INSTALLER_REPLICA_PREFIX + replica);
-        }
-        return names;
+        return InstanceNames.all(installers);
     }
 
-    private static final String INSTALLER = "installer-service";
-    private static final String INSTALLER_REPLICA_PREFIX = "installer-";
-
-    /** The module an instance runs: installer-N is installer-service. */
     static String moduleOf(String instance) {
-        return instance.matches(INSTALLER_REPLICA_PREFIX + "\\d+") ? INSTALLER : instance;
+        return InstanceNames.moduleOf(instance);
     }
 
-    /** The installer replica id of an instance: installer-0 for installer-service, else its own name. */
     static String replicaIdOf(String instance) {
-        return instance.equals(INSTALLER) ? INSTALLER_REPLICA_PREFIX + 0 : instance;
+        return InstanceNames.replicaIdOf(instance);
     }
 
     /** Starts one service instance (again, after a kill); does not wait for it. */
@@ -129,8 +122,15 @@ public final class Services implements AutoCloseable {
                 "-Dquarkus.banner.enabled=false",
                 "-Dmeshfleet.installer.chart-dir=" + layout.charts(),
                 "-Dmeshfleet.installer.replica-id=" + replicaIdOf(instance),
-                "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + name),
-                "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + name)));
+                // Static membership: a restarted instance takes its place in the group again at once, without
+                // waiting out the session of its dead predecessor (ADR 0011).
+                "-Dmeshfleet.installer.group-instance-id=" + replicaIdOf(instance),
+                "-Dmeshfleet.translator.group-instance-id=" + instance,
+                "-Dmeshfleet.aggregator.group-instance-id=" + instance,
+                // Per instance, not per start: a restarted instance finds its state stores as a restarted
+                // container finds its volume.
+                "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + instance),
+                "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
         if (resync != null) {
             jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));
         }
@@ -141,7 +141,7 @@ public final class Services implements AutoCloseable {
         cmd.addAll(List.of("-jar", jar.toString()));
         ChildProcess process = ChildProcess.start(name, cmd, runDir.resolve("logs").resolve(name + ".log"),
                 runDir.resolve("pids"));
-        Running r = new Running(module, process, port);
+        Running r = new Running(module, process, port, Instant.now());
         running.put(instance, r);
         return r;
     }
@@ -178,6 +178,9 @@ public final class Services implements AutoCloseable {
                 String answer = probe(r);
                 if (answer == null) {
                     pending.remove(module);
+                    synchronized (this) {
+                        firstStart.putIfAbsent(module, Duration.between(r.launched(), Instant.now()));
+                    }
                 } else {
                     pending.put(module, answer);
                 }
@@ -229,6 +232,11 @@ public final class Services implements AutoCloseable {
             throw new IllegalArgumentException("no service " + module + " was started");
         }
         return r;
+    }
+
+    /** How long the instance took to be ready at its first start; null when it has not been ready yet. */
+    public synchronized Duration firstStart(String instance) {
+        return firstStart.get(instance);
     }
 
     /** SIGKILL, as a crash: for the E2E tests of recovery. */

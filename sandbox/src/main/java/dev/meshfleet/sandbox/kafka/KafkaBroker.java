@@ -25,14 +25,19 @@ import dev.meshfleet.sandbox.process.JavaCommand;
  */
 public final class KafkaBroker implements AutoCloseable {
 
-    private final ChildProcess process;
+    private volatile ChildProcess process;
     private final String bootstrapServers;
     private final Path dir;
+    private final List<String> serverCommand;
+    private final Path pidDir;
+    private Duration firstStart;
 
-    private KafkaBroker(ChildProcess process, String bootstrapServers, Path dir) {
+    private KafkaBroker(ChildProcess process, String bootstrapServers, Path dir, List<String> serverCommand, Path pidDir) {
         this.process = process;
         this.bootstrapServers = bootstrapServers;
         this.dir = dir;
+        this.serverCommand = List.copyOf(serverCommand);
+        this.pidDir = pidDir;
     }
 
     /**
@@ -64,15 +69,39 @@ public final class KafkaBroker implements AutoCloseable {
 
         List<String> server = new ArrayList<>(JavaCommand.prefix(agentJar, "kafka", jvm));
         server.addAll(List.of("kafka.Kafka", config.toString()));
+        Instant started = Instant.now();
         ChildProcess process = ChildProcess.start("kafka", server, log, pidDir);
-        KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + brokerPort, dir);
+        KafkaBroker broker = new KafkaBroker(process, "127.0.0.1:" + brokerPort, dir, server, pidDir);
         try {
             broker.awaitReady(timeout);
         } catch (RuntimeException | InterruptedException e) {
             broker.close();
             throw e;
         }
+        broker.firstStart = Duration.between(started, Instant.now());
         return broker;
+    }
+
+    /** SIGKILL, as a crash: no controlled shutdown; the next start recovers the logs. */
+    public void kill() {
+        process.kill();
+    }
+
+    /**
+     * Starts the broker again, on the same data directory, ports and cluster id (the storage is formatted once),
+     * as a restarted pod with its volume; returns once it answers. A broker still running is killed first.
+     */
+    public synchronized void restart(Duration timeout) throws IOException, InterruptedException {
+        if (process.isAlive()) {
+            process.kill();
+        }
+        process = ChildProcess.start("kafka", serverCommand, dir.resolve("broker.log"), pidDir);
+        awaitReady(timeout);
+    }
+
+    /** How long the first start took, from the server's launch until it answered. */
+    public Duration firstStart() {
+        return firstStart;
     }
 
     static String serverProperties(Path dataDir, int brokerPort, int controllerPort) {
@@ -103,6 +132,7 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void awaitReady(Duration timeout) throws InterruptedException {
+        ChildProcess process = this.process;
         Instant deadline = Instant.now().plus(timeout);
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);

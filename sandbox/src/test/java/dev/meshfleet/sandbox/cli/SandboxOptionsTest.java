@@ -13,6 +13,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
+import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Fault;
 
@@ -152,5 +153,34 @@ class SandboxOptionsTest {
         assertThatThrownBy(() -> parse(Mode.UP, "--delete", "Pod/ns/x")).hasMessageStartingWith("--delete:")
                 .hasMessageContaining("Pod");
         assertThatThrownBy(() -> parse(Mode.UP, "--verbose")).hasMessageContaining("--verbose");
+    }
+
+    @Test
+    void killsAndPausesAreParsedInOrderWithTheRestartDelayOfTheCommandLine() throws Exception {
+        SandboxOptions o = parse(Mode.RUN, "--installers", "3", "-f", file("a.yaml"), "--kill", "installer-1@3s",
+                "--kill", "kafka@6s", "--restart-after", "5s", "--pause", "installer-0@2s+40s");
+
+        assertThat(o.processFaults()).containsExactly(
+                new ProcessFault.Kill("installer-1", List.of("installer-1"), Duration.ofSeconds(3), Duration.ofSeconds(5)),
+                new ProcessFault.Kill("kafka", List.of("kafka"), Duration.ofSeconds(6), Duration.ofSeconds(5)),
+                new ProcessFault.Pause("installer-0", List.of("installer-service"), Duration.ofSeconds(2),
+                        Duration.ofSeconds(40)));
+        assertThat(parse(Mode.RUN, "-f", file("a.yaml"), "--kill", "spec-intake@1s").processFaults())
+                .extracting(f -> ((ProcessFault.Kill) f).restartAfter()).containsExactly(Duration.ofSeconds(2));
+    }
+
+    @Test
+    void badKillsAndPausesAreRefusedNamingTheOptionAndTheValue() throws Exception {
+        String f = file("a.yaml");
+        assertThatThrownBy(() -> parse(Mode.RUN, "-f", f, "--kill", "installer-1@3s"))
+                .isInstanceOf(UsageException.class).hasMessageStartingWith("--kill: 'installer-1@3s': there is no installer-1");
+        assertThatThrownBy(() -> parse(Mode.RUN, "-f", f, "--kill", "broker@3s"))
+                .hasMessageStartingWith("--kill: 'broker@3s': no service 'broker'");
+        assertThatThrownBy(() -> parse(Mode.RUN, "-f", f, "--pause", "kafka@3s"))
+                .hasMessageStartingWith("--pause: 'kafka@3s' must be SERVICE@DELAY+DURATION");
+        assertThatThrownBy(() -> parse(Mode.RUN, "-f", f, "--kill", "kafka@3s", "--restart-after", "soon"))
+                .hasMessageStartingWith("--restart-after: 'soon' is not a duration");
+        assertThatThrownBy(() -> parse(Mode.UP, "--kill", "kafka@3s"))
+                .hasMessageStartingWith("--kill: the delay counts from the start of the first step");
     }
 }

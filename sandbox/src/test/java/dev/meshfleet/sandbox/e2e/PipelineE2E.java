@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.faults.FaultOutcome;
+import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.sandbox.status.InstallationRow;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.sandbox.status.ResourceView;
@@ -118,23 +120,7 @@ class PipelineE2E {
     @Test
     @Order(3)
     void everyInstallationStillEndsHealthyWhenTheInstallerIsKilledMidRollout() throws Exception {
-        fleet.sandbox.apply(fleet.manifest("canary.yaml", """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata:
-                  name: istiod-canary
-                  namespace: gloo-mesh
-                spec:
-                  installations:
-                    - revision: 1-24-canary
-                      clusters:
-                        - name: cluster1
-                        - name: cluster2
-                      istioOperatorSpec:
-                        profile: minimal
-                        hub: registry.example/istio
-                        tag: 1.24.2-solo
-                """));
+        fleet.sandbox.apply(fleet.manifest("canary.yaml", canary("istiod-canary", "1-24-canary")));
         // INSTALLING_* means the installer has started applying: workloads take --ready-after (1s) to become
         // ready, so the state is visible for at least that long.
         await("the canary rollout starts").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(100))
@@ -162,5 +148,61 @@ class PipelineE2E {
         for (String service : RepoLayout.SERVICES) {
             assertThat(fleet.sandbox.services().running(service).process().isAlive()).as(service + " alive").isTrue();
         }
+    }
+
+    /**
+     * The installer SIGKILLed in the middle of a rollout, then the broker in the middle of the next, each started
+     * again 2s later as the sandbox's --kill does: the installer resumes its clusters (its first event) within 10s
+     * of its restart, taking its place in the group back at once instead of waiting out its dead predecessor's
+     * session; the broker's restart is ridden out with no service restarting; every installation ends HEALTHY.
+     */
+    @Test
+    @Order(4)
+    void theFleetConvergesWhenTheInstallerAndThenTheBrokerAreKilledMidRollout() throws Exception {
+        Duration restartAfter = Duration.ofSeconds(2);
+        fleet.sandbox.apply(fleet.manifest("canary2.yaml", canary("istiod-canary2", "1-24-canary2")));
+        fleet.sandbox.startFaults(List.of(
+                new ProcessFault.Kill("installer-service", List.of("installer-service"), Duration.ZERO, restartAfter)));
+        List<FaultOutcome> installerKilled = fleet.sandbox.awaitFaults(Duration.ofMinutes(3));
+        assertThat(installerKilled).as("the installer's kill played").singleElement()
+                .satisfies(o -> assertThat(((FaultOutcome.Killed) o).ready()).as("installer back").isNotNull());
+        FaultOutcome.Killed installer = (FaultOutcome.Killed) installerKilled.get(0);
+        fleet.settle();
+        java.time.Instant resumed = fleet.sandbox.firstInstallerEvent("installer-service", installer.restarted())
+                .orElseThrow(() -> new AssertionError("no installation event from installer-0 since its restart"));
+        assertThat(Duration.between(installer.restarted(), resumed)).as("from the installer's restart to its first event")
+                .isLessThanOrEqualTo(Duration.ofSeconds(10));
+
+        Map<String, Long> pids = new java.util.HashMap<>();
+        for (String service : RepoLayout.SERVICES) {
+            pids.put(service, fleet.sandbox.services().running(service).process().pid());
+        }
+        fleet.sandbox.apply(fleet.manifest("canary3.yaml", canary("istiod-canary3", "1-24-canary3")));
+        fleet.sandbox.startFaults(List.of(new ProcessFault.Kill("kafka", List.of("kafka"), Duration.ZERO, restartAfter)));
+        List<FaultOutcome> brokerKilled = fleet.sandbox.awaitFaults(Duration.ofMinutes(3));
+        assertThat(brokerKilled).as("the broker's kill played").singleElement()
+                .satisfies(o -> assertThat(((FaultOutcome.Killed) o).ready()).as("broker back").isNotNull());
+        Settle.Progress p = fleet.settle();
+
+        List<ResourceView> views = fleet.sandbox.views();
+        assertThat(p.done()).isTrue();
+        List<String> expected = new ArrayList<>(README_EXAMPLES_HEALTHY);
+        expected.addAll(List.of("istiod-canary cluster1 1-24-canary HEALTHY", "istiod-canary cluster2 1-24-canary HEALTHY",
+                "istiod-canary2 cluster1 1-24-canary2 HEALTHY", "istiod-canary2 cluster2 1-24-canary2 HEALTHY",
+                "istiod-canary3 cluster1 1-24-canary3 HEALTHY", "istiod-canary3 cluster2 1-24-canary3 HEALTHY"));
+        assertThat(states(views, "long-revision")).as(Rendering.table(views)).containsExactlyInAnyOrderElementsOf(expected);
+        pids.forEach((service, pid) -> {
+            assertThat(fleet.sandbox.services().running(service).process().pid())
+                    .as(service + " rode the broker's restart out in the same process").isEqualTo(pid);
+            assertThat(fleet.sandbox.services().running(service).process().isAlive()).as(service + " alive").isTrue();
+        });
+        List<FaultOutcome> all = new ArrayList<>(installerKilled);
+        all.addAll(brokerKilled);
+        fleet.sandbox.faultReport(all).forEach(System.err::println);
+    }
+
+    /** An ILM installing {@code revision} with the minimal profile on cluster1 and cluster2. */
+    private static String canary(String name, String revision) {
+        return Specs.ilm(name, Specs.minimal(revision, Specs.TAG, "- name: cluster1\n- name: cluster2", ""));
     }
 }

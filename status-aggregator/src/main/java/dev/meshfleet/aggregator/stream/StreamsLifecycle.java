@@ -22,6 +22,7 @@ import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.StreamThreadFailures;
+import dev.meshfleet.schemas.StreamsLiveness;
 import dev.meshfleet.schemas.StreamsSettings;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -46,6 +47,8 @@ public class StreamsLifecycle {
 
     private volatile KafkaStreams streams;
     private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
+    /** Set when the application stops: NOT_RUNNING is then expected, not a reason to be restarted. */
+    private volatile boolean closing;
 
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
@@ -69,10 +72,16 @@ public class StreamsLifecycle {
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        closing = true;
         KafkaStreams current = streams;
         if (current != null) {
             current.close(Duration.ofSeconds(10));
         }
+    }
+
+    /** Live: the stream can still make progress by itself ({@link StreamsLiveness}); ERROR is not live. */
+    public boolean live() {
+        return StreamsLiveness.live(state(), closing);
     }
 
     public KafkaStreams.State state() {
@@ -96,8 +105,9 @@ public class StreamsLifecycle {
     }
 
     Properties properties() {
-        Properties props = StreamsSettings.base(SERVICE, config.topics().installationEvents(), config.applicationId(),
-                bootstrapServers, config.stateDir(), 100, config.replicationFactor());
+        Properties props = StreamsSettings.membership(StreamsSettings.base(SERVICE, config.topics().installationEvents(),
+                config.applicationId(), bootstrapServers, config.stateDir(), 100, config.replicationFactor()),
+                config.groupInstanceId(), config.sessionTimeout());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A status naming a thousand clusters at two revisions, operators included, is megabytes of
         // repetitive JSON: compressed, it is a small fraction of the broker's 1 MiB batch limit, but the

@@ -1,0 +1,61 @@
+package dev.meshfleet.sandbox.faults;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class FaultReportTest {
+
+    private static final ProcessFault.Kill KILL_INSTALLER_1 = new ProcessFault.Kill("installer-1", List.of("installer-1"),
+            Duration.ofSeconds(3), Duration.ofSeconds(2));
+
+    private static FaultOutcome.Killed killed(Duration ready, String error) {
+        return new FaultOutcome.Killed(KILL_INSTALLER_1, "installer-1", Duration.ofMillis(3_012),
+                Duration.ofMillis(5_020), Instant.EPOCH, ready, error);
+    }
+
+    @Test
+    void aKilledInstallerIsReportedWithItsReadinessAgainstItsFirstStartAndWhenItResumedItsClusters() {
+        assertThat(FaultReport.line(killed(Duration.ofMillis(6_150), null), Duration.ofMillis(7_940),
+                Duration.ofMillis(6_630), true)).isEqualTo("fault: --kill installer-1@3s: installer-1 killed at 3s,"
+                        + " restarted at 5s, ready 6.1s after its restart (first start: 7.9s); resumed its clusters"
+                        + " (first installation event) 6.6s after its restart");
+    }
+
+    @Test
+    void anInstallerThatSentNothingSinceItsRestartSaysSo() {
+        assertThat(FaultReport.line(killed(Duration.ofSeconds(6), null), null, null, true))
+                .isEqualTo("fault: --kill installer-1@3s: installer-1 killed at 3s, restarted at 5s, ready 6s after its"
+                        + " restart; no installation event since its restart");
+    }
+
+    @Test
+    void aProcessThatDidNotComeBackSaysWhy() {
+        assertThat(FaultReport.line(killed(null, "installer-1 not ready within PT3M"), Duration.ofSeconds(8), null, true))
+                .isEqualTo("fault: --kill installer-1@3s: installer-1 killed at 3s, restarted at 5s, did not come back:"
+                        + " installer-1 not ready within PT3M");
+    }
+
+    @Test
+    void theBrokerIsReportedWithoutInstallationEvents() {
+        ProcessFault.Kill kafka = new ProcessFault.Kill("kafka", List.of("kafka"), Duration.ofSeconds(6),
+                Duration.ofSeconds(2));
+        FaultOutcome.Killed k = new FaultOutcome.Killed(kafka, "kafka", Duration.ofSeconds(6), Duration.ofSeconds(8),
+                Instant.EPOCH, Duration.ofMillis(3_100), null);
+        assertThat(FaultReport.line(k, Duration.ofMillis(4_200), null, false)).isEqualTo(
+                "fault: --kill kafka@6s: kafka killed at 6s, restarted at 8s, ready 3.1s after its restart (first start: 4.2s)");
+    }
+
+    @Test
+    void aPauseIsReportedWithWhenItStoppedAndContinued() {
+        ProcessFault.Pause pause = new ProcessFault.Pause("installer-0", List.of("installer-service"),
+                Duration.ofSeconds(2), Duration.ofSeconds(40));
+        assertThat(FaultReport.line(new FaultOutcome.Paused(pause, "installer-service", Duration.ofMillis(2_004),
+                Duration.ofMillis(42_010)), null, null, true))
+                .isEqualTo("fault: --pause installer-0@2s+40s: installer-service stopped at 2s, continued at 42s");
+    }
+}
