@@ -3,7 +3,10 @@ package dev.meshfleet.installer.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +26,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.meshfleet.installer.fencing.LeaseTiming;
+import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.WorkQueue;
@@ -35,6 +40,8 @@ import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.testkit.InProcessKafka;
+import dev.meshfleet.testkit.MockApiServer;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 
 /** Two installer replicas' consumers in one JVM against the real in-process broker. */
 class PlanConsumerIT {
@@ -45,6 +52,16 @@ class PlanConsumerIT {
     private final String topic = "install-plans-" + UUID.randomUUID();
     private final String group = "installer-" + UUID.randomUUID();
     private final List<AutoCloseable> open = new ArrayList<>();
+    /** The management cluster, for the partitions' Leases. */
+    private final MockApiServer management = MockApiServer.start();
+
+    /** A replica's leases, started; closed after its consumer (which releases them on revocation). */
+    private PartitionLeases leases(String replica, LeaseTiming timing) {
+        PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, replica, timing,
+                System::nanoTime, Clock.systemUTC());
+        leases.start();
+        return leases;
+    }
 
     /** Ownership that remembers every assignment and revocation, as the listener made them. */
     static final class Recording extends Ownership {
@@ -87,11 +104,13 @@ class PlanConsumerIT {
         final PlanConsumer consumer;
 
         Replica(String name) {
-            consumer = new PlanConsumer(bootstrap, topic, group, name, ownership, queue, Duration.ofMinutes(5),
+            PartitionLeases leases = leases(name, LeaseTiming.DEFAULT);
+            consumer = new PlanConsumer(bootstrap, topic, group, name, ownership, leases, queue, Duration.ofMinutes(5),
                     () -> {
                     });
             open.add(queue);
             open.add(consumer);
+            open.add(leases);
             consumer.start();
         }
     }
@@ -101,6 +120,7 @@ class PlanConsumerIT {
         for (AutoCloseable c : open) {
             c.close();
         }
+        management.close();
     }
 
     @Test
@@ -151,11 +171,13 @@ class PlanConsumerIT {
             }
         };
         WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-oom", failing, queue,
+        PartitionLeases leases = leases("installer-oom", LeaseTiming.DEFAULT);
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-oom", failing, leases, queue,
                 Duration.ofMinutes(5), () -> {
                 });
         open.add(queue);
         open.add(consumer);
+        open.add(leases);
         consumer.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> consumer.failure().isPresent());
@@ -194,11 +216,13 @@ class PlanConsumerIT {
             reconciled.add(cluster);
             return null;
         });
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-catching-up", ownership, queue,
-                Duration.ofMinutes(5), () -> {
+        PartitionLeases leases = leases("installer-catching-up", LeaseTiming.DEFAULT);
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-catching-up", ownership, leases,
+                queue, Duration.ofMinutes(5), () -> {
                 });
         open.add(queue);
         open.add(consumer);
+        open.add(leases);
         consumer.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> reconciled.size() == CLUSTERS);
@@ -207,6 +231,45 @@ class PlanConsumerIT {
         assertThat(ownership.clusters()).hasSize(CLUSTERS);
         for (String cluster : ownership.clusters()) {
             assertThat(ownership.get(cluster).orElseThrow().plans()).as(cluster).hasSize(2);
+        }
+    }
+
+    @Test
+    void aPartitionWhoseLeaseAnotherReplicaStillHoldsIsReconciledOnlyOnceThatLeaseIsWaitedOut() {
+        createTopicWithClusters();
+        // A replica that was paused holds every partition's lease and renews no more.
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        for (int p = 0; p < PARTITIONS; p++) {
+            management.client().leases().inNamespace("default").resource(new LeaseBuilder().withNewMetadata()
+                    .withName(topic + "-" + p).endMetadata().withNewSpec().withHolderIdentity("installer-paused")
+                    .withLeaseDurationSeconds(3).withRenewTime(now).withAcquireTime(now).withLeaseTransitions(0)
+                    .endSpec().build()).create();
+        }
+        Set<String> reconciled = ConcurrentHashMap.newKeySet();
+        WorkQueue queue = new WorkQueue(2, (cluster, trigger) -> {
+            reconciled.add(cluster);
+            return null;
+        });
+        LeaseTiming timing = new LeaseTiming(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250));
+        PartitionLeases leases = leases("installer-new", timing);
+        Ownership ownership = new Ownership();
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-new", ownership, leases, queue,
+                Duration.ofMinutes(5), () -> {
+                });
+        open.add(queue);
+        open.add(consumer);
+        open.add(leases);
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ownership.partitions() == PARTITIONS);
+        long assignedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconciled.size() == CLUSTERS);
+        assertThat(Duration.ofNanos(System.nanoTime() - assignedAt)).as("from assignment to the clusters reconciled")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2_500));
+        for (int p = 0; p < PARTITIONS; p++) {
+            var spec = management.client().leases().inNamespace("default").withName(topic + "-" + p).get().getSpec();
+            assertThat(spec.getHolderIdentity()).as("holder of partition %d's lease", p).isEqualTo("installer-new");
+            assertThat(spec.getLeaseTransitions()).isEqualTo(1);
         }
     }
 
