@@ -22,6 +22,7 @@ import java.util.concurrent.TimeoutException;
 
 import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
+import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.fleet.Kubeconfig;
 import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
@@ -475,6 +476,14 @@ public final class Sandbox implements AutoCloseable {
         Path file = runDir.resolve("kubeconfig");
         Files.writeString(file, Kubeconfig.render(contexts));
         return file;
+    }
+
+    /**
+     * The writes to workload clusters by a replica that no longer owned them, judged from the installers'
+     * ownership epochs in their events ({@link FencingCheck}; ADR 0011).
+     */
+    public FencingCheck.Result fencing() {
+        return FencingCheck.check(broker.bootstrapServers(), api.writeLog());
     }
 
     public MockApiServer api() {

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
+import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.sandbox.status.Settle;
@@ -136,6 +137,13 @@ public final class SandboxCommand implements Callable<Integer> {
                 out.flush();
                 stopped.await();
                 return 0;
+            }
+            // A write by a replica to a cluster it no longer owned fails the run, however the fleet settled.
+            FencingCheck.Result fencing = sandbox.fencing();
+            err.println(fencing.line());
+            fencing.stale().stream().limit(10).forEach(w -> err.println("sandbox: fencing: " + w));
+            if (!fencing.stale().isEmpty()) {
+                return Main.SETTLED_UNHEALTHY;
             }
             return last == null || last.allHealthy() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
         } finally {
