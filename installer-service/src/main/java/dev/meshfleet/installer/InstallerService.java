@@ -86,6 +86,9 @@ public class InstallerService {
                 System::nanoTime, Clock.systemUTC());
         WriteFence fence = new WriteFence(cluster -> ownership.get(cluster)
                 .map(o -> new WriteFence.Claim(o.partition(), o.epoch())), leases);
+        FunctionCounter.builder("meshfleet.installer.writes.fenced", fence, WriteFence::refusals)
+                .description("Writes to workload clusters refused: the replica could not prove it owned the cluster")
+                .register(meters);
         registry = new ClusterRegistry(management, config.clusterSecretNamespace().orElse(""),
                 cluster -> queue.submit(cluster, Trigger.CHANGE),
                 (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis(), fence);

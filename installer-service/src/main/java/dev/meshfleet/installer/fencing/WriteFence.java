@@ -4,7 +4,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
+
+import org.jboss.logging.Logger;
 
 import dev.meshfleet.schemas.Writer;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
@@ -35,8 +39,12 @@ public final class WriteFence {
         }
     }
 
+    private static final Logger LOG = Logger.getLogger(WriteFence.class);
     private final Function<String, Optional<Claim>> claims;
     private final PartitionLeases leases;
+    /** Partitions and epochs whose first refusal was logged: once each, not once per write. */
+    private final Set<String> refusedLogged = ConcurrentHashMap.newKeySet();
+    private final LongAdder refusals = new LongAdder();
 
     /** @param claims the cluster's partition and epoch while this replica owns it ({@code Ownership}) */
     public WriteFence(Function<String, Optional<Claim>> claims, PartitionLeases leases) {
@@ -66,9 +74,19 @@ public final class WriteFence {
                         : "its lease was last renewed " + leases.age(p).toMillis() + " ms ago, past the renew deadline of "
                                 + leases.timing().renewDeadline().toMillis() + " ms")
                 .orElse("it does not hold the lease");
-        throw new Fenced("not writing to cluster " + cluster + ": replica " + leases.holder()
+        Fenced refused = new Fenced("not writing to cluster " + cluster + ": replica " + leases.holder()
                 + " cannot prove it still owns install-plans partition " + partition + " (epoch " + epoch + "): " + why
                 + "; another replica may own the cluster now");
+        refusals.increment();
+        if (refusedLogged.add(partition + "/" + epoch)) {
+            LOG.warnf("%s (logged once for the partition and epoch)", refused.getMessage());
+        }
+        throw refused;
+    }
+
+    /** Writes refused so far. */
+    public long refusals() {
+        return refusals.sum();
     }
 
     /** The interceptor of {@code cluster}'s client: the check and the writer headers on every mutating request. */

@@ -95,6 +95,14 @@ class FencingIT {
                 .addToData("v", value).build();
     }
 
+    /** The cluster's registration Secret, which both replicas' registries see. */
+    private void registerCluster() {
+        server.client().resource(new SecretBuilder().withNewMetadata().withName("cluster1-kubeconfig")
+                .withNamespace(NAMESPACE).addToLabels(Crds.CLUSTER_LABEL, CLUSTER).endMetadata()
+                .addToData(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
+                        server.kubeconfig(CLUSTER).getBytes(StandardCharsets.UTF_8))).build()).create();
+    }
+
     private Lease lease() {
         return server.client().leases().inNamespace(NAMESPACE).withName("meshfleet.install-plans-" + PARTITION).get();
     }
@@ -106,10 +114,7 @@ class FencingIT {
 
     @Test
     void aReplicaPausedPastItsLeaseWritesNothingWhenItWakesNotEvenTheApplyItWasInTheMiddleOf() {
-        server.client().resource(new SecretBuilder().withNewMetadata().withName("cluster1-kubeconfig")
-                .withNamespace(NAMESPACE).addToLabels(Crds.CLUSTER_LABEL, CLUSTER).endMetadata()
-                .addToData(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
-                        server.kubeconfig(CLUSTER).getBytes(StandardCharsets.UTF_8))).build()).create();
+        registerCluster();
         ClusterOps opsA = a.ops();
         ClusterOps opsB = b.ops();
 
@@ -170,10 +175,7 @@ class FencingIT {
 
     @Test
     void aRevokedPartitionIsReleasedAndItsNextOwnerTakesItAtOnceWhileTheOldOwnerWritesNoMore() {
-        server.client().resource(new SecretBuilder().withNewMetadata().withName("cluster1-kubeconfig")
-                .withNamespace(NAMESPACE).addToLabels(Crds.CLUSTER_LABEL, CLUSTER).endMetadata()
-                .addToData(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
-                        server.kubeconfig(CLUSTER).getBytes(StandardCharsets.UTF_8))).build()).create();
+        registerCluster();
         ClusterOps opsA = a.ops();
         a.assigned(5);
         await().atMost(Duration.ofSeconds(10)).until(() -> a.leases.holds(PARTITION));

@@ -55,12 +55,22 @@ class PlanConsumerIT {
     /** The management cluster, for the partitions' Leases. */
     private final MockApiServer management = MockApiServer.start();
 
-    /** A replica's leases, started; closed after its consumer (which releases them on revocation). */
-    private PartitionLeases leases(String replica, LeaseTiming timing) {
+    /**
+     * A replica's consumer, started, with its leases; closed in order: the queue, the consumer (which releases
+     * its partitions' leases on revocation), the leases.
+     */
+    private PlanConsumer consume(String replica, Ownership ownership, WorkQueue queue, LeaseTiming timing) {
         PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, replica, timing,
                 System::nanoTime, Clock.systemUTC());
         leases.start();
-        return leases;
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, replica, ownership, leases, queue,
+                Duration.ofMinutes(5), () -> {
+                });
+        open.add(queue);
+        open.add(consumer);
+        open.add(leases);
+        consumer.start();
+        return consumer;
     }
 
     /** Ownership that remembers every assignment and revocation, as the listener made them. */
@@ -104,14 +114,7 @@ class PlanConsumerIT {
         final PlanConsumer consumer;
 
         Replica(String name) {
-            PartitionLeases leases = leases(name, LeaseTiming.DEFAULT);
-            consumer = new PlanConsumer(bootstrap, topic, group, name, ownership, leases, queue, Duration.ofMinutes(5),
-                    () -> {
-                    });
-            open.add(queue);
-            open.add(consumer);
-            open.add(leases);
-            consumer.start();
+            consumer = consume(name, ownership, queue, LeaseTiming.DEFAULT);
         }
     }
 
@@ -171,14 +174,7 @@ class PlanConsumerIT {
             }
         };
         WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
-        PartitionLeases leases = leases("installer-oom", LeaseTiming.DEFAULT);
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-oom", failing, leases, queue,
-                Duration.ofMinutes(5), () -> {
-                });
-        open.add(queue);
-        open.add(consumer);
-        open.add(leases);
-        consumer.start();
+        PlanConsumer consumer = consume("installer-oom", failing, queue, LeaseTiming.DEFAULT);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> consumer.failure().isPresent());
         assertThat(consumer.failure().orElseThrow()).isInstanceOf(OutOfMemoryError.class)
@@ -216,14 +212,7 @@ class PlanConsumerIT {
             reconciled.add(cluster);
             return null;
         });
-        PartitionLeases leases = leases("installer-catching-up", LeaseTiming.DEFAULT);
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-catching-up", ownership, leases,
-                queue, Duration.ofMinutes(5), () -> {
-                });
-        open.add(queue);
-        open.add(consumer);
-        open.add(leases);
-        consumer.start();
+        consume("installer-catching-up", ownership, queue, LeaseTiming.DEFAULT);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> reconciled.size() == CLUSTERS);
         assertThat(handed).as("desired states handed to the workers").hasSize(CLUSTERS)
@@ -251,15 +240,8 @@ class PlanConsumerIT {
             return null;
         });
         LeaseTiming timing = new LeaseTiming(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250));
-        PartitionLeases leases = leases("installer-new", timing);
         Ownership ownership = new Ownership();
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-new", ownership, leases, queue,
-                Duration.ofMinutes(5), () -> {
-                });
-        open.add(queue);
-        open.add(consumer);
-        open.add(leases);
-        consumer.start();
+        consume("installer-new", ownership, queue, timing);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> ownership.partitions() == PARTITIONS);
         long assignedAt = System.nanoTime();
