@@ -108,6 +108,9 @@ public interface InstallerConfig {
 
     BackoffConfig backoff();
 
+    /** The Leases of the install-plans partitions, which fence a replica that lost its partitions (ADR 0013). */
+    LeaseConfig lease();
+
     /** Readiness timeout for a plan that carries none. */
     @WithName("default-wait-timeout")
     @WithDefault("5m")
@@ -139,6 +142,25 @@ public interface InstallerConfig {
         @WithName("installation-events")
         @WithDefault(dev.meshfleet.schemas.Topics.INSTALLATION_EVENTS)
         String installationEvents();
+    }
+
+    interface LeaseConfig {
+        /** Namespace of the Leases in the management cluster; default: the management client's namespace. */
+        Optional<String> namespace();
+
+        /** How long a replica waits out another holder's lease before taking the partition over. */
+        @WithDefault("15s")
+        Duration duration();
+
+        /** A holder whose last renewal is older than this stops writing; shorter than the duration. */
+        @WithName("renew-deadline")
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often each held lease is renewed and each wanted one tried. */
+        @WithName("retry-period")
+        @WithDefault("2s")
+        Duration retryPeriod();
     }
 
     interface BackoffConfig {

@@ -16,6 +16,9 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.cluster.ClusterRegistry;
+import dev.meshfleet.installer.fencing.LeaseTiming;
+import dev.meshfleet.installer.fencing.PartitionLeases;
+import dev.meshfleet.installer.fencing.WriteFence;
 import dev.meshfleet.installer.kafka.EventPublisher;
 import dev.meshfleet.installer.kafka.PlanConsumer;
 import dev.meshfleet.installer.reconcile.ClusterReconciler;
@@ -64,6 +67,7 @@ public class InstallerService {
     private EventPublisher publisher;
     private PlanConsumer consumer;
     private ClusterReconciler reconciler;
+    private PartitionLeases leases;
     private final Ownership ownership = new Ownership();
 
     void start(@Observes StartupEvent event) {
@@ -77,9 +81,19 @@ public class InstallerService {
                 .description("Duration of one cluster reconcile").register(meters);
         publisher = new EventPublisher(bootstrapServers, config.topics().installationEvents(),
                 "installer-" + replicaId + "-events", emitted::increment);
+        String leaseNamespace = config.lease().namespace().filter(s -> !s.isBlank())
+                .orElseGet(() -> management.getNamespace() == null ? "default" : management.getNamespace());
+        leases = new PartitionLeases(management, leaseNamespace, config.topics().installPlans(), replicaId,
+                new LeaseTiming(config.lease().duration(), config.lease().renewDeadline(), config.lease().retryPeriod()),
+                System::nanoTime, Clock.systemUTC());
+        WriteFence fence = new WriteFence(cluster -> ownership.get(cluster)
+                .map(o -> new WriteFence.Claim(o.partition(), o.epoch())), leases);
+        FunctionCounter.builder("meshfleet.installer.writes.fenced", fence, WriteFence::refusals)
+                .description("Writes to workload clusters refused: the replica could not prove it owned the cluster")
+                .register(meters);
         registry = new ClusterRegistry(management, config.clusterSecretNamespace().orElse(""),
                 cluster -> queue.submit(cluster, Trigger.CHANGE),
-                (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis());
+                (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis(), fence);
         ChartRenderer renderer = new ChartRenderer(Path.of(config.chartDir()), config.renderCacheSize());
         FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)
                 .description("Chart renders answered from the render cache").register(meters);
@@ -102,8 +116,10 @@ public class InstallerService {
         queue = new WorkQueue(config.workers(),
                 (cluster, trigger) -> reconcileTimer.record(() -> reconciler.reconcile(cluster, trigger)));
         registry.start();
+        leases.start();
         consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
-                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, queue, config.defaultWaitTimeout(), deadLetters::increment)
+                "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, leases, queue,
+                config.defaultWaitTimeout(), deadLetters::increment)
                 .sessionTimeout(config.sessionTimeout());
         consumer.beforeSubscribe(() -> {
             // A cluster is "not registered" only once every registration Secret has been listed: a replica that
@@ -163,6 +179,10 @@ public class InstallerService {
         }
         if (queue != null) {
             queue.close();
+        }
+        // After the workers: the leases of partitions still held go to their next owners at once.
+        if (leases != null) {
+            leases.close();
         }
         if (registry != null) {
             registry.close();

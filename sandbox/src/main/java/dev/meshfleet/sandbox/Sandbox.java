@@ -29,6 +29,7 @@ import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.sandbox.faults.ProcessFaults;
 import dev.meshfleet.sandbox.fleet.InstallationEvents;
 import dev.meshfleet.sandbox.fleet.InstanceNames;
+import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.fleet.Kubeconfig;
 import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
@@ -573,6 +574,14 @@ public final class Sandbox implements AutoCloseable {
         Path file = runDir.resolve("kubeconfig");
         Files.writeString(file, Kubeconfig.render(contexts));
         return file;
+    }
+
+    /**
+     * The writes to workload clusters by a replica that no longer owned them, judged from the installers'
+     * ownership epochs in their events ({@link FencingCheck}; ADR 0013).
+     */
+    public FencingCheck.Result fencing() {
+        return FencingCheck.check(broker.bootstrapServers(), api.writeLog());
     }
 
     public MockApiServer api() {

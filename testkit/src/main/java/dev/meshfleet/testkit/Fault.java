@@ -137,14 +137,10 @@ public sealed interface Fault {
     }
 
     private static Duration parseDuration(String value, String whole) {
-        GoDuration.Parsed parsed = GoDuration.parse(value);
-        if (parsed instanceof GoDuration.Invalid invalid) {
-            throw new IllegalArgumentException("fault '" + whole + "': " + invalid.describe());
+        try {
+            return GoDuration.nonNegative(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("fault '" + whole + "': " + e.getMessage());
         }
-        Duration delay = ((GoDuration.Valid) parsed).duration();
-        if (delay.isNegative()) {
-            throw new IllegalArgumentException("fault '" + whole + "': the delay must not be negative");
-        }
-        return delay;
     }
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.meshfleet.schemas.Writer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -49,6 +50,8 @@ public final class MockApiServer implements AutoCloseable {
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
     /** Writes to a management resource's status subresource, by the resource's path (what a benchmark counts). */
     private final Map<String, java.util.concurrent.atomic.LongAdder> statusWrites = new ConcurrentHashMap<>();
+    /** Every write to a workload cluster, with its writer (ADR 0013). */
+    private final WriteLog writeLog = new WriteLog();
     /** Added to every request to a workload cluster (paths under /clusters/), as a remote cluster's round trip. */
     private volatile Duration clusterLatency = Duration.ZERO;
 
@@ -184,6 +187,11 @@ public final class MockApiServer implements AutoCloseable {
         Matcher m = CLUSTER_PATH.matcher(request.path());
         ClusterStore store = m.matches() ? store(m.group(1)) : management;
         countStatusWrite(store, request);
+        if (m.matches() && WriteLog.isWrite(request.method().name())) {
+            // At receipt, before faults and latency: the time the writer's request reached the cluster.
+            writeLog.record(m.group(1), request.method().name(), m.group(3), request.getHeader(Writer.REPLICA_HEADER),
+                    request.getHeader(Writer.EPOCH_HEADER), System.currentTimeMillis());
+        }
         List<Fault> faults = store.faults();
         if (faults.stream().anyMatch(Fault.Unreachable.class::isInstance)) {
             // What a client of a crashed API server sees: the connection drops with no answer.
@@ -219,6 +227,14 @@ public final class MockApiServer implements AutoCloseable {
         Map<String, Long> out = new java.util.TreeMap<>();
         statusWrites.forEach((path, n) -> out.put(path, n.sum()));
         return out;
+    }
+
+    /**
+     * Every write (POST, PUT, PATCH, DELETE) to a workload cluster since the start, with the writer its
+     * request named ({@code Meshfleet-Writer} and {@code Meshfleet-Epoch} headers), also those a fault refused.
+     */
+    public WriteLog writeLog() {
+        return writeLog;
     }
 
     public void resetStatusWrites() {

@@ -17,6 +17,7 @@ import java.util.function.Consumer;
 
 import org.jboss.logging.Logger;
 
+import dev.meshfleet.installer.fencing.WriteFence;
 import dev.meshfleet.installer.render.Names;
 import dev.meshfleet.schemas.crd.Crds;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -46,6 +47,9 @@ import io.vertx.core.file.FileSystemOptions;
  * heap per cluster (ClusterRegistryIT), which took a 256 MiB installer to OutOfMemoryError at 100
  * clusters. Shared, a client is a configuration and its connection pool (one connection per cluster
  * and event loop, opened on first use).
+ *
+ * <p>Each client's HTTP layer carries the {@link WriteFence} of its cluster: no write leaves for a cluster
+ * this replica cannot prove it owns (ADR 0011).
  */
 public class ClusterRegistry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterRegistry.class);
@@ -58,6 +62,7 @@ public class ClusterRegistry implements AutoCloseable {
     private final Consumer<String> onChange;
     private final int connectTimeoutMillis;
     private final int requestTimeoutMillis;
+    private final WriteFence fence;
     private final Map<String, Registration> clusters = new ConcurrentHashMap<>();
     private static final int RESTART_SECONDS = 5;
     private volatile SharedIndexInformer<Secret> informer;
@@ -75,14 +80,16 @@ public class ClusterRegistry implements AutoCloseable {
     /**
      * @param namespace where registration Secrets live; empty for every namespace
      * @param onChange  called with a cluster name when its registration appears, changes or goes
+     * @param fence     checks every write of a cluster's client before it leaves, and names its writer
      */
     public ClusterRegistry(KubernetesClient management, String namespace, Consumer<String> onChange,
-            int connectTimeoutMillis, int requestTimeoutMillis) {
+            int connectTimeoutMillis, int requestTimeoutMillis, WriteFence fence) {
         this.management = management;
         this.namespace = namespace;
         this.onChange = onChange;
         this.connectTimeoutMillis = connectTimeoutMillis;
         this.requestTimeoutMillis = requestTimeoutMillis;
+        this.fence = fence;
         this.vertx = sharedVertx();
         this.httpClients = new VertxHttpClientFactory(vertx);
         // Fabric8 runs callbacks (watches, informers, async completions) here; the installer's own calls are
@@ -200,7 +207,11 @@ public class ClusterRegistry implements AutoCloseable {
                     // The installer backs off per cluster itself; client retries would hold a worker thread.
                     .withRequestRetryBackoffLimit(0).build();
             client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
-                    .withKubernetesSerialization(serialization).withTaskExecutor(tasks).build();
+                    .withKubernetesSerialization(serialization).withTaskExecutor(tasks)
+                    // Every write of this client passes the fence on its way out, whichever code sent it.
+                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshfleet-write-fence",
+                            fence.interceptor(cluster)))
+                    .build();
         } catch (RuntimeException e) {
             // The exception text could quote the kubeconfig: log its type only.
             LOG.warnf("Secret %s for cluster %s holds a kubeconfig that cannot be loaded (%s); cluster not registered",

@@ -28,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
+import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.Trigger;
@@ -63,6 +64,10 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
  * still in the log is dead-lettered again by each replica that takes its partition: the dead letters name
  * their source offset, and {@code ./meshfleet dlq list} shows each.
  *
+ * <p>Each assigned partition's Lease ({@link PartitionLeases}) is acquired on assignment and released on
+ * revocation; a partition's clusters go to the workers only once it is caught up and its lease is held, so
+ * a previous owner that was paused past its session timeout has stopped writing first (ADR 0013).
+ *
  * <p>An error that ends the consumer thread (an OutOfMemoryError, a bug) is logged and kept:
  * {@link #failure()} makes liveness DOWN so that the process is restarted instead of staying up
  * with no partitions read.
@@ -78,6 +83,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private final Properties props = new Properties();
     private final String bootstrapServers;
     private final Ownership ownership;
+    private final PartitionLeases leases;
     private final WorkQueue queue;
     private final Duration defaultWaitTimeout;
     private final AvroSerde<ClusterDesiredState> serde = AvroSerde.of(ClusterDesiredState.class);
@@ -108,16 +114,21 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private volatile Throwable failure;
 
     public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, Ownership ownership,
-            WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
-        this(bootstrapServers, topic, groupId, clientId, "", ownership, queue, defaultWaitTimeout, onDeadLetter);
+            PartitionLeases leases, WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
+        this(bootstrapServers, topic, groupId, clientId, "", ownership, leases, queue, defaultWaitTimeout, onDeadLetter);
     }
 
-    /** @param groupInstanceId static membership ({@code group.instance.id}); empty for none */
+    /**
+     * @param groupInstanceId static membership ({@code group.instance.id}); empty for none
+     * @param leases          the partitions' leases: acquired on assignment, released on revocation
+     */
     public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, String groupInstanceId,
-            Ownership ownership, WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
+            Ownership ownership, PartitionLeases leases, WorkQueue queue, Duration defaultWaitTimeout,
+            Runnable onDeadLetter) {
         this.bootstrapServers = bootstrapServers;
         this.topic = topic;
         this.ownership = ownership;
+        this.leases = leases;
         this.queue = queue;
         this.defaultWaitTimeout = defaultWaitTimeout;
         this.onDeadLetter = onDeadLetter;
@@ -310,7 +321,8 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         }
         List<TopicPartition> done = new ArrayList<>();
         for (Map.Entry<TopicPartition, Long> e : catchingUp.entrySet()) {
-            if (c.position(e.getKey()) >= e.getValue()) {
+            // Caught up, and the partition's lease held: a previous owner that may still be writing has stopped.
+            if (c.position(e.getKey()) >= e.getValue() && leases.holds(e.getKey().partition())) {
                 done.add(e.getKey());
             }
         }
@@ -339,6 +351,8 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             Map<TopicPartition, Long> ends = partitions.isEmpty() ? Map.of() : c.endOffsets(partitions);
             for (TopicPartition tp : partitions) {
                 ownership.assigned(tp.partition(), epoch);
+                // Acquired while the partition is read: waiting out a paused previous owner's lease overlaps the catch-up.
+                leases.want(tp.partition(), epoch);
                 nextOffset.remove(tp);
                 catchingUp.put(tp, ends.getOrDefault(tp, 0L));
             }
@@ -365,6 +379,8 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 nextOffset.remove(tp);
                 Set<String> dropped = ownership.revoked(tp.partition());
                 dropped.forEach(queue::forget);
+                // No write for the partition's clusters from here on; the next owner takes the lease at once.
+                leases.release(tp.partition());
             }
             if (!partitions.isEmpty()) {
                 LOG.infof("install-plans partitions %s %s; their clusters are no longer reconciled here", partitions, how);

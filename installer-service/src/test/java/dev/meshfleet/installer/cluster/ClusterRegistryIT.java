@@ -5,7 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +19,9 @@ import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.testkit.MockApiServer;
+import dev.meshfleet.installer.fencing.LeaseTiming;
+import dev.meshfleet.installer.fencing.PartitionLeases;
+import dev.meshfleet.installer.fencing.WriteFence;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -44,7 +49,10 @@ class ClusterRegistryIT {
 
     @Test
     void threeHundredClusterClientsShareOneEventLoopAndAddNoThreadsPerCluster() {
-        registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000);
+        // Reads only: the fence, which owns no cluster here, is never asked.
+        WriteFence fence = new WriteFence(cluster -> Optional.empty(), new PartitionLeases(server.client(), NAMESPACE,
+                "install-plans", "installer-0", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC()));
+        registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000, fence);
         registry.start();
         await().atMost(Duration.ofSeconds(10)).until(registry::synced);
         // One cluster first: what any number of clusters costs once (the shared event loop and pools).

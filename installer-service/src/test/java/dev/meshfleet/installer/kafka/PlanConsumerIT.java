@@ -3,7 +3,10 @@ package dev.meshfleet.installer.kafka;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.time.Clock;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import dev.meshfleet.installer.fencing.LeaseTiming;
+import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.WorkQueue;
@@ -39,7 +44,9 @@ import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.UpgradePolicy;
 import dev.meshfleet.testkit.InProcessKafka;
+import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.PoisonRecords;
+import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 
 /** Two installer replicas' consumers in one JVM against the real in-process broker. */
 class PlanConsumerIT {
@@ -50,6 +57,26 @@ class PlanConsumerIT {
     private final String topic = "install-plans-" + UUID.randomUUID();
     private final String group = "installer-" + UUID.randomUUID();
     private final List<AutoCloseable> open = new ArrayList<>();
+    /** The management cluster, for the partitions' Leases. */
+    private final MockApiServer management = MockApiServer.start();
+
+    /**
+     * A replica's consumer, started, with its leases; closed in order: the queue, the consumer (which releases
+     * its partitions' leases on revocation), the leases.
+     */
+    private PlanConsumer consume(String replica, Ownership ownership, WorkQueue queue, LeaseTiming timing) {
+        PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, replica, timing,
+                System::nanoTime, Clock.systemUTC());
+        leases.start();
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, replica, ownership, leases, queue,
+                Duration.ofMinutes(5), () -> {
+                });
+        open.add(queue);
+        open.add(consumer);
+        open.add(leases);
+        consumer.start();
+        return consumer;
+    }
 
     /** Ownership that remembers every assignment and revocation, as the listener made them. */
     static final class Recording extends Ownership {
@@ -92,12 +119,7 @@ class PlanConsumerIT {
         final PlanConsumer consumer;
 
         Replica(String name) {
-            consumer = new PlanConsumer(bootstrap, topic, group, name, ownership, queue, Duration.ofMinutes(5),
-                    () -> {
-                    });
-            open.add(queue);
-            open.add(consumer);
-            consumer.start();
+            consumer = consume(name, ownership, queue, LeaseTiming.DEFAULT);
         }
     }
 
@@ -106,6 +128,7 @@ class PlanConsumerIT {
         for (AutoCloseable c : open) {
             c.close();
         }
+        management.close();
     }
 
     @Test
@@ -156,12 +179,7 @@ class PlanConsumerIT {
             }
         };
         WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-oom", failing, queue,
-                Duration.ofMinutes(5), () -> {
-                });
-        open.add(queue);
-        open.add(consumer);
-        consumer.start();
+        PlanConsumer consumer = consume("installer-oom", failing, queue, LeaseTiming.DEFAULT);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> consumer.failure().isPresent());
         assertThat(consumer.failure().orElseThrow()).isInstanceOf(OutOfMemoryError.class)
@@ -199,12 +217,7 @@ class PlanConsumerIT {
             reconciled.add(cluster);
             return null;
         });
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-catching-up", ownership, queue,
-                Duration.ofMinutes(5), () -> {
-                });
-        open.add(queue);
-        open.add(consumer);
-        consumer.start();
+        consume("installer-catching-up", ownership, queue, LeaseTiming.DEFAULT);
 
         await().atMost(Duration.ofSeconds(30)).until(() -> reconciled.size() == CLUSTERS);
         assertThat(handed).as("desired states handed to the workers").hasSize(CLUSTERS)
@@ -236,7 +249,10 @@ class PlanConsumerIT {
             }
         };
         WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-dlq", ownership, queue,
+        PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, "installer-dlq",
+                LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC());
+        leases.start();
+        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-dlq", ownership, leases, queue,
                 Duration.ofMinutes(5), () -> {
                 });
         // The DLQ refuses the first two dead letters (a broker that does not acknowledge), then takes them.
@@ -251,6 +267,7 @@ class PlanConsumerIT {
         });
         open.add(queue);
         open.add(consumer);
+        open.add(leases);
         consumer.start();
 
         await().atMost(Duration.ofSeconds(30)).until(() -> seen.contains("desired cluster-a"));
@@ -264,6 +281,38 @@ class PlanConsumerIT {
         assertThat(written).extracting(DeadLetter::errorClass)
                 .containsOnly("org.apache.kafka.common.errors.SerializationException");
         assertThat(consumer.failure()).isEmpty();
+    }
+
+    @Test
+    void aPartitionWhoseLeaseAnotherReplicaStillHoldsIsReconciledOnlyOnceThatLeaseIsWaitedOut() {
+        createTopicWithClusters();
+        // A replica that was paused holds every partition's lease and renews no more.
+        ZonedDateTime now = ZonedDateTime.now(ZoneOffset.UTC);
+        for (int p = 0; p < PARTITIONS; p++) {
+            management.client().leases().inNamespace("default").resource(new LeaseBuilder().withNewMetadata()
+                    .withName(topic + "-" + p).endMetadata().withNewSpec().withHolderIdentity("installer-paused")
+                    .withLeaseDurationSeconds(3).withRenewTime(now).withAcquireTime(now).withLeaseTransitions(0)
+                    .endSpec().build()).create();
+        }
+        Set<String> reconciled = ConcurrentHashMap.newKeySet();
+        WorkQueue queue = new WorkQueue(2, (cluster, trigger) -> {
+            reconciled.add(cluster);
+            return null;
+        });
+        LeaseTiming timing = new LeaseTiming(Duration.ofSeconds(3), Duration.ofSeconds(2), Duration.ofMillis(250));
+        Ownership ownership = new Ownership();
+        consume("installer-new", ownership, queue, timing);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> ownership.partitions() == PARTITIONS);
+        long assignedAt = System.nanoTime();
+        await().atMost(Duration.ofSeconds(30)).until(() -> reconciled.size() == CLUSTERS);
+        assertThat(Duration.ofNanos(System.nanoTime() - assignedAt)).as("from assignment to the clusters reconciled")
+                .isGreaterThanOrEqualTo(Duration.ofMillis(2_500));
+        for (int p = 0; p < PARTITIONS; p++) {
+            var spec = management.client().leases().inNamespace("default").withName(topic + "-" + p).get().getSpec();
+            assertThat(spec.getHolderIdentity()).as("holder of partition %d's lease", p).isEqualTo("installer-new");
+            assertThat(spec.getLeaseTransitions()).isEqualTo(1);
+        }
     }
 
     private static ClusterDesiredState state(String cluster, InstallationPlan... plans) {

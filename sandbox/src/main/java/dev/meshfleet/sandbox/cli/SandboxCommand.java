@@ -12,6 +12,7 @@ import java.util.concurrent.TimeoutException;
 import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
+import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.poison.Poisoning;
@@ -173,8 +174,13 @@ public final class SandboxCommand implements Callable<Integer> {
                 stopped.await();
                 return 0;
             }
+            // A write by a replica to a cluster it no longer owned fails the run, however the fleet settled.
+            FencingCheck.Result fencing = sandbox.fencing();
+            err.println(fencing.line());
+            fencing.stale().stream().limit(10).forEach(w -> err.println("sandbox: fencing: " + w));
             // A poison record a service read but did not dead-letter is a record lost: the run did not go well.
-            return (last == null || last.allHealthy()) && poisonDeadLettered ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
+            return (last == null || last.allHealthy()) && poisonDeadLettered && fencing.stale().isEmpty() ? Main.HEALTHY
+                    : Main.SETTLED_UNHEALTHY;
         } finally {
             if (mode == Mode.RUN) {
                 try {

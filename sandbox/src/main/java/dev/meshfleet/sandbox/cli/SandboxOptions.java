@@ -223,15 +223,11 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
 
     /** A Go duration that is not negative, or a UsageException naming the option. */
     static Duration duration(String option, String text) throws UsageException {
-        GoDuration.Parsed parsed = GoDuration.parse(text == null ? "" : text.trim());
-        if (parsed instanceof GoDuration.Invalid invalid) {
-            throw new UsageException(option + ": " + invalid.describe());
+        try {
+            return GoDuration.nonNegative(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(option + ": " + e.getMessage());
         }
-        Duration d = ((GoDuration.Valid) parsed).duration();
-        if (d.isNegative()) {
-            throw new UsageException(option + ": '" + text + "' is negative; give 0 or more");
-        }
-        return d;
     }
 
     static List<String> parseClusters(String text) throws UsageException {

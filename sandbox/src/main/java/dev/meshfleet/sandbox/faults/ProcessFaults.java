@@ -79,14 +79,10 @@ public final class ProcessFaults {
     }
 
     private static Duration duration(String text, String value) {
-        GoDuration.Parsed parsed = GoDuration.parse(value);
-        if (parsed instanceof GoDuration.Invalid invalid) {
-            throw new IllegalArgumentException("'" + text + "': " + invalid.describe());
+        try {
+            return GoDuration.nonNegative(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("'" + text + "': " + e.getMessage());
         }
-        Duration d = ((GoDuration.Valid) parsed).duration();
-        if (d.isNegative()) {
-            throw new IllegalArgumentException("'" + text + "': '" + value + "' is negative; give 0 or more");
-        }
-        return d;
     }
 }

@@ -42,6 +42,24 @@ public final class GoDuration {
     private GoDuration() {
     }
 
+    /**
+     * A duration of 0 or more, for an option or a field that names it in front of the message:
+     * {@code '5d' is not a duration (...)}, or {@code '-1s' is negative; give 0 or more}.
+     *
+     * @throws IllegalArgumentException with that message
+     */
+    public static Duration nonNegative(String text) {
+        Parsed parsed = parse(text == null ? "" : text.trim());
+        if (parsed instanceof Invalid invalid) {
+            throw new IllegalArgumentException(invalid.describe());
+        }
+        Duration d = ((Valid) parsed).duration();
+        if (d.isNegative()) {
+            throw new IllegalArgumentException("'" + text + "' is negative; give 0 or more");
+        }
+        return d;
+    }
+
     /** Go's time.ParseDuration. */
     public static Parsed parse(String text) {
         if (text == null) {
