@@ -15,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.slf4j.Logger;
@@ -78,9 +79,18 @@ public class TranslatorStreams {
     }
 
     Properties properties() {
-        return StreamsSettings.membership(StreamsSettings.base(SERVICE, config.topics().specChanges(),
+        Properties props = StreamsSettings.membership(StreamsSettings.base(SERVICE, config.topics().specChanges(),
                 config.applicationId(), bootstrapServers, config.stateDir(), config.commitIntervalMs(),
                 config.replicationFactor()), config.groupInstanceId(), config.sessionTimeout());
+        // Exactly once: the translator emits only what changed against its stores (a cluster's plan, a spec's
+        // plan hashes, a claim's refusal). At least once, a process killed after a store write but before the
+        // broker acknowledged the record it forwarded restarts with the store ahead of its output, and the
+        // reprocessed input then finds nothing changed: the plan is never sent (seen: a cluster left
+        // INSTALL_PENDING after the broker and the translator were killed mid-rollout). With transactions the
+        // stores' changelogs, the outputs and the input offsets commit together, and a crashed task's local
+        // state is rebuilt from its changelog.
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        return props;
     }
 
     /** Ready: RUNNING, or REBALANCING after having run (partitions move, processing resumes by itself). */
