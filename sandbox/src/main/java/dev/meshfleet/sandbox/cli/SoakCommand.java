@@ -3,6 +3,7 @@ package dev.meshfleet.sandbox.cli;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import dev.meshfleet.sandbox.soak.Soak;
@@ -23,7 +24,7 @@ final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--clusters", paramLabel = "N", defaultValue = "100",
             description = "Workload clusters. Default: ${DEFAULT-VALUE}.")
-    int clusters;
+    String clusters;
 
     @Option(names = "--duration", paramLabel = "DURATION", defaultValue = "1h",
             description = "How long the churn lasts (Go duration). Default: ${DEFAULT-VALUE}.")
@@ -35,7 +36,7 @@ final class SoakCommand implements Callable<Integer> {
 
     @Option(names = "--installers", paramLabel = "N", defaultValue = "2",
             description = "Installer replicas. Default: ${DEFAULT-VALUE}.")
-    int installers;
+    String installers;
 
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "soak-out",
             description = "Where soak.md, soak-rss.png and soak-plan.txt go. Default: ${DEFAULT-VALUE}.")
@@ -58,19 +59,14 @@ final class SoakCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (clusters < 1 || clusters > SandboxOptions.MAX_CLUSTERS) {
-            throw new UsageException("--clusters: " + clusters + " is out of range; give 1 to " + SandboxOptions.MAX_CLUSTERS);
-        }
-        if (installers < 1 || installers > SandboxOptions.PLAN_PARTITIONS) {
-            throw new UsageException("--installers: " + installers + " is out of range; give 1 to "
-                    + SandboxOptions.PLAN_PARTITIONS);
-        }
+        int clusterCount = FleetBenchCommand.counts("--clusters", List.of(clusters), SandboxOptions.MAX_CLUSTERS).get(0);
+        int replicas = FleetBenchCommand.counts("--installers", List.of(installers), SandboxOptions.PLAN_PARTITIONS).get(0);
         Duration d = SandboxOptions.duration("--duration", duration);
         if (d.isZero()) {
             throw new UsageException("--duration: give more than 0");
         }
         long s = seed == null ? System.currentTimeMillis() : seed;
-        return Soak.run(new Soak.Settings(clusters, d, s, installers, outDir.toAbsolutePath(),
+        return Soak.run(new Soak.Settings(clusterCount, d, s, replicas, outDir.toAbsolutePath(),
                 SandboxOptions.duration("--settle-timeout", settleTimeout)), out, err);
     }
 }
