@@ -15,8 +15,11 @@ public final class RssTimeline {
     public record Sample(double seconds, long rssBytes) {
     }
 
-    /** First, highest and last sample of one service. */
-    public record Figures(long startBytes, long peakBytes, long endBytes) {
+    /**
+     * One service's first sample, its first at or after a moment (the churn's start: the fleet installed once, so
+     * growth from there is the soak's, not the first install's), its highest and its last.
+     */
+    public record Figures(long startBytes, long fromBytes, long peakBytes, long endBytes) {
     }
 
     private final Map<String, List<Sample>> series = new LinkedHashMap<>();
@@ -34,12 +37,16 @@ public final class RssTimeline {
         return copy;
     }
 
-    /** Per service, in the order first sampled. */
-    public synchronized Map<String, Figures> figures() {
+    /** Per service, in the order first sampled; {@code fromSeconds} as in {@link Figures}. */
+    public synchronized Map<String, Figures> figures(double fromSeconds) {
         Map<String, Figures> out = new LinkedHashMap<>();
-        series.forEach((service, samples) -> out.put(service, new Figures(samples.get(0).rssBytes(),
-                samples.stream().mapToLong(Sample::rssBytes).max().orElse(0),
-                samples.get(samples.size() - 1).rssBytes())));
+        series.forEach((service, samples) -> {
+            long last = samples.get(samples.size() - 1).rssBytes();
+            long from = samples.stream().filter(s -> s.seconds() >= fromSeconds).mapToLong(Sample::rssBytes).findFirst()
+                    .orElse(last);
+            out.put(service, new Figures(samples.get(0).rssBytes(), from,
+                    samples.stream().mapToLong(Sample::rssBytes).max().orElse(0), last));
+        });
         return out;
     }
 }

@@ -40,6 +40,10 @@ public final class Soak {
     public record Settings(int clusters, Duration duration, long seed, int installers, Path out, Duration settleTimeout) {
     }
 
+    /** A fault's outcomes (one per process it hit) and when in the churn it started; its own times count from there. */
+    private record PlayedFault(Duration at, List<FaultOutcome> outcomes) {
+    }
+
     private Soak() {
     }
 
@@ -70,9 +74,10 @@ public final class Soak {
                 err.println("soak: initial specs settled in " + Sandbox.elapsed(initialSettle) + "; churn starts");
 
                 List<SoakStep> applied = Collections.synchronizedList(new ArrayList<>());
-                List<FaultOutcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+                List<PlayedFault> outcomes = Collections.synchronizedList(new ArrayList<>());
                 List<String> refusals = new ArrayList<>();
                 long churnStart = System.nanoTime();
+                double churnStartSeconds = (churnStart - ready) / 1e9;
                 ExecutorService faultThread = Executors.newSingleThreadExecutor(daemon("soak-faults"));
                 Future<?> faults = faultThread.submit(() -> {
                     playFaults(sandbox, plan, settings.installers(), churnStart, applied, outcomes, err);
@@ -113,11 +118,16 @@ public final class Soak {
                 sampler.shutdown();
                 sampler.awaitTermination(10, TimeUnit.SECONDS);
 
-                List<String> faultLines = sandbox.faultReport(List.copyOf(outcomes));
+                List<String> faultLines = new ArrayList<>();
+                for (PlayedFault played : List.copyOf(outcomes)) {
+                    for (String line : sandbox.faultReport(played.outcomes())) {
+                        faultLines.add("at " + Sandbox.elapsed(played.at()) + " of the churn: " + line);
+                    }
+                }
                 int expectedCount = expected.healthy().values().stream().mapToInt(java.util.Set::size).sum();
                 SoakReport.Outcome outcome = new SoakReport.Outcome(settings.seed(), settings.clusters(),
                         settings.installers(), settings.duration(), List.copyOf(applied), faultLines, initialSettle,
-                        finalSettle, settled, expectedCount, stuck, rss.figures());
+                        finalSettle, settled, expectedCount, stuck, rss.figures(churnStartSeconds));
                 String md = SoakReport.markdown(outcome);
                 Path mdFile = settings.out().resolve("soak.md");
                 Path png = settings.out().resolve("soak-rss.png");
@@ -134,7 +144,7 @@ public final class Soak {
 
     /** The faults of the plan, each at its time or once the one before has ended, whichever is later. */
     private static void playFaults(Sandbox sandbox, SoakPlan plan, int installers, long churnStart,
-            List<SoakStep> applied, List<FaultOutcome> outcomes, PrintStream err)
+            List<SoakStep> applied, List<PlayedFault> outcomes, PrintStream err)
             throws InterruptedException, TimeoutException {
         for (SoakStep step : plan.steps()) {
             ProcessFault fault;
@@ -147,8 +157,9 @@ public final class Soak {
             }
             sleepUntil(churnStart, step.at());
             err.println("soak: " + late(churnStart, step) + step.describe());
+            Duration at = Duration.ofNanos(System.nanoTime() - churnStart);
             sandbox.startFaults(List.of(fault));
-            outcomes.addAll(sandbox.awaitFaults(FAULT_TIMEOUT));
+            outcomes.add(new PlayedFault(at, sandbox.awaitFaults(FAULT_TIMEOUT)));
             applied.add(step);
         }
     }
@@ -165,7 +176,7 @@ public final class Soak {
 
     private static Duration settle(Sandbox sandbox, Duration timeout, long since, PrintStream err)
             throws TimeoutException, InterruptedException {
-        sandbox.awaitSettled(timeout, null);
+        sandbox.awaitSettled(timeout, err);
         return Duration.ofNanos(System.nanoTime() - since);
     }
 

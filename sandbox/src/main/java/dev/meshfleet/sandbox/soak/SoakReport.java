@@ -46,10 +46,12 @@ public final class SoakReport {
         md.append("\n## Stuck installations: ").append(o.stuck().size()).append(" of ")
                 .append(o.installationsExpected()).append(" expected HEALTHY (goal 0)\n\n");
         o.stuck().forEach(l -> md.append("- ").append(l).append('\n'));
-        md.append("\n## RSS per service (MiB)\n\n| service | start | peak | end | end - start |\n|---|---:|---:|---:|---:|\n");
+        md.append("\n## RSS per service (MiB)\n\nstart: when the sandbox was ready; churn start: after the initial specs"
+                + " settled; sampled every ").append(GoDuration.format(Soak.SAMPLE_EVERY)).append(".\n\n")
+                .append("| service | start | churn start | peak | end | end - churn start |\n|---|---:|---:|---:|---:|---:|\n");
         o.rss().forEach((service, f) -> md.append("| ").append(service).append(" | ").append(mib(f.startBytes()))
-                .append(" | ").append(mib(f.peakBytes())).append(" | ").append(mib(f.endBytes())).append(" | ")
-                .append(mib(f.endBytes() - f.startBytes())).append(" |\n"));
+                .append(" | ").append(mib(f.fromBytes())).append(" | ").append(mib(f.peakBytes())).append(" | ")
+                .append(mib(f.endBytes())).append(" | ").append(mib(f.endBytes() - f.fromBytes())).append(" |\n"));
         return md.toString();
     }
 
