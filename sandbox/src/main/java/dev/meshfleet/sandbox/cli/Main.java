@@ -14,7 +14,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * The one command line of {@code ./meshfleet}: every command is a picocli subcommand of this tree
- * ({@code sandbox run|up}, {@code plan}, {@code bench}, {@code dlq list|replay}, {@code completion}, {@code help}),
+ * ({@code sandbox run|up}, {@code plan}, {@code bench}, {@code soak}, {@code dlq list|replay}, {@code completion}, {@code help}),
  * so every option has its help and default in one place, and the shell completion is generated from the same tree.
  * Exit codes: 0 success (run: all HEALTHY or deleted), 1 settled otherwise (plan: validation errors),
  * 2 timeout, error or bad usage; a bad usage message starts with {@code meshfleet: } and names the option.
@@ -59,6 +59,7 @@ public final class Main implements Callable<Integer> {
         root.addSubcommand("plan", new PlanCli(out, err));
         root.addSubcommand("bench", new CommandLine(new BenchCommand(out, err))
                 .addSubcommand("fleet", new FleetBenchCommand(out, err)));
+        root.addSubcommand("soak", new SoakCommand(out, err));
         root.addSubcommand("dlq", new CommandLine(new DlqCommand())
                 .addSubcommand("list", new DlqCommand.ListLetters(out))
                 .addSubcommand("replay", new DlqCommand.Replay(out)));

@@ -75,6 +75,18 @@ class MainTest {
     }
 
     @Test
+    void soakIsInTheTreeWithItsDefaultsAndRefusesABadCountOrDurationNamingTheOption() {
+        assertThat(run("help", "soak")).isZero();
+        assertThat(out()).contains("Usage: meshfleet soak", "--clusters=N", "Default: 100.", "--duration=DURATION",
+                "Default: 1h.", "--seed=N", "--installers=N", "Default: 2.", "--out=DIR", "soak-rss.png");
+        assertThat(run("soak", "--installers", "0")).isEqualTo(Main.ERROR);
+        assertThat(err()).startsWith("meshfleet: --installers: '0' is not a count from 1 to 12");
+        err.reset();
+        assertThat(run("soak", "--duration", "ten minutes")).isEqualTo(Main.ERROR);
+        assertThat(err()).startsWith("meshfleet: --duration");
+    }
+
+    @Test
     void planTakesSeveralFilesAsRepeatedDashF() {
         assertThat(run("plan", "-f", "../examples/glm-ingress.yaml", "-f", "../examples/glm-egress.yaml")).isZero();
         assertThat(out()).contains("istio-ingressgateway-1-24", "istio-egressgateway-1-24");
