@@ -28,6 +28,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.meshfleet.sandbox.bench.FleetSpecs;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
+import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.status.Settle;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.crd.GatewayLifecycleManager;
@@ -241,6 +242,12 @@ class FleetScaleOutE2E {
                     .as(installation + ": the status shows the last state of its owner " + newest.getSource())
                     .isEqualTo(newest.getState());
         }
+
+        // Through a replica joining and one leaving mid-rollout, no replica wrote to a cluster it no longer owned.
+        FencingCheck.Result fencing = fleet.sandbox.fencing();
+        System.err.println("FleetScaleOutE2E: " + fencing.line());
+        assertThat(fencing.judged()).as("installer writes judged by the fencing audit").isGreaterThan(0);
+        assertThat(fencing.stale()).as("writes by a replica to a cluster it no longer owned").isEmpty();
     }
 
     private static String image(String cluster, String namespace, String deployment) {
