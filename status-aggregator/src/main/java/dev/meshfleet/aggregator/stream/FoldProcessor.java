@@ -73,6 +73,10 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         this.context = context;
         this.owners = context.getStateStore(OWNER_STORE);
         this.clusters = context.getStateStore(CLUSTER_STORE);
+        // Streams initializes the same instance again when it revives a task whose state it wiped and
+        // restored: what was loaded before may be ahead of the restored stores.
+        statuses.clear();
+        unpublished.clear();
         load();
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }

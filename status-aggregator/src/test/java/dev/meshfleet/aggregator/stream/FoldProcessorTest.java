@@ -1,0 +1,67 @@
+package dev.meshfleet.aggregator.stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.LifecycleStatus;
+import dev.meshfleet.schemas.v1.OwnerRef;
+import dev.meshfleet.schemas.v1.ResourceKind;
+
+/**
+ * Kafka Streams initializes a processor again on the same instance when it revives a task (a corrupted
+ * task's state is wiped and restored from its changelog): what the processor holds in memory must then be
+ * what the restored stores hold, not what it loaded before.
+ */
+class FoldProcessorTest {
+    private static final OwnerRef ILM = new OwnerRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "mesh", "uid-1");
+
+    private static KeyValueStore<String, LifecycleStatus> store(String name, MockProcessorContext<String, LifecycleStatus> context) {
+        KeyValueStore<String, LifecycleStatus> store = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name),
+                Serdes.String(), AvroSerde.of(LifecycleStatus.class)).withLoggingDisabled().build();
+        store.init(context.getStateStoreContext(), store);
+        context.addStateStore(store);
+        return store;
+    }
+
+    private static InstallationEvent event(String state, long sequence) {
+        return new InstallationEvent(ILM, 1L, "cluster1", "1-24", state, "", null, "h1", "installer/installer-0", 1L,
+                sequence, Instant.ofEpochMilli(1_000 + sequence));
+    }
+
+    @Test
+    void aProcessorInitializedAgainOnWipedStoresForgetsWhatItHeld() {
+        MockProcessorContext<String, LifecycleStatus> context = new MockProcessorContext<>();
+        KeyValueStore<String, LifecycleStatus> owners = store(FoldProcessor.OWNER_STORE, context);
+        KeyValueStore<String, LifecycleStatus> clusters = store(FoldProcessor.CLUSTER_STORE, context);
+        List<LifecycleStatus> offered = new ArrayList<>();
+        FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
+        });
+        processor.init(context);
+        processor.process(new Record<>(OwnerKeys.of(ILM), event("UNKNOWN", 9), 0L));
+
+        // The task is revived: its stores wiped (an empty changelog restored), the same processor initialized again.
+        List.of(owners, clusters).forEach(s -> s.all().forEachRemaining(kv -> s.delete(kv.key)));
+        processor.init(context);
+        processor.process(new Record<>(OwnerKeys.of(ILM), event("INSTALLING_CONTROL_PLANE", 1), 0L));
+
+        LifecycleStatus stored = clusters.get(FoldProcessor.clusterKey(OwnerKeys.of(ILM), "cluster1"));
+        assertThat(stored).as("the event folded after the revival (not dropped as older than the forgotten one)")
+                .isNotNull();
+        assertThat(stored.getClusters().get("cluster1").getInstallations().get("1-24").getState())
+                .isEqualTo("INSTALLING_CONTROL_PLANE");
+    }
+}
