@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +27,9 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.dlq.DeadLetter;
+import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 
 /**
  * Records no Meshfleet consumer can decode, of the two kinds a real topic gets: garbage bytes (a client
@@ -109,6 +112,25 @@ public final class PoisonRecords {
         List<DeadLetter> found = new ArrayList<>();
         written.forEach(w -> found.add(bySource.get(w)));
         return found;
+    }
+
+    /**
+     * For each written record, in order, its first dead letter in its topic's DLQ, read again every half second
+     * until every record has one or {@code timeout} passes (then null where none came): what a test of a
+     * consumer's dead letters waits for.
+     */
+    public static List<DeadLetter> awaitDeadLetters(String bootstrapServers, List<Written> written, Duration timeout)
+            throws InterruptedException {
+        String dlq = Topics.dlq(written.get(0).topic());
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            List<DeadLetter> found = deadLettersOf(written,
+                    DeadLetterQueue.read(bootstrapServers, dlq, Duration.ofSeconds(10)));
+            if (!found.contains(null) || System.nanoTime() > deadline) {
+                return found;
+            }
+            Thread.sleep(500);
+        }
     }
 
     /** How many of the written records have a dead letter naming them as their source (each counted once). */

@@ -8,7 +8,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.dlq.DeadLetter;
-import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
@@ -142,9 +141,8 @@ class TranslatorIT {
                 assertThat(eventKeys).contains(key);
             });
         }
-        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
-                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.SPEC_CHANGES), Duration.ofSeconds(10))),
-                letters -> !letters.contains(null));
+        List<DeadLetter> dead = PoisonRecords.awaitDeadLetters(bootstrap, poison, Duration.ofSeconds(60));
+        assertThat(dead).as("a dead letter for every poison record").doesNotContainNull();
         assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
                 .containsOnly(tuple(Topics.SPEC_CHANGES, "translator-service",
                         SerializationException.class.getName()));

@@ -40,7 +40,6 @@ import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.dlq.DeadLetter;
-import dev.meshfleet.schemas.dlq.DeadLetterQueue;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
@@ -216,9 +215,8 @@ class StatusAggregatorIT {
         awaitStatus(owner.getName(),
                 s -> "HEALTHY".equals(s.at("/clusters/cluster1/installations/1-24/state").asText()));
 
-        List<DeadLetter> dead = await().atMost(Duration.ofSeconds(60)).until(() -> PoisonRecords.deadLettersOf(poison,
-                DeadLetterQueue.read(bootstrap, Topics.dlq(Topics.INSTALLATION_EVENTS), Duration.ofSeconds(10))),
-                letters -> !letters.contains(null));
+        List<DeadLetter> dead = PoisonRecords.awaitDeadLetters(bootstrap, poison, Duration.ofSeconds(60));
+        assertThat(dead).as("a dead letter for every poison record").doesNotContainNull();
         assertThat(dead).extracting(DeadLetter::sourceTopic, DeadLetter::service, DeadLetter::errorClass)
                 .containsOnly(tuple(Topics.INSTALLATION_EVENTS, "status-aggregator",
                         SerializationException.class.getName()));
