@@ -5,7 +5,12 @@ import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -49,6 +54,8 @@ import io.quarkus.runtime.StartupEvent;
 public class InstallerService {
     private static final Logger LOG = Logger.getLogger(InstallerService.class);
     private static final Duration REGISTRY_SYNC_WAIT = Duration.ofSeconds(30);
+    /** Under the session timeout: a restarted replica rejoins before its partitions would move to another. */
+    private static final Duration WARM_UP_WAIT = Duration.ofSeconds(10);
 
     @Inject
     InstallerConfig config;
@@ -104,6 +111,13 @@ public class InstallerService {
                 .register(meters);
         Gauge.builder("meshfleet.installer.render.cache.entries", renderer, ChartRenderer::size)
                 .description("Chart releases held rendered").register(meters);
+        // Warmed while the registry syncs, before joining the group: the first partitions go to a replica that
+        // reconciles at full speed, and their previous owner keeps them meanwhile.
+        CompletableFuture<Void> warmUp = CompletableFuture.runAsync(() -> warmUp(renderer), runnable -> {
+            Thread t = new Thread(runnable, "installer-warm-up");
+            t.setDaemon(true);
+            t.start();
+        });
         reconciler = new ClusterReconciler(ownership, registry::client, renderer,
                 publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
                         config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max()),
@@ -126,6 +140,7 @@ public class InstallerService {
             // took its partitions before would report its clusters PENDING until the informer caught up (seen once
             // static membership gave a restarted replica its partitions back at once).
             awaitRegistrySynced(REGISTRY_SYNC_WAIT);
+            awaitWarmUp(warmUp, WARM_UP_WAIT);
             if (config.createTopics()) {
                 TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
             }
@@ -143,6 +158,27 @@ public class InstallerService {
         LOG.infof("installer %s started: group %s, %d workers, resync every %s, drift repair every %s, charts in %s",
                 replicaId, config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
                 Path.of(config.chartDir()).toAbsolutePath());
+    }
+
+    private static void warmUp(ChartRenderer renderer) {
+        long start = System.nanoTime();
+        List<String> charts = renderer.warmUp();
+        LOG.infof("warmed up in %d ms (charts rendered with their defaults: %s)",
+                (System.nanoTime() - start) / 1_000_000, charts.isEmpty() ? "none" : String.join(", ", charts));
+    }
+
+    /** The warm-up only saves time: past {@code atMost} the replica joins anyway, and a failed one is logged. */
+    private static void awaitWarmUp(CompletableFuture<Void> warmUp, Duration atMost) {
+        try {
+            warmUp.get(atMost.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warnf("warm-up still running after %s; joining the install-plans group without waiting more", atMost);
+        } catch (ExecutionException e) {
+            LOG.warnf(e.getCause(), "warm-up failed; joining the install-plans group anyway");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while warming up", e);
+        }
     }
 
     private void awaitRegistrySynced(Duration atMost) {

@@ -3,6 +3,7 @@ package dev.meshfleet.installer.render;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,6 +14,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.meshfleet.installer.Fixtures;
 import dev.meshfleet.installer.model.ChartSpec;
@@ -57,6 +59,35 @@ class ChartRendererTest {
                 .containsEntry("meshfleet.dev/owner", "ilm.gloo-mesh.istio")
                 .containsEntry("meshfleet.dev/revision", "1-24")
                 .containsEntry("istio.io/rev", "1-24"));
+    }
+
+    @Test
+    void warmUpRendersEveryChartWithItsDefaultsSkipsOneThatCannotAndKeepsNothing(@TempDir Path dir) throws Exception {
+        for (String chart : List.of("base", "gateway")) {
+            copyTree(CHARTS.resolve(chart), dir.resolve(chart));
+        }
+        Files.createDirectories(dir.resolve("broken/templates"));
+        Files.writeString(dir.resolve("broken/Chart.yaml"), "apiVersion: v2\nname: broken\nversion: 0.1.0\n");
+        Files.writeString(dir.resolve("broken/templates/cm.yaml"), "{{ required \"a value\" .Values.missing }}\n");
+        Files.createDirectories(dir.resolve("not-a-chart"));
+        ChartRenderer fresh = new ChartRenderer(dir);
+
+        assertThat(fresh.warmUp()).containsExactly("base", "gateway");
+        assertThat(fresh.size()).isZero();
+        assertThat(fresh.misses()).isZero();
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var paths = Files.walk(from)) {
+            for (Path p : paths.toList()) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
+        }
     }
 
     @Test
