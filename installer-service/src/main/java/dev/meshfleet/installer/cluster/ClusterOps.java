@@ -128,16 +128,16 @@ public class ClusterOps {
     }
 
     /**
-     * The uid and resourceVersion of each of {@code objects} that exists, by identity: one list
-     * per kind (label managed-by=meshfleet) rather than a GET per object. Compared with what an
-     * apply answers, it tells which objects the apply had to write (drift) without a read after.
+     * Each of {@code objects} that exists, as listed, by identity: one list per kind (label
+     * managed-by=meshfleet) rather than a GET per object. Their {@link #liveVersion} compared with what an
+     * apply answers tells which objects the apply had to write (drift) without a read after.
      */
-    public Map<String, LiveVersion> liveVersions(Collection<ObjectRef> objects) {
+    public Map<String, HasMetadata> liveObjects(Collection<ObjectRef> objects) {
         Map<String, Set<String>> wantedByKind = new LinkedHashMap<>();
         for (ObjectRef ref : objects) {
             wantedByKind.computeIfAbsent(ref.apiVersion() + "|" + ref.kind(), k -> new HashSet<>()).add(ref.identity());
         }
-        Map<String, LiveVersion> live = new HashMap<>();
+        Map<String, HasMetadata> live = new HashMap<>();
         for (Map.Entry<String, Set<String>> e : wantedByKind.entrySet()) {
             String[] apiVersionAndKind = e.getKey().split("\\|", 2);
             for (GenericKubernetesResource r : doing("listing " + apiVersionAndKind[1] + " (" + apiVersionAndKind[0]
@@ -146,7 +146,7 @@ public class ClusterOps {
                             .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).list().getItems())) {
                 String identity = Manifests.ref(r).identity();
                 if (e.getValue().contains(identity)) {
-                    live.put(identity, liveVersion(r));
+                    live.put(identity, r);
                 }
             }
         }
@@ -227,12 +227,16 @@ public class ClusterOps {
                 s == null ? 0 : i(s.getNumberAvailable()), s == null ? 0 : i(s.getNumberReady()));
     }
 
-    private static LiveVersion liveVersion(HasMetadata object) {
+    /** The object's uid, resourceVersion, generation and digests of its labels and annotations and of its status. */
+    public static LiveVersion liveVersion(HasMetadata object) {
         if (object == null || object.getMetadata() == null) {
             return null;
         }
         var m = object.getMetadata();
-        JsonNode status = readTree(Manifests.serialization().asJson(object)).path("status");
+        // A listed object holds its status as a map already: only that is digested, not the whole object.
+        JsonNode status = object instanceof GenericKubernetesResource g
+                ? JSON.valueToTree(g.getAdditionalProperties().get("status"))
+                : readTree(Manifests.serialization().asJson(object)).path("status");
         return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
                 Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
                         + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),

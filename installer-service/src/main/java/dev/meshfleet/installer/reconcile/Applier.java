@@ -1,5 +1,6 @@
 package dev.meshfleet.installer.reconcile;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +12,7 @@ import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.Inventory;
+import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.Manifests;
@@ -28,8 +30,11 @@ final class Applier {
     private static final Logger LOG = Logger.getLogger(Applier.class);
 
     sealed interface Outcome {
-        /** Every layer applied; {@code objects} is everything the plan renders. */
-        record Applied(List<ObjectRef> objects) implements Outcome {
+        /**
+         * Every layer applied; {@code objects} is everything the plan renders, {@code live} their versions as the
+         * API answered, by identity.
+         */
+        record Applied(List<ObjectRef> objects, Map<String, LiveVersion> live) implements Outcome {
         }
 
         /** The API refused an object; {@code baseLayer} when it was the control plane's base chart. */
@@ -66,6 +71,7 @@ final class Applier {
             Progress progress) {
         List<ObjectRef> all = rendered.stream().flatMap(List::stream).map(Manifests::ref).toList();
         String charts = plan.charts().stream().map(ChartSpec::chart).collect(Collectors.joining(", "));
+        Map<String, LiveVersion> live = new HashMap<>();
         for (Layer layer : layers(plan, rendered)) {
             Phase phase = upgrade ? Phase.UPDATING : layer.base() ? Phase.INSTALLING_CONTROLLER : Phase.INSTALLING;
             // An update re-applies every layer under one name: the charts it changes.
@@ -80,8 +86,9 @@ final class Applier {
                 recordPartial(ops, plan, current, all);
                 return new Outcome.Unreachable(unreachable.message());
             }
+            live.putAll(((ApplyResult.Applied) result).live());
         }
-        return new Outcome.Applied(all);
+        return new Outcome.Applied(all, live);
     }
 
     /** After a failed apply, the inventory must list whatever may now exist, or a removal would leak it. */

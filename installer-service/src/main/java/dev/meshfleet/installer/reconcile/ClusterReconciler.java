@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -20,6 +21,7 @@ import org.jboss.logging.Logger;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
 import dev.meshfleet.installer.diff.Action;
+import dev.meshfleet.installer.diff.RepairScope;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
 import dev.meshfleet.installer.model.ChartSpec;
@@ -62,6 +64,8 @@ public class ClusterReconciler {
         final Map<InstallationKey, LastReport> installations = new LinkedHashMap<>();
         /** The installations emitted in the current round (a resync emits each once). */
         final Set<InstallationKey> emittedThisRound = new HashSet<>();
+        /** What this replica's applies and drift repairs left in the cluster, by object identity (RepairScope). */
+        final Map<String, RepairScope.Seen> repaired = new HashMap<>();
         int failures;
         volatile ClusterState state = ClusterState.PROGRESSING;
     }
@@ -282,7 +286,11 @@ public class ClusterReconciler {
         if (outcome instanceof Applier.Outcome.Unreachable unreachable) {
             throw new UnreachableException(unreachable.message());
         }
-        List<ObjectRef> applied = ((Applier.Outcome.Applied) outcome).objects();
+        Applier.Outcome.Applied done = (Applier.Outcome.Applied) outcome;
+        List<ObjectRef> applied = done.objects();
+        // As the install left them: the next drift repair applies only what was written since.
+        DriftRepair.remember(round.memory.repaired, applied, done.live(),
+                DriftRepair.digest(plan, round.cluster, labels(plan)));
         RoundDecision.Prune prune = round.decision.prune(plan.key(), step.current(), applied);
         if (!prune.delete().isEmpty()) {
             call(() -> {
@@ -305,7 +313,7 @@ public class ClusterReconciler {
         Plan plan = step.plan();
         if (step.repairDrift()) {
             DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, round.cluster, plan, labels(plan),
-                    step.listedByOthers()));
+                    step.listedByOthers(), round.memory.repaired));
             if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
                 throw new UnreachableException(u.message());
             }

@@ -1,25 +1,32 @@
 package dev.meshfleet.installer.reconcile;
 
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.diff.Drift;
+import dev.meshfleet.installer.diff.RepairScope;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
+import dev.meshfleet.installer.render.Names;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Drift repair of an installation in sync with its plan: server-side apply of what is already there
  * is a no-op (the resourceVersion stays); of what was changed or deleted, a write. The versions
- * before and after tell which ({@link Drift}). The outcome is a value; the reconciler reports it.
+ * before and after tell which ({@link Drift}). Objects still as this replica's last repair left them are not
+ * applied at all ({@link RepairScope}): at rest a repair is one list per kind. The outcome is a value; the
+ * reconciler reports it.
  * A failed read throws {@link ClusterOps.CallFailed}, classified by the caller.
  */
 final class DriftRepair {
@@ -48,22 +55,68 @@ final class DriftRepair {
     }
 
     /**
+     * The desired content of every object of the plan in the cluster, as a digest. What is rendered follows from
+     * the releases, the cluster and the labels alone (charts do not change while the process runs).
+     */
+    static String digest(Plan plan, String cluster, Map<String, String> labels) {
+        return Names.hash(plan.charts() + "|" + cluster + "|" + new TreeMap<>(labels));
+    }
+
+    /** Records what an apply of {@code applied} (with desired content {@code digest}) left, for the next repair. */
+    static void remember(Map<String, RepairScope.Seen> seen, List<ObjectRef> applied, Map<String, LiveVersion> live,
+            String digest) {
+        for (ObjectRef ref : applied) {
+            LiveVersion now = live.get(ref.identity());
+            if (now != null) {
+                seen.put(ref.identity(), new RepairScope.Seen(now.uid(), now.resourceVersion(), digest));
+            }
+        }
+    }
+
+    /**
      * @param cluster the cluster repaired (a parameter of its values: {@link ChartRenderer#render(ChartSpec, String)})
      * @param labels the labels every applied object carries
      * @param listedByOthers identities other inventories list (their deletion alone counts as drift)
+     * @param seen what this replica's repairs left in the cluster, by identity ({@link RepairScope}): only what
+     *             may have drifted is applied, and what was applied is recorded here
      */
-    Outcome repair(ClusterOps ops, String cluster, Plan plan, Map<String, String> labels, Set<String> listedByOthers) {
+    Outcome repair(ClusterOps ops, String cluster, Plan plan, Map<String, String> labels, Set<String> listedByOthers,
+            Map<String, RepairScope.Seen> seen) {
         List<HasMetadata> objects = new ArrayList<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                objects.addAll(Manifests.label(renderer.render(chart, cluster), labels));
+                objects.addAll(renderer.render(chart, cluster));
             }
         } catch (ChartRenderer.RenderException e) {
             return new Outcome.Failed(e.getMessage());
         }
+        String digest = digest(plan, cluster, labels);
+        Map<String, HasMetadata> byIdentity = new LinkedHashMap<>();
+        Map<String, String> desired = new HashMap<>();
+        for (HasMetadata object : objects) {
+            String identity = Manifests.ref(object).identity();
+            byIdentity.put(identity, object);
+            desired.put(identity, digest);
+        }
         List<ObjectRef> refs = objects.stream().map(Manifests::ref).toList();
-        Map<String, LiveVersion> before = ops.liveVersions(refs);
-        ApplyResult result = ops.apply(objects);
+        Map<String, HasMetadata> listed = ops.liveObjects(refs);
+        Map<String, RepairScope.Version> versions = new HashMap<>();
+        listed.forEach((identity, object) -> versions.put(identity, new RepairScope.Version(
+                object.getMetadata().getUid(), object.getMetadata().getResourceVersion())));
+        List<ObjectRef> scope = RepairScope.toApply(refs, desired, versions, seen);
+        if (scope.isEmpty()) {
+            return new Outcome.InPlace();
+        }
+        Map<String, LiveVersion> before = new HashMap<>();
+        for (ObjectRef ref : scope) {
+            HasMetadata object = listed.get(ref.identity());
+            if (object != null) {
+                before.put(ref.identity(), ClusterOps.liveVersion(object));
+            }
+        }
+        // Labelled (a copy of each object) only now: at rest nothing is in scope.
+        ApplyResult result = ops.apply(Manifests.label(scope.stream().map(r -> byIdentity.get(r.identity())).toList(),
+                labels));
         if (result instanceof ApplyResult.Unreachable u) {
             return new Outcome.Unreachable(u.message());
         }
@@ -71,7 +124,9 @@ final class DriftRepair {
             return new Outcome.Failed("repairing " + refused.object() + " was refused: " + refused.message()
                     + "; retried at the next resync");
         }
-        List<String> drift = Drift.describe(refs, before, ((ApplyResult.Applied) result).live(), listedByOthers);
+        Map<String, LiveVersion> after = ((ApplyResult.Applied) result).live();
+        remember(seen, scope, after, digest);
+        List<String> drift = Drift.describe(scope, before, after, listedByOthers);
         return drift.isEmpty() ? new Outcome.InPlace() : new Outcome.Repaired(drift);
     }
 }

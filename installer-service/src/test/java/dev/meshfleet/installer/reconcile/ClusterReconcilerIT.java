@@ -59,7 +59,8 @@ class ClusterReconcilerIT {
                 Map.entry("c5", List.of()), Map.entry("c6", List.of(new Fault.NeverReady())), Map.entry("c7", List.of()),
                 Map.entry("c8", List.of()), Map.entry("c9", List.of()), Map.entry("c10", List.of()),
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
-                Map.entry("c13", List.of()), Map.entry("c14", List.of())), Duration.ofMillis(100));
+                Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of())),
+                Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
     }
@@ -164,6 +165,38 @@ class ClusterReconcilerIT {
         assertThat(image(repaired)).isEqualTo(image);
         assertThat(repaired.getMetadata().getLabels()).containsEntry("meshfleet.dev/revision", "1-24");
         untilHealthy("c5");
+    }
+
+    @Test
+    void aRepairOfWhatThisReplicaRepairedBeforeAndNobodyTouchedWritesNothingAndAnEditAfterItIsStillPutBack() {
+        ownership.assigned(14, 1);
+        ownership.desired("c15", 14, List.of(plan("1-24")));
+        untilHealthy("c15");
+        reconciler.reconcile("c15", Trigger.RESYNC);
+        long writesBefore = writesTo("c15");
+
+        events.clear();
+        reconciler.reconcile("c15", Trigger.RESYNC);
+        assertThat(states("c15")).containsExactly("HEALTHY");
+        assertThat(writesTo("c15") - writesBefore).as("nothing drifted since the last repair: nothing applied again")
+                .isZero();
+
+        KubernetesClient c15 = server.client("c15");
+        String image = image(deployment(c15, "istio-system", "istiod-1-24"));
+        c15.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil.example/pilot:hacked");
+            return d;
+        });
+        events.clear();
+        reconciler.reconcile("c15", Trigger.RESYNC);
+        assertThat(events.get(0).getMessage())
+                .isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was changed");
+        assertThat(image(deployment(c15, "istio-system", "istiod-1-24"))).isEqualTo(image);
+        untilHealthy("c15");
+    }
+
+    private static long writesTo(String cluster) {
+        return server.writeLog().writes().stream().filter(w -> w.cluster().equals(cluster)).count();
     }
 
     @Test

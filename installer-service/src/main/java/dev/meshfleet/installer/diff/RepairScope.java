@@ -1,0 +1,53 @@
+package dev.meshfleet.installer.diff;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import dev.meshfleet.installer.model.ObjectRef;
+
+/**
+ * Which objects of an installation a drift repair must apply again. Every write to a Kubernetes object
+ * moves its resourceVersion, and a deleted object comes back with another uid: an object still at the uid and
+ * resourceVersion this replica's last repair left it at, with the same desired content, cannot have drifted,
+ * and applying it again would be a no-op that costs a request on both sides. Everything else is applied:
+ * objects never repaired by this replica, missing ones, ones written since (by anyone, a controller's status
+ * update included), and ones whose desired content changed. Pure.
+ */
+public final class RepairScope {
+    private RepairScope() {
+    }
+
+    /** Which incarnation of an object (uid) and which write of it (resourceVersion). */
+    public record Version(String uid, String resourceVersion) {
+    }
+
+    /** An object as this replica's last repair left it: its uid and resourceVersion, and the digest of what was applied. */
+    public record Seen(String uid, String resourceVersion, String desiredDigest) {
+    }
+
+    /**
+     * @param objects the installation's objects, in apply order
+     * @param desired the digest of each object's desired content (rendered and labelled), by identity
+     * @param live    the versions listed from the cluster now, by identity (absent: not in the cluster)
+     * @param seen    what the last repair left, by identity (absent: never repaired by this replica)
+     * @return the objects to apply, in apply order
+     */
+    public static List<ObjectRef> toApply(List<ObjectRef> objects, Map<String, String> desired,
+            Map<String, Version> live, Map<String, Seen> seen) {
+        List<ObjectRef> apply = new ArrayList<>();
+        for (ObjectRef ref : objects) {
+            String id = ref.identity();
+            Version now = live.get(id);
+            Seen last = seen.get(id);
+            boolean unchanged = now != null && last != null && Objects.equals(now.uid(), last.uid())
+                    && Objects.equals(now.resourceVersion(), last.resourceVersion())
+                    && Objects.equals(desired.get(id), last.desiredDigest());
+            if (!unchanged) {
+                apply.add(ref);
+            }
+        }
+        return apply;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.meshfleet.installer.diff;
+
+import static dev.meshfleet.installer.Fixtures.deployment;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+import dev.meshfleet.installer.model.ObjectRef;
+
+class RepairScopeTest {
+    private static final ObjectRef ISTIOD = deployment("istiod-1-24");
+    private static final ObjectRef CRD = new ObjectRef("apiextensions.k8s.io/v1", "CustomResourceDefinition", "",
+            "gateways.networking.istio.io");
+
+    /**
+     * One row per case for the Deployment; the CRD is always unchanged since the last repair (skipped), so each row
+     * also shows that one object's change does not widen the scope. Columns: the last repair's uid, resourceVersion
+     * and desired digest (empty: never repaired), the live uid and resourceVersion (empty: missing), the desired
+     * digest now, and whether the Deployment is applied.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            never repaired by this replica           |    |   |    | u1 | 7 | d1 | true
+            as the last repair left it               | u1 | 7 | d1 | u1 | 7 | d1 | false
+            deleted since                            | u1 | 7 | d1 |    |   | d1 | true
+            written since (by anyone, status too)    | u1 | 7 | d1 | u1 | 8 | d1 | true
+            deleted and created again                | u1 | 7 | d1 | u2 | 7 | d1 | true
+            the desired content changed (a new plan) | u1 | 7 | d1 | u1 | 7 | d2 | true
+            """)
+    void onlyWhatMayHaveDriftedIsApplied(String row, String seenUid, String seenVersion, String seenDigest,
+            String liveUid, String liveVersion, String desiredDigest, boolean applied) {
+        Map<String, RepairScope.Seen> seen = new HashMap<>();
+        seen.put(CRD.identity(), new RepairScope.Seen("c1", "3", "crd"));
+        if (seenUid != null) {
+            seen.put(ISTIOD.identity(), new RepairScope.Seen(seenUid, seenVersion, seenDigest));
+        }
+        Map<String, RepairScope.Version> live = new HashMap<>();
+        live.put(CRD.identity(), new RepairScope.Version("c1", "3"));
+        if (liveUid != null) {
+            live.put(ISTIOD.identity(), new RepairScope.Version(liveUid, liveVersion));
+        }
+        Map<String, String> desired = Map.of(CRD.identity(), "crd", ISTIOD.identity(), desiredDigest);
+
+        assertThat(RepairScope.toApply(List.of(CRD, ISTIOD), desired, live, seen))
+                .isEqualTo(applied ? List.of(ISTIOD) : List.of());
+    }
+
+    @Test
+    void aReplicaThatNeverRepairedTheClusterAppliesEverythingInApplyOrder() {
+        Map<String, RepairScope.Version> live = Map.of(CRD.identity(), new RepairScope.Version("c1", "3"),
+                ISTIOD.identity(), new RepairScope.Version("u1", "7"));
+        assertThat(RepairScope.toApply(List.of(CRD, ISTIOD), Map.of(CRD.identity(), "crd", ISTIOD.identity(), "d1"),
+                live, Map.of())).containsExactly(CRD, ISTIOD);
+    }
+}
