@@ -168,6 +168,8 @@ class StrimziTest {
             GenericKubernetesResource topic = topics.get(d.name());
             Map<String, Object> spec = spec(topic);
             assertThat(topic.getMetadata().getLabels()).containsEntry("strimzi.io/cluster", "my-cluster");
+            // Deleting a KafkaTopic deletes the topic: helm uninstall keeps them.
+            assertThat(topic.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
             assertThat(spec.get("partitions")).as(d.name()).isEqualTo(d.partitions());
             assertThat(spec.get("replicas")).as(d.name()).isEqualTo(replicas);
             @SuppressWarnings("unchecked")
