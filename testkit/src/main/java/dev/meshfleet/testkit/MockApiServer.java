@@ -52,6 +52,8 @@ public final class MockApiServer implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.LongAdder> statusWrites = new ConcurrentHashMap<>();
     /** Every write to a workload cluster, with its writer (ADR 0013). */
     private final WriteLog writeLog = new WriteLog();
+    /** When set, management-cluster requests are authenticated by token and authorized by RBAC. */
+    private volatile Rbac rbac;
     /** Added to every request to a workload cluster (paths under /clusters/), as a remote cluster's round trip. */
     private volatile Duration clusterLatency = Duration.ZERO;
 
@@ -241,11 +243,47 @@ public final class MockApiServer implements AutoCloseable {
         statusWrites.clear();
     }
 
+    /**
+     * From now on, every request to the management cluster is authenticated by its bearer token and
+     * authorized as Kubernetes' RBAC authorizer would: a token of {@code tokens} is its user, the
+     * kubeconfigs' {@code mock-token} an administrator (system:masters), any other token or none is 401
+     * Unauthorized, and a request no rule allows is 403 Forbidden with Kubernetes' message. Workload
+     * clusters are not affected. {@code authorizer.unusedRules()} then lists the rules no request used.
+     */
+    public void enforceRbac(RbacAuthorizer authorizer, Map<String, RbacAuthorizer.User> tokens) {
+        rbac = new Rbac(authorizer, Map.copyOf(tokens));
+    }
+
+    private record Rbac(RbacAuthorizer authorizer, Map<String, RbacAuthorizer.User> tokens) {
+        /** The refusal of a request, or null when it may go on. */
+        MockResponse refusal(RecordedRequest request) {
+            String header = request.getHeader("Authorization");
+            String token = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : "";
+            RbacAuthorizer.User user = "mock-token".equals(token) ? RbacAuthorizer.User.admin() : tokens.get(token);
+            if (user == null) {
+                return Status.of(401, "Unauthorized", "Unauthorized");
+            }
+            String path = request.getPath();
+            int q = path.indexOf('?');
+            RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
+                    q < 0 ? null : path.substring(q + 1));
+            RbacAuthorizer.Decision decision = authorizer.authorize(user, info);
+            return decision.allowed() ? null : Status.of(403, "Forbidden", decision.reason());
+        }
+    }
+
     private MockResponse dispatch(RecordedRequest request) {
         try {
             String path = request.getPath();
             Matcher m = CLUSTER_PATH.matcher(path);
             ClusterStore store = management;
+            Rbac enforcing = rbac;
+            if (!m.matches() && enforcing != null) {
+                MockResponse refusal = enforcing.refusal(request);
+                if (refusal != null) {
+                    return refusal;
+                }
+            }
             if (m.matches()) {
                 store = store(m.group(1));
                 String rest = m.group(3);
@@ -262,6 +300,8 @@ public final class MockApiServer implements AutoCloseable {
     private static KubernetesClient newClient(String masterUrl) {
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(masterUrl)
+                // The kubeconfigs' administrator token, so that these clients pass when RBAC is enforced.
+                .withOauthToken("mock-token")
                 .withNamespace("default")
                 .withRequestRetryBackoffLimit(2)
                 .withRequestRetryBackoffInterval(50)

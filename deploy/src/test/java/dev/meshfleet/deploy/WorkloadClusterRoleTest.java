@@ -1,0 +1,102 @@
+package dev.meshfleet.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.TemplateCommand;
+
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding;
+
+/**
+ * The role of the installer's identity in each workload cluster (deploy/workload-cluster/installer-role.yaml)
+ * lets it do everything the installer does there with every object the charts render, and nothing with a wildcard.
+ */
+class WorkloadClusterRoleTest {
+    private static final Path MANIFEST = Path.of("workload-cluster", "installer-role.yaml");
+    private static final Path CHARTS = Path.of("..", "charts");
+
+    @Test
+    void theInstallerMayApplyListAndPruneEveryKindTheChartsRender() throws IOException {
+        List<HasMetadata> role = Chart.parse(Files.readString(MANIFEST));
+        Set<Rbac.Grant> grants = Rbac.grants(role, "meshfleet-system", "meshfleet-installer");
+        Set<String> kinds = new LinkedHashSet<>();
+        for (HasMetadata object : renderEveryChart()) {
+            String group = HasMetadata.getGroup(object.getClass());
+            String plural = HasMetadata.getPlural(object.getClass());
+            kinds.add(object.getKind());
+            for (String verb : List.of("create", "patch", "list", "delete")) {
+                assertThat(grants).as(object.getKind() + " " + verb)
+                        .contains(Rbac.Grant.of(Rbac.CLUSTER, group, plural, verb));
+            }
+        }
+        // Every chart renders something, among them the kinds that need more than apply and prune.
+        assertThat(kinds).contains("Deployment", "DaemonSet", "ClusterRole", "CustomResourceDefinition",
+                "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration", "HorizontalPodAutoscaler");
+        assertThat(grants).contains(
+                // namespaces of the releases and of the inventory, applied before the objects
+                Rbac.Grant.of(Rbac.CLUSTER, "", "namespaces", "create"), Rbac.Grant.of(Rbac.CLUSTER, "", "namespaces", "patch"),
+                // readiness, and the unmanaged-istiod check
+                Rbac.Grant.of(Rbac.CLUSTER, "apps", "deployments", "get"), Rbac.Grant.of(Rbac.CLUSTER, "apps", "daemonsets", "get"),
+                // Istio's ClusterRoles grant what the installer itself does not hold
+                Rbac.Grant.of(Rbac.CLUSTER, "rbac.authorization.k8s.io", "clusterroles", "escalate"),
+                Rbac.Grant.of(Rbac.CLUSTER, "rbac.authorization.k8s.io", "clusterroles", "bind"));
+    }
+
+    @Test
+    void theWorkloadClusterRoleHasNoWildcardAndReadsNoSecret() throws IOException {
+        List<HasMetadata> role = Chart.parse(Files.readString(MANIFEST));
+        assertThat(Rbac.allRules(role)).isNotEmpty();
+        assertThat(Rbac.wildcards(role)).isEmpty();
+        assertThat(Rbac.grants(role, "meshfleet-system", "meshfleet-installer"))
+                .noneMatch(g -> g.resource().equals("secrets"))
+                .noneMatch(g -> g.verb().equals("watch") || g.verb().equals("deletecollection"));
+    }
+
+    @Test
+    void theManifestCarriesTheIdentityItsKubeconfigUses() throws IOException {
+        List<HasMetadata> objects = Chart.parse(Files.readString(MANIFEST));
+        assertThat(objects.stream().filter(ServiceAccount.class::isInstance).map(o -> o.getMetadata().getName()))
+                .containsExactly("meshfleet-installer");
+        Secret token = objects.stream().filter(Secret.class::isInstance).map(Secret.class::cast).findFirst().orElseThrow();
+        assertThat(token.getType()).isEqualTo("kubernetes.io/service-account-token");
+        assertThat(token.getMetadata().getAnnotations()).containsEntry("kubernetes.io/service-account.name",
+                "meshfleet-installer");
+        assertThat(objects.stream().filter(ClusterRoleBinding.class::isInstance).count()).isEqualTo(1);
+    }
+
+    /** Each chart the installer applies, with the values that switch on its optional objects. */
+    private static List<HasMetadata> renderEveryChart() {
+        Map<String, Map<String, Object>> values = Map.of(
+                "base", Map.of("defaultRevision", "1-24"),
+                "istiod", Map.of("revision", "1-24", "revisionTags[0]", "default", "pilot.autoscaleEnabled", "true",
+                        "pilot.autoscaleMin", "1", "pilot.autoscaleMax", "3"),
+                "gateway", Map.of("name", "istio-ingressgateway", "revision", "1-24"),
+                "cni", Map.of(),
+                "ztunnel", Map.of());
+        List<HasMetadata> objects = new ArrayList<>();
+        values.forEach((chart, sets) -> {
+            TemplateCommand template = new Helm(CHARTS.resolve(chart)).template().withName(chart).withNamespace("istio-system");
+            for (Map.Entry<String, Object> set : sets.entrySet()) {
+                template = template.set(set.getKey(), set.getValue());
+            }
+            List<HasMetadata> rendered = Chart.parse(template.call());
+            assertThat(rendered).as(chart).isNotEmpty();
+            objects.addAll(rendered);
+        });
+        return objects;
+    }
+}

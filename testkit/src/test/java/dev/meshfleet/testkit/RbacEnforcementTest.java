@@ -1,0 +1,78 @@
+package dev.meshfleet.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
+import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+
+/** MockApiServer authenticating each ServiceAccount by its token and authorizing it as Kubernetes' RBAC does. */
+class RbacEnforcementTest {
+
+    @Test
+    void aServiceAccountMayDoWhatItsRoleAllowsAndIsRefusedTheRestWithKubernetesStatus() throws Exception {
+        try (MockApiServer server = MockApiServer.start()) {
+            server.client().configMaps().inNamespace("sys").resource(new ConfigMapBuilder().withNewMetadata()
+                    .withName("seen").endMetadata().build()).create();
+            RbacAuthorizer authorizer = new RbacAuthorizer(List.of(
+                    new RoleBuilder().withNewMetadata().withName("cm").withNamespace("sys").endMetadata()
+                            .addNewRule().withApiGroups("").withResources("configmaps").withVerbs("list", "watch").endRule()
+                            .addNewRule().withApiGroups("").withResources("configmaps").withVerbs("delete").endRule()
+                            .build(),
+                    new RoleBindingBuilder().withNewMetadata().withName("cm").withNamespace("sys").endMetadata()
+                            .withNewRoleRef("rbac.authorization.k8s.io", "Role", "cm")
+                            .addNewSubject().withKind("ServiceAccount").withName("svc").withNamespace("sys").endSubject()
+                            .build()));
+            server.enforceRbac(authorizer, Map.of("svc-token", RbacAuthorizer.User.serviceAccount("sys", "svc")));
+
+            try (KubernetesClient svc = client(server, "svc-token"); KubernetesClient stranger = client(server, "nobody")) {
+                // An informer (list, then watch) syncs.
+                SharedIndexInformer<ConfigMap> informer = svc.configMaps().inNamespace("sys").inform();
+                try {
+                    org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(informer::hasSynced);
+                    assertThat(informer.getStore().list()).extracting(c -> c.getMetadata().getName()).containsExactly("seen");
+                } finally {
+                    informer.close();
+                }
+                assertThat(svc.getKubernetesVersion().getMinor()).isNotBlank();
+
+                assertThatThrownBy(() -> svc.configMaps().inNamespace("sys").resource(new ConfigMapBuilder()
+                        .withNewMetadata().withName("new").endMetadata().build()).create())
+                        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                            assertThat(e.getCode()).isEqualTo(403);
+                            assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+                            assertThat(e.getStatus().getMessage()).isEqualTo("configmaps is forbidden: User "
+                                    + "\"system:serviceaccount:sys:svc\" cannot create resource \"configmaps\" in API group "
+                                    + "\"\" in the namespace \"sys\"");
+                        });
+                assertThatThrownBy(() -> svc.configMaps().inNamespace("other").list())
+                        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+                assertThatThrownBy(() -> stranger.configMaps().inNamespace("sys").list())
+                        .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+                // Nothing was written by the refused create; the administrator's token still may do anything.
+                assertThat(server.client().configMaps().inNamespace("sys").list().getItems()).hasSize(1);
+                // The delete rule allowed nothing yet.
+                assertThat(authorizer.unusedRules()).extracting(Object::toString).containsExactly("Role sys/cm rules[1]");
+            }
+        }
+    }
+
+    private static KubernetesClient client(MockApiServer server, String token) {
+        Config config = new ConfigBuilder(Config.empty()).withMasterUrl(server.url()).withOauthToken(token)
+                .withNamespace("sys").withRequestRetryBackoffLimit(0).build();
+        return new KubernetesClientBuilder().withConfig(config).build();
+    }
+}
