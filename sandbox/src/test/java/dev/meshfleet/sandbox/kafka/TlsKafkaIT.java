@@ -1,0 +1,55 @@
+package dev.meshfleet.sandbox.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.testkit.SecuredKafka;
+
+/**
+ * Issue 10, item 3: the four services against a broker whose only client listener is TLS with client certificates
+ * required (mutual TLS, as Strimzi's {@code tls} authentication), given the trust store and key store as
+ * {@code kafka.ssl.*} properties.
+ */
+class TlsKafkaIT {
+    static final String STORE_PASSWORD = "tls-secret-" + UUID.randomUUID();
+
+    @TempDir
+    Path certificates;
+
+    @Test
+    void thePipelineRunsOnATlsListenerWithTheKafkaSettingsAndAClientWithoutACertificateIsRefused() throws Exception {
+        try (SecuredKafka kafka = SecuredKafka.tls(certificates, STORE_PASSWORD)) {
+            Map<String, String> settings = kafka.clientProperties();
+            String bootstrap = kafka.bootstrapServers();
+            // Refused: a plaintext client, and a TLS client that trusts the broker but has no certificate of its own.
+            assertThat(SecuredPipeline.refused(bootstrap, Map.of())).isNotNull();
+            Map<String, String> noCertificate = new HashMap<>(settings);
+            noCertificate.keySet().removeIf(k -> k.startsWith("ssl.keystore."));
+            assertThat(SecuredPipeline.refused(bootstrap, noCertificate)).isNotNull();
+            assertThat(SecuredPipeline.listTopics(bootstrap, settings)).doesNotContain(Topics.SPEC_CHANGES);
+
+            try (SecuredPipeline fleet = SecuredPipeline.start("tls", kafka, settings, Map.of())) {
+                assertThat(SecuredPipeline.listTopics(bootstrap, settings)).contains(Topics.SPEC_CHANGES,
+                        Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS, Topics.LIFECYCLE_STATUS);
+                fleet.applyAndAwaitHealthy("ilm-minimal.yaml");
+
+                Map<String, String> logs = fleet.logs();
+                assertThat(logs).containsOnlyKeys("spec-intake", "translator-service", "installer-service",
+                        "status-aggregator");
+                logs.forEach((service, log) -> {
+                    assertThat(log).as(service + " log names the settings it read").contains("security.protocol=SSL",
+                            "ssl.keystore.password=[hidden]", "ssl.truststore.password=[hidden]");
+                    assertThat(log).as(service + " log never shows a store password").doesNotContain(STORE_PASSWORD);
+                });
+            }
+        }
+    }
+}
