@@ -24,9 +24,13 @@ import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
 import dev.meshfleet.sandbox.process.AgentJar;
+import dev.meshfleet.schemas.KafkaClientSettings;
+import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.crd.IstioLifecycleManager;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus;
+import dev.meshfleet.schemas.dlq.DeadLetter;
 import dev.meshfleet.testkit.MockApiServer;
+import dev.meshfleet.testkit.PoisonRecords;
 import dev.meshfleet.testkit.SecuredKafka;
 import dev.meshfleet.testkit.WorkloadSimulator;
 
@@ -58,6 +62,9 @@ final class SecuredPipeline implements AutoCloseable {
             Map<String, String> environment) throws Exception {
         RepoLayout layout = RepoLayout.locate();
         Path runDir = layout.root().resolve("sandbox/target/secured-kafka-it").resolve(name);
+        // The last run's logs stay for a reader; its Streams state must not: a store ahead of the new broker's
+        // empty changelogs would swallow this run's records as duplicates.
+        deleteRecursively(runDir);
         SecuredPipeline fleet = new SecuredPipeline(runDir);
         try {
             fleet.api = MockApiServer.start();
@@ -98,6 +105,26 @@ final class SecuredPipeline implements AutoCloseable {
         return now == null ? null : now.getStatus();
     }
 
+    /**
+     * A poison record on each consumed topic ends in its DLQ, written by the consuming service: the dead-letter
+     * producers of the translator, the installer and the aggregator reach the secured broker too.
+     */
+    static void assertPoisonIsDeadLetteredByEachConsumer(String bootstrapServers, Map<String, String> settings)
+            throws InterruptedException {
+        Map<String, String> all = new HashMap<>(settings);
+        all.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        KafkaClientSettings kafka = KafkaClientSettings.of(all);
+        Map<String, String> consumers = Map.of(Topics.SPEC_CHANGES, "translator-service",
+                Topics.INSTALL_PLANS, "installer-service", Topics.INSTALLATION_EVENTS, "status-aggregator");
+        Map<String, List<PoisonRecords.Written>> written = new HashMap<>();
+        consumers.keySet().forEach(topic -> written.put(topic, PoisonRecords.write(kafka, topic, 1)));
+        for (var consumer : consumers.entrySet()) {
+            List<DeadLetter> letters = PoisonRecords.awaitDeadLetters(kafka, written.get(consumer.getKey()), TIMEOUT);
+            assertThat(letters).as("dead letter of the poison on " + consumer.getKey()).hasSize(1).doesNotContainNull();
+            assertThat(letters.get(0).service()).isEqualTo(consumer.getValue());
+        }
+    }
+
     /** Every service's log so far, one string per service. */
     Map<String, String> logs() throws IOException {
         Map<String, String> logs = new HashMap<>();
@@ -131,6 +158,17 @@ final class SecuredPipeline implements AutoCloseable {
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REFUSAL_TIMEOUT_MS.toMillis());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REFUSAL_TIMEOUT_MS.toMillis());
         return p;
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     @Override

@@ -7,6 +7,8 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.apache.kafka.common.errors.SslAuthenticationException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,16 +32,17 @@ class TlsKafkaIT {
             Map<String, String> settings = kafka.clientProperties();
             String bootstrap = kafka.bootstrapServers();
             // Refused: a plaintext client, and a TLS client that trusts the broker but has no certificate of its own.
-            assertThat(SecuredPipeline.refused(bootstrap, Map.of())).isNotNull();
+            assertThat(SecuredPipeline.refused(bootstrap, Map.of())).isInstanceOf(TimeoutException.class);
             Map<String, String> noCertificate = new HashMap<>(settings);
             noCertificate.keySet().removeIf(k -> k.startsWith("ssl.keystore."));
-            assertThat(SecuredPipeline.refused(bootstrap, noCertificate)).isNotNull();
+            assertThat(SecuredPipeline.refused(bootstrap, noCertificate)).isInstanceOf(SslAuthenticationException.class);
             assertThat(SecuredPipeline.listTopics(bootstrap, settings)).doesNotContain(Topics.SPEC_CHANGES);
 
             try (SecuredPipeline fleet = SecuredPipeline.start("tls", kafka, settings, Map.of())) {
                 assertThat(SecuredPipeline.listTopics(bootstrap, settings)).contains(Topics.SPEC_CHANGES,
                         Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS, Topics.LIFECYCLE_STATUS);
                 fleet.applyAndAwaitHealthy("ilm-minimal.yaml");
+                SecuredPipeline.assertPoisonIsDeadLetteredByEachConsumer(bootstrap, settings);
 
                 Map<String, String> logs = fleet.logs();
                 assertThat(logs).containsOnlyKeys("spec-intake", "translator-service", "installer-service",
