@@ -36,8 +36,8 @@ public final class SecuredKafka implements AutoCloseable {
     /** A SASL_PLAINTEXT listener (mechanism PLAIN) that knows one user besides the broker's own; no authorizer. */
     public static SecuredKafka saslPlain(String user, String password) {
         String brokerPassword = "broker-" + java.util.UUID.randomUUID();
-        TestKitNodes nodes = nodes().setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build();
-        KafkaClusterTestKit.Builder builder = common(new KafkaClusterTestKit.Builder(nodes))
+        TestKitNodes nodes = InProcessKafka.oneNode().setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build();
+        KafkaClusterTestKit.Builder builder = InProcessKafka.small(new KafkaClusterTestKit.Builder(nodes))
                 .setConfigProp("listener.name." + LISTENER.toLowerCase() + ".plain.sasl.jaas.config",
                         "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + BROKER_USER
                                 + "\" password=\"" + brokerPassword + "\" user_" + BROKER_USER + "=\"" + brokerPassword
@@ -61,7 +61,7 @@ public final class SecuredKafka implements AutoCloseable {
         Path truststore = ca.writeTrustStore(dir.resolve("truststore.p12"), storePassword);
         Path brokerKeys = ca.writeKeyStore("broker", dir.resolve("broker.p12"), storePassword);
         Path clientKeys = ca.writeKeyStore("meshfleet", dir.resolve("client.p12"), storePassword);
-        KafkaClusterTestKit.Builder builder = common(new KafkaClusterTestKit.Builder(nodes().build()))
+        KafkaClusterTestKit.Builder builder = InProcessKafka.small(new KafkaClusterTestKit.Builder(InProcessKafka.oneNode().build()))
                 .setConfigProp("listener.security.protocol.map", LISTENER + ":SSL,CONTROLLER:PLAINTEXT")
                 .setConfigProp("ssl.client.auth", "required")
                 .setConfigProp("ssl.keystore.type", "PKCS12")
@@ -80,23 +80,6 @@ public final class SecuredKafka implements AutoCloseable {
         client.put("ssl.keystore.location", clientKeys.toString());
         client.put("ssl.keystore.password", storePassword);
         return start(builder, client);
-    }
-
-    private static TestKitNodes.Builder nodes() {
-        return new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
-    }
-
-    /** Small and quick, as {@link InProcessKafka}: one replica of everything, no rebalance delay, no auto-creation. */
-    private static KafkaClusterTestKit.Builder common(KafkaClusterTestKit.Builder builder) {
-        return builder.setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "4")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "4")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .setConfigProp("num.partitions", "1")
-                .setConfigProp("default.replication.factor", "1");
     }
 
     private static SecuredKafka start(KafkaClusterTestKit.Builder builder, Map<String, String> client) {

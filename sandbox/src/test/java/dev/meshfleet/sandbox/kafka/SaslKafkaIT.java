@@ -39,21 +39,9 @@ class SaslKafkaIT {
                     Map.of("security.protocol", credentials.get("security.protocol"),
                             "sasl.mechanism", credentials.get("sasl.mechanism")),
                     Map.of("KAFKA_SASL_JAAS_CONFIG", credentials.get("sasl.jaas.config")))) {
-                // The services created the topics (their admin clients authenticated) and ran the pipeline: the
-                // intake's producer, the translator's and the aggregator's Streams, the installer's consumer and producer.
-                assertThat(SecuredPipeline.listTopics(bootstrap, credentials)).contains(Topics.SPEC_CHANGES,
-                        Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS, Topics.LIFECYCLE_STATUS);
-                fleet.applyAndAwaitHealthy("ilm-minimal.yaml");
-                SecuredPipeline.assertPoisonIsDeadLetteredByEachConsumer(bootstrap, credentials);
-
-                Map<String, String> logs = fleet.logs();
-                assertThat(logs).containsOnlyKeys("spec-intake", "translator-service", "installer-service",
-                        "status-aggregator");
-                logs.forEach((service, log) -> {
-                    assertThat(log).as(service + " log names the settings it read").contains(
-                            "sasl.jaas.config=[hidden]", "sasl.mechanism=PLAIN", "security.protocol=SASL_PLAINTEXT");
-                    assertThat(log).as(service + " log never shows the password").doesNotContain(PASSWORD);
-                });
+                fleet.assertEveryClientReachesTheBroker(bootstrap, credentials);
+                fleet.assertLogsNameTheSettingsButNever(PASSWORD, "sasl.jaas.config=[hidden]", "sasl.mechanism=PLAIN",
+                        "security.protocol=SASL_PLAINTEXT");
             }
         }
     }

@@ -106,10 +106,33 @@ final class SecuredPipeline implements AutoCloseable {
     }
 
     /**
+     * Every kind of client of the four services worked with the settings: they created the topics (admin clients),
+     * took {@code examples/ilm-minimal.yaml} to HEALTHY (the intake's producer, the translator's and the aggregator's
+     * Streams, the installer's consumer and producer), and dead-lettered a poison record each (the dead-letter
+     * producers).
+     */
+    void assertEveryClientReachesTheBroker(String bootstrapServers, Map<String, String> settings) throws Exception {
+        assertThat(listTopics(bootstrapServers, settings)).contains(Topics.SPEC_CHANGES, Topics.INSTALL_PLANS,
+                Topics.INSTALLATION_EVENTS, Topics.LIFECYCLE_STATUS);
+        applyAndAwaitHealthy("ilm-minimal.yaml");
+        assertPoisonIsDeadLetteredByEachConsumer(bootstrapServers, settings);
+    }
+
+    /** Each service's log shows the settings it read (the startup line) and never the secret. */
+    void assertLogsNameTheSettingsButNever(String secret, String... shown) throws IOException {
+        Map<String, String> logs = logs();
+        assertThat(logs).containsOnlyKeys("spec-intake", "translator-service", "installer-service", "status-aggregator");
+        logs.forEach((service, log) -> {
+            assertThat(log).as(service + " log names the settings it read").contains(shown);
+            assertThat(log).as(service + " log never shows the secret").doesNotContain(secret);
+        });
+    }
+
+    /**
      * A poison record on each consumed topic ends in its DLQ, written by the consuming service: the dead-letter
      * producers of the translator, the installer and the aggregator reach the secured broker too.
      */
-    static void assertPoisonIsDeadLetteredByEachConsumer(String bootstrapServers, Map<String, String> settings)
+    private static void assertPoisonIsDeadLetteredByEachConsumer(String bootstrapServers, Map<String, String> settings)
             throws InterruptedException {
         Map<String, String> all = new HashMap<>(settings);
         all.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -126,7 +149,7 @@ final class SecuredPipeline implements AutoCloseable {
     }
 
     /** Every service's log so far, one string per service. */
-    Map<String, String> logs() throws IOException {
+    private Map<String, String> logs() throws IOException {
         Map<String, String> logs = new HashMap<>();
         for (Services.Running r : services.all()) {
             logs.put(r.module(), Files.readString(r.process().logFile()));

@@ -39,19 +39,9 @@ class TlsKafkaIT {
             assertThat(SecuredPipeline.listTopics(bootstrap, settings)).doesNotContain(Topics.SPEC_CHANGES);
 
             try (SecuredPipeline fleet = SecuredPipeline.start("tls", kafka, settings, Map.of())) {
-                assertThat(SecuredPipeline.listTopics(bootstrap, settings)).contains(Topics.SPEC_CHANGES,
-                        Topics.INSTALL_PLANS, Topics.INSTALLATION_EVENTS, Topics.LIFECYCLE_STATUS);
-                fleet.applyAndAwaitHealthy("ilm-minimal.yaml");
-                SecuredPipeline.assertPoisonIsDeadLetteredByEachConsumer(bootstrap, settings);
-
-                Map<String, String> logs = fleet.logs();
-                assertThat(logs).containsOnlyKeys("spec-intake", "translator-service", "installer-service",
-                        "status-aggregator");
-                logs.forEach((service, log) -> {
-                    assertThat(log).as(service + " log names the settings it read").contains("security.protocol=SSL",
-                            "ssl.keystore.password=[hidden]", "ssl.truststore.password=[hidden]");
-                    assertThat(log).as(service + " log never shows a store password").doesNotContain(STORE_PASSWORD);
-                });
+                fleet.assertEveryClientReachesTheBroker(bootstrap, settings);
+                fleet.assertLogsNameTheSettingsButNever(STORE_PASSWORD, "security.protocol=SSL",
+                        "ssl.keystore.password=[hidden]", "ssl.truststore.password=[hidden]");
             }
         }
     }
