@@ -74,6 +74,9 @@ public class InstallerService {
     void start(@Observes StartupEvent event) {
         AvroTrust.install();
         KafkaClientSettings kafka = KafkaClientSettings.fromConfig(configuration);
+        // Checked here, so that an impossible replication fails the start instead of retrying for ever.
+        TopicAdmin.Replication replication = TopicAdmin.Replication.of(config.replicationFactor(),
+                config.minInsyncReplicas());
         String replicaId = config.replicaId().filter(s -> !s.isBlank()).orElseGet(InstallerService::hostname);
         Counter emitted = Counter.builder("meshfleet.installer.events.emitted")
                 .description("Installation events sent").register(meters);
@@ -129,8 +132,7 @@ public class InstallerService {
             // static membership gave a restarted replica its partitions back at once).
             awaitRegistrySynced(REGISTRY_SYNC_WAIT);
             if (config.createTopics()) {
-                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()),
-                        TopicAdmin.Replication.of(config.replicationFactor(), config.minInsyncReplicas()));
+                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication);
             }
         });
         consumer.start();

@@ -53,6 +53,7 @@ public class IntakeService {
     Config configuration;
 
     private volatile KafkaClientSettings kafka;
+    private TopicAdmin.Replication replication;
 
     private final AtomicBoolean topicsReady = new AtomicBoolean();
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -65,6 +66,8 @@ public class IntakeService {
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
         kafka = KafkaClientSettings.fromConfig(configuration);
+        // Checked here, so that an impossible replication fails the start instead of the topic thread.
+        replication = TopicAdmin.Replication.of(config.replicationFactor(), config.minInsyncReplicas());
         running = true;
         queue = new WorkQueue(BACKOFF_BASE, BACKOFF_MAX);
         registry.gauge("meshfleet.intake.queue.depth", queue, WorkQueue::depth);
@@ -164,8 +167,7 @@ public class IntakeService {
     private void ensureTopics() {
         while (running) {
             try {
-                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()),
-                        TopicAdmin.Replication.of(config.replicationFactor(), config.minInsyncReplicas()));
+                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication);
                 topicsReady.set(true);
                 return;
             } catch (IllegalStateException e) {
