@@ -134,6 +134,15 @@ public interface InstallerConfig {
     @WithDefault("12")
     int partitions();
 
+    /** Replication factor of the topics created when create-topics is true (1: the sandbox's one broker). */
+    @WithName("replication-factor")
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** {@code min.insync.replicas} of the topics created when create-topics is true; unset: the broker's default. */
+    @WithName("min-insync-replicas")
+    Optional<Integer> minInsyncReplicas();
+
     interface Topics {
         @WithName("install-plans")
         @WithDefault(dev.meshfleet.schemas.Topics.INSTALL_PLANS)

@@ -17,7 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.cluster.ClusterRegistry;
@@ -35,6 +35,7 @@ import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.Backoff;
 import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
@@ -66,8 +67,8 @@ public class InstallerService {
     @Inject
     MeterRegistry meters;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrapServers;
+    @Inject
+    Config configuration;
 
     private ClusterRegistry registry;
     private WorkQueue queue;
@@ -79,6 +80,10 @@ public class InstallerService {
 
     void start(@Observes StartupEvent event) {
         AvroTrust.install();
+        KafkaClientSettings kafka = KafkaClientSettings.fromConfig(configuration);
+        // Checked here, so that an impossible replication fails the start instead of retrying for ever.
+        TopicAdmin.Replication replication = TopicAdmin.Replication.of(config.replicationFactor(),
+                config.minInsyncReplicas());
         String replicaId = config.replicaId().filter(s -> !s.isBlank()).orElseGet(InstallerService::hostname);
         Counter emitted = Counter.builder("meshfleet.installer.events.emitted")
                 .description("Installation events sent").register(meters);
@@ -86,7 +91,7 @@ public class InstallerService {
                 .description("install-plans records sent to the DLQ").register(meters);
         Timer reconcileTimer = Timer.builder("meshfleet.installer.reconcile.duration")
                 .description("Duration of one cluster reconcile").register(meters);
-        publisher = new EventPublisher(bootstrapServers, config.topics().installationEvents(),
+        publisher = new EventPublisher(kafka, config.topics().installationEvents(),
                 "installer-" + replicaId + "-events", emitted::increment);
         String leaseNamespace = config.lease().namespace().filter(s -> !s.isBlank())
                 .orElseGet(() -> management.getNamespace() == null ? "default" : management.getNamespace());
@@ -131,7 +136,7 @@ public class InstallerService {
                 (cluster, trigger) -> reconcileTimer.record(() -> reconciler.reconcile(cluster, trigger)));
         registry.start();
         leases.start();
-        consumer = new PlanConsumer(bootstrapServers, config.topics().installPlans(), config.groupId(),
+        consumer = new PlanConsumer(kafka, config.topics().installPlans(), config.groupId(),
                 "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, leases, queue,
                 config.defaultWaitTimeout(), deadLetters::increment)
                 .sessionTimeout(config.sessionTimeout());
@@ -142,7 +147,7 @@ public class InstallerService {
             awaitRegistrySynced(REGISTRY_SYNC_WAIT);
             awaitWarmUp(warmUp, WARM_UP_WAIT);
             if (config.createTopics()) {
-                TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
+                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication);
             }
         });
         consumer.start();
@@ -155,8 +160,8 @@ public class InstallerService {
         if (repairApart) {
             scheduleSpread(new ResyncSchedule(repair), Trigger.RESYNC);
         }
-        LOG.infof("installer %s started: group %s, %d workers, resync every %s, drift repair every %s, charts in %s",
-                replicaId, config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
+        LOG.infof("installer %s started: Kafka client settings (kafka.*) %s, group %s, %d workers, resync every %s,"
+                + " drift repair every %s, charts in %s", replicaId, kafka.describe(), config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
                 Path.of(config.chartDir()).toAbsolutePath());
     }
 

@@ -1,6 +1,8 @@
 package dev.meshfleet.schemas;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -15,7 +17,7 @@ import dev.meshfleet.schemas.dlq.StreamsDeadLetterHandler;
  * idempotent to process twice), a short commit interval so statuses move quickly, idempotent
  * producers with acks=all, and a record that cannot be decoded or whose processing throws sent to the
  * dead-letter topic ({@link StreamsDeadLetterHandler}) while the topology goes on. A service adds only
- * what is its own.
+ * what is its own, and {@link #withClientSettings} lays it all over the user's {@code kafka.*} client settings.
  */
 public final class StreamsSettings {
     private StreamsSettings() {
@@ -26,14 +28,16 @@ public final class StreamsSettings {
      * @param inputTopic the input whose DLQ takes dead letters of the topology's internal topics
      */
     public static Properties base(String service, String inputTopic, String applicationId, String bootstrapServers,
-            String stateDir, long commitIntervalMs, short replicationFactor) {
+            String stateDir, long commitIntervalMs, TopicAdmin.Replication replication) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, applicationId);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         p.put(StreamsConfig.STATE_DIR_CONFIG, stateDir);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.AT_LEAST_ONCE);
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, commitIntervalMs);
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replicationFactor);
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
+        replication.minInsyncReplicas().ifPresent(m -> p.put(
+                StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), m));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class);
         p.put(StreamsDeadLetterHandler.SERVICE_CONFIG, service);
@@ -52,5 +56,16 @@ public final class StreamsSettings {
                 .ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
         return p;
+    }
+
+    /**
+     * What the KafkaStreams instance is built with: the user's {@code kafka.*} client settings (unprefixed, so
+     * Streams hands them to every client it makes: consumers, producers, admin), the service's own on top
+     * ({@link KafkaClientSettings#forClient}, which logs the user's keys they replace).
+     */
+    public static Properties withClientSettings(KafkaClientSettings kafka, String client, Properties own) {
+        Map<String, Object> ownByName = new LinkedHashMap<>();
+        own.forEach((k, v) -> ownByName.put(k.toString(), v));
+        return kafka.forClient(client, ownByName);
     }
 }

@@ -1,16 +1,16 @@
 package dev.meshfleet.schemas;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -24,11 +24,40 @@ public final class TopicAdmin {
 
     /** One topic: name, partitions, and whether it is compacted (else retained forever or long). */
     public record TopicDefinition(String name, int partitions, boolean compacted, long retentionMs) {
-        NewTopic toNewTopic(short replicationFactor) {
-            return new NewTopic(name, partitions, replicationFactor).configs(Map.of(
-                    TopicConfig.CLEANUP_POLICY_CONFIG,
-                    compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE,
-                    TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs)));
+        NewTopic toNewTopic(Replication replication) {
+            Map<String, String> configs = new LinkedHashMap<>();
+            configs.put(TopicConfig.CLEANUP_POLICY_CONFIG,
+                    compacted ? TopicConfig.CLEANUP_POLICY_COMPACT : TopicConfig.CLEANUP_POLICY_DELETE);
+            configs.put(TopicConfig.RETENTION_MS_CONFIG, Long.toString(retentionMs));
+            replication.minInsyncReplicas().ifPresent(
+                    m -> configs.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(m)));
+            return new NewTopic(name, partitions, replication.factor()).configs(configs);
+        }
+    }
+
+    /**
+     * How the topics a service creates are replicated: the replication factor, and {@code min.insync.replicas}
+     * when given (else the broker's default, which a production cluster usually sets: a topic config of ours
+     * would override it). One broker in the sandbox: factor 1.
+     */
+    public record Replication(short factor, OptionalInt minInsyncReplicas) {
+        public static final Replication SANDBOX = new Replication((short) 1, OptionalInt.empty());
+
+        /** @throws IllegalArgumentException unless 1 <= min.insync.replicas <= factor */
+        public Replication {
+            if (factor < 1) {
+                throw new IllegalArgumentException("replication factor " + factor + ": at least 1");
+            }
+            minInsyncReplicas.ifPresent(m -> {
+                if (m < 1 || m > factor) {
+                    throw new IllegalArgumentException("min.insync.replicas " + m + " with replication factor " + factor
+                            + ": between 1 and the replication factor (with more, no write with acks=all succeeds)");
+                }
+            });
+        }
+
+        public static Replication of(short factor, java.util.Optional<Integer> minInsyncReplicas) {
+            return new Replication(factor, minInsyncReplicas.map(OptionalInt::of).orElse(OptionalInt.empty()));
         }
     }
 
@@ -52,14 +81,19 @@ public final class TopicAdmin {
         return List.copyOf(topics);
     }
 
-    /** Creates whichever of the topics do not exist yet; existing ones are left as they are. */
+    /** As {@link #ensure(KafkaClientSettings, List, Replication)} on an unsecured broker (the sandbox, tests). */
     public static void ensure(String bootstrapServers, List<TopicDefinition> topics, short replicationFactor) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        ensure(KafkaClientSettings.bootstrap(bootstrapServers), topics,
+                new Replication(replicationFactor, OptionalInt.empty()));
+    }
+
+    /** Creates whichever of the topics do not exist yet; existing ones are left as they are. */
+    public static void ensure(KafkaClientSettings kafka, List<TopicDefinition> topics, Replication replication) {
+        String bootstrapServers = kafka.bootstrapServers();
+        try (Admin admin = Admin.create(kafka.forClient("topic admin", Map.of()))) {
             Set<String> existing = admin.listTopics().names().get(60, TimeUnit.SECONDS);
             List<NewTopic> missing = topics.stream().filter(t -> !existing.contains(t.name()))
-                    .map(t -> t.toNewTopic(replicationFactor)).toList();
+                    .map(t -> t.toNewTopic(replication)).toList();
             if (missing.isEmpty()) {
                 return;
             }

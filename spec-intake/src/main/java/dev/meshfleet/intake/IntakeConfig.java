@@ -36,4 +36,13 @@ public interface IntakeConfig {
     /** Partitions of the owner- and cluster-keyed topics when create-topics creates them. */
     @WithDefault("12")
     int partitions();
+
+    /** Replication factor of the topics create-topics creates (1: the sandbox's one broker). */
+    @WithName("replication-factor")
+    @WithDefault("1")
+    short replicationFactor();
+
+    /** {@code min.insync.replicas} of the topics create-topics creates; unset: the broker's default. */
+    @WithName("min-insync-replicas")
+    Optional<Integer> minInsyncReplicas();
 }

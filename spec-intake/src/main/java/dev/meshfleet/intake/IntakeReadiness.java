@@ -1,6 +1,6 @@
 package dev.meshfleet.intake;
 
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.annotation.PreDestroy;
@@ -50,12 +50,14 @@ public class IntakeReadiness implements HealthCheck {
 
     private synchronized Admin admin() {
         if (admin == null) {
-            Properties props = new Properties();
-            props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, service.bootstrapServers());
-            props.put(AdminClientConfig.CLIENT_ID_CONFIG, "spec-intake-health");
-            props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS);
-            props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS);
-            admin = Admin.create(props);
+            if (service.kafka() == null) {
+                throw new IllegalStateException("not started yet");
+            }
+            // The check's own timeouts win over kafka.* ones: readiness must answer within its probe's time.
+            admin = Admin.create(service.kafka().forClient("spec-intake health check", Map.of(
+                    AdminClientConfig.CLIENT_ID_CONFIG, "spec-intake-health",
+                    AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS,
+                    AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) KAFKA_TIMEOUT_MS)));
         }
         return admin;
     }

@@ -12,7 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -25,6 +25,7 @@ import dev.meshfleet.intake.watch.Finalizers;
 import dev.meshfleet.intake.watch.LifecycleResources;
 import dev.meshfleet.intake.watch.LifecycleWatch;
 import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.v1.Operation;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -48,8 +49,11 @@ public class IntakeService {
     KubernetesClient client;
     @Inject
     MeterRegistry registry;
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrapServers;
+    @Inject
+    Config configuration;
+
+    private volatile KafkaClientSettings kafka;
+    private TopicAdmin.Replication replication;
 
     private final AtomicBoolean topicsReady = new AtomicBoolean();
     private final List<Thread> threads = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -61,6 +65,9 @@ public class IntakeService {
 
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
+        kafka = KafkaClientSettings.fromConfig(configuration);
+        // Checked here, so that an impossible replication fails the start instead of the topic thread.
+        replication = TopicAdmin.Replication.of(config.replicationFactor(), config.minInsyncReplicas());
         running = true;
         queue = new WorkQueue(BACKOFF_BASE, BACKOFF_MAX);
         registry.gauge("meshfleet.intake.queue.depth", queue, WorkQueue::depth);
@@ -70,7 +77,7 @@ public class IntakeService {
                     .description("SpecChange records acknowledged by Kafka").tag("operation", operation.name())
                     .register(registry));
         }
-        publisher = SpecChangePublisher.create(bootstrapServers, config.topic());
+        publisher = SpecChangePublisher.create(kafka, config.topic());
         watch = new LifecycleWatch(client);
         controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher::publish,
                 new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(),
@@ -85,8 +92,8 @@ public class IntakeService {
         for (int i = 0; i < Math.max(1, config.workers()); i++) {
             start("intake-worker-" + i, this::work);
         }
-        LOG.infof("spec-intake started: API server %s, Kafka %s, topic %s, namespaces %s, %d workers",
-                client.getConfiguration().getMasterUrl(), bootstrapServers, config.topic(),
+        LOG.infof("spec-intake started: API server %s, Kafka client settings (kafka.*) %s, topic %s, namespaces %s,"
+                + " %d workers", client.getConfiguration().getMasterUrl(), kafka.describe(), config.topic(),
                 config.namespaces().filter(n -> !n.isEmpty()).map(Object::toString).orElse("all"), config.workers());
     }
 
@@ -124,8 +131,9 @@ public class IntakeService {
         return running && !workers.isEmpty() && workers.stream().allMatch(Thread::isAlive);
     }
 
-    String bootstrapServers() {
-        return bootstrapServers;
+    /** The kafka.* client settings, read at startup; null before. */
+    KafkaClientSettings kafka() {
+        return kafka;
     }
 
     private void work() {
@@ -159,7 +167,7 @@ public class IntakeService {
     private void ensureTopics() {
         while (running) {
             try {
-                TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), (short) 1);
+                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication);
                 topicsReady.set(true);
                 return;
             } catch (IllegalStateException e) {

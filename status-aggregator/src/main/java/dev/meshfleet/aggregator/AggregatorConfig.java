@@ -5,7 +5,7 @@ import java.time.Duration;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
-/** Every setting of the status-aggregator (README lists them); kafka.bootstrap.servers is read apart, as in every service. */
+/** Every setting of the status-aggregator (README lists them); the kafka.* client settings are read apart, as in every service. */
 @ConfigMapping(prefix = "meshfleet.aggregator")
 public interface AggregatorConfig {
 
@@ -38,9 +38,12 @@ public interface AggregatorConfig {
     @WithDefault("12")
     int partitions();
 
-    /** Kafka Streams replication.factor for internal topics (1 in the sandbox). */
+    /** Replication factor of the topics it creates and of the Kafka Streams internal topics (1 in the sandbox). */
     @WithDefault("1")
     short replicationFactor();
+
+    /** {@code min.insync.replicas} of the topics it creates and of the internal topics; unset: the broker's default. */
+    java.util.Optional<Integer> minInsyncReplicas();
 
     /**
      * Static membership of the Streams consumer group ({@code group.instance.id}), unique per instance (e.g. the

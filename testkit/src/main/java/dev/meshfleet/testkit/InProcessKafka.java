@@ -14,27 +14,34 @@ public final class InProcessKafka implements AutoCloseable {
 
     private InProcessKafka() {
         try {
-            cluster = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                    .setCombined(true)
-                    .setNumBrokerNodes(1)
-                    .setNumControllerNodes(1)
-                    .build())
-                    .setConfigProp("offsets.topic.replication.factor", "1")
-                    .setConfigProp("offsets.topic.num.partitions", "4")
-                    .setConfigProp("transaction.state.log.replication.factor", "1")
-                    .setConfigProp("transaction.state.log.min.isr", "1")
-                    .setConfigProp("transaction.state.log.num.partitions", "4")
-                    .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                    .setConfigProp("auto.create.topics.enable", "false")
-                    .setConfigProp("num.partitions", "1")
-                    .setConfigProp("default.replication.factor", "1")
-                    .build();
+            cluster = small(new KafkaClusterTestKit.Builder(oneNode().build())).build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
         } catch (Exception e) {
             throw new IllegalStateException("cannot start the in-process Kafka broker: " + e, e);
         }
+    }
+
+    /** One node, broker and controller in one. */
+    static TestKitNodes.Builder oneNode() {
+        return new TestKitNodes.Builder().setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1);
+    }
+
+    /**
+     * Small and quick: one replica of everything, few internal partitions, no rebalance delay, no topic created by a
+     * typo.
+     */
+    static KafkaClusterTestKit.Builder small(KafkaClusterTestKit.Builder builder) {
+        return builder.setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "4")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "4")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .setConfigProp("num.partitions", "1")
+                .setConfigProp("default.replication.factor", "1");
     }
 
     /**

@@ -27,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.dlq.DeadLetter;
 import dev.meshfleet.schemas.dlq.DeadLetterQueue;
@@ -77,9 +78,12 @@ public final class PoisonRecords {
 
     /** Writes n poison records ({@link #value}) to the topic, confirmed by the broker; returns where each landed. */
     public static List<Written> write(String bootstrapServers, String topic, int n) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        return write(KafkaClientSettings.bootstrap(bootstrapServers), topic, n);
+    }
+
+    /** As {@link #write(String, String, int)} with these Kafka client settings (a secured listener's). */
+    public static List<Written> write(KafkaClientSettings kafka, String topic, int n) {
+        Properties p = kafka.forClient("poison producer", Map.of(ProducerConfig.ACKS_CONFIG, "all"));
         List<Written> written = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
@@ -121,11 +125,17 @@ public final class PoisonRecords {
      */
     public static List<DeadLetter> awaitDeadLetters(String bootstrapServers, List<Written> written, Duration timeout)
             throws InterruptedException {
+        return awaitDeadLetters(KafkaClientSettings.bootstrap(bootstrapServers), written, timeout);
+    }
+
+    /** As {@link #awaitDeadLetters(String, List, Duration)} with these Kafka client settings. */
+    public static List<DeadLetter> awaitDeadLetters(KafkaClientSettings kafka, List<Written> written, Duration timeout)
+            throws InterruptedException {
         String dlq = Topics.dlq(written.get(0).topic());
         long deadline = System.nanoTime() + timeout.toNanos();
         while (true) {
             List<DeadLetter> found = deadLettersOf(written,
-                    DeadLetterQueue.read(bootstrapServers, dlq, Duration.ofSeconds(10)));
+                    DeadLetterQueue.read(kafka, dlq, Duration.ofSeconds(10)));
             if (!found.contains(null) || System.nanoTime() > deadline) {
                 return found;
             }

@@ -46,6 +46,9 @@ public interface TranslatorConfig {
     @WithDefault("1")
     short replicationFactor();
 
+    /** {@code min.insync.replicas} of created and internal topics; unset: the broker's default. */
+    Optional<Integer> minInsyncReplicas();
+
     /** Kafka Streams commit.interval.ms. */
     @WithDefault("100")
     long commitIntervalMs();

@@ -1,6 +1,7 @@
 package dev.meshfleet.translator;
 
 import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.StreamThreadFailures;
 import dev.meshfleet.schemas.StreamsLiveness;
@@ -17,7 +18,7 @@ import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,7 +30,7 @@ public class TranslatorStreams {
     public static final String SERVICE = "translator-service";
 
     private final TranslatorConfig config;
-    private final String bootstrapServers;
+    private final KafkaClientSettings kafka;
     private volatile KafkaStreams streams;
     private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
     /** Set once the streams first reach RUNNING: until then REBALANCING may mean Kafka was never reached. */
@@ -37,16 +38,21 @@ public class TranslatorStreams {
     /** Set when the application stops: NOT_RUNNING is then expected, not a reason to be restarted. */
     private volatile boolean closing;
 
-    TranslatorStreams(TranslatorConfig config,
-            @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092") String bootstrapServers) {
+    @jakarta.inject.Inject
+    TranslatorStreams(TranslatorConfig config, Config configuration) {
+        this(config, KafkaClientSettings.fromConfig(configuration));
+    }
+
+    TranslatorStreams(TranslatorConfig config, KafkaClientSettings kafka) {
         this.config = config;
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
     }
 
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
+        LOG.info("Kafka client settings (kafka.*): {}", kafka.describe());
         if (config.createTopics()) {
-            TopicAdmin.ensure(bootstrapServers, TopicAdmin.definitions(config.partitions()), config.replicationFactor());
+            TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication());
         }
         TranslatorSettings settings = new TranslatorSettings(config.defaultRevision(), config.defaultHub(), config.defaultTag(),
                 config.defaultChartSource().orElse(null));
@@ -80,8 +86,8 @@ public class TranslatorStreams {
 
     Properties properties() {
         Properties props = StreamsSettings.membership(StreamsSettings.base(SERVICE, config.topics().specChanges(),
-                config.applicationId(), bootstrapServers, config.stateDir(), config.commitIntervalMs(),
-                config.replicationFactor()), config.groupInstanceId(), config.sessionTimeout());
+                config.applicationId(), kafka.bootstrapServers(), config.stateDir(), config.commitIntervalMs(),
+                replication()), config.groupInstanceId(), config.sessionTimeout());
         // Exactly once: the translator emits only what changed against its stores (a cluster's plan, a spec's
         // plan hashes, a claim's refusal). At least once, a process killed after a store write but before the
         // broker acknowledged the record it forwarded restarts with the store ahead of its output, and the
@@ -90,7 +96,11 @@ public class TranslatorStreams {
         // stores' changelogs, the outputs and the input offsets commit together, and a crashed task's local
         // state is rebuilt from its changelog.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        return props;
+        return StreamsSettings.withClientSettings(kafka, "translator streams", props);
+    }
+
+    private TopicAdmin.Replication replication() {
+        return TopicAdmin.Replication.of(config.replicationFactor(), config.minInsyncReplicas());
     }
 
     /** Ready: RUNNING, or REBALANCING after having run (partitions move, processing resumes by itself). */

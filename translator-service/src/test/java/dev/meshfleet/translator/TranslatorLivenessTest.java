@@ -12,7 +12,7 @@ class TranslatorLivenessTest {
     @ParameterizedTest(name = "streams {0} -> {1}")
     @CsvSource({"RUNNING, UP", "REBALANCING, UP", "ERROR, DOWN", "PENDING_ERROR, DOWN", "NOT_RUNNING, DOWN"})
     void livenessIsDownOnceTheStreamsCanNoLongerTranslate(KafkaStreams.State state, HealthCheckResponse.Status status) {
-        TranslatorStreams streams = new TranslatorStreams(null, "127.0.0.1:9") {
+        TranslatorStreams streams = new TranslatorStreams(null, dev.meshfleet.schemas.KafkaClientSettings.bootstrap("127.0.0.1:9")) {
             @Override
             public KafkaStreams.State state() {
                 return state;

@@ -1,6 +1,6 @@
 package dev.meshfleet.installer.kafka;
 
-import java.util.Properties;
+import java.util.Map;
 
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -9,6 +9,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.reconcile.EventSink;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 
@@ -19,13 +20,13 @@ public class EventPublisher implements EventSink, AutoCloseable {
     private final String topic;
     private final Runnable onSent;
 
-    public EventPublisher(String bootstrapServers, String topic, String clientId, Runnable onSent) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 5);
+    /** The user's kafka.* client settings, and over them acks=all and idempotence: no event lost or doubled. */
+    public EventPublisher(KafkaClientSettings kafka, String topic, String clientId, Runnable onSent) {
+        var props = kafka.forClient("installer events producer", Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, clientId,
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.LINGER_MS_CONFIG, 5));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), AvroSerde.of(InstallationEvent.class));
         this.topic = topic;
         this.onSent = onSent;

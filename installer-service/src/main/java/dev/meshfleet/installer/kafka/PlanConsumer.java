@@ -4,10 +4,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -33,6 +33,7 @@ import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.dlq.DeadLetters;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
@@ -80,8 +81,9 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private static final Duration DEAD_LETTER_RETRY = Duration.ofSeconds(1);
 
     private final String topic;
-    private final Properties props = new Properties();
-    private final String bootstrapServers;
+    /** The consumer's own settings, over the user's kafka.* ones. */
+    private final Map<String, Object> props = new LinkedHashMap<>();
+    private final KafkaClientSettings kafka;
     private final Ownership ownership;
     private final PartitionLeases leases;
     private final WorkQueue queue;
@@ -113,26 +115,27 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private volatile Runnable prepare;
     private volatile Throwable failure;
 
-    public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, Ownership ownership,
+    public PlanConsumer(KafkaClientSettings kafka, String topic, String groupId, String clientId, Ownership ownership,
             PartitionLeases leases, WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
-        this(bootstrapServers, topic, groupId, clientId, "", ownership, leases, queue, defaultWaitTimeout, onDeadLetter);
+        this(kafka, topic, groupId, clientId, "", ownership, leases, queue, defaultWaitTimeout, onDeadLetter);
     }
 
     /**
+     * @param kafka           the user's kafka.* client settings; the consumer's own (group, assignor, offsets never
+     *                        committed, read from the beginning) win over them: the ownership and epochs rest on them
      * @param groupInstanceId static membership ({@code group.instance.id}); empty for none
      * @param leases          the partitions' leases: acquired on assignment, released on revocation
      */
-    public PlanConsumer(String bootstrapServers, String topic, String groupId, String clientId, String groupInstanceId,
+    public PlanConsumer(KafkaClientSettings kafka, String topic, String groupId, String clientId, String groupInstanceId,
             Ownership ownership, PartitionLeases leases, WorkQueue queue, Duration defaultWaitTimeout,
             Runnable onDeadLetter) {
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.topic = topic;
         this.ownership = ownership;
         this.leases = leases;
         this.queue = queue;
         this.defaultWaitTimeout = defaultWaitTimeout;
         this.onDeadLetter = onDeadLetter;
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -204,12 +207,11 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 }
             }
         }
-        Properties dlqProps = new Properties();
-        dlqProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        dlqProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        dlqProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
-                new ByteArrayDeserializer());
+        var dlqProps = kafka.forClient("installer dead-letter producer", Map.of(
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
+        KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(kafka.forClient("installer install-plans consumer", props),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer());
         try (KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             consumer = c;

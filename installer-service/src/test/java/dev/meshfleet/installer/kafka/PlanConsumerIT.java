@@ -33,6 +33,7 @@ import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.WorkQueue;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.dlq.DeadLetter;
@@ -68,7 +69,7 @@ class PlanConsumerIT {
         PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, replica, timing,
                 System::nanoTime, Clock.systemUTC());
         leases.start();
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, replica, ownership, leases, queue,
+        PlanConsumer consumer = new PlanConsumer(KafkaClientSettings.bootstrap(bootstrap), topic, group, replica, ownership, leases, queue,
                 Duration.ofMinutes(5), () -> {
                 });
         open.add(queue);
@@ -252,7 +253,7 @@ class PlanConsumerIT {
         PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, "installer-dlq",
                 LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC());
         leases.start();
-        PlanConsumer consumer = new PlanConsumer(bootstrap, topic, group, "installer-dlq", ownership, leases, queue,
+        PlanConsumer consumer = new PlanConsumer(KafkaClientSettings.bootstrap(bootstrap), topic, group, "installer-dlq", ownership, leases, queue,
                 Duration.ofMinutes(5), () -> {
                 });
         // The DLQ refuses the first two dead letters (a broker that does not acknowledge), then takes them.

@@ -45,6 +45,9 @@ public final class Services implements AutoCloseable {
     /** The installers' resync and drift-repair periods; null leaves the installer's own default. */
     private Duration resync;
     private Duration driftRepair;
+    /** Kafka client properties (security protocol, credentials) as system properties and as environment variables. */
+    private Map<String, String> kafkaProperties = Map.of();
+    private Map<String, String> environment = Map.of();
 
     /** A started service: its process, the HTTP port of its health endpoints, and when it was launched. */
     public record Running(String module, ChildProcess process, int httpPort, Instant launched) {
@@ -74,6 +77,16 @@ public final class Services implements AutoCloseable {
     public synchronized void resync(Duration period, Duration repair) {
         this.resync = period;
         this.driftRepair = repair;
+    }
+
+    /**
+     * Kafka client settings for the instances started after this call, as a user gives them: {@code properties}
+     * as {@code -Dkafka.<key>=<value>}, and {@code environment} as variables of the process (a Secret mounted as
+     * {@code KAFKA_SASL_JAAS_CONFIG}, say).
+     */
+    public synchronized void kafkaClient(Map<String, String> properties, Map<String, String> environment) {
+        this.kafkaProperties = Map.copyOf(properties);
+        this.environment = Map.copyOf(environment);
     }
 
     /** Starts every service at once (they start in parallel on the machine) and waits until all are ready. */
@@ -131,6 +144,7 @@ public final class Services implements AutoCloseable {
                 // container finds its volume.
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + instance),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
+        kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
         if (resync != null) {
             jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));
         }
@@ -139,7 +153,7 @@ public final class Services implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
         cmd.addAll(List.of("-jar", jar.toString()));
-        ChildProcess process = ChildProcess.start(name, cmd, runDir.resolve("logs").resolve(name + ".log"),
+        ChildProcess process = ChildProcess.start(name, cmd, environment, runDir.resolve("logs").resolve(name + ".log"),
                 runDir.resolve("pids"));
         Running r = new Running(module, process, port, Instant.now());
         running.put(instance, r);

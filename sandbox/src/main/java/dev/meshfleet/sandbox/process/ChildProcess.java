@@ -31,10 +31,17 @@ public final class ChildProcess implements AutoCloseable {
 
     /** Starts the command with stdout and stderr appended to logFile; records the pid in pidDir. */
     public static ChildProcess start(String name, List<String> command, Path logFile, Path pidDir) throws IOException {
+        return start(name, command, java.util.Map.of(), logFile, pidDir);
+    }
+
+    /** As {@link #start(String, List, Path, Path)}, with these variables added to the inherited environment. */
+    public static ChildProcess start(String name, List<String> command, java.util.Map<String, String> environment,
+            Path logFile, Path pidDir) throws IOException {
         Files.createDirectories(logFile.getParent());
         Files.createDirectories(pidDir);
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        pb.environment().putAll(environment);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         Process process = pb.start();
         Path pidFile = pidDir.resolve(name + ".pid");

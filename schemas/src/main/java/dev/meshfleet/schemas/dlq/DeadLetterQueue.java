@@ -16,6 +16,8 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import dev.meshfleet.schemas.KafkaClientSettings;
+
 /**
  * Reads a DLQ as it is now: every dead letter from the beginning up to the end offsets at the time of the
  * call, without a consumer group (nothing is committed, nobody else's position moves). For the
@@ -31,11 +33,15 @@ public final class DeadLetterQueue {
      * @throws IllegalStateException when the records up to the end offsets cannot be read within the timeout
      */
     public static List<DeadLetter> read(String bootstrapServers, String topic, Duration timeout) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "meshfleet-dlq-reader-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return read(KafkaClientSettings.bootstrap(bootstrapServers), topic, timeout);
+    }
+
+    /** As {@link #read(String, String, Duration)} with these Kafka client settings (a secured listener's). */
+    public static List<DeadLetter> read(KafkaClientSettings kafka, String topic, Duration timeout) {
+        Properties p = kafka.forClient("dead-letter reader", Map.of(
+                ConsumerConfig.CLIENT_ID_CONFIG, "meshfleet-dlq-reader-" + UUID.randomUUID(),
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
         Instant deadline = Instant.now().plus(timeout);
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {

@@ -38,7 +38,7 @@ public class StreamsDeadLetterHandler implements DeserializationExceptionHandler
 
     private static final Logger LOG = LoggerFactory.getLogger(StreamsDeadLetterHandler.class);
     private static final Map<String, KafkaProducer<byte[], byte[]>> PRODUCERS = new ConcurrentHashMap<>();
-    private String bootstrapServers;
+    private Map<String, Object> producerConfigs = Map.of();
     private String service = "streams";
     private String internalPrefix = "";
     private String inputTopic = "";
@@ -56,7 +56,32 @@ public class StreamsDeadLetterHandler implements DeserializationExceptionHandler
         if (configs.get(INPUT_TOPIC_CONFIG) != null) {
             inputTopic = configs.get(INPUT_TOPIC_CONFIG).toString();
         }
-        bootstrapServers = String.valueOf(configs.get(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG));
+        producerConfigs = producerConfigs(configs, service);
+    }
+
+    /**
+     * The dead-letter producer's settings from the application's Streams settings, as Streams makes its own
+     * producer's: every producer setting given unprefixed (bootstrap servers and the user's {@code kafka.*} client
+     * settings: security protocol, SASL, TLS), then those under {@code producer.}, then acks=all, idempotence and
+     * a client id of its own.
+     */
+    static Map<String, Object> producerConfigs(Map<String, ?> streamsConfigs, String service) {
+        Map<String, Object> props = new HashMap<>();
+        streamsConfigs.forEach((key, value) -> {
+            if (ProducerConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        streamsConfigs.forEach((key, value) -> {
+            if (key.startsWith(StreamsConfig.PRODUCER_PREFIX)
+                    && ProducerConfig.configNames().contains(key.substring(StreamsConfig.PRODUCER_PREFIX.length()))) {
+                props.put(key.substring(StreamsConfig.PRODUCER_PREFIX.length()), value);
+            }
+        });
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-dlq");
+        return props;
     }
 
     /**
@@ -64,14 +89,8 @@ public class StreamsDeadLetterHandler implements DeserializationExceptionHandler
      * broker, made at the first dead letter and kept for the life of the process (its I/O thread is a daemon).
      */
     private KafkaProducer<byte[], byte[]> producer() {
-        return PRODUCERS.computeIfAbsent(service + "|" + bootstrapServers, k -> {
-            Map<String, Object> props = new HashMap<>();
-            props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(ProducerConfig.ACKS_CONFIG, "all");
-            props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-            props.put(ProducerConfig.CLIENT_ID_CONFIG, service + "-dlq");
-            return new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
-        });
+        return PRODUCERS.computeIfAbsent(service + "|" + producerConfigs.get(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG),
+                k -> new KafkaProducer<>(producerConfigs, new ByteArraySerializer(), new ByteArraySerializer()));
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.meshfleet.intake.publish;
 
 import java.time.Duration;
-import java.util.Properties;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -12,6 +12,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.SpecChange;
 
@@ -32,16 +33,19 @@ public final class SpecChangePublisher implements AutoCloseable {
         this.topic = topic;
     }
 
-    public static SpecChangePublisher create(String bootstrapServers, String topic) {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.CLIENT_ID_CONFIG, "spec-intake");
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
-        props.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis());
-        props.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+    /**
+     * A producer with the user's kafka.* client settings and, over them, what publishing relies on: acks=all and
+     * idempotence (a change is never lost or written twice), and timeouts within the wait of {@link #publish}.
+     */
+    public static SpecChangePublisher create(KafkaClientSettings kafka, String topic) {
+        var props = kafka.forClient("spec-intake producer", Map.of(
+                ProducerConfig.CLIENT_ID_CONFIG, "spec-intake",
+                ProducerConfig.ACKS_CONFIG, "all",
+                ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true,
+                ProducerConfig.MAX_BLOCK_MS_CONFIG, 10_000,
+                ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000,
+                ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) DELIVERY_TIMEOUT.toMillis(),
+                ProducerConfig.LINGER_MS_CONFIG, 0));
         KafkaProducer<String, SpecChange> producer = new KafkaProducer<>(props, new StringSerializer(),
                 AvroSerde.of(SpecChange.class).serializer());
         return new SpecChangePublisher(producer, topic);

@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.intake.publish.SpecChangePublisher.PublishFailed;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
@@ -55,7 +56,7 @@ class SpecChangePublisherIT {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
 
-        try (SpecChangePublisher publisher = SpecChangePublisher.create(bootstrap, topic)) {
+        try (SpecChangePublisher publisher = SpecChangePublisher.create(KafkaClientSettings.bootstrap(bootstrap), topic)) {
             publisher.publish(KEY, change());
         }
 

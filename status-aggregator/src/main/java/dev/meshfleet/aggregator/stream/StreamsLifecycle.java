@@ -13,12 +13,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.aggregator.AggregatorConfig;
 import dev.meshfleet.aggregator.status.StatusWriter;
 import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.StreamThreadFailures;
@@ -42,8 +43,10 @@ public class StreamsLifecycle {
     @Inject
     StatusWriter writer;
 
-    @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
-    String bootstrapServers;
+    @Inject
+    Config configuration;
+
+    private KafkaClientSettings kafka;
 
     private volatile KafkaStreams streams;
     private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
@@ -52,8 +55,10 @@ public class StreamsLifecycle {
 
     void onStart(@Observes StartupEvent event) {
         AvroTrust.install();
+        kafka = KafkaClientSettings.fromConfig(configuration);
+        LOG.infof("Kafka client settings (kafka.*): %s", kafka.describe());
         if (config.createTopics()) {
-            TopicAdmin.ensure(bootstrapServers, topics(), (short) 1);
+            TopicAdmin.ensure(kafka, topics(), replication());
         }
         KafkaStreams created = new KafkaStreams(
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
@@ -106,7 +111,7 @@ public class StreamsLifecycle {
 
     Properties properties() {
         Properties props = StreamsSettings.membership(StreamsSettings.base(SERVICE, config.topics().installationEvents(),
-                config.applicationId(), bootstrapServers, config.stateDir(), 100, config.replicationFactor()),
+                config.applicationId(), kafka.bootstrapServers(), config.stateDir(), 100, replication()),
                 config.groupInstanceId(), config.sessionTimeout());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
         // A status naming a thousand clusters at two revisions, operators included, is megabytes of
@@ -114,6 +119,10 @@ public class StreamsLifecycle {
         // producer checks the uncompressed size against max.request.size.
         props.put(StreamsConfig.producerPrefix(ProducerConfig.COMPRESSION_TYPE_CONFIG), "zstd");
         props.put(StreamsConfig.producerPrefix(ProducerConfig.MAX_REQUEST_SIZE_CONFIG), MAX_STATUS_RECORD_BYTES);
-        return props;
+        return StreamsSettings.withClientSettings(kafka, "status-aggregator streams", props);
+    }
+
+    private TopicAdmin.Replication replication() {
+        return TopicAdmin.Replication.of(config.replicationFactor(), config.minInsyncReplicas());
     }
 }

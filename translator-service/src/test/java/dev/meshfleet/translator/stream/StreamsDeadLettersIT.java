@@ -81,7 +81,7 @@ class StreamsDeadLettersIT {
                 })
                 .to(output, Produced.with(Serdes.String(), Serdes.String()));
         Properties props = StreamsSettings.base("it-service", input, applicationId, bootstrap,
-                Files.createTempDirectory("streams-dlq-it").toString(), 100, (short) 1);
+                Files.createTempDirectory("streams-dlq-it").toString(), 100, TopicAdmin.Replication.SANDBOX);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         streams = new KafkaStreams(builder.build(), props);
         streams.setUncaughtExceptionHandler(e -> {
