@@ -24,6 +24,9 @@ import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.StreamThreadFailures;
 import dev.meshfleet.schemas.StreamsLiveness;
 import dev.meshfleet.schemas.StreamsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -42,6 +45,14 @@ public class StreamsLifecycle {
     @Inject
     StatusWriter writer;
 
+    @Inject
+    Tracer tracer;
+
+    @Inject
+    MeterRegistry meters;
+
+    private KafkaStreamsMetrics streamsMetrics;
+
     @ConfigProperty(name = "kafka.bootstrap.servers", defaultValue = "localhost:9092")
     String bootstrapServers;
 
@@ -57,8 +68,12 @@ public class StreamsLifecycle {
         }
         KafkaStreams created = new KafkaStreams(
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
-                        writer::offer),
+                        StatusTopology.PUBLISH_INTERVAL, writer::offer, tracer),
                 properties());
+        // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
+        // /q/metrics as kafka_*.
+        streamsMetrics = new KafkaStreamsMetrics(created);
+        streamsMetrics.bindTo(meters);
         // A poison event never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (the fold is idempotent, reprocessing from the last commit is safe), not for ever.
         created.setUncaughtExceptionHandler(e -> {
@@ -76,6 +91,9 @@ public class StreamsLifecycle {
         KafkaStreams current = streams;
         if (current != null) {
             current.close(Duration.ofSeconds(10));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
     }
 
