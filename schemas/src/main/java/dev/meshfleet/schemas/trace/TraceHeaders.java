@@ -12,6 +12,7 @@ import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.context.propagation.TextMapSetter;
 
@@ -84,5 +85,19 @@ public final class TraceHeaders {
      */
     public static Span startConsumer(Tracer tracer, String name, Headers headers) {
         return tracer.spanBuilder(name).setParent(extract(headers)).setSpanKind(SpanKind.CONSUMER).startSpan();
+    }
+
+    /**
+     * Runs a Streams processor's work on one record in a consumer span of the record's trace, the span's context
+     * written into the record's headers first: every record the processor forwards from it carries the span on.
+     */
+    public static void hop(Tracer tracer, String name, Headers headers, Runnable work) {
+        Span span = startConsumer(tracer, name, headers);
+        try (Scope ignored = span.makeCurrent()) {
+            inject(Context.current(), headers);
+            work.run();
+        } finally {
+            span.end();
+        }
     }
 }

@@ -9,10 +9,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meshfleet.schemas.trace.TraceHeaders;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -61,13 +58,7 @@ final class ClaimsProcessor implements Processor<String, ClusterDesiredState, St
      */
     @Override
     public void process(Record<String, ClusterDesiredState> record) {
-        Span span = TraceHeaders.startConsumer(tracer, "claims", record.headers());
-        try (Scope ignored = span.makeCurrent()) {
-            TraceHeaders.inject(Context.current(), record.headers());
-            resolve(record);
-        } finally {
-            span.end();
-        }
+        TraceHeaders.hop(tracer, "claims", record.headers(), () -> resolve(record));
     }
 
     private void resolve(Record<String, ClusterDesiredState> record) {

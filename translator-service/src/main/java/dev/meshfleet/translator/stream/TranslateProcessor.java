@@ -23,10 +23,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import dev.meshfleet.schemas.trace.TraceHeaders;
-import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
-import io.opentelemetry.context.Context;
-import io.opentelemetry.context.Scope;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -72,13 +69,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
      */
     @Override
     public void process(Record<String, SpecChange> record) {
-        Span span = TraceHeaders.startConsumer(tracer, "translate", record.headers());
-        try (Scope ignored = span.makeCurrent()) {
-            TraceHeaders.inject(Context.current(), record.headers());
-            translateOnce(record);
-        } finally {
-            span.end();
-        }
+        TraceHeaders.hop(tracer, "translate", record.headers(), () -> translateOnce(record));
     }
 
     private void translateOnce(Record<String, SpecChange> record) {
