@@ -28,6 +28,7 @@ import dev.meshfleet.installer.kafka.EventPublisher;
 import dev.meshfleet.installer.kafka.PlanConsumer;
 import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
+import dev.meshfleet.installer.trace.PlanTraces;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.work.ResyncSchedule;
 import dev.meshfleet.installer.work.StuckReconcile;
@@ -43,6 +44,8 @@ import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -70,6 +73,9 @@ public class InstallerService {
     @Inject
     Config configuration;
 
+    @Inject
+    Tracer tracer;
+
     private ClusterRegistry registry;
     private WorkQueue queue;
     private EventPublisher publisher;
@@ -77,6 +83,8 @@ public class InstallerService {
     private ClusterReconciler reconciler;
     private PartitionLeases leases;
     private final Ownership ownership = new Ownership();
+    private final PlanTraces traces = new PlanTraces();
+    private KafkaClientMetrics publisherMetrics;
 
     void start(@Observes StartupEvent event) {
         AvroTrust.install();
@@ -92,7 +100,9 @@ public class InstallerService {
         Timer reconcileTimer = Timer.builder("meshfleet.installer.reconcile.duration")
                 .description("Duration of one cluster reconcile").register(meters);
         publisher = new EventPublisher(kafka, config.topics().installationEvents(),
-                "installer-" + replicaId + "-events", emitted::increment);
+                "installer-" + replicaId + "-events", emitted::increment).traced(tracer, traces);
+        publisherMetrics = new KafkaClientMetrics(publisher.producer());
+        publisherMetrics.bindTo(meters);
         String leaseNamespace = config.lease().namespace().filter(s -> !s.isBlank())
                 .orElseGet(() -> management.getNamespace() == null ? "default" : management.getNamespace());
         leases = new PartitionLeases(management, leaseNamespace, config.topics().installPlans(), replicaId,
@@ -139,7 +149,7 @@ public class InstallerService {
         consumer = new PlanConsumer(kafka, config.topics().installPlans(), config.groupId(),
                 "installer-" + replicaId, config.groupInstanceId().orElse(""), ownership, leases, queue,
                 config.defaultWaitTimeout(), deadLetters::increment)
-                .sessionTimeout(config.sessionTimeout());
+                .sessionTimeout(config.sessionTimeout()).traced(tracer, traces).metrics(meters);
         consumer.beforeSubscribe(() -> {
             // A cluster is "not registered" only once every registration Secret has been listed: a replica that
             // took its partitions before would report its clusters PENDING until the informer caught up (seen once
@@ -227,6 +237,9 @@ public class InstallerService {
         }
         if (registry != null) {
             registry.close();
+        }
+        if (publisherMetrics != null) {
+            publisherMetrics.close();
         }
         if (publisher != null) {
             publisher.close();

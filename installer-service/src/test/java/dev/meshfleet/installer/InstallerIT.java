@@ -1,5 +1,8 @@
 package dev.meshfleet.installer;
 
+import java.net.URI;
+import io.quarkus.test.common.http.TestHTTPResource;
+import dev.meshfleet.testkit.PrometheusScrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -84,6 +87,18 @@ class InstallerIT {
     void disconnect() {
         producer.close();
         events.close();
+    }
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void thePlanConsumersLagAndTheEventProducerAreScrapedAtQMetrics() throws Exception {
+        // The install-plans consumer commits no offsets, so no group lag exists: its records-lag (end offset minus
+        // position; per partition once a partition returned records, and the maximum over them) is the installer's lag.
+        PrometheusScrape.awaitSample(metrics, "kafka_consumer_fetch_manager_records_lag_max",
+                l -> l.contains("client_id=\"installer-"), Duration.ofSeconds(60));
+        PrometheusScrape.awaitSample(metrics, "kafka_producer_record_send_total", l -> true, Duration.ofSeconds(60));
     }
 
     @Test

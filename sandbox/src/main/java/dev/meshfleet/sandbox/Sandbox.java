@@ -176,9 +176,12 @@ public final class Sandbox implements AutoCloseable {
         services = new Services(layout, runDir, agent, broker.bootstrapServers(), api.url(), options.installers());
         started.add(services);
         services.resync(options.resync(), options.driftRepair());
+        services.traces(options.otlpEndpoint());
         log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
-        log.println("sandbox: services ready (" + since(step) + ")");
+        log.println("sandbox: services ready (" + since(step) + ")" + (options.otlpEndpoint() == null ? ""
+                : "; traces to " + options.otlpEndpoint()));
+        log.println("sandbox: metrics (Prometheus): " + String.join(", ", services.metricsEndpoints()));
         awaitRegistration(registration);
         log.println("sandbox: ready in " + since(t0) + "; logs in " + runDir.resolve("logs"));
     }

@@ -31,6 +31,8 @@ import dev.meshfleet.schemas.v1.Operation;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -52,6 +54,9 @@ public class IntakeService {
     @Inject
     Config configuration;
 
+    @Inject
+    Tracer tracer;
+
     private volatile KafkaClientSettings kafka;
     private TopicAdmin.Replication replication;
 
@@ -61,6 +66,7 @@ public class IntakeService {
     private WorkQueue queue;
     private LifecycleWatch watch;
     private SpecChangePublisher publisher;
+    private KafkaClientMetrics producerMetrics;
     private IntakeController controller;
 
     void onStart(@Observes StartupEvent event) {
@@ -77,7 +83,9 @@ public class IntakeService {
                     .description("SpecChange records acknowledged by Kafka").tag("operation", operation.name())
                     .register(registry));
         }
-        publisher = SpecChangePublisher.create(kafka, config.topic());
+        publisher = SpecChangePublisher.create(kafka, config.topic()).tracedBy(tracer);
+        producerMetrics = new KafkaClientMetrics(publisher.producer());
+        producerMetrics.bindTo(registry);
         watch = new LifecycleWatch(client);
         controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher::publish,
                 new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(),
@@ -106,6 +114,9 @@ public class IntakeService {
         if (watch != null) {
             watch.close();
         }
+        if (producerMetrics != null) {
+            producerMetrics.close();
+        }
         if (publisher != null) {
             publisher.close();
         }
@@ -119,6 +130,29 @@ public class IntakeService {
     /** Every worker thread is still taking keys (they only stop at shutdown). */
     public boolean workersAlive() {
         return workersAlive(running, threads);
+    }
+
+    /**
+     * What can never recover by itself, named (liveness): a dead worker pool, an informer that stopped for good (no
+     * watch event of its kind would reach the queue), a producer whose I/O thread ended (nothing would be published).
+     */
+    public List<String> deadParts() {
+        return deadParts(running, threads, watch, publisher);
+    }
+
+    static List<String> deadParts(boolean running, List<Thread> threads, LifecycleWatch watch,
+            SpecChangePublisher publisher) {
+        List<String> dead = new java.util.ArrayList<>();
+        if (!workersAlive(running, threads)) {
+            dead.add("a worker thread has ended");
+        }
+        if (running && watch != null) {
+            watch.stoppedInformers().forEach(i -> dead.add(i + " has stopped"));
+        }
+        if (running && publisher != null) {
+            publisher.dead().ifPresent(dead::add);
+        }
+        return dead;
     }
 
     /**

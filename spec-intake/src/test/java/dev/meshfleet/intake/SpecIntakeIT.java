@@ -1,5 +1,8 @@
 package dev.meshfleet.intake;
 
+import java.net.URI;
+import io.quarkus.test.common.http.TestHTTPResource;
+import dev.meshfleet.testkit.PrometheusScrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -98,6 +101,14 @@ class SpecIntakeIT {
             consumer.close();
             consumer = null;
         }
+    }
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void theSpecChangeProducersMetricsAreScrapedAtQMetrics() throws Exception {
+        PrometheusScrape.awaitSample(metrics, "kafka_producer_record_send_total", l -> true, Duration.ofSeconds(60));
     }
 
     @Test

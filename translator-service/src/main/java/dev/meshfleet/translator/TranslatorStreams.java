@@ -9,10 +9,14 @@ import dev.meshfleet.schemas.StreamsSettings;
 import dev.meshfleet.translator.stream.TranslatorTopology;
 import dev.meshfleet.translator.translate.Translator;
 import dev.meshfleet.translator.translate.TranslatorSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.streams.KafkaStreams;
@@ -32,6 +36,11 @@ public class TranslatorStreams {
     private final TranslatorConfig config;
     private final KafkaClientSettings kafka;
     private volatile KafkaStreams streams;
+    @Inject
+    Tracer tracer;
+    @Inject
+    MeterRegistry meters;
+    private KafkaStreamsMetrics streamsMetrics;
     private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
     /** Set once the streams first reach RUNNING: until then REBALANCING may mean Kafka was never reached. */
     private volatile boolean wasRunning;
@@ -58,7 +67,11 @@ public class TranslatorStreams {
                 config.defaultChartSource().orElse(null));
         var topics = new TranslatorTopology.Topics(config.topics().specChanges(), config.topics().installPlans(),
                 config.topics().installationEvents());
-        streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings)), properties());
+        streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings), tracer), properties());
+        // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
+        // /q/metrics as kafka_*.
+        streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(meters);
         // A poison spec change never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (translation is idempotent from the last commit), then the client stops.
         streams.setUncaughtExceptionHandler(e -> {
@@ -81,6 +94,9 @@ public class TranslatorStreams {
         KafkaStreams s = streams;
         if (s != null) {
             s.close(Duration.ofSeconds(10));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
     }
 

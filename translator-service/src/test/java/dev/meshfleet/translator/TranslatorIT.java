@@ -16,9 +16,12 @@ import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
 import dev.meshfleet.testkit.PoisonRecords;
+import dev.meshfleet.testkit.PrometheusScrape;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -123,6 +126,66 @@ class TranslatorIT {
                 assertThat(seen).allSatisfy(e -> assertThat(e.getState()).isEqualTo("INSTALL_PENDING"));
             });
         }
+    }
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void consumerLagAndStreamMetricsAreScrapedAtQMetrics() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        String lag = PrometheusScrape.awaitSample(metrics, "kafka_consumer_fetch_manager_records_lag",
+                l -> l.contains("topic=\"" + Topics.SPEC_CHANGES + "\""), Duration.ofSeconds(60));
+        assertThat(lag).contains("partition=");
+        PrometheusScrape.awaitSample(metrics, "kafka_stream_thread_process_total", l -> true, Duration.ofSeconds(60));
+    }
+
+    @Test
+    void theSpecChangesTraceContextReachesItsPlansAndEventsThroughTheRepartitionAndTheAggregate() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        String name = "traced-" + UUID.randomUUID().toString().substring(0, 8);
+        String key = "IstioLifecycleManager/it/" + name;
+        String traceId = UUID.randomUUID().toString().replace("-", "");
+        String traceparent = "00-" + traceId + "-00f067aa0ba902b7-01";
+        try (var producer = producer(); var plans = consumer(Topics.INSTALL_PLANS); var events = consumer(Topics.INSTALLATION_EVENTS)) {
+            // Clusters of its own: the other cases' ILMs claim revision 1-24 and the default revision in cluster1/2.
+            SpecChange change = change("ilm-minimal.yaml", name, "u-traced");
+            change.setSpecJson(change.getSpecJson().replace("\"cluster1\"", "\"traced1\"").replace("\"cluster2\"", "\"traced2\""));
+            ProducerRecord<String, byte[]> record = new ProducerRecord<>(Topics.SPEC_CHANGES, key,
+                    AvroSerde.of(SpecChange.class).serialize(Topics.SPEC_CHANGES, change));
+            record.headers().add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+            producer.send(record).get();
+            Map<String, String> planTrace = new HashMap<>();
+            Map<String, String> eventTrace = new HashMap<>();
+            var stateSerde = AvroSerde.of(ClusterDesiredState.class);
+            var eventSerde = AvroSerde.of(InstallationEvent.class);
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ConsumerRecord<String, byte[]> r : plans.poll(Duration.ofMillis(200))) {
+                    boolean ours = stateSerde.deserialize(r.topic(), r.value()).getInstallations().stream()
+                            .anyMatch(p -> p.getOwner().getName().equals(name));
+                    if (ours) {
+                        planTrace.putIfAbsent(r.key(), traceparentOf(r));
+                    }
+                }
+                for (ConsumerRecord<String, byte[]> r : events.poll(Duration.ofMillis(200))) {
+                    if (r.key().equals(key)) {
+                        eventTrace.put(eventSerde.deserialize(r.topic(), r.value()).getCluster(), traceparentOf(r));
+                    }
+                }
+                assertThat(planTrace).containsOnlyKeys("traced1", "traced2");
+                assertThat(eventTrace).containsOnlyKeys("traced1", "traced2");
+            });
+            // The translator's own spans (translate, claims) in the change's trace: same trace id, another parent span.
+            List<String> all = new ArrayList<>(planTrace.values());
+            all.addAll(eventTrace.values());
+            assertThat(all).extracting(t -> t.split("-")[1]).containsOnly(traceId);
+            assertThat(all).doesNotContain(traceparent);
+        }
+    }
+
+    private static String traceparentOf(ConsumerRecord<String, byte[]> r) {
+        var h = r.headers().lastHeader("traceparent");
+        return h == null ? "none" : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     @Test

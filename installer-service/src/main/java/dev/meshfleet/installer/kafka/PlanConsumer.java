@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.fencing.PartitionLeases;
+import dev.meshfleet.installer.trace.PlanTraces;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.work.Trigger;
@@ -36,7 +37,14 @@ import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.dlq.DeadLetters;
 import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.trace.TraceHeaders;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaClientMetrics;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 
 /**
  * Reads install-plans in the installer's consumer group. The partitions assigned to this replica
@@ -114,6 +122,9 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private Thread thread;
     private volatile Runnable prepare;
     private volatile Throwable failure;
+    private Tracer tracer = OpenTelemetry.noop().getTracer("installer-service");
+    private PlanTraces traces = new PlanTraces();
+    private MeterRegistry meters;
 
     public PlanConsumer(KafkaClientSettings kafka, String topic, String groupId, String clientId, Ownership ownership,
             PartitionLeases leases, WorkQueue queue, Duration defaultWaitTimeout, Runnable onDeadLetter) {
@@ -153,6 +164,22 @@ public class PlanConsumer implements Runnable, AutoCloseable {
      */
     public PlanConsumer sessionTimeout(Duration timeout) {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
+        return this;
+    }
+
+    /** Each record read in a span of its change's trace, remembered for the events it leads to. Before {@link #start()}. */
+    public PlanConsumer traced(Tracer tracer, PlanTraces traces) {
+        this.tracer = tracer;
+        this.traces = traces;
+        return this;
+    }
+
+    /**
+     * The consumer's and the DLQ producer's client metrics (the consumer's records-lag per partition is the
+     * installer's lag: it commits no offsets, so no group lag exists to read). Before {@link #start()}.
+     */
+    public PlanConsumer metrics(MeterRegistry meters) {
+        this.meters = meters;
         return this;
     }
 
@@ -212,8 +239,14 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true));
         KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(kafka.forClient("installer install-plans consumer", props),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<KafkaClientMetrics> clientMetrics = new ArrayList<>();
         try (KafkaProducer<byte[], byte[]> dlq = new KafkaProducer<>(dlqProps, new ByteArraySerializer(),
                 new ByteArraySerializer())) {
+            if (meters != null) {
+                clientMetrics.add(new KafkaClientMetrics(c));
+                clientMetrics.add(new KafkaClientMetrics(dlq));
+                clientMetrics.forEach(m -> m.bindTo(meters));
+            }
             consumer = c;
             DeadLetterWriter writer = deadLetterWriter != null ? deadLetterWriter
                     : deadLetter -> dlq.send(deadLetter).get(DEAD_LETTER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -248,6 +281,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             // a restart under the same group.instance.id takes the partitions back without a rebalance.
             c.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.LEAVE_GROUP)
                     .withTimeout(Duration.ofSeconds(10)));
+            clientMetrics.forEach(KafkaClientMetrics::close);
         }
     }
 
@@ -290,6 +324,10 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             return true;
         }
         nextOffset.put(tp, record.offset() + 1);
+        Span span = TraceHeaders.startConsumer(tracer, "install-plans read", record.headers());
+        span.setAttribute("meshfleet.cluster", cluster);
+        traces.read(cluster, plans, Context.root().with(span));
+        span.end();
         if (catchingUp.containsKey(tp)) {
             pending.computeIfAbsent(tp, t -> new HashMap<>()).put(cluster, plans);
         } else if (ownership.desired(cluster, record.partition(), plans)) {
@@ -381,6 +419,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
                 nextOffset.remove(tp);
                 Set<String> dropped = ownership.revoked(tp.partition());
                 dropped.forEach(queue::forget);
+                dropped.forEach(traces::forget);
                 // No write for the partition's clusters from here on; the next owner takes the lease at once.
                 leases.release(tp.partition());
             }

@@ -114,4 +114,10 @@ public final class SandboxArgs {
             description = "SIGSTOP a process DELAY after the first step starts and SIGCONT it DURATION later, as a frozen"
                     + " VM or a long GC pause would; SERVICE as for --kill. Repeatable. Default: none.")
     List<String> pauses = new ArrayList<>();
+
+    @Option(names = "--otlp-endpoint", paramLabel = "URL",
+            description = "Send every service's traces (one trace per spec change, across the four services) to this"
+                    + " OTLP collector, over HTTP/protobuf, e.g. http://127.0.0.1:4318/v1/traces (Jaeger, an"
+                    + " OpenTelemetry Collector). Default: tracing off.")
+    String otlpEndpoint;
 }

@@ -21,7 +21,8 @@ import picocli.CommandLine;
  */
 public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<Fault>> faults, List<Step> steps,
         Output output, Duration timeout, Duration readyAfter, int installers, List<String> unregistered,
-        Duration apiLatency, Duration resync, Duration driftRepair, List<ProcessFault> processFaults) {
+        Duration apiLatency, Duration resync, Duration driftRepair, List<ProcessFault> processFaults,
+        String otlpEndpoint) {
 
     public enum Mode { RUN, UP }
 
@@ -48,35 +49,35 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
     /** Defaults for code that drives the sandbox directly (tests, the benchmark). */
     public static SandboxOptions defaults(Mode mode, List<String> clusters) {
         return new SandboxOptions(mode, clusters, Map.of(), List.of(), Output.TABLE, DEFAULT_TIMEOUT,
-                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO, null, null, List.of());
+                DEFAULT_READY_AFTER, 1, List.of(), Duration.ZERO, null, null, List.of(), null);
     }
 
     public SandboxOptions withReadyAfter(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency, resync, driftRepair, processFaults);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, d, installers, unregistered, apiLatency, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     public SandboxOptions withFaults(Map<String, List<Fault>> f) {
         return new SandboxOptions(mode, clusters, f, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair, processFaults);
+                apiLatency, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     public SandboxOptions withTimeout(Duration t) {
         return new SandboxOptions(mode, clusters, faults, steps, output, t, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair, processFaults);
+                apiLatency, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     /** The clusters that start simulated but without their kubeconfig Secret (see {@code Sandbox.register}). */
     public SandboxOptions withUnregistered(List<String> u) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency, resync, driftRepair, processFaults);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, u, apiLatency, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     public SandboxOptions withInstallers(int n) {
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, n, unregistered,
-                apiLatency, resync, driftRepair, processFaults);
+                apiLatency, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     public SandboxOptions withApiLatency(Duration d) {
-        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d, resync, driftRepair, processFaults);
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered, d, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     /**
@@ -85,13 +86,22 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
      */
     public SandboxOptions withResync(Duration period, Duration repair) {
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, period, repair, processFaults);
+                apiLatency, period, repair, processFaults, otlpEndpoint);
     }
 
     /** The kills and pauses to play while the steps run ({@code --kill}, {@code --pause}). */
     public SandboxOptions withProcessFaults(List<ProcessFault> f) {
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair, f);
+                apiLatency, resync, driftRepair, f, otlpEndpoint);
+    }
+
+    /**
+     * Where the services send their traces (OTLP over HTTP/protobuf, e.g. {@code http://127.0.0.1:4318/v1/traces});
+     * null: tracing off, as by default in the services.
+     */
+    public SandboxOptions withOtlpEndpoint(String endpoint) {
+        return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
+                apiLatency, resync, driftRepair, processFaults, endpoint);
     }
 
     /** The clusters registered at start: all but the unregistered ones. */
@@ -209,8 +219,13 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
         if (mode == Mode.RUN && steps.isEmpty()) {
             throw new UsageException("sandbox run: nothing to do; give at least one -f FILE or --delete Kind/namespace/name");
         }
+        String otlpEndpoint = args.otlpEndpoint;
+        if (otlpEndpoint != null && !otlpEndpoint.matches("https?://\\S+")) {
+            throw new UsageException("--otlp-endpoint: '" + otlpEndpoint + "' is not an http(s) URL; give e.g."
+                    + " http://127.0.0.1:4318/v1/traces (OTLP over HTTP/protobuf)");
+        }
         return new SandboxOptions(mode, clusters, faults, steps, output, timeout, readyAfter, installers, unregistered,
-                apiLatency, resync, driftRepair, processFaults);
+                apiLatency, resync, driftRepair, processFaults, otlpEndpoint);
     }
 
     private static Duration positive(String option, String text) throws UsageException {

@@ -48,6 +48,8 @@ public final class Services implements AutoCloseable {
     /** Kafka client properties (security protocol, credentials) as system properties and as environment variables. */
     private Map<String, String> kafkaProperties = Map.of();
     private Map<String, String> environment = Map.of();
+    /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
+    private String otlpEndpoint;
 
     /** A started service: its process, the HTTP port of its health endpoints, and when it was launched. */
     public record Running(String module, ChildProcess process, int httpPort, Instant launched) {
@@ -87,6 +89,20 @@ public final class Services implements AutoCloseable {
     public synchronized void kafkaClient(Map<String, String> properties, Map<String, String> environment) {
         this.kafkaProperties = Map.copyOf(properties);
         this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * Turns tracing on in instances started after this call: each exports its spans over OTLP/HTTP (protobuf) to the
+     * endpoint, in batches every 200 ms so that a test sees them soon; null leaves tracing off.
+     */
+    public synchronized void traces(String endpoint) {
+        this.otlpEndpoint = endpoint;
+    }
+
+    /** "instance http://127.0.0.1:PORT/q/metrics", one per running instance: what a Prometheus would scrape. */
+    public synchronized List<String> metricsEndpoints() {
+        return running.entrySet().stream()
+                .map(e -> e.getKey() + " http://127.0.0.1:" + e.getValue().httpPort() + "/q/metrics").toList();
     }
 
     /** Starts every service at once (they start in parallel on the machine) and waits until all are ready. */
@@ -150,6 +166,13 @@ public final class Services implements AutoCloseable {
         }
         if (driftRepair != null) {
             jvm.add("-Dmeshfleet.installer.drift-repair-period=" + GoDuration.format(driftRepair));
+        }
+        if (otlpEndpoint != null) {
+            jvm.addAll(List.of("-Dquarkus.otel.sdk.disabled=false",
+                    "-Dquarkus.otel.exporter.otlp.traces.endpoint=" + otlpEndpoint,
+                    "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf",
+                    "-Dquarkus.otel.bsp.schedule.delay=200ms",
+                    "-Dquarkus.otel.resource.attributes=service.instance.id=" + instance));
         }
         List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
         cmd.addAll(List.of("-jar", jar.toString()));

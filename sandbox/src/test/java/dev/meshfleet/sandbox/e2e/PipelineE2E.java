@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.cli.SandboxOptions;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.sandbox.status.InstallationRow;
@@ -48,15 +49,23 @@ class PipelineE2E {
                 .toList();
     }
 
+    /** Where the services send their spans: tracing is on in this fleet (it is off by default). */
+    static OtlpReceiver traces;
+
     @BeforeAll
     static void startFleet() throws Exception {
-        fleet = Fleet.start(List.of("cluster1", "cluster2"), Map.of());
+        traces = new OtlpReceiver();
+        fleet = Fleet.start(SandboxOptions.defaults(SandboxOptions.Mode.RUN, List.of("cluster1", "cluster2"))
+                .withResync(Fleet.RESYNC, Fleet.RESYNC).withOtlpEndpoint(traces.endpoint()));
     }
 
     @AfterAll
     static void stopFleet() {
         if (fleet != null) {
             fleet.close();
+        }
+        if (traces != null) {
+            traces.close();
         }
     }
 
@@ -83,8 +92,41 @@ class PipelineE2E {
                 .extracting(d -> d.getMetadata().getName()).anyMatch(n -> n.startsWith("istiod"));
     }
 
+    /**
+     * The ILM applied by the first case, followed as one trace: the intake's publish of its UPSERT is the root, and
+     * the translator, the installer (both clusters reported HEALTHY) and the aggregator (the fold, the status write)
+     * add their spans to it, each hop's context carried in the Kafka records' traceparent header.
+     */
     @Test
     @Order(2)
+    void oneSpecChangeIsOneTraceFromTheIntakeThroughTheTranslatorAndTheInstallerToTheStatusWrite() {
+        String owner = "IstioLifecycleManager/gloo-mesh/istiod-control-plane";
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).untilAsserted(() -> {
+            List<OtlpReceiver.ReceivedSpan> all = traces.spans();
+            OtlpReceiver.ReceivedSpan root = all.stream().filter(s -> s.name().equals("spec-change UPSERT")
+                    && owner.equals(s.attributes().get("meshfleet.owner"))).findFirst()
+                    .orElseThrow(() -> new AssertionError("no span 'spec-change UPSERT' of " + owner + " among "
+                            + all.size() + " spans: " + all.stream().map(s -> s.service() + ":" + s.name()).distinct()
+                                    .toList()));
+            assertThat(root.parentSpanId()).as("the root's parent").isEmpty();
+            assertThat(root.service()).isEqualTo("spec-intake");
+            List<OtlpReceiver.ReceivedSpan> trace = all.stream().filter(s -> s.traceId().equals(root.traceId())).toList();
+            assertThat(trace).extracting(OtlpReceiver.ReceivedSpan::service)
+                    .contains("spec-intake", "translator-service", "installer-service", "status-aggregator");
+            assertThat(trace).extracting(OtlpReceiver.ReceivedSpan::name).contains("spec-change UPSERT", "translate",
+                    "claims", "install-plans read", "report HEALTHY", "fold", "status write");
+            assertThat(trace).filteredOn(s -> s.name().equals("report HEALTHY"))
+                    .extracting(s -> s.attributes().get("meshfleet.cluster")).contains("cluster1", "cluster2");
+            // One tree: every span but the root has its parent in the same trace.
+            List<String> ids = trace.stream().map(OtlpReceiver.ReceivedSpan::spanId).toList();
+            assertThat(trace.stream().filter(s -> s != root && !ids.contains(s.parentSpanId()))
+                    .map(s -> s.service() + ":" + s.name()).toList()).as("spans whose parent is not in the trace")
+                    .isEmpty();
+        });
+    }
+
+    @Test
+    @Order(3)
     void aSixtyFourCharacterRevisionEndsFailedNamingRevisionWhileTheOthersStayHealthy() throws Exception {
         String revision = "r".repeat(64);
         fleet.applyAndSettle(fleet.manifest("long-revision.yaml", """
@@ -118,7 +160,7 @@ class PipelineE2E {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void everyInstallationStillEndsHealthyWhenTheInstallerIsKilledMidRollout() throws Exception {
         fleet.sandbox.apply(fleet.manifest("canary.yaml", canary("istiod-canary", "1-24-canary")));
         // INSTALLING_* means the installer has started applying: workloads take --ready-after (1s) to become
@@ -157,7 +199,7 @@ class PipelineE2E {
      * session; the broker's restart is ridden out with no service restarting; every installation ends HEALTHY.
      */
     @Test
-    @Order(4)
+    @Order(5)
     void theFleetConvergesWhenTheInstallerAndThenTheBrokerAreKilledMidRollout() throws Exception {
         Duration restartAfter = Duration.ofSeconds(2);
         fleet.sandbox.apply(fleet.manifest("canary2.yaml", canary("istiod-canary2", "1-24-canary2")));

@@ -14,23 +14,58 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.serde.AvroSerde;
+import dev.meshfleet.schemas.trace.TraceHeaders;
 import dev.meshfleet.schemas.v1.SpecChange;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 /**
  * Writes SpecChange records synchronously: the worker only marks a change as published once the
  * broker has acknowledged it to all in-sync replicas, so a Kafka outage re-queues the key instead of
  * losing the change.
+ *
+ * <p>Each publish is the root span of the change's trace ({@code spec-change UPSERT|DELETE}), and the record carries
+ * its W3C context in its headers ({@link TraceHeaders}) for the translator, the installer and the aggregator.
  */
 public final class SpecChangePublisher implements AutoCloseable {
     /** Bounds one send so that a worker gives the key back to the queue's backoff instead of hanging. */
     static final Duration DELIVERY_TIMEOUT = Duration.ofSeconds(30);
+    /** What Kafka names a producer's I/O thread, before {@code " | <client id>"}. */
+    static final String IO_THREAD_PREFIX = "kafka-producer-network-thread";
 
     private final Producer<String, SpecChange> producer;
     private final String topic;
+    private final Tracer tracer;
+    /** The producer's I/O thread (Kafka names it after the client id); null when the producer has none. */
+    private final String ioThread;
+    /** Set once the producer refused a send because it is closed: it never sends again (liveness). */
+    private volatile Throwable unusable;
 
     public SpecChangePublisher(Producer<String, SpecChange> producer, String topic) {
+        this(producer, topic, OpenTelemetry.noop().getTracer("spec-intake"));
+    }
+
+    private SpecChangePublisher(Producer<String, SpecChange> producer, String topic, Tracer tracer) {
         this.producer = producer;
         this.topic = topic;
+        this.tracer = tracer;
+        this.ioThread = producer.metrics().keySet().stream().map(m -> m.tags().get("client-id"))
+                .filter(java.util.Objects::nonNull).findFirst().map(id -> IO_THREAD_PREFIX + " | " + id).orElse(null);
+    }
+
+    /** The same producer, each publish traced with {@code tracer}. */
+    public SpecChangePublisher tracedBy(Tracer tracer) {
+        return new SpecChangePublisher(producer, topic, tracer);
+    }
+
+    /** The Kafka producer, for its client metrics. */
+    public Producer<String, SpecChange> producer() {
+        return producer;
     }
 
     /**
@@ -53,17 +88,51 @@ public final class SpecChangePublisher implements AutoCloseable {
 
     /** Returns once the record is acknowledged; throws {@link PublishFailed} otherwise. */
     public void publish(String key, SpecChange change) {
-        try {
-            producer.send(new ProducerRecord<>(topic, key, change))
-                    .get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        Span span = tracer.spanBuilder("spec-change " + change.getOperation()).setNoParent()
+                .setSpanKind(SpanKind.PRODUCER)
+                .setAttribute("messaging.system", "kafka").setAttribute("messaging.destination.name", topic)
+                .setAttribute("meshfleet.owner", key).setAttribute("meshfleet.generation", change.getGeneration())
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
+            ProducerRecord<String, SpecChange> record = new ProducerRecord<>(topic, key, change);
+            TraceHeaders.inject(Context.current(), record.headers());
+            producer.send(record).get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new PublishFailed(topic, e);
+            throw failed(span, e);
         } catch (ExecutionException e) {
-            throw new PublishFailed(topic, e.getCause());
+            throw failed(span, e.getCause());
+        } catch (IllegalStateException e) {
+            // Kafka's producer throws this only once it is closed: nothing will ever be sent again.
+            unusable = e;
+            throw failed(span, e);
         } catch (TimeoutException | RuntimeException e) {
-            throw new PublishFailed(topic, e);
+            throw failed(span, e);
+        } finally {
+            span.end();
         }
+    }
+
+    private PublishFailed failed(Span span, Throwable cause) {
+        span.recordException(cause);
+        span.setStatus(StatusCode.ERROR);
+        return new PublishFailed(topic, cause);
+    }
+
+    /**
+     * Why the producer can never send again, empty while it can (liveness): its I/O thread has ended (an Error kills
+     * it, and closing the producer ends it; every send would then only time out), or it refused a send as closed.
+     */
+    public java.util.Optional<String> dead() {
+        Throwable refused = unusable;
+        if (refused != null) {
+            return java.util.Optional.of("the producer refused a send: " + refused.getMessage());
+        }
+        if (ioThread != null && Thread.getAllStackTraces().keySet().stream()
+                .noneMatch(t -> t.getName().equals(ioThread) && t.isAlive())) {
+            return java.util.Optional.of("the producer's I/O thread '" + ioThread + "' has ended");
+        }
+        return java.util.Optional.empty();
     }
 
     @Override

@@ -88,10 +88,25 @@ public final class LifecycleWatch implements AutoCloseable {
         return !all.isEmpty() && all.stream().allMatch(i -> i.hasSynced() && i.isWatching());
     }
 
+    /**
+     * The informers that have stopped for good, named (liveness): an informer ends only when it is stopped or its
+     * exception handler gives up, and then no watch event of its kind and namespace ever reaches the queue again.
+     * The API server being away is not this: the informer keeps relisting (see {@link #start}).
+     */
+    public synchronized List<String> stoppedInformers() {
+        List<String> stopped = new ArrayList<>();
+        informers.forEach((kind, byNamespace) -> byNamespace.forEach((namespace, informer) -> {
+            if (informer.stopped().toCompletableFuture().isDone()) {
+                stopped.add(kind + " informer" + (namespace.isEmpty() ? "" : " in " + namespace));
+            }
+        }));
+        return stopped;
+    }
+
     @Override
     public synchronized void close() {
+        // Kept, stopped: the service reads them as dead only while it runs (a close under a running service).
         informers.values().forEach(m -> m.values().forEach(SharedIndexInformer::stop));
-        informers.clear();
     }
 
     private record Enqueue(ResourceKind kind, Consumer<String> enqueue)

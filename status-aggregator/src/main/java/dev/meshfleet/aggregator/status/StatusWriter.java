@@ -40,6 +40,11 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -66,7 +71,12 @@ public class StatusWriter {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Tracer tracer;
+
     private final Map<String, LifecycleStatus> pending = new ConcurrentHashMap<>();
+    /** The trace context each pending status was offered in: its write is a span of that change's trace. */
+    private final Map<String, Context> pendingTraces = new ConcurrentHashMap<>();
     private final Map<String, Boolean> scheduled = new ConcurrentHashMap<>();
     private final Map<String, Integer> failures = new ConcurrentHashMap<>();
     private final Map<String, Long> lastFlushNanos = new ConcurrentHashMap<>();
@@ -111,6 +121,7 @@ public class StatusWriter {
      */
     public void offer(String key, LifecycleStatus status) {
         latest.put(key, status);
+        pendingTraces.put(key, Context.current());
         pending.put(key, status);
         Long last = lastFlushNanos.get(key);
         long windowNanos = config.coalesceWindow().toNanos();
@@ -140,13 +151,17 @@ public class StatusWriter {
         // with a status pending, so the time is that of a write.)
         lastFlushNanos.put(key, System.nanoTime());
         scheduled.remove(key);
+        Context trace = pendingTraces.getOrDefault(key, Context.root());
         LifecycleStatus status = pending.remove(key);
         if (status == null) {
             return;
         }
         MDC.put("owner", key);
-        try {
+        Span span = tracer.spanBuilder("status write").setParent(trace).setAttribute("meshfleet.owner", key)
+                .startSpan();
+        try (Scope ignored = span.makeCurrent()) {
             WriteResult result = write(status);
+            span.setAttribute("meshfleet.write", result.toString());
             Integer failed = failures.remove(key);
             if (failed != null) {
                 LOG.infof("status of %s written again after %d failed attempts", key, failed);
@@ -157,10 +172,15 @@ public class StatusWriter {
             if (attempt == 1) {
                 LOG.warnf("cannot write status of %s, retrying with backoff: %s", key, e.getMessage());
             }
+            span.recordException(e);
+            span.setStatus(StatusCode.ERROR);
             // A newer status that arrived meanwhile wins; otherwise retry this one.
-            pending.putIfAbsent(key, status);
+            if (pending.putIfAbsent(key, status) == null) {
+                pendingTraces.putIfAbsent(key, trace);
+            }
             schedule(key, backoff(attempt));
         } finally {
+            span.end();
             MDC.remove("owner");
         }
     }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.function.BiConsumer;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -22,8 +23,13 @@ import dev.meshfleet.aggregator.fold.FoldOutcome;
 import dev.meshfleet.aggregator.fold.Status;
 import dev.meshfleet.aggregator.fold.StatusChange;
 import dev.meshfleet.aggregator.fold.StatusFold;
+import dev.meshfleet.schemas.trace.TraceHeaders;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 
 /**
  * The fold at fleet size: one owner's status is kept whole in memory, and persisted as one record
@@ -37,6 +43,10 @@ import dev.meshfleet.schemas.v1.LifecycleStatus;
  * input offsets. A status folded but not yet published when the process dies is published after
  * the restart: {@link #init} loads every stored owner and publishes it once (the writer compares
  * before it writes, so that costs a read per CR, not a write).
+ *
+ * <p>Tracing: each event is folded in a span {@code fold}, a child of the installer's or the translator's span that
+ * the event's headers carry. A status is published with the context of the last fold that changed it (in the
+ * record's headers, and current while the writer is offered it), so the status write joins that change's trace.
  */
 final class FoldProcessor implements Processor<String, InstallationEvent, String, LifecycleStatus> {
     static final String OWNER_STORE = "lifecycle-owner-store";
@@ -48,12 +58,16 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
     private final FoldLog log;
     private final Map<String, Status> statuses = new HashMap<>();
     private final Set<String> unpublished = new LinkedHashSet<>();
+    /** Per unpublished owner: the context of the fold that last changed its report. */
+    private final Map<String, Context> traces = new HashMap<>();
+    private final Tracer tracer;
     private ProcessorContext<String, LifecycleStatus> context;
     private KeyValueStore<String, LifecycleStatus> owners;
     private KeyValueStore<String, LifecycleStatus> clusters;
 
     FoldProcessor(Duration publishInterval, BiConsumer<String, LifecycleStatus> statusSink,
-            FoldLog log) {
+            FoldLog log, Tracer tracer) {
+        this.tracer = tracer;
         this.publishInterval = publishInterval;
         this.statusSink = statusSink;
         this.log = log;
@@ -77,6 +91,7 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         // restored: what was loaded before may be ahead of the restored stores.
         statuses.clear();
         unpublished.clear();
+        traces.clear();
         load();
         context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
     }
@@ -105,6 +120,15 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         if (owner == null || record.value() == null) {
             return;
         }
+        Span span = TraceHeaders.startConsumer(tracer, "fold", record.headers());
+        try (Scope ignored = span.makeCurrent()) {
+            fold(owner, record);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void fold(String owner, Record<String, InstallationEvent> record) {
         Event event = AvroStatus.event(record.value());
         Status before = statuses.get(owner);
         FoldOutcome outcome = StatusFold.fold(before, event);
@@ -124,6 +148,7 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         statuses.put(owner, after);
         if (change.reportChanged()) {
             unpublished.add(owner);
+            traces.put(owner, Context.current());
         }
     }
 
@@ -135,8 +160,12 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         unpublished.clear();
         for (String owner : due) {
             LifecycleStatus status = AvroStatus.avro(statuses.get(owner));
-            context.forward(new Record<>(owner, status, timestamp));
-            statusSink.accept(owner, status);
+            Context trace = traces.getOrDefault(owner, Context.root());
+            traces.remove(owner);
+            try (Scope ignored = trace.makeCurrent()) {
+                context.forward(new Record<>(owner, status, timestamp, TraceHeaders.inject(trace, new RecordHeaders())));
+                statusSink.accept(owner, status);
+            }
         }
     }
 }

@@ -18,6 +18,8 @@ import dev.meshfleet.aggregator.fold.FoldOutcome.Ignored;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 
 /**
  * installation-events (key: owner) -> {@link FoldProcessor} (the fold, persisted per cluster) ->
@@ -43,11 +45,18 @@ public final class StatusTopology {
 
     public static Topology build(String eventsTopic, String statusTopic, Duration publishInterval,
             BiConsumer<String, LifecycleStatus> statusSink) {
+        return build(eventsTopic, statusTopic, publishInterval, statusSink,
+                OpenTelemetry.noop().getTracer("status-aggregator"));
+    }
+
+    /** Each event folded in a span of its change's trace ({@link FoldProcessor}). */
+    public static Topology build(String eventsTopic, String statusTopic, Duration publishInterval,
+            BiConsumer<String, LifecycleStatus> statusSink, Tracer tracer) {
         AvroSerde<InstallationEvent> events = AvroSerde.of(InstallationEvent.class);
         AvroSerde<LifecycleStatus> statuses = AvroSerde.of(LifecycleStatus.class);
         Topology topology = new Topology();
         topology.addSource("installation-events", Serdes.String().deserializer(), events.deserializer(), eventsTopic);
-        topology.addProcessor("fold", () -> new FoldProcessor(publishInterval, statusSink, StatusTopology::log),
+        topology.addProcessor("fold", () -> new FoldProcessor(publishInterval, statusSink, StatusTopology::log, tracer),
                 "installation-events");
         topology.addStateStore(store(FoldProcessor.OWNER_STORE, statuses), "fold");
         topology.addStateStore(store(FoldProcessor.CLUSTER_STORE, statuses), "fold");

@@ -25,6 +25,9 @@ import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.StreamThreadFailures;
 import dev.meshfleet.schemas.StreamsLiveness;
 import dev.meshfleet.schemas.StreamsSettings;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
@@ -48,6 +51,14 @@ public class StreamsLifecycle {
 
     private KafkaClientSettings kafka;
 
+    @Inject
+    Tracer tracer;
+
+    @Inject
+    MeterRegistry meters;
+
+    private KafkaStreamsMetrics streamsMetrics;
+
     private volatile KafkaStreams streams;
     private final StreamThreadFailures threadFailures = StreamThreadFailures.defaults();
     /** Set when the application stops: NOT_RUNNING is then expected, not a reason to be restarted. */
@@ -62,8 +73,12 @@ public class StreamsLifecycle {
         }
         KafkaStreams created = new KafkaStreams(
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
-                        writer::offer),
+                        StatusTopology.PUBLISH_INTERVAL, writer::offer, tracer),
                 properties());
+        // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
+        // /q/metrics as kafka_*.
+        streamsMetrics = new KafkaStreamsMetrics(created);
+        streamsMetrics.bindTo(meters);
         // A poison event never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (the fold is idempotent, reprocessing from the last commit is safe), not for ever.
         created.setUncaughtExceptionHandler(e -> {
@@ -81,6 +96,9 @@ public class StreamsLifecycle {
         KafkaStreams current = streams;
         if (current != null) {
             current.close(Duration.ofSeconds(10));
+        }
+        if (streamsMetrics != null) {
+            streamsMetrics.close();
         }
     }
 

@@ -1,5 +1,8 @@
 package dev.meshfleet.aggregator.it;
 
+import java.net.URI;
+import io.quarkus.test.common.http.TestHTTPResource;
+import dev.meshfleet.testkit.PrometheusScrape;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
@@ -107,6 +110,16 @@ class StatusAggregatorIT {
     @AfterAll
     void tearDown() {
         producer.close();
+    }
+
+    @TestHTTPResource("/q/metrics")
+    URI metrics;
+
+    @Test
+    void consumerLagAndStreamMetricsAreScrapedAtQMetrics() throws Exception {
+        PrometheusScrape.awaitSample(metrics, "kafka_consumer_fetch_manager_records_lag",
+                l -> l.contains("topic=\"meshfleet.installation-events\""), Duration.ofSeconds(60));
+        PrometheusScrape.awaitSample(metrics, "kafka_stream_thread_process_total", l -> true, Duration.ofSeconds(60));
     }
 
     @Test

@@ -49,7 +49,7 @@ class FoldProcessorTest {
         KeyValueStore<String, LifecycleStatus> clusters = store(FoldProcessor.CLUSTER_STORE, context);
         List<LifecycleStatus> offered = new ArrayList<>();
         FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
-        });
+        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
         processor.init(context);
         processor.process(new Record<>(OwnerKeys.of(ILM), event("UNKNOWN", 9), 0L));
 

@@ -8,6 +8,8 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.meshfleet.schemas.trace.TraceHeaders;
+import io.opentelemetry.api.trace.Tracer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -32,11 +34,13 @@ final class ClaimsProcessor implements Processor<String, ClusterDesiredState, St
 
     private final String effectiveStoreName;
     private final String refusalStoreName;
+    private final Tracer tracer;
     private ProcessorContext<String, TranslatorOutput> context;
     private KeyValueStore<String, ClusterDesiredState> effective;
     private KeyValueStore<String, String> refusals;
 
-    ClaimsProcessor(String effectiveStoreName, String refusalStoreName) {
+    ClaimsProcessor(String effectiveStoreName, String refusalStoreName, Tracer tracer) {
+        this.tracer = tracer;
         this.effectiveStoreName = effectiveStoreName;
         this.refusalStoreName = refusalStoreName;
     }
@@ -48,8 +52,16 @@ final class ClaimsProcessor implements Processor<String, ClusterDesiredState, St
         this.refusals = context.getStateStore(refusalStoreName);
     }
 
+    /**
+     * In the span {@code claims}, a child of the translate span whose context came through the repartition in the
+     * record's headers; the install-plans record and any FAILED carry this span's context on to the installer.
+     */
     @Override
     public void process(Record<String, ClusterDesiredState> record) {
+        TraceHeaders.hop(tracer, "claims", record.headers(), () -> resolve(record));
+    }
+
+    private void resolve(Record<String, ClusterDesiredState> record) {
         String cluster = record.key();
         ClusterDesiredState candidate = record.value();
         if (cluster == null || candidate == null) {

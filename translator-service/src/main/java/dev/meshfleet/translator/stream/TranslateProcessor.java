@@ -22,6 +22,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
+import dev.meshfleet.schemas.trace.TraceHeaders;
+import io.opentelemetry.api.trace.Tracer;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
@@ -42,12 +44,14 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
     private final Translator translator;
     private final String storeName;
     private final String plansStoreName;
+    private final Tracer tracer;
     private ProcessorContext<String, TranslatorOutput> context;
     private KeyValueStore<String, String> memos;
     private KeyValueStore<String, String> keptPlans;
 
-    TranslateProcessor(Translator translator, String storeName, String plansStoreName) {
+    TranslateProcessor(Translator translator, String storeName, String plansStoreName, Tracer tracer) {
         this.translator = translator;
+        this.tracer = tracer;
         this.storeName = storeName;
         this.plansStoreName = plansStoreName;
     }
@@ -59,8 +63,16 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         this.keptPlans = context.getStateStore(plansStoreName);
     }
 
+    /**
+     * In the span {@code translate}, a child of the intake's publish (the record's {@code traceparent}); everything
+     * forwarded carries this span's context in its headers, through the repartition and the aggregate to the claims.
+     */
     @Override
     public void process(Record<String, SpecChange> record) {
+        TraceHeaders.hop(tracer, "translate", record.headers(), () -> translateOnce(record));
+    }
+
+    private void translateOnce(Record<String, SpecChange> record) {
         SpecChange change = record.value();
         if (change == null) {
             return; // a tombstone on the audit log means nothing: deletions arrive as DELETE operations

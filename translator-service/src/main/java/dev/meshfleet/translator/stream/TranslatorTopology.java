@@ -6,6 +6,8 @@ import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translator.translate.Translator;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serde;
@@ -47,7 +49,13 @@ public final class TranslatorTopology {
     private TranslatorTopology() {
     }
 
+    /** Untraced (tests). */
     public static Topology build(Topics topics, Translator translator) {
+        return build(topics, translator, OpenTelemetry.noop().getTracer("translator-service"));
+    }
+
+    /** Each spec change translated in a span of its trace, which the outputs' headers carry on. */
+    public static Topology build(Topics topics, Translator translator, Tracer tracer) {
         Serde<String> keys = Serdes.String();
         Serde<ClusterDesiredState> states = AvroSerde.of(ClusterDesiredState.class);
         StreamsBuilder builder = new StreamsBuilder();
@@ -56,7 +64,7 @@ public final class TranslatorTopology {
 
         KStream<String, TranslatorOutput> out = builder
                 .stream(topics.specChanges(), Consumed.with(keys, AvroSerde.of(SpecChange.class)).withName("spec-changes"))
-                .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE), Named.as("translate"),
+                .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE, tracer), Named.as("translate"),
                         OWNERS_STORE, OWNER_PLANS_STORE);
 
         Produced<String, InstallationEvent> events = Produced.with(keys, AvroSerde.of(InstallationEvent.class));
@@ -80,7 +88,7 @@ public final class TranslatorTopology {
                         Materialized.<String, ClusterDesiredState, KeyValueStore<Bytes, byte[]>>as(CLUSTER_STATE_STORE)
                                 .withKeySerde(keys).withValueSerde(states))
                 .toStream(Named.as("cluster-desired-state-changes"))
-                .process(() -> new ClaimsProcessor(EFFECTIVE_STATE_STORE, REFUSALS_STORE), Named.as("claims"),
+                .process(() -> new ClaimsProcessor(EFFECTIVE_STATE_STORE, REFUSALS_STORE, tracer), Named.as("claims"),
                         EFFECTIVE_STATE_STORE, REFUSALS_STORE);
         claims.filter((k, v) -> v instanceof TranslatorOutput.Event, Named.as("claim-events"))
                 .mapValues(v -> ((TranslatorOutput.Event) v).event(), Named.as("claim-event-values"))
