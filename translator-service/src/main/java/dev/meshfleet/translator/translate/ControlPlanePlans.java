@@ -20,9 +20,15 @@ final class ControlPlanePlans {
     static final String DEFAULT_NAMESPACE = "istio-system";
     /** values.* keys that go to a chart other than istiod (gateways: not an ILM's business). */
     private static final Set<String> NOT_ISTIOD = Set.of("global", "base", "cni", "ztunnel");
-    /** The control plane components with a k8s block, by their key under components. */
-    private static final Map<String, K8sFields.Component> COMPONENTS = Map.of("base", K8sFields.Component.BASE,
-            "pilot", K8sFields.Component.PILOT, "cni", K8sFields.Component.CNI, "ztunnel", K8sFields.Component.ZTUNNEL);
+    /** The control plane components with a k8s block, by their key under components, in a fixed order (errors are output). */
+    private static final Map<String, K8sFields.Component> COMPONENTS = new java.util.LinkedHashMap<>();
+
+    static {
+        COMPONENTS.put("base", K8sFields.Component.BASE);
+        COMPONENTS.put("pilot", K8sFields.Component.PILOT);
+        COMPONENTS.put("cni", K8sFields.Component.CNI);
+        COMPONENTS.put("ztunnel", K8sFields.Component.ZTUNNEL);
+    }
     /** Profiles the upstream charts know (their files/profile-*.yaml); default, minimal and empty only choose components. */
     private static final Set<String> CHART_PROFILES = Set.of("ambient", "demo", "preview", "remote");
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
