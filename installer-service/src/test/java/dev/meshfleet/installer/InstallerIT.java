@@ -315,7 +315,9 @@ class InstallerIT {
     }
 
     private static InstallationPlan gateway(String owner, String revision) {
-        String values = "{\"name\":\"istio-ingressgateway\",\"revision\":\"" + revision + "\"}";
+        // As the translator names a revision's Deployment (the upstream gateway chart names it after `name`).
+        String values = "{\"name\":\"istio-ingressgateway-" + revision + "\",\"revision\":\"" + revision
+                + "\",\"service\":{\"type\":\"None\"}}";
         return InstallationPlan.newBuilder()
                 .setOwner(OwnerRef.newBuilder().setKind(ResourceKind.GatewayLifecycleManager).setNamespace("gloo-mesh")
                         .setName(owner).setUid("uid-" + owner).build())

@@ -415,14 +415,19 @@ class ClusterReconcilerIT {
                 "1-24", false, Duration.ofMinutes(1), "{}", "ambient-" + tag);
     }
 
+    /** As the translator plans a gateway revision: the gateway chart without its Service, the shared Service when active. */
     private static Plan gateway(String revision, boolean active, String generation) {
-        String selector = "{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\""
-                + (active ? ",\"istio.io/rev\":\"" + revision + "\"" : "") + "}";
-        String values = "{\"labels\":{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\"},"
-                + "\"name\":\"istio-ingressgateway\",\"revision\":\"" + revision + "\",\"service\":{\"enabled\":"
-                + active + ",\"selector\":" + selector + "}}";
-        return new Plan(Fixtures.GLM, 1, revision, "1.24.2", List.of(new ChartSpec("gateway",
-                "istio-ingressgateway-" + revision, "istio-ingress", values)), "1-24", false, Duration.ofMinutes(1),
+        String labels = "{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\"}";
+        String values = "{\"labels\":" + labels + ",\"name\":\"istio-ingressgateway-" + revision + "\",\"revision\":\""
+                + revision + "\",\"service\":{\"type\":\"None\"}}";
+        List<ChartSpec> charts = new java.util.ArrayList<>(List.of(new ChartSpec("gateway", "istio-ingressgateway-" + revision,
+                "istio-ingress", values)));
+        if (active) {
+            charts.add(new ChartSpec("gateway-service", "istio-ingressgateway-service", "istio-ingress",
+                    "{\"labels\":" + labels + ",\"name\":\"istio-ingressgateway\",\"selector\":{\"app\":\"istio-ingressgateway\","
+                            + "\"istio\":\"ingressgateway\",\"istio.io/rev\":\"" + revision + "\"}}"));
+        }
+        return new Plan(Fixtures.GLM, 1, revision, "1.24.2", charts, "1-24", false, Duration.ofMinutes(1),
                 "{}", "gw-" + revision + "-" + active + "-" + generation);
     }
 

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.translator.translate.ChartRelease;
@@ -12,9 +13,13 @@ import dev.meshfleet.translator.translate.Plan;
 import dev.meshfleet.translator.translate.Translation;
 import dev.meshfleet.translator.translate.TranslationError;
 
-/** A translation as a YAML document for people: the golden files and the plan preview use it. */
+/**
+ * A translation as a YAML document for people: the golden files and the plan preview use it. Strings are
+ * quoted whenever YAML would read them back as anything else ({@link RoundTripQuoting}).
+ */
 public final class PlanDocument {
-    private static final YAMLMapper YAML = YAMLMapper.builder()
+    private static final YAMLMapper YAML = YAMLMapper.builder(YAMLFactory.builder()
+                    .stringQuotingChecker(RoundTripQuoting.INSTANCE).build())
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
             .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
             .enable(YAMLGenerator.Feature.INDENT_ARRAYS_WITH_INDICATOR)

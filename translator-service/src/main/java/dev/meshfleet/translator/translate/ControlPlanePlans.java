@@ -6,6 +6,7 @@ import dev.meshfleet.translator.translate.Translator.ClusterEntry;
 import dev.meshfleet.translator.translate.Translator.Installation;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -18,13 +19,44 @@ import java.util.regex.Pattern;
 final class ControlPlanePlans {
     static final String DEFAULT_NAMESPACE = "istio-system";
     /** values.* keys that go to a chart other than istiod (gateways: not an ILM's business). */
-    private static final Set<String> NOT_ISTIOD = Set.of("global", "base", "cni", "ztunnel", "gateways");
+    private static final Set<String> NOT_ISTIOD = Set.of("global", "base", "cni", "ztunnel");
+    /** The control plane components with a k8s block, by their key under components, in a fixed order (errors are output). */
+    private static final Map<String, K8sFields.Component> COMPONENTS = new java.util.LinkedHashMap<>();
+
+    static {
+        COMPONENTS.put("base", K8sFields.Component.BASE);
+        COMPONENTS.put("pilot", K8sFields.Component.PILOT);
+        COMPONENTS.put("cni", K8sFields.Component.CNI);
+        COMPONENTS.put("ztunnel", K8sFields.Component.ZTUNNEL);
+    }
+    /** Profiles the upstream charts know (their files/profile-*.yaml); default, minimal and empty only choose components. */
+    private static final Set<String> CHART_PROFILES = Set.of("ambient", "demo", "preview", "remote");
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
 
     private ControlPlanePlans() {
     }
 
     static void validate(String path, String revisionField, String revision, JsonNode iop, List<String[]> problems) {
+        String at = path + ".istioOperatorSpec.components";
+        JsonNode components = iop.get("components");
+        if (components != null && components.isObject()) {
+            for (var e : COMPONENTS.entrySet()) {
+                JsonNode c = components.get(e.getKey());
+                if (c != null && c.isObject()) {
+                    K8sFields.check(e.getValue(), at + "." + e.getKey() + ".k8s", c.get("k8s"), problems);
+                }
+            }
+            for (String type : List.of("ingressGateways", "egressGateways")) {
+                JsonNode list = components.get(type);
+                for (int k = 0; list != null && list.isArray() && k < list.size(); k++) {
+                    if (Json.bool(list.get(k), "enabled", true)) {
+                        problems.add(new String[] {at + "." + type + "[" + k + "]", "an IstioLifecycleManager installs the"
+                                + " control plane only; move this gateway to a GatewayLifecycleManager's"
+                                + " istioOperatorSpec.components." + type + ", or set enabled: false"});
+                    }
+                }
+            }
+        }
         if (!ambient(iop)) {
             return;
         }
@@ -54,9 +86,20 @@ final class ControlPlanePlans {
         ObjectNode global = Json.merge(Json.objectOf(values, "global"), Json.object()
                 .put("hub", hub).put("tag", tag).put("istioNamespace", namespace));
 
-        ObjectNode base = Json.merge(Json.objectOf(values, "base"), Json.object()
-                .put("defaultRevision", isDefault ? (revision.isEmpty() ? "default" : revision) : ""));
-        base.set("global", Json.merge(Json.objectOf(values, "global"), Json.object().put("istioNamespace", namespace)));
+        // The base chart keeps values.base under base (base.enableCRDTemplates, base.excludedCRDs...), as upstream's.
+        ObjectNode base = Json.object()
+                .put("defaultRevision", isDefault ? (revision.isEmpty() ? "default" : revision) : "");
+        if (Json.present(values, "base")) {
+            base.set("base", Json.objectOf(values, "base"));
+        }
+        // The base chart knows three globals; the others would be values it silently ignores.
+        ObjectNode baseGlobal = Json.object();
+        for (String g : List.of("imagePullSecrets", "platform")) {
+            if (Json.present(values == null ? null : values.get("global"), g)) {
+                baseGlobal.set(g, values.get("global").get(g).deepCopy());
+            }
+        }
+        base.set("global", baseGlobal.put("istioNamespace", namespace));
 
         ObjectNode istiod = Json.object();
         if (values != null && values.isObject()) {
@@ -72,7 +115,9 @@ final class ControlPlanePlans {
             tags.add("default");
         }
         istiod.set("global", global);
-        ObjectNode pilot = Json.merge(Json.objectOf(values, "pilot"), pilotK8s(components));
+        JsonNode pilotSpec = components == null ? null : components.get("pilot");
+        ObjectNode pilot = Json.merge(Json.objectOf(values, "pilot"), componentImage(pilotSpec)
+                .setAll(K8sFields.values(K8sFields.Component.PILOT, pilotSpec == null ? null : pilotSpec.get("k8s"))));
         if (ambient && deltaXdsBroken(tag)) {
             // Istio 1.22.0-1.22.3 with ambient need delta xDS off (upstream issue, fixed in 1.22.4).
             ObjectNode env = Json.objectOf(pilot, "env");
@@ -82,34 +127,47 @@ final class ControlPlanePlans {
         istiod.set("pilot", pilot);
         String trustDomain = Json.text(cluster.node(), "trustDomain").isEmpty() ? cluster.name()
                 : Json.text(cluster.node(), "trustDomain");
-        istiod.set("meshConfig", Json.objectOf(iop, "meshConfig").put("trustDomain", trustDomain));
-        if (ambient) {
-            istiod.put("profile", "ambient");
+        // istioctl merges spec.meshConfig over values.meshConfig.
+        istiod.set("meshConfig", Json.merge(Json.objectOf(values, "meshConfig"), Json.objectOf(iop, "meshConfig"))
+                .put("trustDomain", trustDomain));
+        String profile = chartProfile(iop);
+        String compatibility = Json.text(iop, "compatibilityVersion");
+        for (ObjectNode chartValues : List.of(istiod, base)) {
+            chartOptions(chartValues, profile, compatibility);
         }
 
         String suffix = revision.isEmpty() ? "" : "-" + revision;
         List<ChartRelease> charts = new ArrayList<>();
-        charts.add(new ChartRelease("base", "istio-base", namespace, Canonical.json(base), chartSource));
-        charts.add(new ChartRelease("istiod", "istiod" + suffix, namespace, Canonical.json(istiod), chartSource));
+        if (Json.bool(components == null ? null : components.get("base"), "enabled", true)) {
+            charts.add(new ChartRelease("base", "istio-base", namespace, Canonical.json(base), chartSource));
+        }
+        if (Json.bool(pilotSpec, "enabled", true)) {
+            charts.add(new ChartRelease("istiod", "istiod" + suffix, namespace(pilotSpec, namespace), Canonical.json(istiod),
+                    chartSource));
+        }
         JsonNode cni = components == null ? null : components.get("cni");
         if (ambient || Json.bool(cni, "enabled", false)) {
             ObjectNode cniValues = Json.object().put("revision", revision);
-            cniValues.set("global", global);
+            // The cni chart has no global.istioNamespace.
+            ObjectNode cniGlobal = global.deepCopy();
+            cniGlobal.remove("istioNamespace");
+            cniValues.set("global", cniGlobal);
             cniValues.putObject("ambient").put("enabled", ambient);
-            if (ambient) {
-                cniValues.put("profile", "ambient");
-            }
+            chartOptions(cniValues, profile, compatibility);
+            cniValues.setAll(componentImage(cni));
+            cniValues.setAll(K8sFields.values(K8sFields.Component.CNI, cni == null ? null : cni.get("k8s")));
             cniValues = Json.merge(cniValues, Json.objectOf(values, "cni"));
-            String ns = Json.text(cni, "namespace").isEmpty() ? namespace : Json.text(cni, "namespace");
-            charts.add(new ChartRelease("cni", "istio-cni", ns, Canonical.json(cniValues), chartSource));
+            charts.add(new ChartRelease("cni", "istio-cni", namespace(cni, namespace), Canonical.json(cniValues), chartSource));
         }
         if (ambient) {
-            ObjectNode z = Json.object().put("revision", revision).put("profile", "ambient");
+            ObjectNode z = Json.object().put("revision", revision);
             z.set("global", global);
-            z = Json.merge(z, Json.objectOf(values, "ztunnel"));
+            chartOptions(z, profile, compatibility);
             JsonNode zc = components == null ? null : components.get("ztunnel");
-            String ns = Json.text(zc, "namespace").isEmpty() ? namespace : Json.text(zc, "namespace");
-            charts.add(new ChartRelease("ztunnel", "ztunnel", ns, Canonical.json(z), chartSource));
+            z.setAll(componentImage(zc));
+            z.setAll(K8sFields.values(K8sFields.Component.ZTUNNEL, zc == null ? null : zc.get("k8s")));
+            z = Json.merge(z, Json.objectOf(values, "ztunnel"));
+            charts.add(new ChartRelease("ztunnel", "ztunnel", namespace(zc, namespace), Canonical.json(z), chartSource));
         }
 
         ObjectNode observed = ((ObjectNode) iop).deepCopy().put("hub", hub).put("tag", tag);
@@ -127,34 +185,35 @@ final class ControlPlanePlans {
                 observedJson, hash, claims);
     }
 
-    /** components.pilot.k8s as the istiod chart's pilot.* values. */
-    private static ObjectNode pilotK8s(JsonNode components) {
-        JsonNode k8s = components == null ? null : components.path("pilot").get("k8s");
-        ObjectNode pilot = Json.object();
-        if (k8s == null || !k8s.isObject()) {
-            return pilot;
-        }
-        if (Json.present(k8s, "env")) {
-            pilot.set("env", Json.envMap(k8s.get("env")));
-        }
-        for (String field : List.of("resources", "nodeSelector", "affinity", "tolerations", "podAnnotations")) {
-            if (Json.present(k8s, field)) {
-                pilot.set(field, k8s.get(field).deepCopy());
+    /** components.<c>.hub/tag: the chart's own hub and tag values (istiod: pilot.hub/pilot.tag). */
+    private static ObjectNode componentImage(JsonNode component) {
+        ObjectNode out = Json.object();
+        for (String f : List.of("hub", "tag")) {
+            if (Json.present(component, f) && !Json.text(component, f).isEmpty()) {
+                out.put(f, Json.text(component, f));
             }
         }
-        if (Json.present(k8s, "replicaCount")) {
-            pilot.set("replicaCount", k8s.get("replicaCount").deepCopy());
+        return out;
+    }
+
+    /** components.<c>.namespace, else the installation's namespace. */
+    private static String namespace(JsonNode component, String fallback) {
+        return Json.text(component, "namespace").isEmpty() ? fallback : Json.text(component, "namespace");
+    }
+
+    /** The chart's profile (only the profiles the charts have files for) and compatibilityVersion. */
+    private static void chartOptions(ObjectNode values, String profile, String compatibility) {
+        if (!profile.isEmpty()) {
+            values.put("profile", profile);
         }
-        JsonNode hpa = k8s.get("hpaSpec");
-        if (hpa != null && hpa.isObject()) {
-            // The istiod chart has no hpaSpec; upstream istioctl maps it onto autoscaleMin/Max.
-            pilot.put("autoscaleEnabled", true);
-            pilot.put("autoscaleMin", hpa.path("minReplicas").asInt(1));
-            if (hpa.has("maxReplicas")) {
-                pilot.put("autoscaleMax", hpa.get("maxReplicas").asInt());
-            }
+        if (!compatibility.isEmpty()) {
+            values.put("compatibilityVersion", compatibility);
         }
-        return pilot;
+    }
+
+    private static String chartProfile(JsonNode iop) {
+        String profile = Json.text(iop, "profile");
+        return CHART_PROFILES.contains(profile) ? profile : "";
     }
 
     static boolean ambient(JsonNode iop) {

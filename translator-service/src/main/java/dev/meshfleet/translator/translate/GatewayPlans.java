@@ -17,6 +17,8 @@ import java.util.Map;
 final class GatewayPlans {
     /** Where Gloo puts gateways when the entry names no namespace (seed 001). */
     static final String DEFAULT_NAMESPACE = "gloo-mesh-gateways";
+    /** Meshfleet's chart for the Service shared by a gateway's revisions (charts/gateway-service). */
+    static final String SERVICE_CHART = "gateway-service";
     private static final List<String> TYPES = List.of("ingressGateways", "egressGateways");
 
     private GatewayPlans() {
@@ -83,7 +85,15 @@ final class GatewayPlans {
         }
         FieldChecks.stringMap(g, "label", at, problems);
         FieldChecks.object(g, "k8s", at, problems);
+        for (String f : List.of("hub", "tag")) {
+            if (Json.present(g, f)) {
+                problems.add(new String[] {at + "." + f, "the upstream gateway chart takes its image from the control"
+                        + " plane's injection (image: auto), so a gateway's own " + f + " cannot apply; set"
+                        + " istioOperatorSpec." + f + " (or the control plane's), or remove it"});
+            }
+        }
         JsonNode k8s = g.get("k8s");
+        K8sFields.check(K8sFields.Component.GATEWAY, at + ".k8s", k8s, problems);
         if (k8s != null && k8s.isObject()) {
             FieldChecks.namedList(k8s, "env", at + ".k8s", "{name: ISTIO_META_ROUTER_MODE, value: sni-dnat}", problems);
             FieldChecks.stringMap(k8s, "serviceAnnotations", at + ".k8s", problems);
@@ -98,6 +108,12 @@ final class GatewayPlans {
                 }
                 FieldChecks.list(svc, "ports", at + ".k8s.service", problems);
                 FieldChecks.stringMap(svc, "selector", at + ".k8s.service", problems);
+                svc.fieldNames().forEachRemaining(f -> {
+                    if (!f.equals("type") && !f.equals("selector") && !SERVICE_FIELDS.contains(f)) {
+                        problems.add(new String[] {at + ".k8s.service." + f, "is not carried to the gateway Service"
+                                + " (Meshfleet sets type, selector and " + SERVICE_FIELDS + "); remove it"});
+                    }
+                });
             }
         }
     }
@@ -146,7 +162,12 @@ final class GatewayPlans {
             claims.putIfAbsent(Claim.gateway(g.type(), revision), new Claim(Claim.gateway(g.type(), revision),
                     inst.path() + ".istioOperatorSpec.components." + g.type() + "[" + g.index() + "]"));
             charts.add(new ChartRelease("gateway", g.name() + (revision.isEmpty() ? "" : "-" + revision), g.namespace(),
-                    Canonical.json(gatewayValues(g, revision, active, global)), chartSource));
+                    Canonical.json(gatewayValues(g, revision, global)), chartSource));
+            if (active) {
+                // Meshfleet's own chart: from the installer's chart directory whatever the resource's chart source.
+                charts.add(new ChartRelease(SERVICE_CHART, g.name() + "-service", g.namespace(),
+                        Canonical.json(serviceValues(g, revision)), null));
+            }
         }
         ObjectNode observed = ((ObjectNode) iop).deepCopy().put("hub", hub).put("tag", tag);
         String observedJson = Canonical.json(observed);
@@ -157,45 +178,66 @@ final class GatewayPlans {
                 observedJson, hash, List.copyOf(claims.values()));
     }
 
-    private static ObjectNode gatewayValues(Gateway g, String revision, boolean active, ObjectNode global) {
+    /** Labels istioctl gives a gateway of each type; a gateway's `label` is merged over them (Helm merges maps). */
+    static ObjectNode defaultLabels(String type) {
+        String istio = type.equals("ingressGateways") ? "ingressgateway" : "egressgateway";
+        return Json.object().put("app", "istio-" + istio).put("istio", istio);
+    }
+
+    static ObjectNode labels(Gateway g) {
+        return Json.merge(defaultLabels(g.type()), Json.objectOf(g.node(), "label"));
+    }
+
+    /**
+     * The upstream gateway chart's values. The chart names its Deployment after `name`, so a revision's Deployment is
+     * `<name>-<revision>`; the chart's Service would carry that name too and select every revision's pods (its
+     * selector is app and istio only), so it is switched off (service.type None) and the shared Service comes from
+     * Meshfleet's own gateway-service chart ({@link #serviceValues}).
+     */
+    private static ObjectNode gatewayValues(Gateway g, String revision, ObjectNode global) {
         JsonNode k8s = g.node().get("k8s");
-        ObjectNode v = Json.object().put("name", g.name()).put("revision", revision);
-        ObjectNode labels = Json.objectOf(g.node(), "label");
-        if (labels.isEmpty()) {
-            labels.put("app", g.name()).put("istio", g.name().startsWith("istio-") ? g.name().substring(6) : g.name());
-        }
-        v.set("labels", labels);
+        ObjectNode v = Json.object().put("name", g.name() + (revision.isEmpty() ? "" : "-" + revision))
+                .put("revision", revision);
+        v.set("labels", labels(g));
+        v.putObject("service").put("type", "None");
+        v.setAll(K8sFields.values(K8sFields.Component.GATEWAY, k8s));
+        v.set("global", global);
+        return v;
+    }
+
+    /** The chart values of k8s.service that go to the Service as they are. */
+    private static final List<String> SERVICE_FIELDS = List.of("ports", "externalTrafficPolicy", "loadBalancerIP",
+            "loadBalancerSourceRanges", "externalIPs", "ipFamilyPolicy", "ipFamilies", "sessionAffinity");
+
+    /**
+     * Meshfleet's gateway-service chart: the Service `<name>` shared by the revisions of a gateway, rendered by the
+     * active revision only, selecting the gateway's labels (or k8s.service.selector) and, for a revision, istio.io/rev
+     * (the upstream gateway chart labels a revision's pods with it): switching activeGateway moves it.
+     */
+    private static ObjectNode serviceValues(Gateway g, String revision) {
+        JsonNode k8s = g.node().get("k8s");
         JsonNode svcSpec = k8s == null ? null : k8s.get("service");
-        ObjectNode service = v.putObject("service");
-        service.put("enabled", active);
-        service.put("type", Json.text(svcSpec, "type").isEmpty() ? "LoadBalancer" : Json.text(svcSpec, "type"));
-        if (svcSpec != null && Json.present(svcSpec, "ports")) {
-            service.set("ports", svcSpec.get("ports").deepCopy());
-        }
+        ObjectNode v = Json.object().put("name", g.name());
+        ObjectNode labels = labels(g);
+        v.set("labels", labels);
         ObjectNode selector = Json.objectOf(svcSpec, "selector");
         if (selector.isEmpty()) {
-            selector = labels.deepCopy();
+            selector = Json.object().put("app", labels.path("app").asText()).put("istio", labels.path("istio").asText());
         }
-        if (active) {
-            // Switching activeGateway moves the shared Service to this revision's pods.
-            selector.put("istio.io/rev", revision.isEmpty() ? "default" : revision);
+        if (!revision.isEmpty()) {
+            selector.put("istio.io/rev", revision);
         }
-        service.set("selector", selector);
+        v.set("selector", selector);
+        ObjectNode service = v.putObject("service");
+        service.put("type", Json.text(svcSpec, "type").isEmpty() ? "LoadBalancer" : Json.text(svcSpec, "type"));
+        for (String f : SERVICE_FIELDS) {
+            if (Json.present(svcSpec, f)) {
+                service.set(f, svcSpec.get(f).deepCopy());
+            }
+        }
         if (k8s != null && Json.present(k8s, "serviceAnnotations")) {
             service.set("annotations", k8s.get("serviceAnnotations").deepCopy());
         }
-        if (k8s != null) {
-            if (Json.present(k8s, "env")) {
-                v.set("env", Json.envMap(k8s.get("env")));
-            }
-            for (String field : List.of("affinity", "podAnnotations", "resources", "nodeSelector", "tolerations",
-                    "replicaCount")) {
-                if (Json.present(k8s, field)) {
-                    v.set(field, k8s.get(field).deepCopy());
-                }
-            }
-        }
-        v.set("global", global);
         return v;
     }
 }

@@ -3,6 +3,12 @@ package dev.meshfleet.translator.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshfleet.translator.translate.Canonical;
+import dev.meshfleet.translator.translate.Translation;
+import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.translator.translate.TranslatorSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;
@@ -33,6 +39,69 @@ class PlanCommandTest {
     static Result run(String... files) {
         return run(List.of(files), null, null);
     }
+
+    /** Strings that a plain YAML scalar would turn into numbers, booleans, nulls or times. */
+    private static final List<String> NUMBER_LIKE = List.of("21", "1.20", "true", "yes", "off", "null", "~", "0x1F",
+            "0o17", "017", "1e3", "1_000", ".inf", "-.5", "12:30", "+12", "2024-01-02");
+
+    @Test
+    void printedValuesReadBackAsThePublishedValuesWithNumberLikeStringsStillStrings() throws Exception {
+        StringBuilder env = new StringBuilder();
+        for (int i = 0; i < NUMBER_LIKE.size(); i++) {
+            env.append("                      - {name: V").append(i).append(", value: '").append(NUMBER_LIKE.get(i))
+                    .append("'}\n");
+        }
+        Path glm = tmp.resolve("quoting.yaml");
+        Files.writeString(glm, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: GatewayLifecycleManager
+                metadata: {name: gw, namespace: gloo-mesh}
+                spec:
+                  installations:
+                    - gatewayRevision: 1-20
+                      clusters: [{name: cluster1, activeGateway: true}]
+                      istioOperatorSpec:
+                        tag: "1.20"
+                        components:
+                          ingressGateways:
+                            - name: istio-ingressgateway
+                              label: {istio: ingressgateway, version: "21"}
+                              k8s:
+                                env:
+                """ + env);
+        Result r = run(glm.toString());
+        assertThat(r.code()).as(r.out() + r.err()).isZero();
+
+        JsonNode printed = YAML.readTree(valuesBlock(r.out()));
+        assertThat(printed.path("labels").path("version").isTextual()).as("label printed as " + printed.path("labels")).isTrue();
+        assertThat(printed.path("labels").path("version").asText()).isEqualTo("21");
+        assertThat(printed.path("global").path("tag").isTextual()).isTrue();
+        assertThat(printed.path("global").path("tag").asText()).isEqualTo("1.20");
+        for (int i = 0; i < NUMBER_LIKE.size(); i++) {
+            JsonNode v = printed.path("env").path("V" + i);
+            assertThat(v.isTextual()).as("V%d printed as %s", i, v).isTrue();
+            assertThat(v.asText()).isEqualTo(NUMBER_LIKE.get(i));
+        }
+        // And the whole tree is exactly what the translator publishes.
+        Translation t = new Translator(TranslatorSettings.defaults()).translate(
+                Manifests.read(Files.newBufferedReader(glm), "quoting.yaml").get(0).owner(), 1,
+                Manifests.read(Files.newBufferedReader(glm), "quoting.yaml").get(0).spec());
+        assertThat(printed).isEqualTo(Canonical.parse(t.plans("cluster1").get(0).charts().get(0).valuesJson()));
+    }
+
+    /** The YAML under the first "values:" line of the plan output, de-indented. */
+    private static String valuesBlock(String out) {
+        List<String> lines = out.lines().toList();
+        int start = lines.indexOf("      values:") + 1;
+        assertThat(start).as("a values block in %s", out).isPositive();
+        StringBuilder yaml = new StringBuilder();
+        for (int i = start; i < lines.size() && lines.get(i).startsWith("        "); i++) {
+            yaml.append(lines.get(i).substring(8)).append('\n');
+        }
+        return yaml.toString();
+    }
+
+    private static final YAMLMapper YAML = new YAMLMapper();
 
     @Test
     void anExamplePrintsChartsAndExactHelmValuesPerClusterAndExitsZero() {

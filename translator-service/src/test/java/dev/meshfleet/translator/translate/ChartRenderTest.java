@@ -133,6 +133,72 @@ class ChartRenderTest {
     }
 
     @Test
+    void pilotHpaMetricsPdbAndStrategyReachTheIstiodObjects() throws Exception {
+        List<JsonNode> objects = renderAll("ilm-values-mapping", "cluster1", "1-24");
+        JsonNode hpa = find(objects, "HorizontalPodAutoscaler", "istiod-1-24");
+        assertThat(hpa.at("/spec/metrics/0/resource/target/averageUtilization").asInt()).isEqualTo(60);
+        assertThat(hpa.at("/spec/metrics/1/resource/name").asText()).isEqualTo("memory");
+        assertThat(hpa.at("/spec/metrics/1/resource/target/averageUtilization").asInt()).isEqualTo(70);
+        assertThat(hpa.at("/spec/behavior/scaleDown/stabilizationWindowSeconds").asInt()).isEqualTo(300);
+        JsonNode pdb = find(objects, "PodDisruptionBudget", "istiod-1-24");
+        assertThat(pdb.at("/spec/maxUnavailable").asInt()).isEqualTo(1);
+        assertThat(pdb.at("/spec").has("minAvailable")).isFalse();
+        assertThat(pdb.at("/spec/unhealthyPodEvictionPolicy").asText()).isEqualTo("AlwaysAllow");
+        JsonNode istiod = find(objects, "Deployment", "istiod-1-24");
+        assertThat(istiod.at("/metadata/namespace").isMissingNode() ? "" : istiod.at("/metadata/namespace").asText())
+                .isEqualTo("istio-control");
+        assertThat(istiod.at("/spec/strategy/rollingUpdate/maxUnavailable").asInt()).isZero();
+        assertThat(istiod.at("/spec/template/spec/containers/0/image").asText()).startsWith("registry.example/pilot-hub/pilot:");
+        assertThat(find(objects, "Service", "istiod-1-24").at("/metadata/annotations/networking.example~1internal").asText())
+                .isEqualTo("true");
+    }
+
+    @Test
+    void gatewayK8sSettingsReachTheGatewayObjectsAndTheSharedService() throws Exception {
+        List<JsonNode> objects = renderAll("glm-gateway-k8s", "cluster1", "1-24");
+        JsonNode deployment = find(objects, "Deployment", "edge-gateway-1-24");
+        assertThat(deployment.at("/spec/selector/matchLabels/app").asText()).isEqualTo("istio-ingressgateway");
+        assertThat(deployment.at("/spec/template/metadata/labels/istio").asText()).isEqualTo("ingressgateway");
+        assertThat(deployment.at("/spec/template/spec/containers/0/readinessProbe/periodSeconds").asInt()).isEqualTo(5);
+        assertThat(deployment.at("/spec/template/spec/securityContext/fsGroup").asInt()).isEqualTo(1337);
+        assertThat(deployment.at("/spec/strategy/rollingUpdate/maxSurge").asText()).isEqualTo("100%");
+        JsonNode hpa = find(objects, "HorizontalPodAutoscaler", "edge-gateway-1-24");
+        assertThat(hpa.at("/spec/minReplicas").asInt()).isEqualTo(2);
+        assertThat(hpa.at("/spec/maxReplicas").asInt()).isEqualTo(6);
+        assertThat(hpa.at("/spec/metrics/1/resource/target/averageUtilization").asInt()).isEqualTo(85);
+        JsonNode pdb = find(objects, "PodDisruptionBudget", "edge-gateway-1-24");
+        assertThat(pdb.at("/spec/minAvailable").asInt()).isEqualTo(1);
+        assertThat(pdb.at("/spec/selector/matchLabels/app").asText()).isEqualTo("istio-ingressgateway");
+        JsonNode svc = find(objects, "Service", "edge-gateway");
+        assertThat(svc.at("/spec/externalTrafficPolicy").asText()).isEqualTo("Local");
+        assertThat(svc.at("/spec/loadBalancerSourceRanges/0").asText()).isEqualTo("10.0.0.0/8");
+        assertThat(svc.at("/metadata/annotations/service.beta.kubernetes.io~1aws-load-balancer-type").asText()).isEqualTo("nlb");
+        assertThat(svc.at("/spec/selector/istio.io~1rev").asText()).isEqualTo("1-24");
+        assertThat(objects.stream().filter(o -> o.path("kind").asText().equals("Service")).map(o -> o.at("/metadata/name").asText()))
+                .as("the gateway chart's own Service is off; only the shared ones").containsExactlyInAnyOrder("edge-gateway",
+                        "istio-egressgateway");
+        JsonNode egress = find(objects, "Deployment", "istio-egressgateway-1-24");
+        assertThat(egress.at("/spec/replicas").asInt()).isEqualTo(3);
+        assertThat(egress.at("/spec/template/metadata/labels/app").asText()).isEqualTo("istio-egressgateway");
+    }
+
+    @Test
+    void componentK8sOfCniAndZtunnelReachTheirDaemonSets() throws Exception {
+        List<JsonNode> objects = renderAll("ilm-component-k8s", "cluster1", "");
+        JsonNode cni = find(objects, "DaemonSet", "istio-cni-node");
+        assertThat(cni.at("/spec/template/spec/containers/0/resources/requests/cpu").asText()).isEqualTo("50m");
+        assertThat(env(cni, "REPAIR_ENABLED")).isEqualTo("false");
+        assertThat(cni.at("/spec/updateStrategy/rollingUpdate/maxUnavailable").asInt()).isEqualTo(2);
+        assertThat(cni.at("/spec/template/spec/affinity/nodeAffinity").isObject()).isTrue();
+        JsonNode ztunnel = find(objects, "DaemonSet", "ztunnel");
+        assertThat(ztunnel.at("/spec/template/spec/containers/0/resources/limits/memory").asText()).isEqualTo("1Gi");
+        assertThat(ztunnel.at("/spec/template/metadata/annotations/example.com~1team").asText()).isEqualTo("mesh");
+        assertThat(env(ztunnel, "L7_ENABLED")).isEqualTo("true");
+        assertThat(ztunnel.at("/spec/template/spec/containers/0/imagePullPolicy").asText()).isEqualTo("IfNotPresent");
+        assertThat(ztunnel.at("/spec/template/spec/containers/0/image").asText()).startsWith("registry.example/ztunnel-hub/");
+    }
+
+    @Test
     void activeGatewayServiceSelectsItsRevisionAndInactiveRevisionRendersNoService() throws Exception {
         List<JsonNode> active = renderAll("example-glm-ingress", "cluster1", "1-24");
         JsonNode svc = find(active, "Service", "istio-ingressgateway");
