@@ -16,11 +16,30 @@ import dev.meshfleet.schemas.v1.ResourceKind;
  * the resource as the API server returns it (plain maps), so the settle rules need no client.
  */
 public record ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
-        Set<String> specClusters, List<InstallationRow> installations) {
+        Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations) {
 
     public ResourceView {
         specClusters = Set.copyOf(specClusters);
+        specRevisions = Map.copyOf(specRevisions);
         installations = List.copyOf(installations);
+    }
+
+    public ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
+            Set<String> specClusters, List<InstallationRow> installations) {
+        this(ref, generation, observedGeneration, deleting, gone, specClusters, Map.of(), installations);
+    }
+
+    /**
+     * Whether the spec no longer wants this installation: its cluster is not named, or every installation naming
+     * the cluster gives its revision and none is this one. Unknown (false) when an installation naming the
+     * cluster gives no revision: its status key is then not the spec's to tell.
+     */
+    public boolean unwanted(InstallationRow row) {
+        if (!specClusters.contains(row.cluster())) {
+            return true;
+        }
+        Set<String> revisions = specRevisions.get(row.cluster());
+        return revisions != null && !revisions.contains(row.revision());
     }
 
     /** A resource that no longer exists (after a delete step). */
@@ -37,15 +56,27 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         Long generation = number(metadata.get("generation"));
         boolean deleting = metadata.get("deletionTimestamp") != null;
         Set<String> clusters = new LinkedHashSet<>();
+        Map<String, Set<String>> revisions = new java.util.HashMap<>();
+        Set<String> revisionless = new java.util.HashSet<>();
+        String revisionField = kind == ResourceKind.GatewayLifecycleManager ? "gatewayRevision" : "revision";
         if (spec != null && spec.get("installations") instanceof List<?> installs) {
             for (Object install : installs) {
                 if (install instanceof Map<?, ?> i && i.get("clusters") instanceof List<?> cs) {
+                    Object revision = i.get(revisionField);
                     for (Object c : cs) {
-                        clusters.add(statusKey(c));
+                        String key = statusKey(c);
+                        clusters.add(key);
+                        // "auto" is resolved by the translator (its default revision): not the status key.
+                        if (revision instanceof String r && !r.isBlank() && !r.trim().equals("auto")) {
+                            revisions.computeIfAbsent(key, k -> new java.util.HashSet<>()).add(r.trim());
+                        } else {
+                            revisionless.add(key);
+                        }
                     }
                 }
             }
         }
+        revisionless.forEach(revisions::remove);
         Long observed = null;
         List<InstallationRow> rows = new ArrayList<>();
         if (status != null) {
@@ -63,7 +94,7 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
             }
         }
         rows.sort(java.util.Comparator.comparing(InstallationRow::cluster).thenComparing(InstallationRow::revision));
-        return new ResourceView(ref, generation, observed, deleting, false, clusters, rows);
+        return new ResourceView(ref, generation, observed, deleting, false, clusters, revisions, rows);
     }
 
     /**

@@ -14,7 +14,8 @@ import dev.meshfleet.schemas.state.Phase;
  * every cluster its spec names has at least one installation in the status (under the key the aggregator
  * really writes: {@link ResourceView#statusKey}; none is waited for once a whole-resource translation
  * error shows, under {@link Crds#WHOLE_RESOURCE_CLUSTER}), and every installation is in a
- * state that will not change by itself ({@link Phase#settled()}); a deleted resource has settled when it
+ * state that will not change by itself ({@link Phase#settled()}), HEALTHY excepted for one the spec no longer
+ * wants (its removal is still to come); a deleted resource has settled when it
  * is gone, or when its removal is stuck on something outside (see {@link #removalIsStuck}). Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
  */
 public final class Settle {
@@ -73,7 +74,10 @@ public final class Settle {
                     : missing.size() + " clusters: " + String.join(", ", missing.subList(0, BRIEF)) + " and "
                             + (missing.size() - BRIEF) + " more") + ")";
         }
-        List<String> inProgress = v.installations().stream().filter(r -> !settled(v, r))
+        // An installation the spec no longer wants, still HEALTHY: its removal has not been reported yet (the status
+        // may already describe the new generation through the installations it still wants).
+        List<String> inProgress = v.installations().stream()
+                .filter(r -> !settled(v, r) || v.unwanted(r) && phase(v, r) == Phase.HEALTHY)
                 .map(r -> r.cluster() + "/" + r.revision() + ":" + r.state()).toList();
         return inProgress.isEmpty() ? null : brief(inProgress);
     }

@@ -173,6 +173,39 @@ class SettleTest {
     }
 
     @Test
+    void aRevisionOrClusterTheSpecNoLongerNamesHasNotSettledWhileStillHealthyEvenIfTheStatusIsOfTheNewGeneration() {
+        Map<String, Object> v125 = Map.of("installations", List.of(Map.of("revision", "1-25",
+                "clusters", List.of(Map.of("name", "cluster1")))));
+        Map<String, Object> status = Map.of("observedGeneration", 3L, "clusters", Map.of("cluster1",
+                Map.of("installations", Map.of(
+                        "1-24", Map.of("state", "HEALTHY", "message", ""),
+                        "1-25", Map.of("state", "HEALTHY", "message", "")))));
+        var removalPending = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(3), v125, status)));
+        assertThat(removalPending.done()).isFalse();
+        assertThat(removalPending.moving()).containsExactly("ilm/gloo-mesh/istiod cluster1/1-24:HEALTHY");
+
+        Map<String, Object> removed = Map.of("observedGeneration", 3L, "clusters", Map.of("cluster1",
+                Map.of("installations", Map.of(
+                        "1-24", Map.of("state", "UNINSTALLED_CONTROL_PLANE", "message", ""),
+                        "1-25", Map.of("state", "HEALTHY", "message", "")))));
+        assertThat(Settle.evaluate(List.of(ResourceView.of(ILM, metadata(3), v125, removed))).done()).isTrue();
+
+        var clusterDropped = Settle.evaluate(List.of(ResourceView.of(ILM, metadata(2), spec("cluster1"),
+                status(2, "cluster1", "HEALTHY", "cluster2", "HEALTHY"))));
+        assertThat(clusterDropped.moving()).containsExactly("ilm/gloo-mesh/istiod cluster2/1-24:HEALTHY");
+
+        Map<String, Object> revisionless = Map.of("installations", List.of(Map.of(
+                "clusters", List.of(Map.of("name", "cluster1")))));
+        assertThat(Settle.evaluate(List.of(ResourceView.of(ILM, metadata(2), revisionless,
+                status(2, "cluster1", "HEALTHY")))).done()).as("no revision in the spec: its key is not ours to tell")
+                .isTrue();
+        Map<String, Object> auto = Map.of("installations", List.of(Map.of("revision", "auto",
+                "clusters", List.of(Map.of("name", "cluster1")))));
+        assertThat(Settle.evaluate(List.of(ResourceView.of(ILM, metadata(2), auto,
+                status(2, "cluster1", "HEALTHY")))).done()).as("auto is resolved by the translator").isTrue();
+    }
+
+    @Test
     void oneUnhealthyResourceMakesTheOutcomeUnhealthy() {
         var p = Settle.evaluate(List.of(
                 ResourceView.of(ILM, metadata(1), spec("cluster1"), status(1, "cluster1", "HEALTHY")),
