@@ -144,6 +144,30 @@ class PlanCommandTest {
     }
 
     @Test
+    void anIstioOperatorFieldTheChartsCannotExpressIsPrintedAsFailedNamingItAndExitsOne() throws Exception {
+        Path bad = tmp.resolve("refused.yaml");
+        Files.writeString(bad, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata: {name: cp, namespace: gloo-mesh}
+                spec:
+                  installations:
+                    - revision: 1-24
+                      clusters: [{name: cluster1}]
+                      istioOperatorSpec:
+                        tag: 1.24.2-solo
+                        installPackagePath: /charts
+                        components: {istiodRemote: {enabled: true}}
+                """);
+        Result r = run(bad.toString());
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED revision 1-24: spec.installations[0].istioOperatorSpec.installPackagePath:"
+                + " Meshfleet installs the charts from spec.helmGlobal.repo",
+                "spec.installations[0].istioOperatorSpec.components.istiodRemote: Meshfleet installs no istiod-remote chart")
+                .doesNotContain("chart istiod release istiod-1-24");
+    }
+
+    @Test
     void clusterFilterShowsOnlyThatCluster() {
         Result r = run(List.of("../examples/glm-egress.yaml"), "cluster2", null);
         assertThat(r.code()).isZero();
