@@ -50,6 +50,9 @@ public final class OperatorFields {
     private static final Map<Kind, Map<String, Rule>> RULES = Map.of(Kind.ILM, new LinkedHashMap<>(), Kind.GLM,
             new LinkedHashMap<>());
 
+    private static final String LEGACY_GATEWAY = "a value of istioctl's legacy gateway charts; Meshfleet installs the"
+            + " upstream gateway chart: use the entry's k8s fields and label instead";
+
     private static String gatewayInIlm(String type) {
         return "an IstioLifecycleManager installs the control plane only; move this gateway to a"
                 + " GatewayLifecycleManager's istioOperatorSpec.components." + type + ", or set enabled: false";
@@ -189,8 +192,13 @@ public final class OperatorFields {
         for (String g : List.of("enabled", "istio-ingressgateway", "istio-egressgateway")) {
             ilm.put("values.gateways." + g, refused("gateways belong to a GatewayLifecycleManager; configure them with"
                     + " its components.ingressGateways[]/egressGateways[] (k8s, label), and remove this"));
-            glm.put("values.gateways." + g, refused("values of istioctl's legacy gateway charts; Meshfleet installs the"
-                    + " upstream gateway chart: use the entry's k8s fields and label instead"));
+            if (g.equals("enabled")) {
+                glm.put("values.gateways." + g, refused(LEGACY_GATEWAY));
+            } else {
+                glm.put("values.gateways." + g, new Translated("`injectionTemplate: gateway` only, which the upstream"
+                        + " gateway chart's pods have already (seed 004); any other field is refused: " + LEGACY_GATEWAY,
+                        "glm-operator-fields"));
+            }
         }
 
         // meshConfig.*
@@ -347,12 +355,23 @@ public final class OperatorFields {
                     if (!VALUES_GATEWAYS.contains(s)) {
                         problems.add(new String[] {at + ".gateways." + s, "is not a field of values.gateways (one of "
                                 + VALUES_GATEWAYS + "); check its spelling"});
+                    } else if (kind == Kind.GLM && s.startsWith("istio-")) {
+                        legacyGateway(at + ".gateways." + s, x, problems);
                     } else {
                         refuse(kind, "values.gateways." + s, at + ".gateways." + s, problems);
                     }
                 });
             } else {
                 refuse(kind, "values." + g, at + "." + g, problems);
+            }
+        });
+    }
+
+    /** values.gateways.istio-*gateway in a GLM: the gateway injection template is what the upstream chart does. */
+    private static void legacyGateway(String at, JsonNode settings, List<String[]> problems) {
+        each(settings, (f, v) -> {
+            if (!(f.equals("injectionTemplate") && v.asText().equals("gateway"))) {
+                problems.add(new String[] {at + "." + f, LEGACY_GATEWAY});
             }
         });
     }
