@@ -46,17 +46,8 @@ final class ControlPlanePlans {
                     K8sFields.check(e.getValue(), at + "." + e.getKey() + ".k8s", c.get("k8s"), problems);
                 }
             }
-            for (String type : List.of("ingressGateways", "egressGateways")) {
-                JsonNode list = components.get(type);
-                for (int k = 0; list != null && list.isArray() && k < list.size(); k++) {
-                    if (Json.bool(list.get(k), "enabled", true)) {
-                        problems.add(new String[] {at + "." + type + "[" + k + "]", "an IstioLifecycleManager installs the"
-                                + " control plane only; move this gateway to a GatewayLifecycleManager's"
-                                + " istioOperatorSpec.components." + type + ", or set enabled: false"});
-                    }
-                }
-            }
         }
+        OperatorFields.check(OperatorFields.Kind.ILM, path + ".istioOperatorSpec", iop, revision, problems);
         if (!ambient(iop)) {
             return;
         }
@@ -80,7 +71,7 @@ final class ControlPlanePlans {
         String tag = Json.text(iop, "tag").isEmpty() ? settings.defaultTag() : Json.text(iop, "tag");
         boolean ambient = ambient(iop);
         boolean isDefault = Json.bool(cluster.node(), "defaultRevision", false);
-        JsonNode values = iop.get("values");
+        JsonNode values = OperatorFields.values(iop);
         JsonNode components = iop.get("components");
 
         ObjectNode global = Json.merge(Json.objectOf(values, "global"), Json.object()
@@ -91,6 +82,9 @@ final class ControlPlanePlans {
                 .put("defaultRevision", isDefault ? (revision.isEmpty() ? "default" : revision) : "");
         if (Json.present(values, "base")) {
             base.set("base", Json.objectOf(values, "base"));
+        }
+        if (Json.present(values, "experimental")) {
+            base.set("experimental", Json.objectOf(values, "experimental"));
         }
         // The base chart knows three globals; the others would be values it silently ignores.
         ObjectNode baseGlobal = Json.object();
@@ -111,7 +105,12 @@ final class ControlPlanePlans {
         }
         istiod.put("revision", revision);
         var tags = istiod.putArray("revisionTags");
-        if (isDefault) {
+        boolean hasDefaultTag = false;
+        for (JsonNode t : values.path("revisionTags")) {
+            tags.add(t.deepCopy());
+            hasDefaultTag |= "default".equals(t.asText());
+        }
+        if (isDefault && !hasDefaultTag) {
             tags.add("default");
         }
         istiod.set("global", global);
@@ -146,7 +145,8 @@ final class ControlPlanePlans {
                     chartSource));
         }
         JsonNode cni = components == null ? null : components.get("cni");
-        if (ambient || Json.bool(cni, "enabled", false)) {
+        // profile ambient turns cni and ztunnel on; components.<c>.enabled decides either way, as with istioctl.
+        if (Json.bool(cni, "enabled", ambient)) {
             ObjectNode cniValues = Json.object().put("revision", revision);
             // The cni chart has no global.istioNamespace.
             ObjectNode cniGlobal = global.deepCopy();
@@ -159,11 +159,11 @@ final class ControlPlanePlans {
             cniValues = Json.merge(cniValues, Json.objectOf(values, "cni"));
             charts.add(new ChartRelease("cni", "istio-cni", namespace(cni, namespace), Canonical.json(cniValues), chartSource));
         }
-        if (ambient) {
+        JsonNode zc = components == null ? null : components.get("ztunnel");
+        if (Json.bool(zc, "enabled", ambient)) {
             ObjectNode z = Json.object().put("revision", revision);
             z.set("global", global);
             chartOptions(z, profile, compatibility);
-            JsonNode zc = components == null ? null : components.get("ztunnel");
             z.setAll(componentImage(zc));
             z.setAll(K8sFields.values(K8sFields.Component.ZTUNNEL, zc == null ? null : zc.get("k8s")));
             z = Json.merge(z, Json.objectOf(values, "ztunnel"));
@@ -202,7 +202,7 @@ final class ControlPlanePlans {
     }
 
     /** The chart's profile (only the profiles the charts have files for) and compatibilityVersion. */
-    private static void chartOptions(ObjectNode values, String profile, String compatibility) {
+    static void chartOptions(ObjectNode values, String profile, String compatibility) {
         if (!profile.isEmpty()) {
             values.put("profile", profile);
         }
@@ -211,7 +211,7 @@ final class ControlPlanePlans {
         }
     }
 
-    private static String chartProfile(JsonNode iop) {
+    static String chartProfile(JsonNode iop) {
         String profile = Json.text(iop, "profile");
         return CHART_PROFILES.contains(profile) ? profile : "";
     }

@@ -27,8 +27,9 @@ final class GatewayPlans {
     record Gateway(String type, int index, String name, String namespace, JsonNode node) {
     }
 
-    static void validate(String path, JsonNode inst, JsonNode iop, List<String[]> problems) {
+    static void validate(String path, JsonNode inst, JsonNode iop, String controlPlaneRevision, List<String[]> problems) {
         FieldChecks.string(inst, "controlPlaneRevision", path, problems);
+        OperatorFields.check(OperatorFields.Kind.GLM, path + ".istioOperatorSpec", iop, controlPlaneRevision, problems);
         JsonNode components = iop.get("components");
         for (String type : TYPES) {
             JsonNode list = components == null || !components.isObject() ? null : components.get(type);
@@ -85,13 +86,6 @@ final class GatewayPlans {
         }
         FieldChecks.stringMap(g, "label", at, problems);
         FieldChecks.object(g, "k8s", at, problems);
-        for (String f : List.of("hub", "tag")) {
-            if (Json.present(g, f)) {
-                problems.add(new String[] {at + "." + f, "the upstream gateway chart takes its image from the control"
-                        + " plane's injection (image: auto), so a gateway's own " + f + " cannot apply; set"
-                        + " istioOperatorSpec." + f + " (or the control plane's), or remove it"});
-            }
-        }
         JsonNode k8s = g.get("k8s");
         K8sFields.check(K8sFields.Component.GATEWAY, at + ".k8s", k8s, problems);
         if (k8s != null && k8s.isObject()) {
@@ -136,7 +130,8 @@ final class GatewayPlans {
                 if (name.isEmpty()) {
                     name = type.equals("ingressGateways") ? "istio-ingressgateway" : "istio-egressgateway";
                 }
-                String ns = Json.text(g, "namespace").isEmpty() ? DEFAULT_NAMESPACE : Json.text(g, "namespace");
+                String ns = !Json.text(g, "namespace").isEmpty() ? Json.text(g, "namespace")
+                        : !Json.text(iop, "namespace").isEmpty() ? Json.text(iop, "namespace") : DEFAULT_NAMESPACE;
                 out.add(new Gateway(type, k, name, ns, g));
             }
         }
@@ -151,10 +146,9 @@ final class GatewayPlans {
         String tag = Json.text(iop, "tag").isEmpty() ? settings.defaultTag() : Json.text(iop, "tag");
         // A revisionless gateway has a single Deployment, so it is the Service's only possible target.
         boolean active = Json.bool(cluster.node(), "activeGateway", false) || revision.isEmpty();
-        String cp = Json.text(inst.node(), "controlPlaneRevision");
-        String controlPlaneRevision = cp.isEmpty() ? revision : "auto".equals(cp) ? settings.defaultRevision() : cp;
-        JsonNode values = iop.get("values");
-        ObjectNode global = Json.merge(Json.objectOf(values, "global"), Json.object().put("hub", hub).put("tag", tag));
+        String controlPlaneRevision = controlPlaneRevision(inst.node(), revision, settings);
+        ObjectNode global = Json.merge(Json.objectOf(OperatorFields.values(iop), "global"),
+                Json.object().put("hub", hub).put("tag", tag));
 
         List<ChartRelease> charts = new ArrayList<>();
         Map<String, Claim> claims = new LinkedHashMap<>();
@@ -162,7 +156,7 @@ final class GatewayPlans {
             claims.putIfAbsent(Claim.gateway(g.type(), revision), new Claim(Claim.gateway(g.type(), revision),
                     inst.path() + ".istioOperatorSpec.components." + g.type() + "[" + g.index() + "]"));
             charts.add(new ChartRelease("gateway", g.name() + (revision.isEmpty() ? "" : "-" + revision), g.namespace(),
-                    Canonical.json(gatewayValues(g, revision, global)), chartSource));
+                    Canonical.json(gatewayValues(g, revision, global, iop, cluster)), chartSource));
             if (active) {
                 // Meshfleet's own chart: from the installer's chart directory whatever the resource's chart source.
                 charts.add(new ChartRelease(SERVICE_CHART, g.name() + "-service", g.namespace(),
@@ -176,6 +170,33 @@ final class GatewayPlans {
                 controlPlaneRevision, skip, inst.waitMillis(), observedJson);
         return new Plan(cluster.name(), revision, tag, charts, false, active, controlPlaneRevision, skip, inst.waitMillis(),
                 observedJson, hash, List.copyOf(claims.values()));
+    }
+
+    /**
+     * The env istioctl's gateway charts derive from meshConfig: TRUST_DOMAIN and ISTIO_META_MESH_ID (unless
+     * global.meshID) from the trust domain (clusters[].trustDomain, else meshConfig.trustDomain), and
+     * defaultConfig.proxyMetadata. k8s.env wins over all of it.
+     */
+    private static ObjectNode meshEnv(JsonNode iop, ClusterEntry cluster, ObjectNode global) {
+        ObjectNode env = Json.object();
+        JsonNode mesh = iop.path("meshConfig");
+        String trustDomain = !Json.text(cluster.node(), "trustDomain").isEmpty() ? Json.text(cluster.node(), "trustDomain")
+                : Json.text(mesh, "trustDomain");
+        if (!trustDomain.isEmpty()) {
+            if (Json.text(global, "meshID").isEmpty()) {
+                env.put("ISTIO_META_MESH_ID", trustDomain);
+            }
+            env.put("TRUST_DOMAIN", trustDomain);
+        }
+        mesh.path("defaultConfig").path("proxyMetadata").fields()
+                .forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        return env;
+    }
+
+    /** controlPlaneRevision resolved: absent means the gateway's own revision, auto the configured default. */
+    static String controlPlaneRevision(JsonNode inst, String revision, TranslatorSettings settings) {
+        String cp = Json.text(inst, "controlPlaneRevision");
+        return cp.isEmpty() ? revision : "auto".equals(cp) ? settings.defaultRevision() : cp;
     }
 
     /** Labels istioctl gives a gateway of each type; a gateway's `label` is merged over them (Helm merges maps). */
@@ -194,13 +215,20 @@ final class GatewayPlans {
      * selector is app and istio only), so it is switched off (service.type None) and the shared Service comes from
      * Meshfleet's own gateway-service chart ({@link #serviceValues}).
      */
-    private static ObjectNode gatewayValues(Gateway g, String revision, ObjectNode global) {
+    private static ObjectNode gatewayValues(Gateway g, String revision, ObjectNode global, JsonNode iop,
+            ClusterEntry cluster) {
         JsonNode k8s = g.node().get("k8s");
         ObjectNode v = Json.object().put("name", g.name() + (revision.isEmpty() ? "" : "-" + revision))
                 .put("revision", revision);
         v.set("labels", labels(g));
         v.putObject("service").put("type", "None");
-        v.setAll(K8sFields.values(K8sFields.Component.GATEWAY, k8s));
+        ControlPlanePlans.chartOptions(v, ControlPlanePlans.chartProfile(iop), Json.text(iop, "compatibilityVersion"));
+        ObjectNode k8sValues = K8sFields.values(K8sFields.Component.GATEWAY, k8s);
+        ObjectNode meshEnv = meshEnv(iop, cluster, global);
+        if (!meshEnv.isEmpty()) {
+            k8sValues.set("env", Json.merge(meshEnv, k8sValues.get("env")));
+        }
+        v.setAll(k8sValues);
         v.set("global", global);
         return v;
     }

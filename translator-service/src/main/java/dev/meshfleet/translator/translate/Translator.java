@@ -185,7 +185,7 @@ public final class Translator {
         }
         if (iop != null && iop.isObject()) {
             if (gateway) {
-                GatewayPlans.validate(path, node, iop, problems);
+                GatewayPlans.validate(path, node, iop, GatewayPlans.controlPlaneRevision(node, revision, settings), problems);
             } else {
                 ControlPlanePlans.validate(path, revisionField, revision, iop, problems);
             }
@@ -235,6 +235,7 @@ public final class Translator {
             List<String[]> entryProblems = new ArrayList<>();
             FieldChecks.bool(entry, gateway ? "activeGateway" : "defaultRevision", at, entryProblems);
             FieldChecks.string(entry, "trustDomain", at, entryProblems);
+
             if (!entryProblems.isEmpty()) {
                 entryProblems.forEach(pr -> errors.add(new TranslationError(name, revision, pr[0], pr[1])));
                 continue;

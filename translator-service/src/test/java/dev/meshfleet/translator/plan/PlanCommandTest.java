@@ -40,6 +40,19 @@ class PlanCommandTest {
         return run(List.of(files), null, null);
     }
 
+    /** Plans an IstioLifecycleManager gloo-mesh/cp with these installations (YAML list items, 4 spaces in). */
+    Result runIlm(String installations) throws Exception {
+        Path file = tmp.resolve("ilm.yaml");
+        Files.writeString(file, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata: {name: cp, namespace: gloo-mesh}
+                spec:
+                  installations:
+                """ + installations);
+        return run(file.toString());
+    }
+
     /** Strings that a plain YAML scalar would turn into numbers, booleans, nulls or times. */
     private static final List<String> NUMBER_LIKE = List.of("21", "1.20", "true", "yes", "off", "null", "~", "0x1F",
             "0o17", "017", "1e3", "1_000", ".inf", "-.5", "12:30", "+12", "2024-01-02");
@@ -126,21 +139,31 @@ class PlanCommandTest {
 
     @Test
     void aValidationErrorIsPrintedWithItsFieldPathAndExitsOne() throws Exception {
-        Path bad = tmp.resolve("bad.yaml");
-        Files.writeString(bad, """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata: {name: cp, namespace: gloo-mesh}
-                spec:
-                  installations:
+        Result r = runIlm("""
                     - revision: 1-24
                       clusters: [{name: cluster1}, {}]
                       istioOperatorSpec: {tag: 1.24.2-solo}
                 """);
-        Result r = run(bad.toString());
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("cluster *:", "FAILED revision 1-24: spec.installations[0].clusters[1].name: is missing")
                 .contains("chart istiod release istiod-1-24");
+    }
+
+    @Test
+    void anIstioOperatorFieldTheChartsCannotExpressIsPrintedAsFailedNamingItAndExitsOne() throws Exception {
+        Result r = runIlm("""
+                    - revision: 1-24
+                      clusters: [{name: cluster1}]
+                      istioOperatorSpec:
+                        tag: 1.24.2-solo
+                        installPackagePath: /charts
+                        components: {istiodRemote: {enabled: true}}
+                """);
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.out()).contains("FAILED revision 1-24: spec.installations[0].istioOperatorSpec.installPackagePath:"
+                + " Meshfleet installs the charts from spec.helmGlobal.repo",
+                "spec.installations[0].istioOperatorSpec.components.istiodRemote: Meshfleet installs no istiod-remote chart")
+                .doesNotContain("chart istiod release istiod-1-24");
     }
 
     @Test
