@@ -115,6 +115,49 @@ class PlanCommandTest {
     }
 
     @Test
+    void theOverlaysOfAReleaseArePrintedAfterItsValuesAndReadBackAsTheSpecWroteThem() throws Exception {
+        Path ilm = tmp.resolve("overlays.yaml");
+        Files.writeString(ilm, """
+                apiVersion: admin.gloo.solo.io/v2
+                kind: IstioLifecycleManager
+                metadata: {name: cp, namespace: gloo-mesh}
+                spec:
+                  installations:
+                    - clusters: [{name: cluster1}]
+                      istioOperatorSpec:
+                        tag: 1.24.2-solo
+                        components:
+                          pilot:
+                            k8s:
+                              overlays:
+                                - kind: Deployment
+                                  name: istiod
+                                  patches:
+                                    - path: spec.template.spec.volumes[100]
+                                      value: "name: inject-volume\\nconfigMap:\\n  name: istio-sidecar-injector"
+                                    - path: metadata.annotations.a
+                """);
+
+        Result r = run(ilm.toString());
+
+        assertThat(r.code()).isZero();
+        String printed = r.out().substring(r.out().indexOf("      overlays:\n") + "      overlays:\n".length());
+        assertThat(new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
+                .readTree(printed.lines().takeWhile(l -> l.startsWith("        ")).map(l -> l.substring(8))
+                        .reduce("", (a, b) -> a + b + "\n")))
+                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper(
+                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
+                        - field: spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0]
+                          kind: Deployment
+                          name: istiod
+                          patches:
+                            - path: spec.template.spec.volumes[100]
+                              value: "name: inject-volume\\nconfigMap:\\n  name: istio-sidecar-injector"
+                            - path: metadata.annotations.a
+                        """));
+    }
+
+    @Test
     void severalFilesAndMultiDocumentYamlAreAllPlanned() throws Exception {
         Path both = tmp.resolve("both.yaml");
         Files.writeString(both, Files.readString(Path.of("../examples/glm-ingress.yaml")) + "\n---\n"
