@@ -116,45 +116,22 @@ class PlanCommandTest {
 
     @Test
     void theOverlaysOfAReleaseArePrintedAfterItsValuesAndReadBackAsTheSpecWroteThem() throws Exception {
-        Path ilm = tmp.resolve("overlays.yaml");
-        Files.writeString(ilm, """
-                apiVersion: admin.gloo.solo.io/v2
-                kind: IstioLifecycleManager
-                metadata: {name: cp, namespace: gloo-mesh}
-                spec:
-                  installations:
-                    - clusters: [{name: cluster1}]
-                      istioOperatorSpec:
-                        tag: 1.24.2-solo
-                        components:
-                          pilot:
-                            k8s:
-                              overlays:
-                                - kind: Deployment
-                                  name: istiod
-                                  patches:
-                                    - path: spec.template.spec.volumes[100]
-                                      value: "name: inject-volume\\nconfigMap:\\n  name: istio-sidecar-injector"
-                                    - path: metadata.annotations.a
-                """);
+        Path seed004 = Path.of("src/test/resources/golden/ilm-overlays-external-istiod/input.yaml");
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
-        Result r = run(ilm.toString());
+        Result r = run(seed004.toString());
 
         assertThat(r.code()).isZero();
         String printed = r.out().substring(r.out().indexOf("      overlays:\n") + "      overlays:\n".length());
-        assertThat(new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory())
-                .readTree(printed.lines().takeWhile(l -> l.startsWith("        ")).map(l -> l.substring(8))
-                        .reduce("", (a, b) -> a + b + "\n")))
-                .isEqualTo(new com.fasterxml.jackson.databind.ObjectMapper(
-                        new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree("""
-                        - field: spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0]
-                          kind: Deployment
-                          name: istiod
-                          patches:
-                            - path: spec.template.spec.volumes[100]
-                              value: "name: inject-volume\\nconfigMap:\\n  name: istio-sidecar-injector"
-                            - path: metadata.annotations.a
-                        """));
+        var overlays = (com.fasterxml.jackson.databind.node.ArrayNode) yaml.readTree(printed.lines()
+                .takeWhile(l -> l.startsWith("        ")).map(l -> l.substring(8)).reduce("", (a, b) -> a + b + "\n"));
+        assertThat(overlays).hasSize(1);
+        assertThat(overlays.get(0).path("field").asText())
+                .isEqualTo("spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0]");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) overlays.get(0)).remove("field");
+        assertThat(overlays.get(0)).as("the overlay as the spec wrote it")
+                .isEqualTo(yaml.readTree(seed004.toFile()).at("/spec/installations/0/istioOperatorSpec/components/pilot"
+                        + "/k8s/overlays/0"));
     }
 
     @Test
