@@ -26,6 +26,7 @@ import org.jboss.logging.Logger;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 
@@ -90,7 +91,7 @@ public class ChartRenderer {
 
     /** The release's objects, with namespaced ones defaulted to the release namespace. */
     public List<HasMetadata> render(ChartSpec release) {
-        return cached(key(release), () -> helmRender(release));
+        return overlaid(release, cached(key(release), () -> helmRender(release)));
     }
 
     /**
@@ -105,7 +106,32 @@ public class ChartRenderer {
         if (parameter.isEmpty()) {
             return render(release);
         }
-        return cached(key(release), () -> fromShape(release, parameter.get()));
+        return overlaid(release, cached(key(release), () -> fromShape(release, parameter.get())));
+    }
+
+    /**
+     * The objects with the release's {@code k8s.overlays} patched on (copies: the cached objects are shared), so
+     * the apply and the drift repair apply the same objects. An overlay that cannot be applied fails the render.
+     */
+    private static List<HasMetadata> overlaid(ChartSpec release, List<HasMetadata> objects) {
+        if (release.overlaysJson() == null || release.overlaysJson().isBlank() || release.overlaysJson().equals("[]")) {
+            return objects;
+        }
+        try {
+            List<ObjectNode> trees = new java.util.ArrayList<>();
+            for (HasMetadata o : objects) {
+                trees.add((ObjectNode) YAML.readTree(Manifests.serialization().asJson(o)));
+            }
+            List<HasMetadata> out = new java.util.ArrayList<>();
+            for (ObjectNode tree : Overlays.apply(trees, release.overlaysJson())) {
+                out.addAll(Manifests.parse(tree.toString()));
+            }
+            return List.copyOf(out);
+        } catch (IOException e) {
+            throw new RenderException("release " + release.releaseName() + ": cannot read a rendered object: " + e, e);
+        } catch (Overlays.OverlayException e) {
+            throw new RenderException("release " + release.releaseName() + ": " + e.getMessage(), e);
+        }
     }
 
     private List<HasMetadata> fromShape(ChartSpec release, ClusterParameter parameter) {

@@ -59,7 +59,8 @@ class ClusterReconcilerIT {
                 Map.entry("c5", List.of()), Map.entry("c6", List.of(new Fault.NeverReady())), Map.entry("c7", List.of()),
                 Map.entry("c8", List.of()), Map.entry("c9", List.of()), Map.entry("c10", List.of()),
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
-                Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of())),
+                Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of()),
+                Map.entry("c16", List.of()), Map.entry("c17", List.of())),
                 Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
@@ -404,6 +405,72 @@ class ClusterReconcilerIT {
                 .getUpdatedNumberScheduled()).isEqualTo(10);
         assertThat(c14.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get().getStatus()
                 .getUpdatedNumberScheduled()).isEqualTo(10);
+    }
+
+    @Test
+    void seed004sOverlaysReachTheAppliedIstiodWhichEndsHealthyAndADriftRepairKeepsThem() {
+        ownership.assigned(15, 1);
+        ownership.desired("c16", 15, List.of(withIstiodOverlays(plan("1-24"), EXTERNAL_ISTIOD_OVERLAYS)));
+        untilHealthy("c16");
+        KubernetesClient c16 = server.client("c16");
+        assertThat(volumes(deployment(c16, "istio-system", "istiod-1-24")))
+                .containsExactly("local-certs:", "config-volume:istio", "inject-volume:istio-sidecar-injector");
+        assertThat(deployment(c16, "istio-system", "istiod-1-24").getSpec().getTemplate().getSpec().getContainers().get(0)
+                .getVolumeMounts()).extracting(m -> m.getName() + "@" + m.getMountPath())
+                .containsExactly("local-certs@/var/run/secrets/istio-dns", "config-volume@/etc/istio/config",
+                        "inject-volume@/var/lib/istio/inject");
+
+        c16.apps().deployments().inNamespace("istio-system").withName("istiod-1-24").edit(d -> {
+            d.getSpec().getTemplate().getSpec().getContainers().get(0).setImage("evil.example/pilot:hacked");
+            return d;
+        });
+        events.clear();
+        reconciler.reconcile("c16", Trigger.RESYNC);
+
+        assertThat(events.get(0).getMessage()).isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was changed");
+        assertThat(volumes(deployment(c16, "istio-system", "istiod-1-24"))).as("the repair applies the overlaid objects")
+                .containsExactly("local-certs:", "config-volume:istio", "inject-volume:istio-sidecar-injector");
+        untilHealthy("c16");
+    }
+
+    @Test
+    void anOverlayWhosePathMatchesNothingFailsTheControlPlaneNamingTheOverlayAndAppliesNothing() {
+        ownership.assigned(16, 1);
+        ownership.desired("c17", 16, List.of(withIstiodOverlays(plan("1-24"), "[{\"field\":\"spec.installations[0]"
+                + ".istioOperatorSpec.components.pilot.k8s.overlays[0]\",\"kind\":\"Deployment\",\"name\":"
+                + "\"istiod-1-24\",\"patches\":[{\"path\":\"spec.template.spec.containers[name:proxy].image\","
+                + "\"value\":\"x\"}]}]")));
+
+        reconciler.reconcile("c17", Trigger.CHANGE);
+
+        assertThat(states("c17")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.stream().filter(e -> e.getCluster().equals("c17")).findFirst().orElseThrow().getMessage())
+                .contains("spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0].patches[0]",
+                        "no item of the list matches [name:proxy]");
+        assertThat(server.client("c17").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    /** Seed 004's overlays (Istio's external control plane guide, step 3) as the translator plans them. */
+    private static final String EXTERNAL_ISTIOD_OVERLAYS = "[{\"field\":\"spec.installations[0].istioOperatorSpec"
+            + ".components.pilot.k8s.overlays[0]\",\"kind\":\"Deployment\",\"name\":\"istiod-1-24\",\"patches\":["
+            + "{\"path\":\"spec.template.spec.volumes[100]\",\"value\":\"name: config-volume\\nconfigMap:\\n  name: istio\"},"
+            + "{\"path\":\"spec.template.spec.volumes[100]\",\"value\":\"name: inject-volume\\nconfigMap:\\n"
+            + "  name: istio-sidecar-injector\"},"
+            + "{\"path\":\"spec.template.spec.containers[0].volumeMounts[100]\",\"value\":\"name: config-volume\\n"
+            + "mountPath: /etc/istio/config\"},"
+            + "{\"path\":\"spec.template.spec.containers[0].volumeMounts[100]\",\"value\":\"name: inject-volume\\n"
+            + "mountPath: /var/lib/istio/inject\"}]}]";
+
+    private static Plan withIstiodOverlays(Plan p, String overlays) {
+        List<ChartSpec> charts = p.charts().stream().map(c -> c.chart().equals("istiod") ? new ChartSpec(c.chart(),
+                c.releaseName(), c.namespace(), c.valuesJson(), c.source(), c.version(), overlays) : c).toList();
+        return new Plan(p.owner(), p.generation(), p.revision(), p.tag(), charts, p.controlPlaneRevision(), false,
+                p.waitTimeout(), p.observedOperatorJson(), p.planHash() + "-overlays-" + overlays.hashCode());
+    }
+
+    private static List<String> volumes(Deployment d) {
+        return d.getSpec().getTemplate().getSpec().getVolumes().stream().map(v -> v.getName() + ":"
+                + (v.getConfigMap() == null ? "" : v.getConfigMap().getName())).toList();
     }
 
     private static Plan ambient(String tag) {

@@ -105,6 +105,13 @@ public final class PlanCommand {
                     String yaml = PlanDocument.yaml(Manifests.YAML.valueToTree(
                             dev.meshfleet.translator.translate.Canonical.parse(c.valuesJson())));
                     yaml.lines().forEach(line -> out.println("        " + line));
+                    if (c.hasOverlays()) {
+                        // Not values: patched by the installer on what the chart renders (k8s.overlays).
+                        out.println("      overlays:");
+                        PlanDocument.yaml(Manifests.YAML.valueToTree(
+                                dev.meshfleet.translator.translate.Canonical.parse(c.overlaysJson())))
+                                .lines().forEach(line -> out.println("        " + line));
+                    }
                 }
             }
             for (TranslationError e : t.errors()) {

@@ -63,6 +63,9 @@ public final class PlanDocument {
                 cn.put("chartSource", c.chartSource());
             }
             cn.set("values", parse(c.valuesJson()));
+            if (c.hasOverlays()) {
+                cn.set("overlays", parse(c.overlaysJson()));
+            }
         }
         n.set("observedOperator", parse(p.observedOperatorJson()));
         if (!p.claims().isEmpty()) {

@@ -42,7 +42,8 @@ public final class AvroPlans {
         List<dev.meshfleet.schemas.v1.ChartRelease> charts = new ArrayList<>();
         for (ChartRelease c : p.charts()) {
             charts.add(dev.meshfleet.schemas.v1.ChartRelease.newBuilder().setChart(c.chart()).setReleaseName(c.releaseName())
-                    .setNamespace(c.namespace()).setValuesJson(c.valuesJson()).setChartSource(c.chartSource()).build());
+                    .setNamespace(c.namespace()).setValuesJson(c.valuesJson()).setChartSource(c.chartSource())
+                    .setOverlaysJson(c.overlaysJson()).build());
         }
         return InstallationPlan.newBuilder()
                 .setOwner(ownerRef(owner))

@@ -62,6 +62,10 @@ final class ControlPlanePlans {
         }
     }
 
+    private static String k8sPath(Installation inst, String component) {
+        return inst.path() + ".istioOperatorSpec.components." + component + ".k8s";
+    }
+
     static Plan plan(Owner owner, long generation, Installation inst, ClusterEntry cluster, TranslatorSettings settings,
             String chartSource) {
         JsonNode iop = inst.node().get("istioOperatorSpec");
@@ -142,7 +146,7 @@ final class ControlPlanePlans {
         }
         if (Json.bool(pilotSpec, "enabled", true)) {
             charts.add(new ChartRelease("istiod", "istiod" + suffix, namespace(pilotSpec, namespace), Canonical.json(istiod),
-                    chartSource));
+                    chartSource, OverlayFields.json(k8sPath(inst, "pilot"), pilotSpec == null ? null : pilotSpec.get("k8s"))));
         }
         JsonNode cni = components == null ? null : components.get("cni");
         // profile ambient turns cni and ztunnel on; components.<c>.enabled decides either way, as with istioctl.
@@ -157,7 +161,8 @@ final class ControlPlanePlans {
             cniValues.setAll(componentImage(cni));
             cniValues.setAll(K8sFields.values(K8sFields.Component.CNI, cni == null ? null : cni.get("k8s")));
             cniValues = Json.merge(cniValues, Json.objectOf(values, "cni"));
-            charts.add(new ChartRelease("cni", "istio-cni", namespace(cni, namespace), Canonical.json(cniValues), chartSource));
+            charts.add(new ChartRelease("cni", "istio-cni", namespace(cni, namespace), Canonical.json(cniValues), chartSource,
+                    OverlayFields.json(k8sPath(inst, "cni"), cni == null ? null : cni.get("k8s"))));
         }
         JsonNode zc = components == null ? null : components.get("ztunnel");
         if (Json.bool(zc, "enabled", ambient)) {
@@ -167,7 +172,8 @@ final class ControlPlanePlans {
             z.setAll(componentImage(zc));
             z.setAll(K8sFields.values(K8sFields.Component.ZTUNNEL, zc == null ? null : zc.get("k8s")));
             z = Json.merge(z, Json.objectOf(values, "ztunnel"));
-            charts.add(new ChartRelease("ztunnel", "ztunnel", namespace(zc, namespace), Canonical.json(z), chartSource));
+            charts.add(new ChartRelease("ztunnel", "ztunnel", namespace(zc, namespace), Canonical.json(z), chartSource,
+                    OverlayFields.json(k8sPath(inst, "ztunnel"), zc == null ? null : zc.get("k8s"))));
         }
 
         ObjectNode observed = ((ObjectNode) iop).deepCopy().put("hub", hub).put("tag", tag);

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * GLM rules: an installation becomes, per cluster, one `gateway` release per enabled
@@ -155,12 +156,17 @@ final class GatewayPlans {
         for (Gateway g : gateways(iop)) {
             claims.putIfAbsent(Claim.gateway(g.type(), revision), new Claim(Claim.gateway(g.type(), revision),
                     inst.path() + ".istioOperatorSpec.components." + g.type() + "[" + g.index() + "]"));
+            String k8sPath = inst.path() + ".istioOperatorSpec.components." + g.type() + "[" + g.index() + "].k8s";
+            JsonNode k8s = g.node().get("k8s");
+            // With the active gateway, the shared Service is rendered by Meshfleet's chart: overlays on it go there.
+            Predicate<JsonNode> onService = o -> active && "Service".equals(o.path("kind").asText());
             charts.add(new ChartRelease("gateway", g.name() + (revision.isEmpty() ? "" : "-" + revision), g.namespace(),
-                    Canonical.json(gatewayValues(g, revision, global, iop, cluster)), chartSource));
+                    Canonical.json(gatewayValues(g, revision, global, iop, cluster)), chartSource,
+                    OverlayFields.json(k8sPath, k8s, onService.negate())));
             if (active) {
                 // Meshfleet's own chart: from the installer's chart directory whatever the resource's chart source.
                 charts.add(new ChartRelease(SERVICE_CHART, g.name() + "-service", g.namespace(),
-                        Canonical.json(serviceValues(g, revision)), null));
+                        Canonical.json(serviceValues(g, revision)), null, OverlayFields.json(k8sPath, k8s, onService)));
             }
         }
         ObjectNode observed = ((ObjectNode) iop).deepCopy().put("hub", hub).put("tag", tag);

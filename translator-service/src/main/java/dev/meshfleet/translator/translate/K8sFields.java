@@ -117,8 +117,10 @@ public final class K8sFields {
                     + f + " to apply to; remove it"));
         }
         for (Component c : List.of(Component.PILOT, Component.GATEWAY, Component.CNI, Component.ZTUNNEL)) {
-            RULES.get(c).put("overlays", new Refused("Meshfleet does not patch rendered objects yet; express the change"
-                    + " with the k8s fields or values of the " + c.chart + " chart, or remove it"));
+            // Not chart values: carried in the plan with the component's release, patched on its rendered objects.
+            RULES.get(c).put("overlays", new Translated("the plan's ChartRelease.overlaysJson of the " + c.chart
+                    + " release, patched on its rendered objects by the installer as istioctl does", (v, out) -> {
+                    }));
         }
     }
 
@@ -164,6 +166,10 @@ public final class K8sFields {
                 problems.add(new String[] {path + "." + e.getKey(), r.message()});
             }
         });
+        JsonNode overlays = k8s.get("overlays");
+        if (overlays != null && !overlays.isNull() && rule(component, "overlays") instanceof Translated) {
+            OverlayFields.check(path + ".overlays", overlays, problems);
+        }
         JsonNode env = k8s.get("env");
         if (env != null && env.isArray() && rule(component, "env") instanceof Translated) {
             for (int i = 0; i < env.size(); i++) {

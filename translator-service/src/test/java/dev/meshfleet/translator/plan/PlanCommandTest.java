@@ -128,6 +128,26 @@ class PlanCommandTest {
     }
 
     @Test
+    void theOverlaysOfAReleaseArePrintedAfterItsValuesAndReadBackAsTheSpecWroteThem() throws Exception {
+        Path seed004 = Path.of("src/test/resources/golden/ilm-overlays-external-istiod/input.yaml");
+        var yaml = new com.fasterxml.jackson.databind.ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+
+        Result r = run(seed004.toString());
+
+        assertThat(r.code()).isZero();
+        String printed = r.out().substring(r.out().indexOf("      overlays:\n") + "      overlays:\n".length());
+        var overlays = (com.fasterxml.jackson.databind.node.ArrayNode) yaml.readTree(printed.lines()
+                .takeWhile(l -> l.startsWith("        ")).map(l -> l.substring(8)).reduce("", (a, b) -> a + b + "\n"));
+        assertThat(overlays).hasSize(1);
+        assertThat(overlays.get(0).path("field").asText())
+                .isEqualTo("spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0]");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) overlays.get(0)).remove("field");
+        assertThat(overlays.get(0)).as("the overlay as the spec wrote it")
+                .isEqualTo(yaml.readTree(seed004.toFile()).at("/spec/installations/0/istioOperatorSpec/components/pilot"
+                        + "/k8s/overlays/0"));
+    }
+
+    @Test
     void severalFilesAndMultiDocumentYamlAreAllPlanned() throws Exception {
         Path both = tmp.resolve("both.yaml");
         Files.writeString(both, Files.readString(Path.of("../examples/glm-ingress.yaml")) + "\n---\n"

@@ -135,6 +135,66 @@ class TranslatorTest {
     }
 
     @Test
+    void aGatewaysOverlaysTravelWithItsReleasesAndThoseOnTheActiveServiceWithTheServiceRelease() throws Exception {
+        Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
+        Plan glm = translator.translate(glmOwner, 1, spec("""
+                installations:
+                  - gatewayRevision: 1-24
+                    clusters: [{name: cluster1, activeGateway: true}]
+                    istioOperatorSpec:
+                      tag: 1.24.2-solo
+                      components:
+                        ingressGateways:
+                          - name: istio-ingressgateway
+                            k8s:
+                              overlays:
+                                - {kind: Deployment, name: istio-ingressgateway-1-24,
+                                   patches: [{path: spec.template.spec.hostNetwork, value: true}]}
+                                - {kind: Service, name: istio-ingressgateway,
+                                   patches: [{path: "spec.ports[name:status-port]"}]}
+                """)).plans("cluster1").get(0);
+
+        ChartRelease gateway = glm.charts().get(0);
+        ChartRelease service = glm.charts().get(1);
+        assertThat(gateway.chart()).isEqualTo("gateway");
+        assertThat(YAML.readTree(gateway.overlaysJson())).isEqualTo(YAML.readTree("""
+                - field: spec.installations[0].istioOperatorSpec.components.ingressGateways[0].k8s.overlays[0]
+                  kind: Deployment
+                  name: istio-ingressgateway-1-24
+                  patches: [{path: spec.template.spec.hostNetwork, value: true}]
+                """));
+        assertThat(service.chart()).isEqualTo(GatewayPlans.SERVICE_CHART);
+        assertThat(YAML.readTree(service.overlaysJson())).isEqualTo(YAML.readTree("""
+                - field: spec.installations[0].istioOperatorSpec.components.ingressGateways[0].k8s.overlays[1]
+                  kind: Service
+                  name: istio-ingressgateway
+                  patches: [{path: "spec.ports[name:status-port]"}]
+                """));
+    }
+
+    @Test
+    void thePlanOnTheWireCarriesTheOverlays() throws Exception {
+        Plan plan = translator.translate(ILM, 1, spec("""
+                installations:
+                  - clusters: [{name: cluster1}]
+                    istioOperatorSpec:
+                      tag: 1.24.2-solo
+                      components:
+                        pilot:
+                          k8s:
+                            overlays: [{kind: Deployment, name: istiod, patches: [{path: spec.replicas, value: 3}]}]
+                """)).plans("cluster1").get(0);
+
+        var avro = dev.meshfleet.translator.stream.AvroPlans.toAvro(ILM, 1, plan);
+
+        assertThat(avro.getCharts().get(0).getOverlaysJson()).isEqualTo("[]");
+        assertThat(YAML.readTree(avro.getCharts().get(1).getOverlaysJson())).isEqualTo(YAML.readTree("""
+                - {field: "spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0]", kind: Deployment,
+                   name: istiod, patches: [{path: spec.replicas, value: 3}]}
+                """));
+    }
+
+    @Test
     void helmGlobalRepoIsReadAtTheTopOfTheSpecNotPerInstallation() throws Exception {
         Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
         Translation t = translator.translate(glmOwner, 1, spec("""
