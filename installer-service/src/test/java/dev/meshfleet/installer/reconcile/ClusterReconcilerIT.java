@@ -46,7 +46,11 @@ class ClusterReconcilerIT {
     private final List<InstallationEvent> events = new CopyOnWriteArrayList<>();
     private final Ownership ownership = new Ownership();
     private final ClusterReconciler reconciler = new ClusterReconciler(ownership,
-            cluster -> Optional.of(server.client(cluster)), new ChartRenderer(Path.of("..", "charts")),
+            cluster -> Optional.of(server.client(cluster)), new ChartRenderer(Path.of("..", "charts"),
+                    ChartRenderer.DEFAULT_MAX_ENTRIES, dev.meshfleet.schemas.charts.ChartSourceAllowList.of(
+                            ChartRenderer.ALLOWED_SETTING, List.of(Path.of("..", "charts").toAbsolutePath().normalize().toString(),
+                                    "http://127.0.0.1:1/charts")),
+                    Optional::empty),
             (key, event) -> events.add(event), Clock.systemUTC(), new ClusterReconciler.Settings("r1", "meshfleet",
                     Duration.ofMillis(100), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), true));
 
@@ -303,6 +307,24 @@ class ClusterReconcilerIT {
         assertThat(events.stream().filter(e -> e.getCluster().equals("c10")).findFirst().orElseThrow().getMessage())
                 .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
         assertThat(server.client("c10").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    @Test
+    void aChartSourceOffTheInstallersAllowListFailsTheControlPlaneNamingTheFieldAndTheRuleAndAppliesNothing() {
+        ownership.assigned(9, 1);
+        Plan p = plan("1-24");
+        List<ChartSpec> offList = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
+                c.namespace(), c.valuesJson(), "http://127.0.0.1:1/charts-elsewhere", "1.24.2")).toList();
+        ownership.desired("c10b", 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), offList,
+                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-off-list")));
+
+        reconciler.reconcile("c10b", Trigger.CHANGE);
+
+        assertThat(states("c10b")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(events.stream().filter(e -> e.getCluster().equals("c10b")).findFirst().orElseThrow().getMessage())
+                .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts-elsewhere' is not on the allow-list"
+                        + " meshfleet.installer.allowed-chart-sources", "nothing was fetched");
+        assertThat(server.client("c10b").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
     }
 
     @Test
