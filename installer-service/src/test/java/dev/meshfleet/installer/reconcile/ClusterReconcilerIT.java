@@ -294,37 +294,31 @@ class ClusterReconcilerIT {
 
     @Test
     void aChartSourceThatCannotBeReadFailsTheControlPlaneNamingTheFieldAndTheSourceAndAppliesNothing() {
-        ownership.assigned(9, 1);
-        Plan p = plan("1-24");
-        List<ChartSpec> unreachable = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
-                c.namespace(), c.valuesJson(), "http://127.0.0.1:1/charts", "1.24.2")).toList();
-        ownership.desired("c10", 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), unreachable,
-                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-unreachable")));
-
-        reconciler.reconcile("c10", Trigger.CHANGE);
-
-        assertThat(states("c10")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
-        assertThat(events.stream().filter(e -> e.getCluster().equals("c10")).findFirst().orElseThrow().getMessage())
+        assertThat(controlPlaneFailureFrom("c10", "http://127.0.0.1:1/charts"))
                 .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
-        assertThat(server.client("c10").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
     }
 
     @Test
     void aChartSourceOffTheInstallersAllowListFailsTheControlPlaneNamingTheFieldAndTheRuleAndAppliesNothing() {
-        ownership.assigned(9, 1);
-        Plan p = plan("1-24");
-        List<ChartSpec> offList = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
-                c.namespace(), c.valuesJson(), "http://127.0.0.1:1/charts-elsewhere", "1.24.2")).toList();
-        ownership.desired("c10b", 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), offList,
-                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-off-list")));
-
-        reconciler.reconcile("c10b", Trigger.CHANGE);
-
-        assertThat(states("c10b")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
-        assertThat(events.stream().filter(e -> e.getCluster().equals("c10b")).findFirst().orElseThrow().getMessage())
+        assertThat(controlPlaneFailureFrom("c10b", "http://127.0.0.1:1/charts-elsewhere"))
                 .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts-elsewhere' is not on the allow-list"
                         + " meshfleet.installer.allowed-chart-sources", "nothing was fetched");
-        assertThat(server.client("c10b").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+    }
+
+    /** Reconciles a control plane whose charts come from {@code source}: it fails and nothing is applied; its message. */
+    private String controlPlaneFailureFrom(String cluster, String source) {
+        ownership.assigned(9, 1);
+        Plan p = plan("1-24");
+        List<ChartSpec> charts = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
+                c.namespace(), c.valuesJson(), source, "1.24.2")).toList();
+        ownership.desired(cluster, 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), charts,
+                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-" + source)));
+
+        reconciler.reconcile(cluster, Trigger.CHANGE);
+
+        assertThat(states(cluster)).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(server.client(cluster).apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+        return events.stream().filter(e -> e.getCluster().equals(cluster)).findFirst().orElseThrow().getMessage();
     }
 
     @Test
