@@ -19,6 +19,12 @@ service's config values over them. Key names are in each service's README.
 {{- $_ := set $p "meshfleet.translator.create-topics" $createTopics -}}
 {{- $_ := set $p "meshfleet.translator.partitions" (toString $v.kafka.partitions) -}}
 {{- $_ := set $p "meshfleet.translator.replication-factor" (toString $v.kafka.replicationFactor) -}}
+{{- with $v.chartSources.default -}}
+{{- $_ := set $p "meshfleet.translator.default-chart-source" . -}}
+{{- end -}}
+{{- with $v.chartSources.allowed -}}
+{{- $_ := set $p "meshfleet.translator.allowed-chart-sources" (join "," .) -}}
+{{- end -}}
 {{- else if eq .key "installer" -}}
 {{- $_ := set $p "meshfleet.installer.replica-id" "${POD_NAME}" -}}
 {{- $_ := set $p "meshfleet.installer.group-instance-id" "${POD_NAME}" -}}
@@ -27,6 +33,16 @@ service's config values over them. Key names are in each service's README.
 {{- $_ := set $p "meshfleet.installer.lease.namespace" .root.Release.Namespace -}}
 {{- $_ := set $p "meshfleet.installer.create-topics" $createTopics -}}
 {{- $_ := set $p "meshfleet.installer.partitions" (toString $v.kafka.partitions) -}}
+{{- $allowed := $v.chartSources.allowed | default list -}}
+{{- with $v.chartSources.default -}}
+{{- $allowed = append $allowed . -}}
+{{- end -}}
+{{- with $allowed -}}
+{{- $_ := set $p "meshfleet.installer.allowed-chart-sources" (join "," .) -}}
+{{- end -}}
+{{- with $v.chartSources.credentialsSecret -}}
+{{- $_ := set $p "meshfleet.installer.chart-credentials-secret" . -}}
+{{- end -}}
 {{- else if eq .key "statusAggregator" -}}
 {{- $_ := set $p "meshfleet.aggregator.application-id" $v.statusAggregator.applicationId -}}
 {{- $_ := set $p "meshfleet.aggregator.state-dir" "/var/lib/meshfleet/streams" -}}

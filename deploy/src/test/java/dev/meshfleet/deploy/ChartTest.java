@@ -167,6 +167,32 @@ class ChartTest {
     }
 
     @Test
+    void chartSourcesReachBothServicesAndTheInstallerMayGetOnlyTheCredentialsSecret() {
+        Chart.Rendered rendered = Chart.render(Map.of("kafka.bootstrapServers", Chart.BOOTSTRAP,
+                "chartSources.default", "https://charts.example.com/istio",
+                "chartSources.allowed[0]", "oci://registry.example/istio-charts",
+                "chartSources.credentialsSecret", "chart-credentials"));
+        assertThat(Workloads.properties(rendered, "translator"))
+                .containsEntry("meshfleet.translator.default-chart-source", "https://charts.example.com/istio")
+                .containsEntry("meshfleet.translator.allowed-chart-sources", "oci://registry.example/istio-charts");
+        assertThat(Workloads.properties(rendered, "installer"))
+                .containsEntry("meshfleet.installer.allowed-chart-sources",
+                        "oci://registry.example/istio-charts,https://charts.example.com/istio")
+                .containsEntry("meshfleet.installer.chart-credentials-secret", "chart-credentials");
+        io.fabric8.kubernetes.api.model.rbac.Role role = rendered.all(io.fabric8.kubernetes.api.model.rbac.Role.class)
+                .stream().filter(r -> r.getMetadata().getName().endsWith("-chart-credentials")).findFirst().orElseThrow();
+        assertThat(role.getRules()).singleElement().satisfies(rule -> {
+            assertThat(rule.getResources()).containsExactly("secrets");
+            assertThat(rule.getResourceNames()).containsExactly("chart-credentials");
+            assertThat(rule.getVerbs()).containsExactly("get");
+        });
+        assertThat(Chart.defaults().all(io.fabric8.kubernetes.api.model.rbac.Role.class))
+                .extracting(r -> r.getMetadata().getName()).noneMatch(n -> n.endsWith("-chart-credentials"));
+        assertThat(Workloads.properties(Chart.defaults(), "installer")).doesNotContainKey(
+                "meshfleet.installer.allowed-chart-sources");
+    }
+
+    @Test
     void aServiceMonitorScrapesTheFourMetricsServicesWhenAskedFor() {
         assertThat(Chart.defaults().kind("ServiceMonitor")).isEmpty();
         Chart.Rendered rendered = Chart.render(Map.of("kafka.bootstrapServers", Chart.BOOTSTRAP,

@@ -93,6 +93,22 @@ public interface InstallerConfig {
      * its own: size it to the clusters a replica owns (times their distinct releases), or resyncs
      * render again. About 15 KiB per entry with the stand-in charts.
      */
+    /**
+     * Chart sources (Helm repository URLs, oci:// references, directories) a plan's chart source must lie within,
+     * matched on scheme, host, port and a path prefix at a segment boundary after normalisation; checked before
+     * anything is fetched. The chart directory is always allowed. Unset: the chart directory only.
+     */
+    @WithName("allowed-chart-sources")
+    Optional<java.util.List<String>> allowedChartSources();
+
+    /**
+     * A Secret (in {@link #clusterSecretNamespace()}, else the management client's namespace) with the credentials of
+     * one Helm repository: data {@code repository} (its URL) and {@code username}/{@code password} or {@code token};
+     * sent only to that repository's host. Read when a chart is fetched. Unset: no credentials.
+     */
+    @WithName("chart-credentials-secret")
+    Optional<String> chartCredentialsSecret();
+
     @WithName("render-cache-size")
     @WithDefault("2048")
     int renderCacheSize();

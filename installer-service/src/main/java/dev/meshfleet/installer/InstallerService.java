@@ -30,6 +30,8 @@ import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.trace.PlanTraces;
 import dev.meshfleet.installer.render.ChartRenderer;
+import dev.meshfleet.installer.render.CredentialsSecret;
+import dev.meshfleet.schemas.charts.ChartSourceAllowList;
 import dev.meshfleet.installer.work.ResyncSchedule;
 import dev.meshfleet.installer.work.StuckReconcile;
 import dev.meshfleet.installer.work.Trigger;
@@ -116,7 +118,14 @@ public class InstallerService {
         registry = new ClusterRegistry(management, config.clusterSecretNamespace().orElse(""),
                 cluster -> queue.submit(cluster, Trigger.CHANGE),
                 (int) config.clusterConnectTimeout().toMillis(), (int) config.clusterRequestTimeout().toMillis(), fence);
-        ChartRenderer renderer = new ChartRenderer(Path.of(config.chartDir()), config.renderCacheSize());
+        Path chartDir = Path.of(config.chartDir());
+        List<String> allowedSources = new java.util.ArrayList<>(config.allowedChartSources().orElse(List.of()));
+        allowedSources.add(chartDir.toAbsolutePath().normalize().toString());
+        ChartRenderer renderer = new ChartRenderer(chartDir, config.renderCacheSize(),
+                ChartSourceAllowList.of(ChartRenderer.ALLOWED_SETTING, allowedSources),
+                new CredentialsSecret(management, config.chartCredentialsSecret().orElse(null),
+                        config.clusterSecretNamespace().filter(n -> !n.isBlank()).orElseGet(() ->
+                                management.getNamespace() == null ? "default" : management.getNamespace())));
         FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)
                 .description("Chart renders answered from the render cache").register(meters);
         FunctionCounter.builder("meshfleet.installer.render.cache.misses", renderer, ChartRenderer::misses)

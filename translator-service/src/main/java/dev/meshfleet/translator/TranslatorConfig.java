@@ -34,6 +34,13 @@ public interface TranslatorConfig {
     /** Chart source put in every ChartRelease (Helm repo URL or OCI ref); unset: the installer's default. */
     Optional<String> defaultChartSource();
 
+    /**
+     * Chart sources a spec's {@code spec.helmGlobal.repo} may name, besides {@link #defaultChartSource()}: prefixes
+     * (Helm repository URLs, oci:// references, directories) matched on scheme, host, port and a path prefix at a
+     * segment boundary after normalisation. Unset: only the default chart source. The installer checks its own list.
+     */
+    Optional<java.util.List<String>> allowedChartSources();
+
     /** Create missing topics at startup (sandbox); on a real cluster deploy/ declares them. */
     @WithDefault("true")
     boolean createTopics();

@@ -64,7 +64,7 @@ public class TranslatorStreams {
             TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication());
         }
         TranslatorSettings settings = new TranslatorSettings(config.defaultRevision(), config.defaultHub(), config.defaultTag(),
-                config.defaultChartSource().orElse(null));
+                config.defaultChartSource().orElse(null), config.allowedChartSources().orElse(java.util.List.of()));
         var topics = new TranslatorTopology.Topics(config.topics().specChanges(), config.topics().installPlans(),
                 config.topics().installationEvents());
         streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings), tracer), properties());

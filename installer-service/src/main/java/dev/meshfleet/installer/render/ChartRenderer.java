@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.time.Duration;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +34,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 
 import dev.meshfleet.installer.model.ChartSpec;
+import dev.meshfleet.schemas.charts.ChartSourceAllowList;
+import dev.meshfleet.schemas.charts.ChartSourceAllowList.Allowed;
+import dev.meshfleet.schemas.charts.ChartSourceAllowList.Refused;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
@@ -48,12 +54,21 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * a Helm chart repository (its index.yaml names the archive of each chart version, downloaded once
  * per source, chart and version into a local cache); oci://, passed to Helm's own OCI support as
  * {@code <source>/<chart>} with the version.
+ *
+ * <p>Before anything is read, a source must lie within the allow-list (setting
+ * {@value #ALLOWED_SETTING}; by default only the chart directory): a spec cannot make the installer fetch any
+ * URL it likes, whatever the translator let through. What is fetched is the normalised source. An archive from a
+ * Helm repository must have the SHA-256 digest its index gives. Repository credentials come from a Secret
+ * ({@link RepositoryCredentials}) and go only to the repository's own host; no message names them.
  */
 public class ChartRenderer {
     private static final Logger LOG = Logger.getLogger(ChartRenderer.class);
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Distinct releases kept rendered when no bound is given. */
     public static final int DEFAULT_MAX_ENTRIES = 2048;
+    /** The installer's own allow-list of chart sources, as refusals name it. */
+    public static final String ALLOWED_SETTING = "meshfleet.installer.allowed-chart-sources";
+    private static final int MAX_REDIRECTS = 5;
 
     private final Path chartDir;
     private final int maxEntries;
@@ -65,8 +80,11 @@ public class ChartRenderer {
     private final Map<String, String> shapes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> shapeVerbatim = new ConcurrentHashMap<>();
     private final Map<String, Path> pulled = new ConcurrentHashMap<>();
+    // Redirects are followed here, one hop at a time, so that credentials never follow one to another host.
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
-            .followRedirects(HttpClient.Redirect.NORMAL).build();
+            .followRedirects(HttpClient.Redirect.NEVER).build();
+    private final ChartSourceAllowList allowed;
+    private final Supplier<Optional<RepositoryCredentials>> credentials;
     private volatile Path pullDir;
 
     public ChartRenderer(Path chartDir) {
@@ -75,6 +93,18 @@ public class ChartRenderer {
 
     /** @param maxEntries distinct releases kept rendered (least recently used out first) */
     public ChartRenderer(Path chartDir, int maxEntries) {
+        this(chartDir, maxEntries, onlyTheChartDir(chartDir), Optional::empty);
+    }
+
+    /**
+     * @param allowed the chart sources a release may name (an empty source, the chart directory, always may)
+     * @param credentials the repository credentials, read when a repository is fetched (rarely: once per chart
+     *        version), so that a rotated Secret is used without a restart
+     */
+    public ChartRenderer(Path chartDir, int maxEntries, ChartSourceAllowList allowed,
+            Supplier<Optional<RepositoryCredentials>> credentials) {
+        this.allowed = allowed;
+        this.credentials = credentials;
         if (maxEntries < 1) {
             throw new IllegalArgumentException("render cache size must be at least 1, got " + maxEntries);
         }
@@ -87,6 +117,11 @@ public class ChartRenderer {
                 return size() > ChartRenderer.this.maxEntries;
             }
         };
+    }
+
+    /** The default allow-list: the chart directory only. */
+    public static ChartSourceAllowList onlyTheChartDir(Path chartDir) {
+        return ChartSourceAllowList.of(ALLOWED_SETTING, List.of(chartDir.toAbsolutePath().normalize().toString()));
     }
 
     /** The release's objects, with namespaced ones defaulted to the release namespace. */
@@ -276,6 +311,15 @@ public class ChartRenderer {
             Files.writeString(values, release.valuesJson() == null || release.valuesJson().isBlank() ? "{}"
                     : release.valuesJson(), StandardCharsets.UTF_8);
             String source = release.source() == null ? "" : release.source().trim();
+            if (!source.isEmpty()) {
+                ChartSourceAllowList.Parsed verdict = allowed.check(source);
+                if (verdict instanceof Refused r) {
+                    throw new RenderException("spec.helmGlobal.repo (else meshfleet.translator.default-chart-source): "
+                            + r.why() + "; nothing was fetched: use an allowed source, or add it to " + ALLOWED_SETTING
+                            + " (and meshfleet.translator.allowed-chart-sources)");
+                }
+                source = ((Allowed) verdict).location().url();
+            }
             if (source.startsWith("oci://")) {
                 // Helm's registry client pulls it; helm-java takes the reference as the chart name.
                 var template = Helm.template(source.replaceAll("/+$", "") + "/" + release.chart());
@@ -319,9 +363,6 @@ public class ChartRenderer {
         if (source.isEmpty()) {
             return directoryChart(chartDir, release, "the installer's chart directory ");
         }
-        if (source.startsWith("file:")) {
-            return directoryChart(Path.of(URI.create(source)), release, "");
-        }
         if (source.startsWith("http://") || source.startsWith("https://")) {
             String version = release.version() == null ? "" : release.version();
             return pulled.computeIfAbsent(source + "|" + release.chart() + "|" + version,
@@ -345,41 +386,62 @@ public class ChartRenderer {
         return chart;
     }
 
-    /** Downloads the chart archive a Helm repository's index names for the chart and version (latest if none). */
+    /**
+     * Downloads the chart archive a Helm repository's index names for the chart and version (the highest if
+     * none) and checks it against the index's digest.
+     */
     private Path pull(String repo, String chart, String version) {
         String base = repo.endsWith("/") ? repo : repo + "/";
+        Optional<RepositoryCredentials> auth = credentials.get();
         JsonNode index;
-        try (InputStream in = get(URI.create(base + "index.yaml"))) {
+        try (InputStream in = get(URI.create(base + "index.yaml"), auth)) {
             index = YAML.readTree(in);
         } catch (IOException | IllegalArgumentException e) {
             throw unreadable(repo, "its index.yaml cannot be read: " + why(e));
         }
-        JsonNode entries = index == null ? null : index.path("entries").path(chart);
-        if (entries == null || !entries.isArray() || entries.isEmpty()) {
-            throw unreadable(repo, "its index.yaml has no chart '" + chart + "'");
+        ChartIndex.Selection selection = ChartIndex.select(index, chart, version);
+        if (selection instanceof ChartIndex.Missing m) {
+            throw unreadable(repo, m.why());
         }
-        JsonNode entry = null;
-        for (Iterator<JsonNode> it = entries.elements(); it.hasNext();) {
-            JsonNode e = it.next();
-            if (version.isEmpty() || version.equals(e.path("version").asText())) {
-                // Helm repositories list the newest version first.
-                entry = e;
-                break;
-            }
+        ChartIndex.Entry entry = (ChartIndex.Entry) selection;
+        URI url;
+        try {
+            url = URI.create(base).resolve(entry.url());
+        } catch (IllegalArgumentException e) {
+            throw unreadable(repo, "its index.yaml names the archive '" + entry.url() + "', not a URL");
         }
-        if (entry == null || !entry.path("urls").isArray() || entry.path("urls").isEmpty()) {
-            throw unreadable(repo, "its index.yaml has no version '" + version + "' of chart '" + chart + "'");
+        if (!"http".equalsIgnoreCase(url.getScheme()) && !"https".equalsIgnoreCase(url.getScheme())) {
+            throw unreadable(repo, "its index.yaml names the archive " + url + ", not an http(s) URL");
         }
-        URI url = URI.create(base).resolve(entry.path("urls").get(0).asText());
-        try (InputStream in = get(url)) {
-            Path target = pullDir().resolve(Names.hash(repo + "|" + chart + "|" + version) + "-" + chart + ".tgz");
-            Path partial = Files.createTempFile(pullDir(), chart, ".part");
+        Path partial = null;
+        try (DigestInputStream in = new DigestInputStream(get(url, auth), MessageDigest.getInstance("SHA-256"))) {
+            Path target = pullDir().resolve(Names.hash(repo + "|" + chart + "|" + entry.version()) + "-" + chart + ".tgz");
+            partial = Files.createTempFile(pullDir(), chart, ".part");
             Files.copy(in, partial, StandardCopyOption.REPLACE_EXISTING);
+            String actual = HexFormat.of().formatHex(in.getMessageDigest().digest());
+            if (!actual.equals(entry.sha256())) {
+                // Final: the same bytes come back until the repository is fixed.
+                throw new RenderException("chart '" + chart + "' version " + entry.version() + " from repository "
+                        + repo + ": the archive " + url + " has SHA-256 " + actual + " but the repository's index.yaml"
+                        + " gives " + entry.sha256() + "; the archive was not used. Ask the repository's owner to"
+                        + " fix the archive or the index");
+            }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            partial = null;
             return target;
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
         } catch (IOException | IllegalArgumentException e) {
             throw unreadable(repo, "the archive " + url + " of chart '" + chart + "' cannot be downloaded: "
                     + why(e));
+        } finally {
+            if (partial != null) {
+                try {
+                    Files.deleteIfExists(partial);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
         }
     }
 
@@ -388,15 +450,31 @@ public class ChartRenderer {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    private InputStream get(URI uri) throws IOException {
+    /** GET, following redirects; credentials go with each hop only when it is to the repository's own host. */
+    private InputStream get(URI first, Optional<RepositoryCredentials> auth) throws IOException {
+        URI uri = first;
         try {
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
-            if (response.statusCode() != 200) {
+            for (int hop = 0; hop <= MAX_REDIRECTS; hop++) {
+                HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30)).GET();
+                URI to = uri;
+                auth.flatMap(a -> a.authorizationFor(to)).ifPresent(h -> request.header("Authorization", h));
+                HttpResponse<InputStream> response = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                int status = response.statusCode();
+                if (status == 200) {
+                    return response.body();
+                }
                 response.body().close();
-                throw new IOException("GET " + uri + " answered " + response.statusCode());
+                Optional<String> location = response.headers().firstValue("Location");
+                if (status / 100 == 3 && location.isPresent()) {
+                    uri = uri.resolve(location.get());
+                    if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+                        throw new IOException("GET " + first + " was redirected to a non-HTTP location");
+                    }
+                    continue;
+                }
+                throw new IOException("GET " + uri + " answered " + status);
             }
-            return response.body();
+            throw new IOException("GET " + first + " was redirected more than " + MAX_REDIRECTS + " times");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IOException("interrupted while fetching " + uri, e);

@@ -46,7 +46,11 @@ class ClusterReconcilerIT {
     private final List<InstallationEvent> events = new CopyOnWriteArrayList<>();
     private final Ownership ownership = new Ownership();
     private final ClusterReconciler reconciler = new ClusterReconciler(ownership,
-            cluster -> Optional.of(server.client(cluster)), new ChartRenderer(Path.of("..", "charts")),
+            cluster -> Optional.of(server.client(cluster)), new ChartRenderer(Path.of("..", "charts"),
+                    ChartRenderer.DEFAULT_MAX_ENTRIES, dev.meshfleet.schemas.charts.ChartSourceAllowList.of(
+                            ChartRenderer.ALLOWED_SETTING, List.of(Path.of("..", "charts").toAbsolutePath().normalize().toString(),
+                                    "http://127.0.0.1:1/charts")),
+                    Optional::empty),
             (key, event) -> events.add(event), Clock.systemUTC(), new ClusterReconciler.Settings("r1", "meshfleet",
                     Duration.ofMillis(100), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), true));
 
@@ -291,19 +295,31 @@ class ClusterReconcilerIT {
 
     @Test
     void aChartSourceThatCannotBeReadFailsTheControlPlaneNamingTheFieldAndTheSourceAndAppliesNothing() {
+        assertThat(controlPlaneFailureFrom("c10", "http://127.0.0.1:1/charts"))
+                .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
+    }
+
+    @Test
+    void aChartSourceOffTheInstallersAllowListFailsTheControlPlaneNamingTheFieldAndTheRuleAndAppliesNothing() {
+        assertThat(controlPlaneFailureFrom("c10b", "http://127.0.0.1:1/charts-elsewhere"))
+                .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts-elsewhere' is not on the allow-list"
+                        + " meshfleet.installer.allowed-chart-sources", "nothing was fetched");
+    }
+
+    /** Reconciles a control plane whose charts come from {@code source}: it fails and nothing is applied; its message. */
+    private String controlPlaneFailureFrom(String cluster, String source) {
         ownership.assigned(9, 1);
         Plan p = plan("1-24");
-        List<ChartSpec> unreachable = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
-                c.namespace(), c.valuesJson(), "http://127.0.0.1:1/charts", "1.24.2")).toList();
-        ownership.desired("c10", 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), unreachable,
-                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-unreachable")));
+        List<ChartSpec> charts = p.charts().stream().map(c -> new ChartSpec(c.chart(), c.releaseName(),
+                c.namespace(), c.valuesJson(), source, "1.24.2")).toList();
+        ownership.desired(cluster, 9, List.of(new Plan(p.owner(), p.generation(), p.revision(), p.tag(), charts,
+                p.controlPlaneRevision(), false, p.waitTimeout(), p.observedOperatorJson(), "hash-" + source)));
 
-        reconciler.reconcile("c10", Trigger.CHANGE);
+        reconciler.reconcile(cluster, Trigger.CHANGE);
 
-        assertThat(states("c10")).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
-        assertThat(events.stream().filter(e -> e.getCluster().equals("c10")).findFirst().orElseThrow().getMessage())
-                .contains("spec.helmGlobal.repo", "'http://127.0.0.1:1/charts'", "index.yaml");
-        assertThat(server.client("c10").apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+        assertThat(states(cluster)).containsExactly("CONTROL_PLANE_INSTALL_FAILED");
+        assertThat(server.client(cluster).apps().deployments().inAnyNamespace().list().getItems()).isEmpty();
+        return events.stream().filter(e -> e.getCluster().equals(cluster)).findFirst().orElseThrow().getMessage();
     }
 
     @Test

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.meshfleet.translator.plan.PlanCommand;
+import dev.meshfleet.translator.translate.TranslatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -34,6 +35,11 @@ final class PlanCli implements Callable<Integer> {
                     + " Default: every cluster is registered.")
     List<String> registered;
 
+    @Option(names = "--allowed-chart-sources", paramLabel = "PREFIX[,PREFIX...]", split = ",",
+            description = "Chart sources spec.helmGlobal.repo may name, as the translator's"
+                    + " meshfleet.translator.allowed-chart-sources. Default: none (only the installer's default).")
+    List<String> allowedChartSources = new ArrayList<>();
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
 
@@ -56,6 +62,14 @@ final class PlanCli implements Callable<Integer> {
                 }
             }
         }
-        return PlanCommand.plan(files, cluster, registeredSet, out, err);
+        TranslatorSettings settings;
+        try {
+            settings = TranslatorSettings.defaults().allowing(allowedChartSources);
+            settings.allowList();
+        } catch (IllegalArgumentException e) {
+            err.println(e.getMessage());
+            return PlanCommand.UNREADABLE;
+        }
+        return PlanCommand.plan(files, cluster, registeredSet, settings, out, err);
     }
 }

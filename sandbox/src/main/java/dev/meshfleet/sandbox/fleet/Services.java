@@ -150,6 +150,9 @@ public final class Services implements AutoCloseable {
                 "-Dquarkus.http.port=" + port,
                 "-Dquarkus.banner.enabled=false",
                 "-Dmeshfleet.installer.chart-dir=" + layout.charts(),
+                // The run directory, where tests place chart copies, is an allowed chart source besides the defaults.
+                "-Dmeshfleet.installer.allowed-chart-sources=" + runDir.toAbsolutePath().normalize(),
+                "-Dmeshfleet.translator.allowed-chart-sources=" + runDir.toAbsolutePath().normalize(),
                 "-Dmeshfleet.installer.replica-id=" + replicaIdOf(instance),
                 // Static membership: a restarted instance takes its place in the group again at once, without
                 // waiting out the session of its dead predecessor (ADR 0011).

@@ -93,6 +93,21 @@ class MainTest {
     }
 
     @Test
+    void planFailsAChartSourceOffTheAllowListNamingTheFieldAndTheSetting(@org.junit.jupiter.api.io.TempDir Path dir)
+            throws Exception {
+        Path glm = dir.resolve("glm.yaml");
+        Files.writeString(glm, Files.readString(Path.of("../examples/glm-ingress.yaml"))
+                .replace("\nspec:\n", "\nspec:\n  helmGlobal:\n    repo: https://charts.example.com.evil.io/istio\n"));
+        assertThat(run("plan", "-f", glm.toString())).isEqualTo(1);
+        assertThat(out()).contains("spec.helmGlobal.repo: 'https://charts.example.com.evil.io/istio' is not on the"
+                + " allow-list meshfleet.translator.allowed-chart-sources");
+        out.reset();
+        assertThat(run("plan", "-f", glm.toString(), "--allowed-chart-sources", "https://charts.example.com.evil.io"))
+                .isZero();
+        assertThat(out()).contains("istio-ingressgateway-1-24");
+    }
+
+    @Test
     void planRefusesAMissingFileOptionNamingIt() {
         assertThat(run("plan")).isEqualTo(Main.ERROR);
         assertThat(err()).startsWith("meshfleet: ").contains("--filename");

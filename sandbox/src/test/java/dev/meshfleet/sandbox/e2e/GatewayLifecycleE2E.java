@@ -198,4 +198,31 @@ class GatewayLifecycleE2E {
         assertThat(i.message()).contains("spec.helmGlobal.repo").contains("no-such-charts");
         assertThat(gatewayDeployment("istio-missinggateway-1-25")).as("nothing applied").isNull();
     }
+
+    @Test
+    @Order(6)
+    void aHelmGlobalRepoOffTheAllowListFailsNamingTheFieldAndTheRuleAndNothingIsFetched() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        com.sun.net.httpserver.HttpServer repo = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        repo.createContext("/", exchange -> {
+            requests.incrementAndGet();
+            exchange.sendResponseHeaders(404, -1);
+            exchange.close();
+        });
+        repo.start();
+        try {
+            String url = "http://127.0.0.1:" + repo.getAddress().getPort() + "/charts";
+            fleet.applyAndSettle("off-list.yaml", gatewayFrom("off-list", url, "egressGateways", "istio-offlistgateway"));
+
+            var i = Fleet.installation(fleet.glmStatus("off-list"), "cluster1", "1-25");
+            assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("FAILED");
+            assertThat(i.message()).contains("spec.helmGlobal.repo").contains("'" + url + "' is not on the allow-list"
+                    + " meshfleet.translator.allowed-chart-sources");
+            assertThat(gatewayDeployment("istio-offlistgateway-1-25")).as("nothing applied").isNull();
+            assertThat(requests.get()).as("requests the repository server saw").isZero();
+        } finally {
+            repo.stop(0);
+        }
+    }
 }

@@ -43,6 +43,15 @@ public final class PlanCommand {
      */
     public static int plan(List<Path> files, String clusterFilter, Set<String> registered, PrintStream out,
             PrintStream err) {
+        return plan(files, clusterFilter, registered, TranslatorSettings.defaults(), out, err);
+    }
+
+    /**
+     * Plans every ILM and GLM of the files with {@code settings} (the defaults and the allowed chart sources of
+     * the translator being previewed).
+     */
+    public static int plan(List<Path> files, String clusterFilter, Set<String> registered, TranslatorSettings settings,
+            PrintStream out, PrintStream err) {
         List<Manifests.Resource> resources = new ArrayList<>();
         List<Manifests.Unreadable> unreadable = new ArrayList<>();
         for (Path file : files) {
@@ -63,7 +72,7 @@ public final class PlanCommand {
             err.println("no IstioLifecycleManager or GatewayLifecycleManager in " + files);
             return UNREADABLE;
         }
-        Translator translator = new Translator(TranslatorSettings.defaults());
+        Translator translator = new Translator(settings);
         boolean ok = true;
         for (Manifests.Resource res : resources) {
             Translation t = translator.translate(res.owner(), res.generation(), res.spec());

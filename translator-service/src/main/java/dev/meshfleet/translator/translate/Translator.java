@@ -2,6 +2,7 @@ package dev.meshfleet.translator.translate;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.meshfleet.schemas.charts.ChartSourceAllowList;
 import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import java.util.ArrayList;
@@ -29,9 +30,12 @@ public final class Translator {
     static final long DEFAULT_WAIT_MILLIS = 5 * 60_000L;
 
     private final TranslatorSettings settings;
+    private final ChartSourceAllowList allowed;
 
+    /** @throws IllegalArgumentException when an allowed chart source is not one (a configuration error) */
     public Translator(TranslatorSettings settings) {
         this.settings = settings;
+        this.allowed = settings.allowList();
     }
 
     /** One valid cluster entry of an installation. */
@@ -124,7 +128,7 @@ public final class Translator {
                     + Json.describe(repo);
             return null;
         }
-        String wrong = ChartSources.check(repo.asText());
+        String wrong = ChartSources.check(repo.asText(), allowed);
         if (wrong != null) {
             problem[0] = "spec.helmGlobal.repo";
             problem[1] = wrong;

@@ -35,8 +35,12 @@ public final class Golden {
         }
     }
 
+    /** The defaults, with the chart sources of the helm-global cases allowed (meshfleet.translator.allowed-chart-sources). */
+    static final TranslatorSettings SETTINGS = TranslatorSettings.defaults()
+            .allowing(List.of("https://charts.example/istio", "oci://registry.example/istio-charts"));
+
     public static List<Translation> translate(Path input) throws IOException {
-        Translator translator = new Translator(TranslatorSettings.defaults());
+        Translator translator = new Translator(SETTINGS);
         List<Translation> out = new ArrayList<>();
         try (var reader = Files.newBufferedReader(input)) {
             for (Manifests.Resource r : Manifests.read(reader, input.toString())) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class TranslatorTest {
@@ -197,7 +198,8 @@ class TranslatorTest {
     @Test
     void helmGlobalRepoIsReadAtTheTopOfTheSpecNotPerInstallation() throws Exception {
         Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
-        Translation t = translator.translate(glmOwner, 1, spec("""
+        Translation t = new Translator(TranslatorSettings.defaults().allowing(List.of("https://charts.example/istio")))
+                .translate(glmOwner, 1, spec("""
                 helmGlobal: {repo: "https://charts.example/istio"}
                 installations:
                   - gatewayRevision: 1-24
@@ -209,5 +211,57 @@ class TranslatorTest {
                 .containsOnly("https://charts.example/istio");
         Translation none = translator.translate(ILM, 1, spec(TWO_CLUSTERS));
         assertThat(none.allPlans()).flatExtracting(Plan::charts).extracting(ChartRelease::chartSource).containsOnlyNulls();
+    }
+
+    @Test
+    void aRepoOffTheAllowListFailsEveryClusterNamingTheFieldAndTheSetting() throws Exception {
+        Translator allowing = new Translator(TranslatorSettings.defaults().allowing(List.of("https://charts.example.com/istio")));
+        Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
+        for (String repo : List.of("https://charts.example.com.evil.io/istio", "https://charts.example.com/istio/../evil",
+                "https://charts.example.com/istio-evil", "http://charts.example.com/istio")) {
+            Translation t = allowing.translate(glmOwner, 1, spec("""
+                    helmGlobal: {repo: "%s"}
+                    installations:
+                      - gatewayRevision: 1-24
+                        clusters: [{name: cluster1}, {name: cluster2}]
+                        istioOperatorSpec: {components: {ingressGateways: [{name: istio-ingressgateway}]}}
+                    """.formatted(repo)));
+            assertThat(t.allPlans()).as(repo).isEmpty();
+            assertThat(t.errors()).as(repo).extracting(TranslationError::cluster).containsExactlyInAnyOrder("cluster1", "cluster2");
+            assertThat(t.errors().get(0).path()).isEqualTo("spec.helmGlobal.repo");
+            assertThat(t.errors().get(0).message()).contains("'" + repo + "' is not on the allow-list"
+                    + " meshfleet.translator.allowed-chart-sources (allowed: https://charts.example.com/istio)");
+        }
+        Translation inside = allowing.translate(glmOwner, 1, spec("""
+                helmGlobal: {repo: "https://charts.example.com/istio/stable"}
+                installations:
+                  - gatewayRevision: 1-24
+                    clusters: [{name: cluster1}]
+                    istioOperatorSpec: {components: {ingressGateways: [{name: istio-ingressgateway}]}}
+                """));
+        assertThat(inside.errors()).isEmpty();
+    }
+
+    @Test
+    void byDefaultOnlyTheDefaultChartSourceIsAllowedAndAUrlWithCredentialsIsRefusedWithoutEchoingThem() throws Exception {
+        Translator withDefault = new Translator(new TranslatorSettings("1-24", "registry.example/istio", "1.24.2-solo",
+                "https://charts.example.com/istio"));
+        Owner glmOwner = new Owner(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "gw", "uid-g");
+        String body = """
+                installations:
+                  - gatewayRevision: 1-24
+                    clusters: [{name: cluster1}]
+                    istioOperatorSpec: {components: {ingressGateways: [{name: istio-ingressgateway}]}}
+                """;
+        assertThat(withDefault.translate(glmOwner, 1, spec("helmGlobal: {repo: \"https://charts.example.com/istio\"}\n" + body))
+                .errors()).isEmpty();
+        assertThat(withDefault.translate(glmOwner, 1, spec("helmGlobal: {repo: \"https://other.example/istio\"}\n" + body))
+                .errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("not on the allow-list"));
+        assertThat(translator.translate(glmOwner, 1, spec("helmGlobal: {repo: \"https://charts.example.com/istio\"}\n" + body))
+                .errors()).singleElement().satisfies(e -> assertThat(e.message()).contains("(empty)"));
+        TranslationError withUser = withDefault.translate(glmOwner, 1,
+                spec("helmGlobal: {repo: \"https://bob:s3cret@charts.example.com/istio\"}\n" + body)).errors().get(0);
+        assertThat(withUser.path()).isEqualTo("spec.helmGlobal.repo");
+        assertThat(withUser.message()).contains("must not carry credentials").doesNotContain("s3cret").doesNotContain("bob");
     }
 }
