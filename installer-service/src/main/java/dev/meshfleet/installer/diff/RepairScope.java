@@ -29,21 +29,20 @@ public final class RepairScope {
 
     /**
      * @param objects the installation's objects, in apply order
-     * @param desired the digest of each object's desired content (rendered and labelled), by identity
+     * @param desired the digest of the installation's desired content now (its rendered, labelled objects)
      * @param live    the versions listed from the cluster now, by identity (absent: not in the cluster)
-     * @param seen    what the last repair left, by identity (absent: never repaired by this replica)
+     * @param seen    what the last apply or repair left, by identity (absent: never written by this replica)
      * @return the objects to apply, in apply order
      */
-    public static List<ObjectRef> toApply(List<ObjectRef> objects, Map<String, String> desired,
-            Map<String, Version> live, Map<String, Seen> seen) {
+    public static List<ObjectRef> toApply(List<ObjectRef> objects, String desired, Map<String, Version> live,
+            Map<String, Seen> seen) {
         List<ObjectRef> apply = new ArrayList<>();
         for (ObjectRef ref : objects) {
-            String id = ref.identity();
-            Version now = live.get(id);
-            Seen last = seen.get(id);
+            Version now = live.get(ref.identity());
+            Seen last = seen.get(ref.identity());
             boolean unchanged = now != null && last != null && Objects.equals(now.uid(), last.uid())
                     && Objects.equals(now.resourceVersion(), last.resourceVersion())
-                    && Objects.equals(desired.get(id), last.desiredDigest());
+                    && Objects.equals(desired, last.desiredDigest());
             if (!unchanged) {
                 apply.add(ref);
             }

@@ -92,18 +92,17 @@ final class DriftRepair {
         }
         String digest = digest(plan, cluster, labels);
         Map<String, HasMetadata> byIdentity = new LinkedHashMap<>();
-        Map<String, String> desired = new HashMap<>();
+        List<ObjectRef> refs = new ArrayList<>();
         for (HasMetadata object : objects) {
-            String identity = Manifests.ref(object).identity();
-            byIdentity.put(identity, object);
-            desired.put(identity, digest);
+            ObjectRef ref = Manifests.ref(object);
+            refs.add(ref);
+            byIdentity.put(ref.identity(), object);
         }
-        List<ObjectRef> refs = objects.stream().map(Manifests::ref).toList();
         Map<String, HasMetadata> listed = ops.liveObjects(refs);
         Map<String, RepairScope.Version> versions = new HashMap<>();
         listed.forEach((identity, object) -> versions.put(identity, new RepairScope.Version(
                 object.getMetadata().getUid(), object.getMetadata().getResourceVersion())));
-        List<ObjectRef> scope = RepairScope.toApply(refs, desired, versions, seen);
+        List<ObjectRef> scope = RepairScope.toApply(refs, digest, versions, seen);
         if (scope.isEmpty()) {
             return new Outcome.InPlace();
         }

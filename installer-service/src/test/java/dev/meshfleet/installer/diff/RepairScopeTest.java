@@ -19,24 +19,23 @@ class RepairScopeTest {
             "gateways.networking.istio.io");
 
     /**
-     * One row per case for the Deployment; the CRD is always unchanged since the last repair (skipped), so each row
-     * also shows that one object's change does not widen the scope. Columns: the last repair's uid, resourceVersion
-     * and desired digest (empty: never repaired), the live uid and resourceVersion (empty: missing), the desired
-     * digest now, and whether the Deployment is applied.
+     * One row per case for the Deployment; the CRD stays as the last repair left it. Columns: the Deployment's last
+     * uid, resourceVersion and desired digest (empty: never written by this replica), its live uid and
+     * resourceVersion (empty: missing), the installation's desired digest now, and what is applied.
      */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            never repaired by this replica           |    |   |    | u1 | 7 | d1 | true
-            as the last repair left it               | u1 | 7 | d1 | u1 | 7 | d1 | false
-            deleted since                            | u1 | 7 | d1 |    |   | d1 | true
-            written since (by anyone, status too)    | u1 | 7 | d1 | u1 | 8 | d1 | true
-            deleted and created again                | u1 | 7 | d1 | u2 | 7 | d1 | true
-            the desired content changed (a new plan) | u1 | 7 | d1 | u1 | 7 | d2 | true
+            never repaired by this replica           |    |   |    | u1 | 7 | d1 | ISTIOD
+            as the last repair left it               | u1 | 7 | d1 | u1 | 7 | d1 |
+            deleted since                            | u1 | 7 | d1 |    |   | d1 | ISTIOD
+            written since (by anyone, status too)    | u1 | 7 | d1 | u1 | 8 | d1 | ISTIOD
+            deleted and created again                | u1 | 7 | d1 | u2 | 7 | d1 | ISTIOD
+            the desired content changed (a new plan) | u1 | 7 | d1 | u1 | 7 | d2 | CRD ISTIOD
             """)
     void onlyWhatMayHaveDriftedIsApplied(String row, String seenUid, String seenVersion, String seenDigest,
-            String liveUid, String liveVersion, String desiredDigest, boolean applied) {
+            String liveUid, String liveVersion, String desiredDigest, String applied) {
         Map<String, RepairScope.Seen> seen = new HashMap<>();
-        seen.put(CRD.identity(), new RepairScope.Seen("c1", "3", "crd"));
+        seen.put(CRD.identity(), new RepairScope.Seen("c1", "3", "d1"));
         if (seenUid != null) {
             seen.put(ISTIOD.identity(), new RepairScope.Seen(seenUid, seenVersion, seenDigest));
         }
@@ -45,17 +44,17 @@ class RepairScopeTest {
         if (liveUid != null) {
             live.put(ISTIOD.identity(), new RepairScope.Version(liveUid, liveVersion));
         }
-        Map<String, String> desired = Map.of(CRD.identity(), "crd", ISTIOD.identity(), desiredDigest);
+        Map<String, ObjectRef> byName = Map.of("CRD", CRD, "ISTIOD", ISTIOD);
+        List<ObjectRef> expected = applied == null ? List.of()
+                : java.util.Arrays.stream(applied.split(" ")).map(byName::get).toList();
 
-        assertThat(RepairScope.toApply(List.of(CRD, ISTIOD), desired, live, seen))
-                .isEqualTo(applied ? List.of(ISTIOD) : List.of());
+        assertThat(RepairScope.toApply(List.of(CRD, ISTIOD), desiredDigest, live, seen)).isEqualTo(expected);
     }
 
     @Test
     void aReplicaThatNeverRepairedTheClusterAppliesEverythingInApplyOrder() {
         Map<String, RepairScope.Version> live = Map.of(CRD.identity(), new RepairScope.Version("c1", "3"),
                 ISTIOD.identity(), new RepairScope.Version("u1", "7"));
-        assertThat(RepairScope.toApply(List.of(CRD, ISTIOD), Map.of(CRD.identity(), "crd", ISTIOD.identity(), "d1"),
-                live, Map.of())).containsExactly(CRD, ISTIOD);
+        assertThat(RepairScope.toApply(List.of(CRD, ISTIOD), "d1", live, Map.of())).containsExactly(CRD, ISTIOD);
     }
 }

@@ -24,11 +24,6 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         installations = List.copyOf(installations);
     }
 
-    public ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
-            Set<String> specClusters, List<InstallationRow> installations) {
-        this(ref, generation, observedGeneration, deleting, gone, specClusters, Map.of(), installations);
-    }
-
     /**
      * Whether the spec no longer wants this installation: its cluster is not named, or every installation naming
      * the cluster gives its revision and none is this one. Unknown (false) when an installation naming the
@@ -44,7 +39,7 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
 
     /** A resource that no longer exists (after a delete step). */
     public static ResourceView gone(ResourceRef ref) {
-        return new ResourceView(ref, null, null, false, true, Set.of(), List.of());
+        return new ResourceView(ref, null, null, false, true, Set.of(), Map.of(), List.of());
     }
 
     /** From the resource's metadata, spec and status as maps (JSON objects). */

@@ -29,7 +29,7 @@ class SoakCheckTest {
         for (InstallationRow r : rows) {
             clusters.add(r.cluster());
         }
-        return new ResourceView(ref, generation, observed, false, false, clusters, List.of(rows));
+        return new ResourceView(ref, generation, observed, false, false, clusters, Map.of(), List.of(rows));
     }
 
     static InstallationRow row(String cluster, String revision, String state) {
