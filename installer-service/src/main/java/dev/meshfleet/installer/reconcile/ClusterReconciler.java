@@ -42,8 +42,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
  * read the inventories, ask the round what each installation comes to, carry it out through
  * {@link Applier}, {@link DriftRepair} and {@link ClusterOps}, time health with {@link Verdict}, emit
  * through {@link Reporting}. It keeps only what it reported last per installation ({@link LastReport},
- * to emit on change and to time readiness); everything else is read from the cluster each time, so a
- * restarted replica picks up where another left off. Callers guarantee one reconcile at a time per
+ * to emit on change and to time readiness) and what its applies left in the cluster (so that a drift repair
+ * skips what nobody wrote since: {@link dev.meshfleet.installer.diff.RepairScope}); everything else is read from
+ * the cluster each time, so a restarted replica picks up where another left off (its first repair applies all). Callers guarantee one reconcile at a time per
  * cluster.
  */
 public class ClusterReconciler {
