@@ -62,6 +62,13 @@ public class ClusterOps {
             .configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
     private final KubernetesClient client;
     private final String fieldManager;
+    /**
+     * Namespaces this instance applied: an instance lives for one reconcile round, whose installs apply the
+     * same namespace for each chart layer and each inventory write (4 of an ILM's ~25 requests). A namespace
+     * deleted in the middle of a round fails the next object's apply as NotFound, and the next round applies
+     * it again.
+     */
+    private final Set<String> namespacesApplied = new HashSet<>();
 
     public ClusterOps(KubernetesClient client, String fieldManager) {
         this.client = client;
@@ -109,10 +116,14 @@ public class ClusterOps {
             }
         }
         for (String ns : namespaces) {
+            if (namespacesApplied.contains(ns)) {
+                continue;
+            }
             ApplyResult r = applyOne(namespace(ns));
             if (!(r instanceof ApplyResult.Applied)) {
                 return r;
             }
+            namespacesApplied.add(ns);
         }
         List<ObjectRef> applied = new ArrayList<>();
         Map<String, LiveVersion> live = new HashMap<>();
@@ -173,8 +184,11 @@ public class ClusterOps {
     }
 
     public void writeInventory(Inventory inventory) {
-        doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client.resource(namespace(Names.INVENTORY_NAMESPACE))
-                .fieldManager(fieldManager).forceConflicts().serverSideApply());
+        if (!namespacesApplied.contains(Names.INVENTORY_NAMESPACE)) {
+            doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client.resource(namespace(Names.INVENTORY_NAMESPACE))
+                    .fieldManager(fieldManager).forceConflicts().serverSideApply());
+            namespacesApplied.add(Names.INVENTORY_NAMESPACE);
+        }
         ConfigMap encoded = InventoryCodec.encode(inventory);
         doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
                 () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts().serverSideApply());
