@@ -36,6 +36,7 @@ import dev.meshfleet.sandbox.fleet.Services;
 import dev.meshfleet.sandbox.kafka.KafkaBroker;
 import dev.meshfleet.sandbox.process.AgentJar;
 import dev.meshfleet.sandbox.process.PidFiles;
+import dev.meshfleet.sandbox.status.ResourceChanges;
 import dev.meshfleet.sandbox.status.ResourceView;
 import dev.meshfleet.sandbox.status.Settle;
 import dev.meshfleet.schemas.TopicAdmin;
@@ -81,6 +82,7 @@ public final class Sandbox implements AutoCloseable {
     private Services services;
     private WorkloadSimulator simulator;
     private FaultPlayer faults;
+    private ResourceChanges changes;
     private boolean closed;
 
     private Sandbox(SandboxOptions options, RepoLayout layout, Path runDir, PrintStream log) {
@@ -533,8 +535,10 @@ public final class Sandbox implements AutoCloseable {
         Instant deadline = start.plus(timeout);
         Instant nextReport = start.plus(PROGRESS_EVERY);
         Settle.Progress p = null;
+        long seen = -1;
         while (true) {
             try {
+                seen = changes().version();
                 p = Settle.evaluate(views());
                 if (p.done()) {
                     return p;
@@ -555,8 +559,27 @@ public final class Sandbox implements AutoCloseable {
                         + p.total() + " settled; moving: " + String.join("; ", p.moving()));
                 nextReport = now.plus(PROGRESS_EVERY);
             }
-            Thread.sleep(POLL.toMillis());
+            Instant wakeAt = nextReport.isAfter(now) ? nextReport : now.plus(PROGRESS_EVERY);
+            awaitChange(seen, Duration.between(now, wakeAt.isBefore(deadline) ? wakeAt : deadline));
         }
+    }
+
+    /**
+     * Waits until a Meshfleet resource changed after {@code seen} (a {@link ResourceChanges#version()}), at most
+     * {@code atMost}, and at least {@link #POLL} so that a burst of changes is read once.
+     */
+    public void awaitChange(long seen, Duration atMost) throws InterruptedException {
+        Thread.sleep(POLL.toMillis());
+        changes().awaitChange(seen, atMost.minus(POLL).isNegative() ? Duration.ZERO : atMost.minus(POLL));
+    }
+
+    /** The change signal of the management cluster's Meshfleet resources, opened on first use. */
+    public synchronized ResourceChanges changes() {
+        if (changes == null) {
+            changes = new ResourceChanges(api.client());
+            started.add(changes);
+        }
+        return changes;
     }
 
     // ---- the rest ----

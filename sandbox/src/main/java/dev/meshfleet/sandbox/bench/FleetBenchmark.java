@@ -28,7 +28,8 @@ import dev.meshfleet.sandbox.status.Settle;
 public final class FleetBenchmark {
 
     /** How often the HEALTHY count is sampled (and settling checked) during a step. */
-    private static final Duration SAMPLE = Duration.ofMillis(200);
+    /** The longest gap between two samples of the timeline; a change of status is sampled when it happens. */
+    private static final Duration SAMPLE = Duration.ofSeconds(1);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(5);
 
     /** What to run: every combination of the three lists. */
@@ -128,6 +129,7 @@ public final class FleetBenchmark {
         long deadline = stepStart + timeout.toNanos();
         long nextProgress = System.nanoTime() + PROGRESS_EVERY.toNanos();
         while (true) {
+            long seen = sandbox.changes().version();
             List<ResourceView> views = sandbox.views();
             long now = System.nanoTime();
             timeline.add(new FleetRun.Sample((now - benchStart) / 1e9, healthy(views)));
@@ -144,7 +146,7 @@ public final class FleetBenchmark {
                         + p.settled() + "/" + p.total() + " resources settled");
                 nextProgress = now + PROGRESS_EVERY.toNanos();
             }
-            Thread.sleep(SAMPLE.toMillis());
+            sandbox.awaitChange(seen, SAMPLE);
         }
     }
 
