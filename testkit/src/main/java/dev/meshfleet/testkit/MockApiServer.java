@@ -49,6 +49,7 @@ public final class MockApiServer implements AutoCloseable {
     private final Map<String, ClusterStore> clusters = new ConcurrentHashMap<>();
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
     /** Writes to a management resource's status subresource, by the resource's path (what a benchmark counts). */
+    private final RequestCounts requestCounts = new RequestCounts();
     private final Map<String, java.util.concurrent.atomic.LongAdder> statusWrites = new ConcurrentHashMap<>();
     /** Every write to a workload cluster, with its writer (ADR 0013). */
     private final WriteLog writeLog = new WriteLog();
@@ -189,6 +190,9 @@ public final class MockApiServer implements AutoCloseable {
         Matcher m = CLUSTER_PATH.matcher(request.path());
         ClusterStore store = m.matches() ? store(m.group(1)) : management;
         countStatusWrite(store, request);
+        String path = m.matches() ? m.group(3) : request.path();
+        requestCounts.record(m.matches() ? m.group(1) : RequestCounts.MANAGEMENT, RequestInfo.parse(
+                request.method().name(), path.isEmpty() ? "/" : path, request.query()));
         if (m.matches() && WriteLog.isWrite(request.method().name())) {
             // At receipt, before faults and latency: the time the writer's request reached the cluster.
             writeLog.record(m.group(1), request.method().name(), m.group(3), request.getHeader(Writer.REPLICA_HEADER),
@@ -237,6 +241,11 @@ public final class MockApiServer implements AutoCloseable {
      */
     public WriteLog writeLog() {
         return writeLog;
+    }
+
+    /** Every request received so far, counted per cluster, verb and resource. */
+    public RequestCounts requestCounts() {
+        return requestCounts;
     }
 
     public void resetStatusWrites() {
