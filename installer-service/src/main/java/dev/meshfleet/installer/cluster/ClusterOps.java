@@ -2,6 +2,7 @@ package dev.meshfleet.installer.cluster;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -20,6 +21,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import dev.meshfleet.installer.health.WorkloadStatus;
+import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
@@ -69,6 +71,8 @@ public class ClusterOps {
      * it again.
      */
     private final Set<String> namespacesApplied = new HashSet<>();
+    private final Map<InstallationKey, Inventory> inventoryChanges = new LinkedHashMap<>();
+    private boolean inventoryWriteFailed;
 
     public ClusterOps(KubernetesClient client, String fieldManager) {
         this.client = client;
@@ -184,20 +188,48 @@ public class ClusterOps {
     }
 
     public void writeInventory(Inventory inventory) {
-        if (!namespacesApplied.contains(Names.INVENTORY_NAMESPACE)) {
-            doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client.resource(namespace(Names.INVENTORY_NAMESPACE))
-                    .fieldManager(fieldManager).forceConflicts().serverSideApply());
-            namespacesApplied.add(Names.INVENTORY_NAMESPACE);
-        }
         ConfigMap encoded = InventoryCodec.encode(inventory);
-        doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
-                () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts().serverSideApply());
+        changingInventory(() -> {
+            if (!namespacesApplied.contains(Names.INVENTORY_NAMESPACE)) {
+                doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client.resource(namespace(Names.INVENTORY_NAMESPACE))
+                        .fieldManager(fieldManager).forceConflicts().serverSideApply());
+                namespacesApplied.add(Names.INVENTORY_NAMESPACE);
+            }
+            doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
+                    () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts().serverSideApply());
+        });
+        // As a read of the cluster would give it back.
+        inventoryChanges.put(inventory.key(), InventoryCodec.decode(encoded));
     }
 
     public void deleteInventory(Inventory inventory) {
         String name = Names.inventoryName(inventory.owner(), inventory.revision());
-        doing("deleting the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + name,
-                () -> client.configMaps().inNamespace(Names.INVENTORY_NAMESPACE).withName(name).delete());
+        changingInventory(() -> doing("deleting the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + name,
+                () -> client.configMaps().inNamespace(Names.INVENTORY_NAMESPACE).withName(name).delete()));
+        inventoryChanges.put(inventory.key(), null);
+    }
+
+    /** Runs an inventory write; one that fails leaves what the cluster holds unknown until it is read. */
+    private void changingInventory(Runnable write) {
+        try {
+            write.run();
+        } catch (RuntimeException e) {
+            inventoryWriteFailed = true;
+            throw e;
+        }
+    }
+
+    /**
+     * The inventories this instance wrote (or deleted: a null value) since it was made, by installation, as a read
+     * of the cluster would now give them, for a caller that remembers the cluster's inventories between reads.
+     */
+    public Map<InstallationKey, Inventory> inventoryChanges() {
+        return Collections.unmodifiableMap(inventoryChanges);
+    }
+
+    /** True when an inventory write or delete failed: what the cluster now holds is known only from a read. */
+    public boolean inventoryWriteFailed() {
+        return inventoryWriteFailed;
     }
 
     /** Deletes each object; one already gone is fine (a retried uninstall finds it so). */

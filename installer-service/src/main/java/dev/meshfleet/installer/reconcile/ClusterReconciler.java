@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -67,6 +68,13 @@ public class ClusterReconciler {
         final Set<InstallationKey> emittedThisRound = new HashSet<>();
         /** What this replica's applies and drift repairs left in the cluster, by object identity (RepairScope). */
         final Map<String, RepairScope.Seen> repaired = new HashMap<>();
+        /**
+         * The cluster's inventories as last read at a resync and kept since by this replica's own writes (only the
+         * owner of a cluster writes them, and a new owner starts with a resync), under {@link #inventoriesEpoch};
+         * null when unknown. Health checks and readiness polls between resyncs use them instead of a list.
+         */
+        Map<InstallationKey, Inventory> inventories;
+        long inventoriesEpoch;
         int failures;
         volatile ClusterState state = ClusterState.PROGRESSING;
     }
@@ -146,8 +154,13 @@ public class ClusterReconciler {
                 mem.state = ClusterState.UNREGISTERED;
                 return null;
             }
-            Duration next = reconcileRegistered(round, new ClusterOps(client.get(), settings.fieldManager()),
-                    trigger);
+            ClusterOps ops = new ClusterOps(client.get(), settings.fieldManager());
+            Duration next;
+            try {
+                next = reconcileRegistered(round, ops, trigger);
+            } finally {
+                rememberInventories(mem, ops);
+            }
             mem.failures = 0;
             mem.state = RoundDecision.clusterState(mem.installations.values());
             return next;
@@ -213,7 +226,7 @@ public class ClusterReconciler {
     }
 
     private Duration reconcileRegistered(Round round, ClusterOps ops, Trigger trigger) {
-        List<Inventory> inventories = call(ops::readInventories);
+        List<Inventory> inventories = inventories(round, ops, trigger);
         List<Plan> plans = round.owned.plans();
         // What this reconcile's applies will render: no prune may delete it before its new owner applies it.
         Map<InstallationKey, Set<String>> renders = new LinkedHashMap<>();
@@ -240,6 +253,45 @@ public class ClusterReconciler {
         }
         forget(round, round.decision.forget(reportedNow(round)));
         return next;
+    }
+
+    /**
+     * The cluster's inventories: read at a resync (an assignment, a drift repair) or when not known under the
+     * round's epoch, else as this replica's memory holds them. An inventory someone else edits or deletes is seen at
+     * the next resync, as any other drift is.
+     */
+    private List<Inventory> inventories(Round round, ClusterOps ops, Trigger trigger) {
+        Memory mem = round.memory;
+        if (trigger != Trigger.RESYNC && mem.inventories != null && mem.inventoriesEpoch == round.owned.epoch()) {
+            return mem.inventories.values().stream()
+                    .sorted(Comparator.comparing((Inventory i) -> Names.inventoryName(i.owner(), i.revision())))
+                    .toList();
+        }
+        mem.inventories = null;
+        List<Inventory> read = call(ops::readInventories);
+        Map<InstallationKey, Inventory> byKey = new LinkedHashMap<>();
+        read.forEach(i -> byKey.put(i.key(), i));
+        mem.inventories = byKey;
+        mem.inventoriesEpoch = round.owned.epoch();
+        return read;
+    }
+
+    /** Folds a round's inventory writes into the memory; a failed write makes the next round read them. */
+    private static void rememberInventories(Memory mem, ClusterOps ops) {
+        if (mem.inventories == null) {
+            return;
+        }
+        if (ops.inventoryWriteFailed()) {
+            mem.inventories = null;
+            return;
+        }
+        ops.inventoryChanges().forEach((key, inventory) -> {
+            if (inventory == null) {
+                mem.inventories.remove(key);
+            } else {
+                mem.inventories.put(key, inventory);
+            }
+        });
     }
 
     private Duration act(Round round, ClusterOps ops, RoundDecision.Step step) {

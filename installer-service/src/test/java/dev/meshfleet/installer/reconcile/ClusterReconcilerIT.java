@@ -64,7 +64,7 @@ class ClusterReconcilerIT {
                 Map.entry("c8", List.of()), Map.entry("c9", List.of()), Map.entry("c10", List.of()),
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
                 Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of()),
-                Map.entry("c16", List.of()), Map.entry("c17", List.of())),
+                Map.entry("c16", List.of()), Map.entry("c17", List.of()), Map.entry("c18", List.of())),
                 Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
@@ -198,6 +198,30 @@ class ClusterReconcilerIT {
                 .isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was changed");
         assertThat(image(deployment(c15, "istio-system", "istiod-1-24"))).isEqualTo(image);
         untilHealthy("c15");
+    }
+
+    @Test
+    void healthChecksBetweenResyncsReadNoInventoryAndAResyncReadsThemAndSeesOneDeletedByHand() {
+        ownership.assigned(17, 1);
+        ownership.desired("c18", 17, List.of(plan("1-24")));
+        untilHealthy("c18");
+        long listsBefore = server.requestCounts().count("c18", "list", "configmaps");
+
+        events.clear();
+        reconciler.reconcile("c18", Trigger.CHECK);
+        reconciler.reconcile("c18", Trigger.CHECK);
+        assertThat(states("c18")).as("a health check of a HEALTHY installation emits only changes").isEmpty();
+        assertThat(server.requestCounts().count("c18", "list", "configmaps") - listsBefore)
+                .as("the inventories this replica wrote are known to it until the next resync").isZero();
+
+        server.client("c18").configMaps().inNamespace("meshfleet-system").withLabel("meshfleet.dev/inventory", "true")
+                .delete();
+        reconciler.reconcile("c18", Trigger.RESYNC);
+        assertThat(server.requestCounts().count("c18", "list", "configmaps") - listsBefore).isEqualTo(1);
+        assertThat(server.client("c18").configMaps().inNamespace("meshfleet-system")
+                .withLabel("meshfleet.dev/inventory", "true").list().getItems())
+                .as("the resync found no inventory and applied the installation again, recording it").hasSize(1);
+        untilHealthy("c18");
     }
 
     private static long writesTo(String cluster) {
