@@ -29,7 +29,7 @@ class ResourceChangesTest {
     static void startServer() throws IOException {
         server = MockApiServer.start();
         for (String crd : new String[] {"crds/istiolifecyclemanagers.yaml", "crds/gatewaylifecyclemanagers.yaml"}) {
-            try (InputStream in = getClass().getClassLoader().getResourceAsStream(crd)) {
+            try (InputStream in = ResourceChangesTest.class.getClassLoader().getResourceAsStream(crd)) {
                 CustomResourceDefinition loaded = server.client().apiextensions().v1().customResourceDefinitions()
                         .load(in).item();
                 server.client().apiextensions().v1().customResourceDefinitions().resource(loaded).create();
