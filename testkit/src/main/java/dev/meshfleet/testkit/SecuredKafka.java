@@ -27,29 +27,63 @@ public final class SecuredKafka implements AutoCloseable {
 
     private final KafkaClusterTestKit cluster;
     private final Map<String, String> clientProperties;
+    private final Map<String, Map<String, String>> users;
 
-    private SecuredKafka(KafkaClusterTestKit cluster, Map<String, String> clientProperties) {
+    private SecuredKafka(KafkaClusterTestKit cluster, Map<String, String> clientProperties,
+            Map<String, Map<String, String>> users) {
         this.cluster = cluster;
         this.clientProperties = Map.copyOf(clientProperties);
+        this.users = Map.copyOf(users);
     }
 
     /** A SASL_PLAINTEXT listener (mechanism PLAIN) that knows one user besides the broker's own; no authorizer. */
     public static SecuredKafka saslPlain(String user, String password) {
+        // Authentication only: the kit would add an authorizer that also refuses the broker's own registration on
+        // the plaintext controller listener. ACLs: saslPlainAuthorizing.
+        return saslPlain(user, Map.of(user, password), Map.of("authorizer.class.name", ""));
+    }
+
+    /**
+     * A SASL_PLAINTEXT listener (mechanism PLAIN) with Kafka's KRaft authorizer ({@code StandardAuthorizer}): every
+     * request needs an ACL, as on a Strimzi cluster with {@code authorization: simple}. {@code superUser} may do
+     * anything (it creates the topics and the ACLs, as Strimzi's operators do); each of {@code users} (name to
+     * password) only what its ACLs allow, as principal {@code User:<name>}. {@link #clientProperties()} are the
+     * super user's, {@link #clientProperties(String)} a user's.
+     *
+     * <p>The broker registers with its controller over the kit's plaintext controller listener, as principal
+     * {@code User:ANONYMOUS}, which is therefore a super user too; clients never reach that listener (it is not in
+     * {@link #bootstrapServers()}), and on the client listener every principal is an authenticated user.
+     */
+    public static SecuredKafka saslPlainAuthorizing(String superUser, String superUserPassword, Map<String, String> users) {
+        Map<String, String> all = new LinkedHashMap<>(users);
+        all.put(superUser, superUserPassword);
+        return saslPlain(superUser, all, Map.of(
+                "authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "allow.everyone.if.no.acl.found", "false",
+                "super.users", "User:" + BROKER_USER + ";User:" + superUser + ";User:ANONYMOUS"));
+    }
+
+    /** A PLAIN listener knowing {@code users} (name to password) and the broker; clientProperties() are client's. */
+    private static SecuredKafka saslPlain(String client, Map<String, String> users, Map<String, String> authorization) {
         String brokerPassword = "broker-" + java.util.UUID.randomUUID();
+        StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                + BROKER_USER + "\" password=\"" + brokerPassword + "\" user_" + BROKER_USER + "=\"" + brokerPassword + "\"");
+        users.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
         TestKitNodes nodes = InProcessKafka.oneNode().setBrokerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT).build();
         KafkaClusterTestKit.Builder builder = InProcessKafka.small(new KafkaClusterTestKit.Builder(nodes))
-                .setConfigProp("listener.name." + LISTENER.toLowerCase() + ".plain.sasl.jaas.config",
-                        "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + BROKER_USER
-                                + "\" password=\"" + brokerPassword + "\" user_" + BROKER_USER + "=\"" + brokerPassword
-                                + "\" user_" + user + "=\"" + password + "\";")
-                // Authentication only: the kit would add an authorizer that also refuses the broker's own
-                // registration on the plaintext controller listener. ACLs are the chart's KafkaUser resources.
-                .setConfigProp("authorizer.class.name", "");
+                .setConfigProp("listener.name." + LISTENER.toLowerCase() + ".plain.sasl.jaas.config", jaas + ";");
+        authorization.forEach(builder::setConfigProp);
+        Map<String, Map<String, String>> clients = new LinkedHashMap<>();
+        users.forEach((user, password) -> clients.put(user, plainClient(user, password)));
+        return start(builder, clients.get(client), clients);
+    }
+
+    private static Map<String, String> plainClient(String user, String password) {
         Map<String, String> client = new LinkedHashMap<>();
         client.put("security.protocol", "SASL_PLAINTEXT");
         client.put("sasl.mechanism", "PLAIN");
         client.put("sasl.jaas.config", plainJaas(user, password));
-        return start(builder, client);
+        return client;
     }
 
     /**
@@ -79,17 +113,18 @@ public final class SecuredKafka implements AutoCloseable {
         client.put("ssl.keystore.type", "PKCS12");
         client.put("ssl.keystore.location", clientKeys.toString());
         client.put("ssl.keystore.password", storePassword);
-        return start(builder, client);
+        return start(builder, client, Map.of());
     }
 
-    private static SecuredKafka start(KafkaClusterTestKit.Builder builder, Map<String, String> client) {
+    private static SecuredKafka start(KafkaClusterTestKit.Builder builder, Map<String, String> client,
+            Map<String, Map<String, String>> users) {
         KafkaClusterTestKit cluster = null;
         try {
             cluster = builder.build();
             cluster.format();
             cluster.startup();
             cluster.waitForReadyBrokers();
-            return new SecuredKafka(cluster, client);
+            return new SecuredKafka(cluster, client, users);
         } catch (Exception e) {
             if (cluster != null) {
                 try {
@@ -114,6 +149,15 @@ public final class SecuredKafka implements AutoCloseable {
     /** What a client needs besides {@code bootstrap.servers}: security protocol and credentials. */
     public Map<String, String> clientProperties() {
         return clientProperties;
+    }
+
+    /** What a client needs to connect as one of the SASL users this broker was started with. */
+    public Map<String, String> clientProperties(String user) {
+        Map<String, String> client = users.get(user);
+        if (client == null) {
+            throw new IllegalArgumentException("no user " + user + " on this broker; users: " + users.keySet());
+        }
+        return client;
     }
 
     @Override

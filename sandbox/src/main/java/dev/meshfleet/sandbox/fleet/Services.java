@@ -48,6 +48,10 @@ public final class Services implements AutoCloseable {
     /** Kafka client properties (security protocol, credentials) as system properties and as environment variables. */
     private Map<String, String> kafkaProperties = Map.of();
     private Map<String, String> environment = Map.of();
+    /** Per module, environment variables over {@link #environment} (each service its own Kafka credentials). */
+    private Map<String, Map<String, String>> moduleEnvironment = Map.of();
+    /** Further configuration of every instance, as {@code -D<key>=<value>}. */
+    private Map<String, String> configuration = Map.of();
     /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
     private String otlpEndpoint;
 
@@ -89,6 +93,17 @@ public final class Services implements AutoCloseable {
     public synchronized void kafkaClient(Map<String, String> properties, Map<String, String> environment) {
         this.kafkaProperties = Map.copyOf(properties);
         this.environment = Map.copyOf(environment);
+    }
+
+    /**
+     * As {@link #kafkaClient(Map, Map)}, with variables of each module's own over the common ones (a Secret per
+     * service, as the chart mounts one per KafkaUser) and further configuration keys for every instance.
+     */
+    public synchronized void kafkaClient(Map<String, String> properties, Map<String, String> environment,
+            Map<String, Map<String, String>> moduleEnvironment, Map<String, String> configuration) {
+        kafkaClient(properties, environment);
+        this.moduleEnvironment = Map.copyOf(moduleEnvironment);
+        this.configuration = Map.copyOf(configuration);
     }
 
     /**
@@ -164,6 +179,7 @@ public final class Services implements AutoCloseable {
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + instance),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
         kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
+        configuration.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
         if (resync != null) {
             jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));
         }
@@ -179,7 +195,9 @@ public final class Services implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
         cmd.addAll(List.of("-jar", jar.toString()));
-        ChildProcess process = ChildProcess.start(name, cmd, environment, runDir.resolve("logs").resolve(name + ".log"),
+        Map<String, String> env = new java.util.HashMap<>(environment);
+        env.putAll(moduleEnvironment.getOrDefault(module, Map.of()));
+        ChildProcess process = ChildProcess.start(name, cmd, env, runDir.resolve("logs").resolve(name + ".log"),
                 runDir.resolve("pids"));
         Running r = new Running(module, process, port, Instant.now());
         running.put(instance, r);

@@ -60,6 +60,16 @@ final class SecuredPipeline implements AutoCloseable {
      */
     static SecuredPipeline start(String name, SecuredKafka kafka, Map<String, String> properties,
             Map<String, String> environment) throws Exception {
+        return start(name, kafka, properties, environment, Map.of(), Map.of());
+    }
+
+    /**
+     * As {@link #start(String, SecuredKafka, Map, Map)}, each module with variables of its own over the common ones
+     * (module name to variables) and every service with further configuration keys.
+     */
+    static SecuredPipeline start(String name, SecuredKafka kafka, Map<String, String> properties,
+            Map<String, String> environment, Map<String, Map<String, String>> moduleEnvironment,
+            Map<String, String> configuration) throws Exception {
         RepoLayout layout = RepoLayout.locate();
         Path runDir = layout.root().resolve("sandbox/target/secured-kafka-it").resolve(name);
         // The last run's logs stay for a reader; its Streams state must not: a store ahead of the new broker's
@@ -73,7 +83,7 @@ final class SecuredPipeline implements AutoCloseable {
             fleet.simulator = WorkloadSimulator.start(fleet.api, CLUSTERS, Duration.ofMillis(200));
             fleet.services = new Services(layout, runDir, AgentJar.write(runDir), kafka.bootstrapServers(),
                     fleet.api.url());
-            fleet.services.kafkaClient(properties, environment);
+            fleet.services.kafkaClient(properties, environment, moduleEnvironment, configuration);
             fleet.services.startAll(TIMEOUT, System.err);
             return fleet;
         } catch (Exception | Error e) {
@@ -84,10 +94,7 @@ final class SecuredPipeline implements AutoCloseable {
 
     /** Applies the example and waits until the resource is HEALTHY on every cluster: the whole pipeline ran. */
     LifecycleManagerStatus applyAndAwaitHealthy(String example) throws IOException {
-        IstioLifecycleManager ilm;
-        try (InputStream in = Files.newInputStream(layout.examples().resolve(example))) {
-            ilm = api.client().getKubernetesSerialization().unmarshal(in, IstioLifecycleManager.class);
-        }
+        IstioLifecycleManager ilm = example(example);
         api.client().resource(ilm).create();
         String expected = CLUSTERS.size() + "/" + CLUSTERS.size();
         try {
@@ -96,6 +103,40 @@ final class SecuredPipeline implements AutoCloseable {
                             && "HEALTHY".equals(s.summary().state()) && expected.equals(s.summary().healthy()));
         } catch (ConditionTimeoutException e) {
             throw new AssertionError(e.getMessage() + "; status now " + status(ilm) + "\n" + services.logTails(30), e);
+        }
+    }
+
+    /** Deletes the example's resource without waiting (it stays, marked deleted, until the pipeline releases it). */
+    IstioLifecycleManager delete(String example) throws IOException {
+        IstioLifecycleManager ilm = example(example);
+        api.client().resource(ilm).delete();
+        return ilm;
+    }
+
+    /** Waits until the resource is gone from the API server. */
+    void awaitGone(IstioLifecycleManager ilm) {
+        try {
+            await(ilm.getMetadata().getName() + " gone").atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> api.client().resource(ilm).get() == null);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "; status now " + status(ilm) + "\n" + services.logTails(30), e);
+        }
+    }
+
+    /** Waits until the module's log contains the text; returns the first line that does. */
+    String awaitLogLine(String module, String text) {
+        try {
+            return await(module + " logs " + text).atMost(TIMEOUT).pollInterval(Duration.ofMillis(200))
+                    .until(() -> logs().getOrDefault(module, "").lines().filter(l -> l.contains(text)).findFirst()
+                            .orElse(null), java.util.Objects::nonNull);
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + services.logTails(30), e);
+        }
+    }
+
+    private IstioLifecycleManager example(String example) throws IOException {
+        try (InputStream in = Files.newInputStream(layout.examples().resolve(example))) {
+            return api.client().getKubernetesSerialization().unmarshal(in, IstioLifecycleManager.class);
         }
     }
 
