@@ -48,6 +48,8 @@ public final class Services implements AutoCloseable {
     /** Kafka client properties (security protocol, credentials) as system properties and as environment variables. */
     private Map<String, String> kafkaProperties = Map.of();
     private Map<String, String> environment = Map.of();
+    /** Each service's identity in the management cluster and the namespaces it is configured with; null: none. */
+    private ChartRbac identities;
     /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
     private String otlpEndpoint;
 
@@ -97,6 +99,16 @@ public final class Services implements AutoCloseable {
      */
     public synchronized void traces(String endpoint) {
         this.otlpEndpoint = endpoint;
+    }
+
+    /**
+     * Gives each instance started after this call its ServiceAccount's token as the chart mounts it (the Kubernetes
+     * client's token setting, as a variable: it never shows on a command line) and the namespaces the chart
+     * configures it with, so that the API server authenticates it as that ServiceAccount and it asks only where the
+     * chart's roles grant.
+     */
+    public synchronized void identities(ChartRbac rbac) {
+        this.identities = rbac;
     }
 
     /** "instance http://127.0.0.1:PORT/q/metrics", one per running instance: what a Prometheus would scrape. */
@@ -164,6 +176,14 @@ public final class Services implements AutoCloseable {
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + instance),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
         kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        if (identities != null) {
+            identities.namespaceProperties(module).forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+            String token = identities.serviceToken(module);
+            if (token != null) {
+                env.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", token);
+            }
+        }
         if (resync != null) {
             jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));
         }
@@ -179,7 +199,7 @@ public final class Services implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
         cmd.addAll(List.of("-jar", jar.toString()));
-        ChildProcess process = ChildProcess.start(name, cmd, environment, runDir.resolve("logs").resolve(name + ".log"),
+        ChildProcess process = ChildProcess.start(name, cmd, env, runDir.resolve("logs").resolve(name + ".log"),
                 runDir.resolve("pids"));
         Running r = new Running(module, process, port, Instant.now());
         running.put(instance, r);
