@@ -56,7 +56,7 @@ public final class MockApiServer implements AutoCloseable {
     private final Map<String, java.util.concurrent.atomic.LongAdder> statusWrites = new ConcurrentHashMap<>();
     /** Every write to a workload cluster, with its writer (ADR 0013). */
     private final WriteLog writeLog = new WriteLog();
-    /** When set, management-cluster requests are authenticated by token and, with an authorizer, authorized by RBAC. */
+    /** When set, management-cluster requests are authenticated by token and authorized by RBAC. */
     private volatile Authentication authentication;
     /** Requests RBAC refused, "user: message". */
     private final List<String> denials = new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -262,14 +262,6 @@ public final class MockApiServer implements AutoCloseable {
         authentication = new Authentication(authenticator(tokens), authorizer);
     }
 
-    /**
-     * Authenticates by these tokens (and {@link #ADMIN_TOKEN}) without authorizing: every request reaches the
-     * store, carrying its user ({@link UserInfo#of}); a token no one issued is still 401.
-     */
-    public void authenticate(Map<String, UserInfo> tokens) {
-        authentication = new Authentication(authenticator(tokens), null);
-    }
-
     private static TokenAuthenticator authenticator(Map<String, UserInfo> tokens) {
         Map<String, UserInfo> all = new java.util.HashMap<>(tokens);
         all.putIfAbsent(ADMIN_TOKEN, UserInfo.platformAdmin());
@@ -282,8 +274,8 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     /**
-     * Authentication and, when given, authorization of management-cluster requests. Without either (the
-     * default), no request is refused: the administrator's token is {@link UserInfo#platformAdmin()}, any other
+     * Authentication and authorization of management-cluster requests. Without them (the default), no request is
+     * refused: the administrator's token is {@link UserInfo#platformAdmin()}, any other
      * request goes on as {@code system:anonymous}.
      */
     private record Authentication(TokenAuthenticator authenticator, RbacAuthorizer authorizer) {
@@ -309,9 +301,6 @@ public final class MockApiServer implements AutoCloseable {
             return new Admitted.Refused(Status.of(401, "Unauthorized", "Unauthorized"));
         }
         UserInfo user = authenticated.user();
-        if (auth.authorizer() == null) {
-            return new Admitted.As(user);
-        }
         String path = request.getPath();
         int q = path.indexOf('?');
         RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.sandbox.status.ResourceView;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -95,13 +97,22 @@ class GatewayLifecycleE2E {
     }
 
     /**
-     * Over this class's run (a GLM and ILMs applied, changed, fetched from a chart directory, refused), every verb on
+     * Over this class's run (GLMs and ILMs applied, changed, fetched from a chart directory, refused, deleted), every verb on
      * every resource the chart's roles grant was used by some service's request, but for the production-only list:
      * the chart grants nothing the code does not need.
      */
     @Test
     @Order(Integer.MAX_VALUE)
-    void everyGrantOfTheChartWasUsedByAServiceButThoseNeededOnlyInProduction() {
+    void everyGrantOfTheChartWasUsedByAServiceButThoseNeededOnlyInProduction() throws Exception {
+        // Deleting what the tests left is part of the run: the aggregator patches each finalizer away.
+        List<ResourceRef> left = fleet.sandbox.views().stream().filter(v -> !v.gone()).map(ResourceView::ref).toList();
+        assertThat(left).as("GLMs and ILMs the tests left").isNotEmpty();
+        left.forEach(fleet.sandbox::delete);
+        fleet.settle();
+        assertThat(fleet.sandbox.views()).extracting(ResourceView::ref, ResourceView::gone)
+                .containsExactlyInAnyOrderElementsOf(left.stream().map(r -> org.assertj.core.groups.Tuple.tuple(r, true))
+                        .toList());
+
         assertThat(fleet.sandbox.serviceRbacDenials()).as("refused by the chart's RBAC").isEmpty();
         assertThat(fleet.sandbox.unusedChartGrants()).as("granted by the chart, used by no request")
                 .containsExactlyInAnyOrderElementsOf(NEEDED_ONLY_IN_PRODUCTION);
