@@ -182,9 +182,13 @@ public final class SandboxCommand implements Callable<Integer> {
             FencingCheck.Result fencing = sandbox.fencing();
             err.println(fencing.line());
             fencing.stale().stream().limit(10).forEach(w -> err.println("sandbox: fencing: " + w));
+            // A service refused by the chart's RBAC would be refused in a real cluster too (ADR 0021).
+            List<String> denied = sandbox.serviceRbacDenials();
+            err.println("sandbox: rbac: " + denied.size() + " request(s) of the services refused by the chart's RBAC");
+            denied.stream().limit(10).forEach(d -> err.println("sandbox: rbac: " + d));
             // A poison record a service read but did not dead-letter is a record lost: the run did not go well.
-            return (last == null || last.allHealthy()) && poisonDeadLettered && fencing.stale().isEmpty() ? Main.HEALTHY
-                    : Main.SETTLED_UNHEALTHY;
+            return (last == null || last.allHealthy()) && poisonDeadLettered && fencing.stale().isEmpty()
+                    && denied.isEmpty() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
         } finally {
             if (mode == Mode.RUN) {
                 try {

@@ -201,16 +201,13 @@ public final class ChartRbac {
         }
     }
 
-    /** Each YAML document of a manifest stream as a typed object; a document with no object is skipped. */
+    /** Each YAML document of a manifest stream as a typed object (Fabric8 skips documents with no object). */
     static List<HasMetadata> parse(String manifests) {
-        List<HasMetadata> objects = new ArrayList<>();
-        for (String document : manifests.split("(?m)^---\\s*$")) {
-            boolean empty = document.lines().map(String::strip).allMatch(l -> l.isEmpty() || l.startsWith("#"));
-            if (!empty) {
-                objects.add(SERIALIZATION.unmarshal(document, HasMetadata.class));
-            }
+        Object parsed = SERIALIZATION.unmarshal(manifests);
+        if (parsed instanceof List<?> list) {
+            return list.stream().map(HasMetadata.class::cast).toList();
         }
-        return objects;
+        return parsed == null ? List.of() : List.of((HasMetadata) parsed);
     }
 
     private static final SecureRandom RANDOM = new SecureRandom();
