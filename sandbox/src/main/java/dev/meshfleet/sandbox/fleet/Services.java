@@ -102,8 +102,8 @@ public final class Services implements AutoCloseable {
     }
 
     /**
-     * Gives each instance started after this call its ServiceAccount's token as the chart mounts it (the Kubernetes
-     * client's token setting, as a variable: it never shows on a command line) and the namespaces the chart
+     * Gives each instance started after this call its ServiceAccount's token as the chart mounts it (Fabric8's
+     * {@code KUBERNETES_AUTH_TOKEN}: never on a command line, never in a log) and the namespaces the chart
      * configures it with, so that the API server authenticates it as that ServiceAccount and it asks only where the
      * chart's roles grant.
      */
@@ -181,7 +181,9 @@ public final class Services implements AutoCloseable {
             identities.namespaceProperties(module).forEach((key, value) -> jvm.add("-D" + key + "=" + value));
             String token = identities.serviceToken(module);
             if (token != null) {
-                env.put("QUARKUS_KUBERNETES_CLIENT_TOKEN", token);
+                // Fabric8's own variable, under Quarkus' settings: Quarkus would print quarkus.kubernetes-client.token
+                // in its "build time property" warning.
+                env.put("KUBERNETES_AUTH_TOKEN", token);
             }
         }
         if (resync != null) {
