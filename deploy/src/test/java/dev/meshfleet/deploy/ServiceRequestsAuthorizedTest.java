@@ -8,6 +8,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.testkit.RbacAuthorizer;
+import dev.meshfleet.testkit.UserInfo;
 import dev.meshfleet.testkit.RequestInfo;
 
 /**
@@ -73,8 +74,8 @@ class ServiceRequestsAuthorizedTest {
                 .contains("cannot delete resource \"leases\"");
     }
 
-    private static RbacAuthorizer.User user(String component) {
-        return RbacAuthorizer.User.serviceAccount(Chart.NAMESPACE, Workloads.name(component));
+    private static UserInfo user(String component) {
+        return UserInfo.serviceAccount(Chart.NAMESPACE, Workloads.name(component));
     }
 
     private static String[] req(String method, String path, String query) {

@@ -44,6 +44,11 @@ public record RepoLayout(Path root) {
         return root.resolve("charts");
     }
 
+    /** Meshfleet's own Helm chart: what the sandbox takes each service's RBAC from. */
+    public Path meshfleetChart() {
+        return root.resolve("deploy/helm/meshfleet");
+    }
+
     public Path examples() {
         return root.resolve("examples");
     }

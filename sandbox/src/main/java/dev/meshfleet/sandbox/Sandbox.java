@@ -27,6 +27,7 @@ import dev.meshfleet.sandbox.faults.FaultPlayer;
 import dev.meshfleet.sandbox.faults.FaultReport;
 import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.sandbox.faults.ProcessFaults;
+import dev.meshfleet.sandbox.fleet.ChartRbac;
 import dev.meshfleet.sandbox.fleet.InstallationEvents;
 import dev.meshfleet.sandbox.fleet.InstanceNames;
 import dev.meshfleet.sandbox.fencing.FencingCheck;
@@ -45,6 +46,7 @@ import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Fault;
 import dev.meshfleet.testkit.MockApiServer;
+import dev.meshfleet.testkit.RbacAuthorizer;
 import dev.meshfleet.testkit.WorkloadSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -79,6 +81,10 @@ public final class Sandbox implements AutoCloseable {
     private final Set<ResourceRef> deleted = new LinkedHashSet<>();
     private KafkaBroker broker;
     private MockApiServer api;
+    private ChartRbac rbac;
+    private RbacAuthorizer authorizer;
+    /** Clients of the management cluster as the kubeconfig's users, by user name. */
+    private final Map<String, KubernetesClient> userClients = new java.util.concurrent.ConcurrentHashMap<>();
     private Services services;
     private WorkloadSimulator simulator;
     private FaultPlayer faults;
@@ -130,8 +136,13 @@ public final class Sandbox implements AutoCloseable {
         Instant apiStart = Instant.now();
         api = MockApiServer.start();
         started.add(api);
+        // The chart's RBAC, rendered while Kafka starts (helm-java takes a second or more); enforced before any
+        // service starts. The sandbox itself is platform-admin (system:masters) throughout.
+        CompletableFuture<ChartRbac> rendering = CompletableFuture.supplyAsync(
+                () -> ChartRbac.render(layout.meshfleetChart(), Registration.NAMESPACE));
         // The CRDs first, at once: the services' informers need them from their start.
         Registration.installCrds(api.client());
+        Registration.namespace(api.client(), ChartRbac.NAMESPACE);
         CompletableFuture<String> registration = CompletableFuture.supplyAsync(() -> {
             try {
                 Registration.registerClusters(api, options.registeredClusters());
@@ -168,6 +179,7 @@ public final class Sandbox implements AutoCloseable {
                 + (options.apiLatency().isZero() ? "" : "; every workload request delayed "
                         + GoDuration.format(options.apiLatency())) + " (simulator " + since(step) + ")");
 
+        enforceChartRbac(rendering);
         if (!withServices) {
             awaitRegistration(registration);
             return;
@@ -179,6 +191,7 @@ public final class Sandbox implements AutoCloseable {
         started.add(services);
         services.resync(options.resync(), options.driftRepair());
         services.traces(options.otlpEndpoint());
+        services.identities(rbac);
         log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
         log.println("sandbox: services ready (" + since(step) + ")" + (options.otlpEndpoint() == null ? ""
@@ -186,6 +199,23 @@ public final class Sandbox implements AutoCloseable {
         log.println("sandbox: metrics (Prometheus): " + String.join(", ", services.metricsEndpoints()));
         awaitRegistration(registration);
         log.println("sandbox: ready in " + since(t0) + "; logs in " + runDir.resolve("logs"));
+    }
+
+    /**
+     * From here on every request to the management cluster is authenticated, and authorized by the chart's RBAC:
+     * each service as its chart ServiceAccount (ADR 0021).
+     */
+    private void enforceChartRbac(CompletableFuture<ChartRbac> rendering) {
+        try {
+            rbac = rendering.join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+        authorizer = new RbacAuthorizer(rbac.policy());
+        api.enforceRbac(authorizer, rbac.tokens());
+        log.println("sandbox: the management API server enforces the RBAC of "
+                + layout.root().relativize(layout.meshfleetChart()) + " (" + rbac.policy().size()
+                + " roles and bindings): each service is its chart ServiceAccount");
     }
 
     private void awaitRegistration(CompletableFuture<String> registration) throws Exception {
@@ -268,6 +298,16 @@ public final class Sandbox implements AutoCloseable {
      * user's spec that is wrong, and the CLI reports it with the server's message.
      */
     public Applied tryApply(Path file) throws IOException {
+        return tryApply(file, ChartRbac.PLATFORM_ADMIN);
+    }
+
+    /**
+     * As {@link #tryApply(Path)}, sent as one of the kubeconfig's users ({@link #users()}): as {@code mesh-operator},
+     * the API server authorizes each request by that user's ClusterRole, and a write it does not allow is refused
+     * (403 Forbidden, naming the user and the verb).
+     */
+    public Applied tryApply(Path file, String user) throws IOException {
+        KubernetesClient client = management(user);
         List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
             items = api.client().load(in).items();
@@ -291,7 +331,7 @@ public final class Sandbox implements AutoCloseable {
             }
             ResourceRef ref = new ResourceRef(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
             try {
-                createOrReplaceSpec(ref, desired);
+                createOrReplaceSpec(client, ref, desired);
             } catch (KubernetesClientException e) {
                 if (e.getCode() >= 400 && e.getCode() < 500) {
                     String message = e.getStatus() != null && e.getStatus().getMessage() != null
@@ -307,8 +347,8 @@ public final class Sandbox implements AutoCloseable {
         return new Applied.Done(applied);
     }
 
-    private void createOrReplaceSpec(ResourceRef ref, GenericKubernetesResource desired) {
-        var inNamespace = resources(ref.kind()).inNamespace(ref.namespace());
+    private void createOrReplaceSpec(KubernetesClient client, ResourceRef ref, GenericKubernetesResource desired) {
+        var inNamespace = resources(client, ref.kind()).inNamespace(ref.namespace());
         Resource<GenericKubernetesResource> r = inNamespace.withName(ref.name());
         for (int attempt = 1; ; attempt++) {
             GenericKubernetesResource existing = r.get();
@@ -342,7 +382,12 @@ public final class Sandbox implements AutoCloseable {
 
     /** Deletes the resource; it goes away once the aggregator releases the finalizer. */
     public void delete(ResourceRef ref) {
-        resources(ref.kind()).inNamespace(ref.namespace()).withName(ref.name()).delete();
+        delete(ref, ChartRbac.PLATFORM_ADMIN);
+    }
+
+    /** As {@link #delete(ResourceRef)}, sent as one of the kubeconfig's users. */
+    public void delete(ResourceRef ref, String user) {
+        resources(management(user), ref.kind()).inNamespace(ref.namespace()).withName(ref.name()).delete();
         deleted.add(ref);
     }
 
@@ -520,7 +565,12 @@ public final class Sandbox implements AutoCloseable {
 
     private MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> resources(
             ResourceKind kind) {
-        return api.client().genericKubernetesResources(new ResourceDefinitionContext.Builder()
+        return resources(api.client(), kind);
+    }
+
+    private static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> resources(
+            KubernetesClient client, ResourceKind kind) {
+        return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
                 .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind(kind.name()).withPlural(Crds.plural(kind))
                 .withNamespaced(true).build());
     }
@@ -592,13 +642,13 @@ public final class Sandbox implements AutoCloseable {
 
     /** Writes runDir/kubeconfig with contexts mgmt, then one per workload cluster. */
     public Path writeKubeconfig() throws IOException {
-        Map<String, String> contexts = new LinkedHashMap<>();
-        contexts.put("mgmt", api.url());
+        Map<String, String> clusters = new LinkedHashMap<>();
+        clusters.put("mgmt", api.url());
         for (String cluster : options.clusters()) {
-            contexts.put(cluster, api.clusterUrl(cluster));
+            clusters.put(cluster, api.clusterUrl(cluster));
         }
         Path file = runDir.resolve("kubeconfig");
-        Files.writeString(file, Kubeconfig.render(contexts));
+        Files.writeString(file, Kubeconfig.render(clusters, rbac.userTokens()));
         return file;
     }
 
@@ -616,6 +666,46 @@ public final class Sandbox implements AutoCloseable {
 
     public KubernetesClient management() {
         return api.client();
+    }
+
+    /** A client of the management cluster authenticated as one of the kubeconfig's users ({@link #users()}). */
+    public KubernetesClient management(String user) {
+        if (ChartRbac.PLATFORM_ADMIN.equals(user)) {
+            return api.client();
+        }
+        String token = rbac.userTokens().get(user);
+        if (token == null) {
+            throw new IllegalArgumentException("no user '" + user + "' in the sandbox; the users are "
+                    + String.join(", ", rbac.userTokens().keySet()));
+        }
+        KubernetesClient client = userClients.computeIfAbsent(user, u -> new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+                .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(io.fabric8.kubernetes.client.Config.empty())
+                        .withMasterUrl(api.url()).withOauthToken(token).withNamespace("default")
+                        .withRequestRetryBackoffLimit(2).build()).build());
+        return client;
+    }
+
+    /** The kubeconfig's users: platform-admin (system:masters) and mesh-operator (may edit ILMs and GLMs only). */
+    public java.util.Set<String> users() {
+        return rbac.userTokens().keySet();
+    }
+
+    /**
+     * Every request of a service the API server refused by RBAC so far ("user: message"): a rule the chart lacks.
+     * The users' refusals (a step {@code --as mesh-operator} beyond its role) are not counted.
+     */
+    public List<String> serviceRbacDenials() {
+        return api.rbacDenials().stream().filter(d -> d.startsWith("system:serviceaccount:")).toList();
+    }
+
+    /** What the chart's roles grant that no request of the run used, one line per verb and resource. */
+    public List<String> unusedChartGrants() {
+        return rbac.unusedGrants(authorizer);
+    }
+
+    /** The chart's RBAC the management API server enforces, and the tokens it issued. */
+    public ChartRbac rbac() {
+        return rbac;
     }
 
     public Services services() {
@@ -654,6 +744,7 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         closed = true;
+        userClients.values().forEach(KubernetesClient::close);
         for (int i = started.size() - 1; i >= 0; i--) {
             try {
                 started.get(i).close();

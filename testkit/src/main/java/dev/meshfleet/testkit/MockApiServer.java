@@ -37,6 +37,10 @@ import io.vertx.core.http.HttpServerRequest;
  */
 public final class MockApiServer implements AutoCloseable {
 
+    /** The token of the kubeconfigs and clients handed out here: {@link UserInfo#platformAdmin()}. */
+    public static final String ADMIN_TOKEN = "mock-token";
+    private static final TokenAuthenticator ADMIN_ONLY = new TokenAuthenticator(Map.of(ADMIN_TOKEN, UserInfo.platformAdmin()));
+
     /** The path prefix of workload clusters; cluster names are DNS labels or subdomains. */
     private static final Pattern CLUSTER_PATH = Pattern.compile("^/clusters/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?=/|\\?|$)(.*)$");
     private static final String[] WEBSOCKET_SUB_PROTOCOLS = {
@@ -54,7 +58,9 @@ public final class MockApiServer implements AutoCloseable {
     /** Every write to a workload cluster, with its writer (ADR 0013). */
     private final WriteLog writeLog = new WriteLog();
     /** When set, management-cluster requests are authenticated by token and authorized by RBAC. */
-    private volatile Rbac rbac;
+    private volatile Authentication authentication;
+    /** Requests RBAC refused, "user: message". */
+    private final List<String> denials = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Added to every request to a workload cluster (paths under /clusters/), as a remote cluster's round trip. */
     private volatile Duration clusterLatency = Duration.ZERO;
 
@@ -253,32 +259,77 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     /**
-     * From now on, every request to the management cluster is authenticated by its bearer token and
-     * authorized as Kubernetes' RBAC authorizer would: a token of {@code tokens} is its user, the
-     * kubeconfigs' {@code mock-token} an administrator (system:masters), any other token or none is 401
-     * Unauthorized, and a request no rule allows is 403 Forbidden with Kubernetes' message. Workload
-     * clusters are not affected. {@code authorizer.unusedRules()} then lists the rules no request used.
+     * From now on, every request to the management cluster is authorized as Kubernetes' RBAC authorizer would
+     * authorize it, for the user its bearer token authenticates ({@link TokenAuthenticator}): a token of
+     * {@code tokens} is its user, {@link #ADMIN_TOKEN} (the kubeconfigs' and {@link #client()}'s) is
+     * {@link UserInfo#platformAdmin()}, a request without a token is {@code system:anonymous}. A token no one issued
+     * is 401 Unauthorized, a request no rule allows 403 Forbidden with Kubernetes' message, before it reaches the
+     * store. Workload clusters are not affected. {@link #rbacDenials()} lists the refusals, and
+     * {@code authorizer.unusedGrants()} what the roles grant that no request used.
      */
-    public void enforceRbac(RbacAuthorizer authorizer, Map<String, RbacAuthorizer.User> tokens) {
-        rbac = new Rbac(authorizer, Map.copyOf(tokens));
+    public void enforceRbac(RbacAuthorizer authorizer, Map<String, UserInfo> tokens) {
+        authentication = new Authentication(authenticator(tokens), authorizer);
     }
 
-    private record Rbac(RbacAuthorizer authorizer, Map<String, RbacAuthorizer.User> tokens) {
-        /** The refusal of a request, or null when it may go on. */
-        MockResponse refusal(RecordedRequest request) {
-            String header = request.getHeader("Authorization");
-            String token = header != null && header.startsWith("Bearer ") ? header.substring("Bearer ".length()).trim() : "";
-            RbacAuthorizer.User user = "mock-token".equals(token) ? RbacAuthorizer.User.admin() : tokens.get(token);
-            if (user == null) {
-                return Status.of(401, "Unauthorized", "Unauthorized");
-            }
-            String path = request.getPath();
-            int q = path.indexOf('?');
-            RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
-                    q < 0 ? null : path.substring(q + 1));
-            RbacAuthorizer.Decision decision = authorizer.authorize(user, info);
-            return decision.allowed() ? null : Status.of(403, "Forbidden", decision.reason());
+    private static TokenAuthenticator authenticator(Map<String, UserInfo> tokens) {
+        Map<String, UserInfo> all = new java.util.HashMap<>(tokens);
+        all.putIfAbsent(ADMIN_TOKEN, UserInfo.platformAdmin());
+        return new TokenAuthenticator(all);
+    }
+
+    /** Every request RBAC refused (403) since {@link #enforceRbac}, in arrival order: "user: message". */
+    public List<String> rbacDenials() {
+        return List.copyOf(denials);
+    }
+
+    /**
+     * Authentication and authorization of management-cluster requests. Without them (the default), no request is
+     * refused: the administrator's token is {@link UserInfo#platformAdmin()}, any other
+     * request goes on as {@code system:anonymous}.
+     */
+    private record Authentication(TokenAuthenticator authenticator, RbacAuthorizer authorizer) {
+    }
+
+    /** The user of a management-cluster request, or the refusal to send instead of an answer. */
+    private sealed interface Admitted {
+        record As(UserInfo user) implements Admitted {
         }
+
+        record Refused(MockResponse response) implements Admitted {
+        }
+    }
+
+    private Admitted admit(RecordedRequest request) {
+        Authentication auth = authentication;
+        if (auth == null) {
+            return new Admitted.As(ADMIN_ONLY.authenticate(request.getHeader("Authorization"))
+                    instanceof TokenAuthenticator.Result.Authenticated a ? a.user() : UserInfo.anonymous());
+        }
+        if (!(auth.authenticator().authenticate(request.getHeader("Authorization"))
+                instanceof TokenAuthenticator.Result.Authenticated authenticated)) {
+            return new Admitted.Refused(Status.of(401, "Unauthorized", "Unauthorized"));
+        }
+        UserInfo user = authenticated.user();
+        String path = request.getPath();
+        int q = path.indexOf('?');
+        RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
+                q < 0 ? null : path.substring(q + 1));
+        RbacAuthorizer.Decision decision = auth.authorizer().authorize(user, info);
+        if (decision.allowed()) {
+            return new Admitted.As(user);
+        }
+        denials.add(user.username() + ": " + decision.reason());
+        return new Admitted.Refused(Status.of(403, "Forbidden", decision.reason()));
+    }
+
+    /** The request as the store sees it: the path within its cluster, and the authenticated user (if any) on it. */
+    static RecordedRequest forward(RecordedRequest request, String path, UserInfo user) {
+        var headers = request.getHeaders().newBuilder().removeAll(UserInfo.USER_HEADER).removeAll(UserInfo.GROUPS_HEADER);
+        if (user != null) {
+            headers.set(UserInfo.USER_HEADER, user.username());
+            headers.set(UserInfo.GROUPS_HEADER, String.join(",", new TreeSet<>(user.groups())));
+        }
+        return new RecordedRequest(request.getHttpVersion(), request.method(), path, headers.build(), request.getBody());
     }
 
     private MockResponse dispatch(RecordedRequest request) {
@@ -286,20 +337,19 @@ public final class MockApiServer implements AutoCloseable {
             String path = request.getPath();
             Matcher m = CLUSTER_PATH.matcher(path);
             ClusterStore store = management;
-            Rbac enforcing = rbac;
-            if (!m.matches() && enforcing != null) {
-                MockResponse refusal = enforcing.refusal(request);
-                if (refusal != null) {
-                    return refusal;
-                }
-            }
+            UserInfo user = null;
             if (m.matches()) {
                 store = store(m.group(1));
                 String rest = m.group(3);
                 path = rest.isEmpty() || rest.startsWith("?") ? "/" + rest : rest;
+            } else {
+                Admitted admitted = admit(request);
+                if (admitted instanceof Admitted.Refused refused) {
+                    return refused.response();
+                }
+                user = ((Admitted.As) admitted).user();
             }
-            return store.dispatch(new RecordedRequest(request.getHttpVersion(), request.method(), path,
-                    request.getHeaders(), request.getBody()));
+            return store.dispatch(forward(request, path, user));
         } catch (RuntimeException e) {
             // A bug of ours must still answer, or the client would wait for its timeout.
             return Status.of(500, "InternalError", "mock API server: " + e);
@@ -310,7 +360,7 @@ public final class MockApiServer implements AutoCloseable {
         Config config = new ConfigBuilder(Config.empty())
                 .withMasterUrl(masterUrl)
                 // The kubeconfigs' administrator token, so that these clients pass when RBAC is enforced.
-                .withOauthToken("mock-token")
+                .withOauthToken(ADMIN_TOKEN)
                 .withNamespace("default")
                 .withRequestRetryBackoffLimit(2)
                 .withRequestRetryBackoffInterval(50)

@@ -31,25 +31,22 @@ import io.fabric8.kubernetes.api.model.rbac.Subject;
  * that allowed a request is remembered, so that a test can list those no request used.
  */
 public final class RbacAuthorizer {
-    /** A user as authentication leaves it: a name and groups. */
-    public record User(String name, Set<String> groups) {
-        /** The identity of a ServiceAccount's token. */
-        public static User serviceAccount(String namespace, String name) {
-            return new User("system:serviceaccount:" + namespace + ":" + name,
-                    Set.of("system:serviceaccounts", "system:serviceaccounts:" + namespace, "system:authenticated"));
-        }
-
-        /** An administrator, as a cluster-admin kubeconfig authenticates. */
-        public static User admin() {
-            return new User("admin", Set.of("system:masters", "system:authenticated"));
-        }
-    }
-
     /** One rule of one role, by its place: kind/namespace/name and the rule's index. */
     public record RuleRef(String kind, String namespace, String name, int index) {
         @Override
         public String toString() {
             return kind + " " + (namespace.isEmpty() ? "" : namespace + "/") + name + " rules[" + index + "]";
+        }
+    }
+
+    /**
+     * One verb on one resource (or non-resource URL) of one rule: what a rule grants, spelled out. A rule
+     * {@code verbs: [get, list], resources: [secrets]} grants two.
+     */
+    public record Grant(RuleRef rule, String verb, String apiGroup, String resource) {
+        @Override
+        public String toString() {
+            return rule + ": " + verb + " " + (apiGroup.isEmpty() ? resource : resource + "." + apiGroup);
         }
     }
 
@@ -62,6 +59,7 @@ public final class RbacAuthorizer {
     private final List<ClusterRoleBinding> clusterRoleBindings = new ArrayList<>();
     private final List<RoleBinding> roleBindings = new ArrayList<>();
     private final Set<RuleRef> used = ConcurrentHashMap.newKeySet();
+    private final Set<Grant> usedGrants = ConcurrentHashMap.newKeySet();
 
     /** @param objects any objects: the Roles, ClusterRoles and bindings among them are the policy */
     public RbacAuthorizer(Collection<? extends HasMetadata> objects) {
@@ -79,8 +77,8 @@ public final class RbacAuthorizer {
         defaults();
     }
 
-    public Decision authorize(User user, RequestInfo request) {
-        if (user.groups().contains("system:masters")) {
+    public Decision authorize(UserInfo user, RequestInfo request) {
+        if (user.groups().contains(UserInfo.MASTERS)) {
             return new Decision(true, null, "system:masters");
         }
         for (ClusterRoleBinding binding : clusterRoleBindings) {
@@ -122,6 +120,47 @@ public final class RbacAuthorizer {
         return out;
     }
 
+    /**
+     * Every verb on every resource the given roles (not the defaults) grant that no allowed request used so far:
+     * finer than {@link #unusedRules()}, for a rule of several verbs of which only some are ever needed. A rule's
+     * {@code resourceNames} do not split it further.
+     */
+    public List<Grant> unusedGrants() {
+        List<Grant> out = new ArrayList<>();
+        for (ClusterRole c : clusterRoles) {
+            if (!c.getMetadata().getName().startsWith("system:")) {
+                addUnusedGrants(out, "ClusterRole", "", c.getMetadata().getName(), c.getRules());
+            }
+        }
+        for (Role r : roles) {
+            addUnusedGrants(out, "Role", r.getMetadata().getNamespace(), r.getMetadata().getName(), r.getRules());
+        }
+        return out;
+    }
+
+    private void addUnusedGrants(List<Grant> out, String kind, String namespace, String name, List<PolicyRule> rules) {
+        for (int i = 0; i < rules.size(); i++) {
+            RuleRef ref = new RuleRef(kind, namespace, name, i);
+            PolicyRule rule = rules.get(i);
+            List<String> groups = empty(rule.getApiGroups()) ? List.of("") : rule.getApiGroups();
+            List<String> resources = empty(rule.getResources()) ? nonNull(rule.getNonResourceURLs()) : rule.getResources();
+            for (String verb : nonNull(rule.getVerbs())) {
+                for (String group : groups) {
+                    for (String resource : resources) {
+                        Grant grant = new Grant(ref, verb, group, resource);
+                        if (!usedGrants.contains(grant)) {
+                            out.add(grant);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static List<String> nonNull(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
     private void addIfUnused(List<RuleRef> out, RuleRef ref) {
         if (!used.contains(ref)) {
             out.add(ref);
@@ -147,10 +186,25 @@ public final class RbacAuthorizer {
             if (allows(rules.get(i), request)) {
                 RuleRef rule = new RuleRef(ref.getKind(), namespace, ref.getName(), i);
                 used.add(rule);
+                usedGrants.add(grantUsed(rule, rules.get(i), request));
                 return new Decision(true, rule, "allowed by " + rule);
             }
         }
         return null;
+    }
+
+    /** The grant of the rule that allowed the request, named as the rule names it (a {@code *} stays a {@code *}). */
+    private static Grant grantUsed(RuleRef ref, PolicyRule rule, RequestInfo request) {
+        String verb = rule.getVerbs().contains(request.verb()) ? request.verb() : "*";
+        if (!request.resourceRequest()) {
+            String url = nonNull(rule.getNonResourceURLs()).stream()
+                    .filter(u -> nonResourceUrlMatches(List.of(u), request.path())).findFirst().orElse(request.path());
+            return new Grant(ref, verb, "", url);
+        }
+        String group = rule.getApiGroups().contains(request.apiGroup()) ? request.apiGroup() : "*";
+        String resource = rule.getResources().stream().filter(r -> resourceMatches(List.of(r), request)).findFirst()
+                .orElse(request.combinedResource());
+        return new Grant(ref, verb, group, resource);
     }
 
     static boolean allows(PolicyRule rule, RequestInfo request) {
@@ -193,16 +247,16 @@ public final class RbacAuthorizer {
         return false;
     }
 
-    private static boolean binds(List<Subject> subjects, User user) {
+    private static boolean binds(List<Subject> subjects, UserInfo user) {
         if (subjects == null) {
             return false;
         }
         for (Subject s : subjects) {
             boolean match = switch (s.getKind()) {
-                case "User" -> s.getName().equals(user.name());
+                case "User" -> s.getName().equals(user.username());
                 case "Group" -> user.groups().contains(s.getName());
                 case "ServiceAccount" -> s.getNamespace() != null
-                        && ("system:serviceaccount:" + s.getNamespace() + ":" + s.getName()).equals(user.name());
+                        && ("system:serviceaccount:" + s.getNamespace() + ":" + s.getName()).equals(user.username());
                 default -> false;
             };
             if (match) {
@@ -213,16 +267,16 @@ public final class RbacAuthorizer {
     }
 
     /** Kubernetes' message for a denied request. */
-    static String forbidden(User user, RequestInfo request) {
+    static String forbidden(UserInfo user, RequestInfo request) {
         if (!request.resourceRequest()) {
-            return "forbidden: User \"" + user.name() + "\" cannot " + request.verb() + " path \"" + request.path() + "\"";
+            return "forbidden: User \"" + user.username() + "\" cannot " + request.verb() + " path \"" + request.path() + "\"";
         }
         String object = request.apiGroup().isEmpty() ? request.resource() : request.resource() + "." + request.apiGroup();
         String what = request.name().isEmpty() ? object + " is forbidden" : object + " \"" + request.name() + "\" is forbidden";
         String where = request.namespace().isEmpty() ? " at the cluster scope" : " in the namespace \"" + request.namespace() + "\"";
         String resource = request.subresource().isEmpty() ? "resource \"" + request.resource() + "\""
                 : "resource \"" + request.resource() + "/" + request.subresource() + "\"";
-        return what + ": User \"" + user.name() + "\" cannot " + request.verb() + " " + resource + " in API group \""
+        return what + ": User \"" + user.username() + "\" cannot " + request.verb() + " " + resource + " in API group \""
                 + request.apiGroup() + "\"" + where;
     }
 
@@ -238,11 +292,17 @@ public final class RbacAuthorizer {
         clusterRoles.add(new ClusterRoleBuilder().withNewMetadata().withName("system:public-info-viewer").endMetadata()
                 .addNewRule().withNonResourceURLs("/healthz", "/livez", "/readyz", "/version", "/version/")
                 .withVerbs("get").endRule().build());
-        for (String role : List.of("system:discovery", "system:public-info-viewer")) {
-            clusterRoleBindings.add(new ClusterRoleBindingBuilder().withNewMetadata().withName(role).endMetadata()
-                    .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role)
-                    .addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("Group")
-                    .withName("system:authenticated").endSubject().build());
+        // Discovery for authenticated users only (since Kubernetes 1.14); /version and health also for anonymous ones.
+        clusterRoleBindings.add(defaultBinding("system:discovery", UserInfo.AUTHENTICATED));
+        clusterRoleBindings.add(defaultBinding("system:public-info-viewer", UserInfo.AUTHENTICATED, UserInfo.UNAUTHENTICATED));
+    }
+
+    private static ClusterRoleBinding defaultBinding(String role, String... groups) {
+        ClusterRoleBindingBuilder b = new ClusterRoleBindingBuilder().withNewMetadata().withName(role).endMetadata()
+                .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", role);
+        for (String group : groups) {
+            b.addNewSubject().withApiGroup("rbac.authorization.k8s.io").withKind("Group").withName(group).endSubject();
         }
+        return b.build();
     }
 }

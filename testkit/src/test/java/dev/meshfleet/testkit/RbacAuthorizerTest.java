@@ -14,8 +14,8 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBuilder;
 
 /** The RBAC authorizer's rules, as https://kubernetes.io/docs/reference/access-authn-authz/rbac/ states them. */
 class RbacAuthorizerTest {
-    private static final RbacAuthorizer.User READER = RbacAuthorizer.User.serviceAccount("sys", "reader");
-    private static final RbacAuthorizer.User OTHER = RbacAuthorizer.User.serviceAccount("sys", "other");
+    private static final UserInfo READER = UserInfo.serviceAccount("sys", "reader");
+    private static final UserInfo OTHER = UserInfo.serviceAccount("sys", "other");
 
     private static final List<HasMetadata> POLICY = List.of(
             new ClusterRoleBuilder().withNewMetadata().withName("crs").endMetadata()
@@ -43,7 +43,7 @@ class RbacAuthorizerTest {
                     .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "secrets-reader")
                     .addNewSubject().withKind("ServiceAccount").withName("reader").withNamespace("sys").endSubject().build());
 
-    private static boolean allowed(RbacAuthorizer.User user, String method, String path, String query) {
+    private static boolean allowed(UserInfo user, String method, String path, String query) {
         return new RbacAuthorizer(POLICY).authorize(user, RequestInfo.parse(method, path, query)).allowed();
     }
 
@@ -85,7 +85,7 @@ class RbacAuthorizerTest {
         assertThat(allowed(OTHER, "GET", "/version", null)).isTrue();
         assertThat(allowed(OTHER, "GET", "/apis/apps/v1", null)).isTrue();
         assertThat(allowed(OTHER, "POST", "/version", null)).isFalse();
-        assertThat(allowed(RbacAuthorizer.User.admin(), "DELETE", "/api/v1/namespaces/kube-system/secrets", null)).isTrue();
+        assertThat(allowed(UserInfo.platformAdmin(), "DELETE", "/api/v1/namespaces/kube-system/secrets", null)).isTrue();
     }
 
     @Test

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
+import java.util.Set;
+
 import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -18,6 +20,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Headers;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 
 /** MockApiServer authenticating each ServiceAccount by its token and authorizing it as Kubernetes' RBAC does. */
 class RbacEnforcementTest {
@@ -36,9 +41,10 @@ class RbacEnforcementTest {
                             .withNewRoleRef("rbac.authorization.k8s.io", "Role", "cm")
                             .addNewSubject().withKind("ServiceAccount").withName("svc").withNamespace("sys").endSubject()
                             .build()));
-            server.enforceRbac(authorizer, Map.of("svc-token", RbacAuthorizer.User.serviceAccount("sys", "svc")));
+            server.enforceRbac(authorizer, Map.of("svc-token", UserInfo.serviceAccount("sys", "svc")));
 
-            try (KubernetesClient svc = client(server, "svc-token"); KubernetesClient stranger = client(server, "nobody")) {
+            try (KubernetesClient svc = client(server, "svc-token"); KubernetesClient stranger = client(server, "nobody");
+                    KubernetesClient anonymous = client(server, null)) {
                 // An informer (list, then watch) syncs.
                 SharedIndexInformer<ConfigMap> informer = svc.configMaps().inNamespace("sys").inform();
                 try {
@@ -62,12 +68,43 @@ class RbacEnforcementTest {
                         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
                 assertThatThrownBy(() -> stranger.configMaps().inNamespace("sys").list())
                         .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+                // No token at all is system:anonymous, whom no rule allows this: 403, not 401, as Kubernetes answers.
+                assertThatThrownBy(() -> anonymous.configMaps().inNamespace("sys").list())
+                        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                            assertThat(e.getCode()).isEqualTo(403);
+                            assertThat(e.getStatus().getMessage()).isEqualTo("configmaps is forbidden: User "
+                                    + "\"system:anonymous\" cannot list resource \"configmaps\" in API group \"\" in the "
+                                    + "namespace \"sys\"");
+                        });
+                assertThat(server.rbacDenials()).containsExactly(
+                        "system:serviceaccount:sys:svc: configmaps is forbidden: User \"system:serviceaccount:sys:svc\" "
+                                + "cannot create resource \"configmaps\" in API group \"\" in the namespace \"sys\"",
+                        "system:serviceaccount:sys:svc: configmaps is forbidden: User \"system:serviceaccount:sys:svc\" "
+                                + "cannot list resource \"configmaps\" in API group \"\" in the namespace \"other\"",
+                        "system:anonymous: configmaps is forbidden: User \"system:anonymous\" cannot list resource "
+                                + "\"configmaps\" in API group \"\" in the namespace \"sys\"");
                 // Nothing was written by the refused create; the administrator's token still may do anything.
                 assertThat(server.client().configMaps().inNamespace("sys").list().getItems()).hasSize(1);
                 // The delete rule allowed nothing yet.
                 assertThat(authorizer.unusedRules()).extracting(Object::toString).containsExactly("Role sys/cm rules[1]");
+                assertThat(authorizer.unusedGrants()).extracting(Object::toString)
+                        .containsExactly("Role sys/cm rules[1]: delete configmaps");
             }
         }
+    }
+
+    @Test
+    void theUserTheServerAuthenticatedTravelsWithTheRequestAndAClientCannotClaimOne() {
+        Headers sent = Headers.builder().add("Authorization", "Bearer t").add(UserInfo.USER_HEADER, "platform-admin")
+                .add(UserInfo.GROUPS_HEADER, "system:masters").build();
+        RecordedRequest request = new RecordedRequest("HTTP/1.1", HttpMethod.GET, "/api/v1/namespaces/sys/configmaps", sent,
+                null);
+
+        UserInfo operator = UserInfo.user("mesh-operator", "meshfleet:operators");
+        assertThat(UserInfo.of(MockApiServer.forward(request, "/api/v1/namespaces/sys/configmaps", operator)))
+                .contains(new UserInfo("mesh-operator", Set.of("meshfleet:operators", "system:authenticated")));
+        assertThat(UserInfo.of(MockApiServer.forward(request, "/api/v1/namespaces/sys/configmaps", null)))
+                .as("a workload cluster's request, which is not authenticated").isEmpty();
     }
 
     private static KubernetesClient client(MockApiServer server, String token) {

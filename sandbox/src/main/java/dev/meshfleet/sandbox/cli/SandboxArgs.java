@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 @Command(name = "sandbox-options", sortOptions = false)
 public final class SandboxArgs {
 
-    /** -f and --delete in command-line order: "f" or "delete", then the value. */
+    /** -f, --delete and --as in command-line order: the option, then the value. */
     final List<String[]> steps = new ArrayList<>();
 
     @Option(names = "--clusters", paramLabel = "N|NAME,NAME...", defaultValue = "2",
@@ -52,6 +52,19 @@ public final class SandboxArgs {
 
     private int filesSeen;
     private int deletesSeen;
+    private int usersSeen;
+
+    @Option(names = "--as", paramLabel = "USER",
+            description = "The steps after it (-f, --delete) are sent as USER of the sandbox's kubeconfig: platform-admin"
+                    + " (system:masters) or mesh-operator (may edit ILMs and GLMs, nothing else); the API server"
+                    + " authorizes them by that user's RBAC and refuses what it may not do. Repeatable."
+                    + " Default: platform-admin.")
+    void as(List<String> users) {
+        for (int i = usersSeen; i < users.size(); i++) {
+            steps.add(new String[] {"--as", users.get(i)});
+        }
+        usersSeen = users.size();
+    }
 
     @Option(names = "--delete", paramLabel = "Kind/namespace/name",
             description = "Step: delete the resource (Kind may be ilm or glm) and wait until it is gone or settled."

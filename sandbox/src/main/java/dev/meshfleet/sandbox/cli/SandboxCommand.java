@@ -58,7 +58,7 @@ public final class SandboxCommand implements Callable<Integer> {
     }
 
     @Command(name = "run", sortOptions = false,
-            description = {"Start the fleet, run the steps (-f FILE, --delete Kind/namespace/name) in order, waiting"
+            description = {"Start the fleet, run the steps (-f FILE, --delete Kind/namespace/name; --as USER for those after it) in order, waiting"
                     + " after each until every installation has settled, print the status, stop.",
                     "Exit status: 0 all HEALTHY (or UNINSTALLED/deleted), 1 settled otherwise, 2 timeout or error."})
     public static final class Run extends Launch {
@@ -68,8 +68,9 @@ public final class SandboxCommand implements Callable<Integer> {
     }
 
     @Command(name = "up", sortOptions = false,
-            description = {"Start the fleet, run the steps if any, write a kubeconfig (contexts mgmt and one per"
-                    + " cluster) and stay up for kubectl until Ctrl-C."})
+            description = {"Start the fleet, run the steps if any, write a kubeconfig (users platform-admin and"
+                    + " mesh-operator; contexts mgmt, mesh-operator@mgmt and one per cluster) and stay up for kubectl"
+                    + " until Ctrl-C."})
     public static final class Up extends Launch {
         Up(PrintStream out, PrintStream err) {
             super(Mode.UP, out, err);
@@ -104,14 +105,14 @@ public final class SandboxCommand implements Callable<Integer> {
                 err.println("sandbox: step " + n + "/" + options.steps().size() + ": " + step);
                 Instant t0 = Instant.now();
                 if (step instanceof Step.Apply a) {
-                    Sandbox.Applied applied = sandbox.tryApply(a.file());
+                    Sandbox.Applied applied = sandbox.tryApply(a.file(), a.user());
                     if (applied instanceof Sandbox.Applied.Refused refused) {
                         err.println("sandbox: the API server refused " + refused.describe());
                         return Main.ERROR;
                     }
                     err.println("sandbox: applied " + ((Sandbox.Applied.Done) applied).refs());
                 } else if (step instanceof Step.Delete d) {
-                    sandbox.delete(d.ref());
+                    sandbox.delete(d.ref(), d.user());
                 }
                 try {
                     last = sandbox.awaitSettled(options.timeout(), err);
@@ -167,7 +168,10 @@ public final class SandboxCommand implements Callable<Integer> {
                 out.println("  kubectl --context mgmt apply -f examples/glm-ingress.yaml");
                 out.println("  kubectl --context mgmt get ilm -A -o yaml");
                 out.println("  kubectl --context cluster1 get deploy,svc -A");
-                out.println("Contexts: mgmt, " + String.join(", ", options.clusters().size() <= 5 ? options.clusters()
+                out.println("  kubectl --context mesh-operator@mgmt get ilm -A     # may edit ILMs and GLMs only");
+                out.println("Users: platform-admin (system:masters; contexts mgmt and the clusters), mesh-operator"
+                        + " (context mesh-operator@mgmt). The management API server enforces the chart's RBAC.");
+                out.println("Contexts: mgmt, mesh-operator@mgmt, " + String.join(", ", options.clusters().size() <= 5 ? options.clusters()
                         : List.of(options.clusters().get(0), "...", options.clusters().get(options.clusters().size() - 1))));
                 out.println("Logs: " + sandbox.runDir().resolve("logs") + ". Ctrl-C stops everything.");
                 out.flush();
@@ -178,9 +182,13 @@ public final class SandboxCommand implements Callable<Integer> {
             FencingCheck.Result fencing = sandbox.fencing();
             err.println(fencing.line());
             fencing.stale().stream().limit(10).forEach(w -> err.println("sandbox: fencing: " + w));
+            // A service refused by the chart's RBAC would be refused in a real cluster too (ADR 0021).
+            List<String> denied = sandbox.serviceRbacDenials();
+            err.println("sandbox: rbac: " + denied.size() + " request(s) of the services refused by the chart's RBAC");
+            denied.stream().limit(10).forEach(d -> err.println("sandbox: rbac: " + d));
             // A poison record a service read but did not dead-letter is a record lost: the run did not go well.
-            return (last == null || last.allHealthy()) && poisonDeadLettered && fencing.stale().isEmpty() ? Main.HEALTHY
-                    : Main.SETTLED_UNHEALTHY;
+            return (last == null || last.allHealthy()) && poisonDeadLettered && fencing.stale().isEmpty()
+                    && denied.isEmpty() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
         } finally {
             if (mode == Mode.RUN) {
                 try {

@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import dev.meshfleet.sandbox.fleet.ChartRbac;
 import java.util.regex.Pattern;
 
 import dev.meshfleet.sandbox.faults.ProcessFault;
@@ -150,15 +152,22 @@ public record SandboxOptions(Mode mode, List<String> clusters, Map<String, List<
             }
         }
         List<Step> steps = new ArrayList<>();
+        String user = ChartRbac.PLATFORM_ADMIN;
         for (String[] step : args.steps) {
-            if (step[0].equals("-f")) {
+            if (step[0].equals("--as")) {
+                if (!ChartRbac.USERS.contains(step[1])) {
+                    throw new UsageException("--as: no user '" + step[1] + "' in the sandbox; the users are "
+                            + String.join(", ", ChartRbac.USERS));
+                }
+                user = step[1];
+            } else if (step[0].equals("-f")) {
                 Path file = Path.of(step[1]);
                 if (!Files.isRegularFile(file)) {
                     throw new UsageException("-f: no such file '" + step[1] + "'");
                 }
-                steps.add(new Step.Apply(file));
+                steps.add(new Step.Apply(file, user));
             } else {
-                steps.add(new Step.Delete(ResourceRef.parse("--delete", step[1])));
+                steps.add(new Step.Delete(ResourceRef.parse("--delete", step[1]), user));
             }
         }
         Output output = switch (args.output) {

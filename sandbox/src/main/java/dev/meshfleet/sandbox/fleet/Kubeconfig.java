@@ -10,7 +10,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 
-/** The kubeconfig `sandbox up` writes: one context per cluster, `mgmt` first and current. */
+/**
+ * The kubeconfig `sandbox up` writes: one cluster per API server ({@code mgmt} first), one user per person of the
+ * sandbox with its token, and the contexts: {@code mgmt} (current) and each workload cluster as the first user
+ * (platform-admin), then {@code USER@mgmt} for every other user.
+ */
 public final class Kubeconfig {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory()
@@ -19,24 +23,33 @@ public final class Kubeconfig {
     private Kubeconfig() {
     }
 
-    /** contexts maps a context name to its API server URL, in order. */
-    public static String render(Map<String, String> contexts) {
-        List<Object> clusters = new ArrayList<>();
+    /**
+     * @param clusters cluster name -> API server URL, in order, the management cluster first
+     * @param users user name -> bearer token, in order, the administrator first
+     */
+    public static String render(Map<String, String> clusters, Map<String, String> users) {
+        String admin = users.keySet().iterator().next();
+        String mgmt = clusters.keySet().iterator().next();
+        List<Object> clusterList = new ArrayList<>();
         List<Object> ctxs = new ArrayList<>();
-        List<Object> users = new ArrayList<>();
-        for (var e : contexts.entrySet()) {
-            clusters.add(Map.of("name", e.getKey(), "cluster", Map.of("server", e.getValue())));
-            ctxs.add(Map.of("name", e.getKey(), "context", Map.of("cluster", e.getKey(), "user", e.getKey())));
-            // The mock API servers need no credentials; a token keeps kubectl from prompting.
-            users.add(Map.of("name", e.getKey(), "user", Map.of("token", "sandbox")));
+        List<Object> userList = new ArrayList<>();
+        for (var e : clusters.entrySet()) {
+            clusterList.add(Map.of("name", e.getKey(), "cluster", Map.of("server", e.getValue())));
+            ctxs.add(Map.of("name", e.getKey(), "context", Map.of("cluster", e.getKey(), "user", admin)));
+        }
+        for (var e : users.entrySet()) {
+            userList.add(Map.of("name", e.getKey(), "user", Map.of("token", e.getValue())));
+            if (!e.getKey().equals(admin)) {
+                ctxs.add(Map.of("name", e.getKey() + "@" + mgmt, "context", Map.of("cluster", mgmt, "user", e.getKey())));
+            }
         }
         Map<String, Object> config = new LinkedHashMap<>();
         config.put("apiVersion", "v1");
         config.put("kind", "Config");
-        config.put("clusters", clusters);
+        config.put("clusters", clusterList);
         config.put("contexts", ctxs);
-        config.put("users", users);
-        config.put("current-context", contexts.keySet().iterator().next());
+        config.put("users", userList);
+        config.put("current-context", mgmt);
         config.put("preferences", Map.of());
         try {
             return YAML.writeValueAsString(config);

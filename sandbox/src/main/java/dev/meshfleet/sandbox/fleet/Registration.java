@@ -37,7 +37,12 @@ public final class Registration {
                 mgmt.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(r -> r.update());
             }
         }
-        mgmt.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(NAMESPACE).endMetadata().build())
+        namespace(mgmt, NAMESPACE);
+    }
+
+    /** Creates the namespace unless it exists. */
+    public static void namespace(KubernetesClient mgmt, String name) {
+        mgmt.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
                 .createOr(r -> r.update());
     }
 

@@ -52,6 +52,8 @@ public final class Services implements AutoCloseable {
     private Map<String, Map<String, String>> moduleEnvironment = Map.of();
     /** Further configuration of every instance, as {@code -D<key>=<value>}. */
     private Map<String, String> configuration = Map.of();
+    /** Each service's identity in the management cluster and the namespaces it is configured with; null: none. */
+    private ChartRbac identities;
     /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
     private String otlpEndpoint;
 
@@ -112,6 +114,16 @@ public final class Services implements AutoCloseable {
      */
     public synchronized void traces(String endpoint) {
         this.otlpEndpoint = endpoint;
+    }
+
+    /**
+     * Gives each instance started after this call its ServiceAccount's token as the chart mounts it (Fabric8's
+     * {@code KUBERNETES_AUTH_TOKEN}: never on a command line, never in a log) and the namespaces the chart
+     * configures it with, so that the API server authenticates it as that ServiceAccount and it asks only where the
+     * chart's roles grant.
+     */
+    public synchronized void identities(ChartRbac rbac) {
+        this.identities = rbac;
     }
 
     /** "instance http://127.0.0.1:PORT/q/metrics", one per running instance: what a Prometheus would scrape. */
@@ -180,6 +192,16 @@ public final class Services implements AutoCloseable {
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
         kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
         configuration.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+        Map<String, String> env = new LinkedHashMap<>(environment);
+        if (identities != null) {
+            identities.namespaceProperties(module).forEach((key, value) -> jvm.add("-D" + key + "=" + value));
+            String token = identities.serviceToken(module);
+            if (token != null) {
+                // Fabric8's own variable, under Quarkus' settings: Quarkus would print quarkus.kubernetes-client.token
+                // in its "build time property" warning.
+                env.put("KUBERNETES_AUTH_TOKEN", token);
+            }
+        }
         if (resync != null) {
             jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));
         }
@@ -195,7 +217,6 @@ public final class Services implements AutoCloseable {
         }
         List<String> cmd = new ArrayList<>(JavaCommand.prefix(agentJar, name, jvm));
         cmd.addAll(List.of("-jar", jar.toString()));
-        Map<String, String> env = new java.util.HashMap<>(environment);
         env.putAll(moduleEnvironment.getOrDefault(module, Map.of()));
         ChildProcess process = ChildProcess.start(name, cmd, env, runDir.resolve("logs").resolve(name + ".log"),
                 runDir.resolve("pids"));

@@ -54,6 +54,21 @@ class SandboxOptionsTest {
     }
 
     @Test
+    void asAppliesTheStepsAfterItAsThatUserAndAnUnknownUserIsNamed() throws Exception {
+        String a = file("a.yaml");
+        String b = file("b.yaml");
+        SandboxOptions o = parse(Mode.RUN, "-f", a, "--as", "mesh-operator", "-f", b, "--delete", "ilm/gloo-mesh/x",
+                "--as", "platform-admin", "-f", a);
+        assertThat(o.steps()).containsExactly(new Step.Apply(Path.of(a), "platform-admin"),
+                new Step.Apply(Path.of(b), "mesh-operator"),
+                new Step.Delete(new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "x"), "mesh-operator"),
+                new Step.Apply(Path.of(a), "platform-admin"));
+        assertThat(o.steps().get(1)).hasToString("apply " + b + " as mesh-operator");
+        assertThatThrownBy(() -> parse(Mode.RUN, "--as", "root", "-f", a)).isInstanceOf(UsageException.class)
+                .hasMessage("--as: no user 'root' in the sandbox; the users are platform-admin, mesh-operator");
+    }
+
+    @Test
     void clustersAreACountOrAList() throws Exception {
         assertThat(parse(Mode.UP, "--clusters", "3").clusters()).containsExactly("cluster1", "cluster2", "cluster3");
         assertThat(parse(Mode.UP, "--clusters=east,west").clusters()).containsExactly("east", "west");

@@ -15,7 +15,9 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
+import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.sandbox.status.ResourceView;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 
@@ -80,8 +82,40 @@ class GatewayLifecycleE2E {
                 """.formatted(name, revisionFields.strip().replace("\n", "\n      "), type, gatewayName, gatewayName);
     }
 
+    /**
+     * What the chart grants that no request of this fleet uses, and why each is kept: paths that only production
+     * takes (ADR 0021). Anything else the chart grants must have been used by the time this class ends; a rule that
+     * becomes needed here must leave this list.
+     */
+    static final List<String> NEEDED_ONLY_IN_PRODUCTION = List.of(
+            // Finalizers re-reads the resource after a 409 on its update (a write raced with the user's edit).
+            "ClusterRole meshfleet-spec-intake rules[0]: get istiolifecyclemanagers.admin.gloo.solo.io",
+            "ClusterRole meshfleet-spec-intake rules[0]: get gatewaylifecyclemanagers.admin.gloo.solo.io");
+
     static Deployment gatewayDeployment(String name) {
         return fleet.workload("cluster1").apps().deployments().inNamespace(GATEWAYS).withName(name).get();
+    }
+
+    /**
+     * Over this class's run (GLMs and ILMs applied, changed, fetched from a chart directory, refused, deleted), every verb on
+     * every resource the chart's roles grant was used by some service's request, but for the production-only list:
+     * the chart grants nothing the code does not need.
+     */
+    @Test
+    @Order(Integer.MAX_VALUE)
+    void everyGrantOfTheChartWasUsedByAServiceButThoseNeededOnlyInProduction() throws Exception {
+        // Deleting what the tests left is part of the run: the aggregator patches each finalizer away.
+        List<ResourceRef> left = fleet.sandbox.views().stream().filter(v -> !v.gone()).map(ResourceView::ref).toList();
+        assertThat(left).as("GLMs and ILMs the tests left").isNotEmpty();
+        left.forEach(fleet.sandbox::delete);
+        fleet.settle();
+        assertThat(fleet.sandbox.views()).extracting(ResourceView::ref, ResourceView::gone)
+                .containsExactlyInAnyOrderElementsOf(left.stream().map(r -> org.assertj.core.groups.Tuple.tuple(r, true))
+                        .toList());
+
+        assertThat(fleet.sandbox.serviceRbacDenials()).as("refused by the chart's RBAC").isEmpty();
+        assertThat(fleet.sandbox.unusedChartGrants()).as("granted by the chart, used by no request")
+                .containsExactlyInAnyOrderElementsOf(NEEDED_ONLY_IN_PRODUCTION);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.meshfleet.sandbox.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
@@ -20,6 +21,7 @@ import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
+import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.crd.IstioLifecycleManager;
@@ -32,6 +34,7 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * The sandbox's own parts with the services left out: broker, API servers with registration, simulator,
@@ -98,6 +101,63 @@ class FleetWithoutServicesIT {
             assertThat(sandbox.api().client("cluster2").apps().deployments().inAnyNamespace().list().getItems())
                     .as("clusters are separate").isEmpty();
         }
+    }
+
+    @Test
+    @Order(2)
+    void theKubeconfigsMeshOperatorMayEditIlmsButNothingElseAndSystemMastersMayDoAnything() throws Exception {
+        String text = Files.readString(sandbox.writeKubeconfig());
+        try (KubernetesClient operator = client(text, "mesh-operator@mgmt"); KubernetesClient admin = client(text, "mgmt")) {
+            assertThat(operator.genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager")
+                    .inAnyNamespace().list().getItems()).isEmpty();
+            assertThatThrownBy(() -> operator.secrets().inNamespace("gloo-mesh").list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).isEqualTo("secrets is forbidden: User \"mesh-operator\""
+                                + " cannot list resource \"secrets\" in API group \"\" in the namespace \"gloo-mesh\"");
+                    });
+            assertThat(admin.rbac().clusterRoles().list().getItems()).isEmpty(); // the store holds none; allowed
+        }
+        // A service's token the chart does not grant Secrets cluster-wide is refused; a made-up token is 401.
+        String intake = tokenOf("system:serviceaccount:meshfleet-system:meshfleet-spec-intake");
+        assertThat(intake).as("spec-intake's ServiceAccount token").isNotNull();
+        try (KubernetesClient svc = tokenClient(intake); KubernetesClient stranger = tokenClient("made-up")) {
+            assertThatThrownBy(() -> svc.secrets().inAnyNamespace().list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(403));
+            assertThatThrownBy(() -> stranger.genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager")
+                    .inAnyNamespace().list())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getCode()).isEqualTo(401));
+        }
+        assertThat(sandbox.serviceRbacDenials()).singleElement().asString()
+                .startsWith("system:serviceaccount:meshfleet-system:meshfleet-spec-intake: secrets is forbidden");
+    }
+
+    @Test
+    @Order(7)
+    void aStepAsMeshOperatorIsRefusedWhatItsRoleDoesNotAllowWithTheServersMessage() throws Exception {
+        Sandbox.Applied applied = sandbox.tryApply(LAYOUT.examples().resolve("ilm-minimal.yaml"), "mesh-operator");
+        assertThat(applied).as("mesh-operator may create ILMs").isInstanceOf(Sandbox.Applied.Done.class);
+        sandbox.delete(new ResourceRef(ResourceKind.IstioLifecycleManager, "gloo-mesh", "istiod-control-plane"),
+                "mesh-operator");
+        await("the delete").atMost(Duration.ofSeconds(10)).until(() -> sandbox.management()
+                .genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager").inNamespace("gloo-mesh")
+                .withName("istiod-control-plane").get() == null);
+        assertThatThrownBy(() -> sandbox.management("mesh-operator").secrets().inNamespace("gloo-mesh")
+                .resource(Registration.secret(sandbox.api(), "cluster9")).create())
+                .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
+                        .isEqualTo("secrets is forbidden: User \"mesh-operator\" cannot create resource \"secrets\" in"
+                                + " API group \"\" in the namespace \"gloo-mesh\""));
+    }
+
+    /** The token the sandbox issued to a user (a service's ServiceAccount), as the API server maps it. */
+    private static String tokenOf(String user) {
+        return sandbox.rbac().tokens().entrySet().stream().filter(e -> e.getValue().username().equals(user))
+                .map(Map.Entry::getKey).findFirst().orElse(null);
+    }
+
+    private KubernetesClient tokenClient(String token) {
+        return new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(Config.empty())
+                .withMasterUrl(sandbox.api().url()).withOauthToken(token).withRequestRetryBackoffLimit(0).build()).build();
     }
 
     @Test
