@@ -6,11 +6,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.history.History;
 import dev.meshfleet.sandbox.history.HistoryReport;
 import dev.meshfleet.sandbox.history.HistoryTopics;
-import dev.meshfleet.sandbox.kafka.RunningBroker;
 import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.time.GoDuration;
 import picocli.CommandLine.Command;
@@ -93,12 +91,6 @@ public final class HistoryCommand implements Callable<Integer> {
     }
 
     private String bootstrap() throws UsageException {
-        if (bootstrapServer != null && !bootstrapServer.isBlank()) {
-            return bootstrapServer.trim();
-        }
-        RepoLayout layout = RepoLayout.locate();
-        return RunningBroker.find(layout.sandboxRoot()).orElseThrow(() -> new UsageException("history: no sandbox is"
-                + " running under " + layout.sandboxRoot() + "; start one with ./meshfleet sandbox up, or give"
-                + " --bootstrap-server HOST:PORT"));
+        return KafkaAddress.of(bootstrapServer, "history", "--bootstrap-server");
     }
 }
