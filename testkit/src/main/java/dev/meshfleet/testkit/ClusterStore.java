@@ -198,6 +198,40 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
     }
 
+    /**
+     * A JSON merge patch as RFC 7386 defines it (what kubectl's client-side apply sends for a custom resource, and a
+     * strategic merge patch here): an object merges key by key, {@code null} removes a key, anything else, lists
+     * included, replaces. Fabric8's own merge appends list items, so that {@code kubectl apply} of a changed list
+     * stored both the old and the new items. Keys starting with {@code $} are strategic-merge directives
+     * ({@code $setElementOrder/...}, {@code $retainKeys}), never fields: they are dropped.
+     */
+    @Override
+    public JsonNode merge(JsonNode target, String patch) {
+        try {
+            return mergePatch(target, JSON.readTree(patch));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a JSON merge patch: " + e.getMessage(), e);
+        }
+    }
+
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch.deepCopy();
+        }
+        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : JSON.createObjectNode();
+        patch.fields().forEachRemaining(field -> {
+            if (field.getKey().startsWith("$")) {
+                return;
+            }
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                result.set(field.getKey(), mergePatch(result.get(field.getKey()), field.getValue()));
+            }
+        });
+        return result;
+    }
+
     /** A write as it will reach Fabric8's handler, or the refusal that ends it. */
     private record Write(String method, String contentType, String body, MockResponse refusal) {
         Write(String method, String contentType, String body) {

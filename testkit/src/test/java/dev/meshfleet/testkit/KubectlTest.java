@@ -134,6 +134,12 @@ class KubectlTest {
                 .inNamespace("gloo-mesh").withName("istiod-control-plane").get();
         assertThat(live.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(live.toString()).contains("1.24.3-solo");
+        // kubectl's merge patch carries the whole changed list, which replaces the stored one (RFC 7386).
+        @SuppressWarnings("unchecked")
+        List<Object> installations = (List<Object>) ((Map<String, Object>) live.getAdditionalProperties().get("spec"))
+                .get("installations");
+        assertThat(installations).hasSize(1);
+        assertThat(installations.toString()).doesNotContain("1.24.2-solo");
     }
 
     @Test
