@@ -12,6 +12,20 @@ service's config values over them. Key names are in each service's README.
 {{- with $v.specIntake.watchNamespaces -}}
 {{- $_ := set $p "meshfleet.intake.namespaces" (join "," .) -}}
 {{- end -}}
+{{- $w := $v.specIntake.admissionWebhook -}}
+{{- $_ := set $p "meshfleet.intake.admission.enabled" (ternary "true" "false" $w.enabled) -}}
+{{- if $w.enabled -}}
+{{- $_ := set $p "quarkus.http.ssl-port" "8443" -}}
+{{- $_ := set $p "quarkus.http.ssl.certificate.files" "/etc/meshfleet/webhook-tls/tls.crt" -}}
+{{- $_ := set $p "quarkus.http.ssl.certificate.key-files" "/etc/meshfleet/webhook-tls/tls.key" -}}
+{{- $_ := set $p "meshfleet.intake.admission.publish-timeout" (printf "%dms" (div (mul (int $w.timeoutSeconds) 1000) 2)) -}}
+{{- with $v.chartSources.default -}}
+{{- $_ := set $p "meshfleet.intake.admission.default-chart-source" . -}}
+{{- end -}}
+{{- with $v.chartSources.allowed -}}
+{{- $_ := set $p "meshfleet.intake.admission.allowed-chart-sources" (join "," .) -}}
+{{- end -}}
+{{- end -}}
 {{- else if eq .key "translator" -}}
 {{- $_ := set $p "meshfleet.translator.application-id" $v.translator.applicationId -}}
 {{- $_ := set $p "meshfleet.translator.state-dir" "/var/lib/meshfleet/streams" -}}

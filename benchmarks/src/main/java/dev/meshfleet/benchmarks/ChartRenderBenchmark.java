@@ -19,9 +19,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.render.ChartRenderer;
-import dev.meshfleet.translator.translate.ChartRelease;
-import dev.meshfleet.translator.translate.Translator;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.ChartRelease;
+import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translation.TranslatorSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**

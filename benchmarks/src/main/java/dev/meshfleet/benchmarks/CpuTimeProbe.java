@@ -3,9 +3,9 @@ package dev.meshfleet.benchmarks;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 
-import dev.meshfleet.translator.translate.Translation;
-import dev.meshfleet.translator.translate.Translator;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.Translation;
+import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translation.TranslatorSettings;
 
 /**
  * Translations per CPU second of the translating thread, for a machine that is not quiet (the shared

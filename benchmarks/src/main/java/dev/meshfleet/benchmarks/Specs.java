@@ -11,7 +11,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.meshfleet.schemas.v1.ResourceKind;
-import dev.meshfleet.translator.translate.Owner;
+import dev.meshfleet.translation.Owner;
 
 /** One example manifest, cut down to its first cluster: what the translator does per cluster. */
 record Specs(Owner owner, JsonNode spec) {

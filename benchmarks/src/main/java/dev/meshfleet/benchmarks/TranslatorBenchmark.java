@@ -18,9 +18,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import dev.meshfleet.translator.translate.Translation;
-import dev.meshfleet.translator.translate.Translator;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.Translation;
+import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translation.TranslatorSettings;
 
 /**
  * The pure translator, one thread (so the score is translations per second per core): an example

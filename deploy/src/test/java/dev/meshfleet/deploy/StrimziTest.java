@@ -44,7 +44,8 @@ class StrimziTest {
         // consumer groups, and what Kafka Streams needs for its application.id: internal topics (created,
         // purged, checked), its group and, exactly once (the translator), its transactional ids.
         assertThat(acls(rendered, "spec-intake")).containsExactlyInAnyOrder(
-                "topic:meshfleet.spec-changes:literal:Describe", "topic:meshfleet.spec-changes:literal:Write");
+                "topic:meshfleet.spec-changes:literal:Describe", "topic:meshfleet.spec-changes:literal:Write",
+                "topic:meshfleet.admissions:literal:Describe", "topic:meshfleet.admissions:literal:Write");
         assertThat(acls(rendered, "translator")).containsExactlyInAnyOrderElementsOf(union(
                 List.of("topic:meshfleet.spec-changes:literal:Describe", "topic:meshfleet.spec-changes:literal:Read",
                         "topic:meshfleet.install-plans:literal:Describe", "topic:meshfleet.install-plans:literal:Write",

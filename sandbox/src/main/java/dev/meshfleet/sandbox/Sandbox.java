@@ -90,12 +90,15 @@ public final class Sandbox implements AutoCloseable {
     private FaultPlayer faults;
     private ResourceChanges changes;
     private boolean closed;
+    /** Register spec-intake's admission webhook with the management API server (the CLI's run and up). */
+    private final boolean admissionWebhook;
 
-    private Sandbox(SandboxOptions options, RepoLayout layout, Path runDir, PrintStream log) {
+    private Sandbox(SandboxOptions options, RepoLayout layout, Path runDir, PrintStream log, boolean admissionWebhook) {
         this.options = options;
         this.layout = layout;
         this.runDir = runDir;
         this.log = log;
+        this.admissionWebhook = admissionWebhook;
     }
 
     /** Starts everything; on failure stops what was started and rethrows. Progress goes to log. */
@@ -109,6 +112,18 @@ public final class Sandbox implements AutoCloseable {
      */
     public static Sandbox start(SandboxOptions options, RepoLayout layout, PrintStream log, boolean withServices)
             throws Exception {
+        return start(options, layout, log, withServices, false);
+    }
+
+    /**
+     * As {@link #start(SandboxOptions, RepoLayout, PrintStream, boolean)}; with {@code admissionWebhook}, spec-intake
+     * also serves its validating admission webhook over HTTPS (a throw-away CA of the run) and the management API
+     * server calls it for every write of an ILM or GLM (ADR 0023): an invalid spec is refused at apply, and who
+     * applied is recorded. What {@code sandbox run} and {@code sandbox up} do; the tests' fleets leave it out unless
+     * asked, since a refused spec never reaches the pipeline they test.
+     */
+    public static Sandbox start(SandboxOptions options, RepoLayout layout, PrintStream log, boolean withServices,
+            boolean admissionWebhook) throws Exception {
         for (String killed : PidFiles.killLeftovers(layout.sandboxRoot())) {
             log.println("sandbox: stopped a leftover process of an earlier run: " + killed);
         }
@@ -117,7 +132,7 @@ public final class Sandbox implements AutoCloseable {
                 + ProcessHandle.current().pid();
         Path runDir = layout.sandboxRoot().resolve(runName);
         Files.createDirectories(runDir.resolve("logs"));
-        Sandbox sandbox = new Sandbox(options, layout, runDir, log);
+        Sandbox sandbox = new Sandbox(options, layout, runDir, log, admissionWebhook);
         try {
             sandbox.startAll(withServices);
         } catch (Exception | Error e) {
@@ -192,8 +207,15 @@ public final class Sandbox implements AutoCloseable {
         services.resync(options.resync(), options.driftRepair());
         services.traces(options.otlpEndpoint());
         services.identities(rbac);
+        AdmissionWebhookRegistration webhook = admissionWebhook
+                ? AdmissionWebhookRegistration.prepare(runDir.resolve("webhook"), services) : null;
         log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
+        if (webhook != null) {
+            webhook.register(api.client());
+            log.println("sandbox: spec-intake's admission webhook registered at " + webhook.url()
+                    + " (failurePolicy Ignore: a killed spec-intake does not stop writes)");
+        }
         log.println("sandbox: services ready (" + since(step) + ")" + (options.otlpEndpoint() == null ? ""
                 : "; traces to " + options.otlpEndpoint()));
         log.println("sandbox: metrics (Prometheus): " + String.join(", ", services.metricsEndpoints()));

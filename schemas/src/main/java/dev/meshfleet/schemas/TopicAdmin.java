@@ -75,6 +75,8 @@ public final class TopicAdmin {
         topics.add(new TopicDefinition(Topics.INSTALL_PLANS, partitions, true, FOREVER));
         topics.add(new TopicDefinition(Topics.INSTALLATION_EVENTS, partitions, false, THIRTY_DAYS));
         topics.add(new TopicDefinition(Topics.LIFECYCLE_STATUS, partitions, true, FOREVER));
+        // Joined to spec-changes, which is kept forever: the who of a change lives as long as the change.
+        topics.add(new TopicDefinition(Topics.ADMISSIONS, partitions, false, FOREVER));
         for (String input : Topics.INPUTS) {
             topics.add(new TopicDefinition(Topics.dlq(input), 1, false, SEVEN_DAYS));
         }

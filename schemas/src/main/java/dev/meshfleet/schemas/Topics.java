@@ -9,6 +9,11 @@ public final class Topics {
     public static final String INSTALL_PLANS = "meshfleet.install-plans";
     public static final String INSTALLATION_EVENTS = "meshfleet.installation-events";
     public static final String LIFECYCLE_STATUS = "meshfleet.lifecycle-status";
+    /**
+     * Who asked for each admitted change (spec-intake's admission webhook): read by history, by no service, so it has
+     * no DLQ.
+     */
+    public static final String ADMISSIONS = "meshfleet.admissions";
 
     /** The topics records enter Meshfleet's services by; each has a DLQ. */
     public static final java.util.List<String> INPUTS = java.util.List.of(SPEC_CHANGES, INSTALL_PLANS,

@@ -45,4 +45,33 @@ public interface IntakeConfig {
     /** {@code min.insync.replicas} of the topics create-topics creates; unset: the broker's default. */
     @WithName("min-insync-replicas")
     Optional<Integer> minInsyncReplicas();
+
+    /** The validating admission webhook (docs/adr/0023). */
+    Admission admission();
+
+    interface Admission {
+        /** Serve the webhook at {@link dev.meshfleet.intake.AdmissionWebhook#PATH} (HTTPS when quarkus.http.ssl.* is set). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Topic of the AdmissionRecord of every admitted request. */
+        @WithDefault(dev.meshfleet.schemas.Topics.ADMISSIONS)
+        String topic();
+
+        /**
+         * How long an admitted request waits for Kafka to take its record; keep it under the webhook's timeoutSeconds.
+         * A record not taken in time is logged and the request still allowed: history then names the field manager.
+         */
+        @WithName("publish-timeout")
+        @WithDefault("3s")
+        Duration publishTimeout();
+
+        /** The translator's meshfleet.translator.default-chart-source: validation must accept what it accepts. */
+        @WithName("default-chart-source")
+        Optional<String> defaultChartSource();
+
+        /** The translator's meshfleet.translator.allowed-chart-sources. */
+        @WithName("allowed-chart-sources")
+        Optional<List<String>> allowedChartSources();
+    }
 }

@@ -91,7 +91,8 @@ final class Admission {
         }
         List<StructuralSchema.FieldError> errors = verdict.errors();
         if (errors.isEmpty()) {
-            return Optional.empty();
+            // Validating admission comes after the schema, as in the API server.
+            return store.reviewWrite(path, object, query);
         }
         String name = target.get().name() != null ? target.get().name() : object.path("metadata").path("name").asText("");
         return Optional.of(invalid(crd.get().kind(), crd.get().group(), name, errors));

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 
@@ -46,6 +47,14 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     private volatile List<Fault> faults = List.of();
     private final ServerSideApply ssa = new ServerSideApply(this);
     private final Admission admission = new Admission(this);
+    private final ValidatingWebhooks webhooks = new ValidatingWebhooks(this);
+    /** The user of the request being handled (under the store's monitor), for the webhooks' AdmissionReview. */
+    private UserInfo requestUser = UserInfo.anonymous();
+    /**
+     * The uid a create of the request being handled was reviewed with: the API server sets the uid before admission,
+     * Fabric8's store only when it stores, so the store is made to keep the reviewed one (webhooks join on it).
+     */
+    private String reviewedUid;
     /** Objects removed by the request being handled, waiting for their dependents to be collected. */
     private final java.util.ArrayDeque<String> removed = new java.util.ArrayDeque<>();
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -89,6 +98,8 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         String path = request.getPath();
         int query = path.indexOf('?');
         String pathOnly = query < 0 ? path : path.substring(0, query);
+        requestUser = UserInfo.of(request).orElse(UserInfo.anonymous());
+        reviewedUid = null;
         for (Fault fault : faults()) {
             if (fault instanceof Fault.Forbidden forbidden && forbidden.refuses(method, pathOnly)) {
                 return Status.of(403, "Forbidden", "the request " + method + " " + pathOnly + " is forbidden: User"
@@ -166,6 +177,12 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             request = new RecordedRequest(request.getHttpVersion(), HttpMethod.valueOf(admitted.method()), pathOnly,
                     headers.build(), new Buffer(body.getBytes(StandardCharsets.UTF_8)));
         }
+        if (method.equals("DELETE")) {
+            var refused = reviewDelete(pathOnly, ServerSideApply.query(path));
+            if (refused.isPresent()) {
+                return refused.get();
+            }
+        }
         if (method.equals("GET") || method.equals("DELETE")) {
             SetSelector selector = SetSelector.of(path);
             if (!selector.isEmpty()) {
@@ -173,8 +190,46 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             }
         }
         MockResponse response = super.dispatch(request);
+        if (reviewedUid != null && response != null && response.code() == 201) {
+            response = withUid(response, reviewedUid);
+        }
+        reviewedUid = null;
         collectGarbage();
         return response != null ? response : Status.of(405, "MethodNotAllowed", method + " is not supported");
+    }
+
+    /**
+     * A JSON merge patch as RFC 7386 defines it (what kubectl's client-side apply sends for a custom resource, and a
+     * strategic merge patch here): an object merges key by key, {@code null} removes a key, anything else, lists
+     * included, replaces. Fabric8's own merge appends list items, so that {@code kubectl apply} of a changed list
+     * stored both the old and the new items. Keys starting with {@code $} are strategic-merge directives
+     * ({@code $setElementOrder/...}, {@code $retainKeys}), never fields: they are dropped.
+     */
+    @Override
+    public JsonNode merge(JsonNode target, String patch) {
+        try {
+            return mergePatch(target, JSON.readTree(patch));
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("not a JSON merge patch: " + e.getMessage(), e);
+        }
+    }
+
+    static JsonNode mergePatch(JsonNode target, JsonNode patch) {
+        if (!patch.isObject()) {
+            return patch.deepCopy();
+        }
+        ObjectNode result = target != null && target.isObject() ? ((ObjectNode) target).deepCopy() : JSON.createObjectNode();
+        patch.fields().forEachRemaining(field -> {
+            if (field.getKey().startsWith("$")) {
+                return;
+            }
+            if (field.getValue().isNull()) {
+                result.remove(field.getKey());
+            } else {
+                result.set(field.getKey(), mergePatch(result.get(field.getKey()), field.getValue()));
+            }
+        });
+        return result;
     }
 
     /** A write as it will reach Fabric8's handler, or the refusal that ends it. */
@@ -325,22 +380,27 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
 
     /** The CustomResourceDefinitions in this store, for discovery and printer columns. */
     List<JsonNode> customResourceDefinitions() {
-        List<JsonNode> crds = new ArrayList<>();
+        return objectsOf("customresourcedefinitions");
+    }
+
+    /** Every stored object of the resource {@code plural} (any group), parsed; an unreadable one is left out. */
+    List<JsonNode> objectsOf(String plural) {
+        List<JsonNode> objects = new ArrayList<>();
         List<Map.Entry<AttributeSet, String>> entries;
         synchronized (map) {
             entries = new ArrayList<>(map.entrySet());
         }
         for (Map.Entry<AttributeSet, String> entry : entries) {
-            var plural = entry.getKey().getAttribute("plural");
-            if (plural != null && plural.getValues().iterator().next().toString().equals("customresourcedefinitions")) {
+            var attribute = entry.getKey().getAttribute("plural");
+            if (attribute != null && attribute.getValues().iterator().next().toString().equals(plural)) {
                 try {
-                    crds.add(JSON.readTree(entry.getValue()));
+                    objects.add(JSON.readTree(entry.getValue()));
                 } catch (Exception e) {
-                    // not a readable CRD: not served, as an API server would refuse to store it
+                    // not readable: not served, as an API server would refuse to store it
                 }
             }
         }
-        return crds;
+        return objects;
     }
 
     /**
@@ -519,6 +579,98 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         return admission;
     }
 
+    /**
+     * The validating webhooks' verdict on a create or update of the custom resource at {@code path} (its collection for
+     * a POST), {@code object} as it would be stored: CREATE when nothing is stored there yet (the object then gets its
+     * uid here, as the API server sets it before admission, and generation 1), else UPDATE with the stored object as
+     * oldObject and the generation the store will give it (bumped when anything outside metadata and status changed).
+     */
+    Optional<MockResponse> reviewWrite(String path, ObjectNode object, Map<String, String> query) {
+        var target = Admission.Target.of(path);
+        if (target.isEmpty() || objectsOf(ValidatingWebhooks.PLURAL).isEmpty()) {
+            return Optional.empty();
+        }
+        boolean status = path.endsWith("/status");
+        String objectPath = status ? path.substring(0, path.length() - "/status".length()) : path;
+        String name = target.get().name() != null ? target.get().name() : object.path("metadata").path("name").asText("");
+        if (target.get().name() == null) {
+            objectPath = objectPath + "/" + name;
+        }
+        // A POST is a CREATE even when the name is taken: the API server admits it, then answers 409.
+        Map.Entry<AttributeSet, String> stored = target.get().name() == null ? null : findResource(getKey(objectPath));
+        JsonNode old;
+        try {
+            old = stored == null ? null : JSON.readTree(stored.getValue());
+        } catch (Exception e) {
+            old = null;
+        }
+        ObjectNode sent = object.deepCopy();
+        ObjectNode metadata = sent.with("metadata");
+        if (old == null) {
+            if (!object.path("metadata").hasNonNull("uid")) {
+                object.with("metadata").put("uid", java.util.UUID.randomUUID().toString());
+            }
+            metadata.put("uid", object.path("metadata").path("uid").asText()).put("generation", 1);
+            reviewedUid = object.path("metadata").path("uid").asText();
+        } else {
+            long generation = old.path("metadata").path("generation").asLong(1);
+            metadata.put("uid", old.path("metadata").path("uid").asText())
+                    .put("generation", withoutMetadataAndStatus(old).equals(withoutMetadataAndStatus(sent)) || status
+                            ? generation : generation + 1);
+        }
+        return webhooks.review(new ValidatingWebhooks.Attributes(old == null ? "CREATE" : "UPDATE", target.get().group(),
+                target.get().version(), target.get().plural(), status ? "status" : "", namespaceOf(path), name,
+                sent.path("kind").asText(), sent, old, query.containsKey("dryRun"), requestUser));
+    }
+
+    /** The validating webhooks' verdict on the DELETE of a stored custom resource. */
+    private Optional<MockResponse> reviewDelete(String pathOnly, Map<String, String> query) {
+        var target = Admission.Target.of(pathOnly);
+        if (target.isEmpty() || target.get().name() == null || objectsOf(ValidatingWebhooks.PLURAL).isEmpty()) {
+            return Optional.empty();
+        }
+        Map.Entry<AttributeSet, String> stored = findResource(getKey(pathOnly));
+        if (stored == null) {
+            return Optional.empty(); // Fabric8 answers the 404
+        }
+        try {
+            JsonNode old = JSON.readTree(stored.getValue());
+            return webhooks.review(new ValidatingWebhooks.Attributes("DELETE", target.get().group(), target.get().version(),
+                    target.get().plural(), "", namespaceOf(pathOnly), target.get().name(), old.path("kind").asText(), null,
+                    old, query.containsKey("dryRun"), requestUser));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** A create's answer carrying the uid the object was stored under. */
+    private static MockResponse withUid(MockResponse response, String uid) {
+        try {
+            ObjectNode body = (ObjectNode) JSON.readTree(response.getBody().getBytes());
+            body.with("metadata").put("uid", uid);
+            return response.setBody(body.toString());
+        } catch (Exception e) {
+            return response;
+        }
+    }
+
+    private static JsonNode withoutMetadataAndStatus(JsonNode object) {
+        ObjectNode copy = (ObjectNode) object.deepCopy();
+        copy.remove("metadata");
+        copy.remove("status");
+        return copy;
+    }
+
+    private static String namespaceOf(String path) {
+        String[] p = path.split("/");
+        for (int i = 0; i + 1 < p.length; i++) {
+            if (p[i].equals("namespaces") && i >= 3) {
+                return p[i + 1];
+            }
+        }
+        return "";
+    }
+
     /** An in-process request, as if it came over HTTP; for the simulator and tests. */
     public MockResponse call(String method, String path, String contentType, String body) {
         Headers.Builder headers = Headers.builder();
@@ -615,6 +767,18 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
             GenericKubernetesResource resource, String newState) {
         String before = oldAttributes == null ? null : map.get(oldAttributes);
+        if (before == null && newState != null && reviewedUid != null) {
+            try {
+                ObjectNode created = (ObjectNode) JSON.readTree(newState);
+                created.with("metadata").put("uid", reviewedUid);
+                newState = created.toString();
+                if (resource != null) {
+                    resource.getMetadata().setUid(reviewedUid);
+                }
+            } catch (Exception e) {
+                // not JSON: stored as it came
+            }
+        }
         if (newState != null && path.contains("/secrets") && newState.contains("\"stringData\"")) {
             newState = foldStringData(newState);
         }

@@ -302,14 +302,18 @@ public final class MockApiServer implements AutoCloseable {
     private Admitted admit(RecordedRequest request) {
         Authentication auth = authentication;
         if (auth == null) {
-            return new Admitted.As(ADMIN_ONLY.authenticate(request.getHeader("Authorization"))
+            return impersonating(request, ADMIN_ONLY.authenticate(request.getHeader("Authorization"))
                     instanceof TokenAuthenticator.Result.Authenticated a ? a.user() : UserInfo.anonymous());
         }
         if (!(auth.authenticator().authenticate(request.getHeader("Authorization"))
                 instanceof TokenAuthenticator.Result.Authenticated authenticated)) {
             return new Admitted.Refused(Status.of(401, "Unauthorized", "Unauthorized"));
         }
-        UserInfo user = authenticated.user();
+        Admitted impersonated = impersonating(request, authenticated.user());
+        if (!(impersonated instanceof Admitted.As as)) {
+            return impersonated;
+        }
+        UserInfo user = as.user();
         String path = request.getPath();
         int q = path.indexOf('?');
         RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
@@ -320,6 +324,26 @@ public final class MockApiServer implements AutoCloseable {
         }
         denials.add(user.username() + ": " + decision.reason());
         return new Admitted.Refused(Status.of(403, "Forbidden", decision.reason()));
+    }
+
+    /**
+     * The user a request acts as: the authenticated one, or the one it impersonates ({@code Impersonate-User} and each
+     * {@code Impersonate-Group}, as {@code kubectl --as USER --as-group G} sends them), which Kubernetes allows a user
+     * granted the {@code impersonate} verb; here, as for Kubernetes' cluster administrators, {@code system:masters}.
+     */
+    private static Admitted impersonating(RecordedRequest request, UserInfo authenticated) {
+        String as = request.getHeader("Impersonate-User");
+        if (as == null || as.isBlank()) {
+            return new Admitted.As(authenticated);
+        }
+        if (!authenticated.groups().contains(UserInfo.MASTERS)) {
+            return new Admitted.Refused(Status.of(403, "Forbidden", "users \"" + as.trim() + "\" is forbidden: User \""
+                    + authenticated.username() + "\" cannot impersonate resource \"users\" in API group \"\" at the"
+                    + " cluster scope"));
+        }
+        List<String> groups = request.getHeaders().headers("Impersonate-Group").stream()
+                .filter(g -> !g.isBlank()).toList();
+        return new Admitted.As(UserInfo.user(as.trim(), groups.toArray(String[]::new)));
     }
 
     /** The request as the store sees it: the path within its cluster, and the authenticated user (if any) on it. */

@@ -60,6 +60,22 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * The CA's certificate as PEM, base64-encoded: what a ValidatingWebhookConfiguration's {@code clientConfig.caBundle}
+     * holds.
+     */
+    public String caBundle() {
+        try {
+            String pem = "-----BEGIN CERTIFICATE-----\n"
+                    + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                            .encodeToString(ca.getEncoded())
+                    + "\n-----END CERTIFICATE-----\n";
+            return java.util.Base64.getEncoder().encodeToString(pem.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot encode the test CA: " + e, e);
+        }
+    }
+
     /** A PKCS12 trust store holding the CA's certificate. */
     public Path writeTrustStore(Path file, String password) {
         try {

@@ -49,6 +49,18 @@ class JsonPatchTest {
     }
 
     @Test
+    void aJsonMergePatchReplacesAListAndNullRemovesAKeyAsRfc7386Says() {
+        Resource<GenericKubernetesResource> r = create("merge-patch");
+        r.patch(PatchContext.of(PatchType.JSON_MERGE),
+                "{\"metadata\":{\"labels\":{\"a\":\"b\"}},\"spec\":{\"installations\":[{\"revision\":\"1-23\"}]}}");
+        r.patch(PatchContext.of(PatchType.JSON_MERGE), "{\"metadata\":{\"labels\":{\"a\":null}}}");
+        GenericKubernetesResource live = r.get();
+        assertThat(live.getAdditionalProperties().get("spec"))
+                .isEqualTo(Map.of("installations", List.of(Map.of("revision", "1-23"))));
+        assertThat(live.getMetadata().getLabels()).doesNotContainKey("a");
+    }
+
+    @Test
     void aStatusPatchWithAPassingTestReplacesTheWholeStatusAndLeavesTheSpecAlone() {
         Resource<GenericKubernetesResource> r = create("status-patch");
         String uid = r.get().getMetadata().getUid();

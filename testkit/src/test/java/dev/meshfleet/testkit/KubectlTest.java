@@ -78,6 +78,29 @@ class KubectlTest {
     }
 
     @Test
+    void kubectlWaitWatchesTheOneResourceByItsFieldSelectorAndReturnsOnceItsStateHolds() throws Exception {
+        // kubectl wait lists and then watches with fieldSelector=metadata.name=<name>, as Kubernetes serves it.
+        GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("team").resource(MockApiServerTest.ilm("team", "waited")).create();
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return kubectl(server.kubeconfig(), "wait", "-n", "team", "--for=jsonpath={.status.summary.state}=HEALTHY",
+                        "ilm/waited", "--timeout=40s");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(2_000); // kubectl has listed and watches: the state is not there yet
+        assertThat(waiting).isNotDone();
+        ilm.setAdditionalProperty("status", Map.of("observedGeneration", 1,
+                "summary", Map.of("state", "HEALTHY", "healthy", "1/1")));
+        server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("team").resource(ilm).updateStatus();
+        Result r = waiting.get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("istiolifecyclemanager.admin.gloo.solo.io/waited condition met");
+    }
+
+    @Test
     void kubectlGetIlmInAllNamespacesShowsTheStateAndHealthyColumns() throws Exception {
         Result r = kubectl(server.kubeconfig(), "get", "ilm", "-A");
 
@@ -111,6 +134,12 @@ class KubectlTest {
                 .inNamespace("gloo-mesh").withName("istiod-control-plane").get();
         assertThat(live.getMetadata().getGeneration()).isEqualTo(2L);
         assertThat(live.toString()).contains("1.24.3-solo");
+        // kubectl's merge patch carries the whole changed list, which replaces the stored one (RFC 7386).
+        @SuppressWarnings("unchecked")
+        List<Object> installations = (List<Object>) ((Map<String, Object>) live.getAdditionalProperties().get("spec"))
+                .get("installations");
+        assertThat(installations).hasSize(1);
+        assertThat(installations.toString()).doesNotContain("1.24.2-solo");
     }
 
     @Test

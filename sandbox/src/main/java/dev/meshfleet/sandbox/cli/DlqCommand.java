@@ -24,8 +24,6 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
-import dev.meshfleet.sandbox.RepoLayout;
-import dev.meshfleet.sandbox.kafka.RunningBroker;
 import dev.meshfleet.schemas.Topics;
 import dev.meshfleet.schemas.dlq.DeadLetter;
 import dev.meshfleet.schemas.dlq.DeadLetterQueue;
@@ -71,13 +69,7 @@ public final class DlqCommand implements Callable<Integer> {
         }
 
         String bootstrap() throws UsageException {
-            if (bootstrapServers != null && !bootstrapServers.isBlank()) {
-                return bootstrapServers.trim();
-            }
-            RepoLayout layout = RepoLayout.locate();
-            return RunningBroker.find(layout.sandboxRoot()).orElseThrow(() -> new UsageException("dlq: no sandbox is"
-                    + " running under " + layout.sandboxRoot() + "; start one with ./meshfleet sandbox up, or give"
-                    + " --bootstrap-servers HOST:PORT"));
+            return KafkaAddress.of(bootstrapServers, "dlq", "--bootstrap-servers");
         }
 
         List<DeadLetter> read(String bootstrap) throws UsageException {

@@ -63,6 +63,7 @@ public final class Main implements Callable<Integer> {
         root.addSubcommand("dlq", new CommandLine(new DlqCommand())
                 .addSubcommand("list", new DlqCommand.ListLetters(out))
                 .addSubcommand("replay", new DlqCommand.Replay(out)));
+        root.addSubcommand("history", new HistoryCommand(out));
         root.addSubcommand("completion", new CompletionCommand());
         root.addSubcommand("help", new HelpCommand());
         root.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

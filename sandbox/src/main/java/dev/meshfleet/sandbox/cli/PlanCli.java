@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 
 import dev.meshfleet.translator.plan.PlanCommand;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.TranslatorSettings;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

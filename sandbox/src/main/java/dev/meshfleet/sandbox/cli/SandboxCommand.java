@@ -84,7 +84,7 @@ public final class SandboxCommand implements Callable<Integer> {
         // With -o yaml stdout carries only the List, so it can be piped; the tables go to stderr.
         PrintStream tables = options.output() == Output.YAML ? err : out;
 
-        Sandbox sandbox = Sandbox.start(options, layout, err);
+        Sandbox sandbox = Sandbox.start(options, layout, err, true, true);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
             err.println("sandbox: stopping ...");

@@ -56,6 +56,8 @@ public final class Services implements AutoCloseable {
     private ChartRbac identities;
     /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
     private String otlpEndpoint;
+    /** spec-intake's HTTPS listener for its admission webhook (system properties); empty: HTTP only. */
+    private List<String> webhookTls = List.of();
 
     /** A started service: its process, the HTTP port of its health endpoints, and when it was launched. */
     public record Running(String module, ChildProcess process, int httpPort, Instant launched) {
@@ -126,6 +128,16 @@ public final class Services implements AutoCloseable {
         this.identities = rbac;
     }
 
+    /**
+     * spec-intake instances started after this call also serve HTTPS on {@code port} (127.0.0.1) with the key and
+     * certificate of the PKCS12 {@code keyStore}, where the API server calls its admission webhook.
+     */
+    public synchronized void admissionWebhookTls(Path keyStore, String password, int port) {
+        this.webhookTls = List.of("-Dquarkus.http.ssl-port=" + port,
+                "-Dquarkus.http.ssl.certificate.key-store-file=" + keyStore.toAbsolutePath(),
+                "-Dquarkus.http.ssl.certificate.key-store-password=" + password);
+    }
+
     /** "instance http://127.0.0.1:PORT/q/metrics", one per running instance: what a Prometheus would scrape. */
     public synchronized List<String> metricsEndpoints() {
         return running.entrySet().stream()
@@ -180,6 +192,8 @@ public final class Services implements AutoCloseable {
                 // The run directory, where tests place chart copies, is an allowed chart source besides the defaults.
                 "-Dmeshfleet.installer.allowed-chart-sources=" + runDir.toAbsolutePath().normalize(),
                 "-Dmeshfleet.translator.allowed-chart-sources=" + runDir.toAbsolutePath().normalize(),
+                // The admission webhook validates with the translator's rules, so it takes the translator's settings.
+                "-Dmeshfleet.intake.admission.allowed-chart-sources=" + runDir.toAbsolutePath().normalize(),
                 "-Dmeshfleet.installer.replica-id=" + replicaIdOf(instance),
                 // Static membership: a restarted instance takes its place in the group again at once, without
                 // waiting out the session of its dead predecessor (ADR 0011).
@@ -201,6 +215,9 @@ public final class Services implements AutoCloseable {
                 // in its "build time property" warning.
                 env.put("KUBERNETES_AUTH_TOKEN", token);
             }
+        }
+        if (module.equals("spec-intake")) {
+            jvm.addAll(webhookTls);
         }
         if (resync != null) {
             jvm.add("-Dmeshfleet.installer.resync-period=" + GoDuration.format(resync));

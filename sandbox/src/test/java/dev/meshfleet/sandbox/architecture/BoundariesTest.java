@@ -35,8 +35,11 @@ class BoundariesTest {
     static final Map<String, String> SERVICES = Map.of("spec-intake", "intake", "translator-service", "translator",
             "installer-service", "installer", "status-aggregator", "aggregator");
 
+    /** Modules shared by services (not services themselves): the pure translation both translator and intake run. */
+    static final List<String> SHARED_MODULES = List.of("translation");
+
     /** Where the product's rules live: plain Java over values. */
-    static final String[] PURE_PACKAGES = {"dev.meshfleet.translator.translate..", "dev.meshfleet.aggregator.fold..",
+    static final String[] PURE_PACKAGES = {"dev.meshfleet.translation..", "dev.meshfleet.aggregator.fold..",
             "dev.meshfleet.installer.diff..", "dev.meshfleet.installer.health..", "dev.meshfleet.installer.model.."};
 
     /** Pure classes that sit beside the I/O shell they serve (the installer's reconcile package). */
@@ -62,6 +65,12 @@ class BoundariesTest {
             if (Files.isDirectory(testClasses)) {
                 all.add(testClasses);
             }
+        }
+        for (String module : SHARED_MODULES) {
+            Path classes = Path.of("..", module, "target", "classes");
+            assertThat(classes).as("%s is built before sandbox (the reactor's order)", module).isDirectory();
+            main.add(classes);
+            all.add(classes);
         }
         mainClasses = new ClassFileImporter().importPaths(main);
         allClasses = new ClassFileImporter().importPaths(all);

@@ -14,9 +14,11 @@ import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.translator.plan.Manifests;
-import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.intake.admission.AdmissionRequest;
+import dev.meshfleet.intake.admission.AdmissionRules;
+import dev.meshfleet.translation.Translator;
 import dev.meshfleet.translator.stream.TranslatorTopology;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.TranslatorSettings;
 import java.io.IOException;
 import java.io.StringReader;
 import java.nio.file.Files;
@@ -77,6 +79,19 @@ class BadSpecCorpusTest {
 
     static Stream<Case> cases() throws IOException {
         return CorpusFiles.yamlFiles(DIR).stream().map(BadSpecCorpusTest::read);
+    }
+
+    /** The cases of one resource: at least 40 of them, so the webhook's test covers the corpus. */
+    static Stream<Case> singleResourceCases() throws IOException {
+        List<Case> single = cases().filter(c -> {
+            try {
+                return Manifests.read(new StringReader(c.yaml()), c.name()).size() == 1;
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }).toList();
+        assertThat(single).hasSizeGreaterThanOrEqualTo(40);
+        return single.stream();
     }
 
     static Case read(Path file) {
@@ -149,6 +164,28 @@ class BadSpecCorpusTest {
         assertThat(status.installation(c.cluster(), c.revision()))
                 .as("%s: status entry %s/%s among %s", c.name(), c.cluster(), c.revision(), status.clusters())
                 .get().satisfies(i -> assertEntry(c, i));
+    }
+
+    /**
+     * One validator (ADR 0023): spec-intake's admission webhook judges a resource with the translator's own rules, so
+     * every case whose error lies in the resource itself (one document; conflicts between resources are only known
+     * where a cluster's owners meet, in the translator's stream) is refused at apply, naming the same field with the
+     * same words.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("singleResourceCases")
+    void theAdmissionWebhookRefusesEverySingleResourceCaseNamingItsField(Case c) throws IOException {
+        Manifests.Resource r = Manifests.read(new StringReader(c.yaml()), c.name()).get(0);
+        ObjectNode object = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
+        object.putObject("metadata").put("name", r.owner().name()).put("namespace", r.owner().namespace())
+                .put("uid", "uid-1").put("generation", 1);
+        object.set("spec", r.spec());
+        var decision = new AdmissionRules(new Translator(TranslatorSettings.defaults())).decide(new AdmissionRequest("req",
+                r.owner().kind(), r.owner().namespace(), r.owner().name(), AdmissionRequest.Operation.CREATE, "someone",
+                List.of(), object, null, false), Instant.parse("2026-01-01T00:00:00Z"));
+        assertThat(decision).as(c.name()).isInstanceOf(AdmissionRules.Denied.class);
+        assertThat(((AdmissionRules.Denied) decision).message()).as(c.name()).contains(c.path() + ": ")
+                .contains(c.message());
     }
 
     private static void assertEntry(Case c, Installation i) {

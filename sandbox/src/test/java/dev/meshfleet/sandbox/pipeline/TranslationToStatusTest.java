@@ -38,8 +38,8 @@ import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translator.stream.TranslatorTopology;
-import dev.meshfleet.translator.translate.Translator;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translation.TranslatorSettings;
 
 /**
  * What the translator's events become in the status a user reads: the translator's real topology

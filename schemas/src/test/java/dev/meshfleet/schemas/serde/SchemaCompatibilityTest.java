@@ -12,6 +12,7 @@ import org.apache.avro.SchemaCompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
 import org.junit.jupiter.api.Test;
 
+import dev.meshfleet.schemas.v1.AdmissionRecord;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
@@ -27,7 +28,7 @@ import dev.meshfleet.schemas.v1.SpecChange;
 class SchemaCompatibilityTest {
 
     static final List<Schema> CURRENT = List.of(SpecChange.getClassSchema(), ClusterDesiredState.getClassSchema(),
-            InstallationEvent.getClassSchema(), LifecycleStatus.getClassSchema());
+            InstallationEvent.getClassSchema(), LifecycleStatus.getClassSchema(), AdmissionRecord.getClassSchema());
 
     @Test
     void everyReleasedSchemaIsMutuallyCompatibleWithTheCurrentOne() {

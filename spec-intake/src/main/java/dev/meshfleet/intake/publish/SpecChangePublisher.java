@@ -142,7 +142,7 @@ public final class SpecChangePublisher implements AutoCloseable {
 
     /** Kafka did not take the record; always worth retrying later. */
     public static final class PublishFailed extends RuntimeException {
-        PublishFailed(String topic, Throwable cause) {
+        public PublishFailed(String topic, Throwable cause) {
             super("cannot publish to " + topic + ": " + cause, cause);
         }
     }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.schemas.v1.ResourceKind;
-import dev.meshfleet.translator.translate.Owner;
+import dev.meshfleet.translation.Owner;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.meshfleet.translator.plan;
 
-import dev.meshfleet.translator.translate.ChartRelease;
-import dev.meshfleet.translator.translate.Plan;
-import dev.meshfleet.translator.translate.Translation;
-import dev.meshfleet.translator.translate.TranslationError;
-import dev.meshfleet.translator.translate.Translator;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.ChartRelease;
+import dev.meshfleet.translation.Plan;
+import dev.meshfleet.translation.Translation;
+import dev.meshfleet.translation.TranslationError;
+import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translation.TranslatorSettings;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -112,13 +112,13 @@ public final class PlanCommand {
                     out.println("    chart " + c.chart() + " release " + c.releaseName() + " namespace " + c.namespace());
                     out.println("      values:");
                     String yaml = PlanDocument.yaml(Manifests.YAML.valueToTree(
-                            dev.meshfleet.translator.translate.Canonical.parse(c.valuesJson())));
+                            dev.meshfleet.translation.Canonical.parse(c.valuesJson())));
                     yaml.lines().forEach(line -> out.println("        " + line));
                     if (c.hasOverlays()) {
                         // Not values: patched by the installer on what the chart renders (k8s.overlays).
                         out.println("      overlays:");
                         PlanDocument.yaml(Manifests.YAML.valueToTree(
-                                dev.meshfleet.translator.translate.Canonical.parse(c.overlaysJson())))
+                                dev.meshfleet.translation.Canonical.parse(c.overlaysJson())))
                                 .lines().forEach(line -> out.println("        " + line));
                     }
                 }

@@ -8,10 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.meshfleet.translator.translate.ChartRelease;
-import dev.meshfleet.translator.translate.Plan;
-import dev.meshfleet.translator.translate.Translation;
-import dev.meshfleet.translator.translate.TranslationError;
+import dev.meshfleet.translation.ChartRelease;
+import dev.meshfleet.translation.Plan;
+import dev.meshfleet.translation.Translation;
+import dev.meshfleet.translation.TranslationError;
 
 /**
  * A translation as a YAML document for people: the golden files and the plan preview use it. Strings are

@@ -4,7 +4,7 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.PlanClaim;
-import dev.meshfleet.translator.translate.Claim;
+import dev.meshfleet.translation.Claim;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

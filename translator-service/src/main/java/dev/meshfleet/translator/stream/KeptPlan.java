@@ -2,7 +2,7 @@ package dev.meshfleet.translator.stream;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import dev.meshfleet.translator.translate.Plan;
+import dev.meshfleet.translation.Plan;
 
 /**
  * A plan as last forwarded for one owner, cluster and revision, with the generation it was translated

@@ -5,7 +5,7 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.SpecChange;
-import dev.meshfleet.translator.translate.Translator;
+import dev.meshfleet.translation.Translator;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
-import dev.meshfleet.translator.translate.Canonical;
-import dev.meshfleet.translator.translate.Translation;
-import dev.meshfleet.translator.translate.Translator;
-import dev.meshfleet.translator.translate.TranslatorSettings;
+import dev.meshfleet.translation.Canonical;
+import dev.meshfleet.translation.Translation;
+import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translation.TranslatorSettings;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.StringReader;

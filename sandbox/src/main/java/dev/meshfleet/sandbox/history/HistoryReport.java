@@ -1,0 +1,75 @@
+package dev.meshfleet.sandbox.history;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.meshfleet.sandbox.history.History.Entry;
+import dev.meshfleet.sandbox.history.History.Transition;
+import dev.meshfleet.schemas.time.GoDuration;
+
+/** A history as text (one block per entry) or JSON. Pure. */
+public final class HistoryReport {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private HistoryReport() {
+    }
+
+    public static String table(String key, List<Entry> entries) {
+        StringBuilder out = new StringBuilder();
+        for (Entry e : entries) {
+            out.append(e.delete() ? "DELETED (generation " + e.generation() + ")" : "GENERATION " + e.generation())
+                    .append("  ").append(e.when()).append("  by ").append(e.who()).append('\n');
+            if (e.changes().isEmpty() && !e.delete()) {
+                out.append("  (spec unchanged)\n");
+            }
+            e.changes().forEach(c -> out.append("  ").append(c).append('\n'));
+            for (Map.Entry<String, List<Transition>> installation : e.transitions().entrySet()) {
+                out.append("  ").append(installation.getKey()).append(": ");
+                List<Transition> ts = installation.getValue();
+                out.append(String.join(", ", ts.stream().map(t -> t.state() + " " + t.time()).toList()));
+                healthyAfter(e.when(), ts).ifPresent(d -> out.append("  (HEALTHY after ").append(GoDuration.format(d))
+                        .append(')'));
+                out.append("  ended ").append(ts.get(ts.size() - 1).state()).append('\n');
+            }
+        }
+        if (entries.isEmpty()) {
+            out.append(key).append(": no change in the time asked\n");
+        }
+        return out.toString();
+    }
+
+    public static String json(String key, List<Entry> entries) {
+        ObjectNode root = JSON.createObjectNode().put("resource", key);
+        ArrayNode list = root.putArray("entries");
+        for (Entry e : entries) {
+            ObjectNode n = list.addObject().put("uid", e.uid()).put("generation", e.generation())
+                    .put("operation", e.delete() ? "DELETE" : "UPSERT").put("time", e.when().toString());
+            n.putObject("by").put("name", e.who().name()).put("source", e.who().fromAdmission() ? "admission"
+                    : "field-manager").set("groups", JSON.valueToTree(e.who().groups()));
+            ArrayNode changes = n.putArray("changes");
+            e.changes().forEach(c -> changes.addObject().put("path", c.path()).put("old", c.oldValue())
+                    .put("new", c.newValue()));
+            ObjectNode installations = n.putObject("transitions");
+            e.transitions().forEach((installation, ts) -> {
+                ObjectNode i = installations.putObject(installation);
+                ArrayNode states = i.putArray("states");
+                ts.forEach(t -> states.addObject().put("state", t.state()).put("time", t.time().toString()));
+                healthyAfter(e.when(), ts).ifPresent(d -> i.put("healthyAfter", GoDuration.format(d)));
+                i.put("ended", ts.get(ts.size() - 1).state());
+            });
+        }
+        return root.toPrettyString() + "\n";
+    }
+
+    /** From the change to the first HEALTHY of the installation. */
+    static java.util.Optional<Duration> healthyAfter(Instant when, List<Transition> transitions) {
+        return transitions.stream().filter(t -> t.state().equals("HEALTHY")).findFirst()
+                .map(t -> Duration.between(when, t.time()));
+    }
+}
