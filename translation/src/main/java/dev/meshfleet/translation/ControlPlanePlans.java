@@ -29,8 +29,6 @@ final class ControlPlanePlans {
         COMPONENTS.put("cni", K8sFields.Component.CNI);
         COMPONENTS.put("ztunnel", K8sFields.Component.ZTUNNEL);
     }
-    /** Profiles the upstream charts know (their files/profile-*.yaml); default, minimal and empty only choose components. */
-    private static final Set<String> CHART_PROFILES = Set.of("ambient", "demo", "preview", "remote");
     private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)\\.(\\d+)");
 
     private ControlPlanePlans() {
@@ -73,13 +71,15 @@ final class ControlPlanePlans {
         String namespace = Json.text(iop, "namespace").isEmpty() ? DEFAULT_NAMESPACE : Json.text(iop, "namespace");
         String hub = Json.text(iop, "hub").isEmpty() ? settings.defaultHub() : Json.text(iop, "hub");
         String tag = Json.text(iop, "tag").isEmpty() ? settings.defaultTag() : Json.text(iop, "tag");
-        boolean ambient = ambient(iop);
+        Profiles.Profile profileRules = Profiles.orDefault(iop);
+        boolean ambient = profileRules.ambient();
         boolean isDefault = Json.bool(cluster.node(), "defaultRevision", false);
         JsonNode values = OperatorFields.values(iop);
         JsonNode components = iop.get("components");
 
         ObjectNode global = Json.merge(Json.objectOf(values, "global"), Json.object()
                 .put("hub", hub).put("tag", tag).put("istioNamespace", namespace));
+        platform(global, profileRules);
 
         // The base chart keeps values.base under base (base.enableCRDTemplates, base.excludedCRDs...), as upstream's.
         ObjectNode base = Json.object()
@@ -93,8 +93,8 @@ final class ControlPlanePlans {
         // The base chart knows three globals; the others would be values it silently ignores.
         ObjectNode baseGlobal = Json.object();
         for (String g : List.of("imagePullSecrets", "platform")) {
-            if (Json.present(values == null ? null : values.get("global"), g)) {
-                baseGlobal.set(g, values.get("global").get(g).deepCopy());
+            if (Json.present(global, g)) {
+                baseGlobal.set(g, global.get(g).deepCopy());
             }
         }
         base.set("global", baseGlobal.put("istioNamespace", namespace));
@@ -127,7 +127,9 @@ final class ControlPlanePlans {
             env.put("ISTIO_DELTA_XDS", "false");
             pilot.set("env", env);
         }
-        istiod.set("pilot", pilot);
+        if (!pilot.isEmpty()) {
+            istiod.set("pilot", pilot);
+        }
         String trustDomain = Json.text(cluster.node(), "trustDomain").isEmpty() ? cluster.name()
                 : Json.text(cluster.node(), "trustDomain");
         // istioctl merges spec.meshConfig over values.meshConfig.
@@ -141,16 +143,17 @@ final class ControlPlanePlans {
 
         String suffix = revision.isEmpty() ? "" : "-" + revision;
         List<ChartRelease> charts = new ArrayList<>();
-        if (Json.bool(components == null ? null : components.get("base"), "enabled", true)) {
+        if (Json.bool(components == null ? null : components.get("base"), "enabled", profileRules.base())) {
             charts.add(new ChartRelease("base", "istio-base", namespace, Canonical.json(base), chartSource));
         }
-        if (Json.bool(pilotSpec, "enabled", true)) {
+        if (Json.bool(pilotSpec, "enabled", profileRules.pilot())) {
             charts.add(new ChartRelease("istiod", "istiod" + suffix, namespace(pilotSpec, namespace), Canonical.json(istiod),
-                    chartSource, OverlayFields.json(k8sPath(inst, "pilot"), pilotSpec == null ? null : pilotSpec.get("k8s"))));
+                    chartSource, overlays(K8sFields.Component.PILOT, k8sPath(inst, "pilot"), pilotSpec, "istiod" + suffix)));
         }
         JsonNode cni = components == null ? null : components.get("cni");
-        // profile ambient turns cni and ztunnel on; components.<c>.enabled decides either way, as with istioctl.
-        if (Json.bool(cni, "enabled", ambient)) {
+        // The profile turns cni and ztunnel on or off; components.<c>.enabled decides either way, as with istioctl.
+        String nodeAgents = profileRules.nodeAgentNamespace().isEmpty() ? namespace : profileRules.nodeAgentNamespace();
+        if (Json.bool(cni, "enabled", profileRules.cni())) {
             ObjectNode cniValues = Json.object().put("revision", revision);
             // The cni chart has no global.istioNamespace.
             ObjectNode cniGlobal = global.deepCopy();
@@ -161,19 +164,19 @@ final class ControlPlanePlans {
             cniValues.setAll(componentImage(cni));
             cniValues.setAll(K8sFields.values(K8sFields.Component.CNI, cni == null ? null : cni.get("k8s")));
             cniValues = Json.merge(cniValues, Json.objectOf(values, "cni"));
-            charts.add(new ChartRelease("cni", "istio-cni", namespace(cni, namespace), Canonical.json(cniValues), chartSource,
-                    OverlayFields.json(k8sPath(inst, "cni"), cni == null ? null : cni.get("k8s"))));
+            charts.add(new ChartRelease("cni", "istio-cni", namespace(cni, nodeAgents), Canonical.json(cniValues), chartSource,
+                    overlays(K8sFields.Component.CNI, k8sPath(inst, "cni"), cni, "istio-cni-node")));
         }
         JsonNode zc = components == null ? null : components.get("ztunnel");
-        if (Json.bool(zc, "enabled", ambient)) {
+        if (Json.bool(zc, "enabled", profileRules.ztunnel())) {
             ObjectNode z = Json.object().put("revision", revision);
             z.set("global", global);
             chartOptions(z, profile, compatibility);
             z.setAll(componentImage(zc));
             z.setAll(K8sFields.values(K8sFields.Component.ZTUNNEL, zc == null ? null : zc.get("k8s")));
             z = Json.merge(z, Json.objectOf(values, "ztunnel"));
-            charts.add(new ChartRelease("ztunnel", "ztunnel", namespace(zc, namespace), Canonical.json(z), chartSource,
-                    OverlayFields.json(k8sPath(inst, "ztunnel"), zc == null ? null : zc.get("k8s"))));
+            charts.add(new ChartRelease("ztunnel", "ztunnel", namespace(zc, nodeAgents), Canonical.json(z), chartSource,
+                    overlays(K8sFields.Component.ZTUNNEL, k8sPath(inst, "ztunnel"), zc, "ztunnel")));
         }
 
         ObjectNode observed = ((ObjectNode) iop).deepCopy().put("hub", hub).put("tag", tag);
@@ -189,6 +192,12 @@ final class ControlPlanePlans {
         }
         return new Plan(cluster.name(), revision, tag, charts, isDefault, false, null, skip, inst.waitMillis(),
                 observedJson, hash, claims);
+    }
+
+    /** A component's release overlays: its k8s fields' strategic merge patches on {@code workload}, then k8s.overlays. */
+    private static String overlays(K8sFields.Component c, String at, JsonNode component, String workload) {
+        JsonNode k8s = component == null ? null : component.get("k8s");
+        return OverlayFields.json(at, k8s, o -> true, K8sFields.patches(c, at, k8s, K8sFields.Workload.of(c, workload)));
     }
 
     /** components.<c>.hub/tag: the chart's own hub and tag values (istiod: pilot.hub/pilot.tag). */
@@ -218,12 +227,18 @@ final class ControlPlanePlans {
     }
 
     static String chartProfile(JsonNode iop) {
-        String profile = Json.text(iop, "profile");
-        return CHART_PROFILES.contains(profile) ? profile : "";
+        return Profiles.orDefault(iop).chartProfile();
     }
 
     static boolean ambient(JsonNode iop) {
-        return "ambient".equals(Json.text(iop, "profile"));
+        return Profiles.orDefault(iop).ambient();
+    }
+
+    /** The profile's global.platform (openshift), unless values.global.platform says otherwise. */
+    static void platform(ObjectNode global, Profiles.Profile profile) {
+        if (!profile.platform().isEmpty() && !Json.present(global, "platform")) {
+            global.put("platform", profile.platform());
+        }
     }
 
     private static boolean deltaXdsBroken(String tag) {

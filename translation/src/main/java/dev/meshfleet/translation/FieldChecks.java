@@ -12,8 +12,6 @@ import java.util.Set;
  * rather than a silent default. Each check adds {path, message} to {@code problems}.
  */
 final class FieldChecks {
-    /** Istio's built-in profiles (istioctl profile list). */
-    static final Set<String> PROFILES = Set.of("default", "demo", "minimal", "remote", "empty", "preview", "ambient");
 
     private FieldChecks() {
     }
@@ -95,9 +93,9 @@ final class FieldChecks {
             string(iop, f, p, problems);
         }
         String profile = Json.text(iop, "profile");
-        if (iop.path("profile").isTextual() && !profile.isEmpty() && !PROFILES.contains(profile)) {
+        if (iop.path("profile").isTextual() && !profile.isEmpty() && !Profiles.ALL.containsKey(profile)) {
             problems.add(new String[] {p + ".profile", "'" + profile + "' is not an Istio profile; use one of "
-                    + new java.util.TreeSet<>(PROFILES) + " or leave it empty"});
+                    + Profiles.ALL.keySet() + " or leave it empty (default)"});
         }
         String namespace = Json.text(iop, "namespace");
         if (iop.path("namespace").isTextual() && !namespace.isEmpty() && Labels.checkDnsLabel(namespace) != null) {

@@ -150,6 +150,7 @@ final class GatewayPlans {
         String controlPlaneRevision = controlPlaneRevision(inst.node(), revision, settings);
         ObjectNode global = Json.merge(Json.objectOf(OperatorFields.values(iop), "global"),
                 Json.object().put("hub", hub).put("tag", tag));
+        ControlPlanePlans.platform(global, Profiles.orDefault(iop));
 
         List<ChartRelease> charts = new ArrayList<>();
         Map<String, Claim> claims = new LinkedHashMap<>();
@@ -160,13 +161,15 @@ final class GatewayPlans {
             JsonNode k8s = g.node().get("k8s");
             // With the active gateway, the shared Service is rendered by Meshfleet's chart: overlays on it go there.
             Predicate<JsonNode> onService = o -> active && "Service".equals(o.path("kind").asText());
-            charts.add(new ChartRelease("gateway", g.name() + (revision.isEmpty() ? "" : "-" + revision), g.namespace(),
+            String deployment = g.name() + (revision.isEmpty() ? "" : "-" + revision);
+            charts.add(new ChartRelease("gateway", deployment, g.namespace(),
                     Canonical.json(gatewayValues(g, revision, global, iop, cluster)), chartSource,
-                    OverlayFields.json(k8sPath, k8s, onService.negate())));
+                    OverlayFields.json(k8sPath, k8s, onService.negate(), K8sFields.patches(K8sFields.Component.GATEWAY,
+                            k8sPath, k8s, K8sFields.Workload.of(K8sFields.Component.GATEWAY, deployment)))));
             if (active) {
                 // Meshfleet's own chart: from the installer's chart directory whatever the resource's chart source.
                 charts.add(new ChartRelease(SERVICE_CHART, g.name() + "-service", g.namespace(),
-                        Canonical.json(serviceValues(g, revision)), null, OverlayFields.json(k8sPath, k8s, onService)));
+                        Canonical.json(serviceValues(g, revision)), null, OverlayFields.json(k8sPath, k8s, onService, List.of())));
             }
         }
         ObjectNode observed = ((ObjectNode) iop).deepCopy().put("hub", hub).put("tag", tag);
@@ -232,7 +235,8 @@ final class GatewayPlans {
         ObjectNode k8sValues = K8sFields.values(K8sFields.Component.GATEWAY, k8s);
         ObjectNode meshEnv = meshEnv(iop, cluster, global);
         if (!meshEnv.isEmpty()) {
-            k8sValues.set("env", Json.merge(meshEnv, k8sValues.get("env")));
+            // k8s.env is a strategic merge on the rendered container (K8sFields), so it wins over these by name.
+            k8sValues.set("env", meshEnv);
         }
         v.setAll(k8sValues);
         v.set("global", global);

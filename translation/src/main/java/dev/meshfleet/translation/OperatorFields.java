@@ -67,10 +67,13 @@ public final class OperatorFields {
     static {
         Map<String, Rule> ilm = RULES.get(Kind.ILM);
         Map<String, Rule> glm = RULES.get(Kind.GLM);
-        both("spec.profile", new Translated("the profile's components; `profile` of the base, istiod, cni and ztunnel"
-                + " charts for ambient, demo, preview, remote", "ilm-ambient"),
-                new Translated("`profile` of the gateway chart for ambient, demo, preview, remote (the others only choose"
-                        + " components, and a GLM installs gateways only)", "glm-operator-fields"));
+        both("spec.profile", new Translated("each of istioctl's profiles (`translate.Profiles`): its components (empty:"
+                + " none; ambient, openshift-ambient: cni and ztunnel; openshift: cni; in kube-system for the openshift"
+                + " ones); `profile` of the base, istiod, cni and ztunnel charts (ambient, demo, preview, remote, stable;"
+                + " openshift-ambient: ambient); `global.platform: openshift` for openshift, openshift-ambient", "ilm-ambient"),
+                new Translated("`profile` of the gateway chart (ambient, demo, preview, remote, stable; openshift-ambient:"
+                        + " ambient), `global.platform: openshift` for openshift, openshift-ambient (the components a"
+                        + " profile chooses are not read: a GLM lists its gateways)", "glm-operator-fields"));
         both("spec.installPackagePath", refused("Meshfleet installs the charts from spec.helmGlobal.repo (or the"
                 + " installer's default); set that instead, or remove it"));
         both("spec.hub", new Translated("`global.hub` of every chart", "example-ilm-minimal"),

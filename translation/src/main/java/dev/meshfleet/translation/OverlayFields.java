@@ -60,12 +60,17 @@ final class OverlayFields {
      * spec, so that an apply-time failure names it. "[]" for none.
      */
     static String json(String at, JsonNode k8s) {
-        return json(at, k8s, o -> true);
+        return json(at, k8s, o -> true, List.of());
     }
 
-    /** As {@link #json(String, JsonNode)}, only the overlays {@code which} accepts (by their place in the list). */
-    static String json(String at, JsonNode k8s, Predicate<JsonNode> which) {
+    /**
+     * As {@link #json(String, JsonNode)}, only the overlays {@code which} accepts (by their place in the list), after
+     * {@code patches} (the strategic merge patches of the plain k8s fields, {@link K8sFields#patches}), which istioctl
+     * applies before the overlays.
+     */
+    static String json(String at, JsonNode k8s, Predicate<JsonNode> which, List<ObjectNode> patches) {
         ArrayNode out = Canonical.NODES.arrayNode();
+        patches.forEach(out::add);
         JsonNode overlays = k8s == null ? null : k8s.get("overlays");
         for (int i = 0; overlays != null && overlays.isArray() && i < overlays.size(); i++) {
             if (which.test(overlays.get(i))) {

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
+import dev.meshfleet.schemas.charts.StrategicMerge;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -40,6 +42,14 @@ class ChartRenderTest {
                 if (doc != null && doc.has("kind")) {
                     objects.add(doc);
                 }
+            }
+        }
+        // The k8s fields the charts have no value for are strategic merge patches the installer applies after
+        // rendering (its render.Overlays, with the same shared StrategicMerge); each must find its object.
+        for (JsonNode overlay : YAML.readTree(release.overlaysJson() == null ? "[]" : release.overlaysJson())) {
+            if (overlay.has("strategicMerge")) {
+                StrategicMerge.apply((ObjectNode) find(objects, overlay.path("kind").asText(),
+                        overlay.path("name").asText()), overlay.get("strategicMerge"));
             }
         }
         return objects;
@@ -235,5 +245,37 @@ class ChartRenderTest {
         List<JsonNode> old = renderAll("ilm-ambient", "cluster1", "");
         assertThat(env(find(old, "Deployment", "istiod"), "ISTIO_DELTA_XDS")).isEqualTo("false");
         assertThat(find(old, "DaemonSet", "istio-cni-node").at("/metadata/namespace").asText()).isEqualTo("kube-system");
+    }
+
+    @Test
+    void k8sFieldsTheChartsHaveNoValueForArePatchedOnTheRenderedWorkloadAsIstioctlPatchesThem() throws Exception {
+        List<JsonNode> objects = renderAll("ilm-k8s-patches", "cluster1", "1-24");
+        JsonNode istiod = find(objects, "Deployment", "istiod-1-24");
+        JsonNode discovery = istiod.at("/spec/template/spec/containers/0");
+        List<JsonNode> podName = new ArrayList<>();
+        discovery.path("env").forEach(e -> {
+            if (e.path("name").asText().equals("POD_NAME")) {
+                podName.add(e);
+            }
+        });
+        assertThat(podName).as("the chart's own POD_NAME entry replaced by the spec's, not a second one").hasSize(1);
+        assertThat(podName.get(0).at("/valueFrom/fieldRef/fieldPath").asText()).isEqualTo("spec.nodeName");
+        assertThat(podName.get(0).has("value")).isFalse();
+        assertThat(env(istiod, "PILOT_TRACE_SAMPLING")).isEqualTo("0.5");
+        // readinessProbe merged into the chart's: the spec's period, the chart's initial delay kept.
+        assertThat(discovery.at("/readinessProbe/periodSeconds").asInt()).isEqualTo(10);
+        assertThat(discovery.at("/readinessProbe/initialDelaySeconds").asInt()).isEqualTo(1);
+        assertThat(discovery.at("/imagePullPolicy").asText()).isEqualTo("Always");
+        assertThat(istiod.at("/spec/template/spec/securityContext/runAsNonRoot").asBoolean()).isTrue();
+        assertThat(istiod.at("/spec/template/spec/securityContext/fsGroup").asInt()).isEqualTo(1337);
+        assertThat(istiod.at("/spec/template/spec/priorityClassName").asText()).isEqualTo("system-cluster-critical");
+        assertThat(find(objects, "Service", "istiod-1-24").at("/spec/sessionAffinity").asText()).isEqualTo("ClientIP");
+
+        JsonNode cni = find(objects, "DaemonSet", "istio-cni-node");
+        assertThat(cni.at("/spec/template/spec/nodeSelector/kubernetes.io~1os").asText()).isEqualTo("linux");
+        assertThat(cni.at("/spec/template/spec/tolerations")).as("tolerations are replaced, as a strategic merge does")
+                .isEqualTo(YAML.readTree("[{key: dedicated, operator: Exists}]"));
+        assertThat(cni.at("/spec/template/spec/containers/0/env").toString()).contains("\"name\":\"NODE\"")
+                .contains("\"fieldPath\":\"spec.nodeName\"");
     }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.meshfleet.schemas.charts.StrategicMerge;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -24,6 +25,11 @@ import java.util.regex.PatternSyntaxException;
  * value sets it (a string that reads as a YAML map is set as that map, which is how the guides write whole list
  * items; a single value on a key holding a list is appended to it); a patch without a value, or with null, removes
  * what the path names (a missing map key is left missing).
+ *
+ * <p>An entry with {@code strategicMerge} instead of {@code patches} is one of the plain {@code k8s} fields
+ * ({@code env}, {@code readinessProbe}, ...) that istioctl applies as a Kubernetes strategic merge patch on the
+ * component's workload and the chart has no value for: the translator writes the patch, {@link StrategicMerge}
+ * applies it, before the user's overlays as istioctl orders them.
  *
  * <p>Unlike today's istioctl, which skips an overlay matching nothing, an overlay naming no rendered object is an
  * error (as istioctl's older releases had it): a silent no-op is what issue 9 forbids. So is a selector that finds
@@ -63,6 +69,10 @@ public final class Overlays {
             for (ObjectNode object : out) {
                 if (kind.equals(object.path("kind").asText()) && name.equals(object.path("metadata").path("name").asText())) {
                     found = true;
+                    if (overlay.has("strategicMerge")) {
+                        StrategicMerge.apply(object, overlay.get("strategicMerge"));
+                        continue;
+                    }
                     JsonNode patches = overlay.path("patches");
                     for (int j = 0; j < patches.size(); j++) {
                         JsonNode patch = patches.get(j);

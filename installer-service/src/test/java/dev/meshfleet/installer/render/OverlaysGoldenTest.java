@@ -65,6 +65,41 @@ class OverlaysGoldenTest {
                 .hasMessageContaining("[name:sidecar]");
     }
 
+    @Test
+    void anEnvEntryWithValueFromReplacesTheChartsEntryOfThatNameBeforeTheOverlaysApply() {
+        // What the translator writes for k8s.env (a strategic merge on container discovery), then a user overlay.
+        String overlays = "[{\"field\":\"spec.installations[0].istioOperatorSpec.components.pilot.k8s.env\","
+                + "\"kind\":\"Deployment\",\"name\":\"istiod\",\"strategicMerge\":{\"spec\":{\"template\":{\"spec\":"
+                + "{\"containers\":[{\"name\":\"discovery\",\"env\":[{\"name\":\"POD_NAME\",\"valueFrom\":{\"fieldRef\":"
+                + "{\"fieldPath\":\"spec.nodeName\"}}},{\"name\":\"EXTRA\",\"value\":\"1\"}]}]}}}}},"
+                + "{\"kind\":\"Deployment\",\"name\":\"istiod\",\"patches\":[{\"path\":"
+                + "\"spec.template.spec.containers[name:discovery].env[name:EXTRA].value\",\"value\":\"2\"}]}]";
+
+        Deployment istiod = deployment(renderer.render(new ChartSpec("istiod", "istiod", "istio-system", VALUES, null,
+                null, overlays)));
+
+        var env = istiod.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv();
+        assertThat(env.stream().filter(e -> e.getName().equals("POD_NAME")).toList()).singleElement().satisfies(e -> {
+            assertThat(e.getValue()).isNull();
+            assertThat(e.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
+            assertThat(e.getValueFrom().getFieldRef().getApiVersion()).as("the chart's own field kept, as a merge does")
+                    .isEqualTo("v1");
+        });
+        assertThat(env.get(env.size() - 1).getName()).isEqualTo("EXTRA");
+        assertThat(env.get(env.size() - 1).getValue()).as("the overlay applied after the k8s patch").isEqualTo("2");
+    }
+
+    @Test
+    void aK8sPatchNamingNoRenderedObjectFailsTheRenderNamingTheField() {
+        String overlays = "[{\"field\":\"spec.installations[0].istioOperatorSpec.components.pilot.k8s.readinessProbe\","
+                + "\"kind\":\"Deployment\",\"name\":\"istiod-1-24\",\"strategicMerge\":{\"spec\":{}}}]";
+
+        assertThatThrownBy(() -> renderer.render(new ChartSpec("istiod", "istiod", "istio-system", VALUES, null, null,
+                overlays), "cluster1"))
+                .isInstanceOf(ChartRenderer.RenderException.class)
+                .hasMessageContaining("components.pilot.k8s.readinessProbe names Deployment istiod-1-24");
+    }
+
     private static Deployment deployment(List<HasMetadata> objects) {
         return objects.stream().filter(Deployment.class::isInstance).map(Deployment.class::cast).findFirst()
                 .orElseThrow();

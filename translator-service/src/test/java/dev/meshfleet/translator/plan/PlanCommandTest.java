@@ -90,8 +90,13 @@ class PlanCommandTest {
         assertThat(printed.path("labels").path("version").asText()).isEqualTo("21");
         assertThat(printed.path("global").path("tag").isTextual()).isTrue();
         assertThat(printed.path("global").path("tag").asText()).isEqualTo("1.20");
+        // k8s.env is a strategic merge patch on the gateway's container, printed with the release's overlays.
+        JsonNode overlays = YAML.readTree(overlaysBlock(r.out()));
+        JsonNode printedEnv = overlays.at("/0/strategicMerge/spec/template/spec/containers/0/env");
+        assertThat(printedEnv.size()).isEqualTo(NUMBER_LIKE.size());
         for (int i = 0; i < NUMBER_LIKE.size(); i++) {
-            JsonNode v = printed.path("env").path("V" + i);
+            JsonNode v = printedEnv.get(i).path("value");
+            assertThat(printedEnv.get(i).path("name").asText()).isEqualTo("V" + i);
             assertThat(v.isTextual()).as("V%d printed as %s", i, v).isTrue();
             assertThat(v.asText()).isEqualTo(NUMBER_LIKE.get(i));
         }
@@ -100,13 +105,23 @@ class PlanCommandTest {
                 Manifests.read(Files.newBufferedReader(glm), "quoting.yaml").get(0).owner(), 1,
                 Manifests.read(Files.newBufferedReader(glm), "quoting.yaml").get(0).spec());
         assertThat(printed).isEqualTo(Canonical.parse(t.plans("cluster1").get(0).charts().get(0).valuesJson()));
+        assertThat(overlays).isEqualTo(Canonical.parse(t.plans("cluster1").get(0).charts().get(0).overlaysJson()));
+    }
+
+    /** The YAML under the first "overlays:" line of the plan output, de-indented. */
+    private static String overlaysBlock(String out) {
+        return block(out, "overlays");
     }
 
     /** The YAML under the first "values:" line of the plan output, de-indented. */
     private static String valuesBlock(String out) {
+        return block(out, "values");
+    }
+
+    private static String block(String out, String key) {
         List<String> lines = out.lines().toList();
-        int start = lines.indexOf("      values:") + 1;
-        assertThat(start).as("a values block in %s", out).isPositive();
+        int start = lines.indexOf("      " + key + ":") + 1;
+        assertThat(start).as("a %s block in %s", key, out).isPositive();
         StringBuilder yaml = new StringBuilder();
         for (int i = start; i < lines.size() && lines.get(i).startsWith("        "); i++) {
             yaml.append(lines.get(i).substring(8)).append('\n');
@@ -122,7 +137,8 @@ class PlanCommandTest {
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("# IstioLifecycleManager gloo-mesh/istiod-control-plane", "cluster cluster1:",
                 "cluster cluster2:", "installation 1-24 (tag 1.24.2-solo, default revision)",
-                "chart istiod release istiod-1-24 namespace istio-system", "PILOT_SKIP_VALIDATE_TRUST_DOMAIN: \"true\"",
+                "chart istiod release istiod-1-24 namespace istio-system", "- name: PILOT_SKIP_VALIDATE_TRUST_DOMAIN",
+                "value: \"true\"",
                 "trustDomain: cluster2");
         assertThat(r.err()).isEmpty();
     }
@@ -138,11 +154,14 @@ class PlanCommandTest {
         String printed = r.out().substring(r.out().indexOf("      overlays:\n") + "      overlays:\n".length());
         var overlays = (com.fasterxml.jackson.databind.node.ArrayNode) yaml.readTree(printed.lines()
                 .takeWhile(l -> l.startsWith("        ")).map(l -> l.substring(8)).reduce("", (a, b) -> a + b + "\n"));
-        assertThat(overlays).hasSize(1);
+        // First the strategic merge patch of k8s.env (istioctl applies the k8s fields before the overlays).
+        assertThat(overlays).hasSize(2);
         assertThat(overlays.get(0).path("field").asText())
+                .isEqualTo("spec.installations[0].istioOperatorSpec.components.pilot.k8s.env");
+        assertThat(overlays.get(1).path("field").asText())
                 .isEqualTo("spec.installations[0].istioOperatorSpec.components.pilot.k8s.overlays[0]");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) overlays.get(0)).remove("field");
-        assertThat(overlays.get(0)).as("the overlay as the spec wrote it")
+        ((com.fasterxml.jackson.databind.node.ObjectNode) overlays.get(1)).remove("field");
+        assertThat(overlays.get(1)).as("the overlay as the spec wrote it")
                 .isEqualTo(yaml.readTree(seed004.toFile()).at("/spec/installations/0/istioOperatorSpec/components/pilot"
                         + "/k8s/overlays/0"));
     }
