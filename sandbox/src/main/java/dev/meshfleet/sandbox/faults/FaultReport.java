@@ -37,19 +37,21 @@ public final class FaultReport {
             s.append(" (first start: ").append(FaultOutcome.time(firstStart)).append(')');
         }
         if (resumption != null) {
-            s.append(resumed(resumption));
+            s.append(resumed(resumption, k.ready()));
         }
         return s.toString();
     }
 
-    private static String resumed(Resumption r) {
+    private static String resumed(Resumption r, Duration ready) {
         if (r.resumed() == 0) {
-            return "; no event about any of the " + r.owned() + " clusters it had reported on since its restart"
-                    + takenOver(r);
+            return r.reportedBefore() ? "; no event about any of the " + r.owned() + " clusters it had reported on since its"
+                    + " restart" + takenOver(r) : "; no installation event, before its kill or since its restart";
         }
-        return "; resumed " + r.resumed() + " of the " + r.owned() + " clusters it had reported on: first event "
-                + FaultOutcome.time(r.first()) + ", the last of them " + FaultOutcome.time(r.last())
-                + " after its restart" + takenOver(r);
+        return (r.reportedBefore() ? "; resumed " + r.resumed() + " of the " + r.owned() + " clusters it had reported on: "
+                : "; reported on no cluster before its kill, on " + r.resumed() + " since its restart: ")
+                + "first event " + FaultOutcome.time(r.first()) + ", the last of them " + FaultOutcome.time(r.last())
+                + " after its restart (" + FaultOutcome.time(r.first().minus(ready)) + " and "
+                + FaultOutcome.time(r.last().minus(ready)) + " after it was ready)" + takenOver(r);
     }
 
     private static String takenOver(Resumption r) {

@@ -20,24 +20,32 @@ class FaultReportTest {
 
     @Test
     void aKilledInstallerIsReportedWithItsReadinessAgainstItsFirstStartAndWhenItResumedEachOfItsClusters() {
-        Resumption all = new Resumption(34, 34, Duration.ofMillis(6_630), Duration.ofMillis(8_910), 0);
+        Resumption all = new Resumption(34, true, 34, Duration.ofMillis(6_630), Duration.ofMillis(8_910), 0);
         assertThat(FaultReport.line(killed(Duration.ofMillis(6_150), null), Duration.ofMillis(7_940), all))
                 .isEqualTo("fault: --kill installer-1@3s: installer-1 killed at 3s, restarted at 5s, ready 6.1s after"
                         + " its restart (first start: 7.9s); resumed 34 of the 34 clusters it had reported on: first"
-                        + " event 6.6s, the last of them 8.9s after its restart");
+                        + " event 6.6s, the last of them 8.9s after its restart (480ms and 2.7s after it was ready)");
     }
 
     @Test
     void clustersAnotherReplicaTookOverAreCountedApart() {
-        Resumption some = new Resumption(34, 30, Duration.ofMillis(6_630), Duration.ofMillis(8_910), 4);
+        Resumption some = new Resumption(34, true, 30, Duration.ofMillis(6_630), Duration.ofMillis(8_910), 4);
         assertThat(FaultReport.line(killed(Duration.ofMillis(6_150), null), null, some))
                 .endsWith("; resumed 30 of the 34 clusters it had reported on: first event 6.6s, the last of them 8.9s"
-                        + " after its restart (4 reported on by other replicas instead)");
+                        + " after its restart (480ms and 2.7s after it was ready) (4 reported on by other replicas instead)");
+    }
+
+    @Test
+    void anInstallerKilledBeforeItReportedOnAnythingIsTimedByTheClustersItReportedOnSinceItsRestart() {
+        Resumption late = new Resumption(34, false, 34, Duration.ofSeconds(108), Duration.ofSeconds(112), 0);
+        assertThat(FaultReport.line(killed(Duration.ofSeconds(82), null), null, late))
+                .endsWith("; reported on no cluster before its kill, on 34 since its restart: first event 1m48s, the"
+                        + " last of them 1m52s after its restart (26s and 30s after it was ready)");
     }
 
     @Test
     void anInstallerThatSentNothingSinceItsRestartSaysSo() {
-        assertThat(FaultReport.line(killed(Duration.ofSeconds(6), null), null, new Resumption(34, 0, null, null, 0)))
+        assertThat(FaultReport.line(killed(Duration.ofSeconds(6), null), null, new Resumption(34, true, 0, null, null, 0)))
                 .isEqualTo("fault: --kill installer-1@3s: installer-1 killed at 3s, restarted at 5s, ready 6s after its"
                         + " restart; no event about any of the 34 clusters it had reported on since its restart");
     }

@@ -27,7 +27,7 @@ class ResumptionTest {
                 at(ME, "cluster2", 2_100), at(ME, "cluster1", 7_900), at(ME, "cluster2", 9_000),
                 at(OTHER, "cluster3", 1_000));
         assertThat(Resumption.of(events, ME, KILLED, RESTARTED))
-                .isEqualTo(new Resumption(2, 2, Duration.ofMillis(2_100), Duration.ofMillis(7_900), 0));
+                .isEqualTo(new Resumption(2, true, 2, Duration.ofMillis(2_100), Duration.ofMillis(7_900), 0));
     }
 
     @Test
@@ -35,7 +35,7 @@ class ResumptionTest {
         List<Resumption.Event> events = List.of(at(ME, "cluster1", -4_000), at(ME, "cluster2", -3_500),
                 at(ME, "cluster1", 3_000), at(OTHER, "cluster2", 1_500));
         assertThat(Resumption.of(events, ME, KILLED, RESTARTED))
-                .isEqualTo(new Resumption(2, 1, Duration.ofMillis(3_000), Duration.ofMillis(3_000), 1));
+                .isEqualTo(new Resumption(2, true, 1, Duration.ofMillis(3_000), Duration.ofMillis(3_000), 1));
     }
 
     @Test
@@ -43,12 +43,20 @@ class ResumptionTest {
         List<Resumption.Event> events = List.of(at(ME, "cluster1", -4_000), at(ME, "cluster9", 500),
                 at(ME, "cluster1", 6_000));
         assertThat(Resumption.of(events, ME, KILLED, RESTARTED))
-                .isEqualTo(new Resumption(1, 1, Duration.ofMillis(6_000), Duration.ofMillis(6_000), 0));
+                .isEqualTo(new Resumption(1, true, 1, Duration.ofMillis(6_000), Duration.ofMillis(6_000), 0));
     }
 
     @Test
     void nothingSentSinceTheRestartResumesNothing() {
         assertThat(Resumption.of(List.of(at(ME, "cluster1", -4_000)), ME, KILLED, RESTARTED))
-                .isEqualTo(new Resumption(1, 0, null, null, 0));
+                .isEqualTo(new Resumption(1, true, 0, null, null, 0));
+    }
+
+    @Test
+    void aReplicaKilledBeforeItReportedOnAnythingCountsTheClustersItReportedOnSinceItsRestart() {
+        List<Resumption.Event> events = List.of(at(OTHER, "cluster3", -3_000), at(ME, "cluster2", 30_000),
+                at(ME, "cluster1", 26_000), at(ME, "cluster2", 41_000), at(OTHER, "cluster3", 27_000));
+        assertThat(Resumption.of(events, ME, KILLED, RESTARTED))
+                .isEqualTo(new Resumption(2, false, 2, Duration.ofMillis(26_000), Duration.ofMillis(30_000), 0));
     }
 }
