@@ -14,8 +14,7 @@ import org.rocksdb.WriteBufferManager;
  * management guide does: one block cache shared by all stores, and memtables charged to it through one write
  * buffer manager. Without it each store instance (one per store and partition: the translator has 6 stores over 12
  * partitions, 72 instances) gets Streams' defaults, a 50 MiB block cache and up to three 16 MiB memtables of its
- * own, several GiB in all, filled by every write until each memtable flushes: the translator's RSS climbed through
- * a whole soak (docs/bench, Soak). Set by {@link StreamsSettings#base}.
+ * own, several GiB in all, far above the JVM's own bounds (ADR 0025). Set by {@link StreamsSettings#base}.
  */
 public final class BoundedRocksDb implements RocksDBConfigSetter {
 
