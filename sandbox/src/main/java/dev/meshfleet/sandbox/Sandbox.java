@@ -25,6 +25,7 @@ import dev.meshfleet.sandbox.cli.SandboxOptions;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.faults.FaultPlayer;
 import dev.meshfleet.sandbox.faults.FaultReport;
+import dev.meshfleet.sandbox.faults.Resumption;
 import dev.meshfleet.sandbox.faults.ProcessFault;
 import dev.meshfleet.sandbox.faults.ProcessFaults;
 import dev.meshfleet.sandbox.fleet.ChartRbac;
@@ -70,6 +71,8 @@ public final class Sandbox implements AutoCloseable {
     // resources from the in-process API server costs well under a millisecond.
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
+    /** How far before a kill the clusters an installer replica reported on are counted as its own. */
+    private static final Duration RESUMPTION_LOOKBACK = Duration.ofMinutes(10);
     /** Run directories kept for their logs; older ones go, so Kafka data does not pile up. */
     private static final int KEEP_RUNS = 5;
 
@@ -487,19 +490,24 @@ public final class Sandbox implements AutoCloseable {
         return InstallationEvents.firstFrom(broker.bootstrapServers(), InstanceNames.replicaIdOf(instance), since);
     }
 
-    /** One line per fault and process: what, when, and what it cost ({@link FaultReport}). */
+    /**
+     * One line per fault and process: what, when, and what it cost ({@link FaultReport}); for a killed installer,
+     * how it took back the clusters it had reported on in the {@link #RESUMPTION_LOOKBACK} before its kill.
+     */
     public List<String> faultReport(List<FaultOutcome> outcomes) {
         List<String> lines = new ArrayList<>();
         for (FaultOutcome outcome : outcomes) {
             boolean kafka = outcome.instance().equals(ProcessFaults.KAFKA);
             boolean installer = !kafka && InstanceNames.moduleOf(outcome.instance()).equals(InstanceNames.INSTALLER);
             Duration firstStart = kafka ? broker.firstStart() : services.firstStart(outcome.instance());
-            Duration firstEvent = null;
+            Resumption resumption = null;
             if (installer && outcome instanceof FaultOutcome.Killed k && k.ready() != null) {
-                firstEvent = firstInstallerEvent(outcome.instance(), k.restarted())
-                        .map(at -> Duration.between(k.restarted(), at)).orElse(null);
+                Instant killed = k.restarted().minus(k.restartedAt().minus(k.killedAt()));
+                resumption = Resumption.of(
+                        InstallationEvents.sentSince(broker.bootstrapServers(), killed.minus(RESUMPTION_LOOKBACK)),
+                        "installer/" + InstanceNames.replicaIdOf(outcome.instance()), killed, k.restarted());
             }
-            lines.add(FaultReport.line(outcome, firstStart, firstEvent, installer));
+            lines.add(FaultReport.line(outcome, firstStart, resumption));
         }
         return lines;
     }

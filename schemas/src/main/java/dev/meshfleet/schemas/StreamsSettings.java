@@ -16,7 +16,8 @@ import dev.meshfleet.schemas.dlq.StreamsDeadLetterHandler;
  * The Kafka Streams settings every Meshfleet topology runs with: at-least-once (every record is
  * idempotent to process twice), a short commit interval so statuses move quickly, idempotent
  * producers with acks=all, and a record that cannot be decoded or whose processing throws sent to the
- * dead-letter topic ({@link StreamsDeadLetterHandler}) while the topology goes on. A service adds only
+ * dead-letter topic ({@link StreamsDeadLetterHandler}) while the topology goes on, and the RocksDB stores of the
+ * JVM held to one native memory budget ({@link BoundedRocksDb}). A service adds only
  * what is its own, and {@link #withClientSettings} lays it all over the user's {@code kafka.*} client settings.
  */
 public final class StreamsSettings {
@@ -38,6 +39,7 @@ public final class StreamsSettings {
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, (int) replication.factor());
         replication.minInsyncReplicas().ifPresent(m -> p.put(
                 StreamsConfig.topicPrefix(org.apache.kafka.common.config.TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG), m));
+        p.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedRocksDb.class);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, StreamsDeadLetterHandler.class);
         p.put(StreamsDeadLetterHandler.SERVICE_CONFIG, service);

@@ -1,11 +1,14 @@
 package dev.meshfleet.schemas;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -87,6 +90,36 @@ public final class TopicAdmin {
     public static void ensure(String bootstrapServers, List<TopicDefinition> topics, short replicationFactor) {
         ensure(KafkaClientSettings.bootstrap(bootstrapServers), topics,
                 new Replication(replicationFactor, OptionalInt.empty()));
+    }
+
+    /**
+     * As {@link #ensure(KafkaClientSettings, List, Replication)}, tried again every {@code retryEvery} while the broker
+     * cannot be reached, so that a service started (or restarted) while Kafka is down waits for it instead of
+     * failing its start: a broker restart takes longer than one attempt's 60 s on a loaded node. {@code onRetry} is
+     * told why each failed attempt failed. False when {@code keepTrying} said stop before the topics were ensured.
+     */
+    public static boolean ensureOnceReachable(KafkaClientSettings kafka, List<TopicDefinition> topics,
+            Replication replication, Duration retryEvery, BooleanSupplier keepTrying, Consumer<String> onRetry) {
+        return untilDone(() -> ensure(kafka, topics, replication), retryEvery, keepTrying, onRetry);
+    }
+
+    /** Runs {@code attempt} until it returns without an {@link IllegalStateException} or {@code keepTrying} says stop. */
+    static boolean untilDone(Runnable attempt, Duration retryEvery, BooleanSupplier keepTrying, Consumer<String> onRetry) {
+        while (keepTrying.getAsBoolean()) {
+            try {
+                attempt.run();
+                return true;
+            } catch (IllegalStateException e) {
+                onRetry.accept(e.getMessage());
+                try {
+                    Thread.sleep(retryEvery.toMillis());
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return false;
+                }
+            }
+        }
+        return false;
     }
 
     /** Creates whichever of the topics do not exist yet; existing ones are left as they are. */

@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -199,19 +198,9 @@ public class IntakeService {
 
     /** Retries until the broker answers: a Kafka that starts after us must not fail the intake. */
     private void ensureTopics() {
-        while (running) {
-            try {
-                TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication);
-                topicsReady.set(true);
-                return;
-            } catch (IllegalStateException e) {
-                LOG.warnf("topics not ensured yet: %s", e.getMessage());
-                try {
-                    TimeUnit.MILLISECONDS.sleep(TOPIC_RETRY.toMillis());
-                } catch (InterruptedException interrupted) {
-                    return;
-                }
-            }
+        if (TopicAdmin.ensureOnceReachable(kafka, TopicAdmin.definitions(config.partitions()), replication, TOPIC_RETRY,
+                () -> running, why -> LOG.warnf("topics not ensured yet: %s", why))) {
+            topicsReady.set(true);
         }
     }
 

@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 @ApplicationScoped
 public class TranslatorStreams {
     private static final Logger LOG = LoggerFactory.getLogger(TranslatorStreams.class);
+    private static final Duration TOPIC_RETRY = Duration.ofSeconds(5);
     /** Named in the dead letters' headers. */
     public static final String SERVICE = "translator-service";
 
@@ -61,7 +62,9 @@ public class TranslatorStreams {
         AvroTrust.install();
         LOG.info("Kafka client settings (kafka.*): {}", kafka.describe());
         if (config.createTopics()) {
-            TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication());
+            // Restarted while the broker is down, wait for it rather than fail the start (issue 14's kill of both).
+            TopicAdmin.ensureOnceReachable(kafka, TopicAdmin.definitions(config.partitions()), replication(),
+                    TOPIC_RETRY, () -> true, why -> LOG.warn("topics not ensured yet, trying again: {}", why));
         }
         TranslatorSettings settings = new TranslatorSettings(config.defaultRevision(), config.defaultHub(), config.defaultTag(),
                 config.defaultChartSource().orElse(null), config.allowedChartSources().orElse(java.util.List.of()));

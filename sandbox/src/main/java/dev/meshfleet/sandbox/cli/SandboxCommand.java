@@ -1,6 +1,7 @@
 package dev.meshfleet.sandbox.cli;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,6 +17,7 @@ import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.poison.Poisoning;
+import dev.meshfleet.sandbox.status.FinalStatus;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.sandbox.status.Settle;
 import picocli.CommandLine.Command;
@@ -156,6 +158,13 @@ public final class SandboxCommand implements Callable<Integer> {
                 err.println(o.line());
                 poisonDeadLettered &= o.ok();
             }
+            // What a user compares with an undisturbed run of the same files: the same digest, the same final status.
+            FinalStatus finalStatus = FinalStatus.of(sandbox.views());
+            Path finalStatusFile = sandbox.runDir().resolve("final-status.txt");
+            Files.writeString(finalStatusFile, finalStatus.text());
+            err.println("sandbox: final status: " + finalStatus.lines().size() + " installations, digest "
+                    + finalStatus.digest() + " (" + finalStatusFile + "; a run of the same files without faults that"
+                    + " ends the same prints the same digest, else diff the two files)");
             if (options.output() == Output.YAML) {
                 out.print(Rendering.yamlList(sandbox.resourcesAsMaps()));
             }

@@ -5,8 +5,9 @@ import java.time.Duration;
 /**
  * The line the sandbox prints per fault and process at the end of a run: what was done, when, and what it
  * cost. A restarted process is compared with its own first start (the undisturbed cost of starting it); an
- * installer also with the first installation event it sent after its restart, the moment it resumed its
- * clusters.
+ * installer also says how it took its clusters back ({@link Resumption}): from its restart to its first event
+ * and to its first event about the last of its clusters, the figures to hold against "back at work within
+ * 10 s of its restart".
  */
 public final class FaultReport {
 
@@ -15,11 +16,10 @@ public final class FaultReport {
 
     /**
      * @param firstStart how long the process took to be ready at the fleet's start; null when not measured
-     * @param firstEvent for an installer, its first installation event after the restart, counted from the
-     *        restart; null when it sent none or is not an installer
-     * @param installer whether the process is an installer replica (the only one whose events are looked for)
+     * @param resumption for an installer, how it took its clusters back since its restart; null when it is not an
+     *        installer (or did not come back)
      */
-    public static String line(FaultOutcome outcome, Duration firstStart, Duration firstEvent, boolean installer) {
+    public static String line(FaultOutcome outcome, Duration firstStart, Resumption resumption) {
         StringBuilder s = new StringBuilder("fault: ").append(outcome.fault().spec()).append(": ")
                 .append(outcome.instance());
         if (outcome instanceof FaultOutcome.Paused p) {
@@ -36,11 +36,25 @@ public final class FaultReport {
         if (firstStart != null) {
             s.append(" (first start: ").append(FaultOutcome.time(firstStart)).append(')');
         }
-        if (installer) {
-            s.append(firstEvent == null ? "; no installation event since its restart"
-                    : "; resumed its clusters (first installation event) " + FaultOutcome.time(firstEvent)
-                            + " after its restart");
+        if (resumption != null) {
+            s.append(resumed(resumption, k.ready()));
         }
         return s.toString();
+    }
+
+    private static String resumed(Resumption r, Duration ready) {
+        if (r.resumed() == 0) {
+            return r.reportedBefore() ? "; no event about any of the " + r.owned() + " clusters it had reported on since its"
+                    + " restart" + takenOver(r) : "; no installation event, before its kill or since its restart";
+        }
+        return (r.reportedBefore() ? "; resumed " + r.resumed() + " of the " + r.owned() + " clusters it had reported on: "
+                : "; reported on no cluster before its kill, on " + r.resumed() + " since its restart: ")
+                + "first event " + FaultOutcome.time(r.first()) + ", the last of them " + FaultOutcome.time(r.last())
+                + " after its restart (" + FaultOutcome.time(r.first().minus(ready)) + " and "
+                + FaultOutcome.time(r.last().minus(ready)) + " after it was ready)" + takenOver(r);
+    }
+
+    private static String takenOver(Resumption r) {
+        return r.takenOver() == 0 ? "" : " (" + r.takenOver() + " reported on by other replicas instead)";
     }
 }

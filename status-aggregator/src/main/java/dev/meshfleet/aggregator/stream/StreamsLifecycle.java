@@ -35,6 +35,7 @@ import io.quarkus.runtime.StartupEvent;
 @ApplicationScoped
 public class StreamsLifecycle {
     private static final Logger LOG = Logger.getLogger(StreamsLifecycle.class);
+    private static final Duration TOPIC_RETRY = Duration.ofSeconds(5);
     /** The largest status record the aggregator produces, uncompressed (16 MiB). */
     static final int MAX_STATUS_RECORD_BYTES = 16 * 1024 * 1024;
     /** Named in the dead letters' headers. */
@@ -69,7 +70,9 @@ public class StreamsLifecycle {
         kafka = KafkaClientSettings.fromConfig(configuration);
         LOG.infof("Kafka client settings (kafka.*): %s", kafka.describe());
         if (config.createTopics()) {
-            TopicAdmin.ensure(kafka, topics(), replication());
+            // Restarted while the broker is down, wait for it rather than fail the start (issue 14's kill of both).
+            TopicAdmin.ensureOnceReachable(kafka, topics(), replication(), TOPIC_RETRY, () -> !closing,
+                    why -> LOG.warnf("topics not ensured yet, trying again: %s", why));
         }
         KafkaStreams created = new KafkaStreams(
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
