@@ -252,7 +252,7 @@ final class ControlPlanePlans {
                 : null;
     }
 
-    private static int compare(int[] a, int[] b) {
+    static int compare(int[] a, int[] b) {
         for (int i = 0; i < 3; i++) {
             if (a[i] != b[i]) {
                 return Integer.compare(a[i], b[i]);

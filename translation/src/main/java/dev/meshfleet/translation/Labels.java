@@ -23,6 +23,11 @@ final class Labels {
         return null;
     }
 
+    /** Whether {@code name} is an RFC 1123 label (a namespace or cluster name). */
+    static boolean isDnsLabel(String name) {
+        return name.length() <= 63 && DNS_LABEL.matcher(name).matches();
+    }
+
     /** Null when {@code name} is a valid namespace name (RFC 1123 label), else what is wrong. */
     static String checkDnsLabel(String name) {
         if (name.length() > 63) {

@@ -299,8 +299,17 @@ public final class Translator {
     static String planHash(Owner owner, long generation, String cluster, String revision, String tag,
             List<ChartRelease> charts, boolean defaultRevision, boolean activeGateway, String controlPlaneRevision,
             boolean skipUpgradeValidation, long waitMillis, String observedOperatorJson) {
+        return planHash(owner.kind().name(), owner.namespace(), owner.name(), generation, cluster, revision, tag, charts,
+                defaultRevision, activeGateway, controlPlaneRevision, skipUpgradeValidation, waitMillis,
+                observedOperatorJson);
+    }
+
+    /** The plan hash of an owner given by its kind's name (a ServiceMeshController has no ResourceKind yet). */
+    static String planHash(String kind, String namespace, String name, long generation, String cluster, String revision,
+            String tag, List<ChartRelease> charts, boolean defaultRevision, boolean activeGateway,
+            String controlPlaneRevision, boolean skipUpgradeValidation, long waitMillis, String observedOperatorJson) {
         ObjectNode h = Json.object();
-        h.put("kind", owner.kind().name()).put("namespace", owner.namespace()).put("name", owner.name());
+        h.put("kind", kind).put("namespace", namespace).put("name", name);
         h.put("generation", generation).put("cluster", cluster).put("revision", revision).put("tag", tag);
         var chartList = h.putArray("charts");
         for (ChartRelease c : charts) {

@@ -31,7 +31,12 @@ class ChartRenderTest {
     static Path tmp;
 
     static List<JsonNode> render(ChartRelease release) throws Exception {
-        Path values = Files.createTempFile(tmp, release.releaseName(), ".json");
+        return render(release, tmp);
+    }
+
+    /** The objects helm-java renders for a release, its values written to a file under {@code dir}. */
+    static List<JsonNode> render(ChartRelease release, Path dir) throws Exception {
+        Path values = Files.createTempFile(dir, release.releaseName(), ".json");
         Files.writeString(values, release.valuesJson());
         String out = new Helm(CHARTS.resolve(release.chart())).template().withName(release.releaseName())
                 .withNamespace(release.namespace()).withValuesFile(values).call();

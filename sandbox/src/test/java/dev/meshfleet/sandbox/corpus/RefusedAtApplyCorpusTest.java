@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.testkit.MockApiServer;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import java.io.IOException;
@@ -43,7 +44,8 @@ class RefusedAtApplyCorpusTest {
 
     static MockApiServer server;
 
-    record Case(String name, String field, String message, String yaml) {
+    /** {@code error}: the whole error after the field (header {@code # error:}), for errors other than Invalid value. */
+    record Case(String name, String field, String message, String error, String yaml) {
         @Override
         public String toString() {
             return name;
@@ -63,10 +65,10 @@ class RefusedAtApplyCorpusTest {
         server.close();
     }
 
-    /** A mock API server with the ILM and GLM CRDs of the schemas module installed. */
+    /** A mock API server with the CRDs of the schemas module installed (ILM, GLM, ServiceMeshController). */
     static MockApiServer startWithCrds() {
         MockApiServer s = MockApiServer.start();
-        for (String crd : List.of("crds/istiolifecyclemanagers.yaml", "crds/gatewaylifecyclemanagers.yaml")) {
+        for (String crd : Crds.CRD_RESOURCES) {
             try (InputStream in = RefusedAtApplyCorpusTest.class.getClassLoader().getResourceAsStream(crd)) {
                 CustomResourceDefinition loaded = s.client().apiextensions().v1().customResourceDefinitions().load(in).item();
                 s.client().apiextensions().v1().customResourceDefinitions().resource(loaded).create();
@@ -86,7 +88,7 @@ class RefusedAtApplyCorpusTest {
             String yaml = Files.readString(file);
             Map<String, String> header = CorpusFiles.header(yaml);
             String name = file.getFileName().toString().replace(".yaml", "");
-            return new Case(name, header.get("field"), header.get("message"), yaml);
+            return new Case(name, header.get("field"), header.get("message"), header.get("error"), yaml);
         } catch (IOException | RuntimeException e) {
             throw new IllegalStateException(file + ": not a corpus case (" + e + ")", e);
         }
@@ -126,11 +128,12 @@ class RefusedAtApplyCorpusTest {
     }
 
     @Test
-    void theCorpusCoversBothKindsWithTwentyCasesOrMore() throws IOException {
+    void theCorpusCoversEveryKindWithTwentyCasesOrMore() throws IOException {
         List<Case> all = cases().toList();
         assertThat(all).hasSizeGreaterThanOrEqualTo(20);
         assertThat(all).filteredOn(c -> c.name().startsWith("ilm-")).hasSizeGreaterThanOrEqualTo(18);
         assertThat(all).filteredOn(c -> c.name().startsWith("glm-")).hasSizeGreaterThanOrEqualTo(2);
+        assertThat(all).filteredOn(c -> c.name().startsWith("smc-")).hasSizeGreaterThanOrEqualTo(4);
         assertThat(all).allSatisfy(c -> assertThat(c.field()).as(c.name()).startsWith("spec."));
     }
 
@@ -149,15 +152,22 @@ class RefusedAtApplyCorpusTest {
 
         assertThat(answer.code()).as("%s: %s", c.name(), answer.body()).isEqualTo(422);
         assertThat(answer.body().path("reason").asText()).isEqualTo("Invalid");
+        String apiVersion = last.path("apiVersion").asText();
+        String group = apiVersion.substring(0, apiVersion.indexOf('/'));
         assertThat(answer.body().path("message").asText()).as(c.name())
-                .startsWith(last.path("kind").asText() + ".admin.gloo.solo.io \"" + name + "\" is invalid: ")
-                .contains(c.field() + ": Invalid value: ")
-                .contains(c.field() + " " + c.message());
+                .startsWith(last.path("kind").asText() + "." + group + " \"" + name + "\" is invalid: ");
+        if (c.error() != null) {
+            assertThat(answer.body().path("message").asText()).as(c.name()).contains(c.field() + ": " + c.error());
+        } else {
+            assertThat(answer.body().path("message").asText()).as(c.name())
+                    .contains(c.field() + ": Invalid value: ")
+                    .contains(c.field() + " " + c.message());
+        }
         List<String> fields = new ArrayList<>();
         answer.body().path("details").path("causes").forEach(cause -> fields.add(cause.path("field").asText()));
         assertThat(fields).as(c.name()).contains(c.field());
         String plural = last.path("kind").asText().toLowerCase(java.util.Locale.ROOT) + "s";
-        assertThat(server.client().genericKubernetesResources("admin.gloo.solo.io/v2", last.path("kind").asText())
+        assertThat(server.client().genericKubernetesResources(apiVersion, last.path("kind").asText())
                 .inNamespace(c.name()).withName(name).get()).as("%s: nothing stored under %s", c.name(), plural).isNull();
     }
 }

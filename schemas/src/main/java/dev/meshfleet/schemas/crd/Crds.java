@@ -22,9 +22,18 @@ public final class Crds {
     public static final String CLUSTER_LABEL = "meshfleet.dev/cluster";
     /** Key of the kubeconfig inside a cluster registration Secret. */
     public static final String KUBECONFIG_KEY = "kubeconfig";
-    /** Class path resources of the CRD manifests. */
-    public static final List<String> CRD_RESOURCES = List.of("crds/istiolifecyclemanagers.yaml",
+    /** Class path resources of the ILM and GLM CRD manifests (group {@link #GROUP}). */
+    public static final List<String> LIFECYCLE_CRD_RESOURCES = List.of("crds/istiolifecyclemanagers.yaml",
             "crds/gatewaylifecyclemanagers.yaml");
+    /** Seed 003's ServiceMeshController (docs/adr/0027): its group and version, unchanged from the Gloo Operator's. */
+    public static final String SMC_GROUP = "operator.gloo.solo.io";
+    public static final String SMC_API_VERSION = SMC_GROUP + "/v1";
+    public static final String SMC_KIND = "ServiceMeshController";
+    /** Class path resource of the ServiceMeshController CRD manifest. */
+    public static final String SMC_CRD_RESOURCE = "crds/servicemeshcontrollers.yaml";
+    /** Class path resources of every CRD manifest Meshfleet ships (the chart's crds/ directory holds exactly these). */
+    public static final List<String> CRD_RESOURCES = List.of("crds/istiolifecyclemanagers.yaml",
+            "crds/gatewaylifecyclemanagers.yaml", SMC_CRD_RESOURCE);
 
     private Crds() {
     }

@@ -3,6 +3,7 @@ package dev.meshfleet.translator.plan;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.MappingIterator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.translation.Owner;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * ILM/GLM manifests from (multi-document) YAML, as `kubectl apply -f` would take them. The documents are
+ * ILM/GLM (and ServiceMeshController) manifests from (multi-document) YAML, as `kubectl apply -f` would take them. The documents are
  * split by the YAML parser (Jackson's multi-document reader), never by searching for {@code ---}.
  */
 public final class Manifests {
@@ -28,10 +29,15 @@ public final class Manifests {
         }
     }
 
-    /** Everything a stream held: the ILMs and GLMs, and every document that could not be read as one. */
-    public record Read(List<Resource> resources, List<Unreadable> unreadable) {
+    /** One ServiceMeshController (seed 003, operator.gloo.solo.io/v1): namespace, name, generation and spec. */
+    public record Controller(String namespace, String name, long generation, JsonNode spec) {
+    }
+
+    /** Everything a stream held: the ILMs and GLMs, the ServiceMeshControllers, and every document that is neither. */
+    public record Read(List<Resource> resources, List<Controller> controllers, List<Unreadable> unreadable) {
         public Read {
             resources = List.copyOf(resources);
+            controllers = List.copyOf(controllers);
             unreadable = List.copyOf(unreadable);
         }
     }
@@ -49,12 +55,20 @@ public final class Manifests {
         if (!read.unreadable().isEmpty()) {
             throw new IOException(read.unreadable().get(0).describe());
         }
+        if (!read.controllers().isEmpty()) {
+            throw new IOException(source + ": holds a ServiceMeshController (" + read.controllers().get(0).name()
+                    + "), which this reader of ILMs and GLMs would skip; read it with readAll");
+        }
         return read.resources();
     }
 
-    /** Every ILM and GLM document, and what could not be read as one. IOException on YAML that does not parse. */
+    /**
+     * Every ILM, GLM and ServiceMeshController document, and what could not be read as one. IOException on YAML that
+     * does not parse.
+     */
     public static Read readAll(Reader reader, String source) throws IOException {
         List<Resource> out = new ArrayList<>();
+        List<Controller> controllers = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         int index = 0;
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(reader)) {
@@ -70,25 +84,38 @@ public final class Manifests {
                     continue;
                 }
                 String kind = doc.path("kind").asText("");
+                if (Crds.SMC_KIND.equals(kind) && Crds.SMC_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
+                    JsonNode meta = doc.path("metadata");
+                    controllers.add(new Controller(meta.path("namespace").asText("default"), name(meta, source, index, kind),
+                            meta.path("generation").asLong(1), doc.get("spec")));
+                    continue;
+                }
                 ResourceKind rk = kindOf(kind);
                 if (rk == null) {
                     unreadable.add(new Unreadable(source, index, kind, kind.isEmpty()
-                            ? "has no kind; the plan preview reads IstioLifecycleManager and GatewayLifecycleManager"
-                            : "is not IstioLifecycleManager or GatewayLifecycleManager, so it was not planned"));
+                            ? "has no kind; the plan preview reads IstioLifecycleManager, GatewayLifecycleManager and"
+                                    + " ServiceMeshController (operator.gloo.solo.io/v1)"
+                            : "is not IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController"
+                                    + " (operator.gloo.solo.io/v1), so it was not planned"));
                     continue;
                 }
                 JsonNode meta = doc.path("metadata");
-                String name = meta.path("name").asText("");
-                if (name.isEmpty()) {
-                    throw new IOException(source + ": document " + index + ": a " + kind + " has no metadata.name");
-                }
-                Owner owner = new Owner(rk, meta.path("namespace").asText("default"), name, meta.path("uid").asText(""));
+                Owner owner = new Owner(rk, meta.path("namespace").asText("default"), name(meta, source, index, kind),
+                        meta.path("uid").asText(""));
                 out.add(new Resource(owner, meta.path("generation").asLong(1), doc.get("spec")));
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
-        return new Read(out, unreadable);
+        return new Read(out, controllers, unreadable);
+    }
+
+    private static String name(JsonNode meta, String source, int index, String kind) throws IOException {
+        String name = meta.path("name").asText("");
+        if (name.isEmpty()) {
+            throw new IOException(source + ": document " + index + ": a " + kind + " has no metadata.name");
+        }
+        return name;
     }
 
     private static ResourceKind kindOf(String kind) {

@@ -2,6 +2,8 @@ package dev.meshfleet.translator.plan;
 
 import dev.meshfleet.translation.ChartRelease;
 import dev.meshfleet.translation.Plan;
+import dev.meshfleet.translation.SmcTranslation;
+import dev.meshfleet.translation.SmcTranslator;
 import dev.meshfleet.translation.Translation;
 import dev.meshfleet.translation.TranslationError;
 import dev.meshfleet.translation.Translator;
@@ -14,11 +16,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Plan preview: for ILM/GLM files, prints per cluster and installation the charts and exact Helm values the
+ * Plan preview: for ILM/GLM/ServiceMeshController files, prints per cluster and installation the charts and exact Helm values the
  * translator would publish, or the validation errors with their field paths. A library call (no Quarkus, no
  * Kafka): it runs the same pure translation as the service. The command line is the sandbox's
  * {@code ./meshfleet plan -f FILE... [--cluster NAME] [--registered a,b]}.
@@ -53,6 +56,7 @@ public final class PlanCommand {
     public static int plan(List<Path> files, String clusterFilter, Set<String> registered, TranslatorSettings settings,
             PrintStream out, PrintStream err) {
         List<Manifests.Resource> resources = new ArrayList<>();
+        List<Manifests.Controller> controllers = new ArrayList<>();
         List<Manifests.Unreadable> unreadable = new ArrayList<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
@@ -62,21 +66,29 @@ public final class PlanCommand {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 Manifests.Read read = Manifests.readAll(r, file.toString());
                 resources.addAll(read.resources());
+                controllers.addAll(read.controllers());
                 unreadable.addAll(read.unreadable());
             } catch (IOException e) {
                 err.println(e.getMessage());
                 return UNREADABLE;
             }
         }
-        if (resources.isEmpty() && unreadable.isEmpty()) {
-            err.println("no IstioLifecycleManager or GatewayLifecycleManager in " + files);
+        if (resources.isEmpty() && controllers.isEmpty() && unreadable.isEmpty()) {
+            err.println("no IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController in " + files);
             return UNREADABLE;
         }
         Translator translator = new Translator(settings);
         boolean ok = true;
         for (Manifests.Resource res : resources) {
             Translation t = translator.translate(res.owner(), res.generation(), res.spec());
-            ok &= print(t, clusterFilter, registered, out);
+            ok &= print(t.owner().kind() + " " + t.owner().namespace() + "/" + t.owner().name(), t.generation(),
+                    t.plansByCluster(), t.errors(), clusterFilter, registered, out);
+        }
+        SmcTranslator controllerTranslator = new SmcTranslator(settings);
+        for (Manifests.Controller c : controllers) {
+            SmcTranslation t = controllerTranslator.translate(c.namespace(), c.name(), c.generation(), c.spec());
+            ok &= print(SmcTranslation.KIND + " " + c.namespace() + "/" + c.name(), t.generation(), t.plansByCluster(),
+                    t.errors(), clusterFilter, registered, out);
         }
         for (Manifests.Unreadable u : unreadable) {
             err.println("not planned: " + u.describe());
@@ -87,12 +99,12 @@ public final class PlanCommand {
         return ok ? OK : INVALID;
     }
 
-    private static boolean print(Translation t, String clusterFilter, Set<String> registered, PrintStream out) {
-        out.println("# " + t.owner().kind() + " " + t.owner().namespace() + "/" + t.owner().name() + " (generation "
-                + t.generation() + ")");
-        Set<String> clusters = new TreeSet<>(t.plansByCluster().keySet());
-        t.errors().forEach(e -> clusters.add(e.cluster()));
-        boolean ok = t.errors().isEmpty();
+    private static boolean print(String owner, long generation, Map<String, List<Plan>> plansByCluster,
+            List<TranslationError> errors, String clusterFilter, Set<String> registered, PrintStream out) {
+        out.println("# " + owner + " (generation " + generation + ")");
+        Set<String> clusters = new TreeSet<>(plansByCluster.keySet());
+        errors.forEach(e -> clusters.add(e.cluster()));
+        boolean ok = errors.isEmpty();
         for (String cluster : clusters) {
             if (clusterFilter != null && !clusterFilter.equals(cluster)) {
                 continue;
@@ -100,7 +112,7 @@ public final class PlanCommand {
             out.println("cluster " + cluster + ":");
             boolean unregistered = registered != null && !registered.contains(cluster)
                     && !cluster.equals(TranslationError.SPEC_CLUSTER);
-            for (Plan p : t.plans(cluster)) {
+            for (Plan p : plansByCluster.getOrDefault(cluster, List.of())) {
                 String rev = p.revision().isEmpty() ? "default" : p.revision();
                 out.println("  installation " + rev + " (tag " + p.tag() + (p.defaultRevision() ? ", default revision" : "")
                         + (p.activeGateway() ? ", active gateway" : "") + ") plan " + p.planHash().substring(0, 12));
@@ -123,7 +135,7 @@ public final class PlanCommand {
                     }
                 }
             }
-            for (TranslationError e : t.errors()) {
+            for (TranslationError e : errors) {
                 if (e.cluster().equals(cluster)) {
                     out.println("  FAILED" + (e.revision().isEmpty() ? "" : " revision " + e.revision()) + ": " + e.describe());
                 }

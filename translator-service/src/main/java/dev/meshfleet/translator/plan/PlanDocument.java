@@ -8,8 +8,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import java.util.List;
+import java.util.Map;
 import dev.meshfleet.translation.ChartRelease;
 import dev.meshfleet.translation.Plan;
+import dev.meshfleet.translation.SmcTranslation;
 import dev.meshfleet.translation.Translation;
 import dev.meshfleet.translation.TranslationError;
 
@@ -30,16 +33,25 @@ public final class PlanDocument {
     }
 
     public static ObjectNode tree(Translation t) {
+        return tree(t.owner().key(), t.generation(), t.plansByCluster(), t.errors());
+    }
+
+    public static ObjectNode tree(SmcTranslation t) {
+        return tree(t.key(), t.generation(), t.plansByCluster(), t.errors());
+    }
+
+    private static ObjectNode tree(String owner, long generation, Map<String, List<Plan>> plansByCluster,
+            List<TranslationError> translationErrors) {
         ObjectNode doc = JsonNodeFactory.instance.objectNode();
-        doc.put("owner", t.owner().key());
-        doc.put("generation", t.generation());
+        doc.put("owner", owner);
+        doc.put("generation", generation);
         ObjectNode clusters = doc.putObject("clusters");
-        t.plansByCluster().forEach((cluster, plans) -> {
+        plansByCluster.forEach((cluster, plans) -> {
             ArrayNode list = clusters.putArray(cluster);
             plans.forEach(p -> list.add(plan(p)));
         });
         ArrayNode errors = doc.putArray("errors");
-        for (TranslationError e : t.errors()) {
+        for (TranslationError e : translationErrors) {
             errors.addObject().put("cluster", e.cluster()).put("revision", e.revision()).put("path", e.path())
                     .put("message", e.message());
         }

@@ -237,7 +237,7 @@ class PlanCommandTest {
         Files.writeString(empty, "---\n---\n");
         assertThat(run(empty.toString())).satisfies(r -> {
             assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
-            assertThat(r.err()).contains("no IstioLifecycleManager or GatewayLifecycleManager");
+            assertThat(r.err()).contains("no IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController");
         });
     }
 
@@ -255,7 +255,7 @@ class PlanCommandTest {
         Result r = run(mixed.toString());
         assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
         assertThat(r.err()).contains("not planned: " + mixed + ": document 2 (kind 'IstioLifecycleManger'): is not"
-                + " IstioLifecycleManager or GatewayLifecycleManager");
+                + " IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController");
         assertThat(r.out()).contains("# GatewayLifecycleManager", "istio-egressgateway-1-24");
     }
 

@@ -1,0 +1,107 @@
+package dev.meshfleet.translation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshfleet.translator.plan.Manifests;
+import dev.meshfleet.translator.plan.PlanDocument;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * ServiceMeshController golden files (STYLE.md 9): src/test/resources/golden-smc/<rule>/input.yaml and the plan
+ * it must produce. Run with -Dmeshfleet.golden.update=true to rewrite expected.yaml, then review the diff. Kept
+ * apart from the ILM/GLM goldens, whose field-table checks read IstioOperator specs.
+ */
+class SmcGoldenTest {
+    static final Path DIR = Path.of("src/test/resources/golden-smc");
+
+    static List<Path> cases() {
+        try (Stream<Path> dirs = Files.list(DIR)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static List<SmcTranslation> translate(Path input) throws IOException {
+        SmcTranslator translator = new SmcTranslator(Golden.SETTINGS);
+        List<SmcTranslation> out = new ArrayList<>();
+        try (var reader = Files.newBufferedReader(input)) {
+            Manifests.Read read = Manifests.readAll(reader, input.toString());
+            assertThat(read.resources()).as("only ServiceMeshControllers in %s", input).isEmpty();
+            assertThat(read.unreadable()).as("unreadable documents of %s", input).isEmpty();
+            for (Manifests.Controller c : read.controllers()) {
+                out.add(translator.translate(c.namespace(), c.name(), c.generation(), c.spec()));
+            }
+        }
+        return out;
+    }
+
+    static String render(List<SmcTranslation> translations) {
+        StringBuilder sb = new StringBuilder();
+        for (SmcTranslation t : translations) {
+            sb.append("---\n").append(PlanDocument.yaml(PlanDocument.tree(t)));
+        }
+        return sb.toString();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyGoldenServiceMeshControllerTranslatesToItsExpectedPlan() {
+        return cases().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+            String actual = render(translate(dir.resolve("input.yaml")));
+            Path expected = dir.resolve("expected.yaml");
+            if (Golden.UPDATE) {
+                Files.writeString(expected, actual);
+            }
+            assertThat(expected).as("expected file (regenerate with -Dmeshfleet.golden.update=true)").exists();
+            assertThat(actual).isEqualTo(Files.readString(expected));
+        }));
+    }
+
+    @Test
+    void thereAreGoldenCasesForBothModesEveryProfileFipsAndRefusals() {
+        assertThat(cases()).extracting(p -> p.getFileName().toString()).contains("smc-ambient-seed",
+                "smc-sidecar-auto-capture", "smc-sidecar-init-container", "smc-scaling-large", "smc-scaling-demo",
+                "smc-fips-private-images", "smc-refused");
+    }
+
+    @Test
+    void everyValueTheTranslatorSetsIsAnUpstreamChartValue() throws IOException {
+        List<String> unknown = new ArrayList<>();
+        int checked = 0;
+        for (Path dir : cases()) {
+            for (SmcTranslation t : translate(dir.resolve("input.yaml"))) {
+                if (t.plan() == null) {
+                    continue;
+                }
+                for (ChartRelease r : t.plan().charts()) {
+                    List<String> paths = new ArrayList<>();
+                    OnlyRealValuesTest.leaves(Canonical.parse(r.valuesJson()), "", paths);
+                    for (String path : paths) {
+                        checked++;
+                        if (!OnlyRealValuesTest.known(r.chart(), path)) {
+                            unknown.add(dir.getFileName() + ": " + r.chart() + " " + path);
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("values checked").isGreaterThan(100);
+        assertThat(unknown).as("values no upstream chart has").isEmpty();
+    }
+
+    @Test
+    void translatingTheSameSpecTwiceGivesByteIdenticalValues() throws IOException {
+        for (Path dir : cases()) {
+            assertThat(render(translate(dir.resolve("input.yaml")))).isEqualTo(render(translate(dir.resolve("input.yaml"))));
+        }
+    }
+}
