@@ -181,7 +181,8 @@ final class ValidatingWebhooks {
         r.set("requestResource", r.get("resource").deepCopy());
         r.put("name", request.name()).put("namespace", request.namespace()).put("operation", request.operation());
         ObjectNode user = r.putObject("userInfo").put("username", request.user().username());
-        request.user().groups().forEach(user.putArray("groups")::add);
+        // Sorted: the user's groups are a set, and a review must read the same every time.
+        new java.util.TreeSet<>(request.user().groups()).forEach(user.putArray("groups")::add);
         r.set("object", request.object() == null ? JSON.nullNode() : request.object());
         r.set("oldObject", request.oldObject() == null ? JSON.nullNode() : request.oldObject());
         r.put("dryRun", request.dryRun());

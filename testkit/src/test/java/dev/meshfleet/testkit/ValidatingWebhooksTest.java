@@ -118,10 +118,10 @@ class ValidatingWebhooksTest {
     }
 
     @Test
-    void aRequestWithoutImpersonationIsAnonymous() throws Exception {
-        server.client().resource(ilm("anonymous", "1.24.2-solo")).create();
+    void aRequestWithoutImpersonationIsReviewedAsTheUserItsTokenAuthenticates() throws Exception {
+        server.client().resource(ilm("as-admin", "1.24.2-solo")).create();
         assertThat(only(REVIEWS).at("/request/userInfo").toString())
-                .isEqualTo("{\"username\":\"system:anonymous\",\"groups\":[\"system:unauthenticated\"]}");
+                .isEqualTo("{\"username\":\"platform-admin\",\"groups\":[\"system:authenticated\",\"system:masters\"]}");
     }
 
     @Test
