@@ -88,7 +88,7 @@ public final class StatusFold {
 
         Installation before = current.installation(event.cluster(), event.revision()).orElse(null);
         Reason refusal = event.fromTranslator() ? checkTranslator(current, before, event, next.phase())
-                : checkInstaller(before, event, next.phase());
+                : checkInstaller(current, before, event, next.phase());
         if (refusal != null) {
             return new Ignored(current, refusal, describe(before, event));
         }
@@ -132,11 +132,14 @@ public final class StatusFold {
         return null;
     }
 
-    private static Reason checkInstaller(Installation before, Event event, Phase next) {
+    private static Reason checkInstaller(Status status, Installation before, Event event, Phase next) {
         if (next == Phase.INSTALL_PENDING) {
             return Reason.ILLEGAL_TRANSITION;
         }
         if (before == null) {
+            return null;
+        }
+        if (removalOfAnInstallationNoLongerDesired(status, before, event, next)) {
             return null;
         }
         Reason seen = staleOrDuplicate(before, event);
@@ -156,6 +159,23 @@ public final class StatusFold {
             return null;
         }
         return Transitions.allows(before.phase(), next) ? null : Reason.ILLEGAL_TRANSITION;
+    }
+
+    /**
+     * An uninstall the installer reports under the generation it last applied (its inventory's), of an installation
+     * whose last word is the translator's INSTALL_PENDING of a newer generation that a still newer one did not renew:
+     * the spec named the installation again and then dropped it before the installer acted on it, so the installer
+     * went straight from what it had applied to removing it. Its events are older by generation, yet they are the
+     * last that will ever come for the installation; dropped as stale, it would stay INSTALL_PENDING for good.
+     * Every installation a generation names gets an INSTALL_PENDING of that generation, and the translator writes
+     * them before the plans the installer reads, so an installation left behind at an older generation than the
+     * status observes is one the newer spec no longer names.
+     */
+    private static boolean removalOfAnInstallationNoLongerDesired(Status status, Installation before, Event event,
+            Phase next) {
+        return (next == Phase.UNINSTALLING || next == Phase.UNINSTALLED)
+                && Event.TRANSLATOR.equals(before.source()) && before.phase() == Phase.INSTALL_PENDING
+                && before.generation() < status.observedGeneration() && event.generation() < before.generation();
     }
 
     private static Status withClusterEpoch(Status status, String cluster, long epoch) {

@@ -83,6 +83,34 @@ class StatusFoldTest {
     }
 
     @Test
+    void aClusterNamedAgainAndDroppedBeforeTheInstallerActedEndsUninstalledNotPendingForGood() {
+        // Seen in a soak: generation 9 names cluster13 again (the translator's INSTALL_PENDING), generation 10 drops
+        // it before the installer read generation 9's plan; the installer removes what generation 8 installed and
+        // reports the removal under generation 8, the one it applied.
+        Status status = fold(translator(GLM, 8, "cluster13", "1-24", "INSTALL_PENDING", "g8"),
+                installer(GLM, 8, "cluster13", "1-24", "HEALTHY", "g8", "installer-0", 1, 1),
+                translator(GLM, 9, "cluster13", "1-24", "INSTALL_PENDING", "g9"),
+                translator(GLM, 10, "cluster7", "1-24", "INSTALL_PENDING", "g10"),
+                installer(GLM, 8, "cluster13", "1-24", "UNINSTALLING_GATEWAY", "g8", "installer-0", 1, 2),
+                installer(GLM, 8, "cluster13", "1-24", "UNINSTALLED_GATEWAY", "g8", "installer-0", 1, 3));
+
+        assertThat(status.installation("cluster13", "1-24").orElseThrow().state()).isEqualTo(GlmState.UNINSTALLED_GATEWAY);
+    }
+
+    @Test
+    void aLateRemovalOfAnOlderGenerationDoesNotOverrideAnInstallationTheNewestGenerationNames() {
+        // Generation 9 names cluster13 again and is the newest: the installer's removal under generation 8, which
+        // it carried out before it read generation 9, arrives late and is dropped; the install of generation 9 follows.
+        Status status = fold(translator(GLM, 8, "cluster13", "1-24", "INSTALL_PENDING", "g8"),
+                installer(GLM, 8, "cluster13", "1-24", "HEALTHY", "g8", "installer-0", 1, 1),
+                translator(GLM, 9, "cluster13", "1-24", "INSTALL_PENDING", "g9"),
+                installer(GLM, 8, "cluster13", "1-24", "UNINSTALLED_GATEWAY", "g8", "installer-0", 1, 2));
+
+        assertThat(only(status).state()).isEqualTo(GlmState.INSTALL_PENDING);
+        assertThat(only(status).generation()).isEqualTo(9);
+    }
+
+    @Test
     void anEventForAnOlderGenerationIsDropped() {
         Status gen2 = fold(installer(ILM, 2, "cluster1", "1-24", "INSTALLING_CONTROLLER", "h2", "installer-0", 1, 7));
 
