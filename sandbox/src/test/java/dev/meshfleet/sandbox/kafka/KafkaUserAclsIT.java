@@ -55,11 +55,12 @@ class KafkaUserAclsIT {
                 admin.createAcls(all).all().get(30, TimeUnit.SECONDS);
 
                 // The broker enforces them (once its authorizer has read them from the metadata log): the intake's
-                // user sees only the one topic it may describe.
+                // user sees only the two topics it writes, its changes and its admission records.
                 String intakeUser = chart.of("spec-intake").name();
-                assertThat(await("the intake's user sees a topic").atMost(Duration.ofSeconds(30))
+                assertThat(await("the intake's user sees its topics").atMost(Duration.ofSeconds(30))
                         .until(() -> SecuredPipeline.listTopics(bootstrap, kafka.clientProperties(intakeUser)),
-                                topics -> !topics.isEmpty())).containsExactly(Topics.SPEC_CHANGES);
+                                topics -> topics.contains(Topics.SPEC_CHANGES) && topics.contains(Topics.ADMISSIONS)))
+                        .containsExactlyInAnyOrder(Topics.SPEC_CHANGES, Topics.ADMISSIONS);
 
                 Map<String, Map<String, String>> ownCredentials = new LinkedHashMap<>();
                 COMPONENTS.forEach((module, component) -> ownCredentials.put(module, Map.of("KAFKA_SASL_JAAS_CONFIG",
