@@ -126,7 +126,7 @@ public class ChartRenderer {
 
     /** The release's objects, with namespaced ones defaulted to the release namespace. */
     public List<HasMetadata> render(ChartSpec release) {
-        return overlaid(release, cached(key(release), () -> helmRender(release)));
+        return cached(key(release), () -> overlaid(release, helmRender(release)));
     }
 
     /**
@@ -141,15 +141,17 @@ public class ChartRenderer {
         if (parameter.isEmpty()) {
             return render(release);
         }
-        return overlaid(release, cached(key(release), () -> fromShape(release, parameter.get())));
+        return cached(key(release), () -> overlaid(release, fromShape(release, parameter.get())));
     }
 
     /**
-     * The objects with the release's {@code k8s.overlays} patched on (copies: the cached objects are shared), so
-     * the apply and the drift repair apply the same objects. An overlay that cannot be applied fails the render.
+     * The objects with the release's {@code k8s.overlays} (and the k8s fields istioctl patches) patched on, so the
+     * apply and the drift repair apply the same objects. Done once per cache entry, not per apply: the patch converts
+     * every object to a tree and back, which cost an ILM install more than the rest of its render when a spec sets
+     * {@code k8s.env}. An overlay that cannot be applied fails the render (not cached).
      */
     private static List<HasMetadata> overlaid(ChartSpec release, List<HasMetadata> objects) {
-        if (release.overlaysJson() == null || release.overlaysJson().isBlank() || release.overlaysJson().equals("[]")) {
+        if (!hasOverlays(release)) {
             return objects;
         }
         try {
@@ -229,9 +231,14 @@ public class ChartRenderer {
         return warmed;
     }
 
+    private static boolean hasOverlays(ChartSpec release) {
+        return release.overlaysJson() != null && !release.overlaysJson().isBlank() && !release.overlaysJson().equals("[]");
+    }
+
     private static String key(ChartSpec release) {
         return release.source() + "|" + release.chart() + "|" + release.version() + "|" + release.releaseName()
-                + "|" + release.namespace() + "|" + Names.hash(release.valuesJson());
+                + "|" + release.namespace() + "|" + Names.hash(release.valuesJson())
+                + (hasOverlays(release) ? "|" + Names.hash(release.overlaysJson()) : "");
     }
 
     private List<HasMetadata> helmRender(ChartSpec release) {

@@ -90,6 +90,43 @@ class OverlaysGoldenTest {
     }
 
     @Test
+    void aReleaseWithOverlaysIsPatchedOnceAndItsObjectsSharedByEveryLaterApply() {
+        ChartRenderer fresh = new ChartRenderer(CHARTS);
+        ChartSpec release = new ChartSpec("istiod", "istiod", "istio-system", VALUES, null, null, extraEnv("1"));
+
+        List<HasMetadata> first = fresh.render(release);
+        List<HasMetadata> again = fresh.render(release);
+
+        assertThat(again).as("patched once, not at every apply").isSameAs(first);
+        assertThat(fresh.misses()).isEqualTo(1);
+        assertThat(fresh.hits()).isEqualTo(1);
+    }
+
+    @Test
+    void releasesThatDifferOnlyByTheirOverlaysGetEachTheirOwnObjects() {
+        ChartRenderer fresh = new ChartRenderer(CHARTS);
+        Deployment one = deployment(fresh.render(new ChartSpec("istiod", "istiod", "istio-system", VALUES, null, null,
+                extraEnv("1"))));
+        Deployment two = deployment(fresh.render(new ChartSpec("istiod", "istiod", "istio-system", VALUES, null, null,
+                extraEnv("2"))));
+
+        assertThat(extra(one)).isEqualTo("1");
+        assertThat(extra(two)).isEqualTo("2");
+    }
+
+    private static String extraEnv(String value) {
+        return "[{\"field\":\"spec.installations[0].istioOperatorSpec.components.pilot.k8s.env\","
+                + "\"kind\":\"Deployment\",\"name\":\"istiod\",\"strategicMerge\":{\"spec\":{\"template\":{\"spec\":"
+                + "{\"containers\":[{\"name\":\"discovery\",\"env\":[{\"name\":\"EXTRA\",\"value\":\"" + value
+                + "\"}]}]}}}}}]";
+    }
+
+    private static String extra(Deployment istiod) {
+        return istiod.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+                .filter(e -> e.getName().equals("EXTRA")).findFirst().orElseThrow().getValue();
+    }
+
+    @Test
     void aK8sPatchNamingNoRenderedObjectFailsTheRenderNamingTheField() {
         String overlays = "[{\"field\":\"spec.installations[0].istioOperatorSpec.components.pilot.k8s.readinessProbe\","
                 + "\"kind\":\"Deployment\",\"name\":\"istiod-1-24\",\"strategicMerge\":{\"spec\":{}}}]";
