@@ -141,7 +141,7 @@ public class ChartRenderer {
         if (parameter.isEmpty()) {
             return render(release);
         }
-        return cached(key(release), () -> overlaid(release, fromShape(release, parameter.get())));
+        return cached(key(release), () -> fromShape(release, parameter.get()));
     }
 
     /**
@@ -171,16 +171,26 @@ public class ChartRenderer {
         }
     }
 
+    /** A rendered text with the release's overlays patched on, as one multi-document text again. */
+    private static String overlaidText(ChartSpec release, String text) {
+        if (!hasOverlays(release)) {
+            return text;
+        }
+        return overlaid(release, Manifests.parse(text)).stream().map(o -> Manifests.serialization().asJson(o))
+                .collect(java.util.stream.Collectors.joining("\n---\n"));
+    }
+
     private List<HasMetadata> fromShape(ChartSpec release, ClusterParameter parameter) {
         ChartSpec shape = release.withValuesJson(parameter.valuesJson());
         String shapeKey = key(shape);
         Boolean verbatim = shapeVerbatim.get(shapeKey);
         if (Boolean.FALSE.equals(verbatim)) {
-            return helmRender(release);
+            return overlaid(release, helmRender(release));
         }
         String text = shapes.get(shapeKey);
         if (text == null) {
-            text = template(shape);
+            // Patched once for the fleet: every cluster's objects are then the patched shape's with its name.
+            text = overlaidText(release, template(shape));
             if (shapes.size() >= maxEntries) {
                 shapes.clear();
             }
@@ -189,7 +199,7 @@ public class ChartRenderer {
         List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parse(parameter.substitute(text)),
                 release.namespace());
         if (verbatim == null) {
-            List<HasMetadata> direct = helmRender(release);
+            List<HasMetadata> direct = overlaid(release, helmRender(release));
             boolean same = Manifests.serialization().asJson(direct).equals(Manifests.serialization().asJson(objects));
             shapeVerbatim.put(shapeKey, same);
             if (!same) {

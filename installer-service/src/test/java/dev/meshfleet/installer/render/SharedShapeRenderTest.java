@@ -44,6 +44,24 @@ class SharedShapeRenderTest {
     }
 
     @Test
+    void overlaysArePatchedOnTheSharedShapeAndEachClusterStillGetsWhatItsOwnRenderGives() {
+        ChartRenderer shared = new ChartRenderer(CHARTS);
+        ChartRenderer direct = new ChartRenderer(CHARTS);
+        String overlays = "[{\"kind\":\"ConfigMap\",\"name\":\"mesh\",\"patches\":[{\"path\":\"data.extra\","
+                + "\"value\":\"patched\"}]}]";
+
+        for (String cluster : List.of("cluster1", "cluster2", "east-3")) {
+            ChartSpec release = new ChartSpec("verbatim", "mesh", "istio-system", "{\"trustDomain\":\"" + cluster
+                    + "\"}", null, null, overlays);
+            List<HasMetadata> objects = shared.render(release, cluster);
+            assertThat(json(objects)).isEqualTo(json(direct.render(release)));
+            assertThat(((ConfigMap) objects.get(0)).getData()).containsEntry("extra", "patched")
+                    .containsEntry("cluster", cluster);
+        }
+        assertThat(shared.fromShapes()).isEqualTo(2);
+    }
+
+    @Test
     void aChartThatDoesNotUseTheNameVerbatimIsRenderedPerCluster() {
         ChartRenderer shared = new ChartRenderer(CHARTS);
         ChartRenderer direct = new ChartRenderer(CHARTS);
