@@ -34,6 +34,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.marcnuri.helm.Helm;
 
 import dev.meshfleet.installer.model.ChartSpec;
+import dev.meshfleet.schemas.charts.JvmSignals;
 import dev.meshfleet.schemas.charts.ChartSourceAllowList;
 import dev.meshfleet.schemas.charts.ChartSourceAllowList.Allowed;
 import dev.meshfleet.schemas.charts.ChartSourceAllowList.Refused;

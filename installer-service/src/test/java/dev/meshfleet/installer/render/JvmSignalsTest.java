@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * A process that has rendered a chart still stops on SIGTERM, running its shutdown hooks (exit code
  * 143), as Kubernetes expects of a pod asked to stop. helm-java's Go library takes SIGTERM from the
- * JVM on its first render (manusa/helm-java#409); {@link JvmSignals} gives it back.
+ * JVM on its first render (manusa/helm-java#409); {@code schemas.charts.JvmSignals} gives it back.
  */
 class JvmSignalsTest {
 

@@ -17,6 +17,8 @@ import java.util.TreeMap;
 
 import com.marcnuri.helm.Helm;
 
+import dev.meshfleet.schemas.charts.JvmSignals;
+
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.RbacAuthorizer;
 import dev.meshfleet.testkit.UserInfo;
@@ -81,11 +83,19 @@ public final class ChartRbac {
             throw new IllegalStateException("no Meshfleet chart at " + chartDir + ": the sandbox takes each service's"
                     + " RBAC from it");
         }
-        String manifests = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE)
-                // Required by the chart's schema; the sandbox gives the services its own broker instead.
-                .set("kafka.bootstrapServers", "sandbox:9092")
-                .set("installer.clusterSecretNamespace", clusterSecretNamespace)
-                .call();
+        // helm-java's Go library takes SIGTERM and SIGINT from the JVM at its first render: without them back,
+        // Ctrl-C would no longer stop `sandbox up` (JvmSignals).
+        JvmSignals.capture();
+        String manifests;
+        try {
+            manifests = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE)
+                    // Required by the chart's schema; the sandbox gives the services its own broker instead.
+                    .set("kafka.bootstrapServers", "sandbox:9092")
+                    .set("installer.clusterSecretNamespace", clusterSecretNamespace)
+                    .call();
+        } finally {
+            JvmSignals.reclaim();
+        }
         return of(parse(manifests), users());
     }
 

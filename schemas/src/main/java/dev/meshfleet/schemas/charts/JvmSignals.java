@@ -1,10 +1,9 @@
-package dev.meshfleet.installer.render;
+package dev.meshfleet.schemas.charts;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.jboss.logging.Logger;
 
 import sun.misc.Signal;
 import sun.misc.SignalHandler;
@@ -28,8 +27,8 @@ import sun.misc.SignalHandler;
  * terminator's behaviour: exit with 128 + the signal's number, running the shutdown hooks. SIGQUIT
  * (thread dumps, attach) cannot be registered from Java; it stays with Go.
  */
-final class JvmSignals {
-    private static final Logger LOG = Logger.getLogger(JvmSignals.class);
+public final class JvmSignals {
+    private static final System.Logger LOG = System.getLogger(JvmSignals.class.getName());
     private static final List<String> SHUTDOWN_SIGNALS = List.of("TERM", "INT", "HUP");
     private static final Map<String, SignalHandler> FIRST = new HashMap<>();
     private static final SignalHandler TERMINATE = s -> Runtime.getRuntime().exit(128 + s.getNumber());
@@ -38,7 +37,7 @@ final class JvmSignals {
     }
 
     /** Notes the Java handler of each shutdown signal, while the JVM still has the OS-level handler. */
-    static synchronized void capture() {
+    public static synchronized void capture() {
         for (String name : SHUTDOWN_SIGNALS) {
             if (FIRST.containsKey(name)) {
                 continue;
@@ -53,13 +52,13 @@ final class JvmSignals {
                 Signal.handle(signal, FIRST.get(name));
             } catch (IllegalArgumentException e) {
                 // Reserved by the VM (-Xrs) or unknown on this OS: nothing of ours to restore.
-                LOG.debugf("cannot capture SIG%s: %s", name, e.getMessage());
+                LOG.log(System.Logger.Level.DEBUG, "cannot capture SIG" + name + ": " + e.getMessage());
             }
         }
     }
 
     /** Registers each shutdown signal's first Java handler again, taking the OS-level handler back. */
-    static synchronized void reclaim() {
+    public static synchronized void reclaim() {
         capture();
         for (String name : SHUTDOWN_SIGNALS) {
             SignalHandler first = FIRST.get(name);
