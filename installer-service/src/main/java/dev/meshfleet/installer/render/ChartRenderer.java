@@ -344,20 +344,14 @@ public class ChartRenderer {
                 if (release.version() != null && !release.version().isBlank()) {
                     template = template.withVersion(release.version());
                 }
-                try {
-                    return template.withName(release.releaseName()).withNamespace(release.namespace())
-                            .withValuesFile(values).call();
-                } finally {
-                    JvmSignals.reclaim();
-                }
+                var named = template.withName(release.releaseName()).withNamespace(release.namespace())
+                        .withValuesFile(values);
+                return JvmSignals.around(named::call);
             }
             Path chart = chart(release, source);
-            try {
-                return new Helm(chart).template().withName(release.releaseName()).withNamespace(release.namespace())
-                        .withValuesFile(values).call();
-            } finally {
-                JvmSignals.reclaim();
-            }
+            var template = new Helm(chart).template().withName(release.releaseName())
+                    .withNamespace(release.namespace()).withValuesFile(values);
+            return JvmSignals.around(template::call);
         } catch (IOException e) {
             throw new RenderException("cannot write the values of release " + release.releaseName() + ": " + e, e);
         } catch (RenderException e) {

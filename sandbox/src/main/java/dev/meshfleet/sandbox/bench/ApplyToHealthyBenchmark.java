@@ -27,6 +27,7 @@ import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.cli.SandboxOptions;
 import dev.meshfleet.sandbox.status.Settle;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.charts.JvmSignals;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ChartRelease;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
@@ -145,9 +146,9 @@ public final class ApplyToHealthyBenchmark {
                 for (ChartRelease chart : charts) {
                     Path values = valuesDir.resolve(chart.getReleaseName() + ".json");
                     Files.writeString(values, chart.getValuesJson());
-                    String manifest = new Helm(layout.charts().resolve(chart.getChart())).template()
-                            .withName(chart.getReleaseName()).withNamespace(chart.getNamespace())
-                            .withValuesFile(values).call();
+                    String manifest = JvmSignals.around(() -> new Helm(layout.charts().resolve(chart.getChart()))
+                            .template().withName(chart.getReleaseName()).withNamespace(chart.getNamespace())
+                            .withValuesFile(values).call());
                     for (HasMetadata obj : client.load(new ByteArrayInputStream(
                             manifest.getBytes(StandardCharsets.UTF_8))).items()) {
                         if (obj.getMetadata().getNamespace() == null && namespaced(obj)) {

@@ -18,7 +18,6 @@ import java.util.TreeMap;
 import com.marcnuri.helm.Helm;
 
 import dev.meshfleet.schemas.charts.JvmSignals;
-
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.RbacAuthorizer;
 import dev.meshfleet.testkit.UserInfo;
@@ -85,17 +84,11 @@ public final class ChartRbac {
         }
         // helm-java's Go library takes SIGTERM and SIGINT from the JVM at its first render: without them back,
         // Ctrl-C would no longer stop `sandbox up` (JvmSignals).
-        JvmSignals.capture();
-        String manifests;
-        try {
-            manifests = new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE)
-                    // Required by the chart's schema; the sandbox gives the services its own broker instead.
-                    .set("kafka.bootstrapServers", "sandbox:9092")
-                    .set("installer.clusterSecretNamespace", clusterSecretNamespace)
-                    .call();
-        } finally {
-            JvmSignals.reclaim();
-        }
+        String manifests = JvmSignals.around(() -> new Helm(chartDir).template().withName(RELEASE).withNamespace(NAMESPACE)
+                // Required by the chart's schema; the sandbox gives the services its own broker instead.
+                .set("kafka.bootstrapServers", "sandbox:9092")
+                .set("installer.clusterSecretNamespace", clusterSecretNamespace)
+                .call());
         return of(parse(manifests), users());
     }
 

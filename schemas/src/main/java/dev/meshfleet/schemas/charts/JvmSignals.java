@@ -57,6 +57,16 @@ public final class JvmSignals {
         }
     }
 
+    /** Runs a helm-java call with the JVM's shutdown signals captured before it and taken back after it. */
+    public static <T> T around(java.util.function.Supplier<T> helmCall) {
+        capture();
+        try {
+            return helmCall.get();
+        } finally {
+            reclaim();
+        }
+    }
+
     /** Registers each shutdown signal's first Java handler again, taking the OS-level handler back. */
     public static synchronized void reclaim() {
         capture();
