@@ -40,8 +40,6 @@ class ConformanceTest {
      * the test fails on any other dropped leaf, and on one of these once it renders (so the list stays true).
      */
     private static final Map<String, String> KNOWN = Map.of(
-            "ilm-trust-domain: meshConfig.trustDomain: \"ignored-in-favour-of-the-cluster\"",
-            "ADR 0004: the trust domain is per cluster (clusters[].trustDomain, else the cluster name), as Gloo",
             "glm-operator-fields: revision: \"1-24\"",
             "the gateway's pods carry istio.io/rev of the gatewayRevision (ADR 0014's Service selects by it); istioctl"
                     + " labels them with spec.revision, the control plane that injects them");
