@@ -13,12 +13,17 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /**
  * Records every change to the Services and Deployments of one namespace of a cluster store, and
  * replays them to check a gateway switch: a Service is never deleted, and each of its states selects
- * (selector {@code istio.io/rev}) a revision whose Deployment {@code <service>-<revision>} exists at
+ * (selector {@link #GATEWAY_REVISION_LABEL}) a revision whose Deployment {@code <service>-<revision>} exists at
  * that moment, the gateway chart's naming. Used by the installer's reconciler test and the sandbox
  * E2E, which both watch an {@code activeGateway} move.
  */
 public final class ServiceSelectionLog implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /**
+     * The selector key of a gateway's own revision (the translator's GatewayPlans.GATEWAY_REVISION_LABEL, ADR 0035):
+     * istio.io/rev names the injecting control plane, which a gateway's revisions may share.
+     */
+    public static final String GATEWAY_REVISION_LABEL = "meshfleet.dev/gateway-revision";
 
     private final ClusterStore store;
     private final Set<String> deploymentsAtStart;
@@ -95,7 +100,7 @@ public final class ServiceSelectionLog implements AutoCloseable {
 
     private static String revision(String service) {
         try {
-            return JSON.readTree(service).path("spec").path("selector").path("istio.io/rev").asText();
+            return JSON.readTree(service).path("spec").path("selector").path(GATEWAY_REVISION_LABEL).asText();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("the store recorded a Service that is not JSON: " + e.getMessage(), e);
         }

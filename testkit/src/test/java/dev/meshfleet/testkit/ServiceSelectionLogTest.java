@@ -37,7 +37,7 @@ class ServiceSelectionLogTest {
 
     void service(String revision) {
         client.services().inNamespace("gw").resource(new ServiceBuilder().withNewMetadata().withName("ingress")
-                .withNamespace("gw").endMetadata().withNewSpec().withSelector(Map.of("istio.io/rev", revision))
+                .withNamespace("gw").endMetadata().withNewSpec().withSelector(Map.of(ServiceSelectionLog.GATEWAY_REVISION_LABEL, revision))
                 .endSpec().build()).fieldManager("test").serverSideApply();
     }
 

@@ -130,11 +130,9 @@ final class ControlPlanePlans {
         if (!pilot.isEmpty()) {
             istiod.set("pilot", pilot);
         }
-        String trustDomain = Json.text(cluster.node(), "trustDomain").isEmpty() ? cluster.name()
-                : Json.text(cluster.node(), "trustDomain");
         // istioctl merges spec.meshConfig over values.meshConfig.
-        istiod.set("meshConfig", Json.merge(Json.objectOf(values, "meshConfig"), Json.objectOf(iop, "meshConfig"))
-                .put("trustDomain", trustDomain));
+        ObjectNode meshConfig = Json.merge(Json.objectOf(values, "meshConfig"), Json.objectOf(iop, "meshConfig"));
+        istiod.set("meshConfig", meshConfig.put("trustDomain", trustDomain(cluster, meshConfig)));
         String profile = chartProfile(iop);
         String compatibility = Json.text(iop, "compatibilityVersion");
         for (ObjectNode chartValues : List.of(istiod, base)) {
@@ -259,5 +257,19 @@ final class ControlPlanePlans {
             }
         }
         return 0;
+    }
+
+    /**
+     * The trust domain of a cluster's istiod (ADR 0004): {@code clusters[].trustDomain}, else the one the spec sets
+     * ({@code meshConfig.trustDomain}, or {@code values.meshConfig.trustDomain} under it), as istioctl keeps it; only
+     * when neither says, the cluster's name (seed 000).
+     */
+    static String trustDomain(ClusterEntry cluster, JsonNode meshConfig) {
+        String perCluster = Json.text(cluster.node(), "trustDomain");
+        if (!perCluster.isEmpty()) {
+            return perCluster;
+        }
+        String explicit = Json.text(meshConfig, "trustDomain");
+        return explicit.isEmpty() ? cluster.name() : explicit;
     }
 }

@@ -21,6 +21,11 @@ final class GatewayPlans {
     /** Meshfleet's chart for the Service shared by a gateway's revisions (charts/gateway-service). */
     static final String SERVICE_CHART = "gateway-service";
     private static final List<String> TYPES = List.of("ingressGateways", "egressGateways");
+    /**
+     * The pod label that tells a gateway's revisions apart (ADR 0035): {@code istio.io/rev} names the control plane
+     * that injects the pods, which revisions of a gateway may share, so the shared Service selects by this one.
+     */
+    public static final String GATEWAY_REVISION_LABEL = "meshfleet.dev/gateway-revision";
 
     private GatewayPlans() {
     }
@@ -163,7 +168,7 @@ final class GatewayPlans {
             Predicate<JsonNode> onService = o -> active && "Service".equals(o.path("kind").asText());
             String deployment = g.name() + (revision.isEmpty() ? "" : "-" + revision);
             charts.add(new ChartRelease("gateway", deployment, g.namespace(),
-                    Canonical.json(gatewayValues(g, revision, global, iop, cluster)), chartSource,
+                    Canonical.json(gatewayValues(g, revision, controlPlaneRevision, global, iop, cluster)), chartSource,
                     OverlayFields.json(k8sPath, k8s, onService.negate(), K8sFields.patches(K8sFields.Component.GATEWAY,
                             k8sPath, k8s, K8sFields.Workload.of(K8sFields.Component.GATEWAY, deployment)))));
             if (active) {
@@ -222,14 +227,20 @@ final class GatewayPlans {
      * The upstream gateway chart's values. The chart names its Deployment after `name`, so a revision's Deployment is
      * `<name>-<revision>`; the chart's Service would carry that name too and select every revision's pods (its
      * selector is app and istio only), so it is switched off (service.type None) and the shared Service comes from
-     * Meshfleet's own gateway-service chart ({@link #serviceValues}).
+     * Meshfleet's own gateway-service chart ({@link #serviceValues}). The chart's `revision` becomes the pods'
+     * `istio.io/rev`, the injector that injects them: the control plane's revision, as istioctl sets it from
+     * spec.revision (ADR 0035); the gateway's own revision is the pods' {@link #GATEWAY_REVISION_LABEL}.
      */
-    private static ObjectNode gatewayValues(Gateway g, String revision, ObjectNode global, JsonNode iop,
-            ClusterEntry cluster) {
+    private static ObjectNode gatewayValues(Gateway g, String revision, String controlPlaneRevision, ObjectNode global,
+            JsonNode iop, ClusterEntry cluster) {
         JsonNode k8s = g.node().get("k8s");
         ObjectNode v = Json.object().put("name", g.name() + (revision.isEmpty() ? "" : "-" + revision))
-                .put("revision", revision);
-        v.set("labels", labels(g));
+                .put("revision", controlPlaneRevision);
+        ObjectNode labels = labels(g);
+        if (!revision.isEmpty()) {
+            labels.put(GATEWAY_REVISION_LABEL, revision);
+        }
+        v.set("labels", labels);
         v.putObject("service").put("type", "None");
         ControlPlanePlans.chartOptions(v, ControlPlanePlans.chartProfile(iop), Json.text(iop, "compatibilityVersion"));
         ObjectNode k8sValues = K8sFields.values(K8sFields.Component.GATEWAY, k8s);
@@ -249,8 +260,9 @@ final class GatewayPlans {
 
     /**
      * Meshfleet's gateway-service chart: the Service `<name>` shared by the revisions of a gateway, rendered by the
-     * active revision only, selecting the gateway's labels (or k8s.service.selector) and, for a revision, istio.io/rev
-     * (the upstream gateway chart labels a revision's pods with it): switching activeGateway moves it.
+     * active revision only, selecting the gateway's labels (or k8s.service.selector) and, for a revision, its
+     * {@link #GATEWAY_REVISION_LABEL} (not istio.io/rev: revisions of a gateway may share a control plane):
+     * switching activeGateway moves it.
      */
     private static ObjectNode serviceValues(Gateway g, String revision) {
         JsonNode k8s = g.node().get("k8s");
@@ -263,7 +275,7 @@ final class GatewayPlans {
             selector = Json.object().put("app", labels.path("app").asText()).put("istio", labels.path("istio").asText());
         }
         if (!revision.isEmpty()) {
-            selector.put("istio.io/rev", revision);
+            selector.put(GATEWAY_REVISION_LABEL, revision);
         }
         v.set("selector", selector);
         ObjectNode service = v.putObject("service");

@@ -91,7 +91,7 @@ public final class OperatorFields {
                 + " charts", "ilm-operator-fields"), new Translated("`compatibilityVersion` of the gateway chart",
                         "glm-operator-fields"));
         both("spec.meshConfig", new Translated("istiod `meshConfig` (over `values.meshConfig`), `trustDomain` from"
-                + " clusters[].trustDomain or the cluster name", "example-ilm-minimal"),
+                + " clusters[].trustDomain, else the spec's, else the cluster name", "ilm-trust-domain"),
                 new Translated("per field, see `meshConfig.*` (a GLM)", "glm-operator-fields"));
         both("spec.components", new Translated("per component, below", "ilm-component-k8s"),
                 new Translated("per component, below", "glm-gateway-k8s"));

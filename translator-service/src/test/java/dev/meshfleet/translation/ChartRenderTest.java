@@ -102,7 +102,9 @@ class ChartRenderTest {
                         tests.add(DynamicTest.dynamicTest(c.name() + " " + p.cluster() + " " + r.releaseName(), () -> {
                             List<JsonNode> objects = render(r);
                             assertThat(objects).isNotEmpty();
-                            String rev = p.revision().isEmpty() ? "default" : p.revision();
+                            // A gateway's pods are its control plane's to inject (ADR 0035); the rest carry their own.
+                            String own = r.chart().equals("gateway") ? p.controlPlaneRevision() : p.revision();
+                            String rev = own.isEmpty() ? "default" : own;
                             objects.stream().filter(o -> o.path("kind").asText().matches("Deployment|DaemonSet"))
                                     .forEach(o -> assertThat(o.path("metadata").path("labels").path("istio.io/rev").asText())
                                             .as("istio.io/rev of %s", o.path("metadata").path("name")).isEqualTo(rev));
@@ -188,7 +190,7 @@ class ChartRenderTest {
         assertThat(svc.at("/spec/externalTrafficPolicy").asText()).isEqualTo("Local");
         assertThat(svc.at("/spec/loadBalancerSourceRanges/0").asText()).isEqualTo("10.0.0.0/8");
         assertThat(svc.at("/metadata/annotations/service.beta.kubernetes.io~1aws-load-balancer-type").asText()).isEqualTo("nlb");
-        assertThat(svc.at("/spec/selector/istio.io~1rev").asText()).isEqualTo("1-24");
+        assertThat(svc.at("/spec/selector/meshfleet.dev~1gateway-revision").asText()).isEqualTo("1-24");
         assertThat(objects.stream().filter(o -> o.path("kind").asText().equals("Service")).map(o -> o.at("/metadata/name").asText()))
                 .as("the gateway chart's own Service is off; only the shared ones").containsExactlyInAnyOrder("edge-gateway",
                         "istio-egressgateway");
@@ -214,15 +216,47 @@ class ChartRenderTest {
     }
 
     @Test
+    void aGatewayOnAnotherControlPlaneRevisionIsInjectedByItAndTheActiveServiceSelectsOnlyItsOwnRevisionsPods()
+            throws Exception {
+        // glm-gateways, cluster1: istio-ingressgateway 1-24 (active) and 1-25 beside it, whose controlPlaneRevision is 1-24.
+        List<JsonNode> objects = new ArrayList<>(renderAll("glm-gateways", "cluster1", "1-24"));
+        objects.addAll(renderAll("glm-gateways", "cluster1", "1-25"));
+        JsonNode canary = find(objects, "Deployment", "istio-ingressgateway-1-25");
+        assertThat(canary.at("/spec/template/metadata/labels/istio.io~1rev").asText())
+                .as("the injector of the control plane it uses (seed 001), as istioctl's spec.revision").isEqualTo("1-24");
+        assertThat(canary.at("/spec/template/metadata/labels/meshfleet.dev~1gateway-revision").asText()).isEqualTo("1-25");
+        JsonNode service = find(objects, "Service", "istio-ingressgateway");
+        List<String> selected = objects.stream().filter(o -> o.path("kind").asText().equals("Deployment"))
+                .filter(d -> selects(service, d)).map(d -> d.at("/metadata/name").asText()).toList();
+        assertThat(selected).as("Deployments whose pods the Service %s selects", service.at("/spec/selector"))
+                .containsExactly("istio-ingressgateway-1-24");
+    }
+
+    /** Whether every entry of the Service's selector is a label of the Deployment's pods. */
+    private static boolean selects(JsonNode service, JsonNode deployment) {
+        JsonNode labels = deployment.at("/spec/template/metadata/labels");
+        var entries = service.at("/spec/selector").fields();
+        boolean all = entries.hasNext();
+        while (entries.hasNext()) {
+            var e = entries.next();
+            all &= e.getValue().asText().equals(labels.path(e.getKey()).asText(null));
+        }
+        return all;
+    }
+
+    @Test
     void activeGatewayServiceSelectsItsRevisionAndInactiveRevisionRendersNoService() throws Exception {
         List<JsonNode> active = renderAll("example-glm-ingress", "cluster1", "1-24");
         JsonNode svc = find(active, "Service", "istio-ingressgateway");
-        assertThat(svc.at("/spec/selector/istio.io~1rev").asText()).isEqualTo("1-24");
+        assertThat(svc.at("/spec/selector/meshfleet.dev~1gateway-revision").asText()).isEqualTo("1-24");
+        assertThat(svc.at("/spec/selector").has("istio.io/rev")).as("istio.io/rev is the injector's, not the gateway's")
+                .isFalse();
         assertThat(svc.at("/spec/selector/istio").asText()).isEqualTo("ingressgateway");
         assertThat(svc.at("/spec/type").asText()).isEqualTo("LoadBalancer");
         assertThat(svc.at("/spec/ports").size()).isEqualTo(4);
         JsonNode deploy = find(active, "Deployment", "istio-ingressgateway-1-24");
         assertThat(deploy.at("/spec/template/metadata/labels/istio.io~1rev").asText()).isEqualTo("1-24");
+        assertThat(deploy.at("/spec/template/metadata/labels/meshfleet.dev~1gateway-revision").asText()).isEqualTo("1-24");
         assertThat(deploy.at("/spec/template/spec/containers/0/image").asText()).isEqualTo("registry.example/istio/proxyv2:1.24.2-solo");
 
         List<JsonNode> inactive = renderAll("glm-gateways", "cluster2", "1-24");

@@ -298,7 +298,7 @@ class ClusterReconcilerIT {
         });
         KubernetesClient c7 = server.client("c7");
         assertThat(c7.services().inNamespace("istio-ingress").withName("istio-ingressgateway").get().getSpec()
-                .getSelector()).containsEntry("istio.io/rev", "1-24");
+                .getSelector()).containsEntry("meshfleet.dev/gateway-revision", "1-24");
         int installed = log.size();
 
         // The 1-24 plan (giving the Service up) comes first in the desired state.
@@ -306,7 +306,7 @@ class ClusterReconcilerIT {
         reconciler.reconcile("c7", Trigger.CHANGE);
 
         assertThat(c7.services().inNamespace("istio-ingress").withName("istio-ingressgateway").get().getSpec()
-                .getSelector()).containsEntry("istio.io/rev", "1-25");
+                .getSelector()).containsEntry("meshfleet.dev/gateway-revision", "1-25");
         assertThat(deployment(c7, "istio-ingress", "istio-ingressgateway-1-24")).as("an inactive revision keeps its Deployment")
                 .isNotNull();
         log.close();
@@ -525,14 +525,16 @@ class ClusterReconcilerIT {
     /** As the translator plans a gateway revision: the gateway chart without its Service, the shared Service when active. */
     private static Plan gateway(String revision, boolean active, String generation) {
         String labels = "{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\"}";
-        String values = "{\"labels\":" + labels + ",\"name\":\"istio-ingressgateway-" + revision + "\",\"revision\":\""
+        String podLabels = "{\"app\":\"istio-ingressgateway\",\"istio\":\"ingressgateway\",\"meshfleet.dev/gateway-revision\":\""
+                + revision + "\"}";
+        String values = "{\"labels\":" + podLabels + ",\"name\":\"istio-ingressgateway-" + revision + "\",\"revision\":\""
                 + revision + "\",\"service\":{\"type\":\"None\"}}";
         List<ChartSpec> charts = new java.util.ArrayList<>(List.of(new ChartSpec("gateway", "istio-ingressgateway-" + revision,
                 "istio-ingress", values)));
         if (active) {
             charts.add(new ChartSpec("gateway-service", "istio-ingressgateway-service", "istio-ingress",
                     "{\"labels\":" + labels + ",\"name\":\"istio-ingressgateway\",\"selector\":{\"app\":\"istio-ingressgateway\","
-                            + "\"istio\":\"ingressgateway\",\"istio.io/rev\":\"" + revision + "\"}}"));
+                            + "\"istio\":\"ingressgateway\",\"meshfleet.dev/gateway-revision\":\"" + revision + "\"}}"));
         }
         return new Plan(Fixtures.GLM, 1, revision, "1.24.2", charts, "1-24", false, Duration.ofMinutes(1),
                 "{}", "gw-" + revision + "-" + active + "-" + generation);

@@ -117,7 +117,7 @@ class DriftAndGatewaySwitchE2E {
         assertThat(Fleet.installation(status, "cluster1", "1-24").state()).isEqualTo("HEALTHY");
         assertThat(Fleet.installation(status, "cluster1", "1-25").state()).isEqualTo("HEALTHY");
         KubernetesClient cluster1 = cluster1();
-        assertThat(service(cluster1).getSpec().getSelector()).containsEntry("istio.io/rev", "1-24");
+        assertThat(service(cluster1).getSpec().getSelector()).containsEntry(ServiceSelectionLog.GATEWAY_REVISION_LABEL, "1-24");
         assertThat(gatewayDeployment(cluster1, "1-24")).isNotNull();
         assertThat(gatewayDeployment(cluster1, "1-25")).isNotNull();
     }
@@ -135,7 +135,7 @@ class DriftAndGatewaySwitchE2E {
                 deployments)) {
             fleet.applyAndSettle(fleet.manifest("glm-canary-switched.yaml", glm(false)));
             await().atMost(WAIT).untilAsserted(() -> assertThat(service(cluster1).getSpec().getSelector())
-                    .containsEntry("istio.io/rev", "1-25"));
+                    .containsEntry(ServiceSelectionLog.GATEWAY_REVISION_LABEL, "1-25"));
             log.close();
 
             assertThat(gatewayDeployment(cluster1, "1-24")).as("an inactive revision keeps its Deployment").isNotNull();

@@ -155,7 +155,9 @@ class GatewayLifecycleE2E {
         assertThat(i.state()).as(Rendering.table(fleet.sandbox.views())).isEqualTo("HEALTHY");
         Deployment gw = gatewayDeployment("istio-eastwestgateway-1-25-gw");
         assertThat(gw).isNotNull();
-        assertThat(gw.getMetadata().getLabels()).containsEntry("istio.io/rev", "1-25-gw");
+        // Injected by the control plane it uses (ADR 0035); its own revision is a label of Meshfleet's.
+        assertThat(gw.getSpec().getTemplate().getMetadata().getLabels()).containsEntry("istio.io/rev", "1-25")
+                .containsEntry("meshfleet.dev/gateway-revision", "1-25-gw");
     }
 
     @Test
