@@ -64,6 +64,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand("list", new DlqCommand.ListLetters(out))
                 .addSubcommand("replay", new DlqCommand.Replay(out)));
         root.addSubcommand("history", new HistoryCommand(out));
+        root.addSubcommand("fleet", new FleetCommand(out));
         root.addSubcommand("completion", new CompletionCommand());
         root.addSubcommand("help", new HelpCommand());
         root.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
