@@ -8,12 +8,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.meshfleet.sandbox.history.ChainCheck;
 import dev.meshfleet.sandbox.history.ClusterHistory;
 import dev.meshfleet.sandbox.history.History;
 import dev.meshfleet.sandbox.history.HistoryReport;
 import dev.meshfleet.sandbox.history.HistoryTopics;
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.audit.AuditChain;
 import dev.meshfleet.schemas.time.GoDuration;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -30,7 +32,8 @@ import picocli.CommandLine.Parameters;
         + " With --cluster NAME instead of a resource: every change that touched that cluster, across resources.",
         "Reads meshfleet.spec-changes and meshfleet.admissions (kept forever) and meshfleet.installation-events"
                 + " (30 days by default: older transitions are gone, and the history says from when it has them).",
-        "Exit status: 0, 2 a resource with no change on the topics, bad input or Kafka unreachable."})
+        "Exit status: 0, 1 --verify found a break, 2 a resource with no change on the topics, bad input or Kafka"
+                + " unreachable."})
 public final class HistoryCommand implements Callable<Integer> {
     static final Duration TIMEOUT = Duration.ofSeconds(10);
 
@@ -40,6 +43,9 @@ public final class HistoryCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "NAME", description = "Every change that touched this workload cluster,"
             + " across resources (instead of a resource).")
     String cluster;
+    @Option(names = "--verify", description = "Check the hash chain of the resource's records on meshfleet.spec-changes"
+            + " and meshfleet.admissions (docs/adr/0033) instead; exit 1 naming the first record it does not hold.")
+    boolean verify;
     @Option(names = "--since", paramLabel = "DURATION", description = "Only entries of the last DURATION (Go syntax: 2h, 30m).")
     String since;
     @Option(names = {"-o", "--output"}, paramLabel = "table|json", defaultValue = "table", description = "Default: table.")
@@ -60,6 +66,9 @@ public final class HistoryCommand implements Callable<Integer> {
             throw new UsageException("history: name a resource (Kind/namespace/name) or give --cluster NAME, not both");
         }
         String key = resource == null ? null : key(resource);
+        if (verify) {
+            return verify(key);
+        }
         Duration window = since == null ? null : parseSince(since);
         if (!output.equals("table") && !output.equals("json")) {
             throw new UsageException("history: -o takes table or json, not '" + output + "'");
@@ -81,6 +90,26 @@ public final class HistoryCommand implements Callable<Integer> {
         Map<String, List<History.Entry>> touching = ClusterHistory.of(all, cluster.trim());
         out.print(render(touching, records, cluster.trim()));
         return Main.HEALTHY;
+    }
+
+    private int verify(String key) throws UsageException {
+        if (key == null) {
+            throw new UsageException("history: --verify checks one resource: name it (Kind/namespace/name)");
+        }
+        KafkaClientSettings settings = kafka.settings("history");
+        List<ChainCheck.TopicVerdict> verdicts;
+        try {
+            verdicts = new ChainCheck(settings, TIMEOUT).check(key);
+        } catch (IllegalStateException e) {
+            throw new UsageException("history: " + e.getMessage());
+        }
+        if (verdicts.stream().allMatch(v -> v.verdict() instanceof AuditChain.Verdict.Intact i
+                && i.chained() + i.unchained() == 0)) {
+            throw new UsageException("history: " + key + " has no record on the topics at " + settings.bootstrapServers()
+                    + " (it never existed, or its name is misspelt)");
+        }
+        out.print(ChainCheck.report(key, verdicts));
+        return ChainCheck.intact(verdicts) ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
     }
 
     private String render(Map<String, List<History.Entry>> histories, HistoryTopics.Records records, String cluster) {

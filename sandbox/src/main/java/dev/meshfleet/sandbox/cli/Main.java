@@ -58,7 +58,8 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand("up", new SandboxCommand.Up(out, err)));
         root.addSubcommand("plan", new PlanCli(out, err));
         root.addSubcommand("bench", new CommandLine(new BenchCommand(out, err))
-                .addSubcommand("fleet", new FleetBenchCommand(out, err)));
+                .addSubcommand("fleet", new FleetBenchCommand(out, err))
+                .addSubcommand("audit", new AuditBenchCommand(out, err)));
         root.addSubcommand("soak", new SoakCommand(out, err));
         root.addSubcommand("dlq", new CommandLine(new DlqCommand())
                 .addSubcommand("list", new DlqCommand.ListLetters(out))
@@ -87,7 +88,7 @@ public final class Main implements Callable<Integer> {
         return root;
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
         int code = commandLine(out, err).execute(args.toArray(String[]::new));
         out.flush();
         err.flush();

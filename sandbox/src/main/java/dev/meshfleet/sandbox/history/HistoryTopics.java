@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Function;
 
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.audit.TopicScan;
@@ -47,9 +48,12 @@ public final class HistoryTopics {
                 a -> new History.Admission(a.getUid(), a.getGeneration() == null ? OptionalLong.empty()
                         : OptionalLong.of(a.getGeneration()), a.getSpecHash(), a.getOperation(), a.getUsername(),
                         a.getGroups().stream().map(Object::toString).toList(), a.getAdmittedAt()));
+        // A million events name a few thousand clusters, revisions and states: one String each, not one per event.
+        Map<String, String> names = new java.util.HashMap<>();
+        Function<String, String> once = s -> names.computeIfAbsent(s, n -> n);
         TopicScan.Scan<History.Transition> events = scan.read(Topics.INSTALLATION_EVENTS, key, InstallationEvent.class,
-                e -> new History.Transition(e.getGeneration(), e.getCluster(), e.getRevision(), e.getState(),
-                        e.getTime()));
+                e -> new History.Transition(e.getGeneration(), once.apply(e.getCluster()), once.apply(e.getRevision()),
+                        once.apply(e.getState()), e.getTime()));
         Map<String, Instant> retainedFrom = new LinkedHashMap<>();
         Map<String, List<History.Change>> changesByKey = byKey(changes);
         Map<String, List<History.Transition>> eventsByKey = byKey(events);

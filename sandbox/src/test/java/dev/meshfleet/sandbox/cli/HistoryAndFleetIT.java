@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.Topics;
+import dev.meshfleet.schemas.audit.AuditChain;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.AdmissionRecord;
 import dev.meshfleet.schemas.v1.InstallationEvent;
@@ -64,22 +65,41 @@ class HistoryAndFleetIT {
         try (var changes = new KafkaProducer<>(p, new StringSerializer(), AvroSerde.of(SpecChange.class).serializer());
                 var admissions = new KafkaProducer<>(p, new StringSerializer(), AvroSerde.of(AdmissionRecord.class).serializer());
                 var events = new KafkaProducer<>(p, new StringSerializer(), AvroSerde.of(InstallationEvent.class).serializer())) {
-            admissions.send(new ProducerRecord<>(Topics.ADMISSIONS, KEY, admission(1, V1, "CREATE", "platform-admin", 0))).get();
-            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, KEY, change(1, V1, 1))).get();
+            // Chained as spec-intake writes them (ADR 0033; AuditChainIT holds the intake to that).
+            AdmissionRecord created = chained(admission(1, V1, "CREATE", "platform-admin", 0), AuditChain.GENESIS);
+            SpecChange generation1 = chained(change(1, V1, 1), AuditChain.GENESIS);
+            admissions.send(new ProducerRecord<>(Topics.ADMISSIONS, KEY, created)).get();
+            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, KEY, generation1)).get();
             events.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, KEY, event(1, C1, "INSTALL_PENDING", 1))).get();
             events.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, KEY, event(1, C1, "HEALTHY", 4))).get();
             events.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, KEY, event(1, C2, "HEALTHY", 5))).get();
-            admissions.send(new ProducerRecord<>(Topics.ADMISSIONS, KEY, admission(2, V2, "UPDATE", "mesh-operator", 19))).get();
-            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, KEY, change(2, V2, 20))).get();
+            admissions.send(new ProducerRecord<>(Topics.ADMISSIONS, KEY, chained(admission(2, V2, "UPDATE",
+                    "mesh-operator", 19), created.getChainHash()))).get();
+            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, KEY, chained(change(2, V2, 20),
+                    generation1.getChainHash()))).get();
             events.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, KEY, event(2, C1, "UPDATING_CONTROL_PLANE", 21))).get();
             events.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, KEY, event(2, C1, "HEALTHY", 24))).get();
             events.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, KEY, event(2, C2, "HEALTHY", 23))).get();
         }
     }
 
+    static SpecChange chained(SpecChange c, String previous) {
+        c.setChainHash(AuditChain.link(previous, AuditChain.content(c)));
+        return c;
+    }
+
+    static AdmissionRecord chained(AdmissionRecord a, String previous) {
+        a.setChainHash(AuditChain.link(previous, AuditChain.content(a)));
+        return a;
+    }
+
     static SpecChange change(long generation, String spec, int second) {
+        return change(NAME, generation, spec, second);
+    }
+
+    static SpecChange change(String name, long generation, String spec, int second) {
         return SpecChange.newBuilder().setUid("uid-" + RUN).setKind(ResourceKind.IstioLifecycleManager)
-                .setNamespace("gloo-mesh").setName(NAME).setGeneration(generation).setResourceVersion("" + generation)
+                .setNamespace("gloo-mesh").setName(name).setGeneration(generation).setResourceVersion("" + generation)
                 .setOperation(Operation.UPSERT).setActor("kubectl-client-side-apply").setObservedAt(t(second))
                 .setSpecJson(spec).build();
     }
@@ -141,6 +161,49 @@ class HistoryAndFleetIT {
                 "--bootstrap-server", BOOTSTRAP)).isZero();
         assertThat(out()).contains("\"before\" : \"generation 1 tag 1.24.2-solo HEALTHY\"",
                 "\"after\" : \"generation 2 tag 1.24.3-solo HEALTHY\"");
+    }
+
+    @Test
+    void theChainOfAnUntouchedResourceIsIntact() {
+        assertThat(run("history", KEY, "--verify", "--bootstrap-server", BOOTSTRAP)).as(err.toString()).isZero();
+        assertThat(out().lines().toList()).hasSize(2).allSatisfy(l -> assertThat(l).startsWith("chain intact: "))
+                .anySatisfy(l -> assertThat(l).startsWith("chain intact: meshfleet.spec-changes " + KEY
+                        + ": 2 record(s) chained, head "))
+                .anySatisfy(l -> assertThat(l).startsWith("chain intact: meshfleet.admissions " + KEY
+                        + ": 2 record(s) chained, head "));
+    }
+
+    @Test
+    void aRecordForgedOnTheTopicIsNamedByVerify() throws Exception {
+        String name = "forged-" + RUN;
+        String key = "IstioLifecycleManager/gloo-mesh/" + name;
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, BOOTSTRAP);
+        try (var changes = new KafkaProducer<>(p, new StringSerializer(), AvroSerde.of(SpecChange.class).serializer())) {
+            SpecChange genuine = chained(change(name, 1, V1, 1), AuditChain.GENESIS);
+            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key, genuine)).get();
+            assertThat(run("history", key, "--verify", "--bootstrap-server", BOOTSTRAP)).as(out()).isZero();
+            // By hand: a generation 2 nobody asked for, with no hash, and one with a well-formed link.
+            var bare = changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key, change(name, 2, V2, 2))).get();
+            assertThat(run("history", key, "--verify", "--bootstrap-server", BOOTSTRAP)).isEqualTo(1);
+            assertThat(out()).contains("chain broken: meshfleet.spec-changes-" + bare.partition() + "@" + bare.offset()
+                    + " (generation 2 UPSERT observed " + t(2) + "): it has no chain hash, yet records before it have one:"
+                    + " it was not written by spec-intake");
+        }
+        String key2 = key + "-2";
+        try (var changes = new KafkaProducer<>(p, new StringSerializer(), AvroSerde.of(SpecChange.class).serializer())) {
+            SpecChange genuine = chained(change(name + "-2", 1, V1, 1), AuditChain.GENESIS);
+            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key2, genuine)).get();
+            var forged = changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key2,
+                    chained(change(name + "-2", 2, V2, 2), genuine.getChainHash()))).get();
+            // spec-intake, which never saw the forged record, writes the next change on its own head.
+            changes.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key2, chained(change(name + "-2", 2, V2.replace(
+                    "1.24.3", "1.24.4"), 3), genuine.getChainHash()))).get();
+            assertThat(run("history", key2, "--verify", "--bootstrap-server", BOOTSTRAP)).isEqualTo(1);
+            assertThat(out()).contains("chain broken: meshfleet.spec-changes-" + forged.partition() + "@"
+                    + forged.offset() + " (generation 2 UPSERT observed " + t(2) + "): the record after it chains to"
+                    + " the one before it: it was written outside the chain (forged or replayed)");
+        }
     }
 
     @Test

@@ -43,8 +43,8 @@ public final class TopicScan {
         this.timeout = timeout;
     }
 
-    /** One record as read: its key, partition and decoded value. */
-    public record Read<T>(String key, int partition, T value) {
+    /** One record as read: its key, partition, offset and decoded value. */
+    public record Read<T>(String key, int partition, long offset, T value) {
     }
 
     /**
@@ -84,6 +84,8 @@ public final class TopicScan {
         List<Read<T>> out = new ArrayList<>();
         Map<Integer, Instant> retainedFrom = new TreeMap<>();
         Deserializer<V> values = AvroSerde.of(type).deserializer();
+        // A million records name a few thousand keys: one String per key, not per record.
+        Map<String, String> keys = new java.util.HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(kafka.forClient("meshfleet reader", Map.of(
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
@@ -126,7 +128,7 @@ public final class TopicScan {
                         retainedFrom.put(r.partition(), Instant.ofEpochMilli(r.timestamp()));
                     }
                     if (r.value() != null && (onlyKey.isEmpty() || onlyKey.get().equals(r.key()))) {
-                        out.add(new Read<>(r.key(), r.partition(), convert.apply(values.deserialize(topic, r.value()))));
+                        out.add(new Read<>(keys.computeIfAbsent(r.key(), k -> k), r.partition(), r.offset(), convert.apply(values.deserialize(topic, r.value()))));
                     }
                 }
                 open.removeIf(tp -> consumer.position(tp, timeout) >= end.get(tp));
