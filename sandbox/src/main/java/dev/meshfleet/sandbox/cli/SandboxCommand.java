@@ -61,7 +61,12 @@ public final class SandboxCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             List<String> history = new java.util.ArrayList<>();
             for (String ref : args.history) {
-                history.add(HistoryCommand.key(ref));
+                try {
+                    history.add(HistoryCommand.key(ref));
+                } catch (UsageException e) {
+                    throw new UsageException("sandbox: --history '" + ref + "' is not Kind/namespace/name with Kind"
+                            + " IstioLifecycleManager or GatewayLifecycleManager");
+                }
             }
             return execute(SandboxOptions.from(mode, args), Poison.parseAll(args.poison), history, out, err);
         }

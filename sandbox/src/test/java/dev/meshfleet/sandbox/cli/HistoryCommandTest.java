@@ -41,6 +41,7 @@ class HistoryCommandTest {
         "fleet --at -1h --diff -2h -1h --bootstrap-server 127.0.0.1:1 | fleet: give --at TIME or --diff T1 T2, not both",
         "fleet -o yaml --bootstrap-server 127.0.0.1:1 | fleet: -o takes table or json, not 'yaml'",
         "fleet --command-config /no/such/file.properties | fleet: --command-config /no/such/file.properties cannot be read",
+        "sandbox run -f examples/ilm-minimal.yaml --history ilm/gloo-mesh | sandbox: --history 'ilm/gloo-mesh' is not Kind/namespace/name",
     })
     void badInputOfHistoryAndFleetIsRefusedBeforeAnyKafkaIsAsked(String args, String expected) {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
