@@ -17,7 +17,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./meshfleet fleet [--at TIME | --diff T1 T2] [--cluster NAME] [-o table|json]}: the fleet at a past instant. */
 @Command(name = "fleet", description = {"Every installation at an instant: the generation of its resource in force then,"
-        + " its spec (the tag in the table, the whole spec in JSON), and the state it was last observed in.",
+        + " its spec (the tag in the table; in JSON each resource once, with its spec and installations), and the state it was last observed in.",
         "Reads meshfleet.spec-changes (kept forever) and meshfleet.installation-events (30 days by default): where"
                 + " retention has dropped the events of the instant, the state is UNKNOWN and the output says so.",
         "Exit status: 0, 2 bad input or Kafka unreachable."})

@@ -53,13 +53,20 @@ public final class FleetReport {
         return out.toString();
     }
 
+    /** One object per resource (its generation in force and that spec, once), each with its installations. */
     public static String json(FleetAt.View view) {
         ObjectNode root = JSON.createObjectNode().put("at", view.at().toString());
-        ArrayNode list = root.putArray("installations");
+        ArrayNode resources = root.putArray("resources");
+        ObjectNode current = null;
         for (FleetAt.Installation i : view.installations()) {
-            ObjectNode n = list.addObject().put("resource", i.resource()).put("cluster", i.cluster())
-                    .put("revision", i.revision()).put("generation", i.generation()).put("deleted", i.deleted());
-            n.set("spec", Canonical.parse(i.specJson()));
+            if (current == null || !current.path("resource").asText().equals(i.resource())) {
+                current = resources.addObject().put("resource", i.resource()).put("generation", i.generation())
+                        .put("deleted", i.deleted());
+                current.set("spec", Canonical.parse(i.specJson()));
+                current.putArray("installations");
+            }
+            ObjectNode n = ((ArrayNode) current.get("installations")).addObject().put("cluster", i.cluster())
+                    .put("revision", i.revision()).put("tag", tagOf(i));
             if (i.observed() instanceof FleetAt.Observed.Known k) {
                 n.put("state", k.state()).put("since", k.since().toString()).put("eventGeneration", k.eventGeneration());
             } else {

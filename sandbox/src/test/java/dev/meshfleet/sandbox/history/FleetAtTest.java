@@ -138,6 +138,21 @@ class FleetAtTest {
     }
 
     @Test
+    void theJsonHoldsEachResourcesSpecOnceWithItsInstallations() throws Exception {
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                FleetReport.json(FleetAt.at(t(10), CHANGES, EVENTS, Map.of(), Optional.empty())));
+        assertThat(json.path("at").asText()).isEqualTo(t(10).toString());
+        assertThat(json.path("resources")).hasSize(1);
+        var ilm = json.path("resources").get(0);
+        assertThat(ilm.path("resource").asText()).isEqualTo(ILM);
+        assertThat(ilm.path("generation").asLong()).isEqualTo(1);
+        assertThat(ilm.path("spec").path("installations").get(0).path("istioOperatorSpec").path("tag").asText())
+                .isEqualTo("1.24.2-solo");
+        assertThat(ilm.path("installations")).extracting(n -> n.path("cluster").asText() + " " + n.path("state").asText()
+                + " " + n.path("since").asText()).containsExactly("cluster1 HEALTHY " + t(4), "cluster2 HEALTHY " + t(5));
+    }
+
+    @Test
     void instantsAreRfc3339OrADurationAgo() {
         Instant now = Instant.parse("2026-11-30T14:05:00Z");
         assertThat(Instants.parse("2026-11-30T12:00:00Z", now)).isEqualTo(Instant.parse("2026-11-30T12:00:00Z"));
