@@ -45,7 +45,9 @@ class StrimziTest {
         // purged, checked), its group and, exactly once (the translator), its transactional ids.
         assertThat(acls(rendered, "spec-intake")).containsExactlyInAnyOrder(
                 "topic:meshfleet.spec-changes:literal:Describe", "topic:meshfleet.spec-changes:literal:Write",
-                "topic:meshfleet.admissions:literal:Describe", "topic:meshfleet.admissions:literal:Write");
+                "topic:meshfleet.admissions:literal:Describe", "topic:meshfleet.admissions:literal:Write",
+                // The heads of the audit chain, read at the start without a group (ADR 0033).
+                "topic:meshfleet.spec-changes:literal:Read", "topic:meshfleet.admissions:literal:Read");
         assertThat(acls(rendered, "translator")).containsExactlyInAnyOrderElementsOf(union(
                 List.of("topic:meshfleet.spec-changes:literal:Describe", "topic:meshfleet.spec-changes:literal:Read",
                         "topic:meshfleet.install-plans:literal:Describe", "topic:meshfleet.install-plans:literal:Write",

@@ -49,6 +49,7 @@ public class AdmissionWebhook {
     private final ObjectMapper mapper = new ObjectMapper();
     private volatile AdmissionRules rules;
     private volatile AdmissionPublisher publisher;
+    private volatile boolean stopped;
 
     void route(@Observes Router router) {
         if (!config.admission().enabled()) {
@@ -60,10 +61,14 @@ public class AdmissionWebhook {
                 config.admission().allowedChartSources().orElse(List.of()))));
         publisher = AdmissionPublisher.create(KafkaClientSettings.fromConfig(configuration), config.admission().topic(),
                 config.admission().publishTimeout());
+        // Until the heads are read, publishing fails and the request is allowed unrecorded, as with Kafka down.
+        publisher.chain().loadInBackground("admission-audit-chain", () -> !stopped,
+                why -> LOG.warnf("audit chain heads of %s not read yet: %s", config.admission().topic(), why));
         router.post(PATH).handler(BodyHandler.create()).blockingHandler(this::handle, false);
     }
 
     void onStop(@Observes ShutdownEvent event) {
+        stopped = true;
         if (publisher != null) {
             publisher.close();
         }

@@ -18,6 +18,7 @@ import org.jboss.logging.MDC;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.meshfleet.intake.change.PublishLedger;
+import dev.meshfleet.intake.publish.ChainHeads;
 import dev.meshfleet.intake.publish.SpecChangePublisher;
 import dev.meshfleet.intake.queue.WorkQueue;
 import dev.meshfleet.intake.watch.Finalizers;
@@ -27,6 +28,7 @@ import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
 import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.SpecChange;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -65,6 +67,7 @@ public class IntakeService {
     private WorkQueue queue;
     private LifecycleWatch watch;
     private SpecChangePublisher publisher;
+    private ChainHeads chain;
     private KafkaClientMetrics producerMetrics;
     private IntakeController controller;
 
@@ -82,7 +85,8 @@ public class IntakeService {
                     .description("SpecChange records acknowledged by Kafka").tag("operation", operation.name())
                     .register(registry));
         }
-        publisher = SpecChangePublisher.create(kafka, config.topic()).tracedBy(tracer);
+        chain = ChainHeads.of(kafka, config.topic(), SpecChange.class, SpecChange::getChainHash);
+        publisher = SpecChangePublisher.create(kafka, config.topic()).tracedBy(tracer).chainedBy(chain);
         producerMetrics = new KafkaClientMetrics(publisher.producer());
         producerMetrics.bindTo(registry);
         watch = new LifecycleWatch(client);
@@ -95,6 +99,9 @@ public class IntakeService {
         } else {
             topicsReady.set(true);
         }
+        // Before the first record: a restarted intake continues each key's audit chain (docs/adr/0033).
+        threads.add(chain.loadInBackground("intake-audit-chain", () -> running,
+                why -> LOG.warnf("audit chain heads of %s not read yet: %s", config.topic(), why)));
         watch.start(config.namespaces().orElse(List.of()), config.resyncPeriod(), queue::add);
         for (int i = 0; i < Math.max(1, config.workers()); i++) {
             start("intake-worker-" + i, this::work);
@@ -121,9 +128,9 @@ public class IntakeService {
         }
     }
 
-    /** The informers have listed and are watching, and the topics exist (when we create them). */
+    /** The informers have listed and are watching, the topics exist (when we create them), the chain's heads are read. */
     public boolean ready() {
-        return watch != null && watch.synced() && topicsReady.get();
+        return watch != null && watch.synced() && topicsReady.get() && chain.loaded();
     }
 
     /** Every worker thread is still taking keys (they only stop at shutdown). */

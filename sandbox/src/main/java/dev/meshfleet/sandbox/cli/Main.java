@@ -58,12 +58,14 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand("up", new SandboxCommand.Up(out, err)));
         root.addSubcommand("plan", new PlanCli(out, err));
         root.addSubcommand("bench", new CommandLine(new BenchCommand(out, err))
-                .addSubcommand("fleet", new FleetBenchCommand(out, err)));
+                .addSubcommand("fleet", new FleetBenchCommand(out, err))
+                .addSubcommand("audit", new AuditBenchCommand(out, err)));
         root.addSubcommand("soak", new SoakCommand(out, err));
         root.addSubcommand("dlq", new CommandLine(new DlqCommand())
                 .addSubcommand("list", new DlqCommand.ListLetters(out))
                 .addSubcommand("replay", new DlqCommand.Replay(out)));
         root.addSubcommand("history", new HistoryCommand(out));
+        root.addSubcommand("fleet", new FleetCommand(out));
         root.addSubcommand("completion", new CompletionCommand());
         root.addSubcommand("help", new HelpCommand());
         root.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
@@ -86,7 +88,7 @@ public final class Main implements Callable<Integer> {
         return root;
     }
 
-    static int run(List<String> args, PrintStream out, PrintStream err) {
+    public static int run(List<String> args, PrintStream out, PrintStream err) {
         int code = commandLine(out, err).execute(args.toArray(String[]::new));
         out.flush();
         err.flush();

@@ -133,4 +133,9 @@ public final class SandboxArgs {
                     + " OTLP collector, over HTTP/protobuf, e.g. http://127.0.0.1:4318/v1/traces (Jaeger, an"
                     + " OpenTelemetry Collector). Default: tracing off.")
     String otlpEndpoint;
+
+    @Option(names = "--history", paramLabel = "Kind/namespace/name",
+            description = "After the last step, print the resource's history as ./meshfleet history does (who changed"
+                    + " it, the fields, the transitions per cluster). Repeatable. Default: none.")
+    List<String> history = new ArrayList<>();
 }

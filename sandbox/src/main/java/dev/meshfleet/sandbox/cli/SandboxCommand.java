@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
@@ -14,6 +15,9 @@ import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
 import dev.meshfleet.sandbox.fencing.FencingCheck;
+import dev.meshfleet.sandbox.history.HistoryReport;
+import dev.meshfleet.sandbox.history.HistoryTopics;
+import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
 import dev.meshfleet.sandbox.poison.Poisoning;
@@ -55,7 +59,16 @@ public final class SandboxCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            return execute(SandboxOptions.from(mode, args), Poison.parseAll(args.poison), out, err);
+            List<String> history = new java.util.ArrayList<>();
+            for (String ref : args.history) {
+                try {
+                    history.add(HistoryCommand.key(ref));
+                } catch (UsageException e) {
+                    throw new UsageException("sandbox: --history '" + ref + "' is not Kind/namespace/name with Kind"
+                            + " IstioLifecycleManager or GatewayLifecycleManager");
+                }
+            }
+            return execute(SandboxOptions.from(mode, args), Poison.parseAll(args.poison), history, out, err);
         }
     }
 
@@ -79,7 +92,8 @@ public final class SandboxCommand implements Callable<Integer> {
         }
     }
 
-    static int execute(SandboxOptions options, List<Poison> poison, PrintStream out, PrintStream err)
+    static int execute(SandboxOptions options, List<Poison> poison, List<String> history, PrintStream out,
+            PrintStream err)
             throws Exception {
         Mode mode = options.mode();
         RepoLayout layout = RepoLayout.locate();
@@ -167,6 +181,12 @@ public final class SandboxCommand implements Callable<Integer> {
                     + " ends the same prints the same digest, else diff the two files)");
             if (options.output() == Output.YAML) {
                 out.print(Rendering.yamlList(sandbox.resourcesAsMaps()));
+            }
+            for (String key : history) {
+                HistoryTopics.Records records = HistoryCommand.read(
+                        KafkaClientSettings.bootstrap(sandbox.broker().bootstrapServers()), key);
+                tables.println("sandbox: history of " + key + ":");
+                tables.print(HistoryReport.table(Map.of(key, records.historyOf(key)), records.eventsRetainedFrom(), null));
             }
             if (mode == Mode.UP) {
                 Path kubeconfig = sandbox.writeKubeconfig();

@@ -110,7 +110,14 @@ public final class History {
         all.stream().filter(t -> t.generation() == generation && !t.time().isBefore(from)
                 && (until == null || t.time().isBefore(until)))
                 .sorted(java.util.Comparator.comparing(Transition::time))
-                .forEach(t -> byInstallation.computeIfAbsent(t.cluster() + "/" + t.revision(), k -> new ArrayList<>()).add(t));
+                .forEach(t -> {
+                    List<Transition> ts = byInstallation.computeIfAbsent(t.cluster() + "/" + t.revision(),
+                            k -> new ArrayList<>());
+                    // A state reported again (a health check, a resync, another replica) is no transition.
+                    if (ts.isEmpty() || !ts.get(ts.size() - 1).state().equals(t.state())) {
+                        ts.add(t);
+                    }
+                });
         return byInstallation;
     }
 }

@@ -20,6 +20,50 @@ public final class HistoryReport {
     private HistoryReport() {
     }
 
+    /**
+     * The histories of several resources (one for {@code history Kind/ns/name}; those touching {@code cluster} for
+     * {@code --cluster}, when not null), each under its key when there are several or a cluster was asked, with a line
+     * where retention dropped a resource's earlier installation events.
+     */
+    public static String table(Map<String, List<Entry>> histories, Map<String, Instant> eventsRetainedFrom,
+            String cluster) {
+        StringBuilder out = new StringBuilder();
+        boolean headed = cluster != null || histories.size() > 1;
+        histories.forEach((key, entries) -> {
+            if (headed) {
+                out.append("== ").append(key).append('\n');
+            }
+            Instant from = eventsRetainedFrom.get(key);
+            if (from != null) {
+                out.append(retentionNote(from)).append('\n');
+            }
+            out.append(table(key, entries));
+        });
+        if (cluster != null && histories.isEmpty()) {
+            out.append("no change touched cluster ").append(cluster).append(" in the time asked\n");
+        }
+        return out.toString();
+    }
+
+    static String retentionNote(Instant from) {
+        return "  (installation events before " + from + " were dropped by retention: no transitions before then)";
+    }
+
+    public static String json(Map<String, List<Entry>> histories, Map<String, Instant> eventsRetainedFrom,
+            String cluster) {
+        if (cluster == null && histories.size() == 1) {
+            var only = histories.entrySet().iterator().next();
+            return json(only.getKey(), only.getValue(), eventsRetainedFrom.get(only.getKey())).toPrettyString() + "\n";
+        }
+        ObjectNode root = JSON.createObjectNode();
+        if (cluster != null) {
+            root.put("cluster", cluster);
+        }
+        ArrayNode resources = root.putArray("resources");
+        histories.forEach((key, entries) -> resources.add(json(key, entries, eventsRetainedFrom.get(key))));
+        return root.toPrettyString() + "\n";
+    }
+
     public static String table(String key, List<Entry> entries) {
         StringBuilder out = new StringBuilder();
         for (Entry e : entries) {
@@ -45,7 +89,14 @@ public final class HistoryReport {
     }
 
     public static String json(String key, List<Entry> entries) {
+        return json(key, entries, null).toPrettyString() + "\n";
+    }
+
+    private static ObjectNode json(String key, List<Entry> entries, Instant eventsRetainedFrom) {
         ObjectNode root = JSON.createObjectNode().put("resource", key);
+        if (eventsRetainedFrom != null) {
+            root.put("installationEventsRetainedFrom", eventsRetainedFrom.toString());
+        }
         ArrayNode list = root.putArray("entries");
         for (Entry e : entries) {
             ObjectNode n = list.addObject().put("uid", e.uid()).put("generation", e.generation())
@@ -64,7 +115,7 @@ public final class HistoryReport {
                 i.put("ended", ts.get(ts.size() - 1).state());
             });
         }
-        return root.toPrettyString() + "\n";
+        return root;
     }
 
     /** From the change to the first HEALTHY of the installation. */

@@ -46,18 +46,24 @@ public final class Rendering {
                 rows.add(new String[] {name, "-", "-", "-", "no status yet"});
             }
         }
-        int[] width = new int[5];
-        for (String[] r : rows) {
-            for (int i = 0; i < 4; i++) {
-                width[i] = Math.max(width[i], r[i].length());
+        return columns(rows.stream().map(List::of).toList());
+    }
+
+    /** Rows as aligned columns, three spaces apart, the first row a header; no trailing blanks. */
+    public static String columns(List<List<String>> rows) {
+        int n = rows.get(0).size();
+        int[] width = new int[n];
+        for (List<String> r : rows) {
+            for (int i = 0; i < n - 1; i++) {
+                width[i] = Math.max(width[i], r.get(i).length());
             }
         }
         StringBuilder out = new StringBuilder();
-        for (String[] r : rows) {
-            for (int i = 0; i < 4; i++) {
-                out.append(r[i]).append(" ".repeat(width[i] - r[i].length() + 3));
+        for (List<String> r : rows) {
+            for (int i = 0; i < n - 1; i++) {
+                out.append(r.get(i)).append(" ".repeat(width[i] - r.get(i).length() + 3));
             }
-            out.append(r[4]).append('\n');
+            out.append(r.get(n - 1)).append('\n');
         }
         return out.toString().replaceAll("(?m) +$", "");
     }

@@ -61,6 +61,17 @@ final class Fleet implements AutoCloseable {
         return new Fleet(Sandbox.start(options, layout, System.err));
     }
 
+    /**
+     * As {@link #start(List, Map)} without faults, with spec-intake's admission webhook called by the management API
+     * server, as {@code sandbox run|up} have it: who made each change is recorded (ADR 0023).
+     */
+    static Fleet startWithAdmission(List<String> clusters) throws Exception {
+        RepoLayout layout = RepoLayout.locate();
+        SandboxOptions options = SandboxOptions.defaults(SandboxOptions.Mode.RUN, clusters).withTimeout(STEP_TIMEOUT)
+                .withResync(RESYNC, RESYNC);
+        return new Fleet(Sandbox.start(options, layout, System.err, true, true));
+    }
+
     /** A fleet with the options given (installer replicas, readiness delay, API latency ..). */
     static Fleet start(SandboxOptions options) throws Exception {
         RepoLayout layout = RepoLayout.locate();

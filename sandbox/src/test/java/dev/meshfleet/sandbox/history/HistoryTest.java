@@ -54,6 +54,18 @@ class HistoryTest {
     }
 
     @Test
+    void aStateReportedAgainIsNoTransition() {
+        var entries = History.of(List.of(new Change("uid-1", 1, false, "m", t(1), V1)), List.of(),
+                List.of(new Transition(1, "cluster1", "1-24", "INSTALLING_CONTROL_PLANE", t(2)),
+                        new Transition(1, "cluster1", "1-24", "INSTALLING_CONTROL_PLANE", t(3)),
+                        new Transition(1, "cluster1", "1-24", "HEALTHY", t(5)),
+                        new Transition(1, "cluster1", "1-24", "HEALTHY", t(9))));
+        assertThat(entries.get(0).transitions().get("cluster1/1-24")).extracting(Transition::state, Transition::time)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("INSTALLING_CONTROL_PLANE", t(2)),
+                        org.assertj.core.groups.Tuple.tuple("HEALTHY", t(5)));
+    }
+
+    @Test
     void aChangeRepublishedAfterARestartIsOneEntry() {
         var entries = History.of(List.of(new Change("uid-1", 1, false, "m", t(1), V1),
                 new Change("uid-1", 1, false, "m", t(50), V1)), List.of(), List.of());

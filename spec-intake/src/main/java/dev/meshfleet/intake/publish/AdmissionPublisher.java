@@ -15,6 +15,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import dev.meshfleet.intake.admission.Admitted;
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.OwnerKeys;
+import dev.meshfleet.schemas.audit.AuditChain;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.AdmissionRecord;
 
@@ -27,11 +28,14 @@ public final class AdmissionPublisher implements AutoCloseable {
     private final Producer<String, AdmissionRecord> producer;
     private final String topic;
     private final Duration wait;
+    /** The audit chain's heads (docs/adr/0033). */
+    private final ChainHeads chain;
 
-    public AdmissionPublisher(Producer<String, AdmissionRecord> producer, String topic, Duration wait) {
+    public AdmissionPublisher(Producer<String, AdmissionRecord> producer, String topic, Duration wait, ChainHeads chain) {
         this.producer = producer;
         this.topic = topic;
         this.wait = wait;
+        this.chain = chain;
     }
 
     /** A producer with the user's kafka.* settings and, over them, acks=all, idempotence and timeouts within wait. */
@@ -46,7 +50,13 @@ public final class AdmissionPublisher implements AutoCloseable {
                 ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis,
                 ProducerConfig.LINGER_MS_CONFIG, 0));
         return new AdmissionPublisher(new KafkaProducer<>(props, new StringSerializer(),
-                AvroSerde.of(AdmissionRecord.class).serializer()), topic, wait);
+                AvroSerde.of(AdmissionRecord.class).serializer()), topic, wait,
+                ChainHeads.of(kafka, topic, AdmissionRecord.class, AdmissionRecord::getChainHash));
+    }
+
+    /** The heads of the chain, to be read once before the first publish. */
+    public ChainHeads chain() {
+        return chain;
     }
 
     /** Returns once the record is acknowledged; throws {@link SpecChangePublisher.PublishFailed} otherwise. */
@@ -59,13 +69,26 @@ public final class AdmissionPublisher implements AutoCloseable {
                 .build();
         String key = OwnerKeys.of(admitted.kind(), admitted.namespace(), admitted.name());
         try {
+            chain.append(topic, key, AuditChain.content(record), hash -> {
+                record.setChainHash(hash);
+                send(key, record);
+            });
+        } catch (SpecChangePublisher.PublishFailed e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new SpecChangePublisher.PublishFailed(topic, e);
+        }
+    }
+
+    private void send(String key, AdmissionRecord record) {
+        try {
             producer.send(new ProducerRecord<>(topic, key, record)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SpecChangePublisher.PublishFailed(topic, e);
         } catch (ExecutionException e) {
             throw new SpecChangePublisher.PublishFailed(topic, e.getCause());
-        } catch (TimeoutException | RuntimeException e) {
+        } catch (TimeoutException e) {
             throw new SpecChangePublisher.PublishFailed(topic, e);
         }
     }

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.meshfleet.schemas.KafkaClientSettings;
+import dev.meshfleet.schemas.audit.AuditChain;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.trace.TraceHeaders;
 import dev.meshfleet.schemas.v1.SpecChange;
@@ -43,24 +44,32 @@ public final class SpecChangePublisher implements AutoCloseable {
     private final Tracer tracer;
     /** The producer's I/O thread (Kafka names it after the client id); null when the producer has none. */
     private final String ioThread;
+    /** The audit chain's heads (docs/adr/0033); null: records go without a chain hash (tests of other concerns). */
+    private final ChainHeads chain;
     /** Set once the producer refused a send because it is closed: it never sends again (liveness). */
     private volatile Throwable unusable;
 
     public SpecChangePublisher(Producer<String, SpecChange> producer, String topic) {
-        this(producer, topic, OpenTelemetry.noop().getTracer("spec-intake"));
+        this(producer, topic, OpenTelemetry.noop().getTracer("spec-intake"), null);
     }
 
-    private SpecChangePublisher(Producer<String, SpecChange> producer, String topic, Tracer tracer) {
+    private SpecChangePublisher(Producer<String, SpecChange> producer, String topic, Tracer tracer, ChainHeads chain) {
         this.producer = producer;
         this.topic = topic;
         this.tracer = tracer;
+        this.chain = chain;
         this.ioThread = producer.metrics().keySet().stream().map(m -> m.tags().get("client-id"))
                 .filter(java.util.Objects::nonNull).findFirst().map(id -> IO_THREAD_PREFIX + " | " + id).orElse(null);
     }
 
     /** The same producer, each publish traced with {@code tracer}. */
     public SpecChangePublisher tracedBy(Tracer tracer) {
-        return new SpecChangePublisher(producer, topic, tracer);
+        return new SpecChangePublisher(producer, topic, tracer, chain);
+    }
+
+    /** The same producer, each record chained to the previous one of its key (docs/adr/0033). */
+    public SpecChangePublisher chainedBy(ChainHeads heads) {
+        return new SpecChangePublisher(producer, topic, tracer, heads);
     }
 
     /** The Kafka producer, for its client metrics. */
@@ -94,22 +103,45 @@ public final class SpecChangePublisher implements AutoCloseable {
                 .setAttribute("meshfleet.owner", key).setAttribute("meshfleet.generation", change.getGeneration())
                 .startSpan();
         try (Scope ignored = span.makeCurrent()) {
-            ProducerRecord<String, SpecChange> record = new ProducerRecord<>(topic, key, change);
-            TraceHeaders.inject(Context.current(), record.headers());
+            if (chain == null) {
+                send(key, change);
+            } else {
+                chain.append(topic, key, AuditChain.content(change), hash -> {
+                    change.setChainHash(hash);
+                    send(key, change);
+                });
+            }
+        } catch (Sent e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            throw failed(span, cause instanceof ExecutionException ? cause.getCause() : cause);
+        } catch (RuntimeException e) {
+            throw failed(span, e instanceof PublishFailed ? e.getCause() : e);
+        } finally {
+            span.end();
+        }
+    }
+
+    private void send(String key, SpecChange change) {
+        ProducerRecord<String, SpecChange> record = new ProducerRecord<>(topic, key, change);
+        TraceHeaders.inject(Context.current(), record.headers());
+        try {
             producer.send(record).get(DELIVERY_TIMEOUT.toMillis() + 5_000, TimeUnit.MILLISECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw failed(span, e);
-        } catch (ExecutionException e) {
-            throw failed(span, e.getCause());
         } catch (IllegalStateException e) {
             // Kafka's producer throws this only once it is closed: nothing will ever be sent again.
             unusable = e;
-            throw failed(span, e);
-        } catch (TimeoutException | RuntimeException e) {
-            throw failed(span, e);
-        } finally {
-            span.end();
+            throw new Sent(e);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new Sent(e);
+        }
+    }
+
+    /** A failure of one send, carried through the chain's append. */
+    private static final class Sent extends RuntimeException {
+        Sent(Exception cause) {
+            super(cause);
         }
     }
 
