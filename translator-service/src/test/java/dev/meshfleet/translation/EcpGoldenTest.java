@@ -1,0 +1,113 @@
+package dev.meshfleet.translation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.meshfleet.translator.plan.Manifests;
+import dev.meshfleet.translator.plan.PlanDocument;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestFactory;
+
+/**
+ * ExternalControlPlane golden files (STYLE.md 9): src/test/resources/golden-ecp/<rule>/input.yaml and the plans it
+ * must produce, with the external istiod HEALTHY ({@link EcpFacts#SETTLED}) unless the case's name ends with
+ * {@code -before-istiod-healthy}. Run with -Dmeshfleet.golden.update=true to rewrite expected.yaml, then review the
+ * diff against seed 004's values.
+ */
+class EcpGoldenTest {
+    static final Path DIR = Path.of("src/test/resources/golden-ecp");
+
+    static List<Path> cases() {
+        try (Stream<Path> dirs = Files.list(DIR)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static EcpFacts facts(Path dir) {
+        return dir.getFileName().toString().endsWith("-before-istiod-healthy") ? EcpFacts.NONE : EcpFacts.SETTLED;
+    }
+
+    static List<EcpTranslation> translate(Path dir) throws IOException {
+        Path input = dir.resolve("input.yaml");
+        EcpTranslator translator = new EcpTranslator(Golden.SETTINGS);
+        List<EcpTranslation> out = new ArrayList<>();
+        try (var reader = Files.newBufferedReader(input)) {
+            Manifests.Read read = Manifests.readAll(reader, input.toString());
+            assertThat(read.resources()).as("only ExternalControlPlanes in %s", input).isEmpty();
+            assertThat(read.controllers()).as("only ExternalControlPlanes in %s", input).isEmpty();
+            assertThat(read.unreadable()).as("unreadable documents of %s", input).isEmpty();
+            for (Manifests.Controller c : read.externalControlPlanes()) {
+                out.add(translator.translate(c.namespace(), c.name(), c.generation(), c.spec(), facts(dir)));
+            }
+        }
+        assertThat(out).as("ExternalControlPlanes in %s", input).isNotEmpty();
+        return out;
+    }
+
+    static String render(List<EcpTranslation> translations) {
+        StringBuilder sb = new StringBuilder();
+        for (EcpTranslation t : translations) {
+            sb.append("---\n").append(PlanDocument.yaml(PlanDocument.tree(t)));
+        }
+        return sb.toString();
+    }
+
+    @TestFactory
+    Stream<DynamicTest> everyGoldenExternalControlPlaneTranslatesToItsExpectedPlans() {
+        return cases().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
+            String actual = render(translate(dir));
+            Path expected = dir.resolve("expected.yaml");
+            if (Golden.UPDATE) {
+                Files.writeString(expected, actual);
+            }
+            assertThat(expected).as("expected file (regenerate with -Dmeshfleet.golden.update=true)").exists();
+            assertThat(actual).isEqualTo(Files.readString(expected));
+        }));
+    }
+
+    @Test
+    void thereAreGoldenCasesForTheGuideItsFirstPlansOperatorTuningAndRefusals() {
+        assertThat(cases()).extracting(p -> p.getFileName().toString()).contains("ecp-guide",
+                "ecp-guide-before-istiod-healthy", "ecp-operator-tuning", "ecp-config-cluster-second", "ecp-refused");
+    }
+
+    @Test
+    void everyValueTheTranslatorSetsIsAnUpstreamChartValue() throws IOException {
+        List<String> unknown = new ArrayList<>();
+        int checked = 0;
+        for (Path dir : cases()) {
+            for (EcpTranslation t : translate(dir)) {
+                for (List<Plan> plans : t.plansByCluster().values()) {
+                    for (ChartRelease r : plans.get(0).charts()) {
+                        List<String> paths = new ArrayList<>();
+                        OnlyRealValuesTest.leaves(Canonical.parse(r.valuesJson()), "", paths);
+                        for (String path : paths) {
+                            checked++;
+                            if (!OnlyRealValuesTest.known(r.chart(), path)) {
+                                unknown.add(dir.getFileName() + ": " + r.chart() + " " + path);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(checked).as("values checked").isGreaterThan(100);
+        assertThat(unknown).as("values no upstream chart has").isEmpty();
+    }
+
+    @Test
+    void translatingTheSameSpecTwiceGivesByteIdenticalValues() throws IOException {
+        for (Path dir : cases()) {
+            assertThat(render(translate(dir))).isEqualTo(render(translate(dir)));
+        }
+    }
+}
