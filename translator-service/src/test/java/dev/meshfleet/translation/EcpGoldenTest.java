@@ -18,7 +18,7 @@ import org.junit.jupiter.api.TestFactory;
 /**
  * ExternalControlPlane golden files (STYLE.md 9): src/test/resources/golden-ecp/<rule>/input.yaml and the plans it
  * must produce, with the external istiod HEALTHY ({@link EcpFacts#SETTLED}) unless the case's name ends with
- * {@code -before-istiod-healthy}. Run with -Dmeshfleet.golden.update=true to rewrite expected.yaml, then review the
+ * {@code -before-istiod-healthy}; {@code example-<name>} reads ../examples/<name>.yaml. Run with -Dmeshfleet.golden.update=true to rewrite expected.yaml, then review the
  * diff against seed 004's values.
  */
 class EcpGoldenTest {
@@ -36,8 +36,14 @@ class EcpGoldenTest {
         return dir.getFileName().toString().endsWith("-before-istiod-healthy") ? EcpFacts.NONE : EcpFacts.SETTLED;
     }
 
+    /** The case's input: its input.yaml, or for {@code example-<name>} the example ../examples/<name>.yaml. */
+    static Path input(Path dir) {
+        String name = dir.getFileName().toString();
+        return name.startsWith("example-") ? Golden.EXAMPLES.resolve(name.substring(8) + ".yaml") : dir.resolve("input.yaml");
+    }
+
     static List<EcpTranslation> translate(Path dir) throws IOException {
-        Path input = dir.resolve("input.yaml");
+        Path input = input(dir);
         EcpTranslator translator = new EcpTranslator(Golden.SETTINGS);
         List<EcpTranslation> out = new ArrayList<>();
         try (var reader = Files.newBufferedReader(input)) {
