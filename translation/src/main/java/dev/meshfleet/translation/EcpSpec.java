@@ -105,38 +105,14 @@ public record EcpSpec(String externalCluster, String externalNamespace, String a
     }
 
     private static String string(JsonNode node, String field, String path, List<Problem> problems) {
-        JsonNode v = node == null ? null : node.get(field);
-        if (v == null || v.isNull()) {
-            return "";
-        }
-        if (!v.isTextual()) {
-            problems.add(new Problem(path, "must be a string, got " + Json.describe(v)));
-            return "";
-        }
-        return v.asText();
+        return SpecFields.string(node, field, path, (p, m) -> problems.add(new Problem(p, m)));
     }
 
     private static Boolean bool(JsonNode node, String field, String path, List<Problem> problems) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isBoolean()) {
-            problems.add(new Problem(path, "must be true or false, got " + Json.describe(v)));
-            return null;
-        }
-        return v.booleanValue();
+        return SpecFields.bool(node, field, path, (p, m) -> problems.add(new Problem(p, m)));
     }
 
     private static JsonNode object(JsonNode node, String field, String path, List<Problem> problems) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            problems.add(new Problem(path, "must be an object, got " + Json.describe(v)));
-            return null;
-        }
-        return v;
+        return SpecFields.object(node, field, path, (p, m) -> problems.add(new Problem(p, m)));
     }
 }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshfleet.translator.plan.Manifests;
 import dev.meshfleet.translator.plan.PlanDocument;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -25,11 +24,7 @@ class EcpGoldenTest {
     static final Path DIR = Path.of("src/test/resources/golden-ecp");
 
     static List<Path> cases() {
-        try (Stream<Path> dirs = Files.list(DIR)) {
-            return dirs.filter(Files::isDirectory).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Golden.dirs(DIR);
     }
 
     static EcpFacts facts(Path dir) {
@@ -60,23 +55,14 @@ class EcpGoldenTest {
     }
 
     static String render(List<EcpTranslation> translations) {
-        StringBuilder sb = new StringBuilder();
-        for (EcpTranslation t : translations) {
-            sb.append("---\n").append(PlanDocument.yaml(PlanDocument.tree(t)));
-        }
-        return sb.toString();
+        return Golden.documents(translations.stream().map(PlanDocument::tree).toList());
     }
 
     @TestFactory
     Stream<DynamicTest> everyGoldenExternalControlPlaneTranslatesToItsExpectedPlans() {
         return cases().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
             String actual = render(translate(dir));
-            Path expected = dir.resolve("expected.yaml");
-            if (Golden.UPDATE) {
-                Files.writeString(expected, actual);
-            }
-            assertThat(expected).as("expected file (regenerate with -Dmeshfleet.golden.update=true)").exists();
-            assertThat(actual).isEqualTo(Files.readString(expected));
+            Golden.matches(dir.resolve("expected.yaml"), actual);
         }));
     }
 
@@ -93,16 +79,7 @@ class EcpGoldenTest {
         for (Path dir : cases()) {
             for (EcpTranslation t : translate(dir)) {
                 for (List<Plan> plans : t.plansByCluster().values()) {
-                    for (ChartRelease r : plans.get(0).charts()) {
-                        List<String> paths = new ArrayList<>();
-                        OnlyRealValuesTest.leaves(Canonical.parse(r.valuesJson()), "", paths);
-                        for (String path : paths) {
-                            checked++;
-                            if (!OnlyRealValuesTest.known(r.chart(), path)) {
-                                unknown.add(dir.getFileName() + ": " + r.chart() + " " + path);
-                            }
-                        }
-                    }
+                    checked += OnlyRealValuesTest.unknownValues(dir.getFileName().toString(), plans.get(0).charts(), unknown);
                 }
             }
         }
