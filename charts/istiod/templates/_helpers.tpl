@@ -10,11 +10,15 @@ istio.io/rev: {{ include "istiod.rev" . | quote }}
 {{- define "istiod.webhook" -}}
 - name: {{ .name }}
   clientConfig:
+    {{- with .root.Values.istiodRemote.injectionURL }}
+    url: {{ . | quote }}
+    {{- else }}
     service:
       name: istiod{{ include "istiod.suffix" .root }}
       namespace: {{ .root.Release.Namespace }}
       path: /inject
       port: 443
+    {{- end }}
   rules:
     - operations: ["CREATE"]
       apiGroups: [""]
@@ -32,3 +36,9 @@ istio.io/rev: {{ include "istiod.rev" . | quote }}
   reinvocationPolicy: Never
   admissionReviewVersions: ["v1"]
 {{- end -}}
+
+{{- /* As upstream: the injector of a namespace other than istio-system carries the namespace in its name. */ -}}
+{{- define "istiod.injectorName" -}}
+istio-sidecar-injector{{ include "istiod.suffix" . }}{{ if ne .Release.Namespace "istio-system" }}-{{ .Release.Namespace }}{{ end }}
+{{- end -}}
+{{- define "istiod.local" -}}{{ if not .Values.istiodRemote.enabled }}true{{ end }}{{- end -}}

@@ -98,27 +98,11 @@ public record SmcSpec(String cluster, String network, DataplaneMode dataplaneMod
     }
 
     private static String string(JsonNode node, String field, String path, List<Problem> problems) {
-        JsonNode v = node == null ? null : node.get(field);
-        if (v == null || v.isNull()) {
-            return "";
-        }
-        if (!v.isTextual()) {
-            problems.add(new Problem(path, "must be a string, got " + Json.describe(v)));
-            return "";
-        }
-        return v.asText();
+        return SpecFields.string(node, field, path, (p, m) -> problems.add(new Problem(p, m)));
     }
 
     private static JsonNode object(JsonNode node, String field, String path, List<Problem> problems) {
-        JsonNode v = node.get(field);
-        if (v == null || v.isNull()) {
-            return null;
-        }
-        if (!v.isObject()) {
-            problems.add(new Problem(path, "must be an object, got " + Json.describe(v)));
-            return null;
-        }
-        return v;
+        return SpecFields.object(node, field, path, (p, m) -> problems.add(new Problem(p, m)));
     }
 
     private static <E extends Enum<E>> E choice(JsonNode spec, String field, Class<E> type, E fallback,

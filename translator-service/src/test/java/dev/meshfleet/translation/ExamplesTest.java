@@ -2,6 +2,7 @@ package dev.meshfleet.translation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.meshfleet.translator.plan.Manifests;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -20,6 +21,14 @@ class ExamplesTest {
         }
         assertThat(examples).hasSizeGreaterThanOrEqualTo(5);
         return examples.stream().map(p -> DynamicTest.dynamicTest(p.getFileName().toString(), () -> {
+            Manifests.Read read;
+            try (var reader = Files.newBufferedReader(p)) {
+                read = Manifests.readAll(reader, p.toString());
+            }
+            if (!read.externalControlPlanes().isEmpty()) {
+                externalControlPlane(p, read);
+                return;
+            }
             List<Translation> ts = Golden.translate(p);
             assertThat(ts).as("resources in %s", p).hasSize(1);
             Translation t = ts.get(0);
@@ -31,5 +40,22 @@ class ExamplesTest {
                 plan.charts().forEach(c -> assertThat(Canonical.parse(c.valuesJson()).isObject()).isTrue());
             }
         }));
+    }
+
+    /** An ExternalControlPlane (seed 004, not wired): it validates and plans every cluster it names, with its role. */
+    private static void externalControlPlane(Path p, Manifests.Read read) throws Exception {
+        assertThat(read.externalControlPlanes()).as("resources in %s", p).hasSize(1);
+        assertThat(read.resources()).as("other kinds in %s", p).isEmpty();
+        Manifests.Controller c = read.externalControlPlanes().get(0);
+        EcpTranslation t = new EcpTranslator(Golden.SETTINGS).translate(c.namespace(), c.name(), c.generation(), c.spec(),
+                EcpFacts.SETTLED);
+        assertThat(t.errors()).as("errors of %s", p).isEmpty();
+        assertThat(t.roles()).as("roles of %s", p).containsEntry("cluster1", EcpTranslation.Role.external)
+                .containsEntry("cluster2", EcpTranslation.Role.config).containsEntry("cluster3", EcpTranslation.Role.remote);
+        for (List<Plan> plans : t.plansByCluster().values()) {
+            assertThat(plans).hasSize(1);
+            assertThat(plans.get(0).charts()).isNotEmpty();
+            assertThat(plans.get(0).planHash()).matches("[0-9a-f]{64}");
+        }
     }
 }

@@ -22,6 +22,32 @@ public final class Golden {
     private Golden() {
     }
 
+    /** Plan documents as a golden file holds them: each YAML document after a {@code ---} line. */
+    static String documents(List<? extends com.fasterxml.jackson.databind.JsonNode> trees) {
+        StringBuilder sb = new StringBuilder();
+        trees.forEach(t -> sb.append("---\n").append(PlanDocument.yaml(t)));
+        return sb.toString();
+    }
+
+    /** {@code actual} equals the expected file; with -Dmeshfleet.golden.update=true the file is rewritten first. */
+    static void matches(Path expected, String actual) throws IOException {
+        if (UPDATE) {
+            Files.writeString(expected, actual);
+        }
+        org.assertj.core.api.Assertions.assertThat(expected).as("expected file (regenerate with"
+                + " -Dmeshfleet.golden.update=true)").exists();
+        org.assertj.core.api.Assertions.assertThat(actual).isEqualTo(Files.readString(expected));
+    }
+
+    /** The case directories under {@code dir}, sorted. */
+    static List<Path> dirs(Path dir) {
+        try (Stream<Path> dirs = Files.list(dir)) {
+            return dirs.filter(Files::isDirectory).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static List<Case> cases() {
         try (Stream<Path> dirs = Files.list(DIR)) {
             return dirs.filter(Files::isDirectory).sorted().map(dir -> {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.meshfleet.translator.plan.Manifests;
 import dev.meshfleet.translator.plan.PlanDocument;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,11 +23,7 @@ class SmcGoldenTest {
     static final Path DIR = Path.of("src/test/resources/golden-smc");
 
     static List<Path> cases() {
-        try (Stream<Path> dirs = Files.list(DIR)) {
-            return dirs.filter(Files::isDirectory).sorted().toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return Golden.dirs(DIR);
     }
 
     static List<SmcTranslation> translate(Path input) throws IOException {
@@ -46,23 +41,14 @@ class SmcGoldenTest {
     }
 
     static String render(List<SmcTranslation> translations) {
-        StringBuilder sb = new StringBuilder();
-        for (SmcTranslation t : translations) {
-            sb.append("---\n").append(PlanDocument.yaml(PlanDocument.tree(t)));
-        }
-        return sb.toString();
+        return Golden.documents(translations.stream().map(PlanDocument::tree).toList());
     }
 
     @TestFactory
     Stream<DynamicTest> everyGoldenServiceMeshControllerTranslatesToItsExpectedPlan() {
         return cases().stream().map(dir -> DynamicTest.dynamicTest(dir.getFileName().toString(), () -> {
             String actual = render(translate(dir.resolve("input.yaml")));
-            Path expected = dir.resolve("expected.yaml");
-            if (Golden.UPDATE) {
-                Files.writeString(expected, actual);
-            }
-            assertThat(expected).as("expected file (regenerate with -Dmeshfleet.golden.update=true)").exists();
-            assertThat(actual).isEqualTo(Files.readString(expected));
+            Golden.matches(dir.resolve("expected.yaml"), actual);
         }));
     }
 
@@ -82,16 +68,7 @@ class SmcGoldenTest {
                 if (t.plan() == null) {
                     continue;
                 }
-                for (ChartRelease r : t.plan().charts()) {
-                    List<String> paths = new ArrayList<>();
-                    OnlyRealValuesTest.leaves(Canonical.parse(r.valuesJson()), "", paths);
-                    for (String path : paths) {
-                        checked++;
-                        if (!OnlyRealValuesTest.known(r.chart(), path)) {
-                            unknown.add(dir.getFileName() + ": " + r.chart() + " " + path);
-                        }
-                    }
-                }
+                checked += OnlyRealValuesTest.unknownValues(dir.getFileName().toString(), t.plan().charts(), unknown);
             }
         }
         assertThat(checked).as("values checked").isGreaterThan(100);

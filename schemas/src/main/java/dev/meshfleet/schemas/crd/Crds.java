@@ -31,9 +31,15 @@ public final class Crds {
     public static final String SMC_KIND = "ServiceMeshController";
     /** Class path resource of the ServiceMeshController CRD manifest. */
     public static final String SMC_CRD_RESOURCE = "crds/servicemeshcontrollers.yaml";
+    /** Seed 004's ExternalControlPlane (docs/adr/0031), in Meshfleet's own group. */
+    public static final String ECP_GROUP = "meshfleet.dev";
+    public static final String ECP_API_VERSION = ECP_GROUP + "/v1alpha1";
+    public static final String ECP_KIND = "ExternalControlPlane";
+    /** Class path resource of the ExternalControlPlane CRD manifest. */
+    public static final String ECP_CRD_RESOURCE = "crds/externalcontrolplanes.yaml";
     /** Class path resources of every CRD manifest Meshfleet ships (the chart's crds/ directory holds exactly these). */
     public static final List<String> CRD_RESOURCES = List.of("crds/istiolifecyclemanagers.yaml",
-            "crds/gatewaylifecyclemanagers.yaml", SMC_CRD_RESOURCE);
+            "crds/gatewaylifecyclemanagers.yaml", SMC_CRD_RESOURCE, ECP_CRD_RESOURCE);
 
     private Crds() {
     }

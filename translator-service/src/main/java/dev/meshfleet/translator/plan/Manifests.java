@@ -33,11 +33,16 @@ public final class Manifests {
     public record Controller(String namespace, String name, long generation, JsonNode spec) {
     }
 
-    /** Everything a stream held: the ILMs and GLMs, the ServiceMeshControllers, and every document that is neither. */
-    public record Read(List<Resource> resources, List<Controller> controllers, List<Unreadable> unreadable) {
+    /**
+     * Everything a stream held: the ILMs and GLMs, the ServiceMeshControllers, the ExternalControlPlanes (seed 004,
+     * meshfleet.dev/v1alpha1, read as the same namespace/name/generation/spec record), and every other document.
+     */
+    public record Read(List<Resource> resources, List<Controller> controllers, List<Controller> externalControlPlanes,
+            List<Unreadable> unreadable) {
         public Read {
             resources = List.copyOf(resources);
             controllers = List.copyOf(controllers);
+            externalControlPlanes = List.copyOf(externalControlPlanes);
             unreadable = List.copyOf(unreadable);
         }
     }
@@ -59,6 +64,10 @@ public final class Manifests {
             throw new IOException(source + ": holds a ServiceMeshController (" + read.controllers().get(0).name()
                     + "), which this reader of ILMs and GLMs would skip; read it with readAll");
         }
+        if (!read.externalControlPlanes().isEmpty()) {
+            throw new IOException(source + ": holds an ExternalControlPlane (" + read.externalControlPlanes().get(0).name()
+                    + "), which this reader of ILMs and GLMs would skip; read it with readAll");
+        }
         return read.resources();
     }
 
@@ -69,6 +78,7 @@ public final class Manifests {
     public static Read readAll(Reader reader, String source) throws IOException {
         List<Resource> out = new ArrayList<>();
         List<Controller> controllers = new ArrayList<>();
+        List<Controller> externalControlPlanes = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         int index = 0;
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(reader)) {
@@ -90,13 +100,21 @@ public final class Manifests {
                             meta.path("generation").asLong(1), doc.get("spec")));
                     continue;
                 }
+                if (Crds.ECP_KIND.equals(kind) && Crds.ECP_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
+                    JsonNode meta = doc.path("metadata");
+                    externalControlPlanes.add(new Controller(meta.path("namespace").asText("default"),
+                            name(meta, source, index, kind), meta.path("generation").asLong(1), doc.get("spec")));
+                    continue;
+                }
                 ResourceKind rk = kindOf(kind);
                 if (rk == null) {
                     unreadable.add(new Unreadable(source, index, kind, kind.isEmpty()
-                            ? "has no kind; the plan preview reads IstioLifecycleManager, GatewayLifecycleManager and"
-                                    + " ServiceMeshController (operator.gloo.solo.io/v1)"
-                            : "is not IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController"
-                                    + " (operator.gloo.solo.io/v1), so it was not planned"));
+                            ? "has no kind; the plan preview reads IstioLifecycleManager, GatewayLifecycleManager,"
+                                    + " ServiceMeshController (operator.gloo.solo.io/v1) and ExternalControlPlane"
+                                    + " (meshfleet.dev/v1alpha1)"
+                            : "is not IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController"
+                                    + " (operator.gloo.solo.io/v1) or ExternalControlPlane (meshfleet.dev/v1alpha1), so it"
+                                    + " was not planned"));
                     continue;
                 }
                 JsonNode meta = doc.path("metadata");
@@ -107,7 +125,7 @@ public final class Manifests {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
-        return new Read(out, controllers, unreadable);
+        return new Read(out, controllers, externalControlPlanes, unreadable);
     }
 
     private static String name(JsonNode meta, String source, int index, String kind) throws IOException {

@@ -1,6 +1,9 @@
 package dev.meshfleet.translator.plan;
 
 import dev.meshfleet.translation.ChartRelease;
+import dev.meshfleet.translation.EcpFacts;
+import dev.meshfleet.translation.EcpTranslation;
+import dev.meshfleet.translation.EcpTranslator;
 import dev.meshfleet.translation.Plan;
 import dev.meshfleet.translation.SmcTranslation;
 import dev.meshfleet.translation.SmcTranslator;
@@ -57,6 +60,7 @@ public final class PlanCommand {
             PrintStream out, PrintStream err) {
         List<Manifests.Resource> resources = new ArrayList<>();
         List<Manifests.Controller> controllers = new ArrayList<>();
+        List<Manifests.Controller> externalControlPlanes = new ArrayList<>();
         List<Manifests.Unreadable> unreadable = new ArrayList<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
@@ -67,14 +71,16 @@ public final class PlanCommand {
                 Manifests.Read read = Manifests.readAll(r, file.toString());
                 resources.addAll(read.resources());
                 controllers.addAll(read.controllers());
+                externalControlPlanes.addAll(read.externalControlPlanes());
                 unreadable.addAll(read.unreadable());
             } catch (IOException e) {
                 err.println(e.getMessage());
                 return UNREADABLE;
             }
         }
-        if (resources.isEmpty() && controllers.isEmpty() && unreadable.isEmpty()) {
-            err.println("no IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController in " + files);
+        if (resources.isEmpty() && controllers.isEmpty() && externalControlPlanes.isEmpty() && unreadable.isEmpty()) {
+            err.println("no IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController or"
+                    + " ExternalControlPlane in " + files);
             return UNREADABLE;
         }
         Translator translator = new Translator(settings);
@@ -88,6 +94,17 @@ public final class PlanCommand {
         for (Manifests.Controller c : controllers) {
             SmcTranslation t = controllerTranslator.translate(c.namespace(), c.name(), c.generation(), c.spec());
             ok &= print(SmcTranslation.KIND + " " + c.namespace() + "/" + c.name(), t.generation(), t.plansByCluster(),
+                    t.errors(), clusterFilter, registered, out);
+        }
+        EcpTranslator ecpTranslator = new EcpTranslator(settings);
+        for (Manifests.Controller c : externalControlPlanes) {
+            // The plans once the external istiod is HEALTHY; before that, the remote clusters carry no webhook.
+            EcpTranslation t = ecpTranslator.translate(c.namespace(), c.name(), c.generation(), c.spec(), EcpFacts.SETTLED);
+            for (var role : t.roles().entrySet()) {
+                out.println("# " + EcpTranslation.KIND + " " + c.namespace() + "/" + c.name() + ": cluster "
+                        + role.getKey() + " is " + role.getValue());
+            }
+            ok &= print(EcpTranslation.KIND + " " + c.namespace() + "/" + c.name(), t.generation(), t.plansByCluster(),
                     t.errors(), clusterFilter, registered, out);
         }
         for (Manifests.Unreadable u : unreadable) {

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import java.util.List;
 import java.util.Map;
 import dev.meshfleet.translation.ChartRelease;
+import dev.meshfleet.translation.EcpTranslation;
 import dev.meshfleet.translation.Plan;
 import dev.meshfleet.translation.SmcTranslation;
 import dev.meshfleet.translation.Translation;
@@ -38,6 +39,29 @@ public final class PlanDocument {
 
     public static ObjectNode tree(SmcTranslation t) {
         return tree(t.key(), t.generation(), t.plansByCluster(), t.errors());
+    }
+
+    /** An ExternalControlPlane's plans, with each cluster's role and the remote secrets (references, no credential). */
+    public static ObjectNode tree(EcpTranslation t) {
+        ObjectNode doc = tree(t.key(), t.generation(), t.plansByCluster(), t.errors());
+        ObjectNode roles = JsonNodeFactory.instance.objectNode();
+        t.roles().forEach((cluster, role) -> roles.put(cluster, role.name()));
+        ArrayNode secrets = JsonNodeFactory.instance.arrayNode();
+        for (EcpTranslation.RemoteSecret s : t.remoteSecrets()) {
+            ObjectNode n = secrets.addObject().put("cluster", s.cluster()).put("type", s.type())
+                    .put("namespace", s.namespace()).put("secretName", s.secretName())
+                    .put("readerServiceAccount", s.readerServiceAccount());
+            if (!s.apiServerAddress().isEmpty()) {
+                n.put("apiServerAddress", s.apiServerAddress());
+            }
+        }
+        ObjectNode out = JsonNodeFactory.instance.objectNode();
+        out.put("owner", doc.get("owner").asText()).put("generation", t.generation());
+        out.set("roles", roles);
+        out.set("remoteSecrets", secrets);
+        out.set("clusters", doc.get("clusters"));
+        out.set("errors", doc.get("errors"));
+        return out;
     }
 
     private static ObjectNode tree(String owner, long generation, Map<String, List<Plan>> plansByCluster,

@@ -206,6 +206,24 @@ class PlanCommandTest {
     }
 
     @Test
+    void anExternalControlPlaneIsPlannedPerClusterWithItsRoleAndTheGuidesWebhookUrl() {
+        Result r = run("src/test/resources/golden-ecp/ecp-guide/input.yaml");
+        assertThat(r.code()).as(r.err()).isEqualTo(PlanCommand.OK);
+        assertThat(r.out()).contains("# ExternalControlPlane gloo-mesh/mesh1: cluster cluster1 is external",
+                "# ExternalControlPlane gloo-mesh/mesh1: cluster cluster2 is config",
+                "# ExternalControlPlane gloo-mesh/mesh1: cluster cluster3 is remote",
+                "chart istiod release external-istiod namespace external-istiod",
+                "injectionURL: https://istiod.mesh1.example.com:15017/inject/:ENV:cluster=cluster3:ENV:net=network2");
+    }
+
+    @Test
+    void aRefusedExternalControlPlaneIsPrintedNamingTheFieldAndExitsOne() {
+        Result r = run("src/test/resources/golden-ecp/ecp-refused/input.yaml");
+        assertThat(r.code()).isEqualTo(PlanCommand.INVALID);
+        assertThat(r.out()).contains("FAILED: spec.remoteClusters[1].configCluster: a mesh has one config cluster");
+    }
+
+    @Test
     void clusterFilterShowsOnlyThatCluster() {
         Result r = run(List.of("../examples/glm-egress.yaml"), "cluster2", null);
         assertThat(r.code()).isZero();
@@ -237,7 +255,8 @@ class PlanCommandTest {
         Files.writeString(empty, "---\n---\n");
         assertThat(run(empty.toString())).satisfies(r -> {
             assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
-            assertThat(r.err()).contains("no IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController");
+            assertThat(r.err()).contains("no IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController or"
+                    + " ExternalControlPlane");
         });
     }
 
@@ -255,7 +274,8 @@ class PlanCommandTest {
         Result r = run(mixed.toString());
         assertThat(r.code()).isEqualTo(PlanCommand.UNREADABLE);
         assertThat(r.err()).contains("not planned: " + mixed + ": document 2 (kind 'IstioLifecycleManger'): is not"
-                + " IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController");
+                + " IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController (operator.gloo.solo.io/v1) or"
+                + " ExternalControlPlane (meshfleet.dev/v1alpha1)");
         assertThat(r.out()).contains("# GatewayLifecycleManager", "istio-egressgateway-1-24");
     }
 
