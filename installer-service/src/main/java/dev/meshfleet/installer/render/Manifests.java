@@ -47,6 +47,26 @@ public final class Manifests {
         return List.copyOf(objects);
     }
 
+    /** The objects as one compact JSON document per line: JSON escapes every newline inside a string. */
+    public static String jsonLines(List<HasMetadata> objects) {
+        StringBuilder out = new StringBuilder();
+        for (HasMetadata object : objects) {
+            out.append(SERIALIZATION.asJson(object)).append('\n');
+        }
+        return out.toString();
+    }
+
+    /** The objects of {@link #jsonLines}' text, parsed with the JSON parser (much faster than YAML's). */
+    public static List<HasMetadata> parseJsonLines(String lines) {
+        List<HasMetadata> objects = new ArrayList<>();
+        for (String line : lines.split("\n")) {
+            if (!line.isBlank()) {
+                objects.add(SERIALIZATION.unmarshal(line, HasMetadata.class));
+            }
+        }
+        return List.copyOf(objects);
+    }
+
     /** Copies of {@code objects} with {@code labels} added (ours win over the chart's). */
     public static List<HasMetadata> label(List<HasMetadata> objects, Map<String, String> labels) {
         List<HasMetadata> labelled = new ArrayList<>();

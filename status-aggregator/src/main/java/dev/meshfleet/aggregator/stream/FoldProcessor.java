@@ -11,6 +11,7 @@ import java.util.function.BiConsumer;
 
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -44,6 +45,10 @@ import io.opentelemetry.context.Scope;
  * the restart: {@link #init} loads every stored owner and publishes it once (the writer compares
  * before it writes, so that costs a read per CR, not a write).
  *
+ * <p>At rest: the publishing punctuator is scheduled only while some owner waits to be published, and cancelled by
+ * the punctuation that finds nothing left. Streams commits a task after each of its punctuations, so a punctuator
+ * that kept firing on an idle fleet committed every task's offsets five times a second for nothing.
+ *
  * <p>Tracing: each event is folded in a span {@code fold}, a child of the installer's or the translator's span that
  * the event's headers carry. A status is published with the context of the last fold that changed it (in the
  * record's headers, and current while the writer is offered it), so the status write joins that change's trace.
@@ -64,6 +69,8 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
     private ProcessorContext<String, LifecycleStatus> context;
     private KeyValueStore<String, LifecycleStatus> owners;
     private KeyValueStore<String, LifecycleStatus> clusters;
+    /** The publishing punctuator while one is scheduled, else null. */
+    private Cancellable publishing;
 
     FoldProcessor(Duration publishInterval, BiConsumer<String, LifecycleStatus> statusSink,
             FoldLog log, Tracer tracer) {
@@ -92,8 +99,19 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         statuses.clear();
         unpublished.clear();
         traces.clear();
+        if (publishing != null) {
+            publishing.cancel();
+            publishing = null;
+        }
         load();
-        context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
+        publishSoon();
+    }
+
+    /** Schedules the publishing punctuator unless it is scheduled or nothing waits. */
+    private void publishSoon() {
+        if (publishing == null && !unpublished.isEmpty()) {
+            publishing = context.schedule(publishInterval, PunctuationType.WALL_CLOCK_TIME, this::publish);
+        }
     }
 
     private void load() {
@@ -149,11 +167,17 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         if (change.reportChanged()) {
             unpublished.add(owner);
             traces.put(owner, Context.current());
+            publishSoon();
         }
     }
 
     private void publish(long timestamp) {
         if (unpublished.isEmpty()) {
+            // A whole interval passed with nothing to publish: stop until the next change (see the class comment).
+            if (publishing != null) {
+                publishing.cancel();
+                publishing = null;
+            }
             return;
         }
         List<String> due = new ArrayList<>(unpublished);

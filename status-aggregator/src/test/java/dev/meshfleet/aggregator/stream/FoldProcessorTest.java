@@ -64,4 +64,68 @@ class FoldProcessorTest {
         assertThat(stored.getClusters().get("cluster1").getInstallations().get("1-24").getState())
                 .isEqualTo("INSTALLING_CONTROL_PLANE");
     }
+
+    private static List<MockProcessorContext.CapturedPunctuator> active(MockProcessorContext<String, LifecycleStatus> c) {
+        return c.scheduledPunctuators().stream().filter(p -> !p.cancelled()).toList();
+    }
+
+    /**
+     * Streams commits a task after every punctuation: a punctuator kept scheduled on an idle fleet committed each
+     * task five times a second. It runs only while something waits to be published.
+     */
+    @Test
+    void thePublishingPunctuatorRunsOnlyWhileSomethingWaitsToBePublished() {
+        MockProcessorContext<String, LifecycleStatus> context = new MockProcessorContext<>();
+        store(FoldProcessor.OWNER_STORE, context);
+        store(FoldProcessor.CLUSTER_STORE, context);
+        List<LifecycleStatus> offered = new ArrayList<>();
+        FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
+        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
+        processor.init(context);
+        assertThat(active(context)).as("empty stores: nothing to publish, no punctuator").isEmpty();
+
+        processor.process(new Record<>(OwnerKeys.of(ILM), event("INSTALLING_CONTROL_PLANE", 1), 0L));
+        assertThat(active(context)).as("a change waits").hasSize(1);
+        assertThat(active(context).get(0).getInterval()).isEqualTo(Duration.ofMillis(200));
+        active(context).get(0).getPunctuator().punctuate(1_000L);
+        assertThat(offered).hasSize(1);
+        assertThat(active(context)).as("kept for one more interval: a change right after a publish still waits it out")
+                .hasSize(1);
+
+        active(context).get(0).getPunctuator().punctuate(1_200L);
+        assertThat(active(context)).as("an interval with nothing to publish cancels it").isEmpty();
+        assertThat(offered).hasSize(1);
+
+        processor.process(new Record<>(OwnerKeys.of(ILM), event("HEALTHY", 2), 0L));
+        assertThat(active(context)).as("the next change schedules it again").hasSize(1);
+        active(context).get(0).getPunctuator().punctuate(1_400L);
+        assertThat(offered).hasSize(2);
+        assertThat(offered.get(1).getClusters().get("cluster1").getInstallations().get("1-24").getState())
+                .isEqualTo("HEALTHY");
+    }
+
+    @Test
+    void aProcessorInitializedOnStoredOwnersPublishesThemOnce() {
+        MockProcessorContext<String, LifecycleStatus> context = new MockProcessorContext<>();
+        store(FoldProcessor.OWNER_STORE, context);
+        store(FoldProcessor.CLUSTER_STORE, context);
+        List<LifecycleStatus> offered = new ArrayList<>();
+        FoldProcessor first = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
+        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
+        first.init(context);
+        first.process(new Record<>(OwnerKeys.of(ILM), event("HEALTHY", 1), 0L));
+
+        // A restart: a new processor on the same stores publishes what they hold, once.
+        MockProcessorContext<String, LifecycleStatus> restarted = new MockProcessorContext<>();
+        restarted.addStateStore(context.getStateStore(FoldProcessor.OWNER_STORE));
+        restarted.addStateStore(context.getStateStore(FoldProcessor.CLUSTER_STORE));
+        FoldProcessor second = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
+        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
+        second.init(restarted);
+        assertThat(active(restarted)).hasSize(1);
+        active(restarted).get(0).getPunctuator().punctuate(1_000L);
+        active(restarted).get(0).getPunctuator().punctuate(1_200L);
+        assertThat(offered).as("only the restarted processor published: the first was never punctuated").hasSize(1);
+        assertThat(active(restarted)).isEmpty();
+    }
 }
