@@ -29,15 +29,10 @@ public final class Manifests {
         }
     }
 
-    /** One ServiceMeshController (seed 003, operator.gloo.solo.io/v1): namespace, name, generation and spec. */
-    public record Controller(String namespace, String name, long generation, JsonNode spec) {
-    }
-
-    /** Everything a stream held: the ILMs and GLMs, the ServiceMeshControllers, and every document that is neither. */
-    public record Read(List<Resource> resources, List<Controller> controllers, List<Unreadable> unreadable) {
+    /** Everything a stream held: the ILMs, GLMs and ServiceMeshControllers, and every document that is none of them. */
+    public record Read(List<Resource> resources, List<Unreadable> unreadable) {
         public Read {
             resources = List.copyOf(resources);
-            controllers = List.copyOf(controllers);
             unreadable = List.copyOf(unreadable);
         }
     }
@@ -46,7 +41,7 @@ public final class Manifests {
     }
 
     /**
-     * Every ILM and GLM document, or IOException naming the source, the document and its kind when one is
+     * Every ILM, GLM and ServiceMeshController document, or IOException naming the source, the document and its kind when one is
      * anything else (a misspelled kind is a mistake to report, not a document to skip). Empty documents
      * are skipped, as kubectl does.
      */
@@ -54,10 +49,6 @@ public final class Manifests {
         Read read = readAll(reader, source);
         if (!read.unreadable().isEmpty()) {
             throw new IOException(read.unreadable().get(0).describe());
-        }
-        if (!read.controllers().isEmpty()) {
-            throw new IOException(source + ": holds a ServiceMeshController (" + read.controllers().get(0).name()
-                    + "), which this reader of ILMs and GLMs would skip; read it with readAll");
         }
         return read.resources();
     }
@@ -68,7 +59,6 @@ public final class Manifests {
      */
     public static Read readAll(Reader reader, String source) throws IOException {
         List<Resource> out = new ArrayList<>();
-        List<Controller> controllers = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         int index = 0;
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(reader)) {
@@ -84,13 +74,11 @@ public final class Manifests {
                     continue;
                 }
                 String kind = doc.path("kind").asText("");
-                if (Crds.SMC_KIND.equals(kind) && Crds.SMC_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
-                    JsonNode meta = doc.path("metadata");
-                    controllers.add(new Controller(meta.path("namespace").asText("default"), name(meta, source, index, kind),
-                            meta.path("generation").asLong(1), doc.get("spec")));
-                    continue;
-                }
                 ResourceKind rk = kindOf(kind);
+                if (rk == ResourceKind.ServiceMeshController
+                        && !Crds.SMC_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
+                    rk = null; // the Gloo Operator's kind is ours only in its own group and version
+                }
                 if (rk == null) {
                     unreadable.add(new Unreadable(source, index, kind, kind.isEmpty()
                             ? "has no kind; the plan preview reads IstioLifecycleManager, GatewayLifecycleManager and"
@@ -107,7 +95,7 @@ public final class Manifests {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
-        return new Read(out, controllers, unreadable);
+        return new Read(out, unreadable);
     }
 
     private static String name(JsonNode meta, String source, int index, String kind) throws IOException {
@@ -119,7 +107,7 @@ public final class Manifests {
     }
 
     private static ResourceKind kindOf(String kind) {
-        for (ResourceKind k : ResourceKind.values()) {
+        for (ResourceKind k : Crds.KINDS) {
             if (k.name().equals(kind)) {
                 return k;
             }
