@@ -88,4 +88,7 @@ authentication need, then kafka.properties over them. Argument: dict root, key, 
 - apiGroups: [admin.gloo.solo.io]
   resources: [istiolifecyclemanagers, gatewaylifecyclemanagers]
   verbs: [get, list, watch, update]
+- apiGroups: [operator.gloo.solo.io]
+  resources: [servicemeshcontrollers]
+  verbs: [get, list, watch, update]
 {{- end -}}

@@ -22,7 +22,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 class AdmissionWebhookChartTest {
 
     @Test
-    void theWebhookCoversEveryWriteOfBothKindsWithTheChartsFailurePolicyAndTimeout() {
+    void theWebhookCoversEveryWriteOfEveryKindWithTheChartsFailurePolicyAndTimeout() {
         JsonNode webhook = webhook(render(Map.of("specIntake.admissionWebhook.failurePolicy", "Ignore",
                 "specIntake.admissionWebhook.timeoutSeconds", 7)));
         assertThat(webhook.path("failurePolicy").asText()).isEqualTo("Ignore");
@@ -33,6 +33,10 @@ class AdmissionWebhookChartTest {
         assertThat(rule.toString()).isEqualTo("{\"apiGroups\":[\"admin.gloo.solo.io\"],\"apiVersions\":[\"v2\"],"
                 + "\"operations\":[\"CREATE\",\"UPDATE\",\"DELETE\"],"
                 + "\"resources\":[\"istiolifecyclemanagers\",\"gatewaylifecyclemanagers\"],\"scope\":\"Namespaced\"}");
+        assertThat(webhook.path("rules").get(1).toString()).isEqualTo("{\"apiGroups\":[\"operator.gloo.solo.io\"],"
+                + "\"apiVersions\":[\"v1\"],\"operations\":[\"CREATE\",\"UPDATE\",\"DELETE\"],"
+                + "\"resources\":[\"servicemeshcontrollers\"],\"scope\":\"Namespaced\"}");
+        assertThat(webhook.path("rules")).hasSize(2);
         JsonNode service = webhook.path("clientConfig").path("service");
         assertThat(service.path("name").asText()).isEqualTo("meshfleet-spec-intake-webhook");
         assertThat(service.path("namespace").asText()).isEqualTo(Chart.NAMESPACE);

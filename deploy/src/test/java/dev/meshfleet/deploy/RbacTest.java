@@ -23,6 +23,8 @@ class RbacTest {
     private static final String ILM = "istiolifecyclemanagers";
     private static final String GLM = "gatewaylifecyclemanagers";
     private static final String GROUP = "admin.gloo.solo.io";
+    private static final String SMC = "servicemeshcontrollers";
+    private static final String SMC_GROUP = "operator.gloo.solo.io";
 
     @Test
     void noRoleOrClusterRoleHasAWildcardVerbResourceOrGroup() {
@@ -41,7 +43,9 @@ class RbacTest {
                 of(CLUSTER, GROUP, ILM, "get"), of(CLUSTER, GROUP, ILM, "list"), of(CLUSTER, GROUP, ILM, "watch"),
                 of(CLUSTER, GROUP, ILM, "update"),
                 of(CLUSTER, GROUP, GLM, "get"), of(CLUSTER, GROUP, GLM, "list"), of(CLUSTER, GROUP, GLM, "watch"),
-                of(CLUSTER, GROUP, GLM, "update")));
+                of(CLUSTER, GROUP, GLM, "update"),
+                of(CLUSTER, SMC_GROUP, SMC, "get"), of(CLUSTER, SMC_GROUP, SMC, "list"),
+                of(CLUSTER, SMC_GROUP, SMC, "watch"), of(CLUSTER, SMC_GROUP, SMC, "update")));
         // The translator talks to Kafka only.
         assertThat(grants(objects, "translator")).isEmpty();
         // installer: the registration Secrets' informer in one namespace; the partitions' Leases (get, create,
@@ -57,7 +61,9 @@ class RbacTest {
                 of(CLUSTER, GROUP, ILM, "get"), of(CLUSTER, GROUP, ILM, "list"), of(CLUSTER, GROUP, ILM, "patch"),
                 of(CLUSTER, GROUP, ILM + "/status", "patch"),
                 of(CLUSTER, GROUP, GLM, "get"), of(CLUSTER, GROUP, GLM, "list"), of(CLUSTER, GROUP, GLM, "patch"),
-                of(CLUSTER, GROUP, GLM + "/status", "patch")));
+                of(CLUSTER, GROUP, GLM + "/status", "patch"),
+                of(CLUSTER, SMC_GROUP, SMC, "get"), of(CLUSTER, SMC_GROUP, SMC, "list"),
+                of(CLUSTER, SMC_GROUP, SMC, "patch"), of(CLUSTER, SMC_GROUP, SMC + "/status", "patch")));
     }
 
     @Test
@@ -88,6 +94,9 @@ class RbacTest {
                 for (String verb : List.of("get", "list", "watch", "update")) {
                     expected.add(of(ns, GROUP, kind, verb));
                 }
+            }
+            for (String verb : List.of("get", "list", "watch", "update")) {
+                expected.add(of(ns, SMC_GROUP, SMC, verb));
             }
         }
         assertThat(grants(rendered.objects(), "spec-intake")).containsExactlyInAnyOrderElementsOf(expected);

@@ -21,6 +21,8 @@ class ServiceRequestsAuthorizedTest {
     private static final String GLMS = "/apis/admin.gloo.solo.io/v2/gatewaylifecyclemanagers";
     private static final String ILM = "/apis/admin.gloo.solo.io/v2/namespaces/gloo-mesh/istiolifecyclemanagers/a";
     private static final String GLM = "/apis/admin.gloo.solo.io/v2/namespaces/gloo-mesh/gatewaylifecyclemanagers/b";
+    private static final String SMCS = "/apis/operator.gloo.solo.io/v1/servicemeshcontrollers";
+    private static final String SMC = "/apis/operator.gloo.solo.io/v1/namespaces/gloo-mesh/servicemeshcontrollers/c";
     private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/" + Chart.NAMESPACE + "/leases";
     private static final String SECRETS = "/api/v1/namespaces/" + Chart.NAMESPACE + "/secrets";
 
@@ -30,7 +32,8 @@ class ServiceRequestsAuthorizedTest {
             "spec-intake", List.of(
                     req("GET", ILMS, null), req("GET", ILMS, "watch=true"), req("GET", GLMS, null),
                     req("GET", GLMS, "watch=true"), req("PUT", ILM, null), req("GET", ILM, null), req("PUT", GLM, null),
-                    req("GET", GLM, null)),
+                    req("GET", GLM, null), req("GET", SMCS, null), req("GET", SMCS, "watch=true"), req("PUT", SMC, null),
+                    req("GET", SMC, null)),
             // ClusterRegistry (Secret informer in one namespace), PartitionLeases, InstallerReadiness (/version)
             "installer", List.of(
                     req("GET", SECRETS, "labelSelector=meshfleet.dev%2Fcluster"),
@@ -42,7 +45,9 @@ class ServiceRequestsAuthorizedTest {
                     req("GET", ILM, null), req("PATCH", ILM + "/status", null), req("PATCH", ILM, null),
                     req("GET", ILMS, null), req("GET", ILMS, "limit=1"),
                     req("GET", GLM, null), req("PATCH", GLM + "/status", null), req("PATCH", GLM, null),
-                    req("GET", GLMS, null)),
+                    req("GET", GLMS, null),
+                    req("GET", SMC, null), req("PATCH", SMC + "/status", null), req("PATCH", SMC, null),
+                    req("GET", SMCS, null)),
             "translator", List.of());
 
     @Test

@@ -60,7 +60,10 @@ final class AdmissionWebhookRegistration {
                    "clientConfig":{"url":"%s","caBundle":"%s"},
                    "rules":[{"apiGroups":["admin.gloo.solo.io"],"apiVersions":["v2"],
                              "operations":["CREATE","UPDATE","DELETE"],
-                             "resources":["istiolifecyclemanagers","gatewaylifecyclemanagers"],"scope":"Namespaced"}]}]}"""
+                             "resources":["istiolifecyclemanagers","gatewaylifecyclemanagers"],"scope":"Namespaced"},
+                            {"apiGroups":["operator.gloo.solo.io"],"apiVersions":["v1"],
+                             "operations":["CREATE","UPDATE","DELETE"],
+                             "resources":["servicemeshcontrollers"],"scope":"Namespaced"}]}]}"""
                 .formatted(NAME, WEBHOOK, url, caBundle);
     }
 }

@@ -344,7 +344,7 @@ public final class Sandbox implements AutoCloseable {
             ResourceKind kind = Crds.kindOf(item.getApiVersion(), item.getKind());
             if (kind == null) {
                 throw new IOException(file + ": " + item.getApiVersion() + "/" + item.getKind() + " "
-                        + item.getMetadata().getName() + " is not an IstioLifecycleManager or GatewayLifecycleManager");
+                        + item.getMetadata().getName() + " is not an IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController");
             }
             GenericKubernetesResource desired = api.client().getKubernetesSerialization()
                     .convertValue(item, GenericKubernetesResource.class);
@@ -548,7 +548,7 @@ public final class Sandbox implements AutoCloseable {
     public List<ResourceView> views() {
         List<ResourceView> views = new ArrayList<>();
         Set<ResourceRef> present = new LinkedHashSet<>();
-        for (ResourceKind kind : ResourceKind.values()) {
+        for (ResourceKind kind : Crds.KINDS) {
             for (GenericKubernetesResource r : list(kind)) {
                 ResourceView v = view(kind, r);
                 present.add(v.ref());
@@ -566,7 +566,7 @@ public final class Sandbox implements AutoCloseable {
     /** The resources as the API returns them, for -o yaml. */
     public List<Map<String, Object>> resourcesAsMaps() {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (ResourceKind kind : ResourceKind.values()) {
+        for (ResourceKind kind : Crds.KINDS) {
             for (GenericKubernetesResource r : list(kind)) {
                 out.add(asMap(r));
             }
@@ -601,7 +601,7 @@ public final class Sandbox implements AutoCloseable {
     private static MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> resources(
             KubernetesClient client, ResourceKind kind) {
         return client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
-                .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind(kind.name()).withPlural(Crds.plural(kind))
+                .withGroup(Crds.group(kind)).withVersion(Crds.version(kind)).withKind(kind.name()).withPlural(Crds.plural(kind))
                 .withNamespaced(true).build());
     }
 

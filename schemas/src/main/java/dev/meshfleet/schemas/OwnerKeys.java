@@ -3,7 +3,7 @@ package dev.meshfleet.schemas;
 import dev.meshfleet.schemas.v1.OwnerRef;
 import dev.meshfleet.schemas.v1.ResourceKind;
 
-/** The record key of everything that concerns one ILM or GLM: {@code Kind/namespace/name}. */
+/** The record key of everything that concerns one ILM, GLM or ServiceMeshController: {@code Kind/namespace/name}. */
 public final class OwnerKeys {
     private OwnerKeys() {
     }
@@ -24,10 +24,9 @@ public final class OwnerKeys {
         }
         ResourceKind kind;
         try {
-            kind = ResourceKind.valueOf(parts[0]);
+            kind = dev.meshfleet.schemas.crd.Crds.kindNamed(parts[0]);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown kind '" + parts[0] + "' in '" + key
-                    + "'; expected IstioLifecycleManager or GatewayLifecycleManager");
+            throw new IllegalArgumentException(e.getMessage() + " in '" + key + "'");
         }
         return new Parsed(kind, parts[1], parts[2]);
     }

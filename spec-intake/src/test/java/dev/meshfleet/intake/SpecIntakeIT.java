@@ -215,6 +215,35 @@ class SpecIntakeIT {
     }
 
     @Test
+    void aServiceMeshControllerIsWatchedInItsOwnGroupAndHandledAsAnIlm() throws Exception {
+        GenericKubernetesResource smc = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: managed-istio, namespace: gloo-mesh}
+                spec: {cluster: cluster1, dataplaneMode: Ambient, version: 1.28.1-patch0}
+                """, GenericKubernetesResource.class);
+        smc.getMetadata().setManagedFields(List.of(managedBy("kubectl-client-side-apply", Instant.now())));
+        smc = client.genericKubernetesResources(LifecycleWatch.context(ResourceKind.ServiceMeshController))
+                .inNamespace(NAMESPACE).resource(smc).create();
+        String key = OwnerKeys.of(ResourceKind.ServiceMeshController, NAMESPACE, "managed-istio");
+
+        SpecChange upsert = awaitChanges(key, 1).get(0);
+        assertThat(upsert.getOperation()).isEqualTo(Operation.UPSERT);
+        assertThat(upsert.getKind()).isEqualTo(ResourceKind.ServiceMeshController);
+        assertThat(upsert.getUid()).isEqualTo(smc.getMetadata().getUid());
+        assertThat(upsert.getSpecJson()).contains("\"cluster\":\"cluster1\"").contains("\"version\":\"1.28.1-patch0\"");
+        assertThat(resource(ResourceKind.ServiceMeshController, "managed-istio").get().getMetadata().getFinalizers())
+                .contains(Crds.FINALIZER);
+
+        resource(ResourceKind.ServiceMeshController, "managed-istio").delete();
+
+        SpecChange delete = awaitChanges(key, 2).get(1);
+        assertThat(delete.getOperation()).isEqualTo(Operation.DELETE);
+        assertThat(resource(ResourceKind.ServiceMeshController, "managed-istio").get()).as("held by the finalizer")
+                .isNotNull();
+    }
+
+    @Test
     void aResourceWhoseFinalizerIsRemovedByHandIsPublishedAsDeletedOnce() throws Exception {
         create(ResourceKind.IstioLifecycleManager, "ilm-minimal.yaml", "by-hand");
         String key = OwnerKeys.of(ResourceKind.IstioLifecycleManager, NAMESPACE, "by-hand");

@@ -28,9 +28,10 @@ import java.util.List;
  * image tags); {@code image.secrets} -> {@code global.imagePullSecrets} of every chart;</li>
  * <li>{@code skipUpgradeValidation} is on: a ServiceMeshController upgrades in place by changing
  * {@code version}, which is the seed's upgrade path.</li>
+ * <li>{@code onConflict: Force} -> the plan's {@code takeOverUnmanaged} (the installer adopts an unmanaged Istio);
+ * Abort leaves it false, so the installer's ACTION_REQUIRED rule holds.</li>
  * </ul>
- * Not translated yet (they need a plan field, docs/adr/0027): {@code onConflict} and {@code repository.*};
- * both are read and checked.
+ * Not translated yet: {@code repository.*} (read and checked).
  */
 public final class SmcTranslator {
     private final TranslatorSettings settings;
@@ -131,7 +132,7 @@ public final class SmcTranslator {
         // An ILM's revisionless control plane in the same cluster would render the same objects (ADR 0005's claim).
         List<Claim> claims = List.of(new Claim(Claim.controlPlane(""), "spec.cluster"));
         return new Plan(smc.cluster(), "", tag, charts, false, false, null, true, Translator.DEFAULT_WAIT_MILLIS,
-                observedJson, hash, claims);
+                observedJson, hash, claims, smc.onConflict() == SmcSpec.OnConflict.Force);
     }
 
     /** The spec with every default filled in: what the installation runs, as the status will show it. */

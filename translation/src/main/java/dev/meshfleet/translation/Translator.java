@@ -31,11 +31,13 @@ public final class Translator {
 
     private final TranslatorSettings settings;
     private final ChartSourceAllowList allowed;
+    private final SmcTranslator controllers;
 
     /** @throws IllegalArgumentException when an allowed chart source is not one (a configuration error) */
     public Translator(TranslatorSettings settings) {
         this.settings = settings;
         this.allowed = settings.allowList();
+        this.controllers = new SmcTranslator(settings);
     }
 
     /** One valid cluster entry of an installation. */
@@ -50,7 +52,20 @@ public final class Translator {
         }
     }
 
+    /**
+     * @throws IllegalArgumentException for kind {@code Unknown}: a record this build cannot read the kind of is never
+     *         translated (docs/adr/0027); the caller refuses it before
+     */
     public Translation translate(Owner owner, long generation, JsonNode spec) {
+        switch (owner.kind()) {
+            case ServiceMeshController -> {
+                SmcTranslation t = controllers.translate(owner.namespace(), owner.name(), generation, spec);
+                return Translation.of(owner, generation, t.plansByCluster(), t.errors());
+            }
+            case Unknown -> throw new IllegalArgumentException("kind Unknown is never translated (docs/adr/0027)");
+            default -> {
+            }
+        }
         List<TranslationError> errors = new ArrayList<>();
         Map<String, List<Plan>> plans = new TreeMap<>();
         JsonNode list = spec == null ? null : spec.get("installations");

@@ -44,7 +44,6 @@ class EcpGoldenTest {
         try (var reader = Files.newBufferedReader(input)) {
             Manifests.Read read = Manifests.readAll(reader, input.toString());
             assertThat(read.resources()).as("only ExternalControlPlanes in %s", input).isEmpty();
-            assertThat(read.controllers()).as("only ExternalControlPlanes in %s", input).isEmpty();
             assertThat(read.unreadable()).as("unreadable documents of %s", input).isEmpty();
             for (Manifests.Controller c : read.externalControlPlanes()) {
                 out.add(translator.translate(c.namespace(), c.name(), c.generation(), c.spec(), facts(dir)));

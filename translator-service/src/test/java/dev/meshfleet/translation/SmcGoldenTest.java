@@ -31,10 +31,11 @@ class SmcGoldenTest {
         List<SmcTranslation> out = new ArrayList<>();
         try (var reader = Files.newBufferedReader(input)) {
             Manifests.Read read = Manifests.readAll(reader, input.toString());
-            assertThat(read.resources()).as("only ServiceMeshControllers in %s", input).isEmpty();
+            assertThat(read.resources()).extracting(r -> r.owner().kind()).as("only ServiceMeshControllers in %s", input)
+                    .containsOnly(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController);
             assertThat(read.unreadable()).as("unreadable documents of %s", input).isEmpty();
-            for (Manifests.Controller c : read.controllers()) {
-                out.add(translator.translate(c.namespace(), c.name(), c.generation(), c.spec()));
+            for (Manifests.Resource c : read.resources()) {
+                out.add(translator.translate(c.owner().namespace(), c.owner().name(), c.generation(), c.spec()));
             }
         }
         return out;

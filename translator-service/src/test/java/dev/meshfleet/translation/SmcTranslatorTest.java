@@ -169,4 +169,29 @@ class SmcTranslatorTest {
         assertThat(TRANSLATOR.translate("gloo-mesh", "m", 1, spec).plan().planHash()).isEqualTo(one);
         assertThat(TRANSLATOR.translate("gloo-mesh", "m", 1, spec).key()).isEqualTo("ServiceMeshController/gloo-mesh/m");
     }
+
+    @Test
+    void onConflictForceTakesOverAnUnmanagedIstioAndAbortTheDefaultDoesNot() throws Exception {
+        assertThat(translate("{cluster: cluster1, version: 1.28.1-patch0}").plan().takeOverUnmanaged()).isFalse();
+        assertThat(translate("{cluster: cluster1, version: 1.28.1-patch0, onConflict: Abort}").plan().takeOverUnmanaged())
+                .isFalse();
+        assertThat(translate("{cluster: cluster1, version: 1.28.1-patch0, onConflict: Force}").plan().takeOverUnmanaged())
+                .isTrue();
+    }
+
+    @Test
+    void theTranslatorHandsAServiceMeshControllerToTheseRulesByItsKind() throws Exception {
+        JsonNode spec = YAML.readTree("{cluster: cluster1, version: 1.28.1-patch0, dataplaneMode: Sidecar}");
+        Translation t = new Translator(TranslatorSettings.defaults()).translate(new Owner(
+                dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "u1"), 1, spec);
+
+        assertThat(t.errors()).isEmpty();
+        assertThat(t.plansByCluster()).containsOnlyKeys("cluster1");
+        assertThat(t.plans("cluster1")).singleElement().satisfies(p -> {
+            assertThat(p.revision()).isEmpty();
+            assertThat(p.charts()).extracting(ChartRelease::releaseName).containsExactly("istio-base", "istiod", "istio-cni");
+            assertThat(p.planHash()).isEqualTo(translate("{cluster: cluster1, version: 1.28.1-patch0, dataplaneMode: Sidecar}")
+                    .plan().planHash());
+        });
+    }
 }

@@ -228,7 +228,9 @@ public final class RoundDecision {
                     + Names.revisionLabel(plan.controlPlaneRevision()) + "' is installed in cluster '" + cluster
                     + "'; the gateway is installed once an IstioLifecycleManager provides it", null));
         }
-        return new Step.Apply(plan, current, upgrade, plan.owner().isControlPlane(), !failedBefore);
+        // A ServiceMeshController's onConflict: Force takes an unmanaged Istio over (server-side apply with force).
+        return new Step.Apply(plan, current, upgrade, plan.owner().isControlPlane() && !plan.takeOverUnmanaged(),
+                !failedBefore);
     }
 
     /** What a successful apply of {@code applied} (everything its plan renders) deletes and hands over. */

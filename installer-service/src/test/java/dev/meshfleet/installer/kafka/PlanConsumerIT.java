@@ -284,6 +284,53 @@ class PlanConsumerIT {
         assertThat(consumer.failure()).isEmpty();
     }
 
+    /**
+     * A desired state naming an owner of a kind this installer does not know (Avro's Unknown, ADR 0027) is refused whole,
+     * to the DLQ: acting on the rest would uninstall that installation. The cluster's next state is handed as usual.
+     */
+    @Test
+    void aDesiredStateNamingAnOwnerKindThisInstallerDoesNotKnowIsDeadLetteredWhole() throws Exception {
+        TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, 1, true, -1L)), (short) 1);
+        InstallationPlan unknown = plan("ilm");
+        unknown.getOwner().setKind(ResourceKind.Unknown);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, ClusterDesiredState> producer = new KafkaProducer<>(props, new StringSerializer(),
+                AvroSerde.of(ClusterDesiredState.class))) {
+            producer.send(new ProducerRecord<>(topic, "cluster-a", state("cluster-a", plan("glm"), unknown))).get();
+            producer.send(new ProducerRecord<>(topic, "cluster-a", state("cluster-a", plan("ilm")))).get();
+        }
+        List<String> seen = new CopyOnWriteArrayList<>();
+        List<DeadLetter> written = new CopyOnWriteArrayList<>();
+        Ownership ownership = new Ownership() {
+            @Override
+            public boolean desired(String cluster, int partition, List<Plan> plans) {
+                seen.add("desired " + cluster + " " + plans.stream().map(p -> p.owner().name()).toList());
+                return super.desired(cluster, partition, plans);
+            }
+        };
+        WorkQueue queue = new WorkQueue(1, (cluster, trigger) -> null);
+        PartitionLeases leases = new PartitionLeases(management.client(), "default", topic, "installer-unknown",
+                LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC());
+        leases.start();
+        PlanConsumer consumer = new PlanConsumer(KafkaClientSettings.bootstrap(bootstrap), topic, group, "installer-unknown",
+                ownership, leases, queue, Duration.ofMinutes(5), () -> {
+                });
+        consumer.writeDeadLettersWith(deadLetter -> written.add(DeadLetter.headersOf(deadLetter)));
+        open.add(queue);
+        open.add(consumer);
+        open.add(leases);
+        consumer.start();
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());
+        assertThat(seen).containsExactly("desired cluster-a [ilm]");
+        assertThat(written).singleElement().satisfies(letter -> {
+            assertThat(letter.errorClass()).isEqualTo("java.lang.IllegalArgumentException");
+            assertThat(letter.sourceOffset()).isZero();
+        });
+        assertThat(consumer.failure()).isEmpty();
+    }
+
     @Test
     void aPartitionWhoseLeaseAnotherReplicaStillHoldsIsReconciledOnlyOnceThatLeaseIsWaitedOut() {
         createTopicWithClusters();

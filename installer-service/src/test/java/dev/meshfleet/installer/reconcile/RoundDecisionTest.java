@@ -5,6 +5,7 @@ import static dev.meshfleet.installer.Fixtures.ILM;
 import static dev.meshfleet.installer.Fixtures.inventory;
 import static dev.meshfleet.installer.Fixtures.plan;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -28,6 +29,7 @@ import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.ObjectRef;
+import dev.meshfleet.installer.model.Owner;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.RoundDecision.Step;
 import dev.meshfleet.schemas.state.Phase;
@@ -260,6 +262,35 @@ class RoundDecisionTest {
     @MethodSource("rounds")
     void aRoundDecides(String name, Row row, List<String> expected) {
         assertThat(trace(row)).containsExactlyElementsOf(expected);
+    }
+
+    @Test
+    void aServiceMeshControllerLooksForAnUnmanagedIstioWithOnConflictAbortAndTakesItOverWithForce() {
+        Owner smc = new Owner(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio",
+                "uid-9");
+        Plan abort = plan(smc, "", "1.28.1-patch0-solo", "s1");
+        Plan force = new Plan(smc, 1, "", abort.tag(), abort.charts(), "", true, Duration.ofMinutes(5), "{}", "s2", true);
+
+        for (Plan p : List.of(abort, force)) {
+            RoundDecision round = RoundDecision.start("c1", List.of(p), List.of(), Map.of(), Map.of(), false, false);
+            assertThat(round.step(round.order().get(0))).isInstanceOfSatisfying(Step.Apply.class,
+                    a -> assertThat(a.checkForeignControlPlane()).as("onConflict %s", p.takeOverUnmanaged() ? "Force" : "Abort")
+                            .isEqualTo(!p.takeOverUnmanaged()));
+        }
+        assertThat(smc.isControlPlane()).as("a ServiceMeshController installs a control plane").isTrue();
+    }
+
+    @Test
+    void aPlanOfAnOwnerKindThisInstallerDoesNotKnowIsRefusedAtTheEdge() {
+        var avro = dev.meshfleet.schemas.v1.InstallationPlan.newBuilder()
+                .setOwner(new dev.meshfleet.schemas.v1.OwnerRef(dev.meshfleet.schemas.v1.ResourceKind.Unknown, "gloo-mesh",
+                        "next", "uid-3"))
+                .setGeneration(1).setRevision("").setTag("1.28.1").setCharts(List.of())
+                .setUpgradePolicy(new dev.meshfleet.schemas.v1.UpgradePolicy(false, 300_000L))
+                .setObservedOperatorJson("{}").setPlanHash("h").build();
+
+        assertThatThrownBy(() -> Plan.from(avro, Duration.ofMinutes(5))).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("Unknown").hasMessageContaining("upgrade the installer");
     }
 
     @Test

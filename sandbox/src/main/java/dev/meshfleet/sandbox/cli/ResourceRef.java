@@ -18,14 +18,14 @@ public record ResourceRef(ResourceKind kind, String namespace, String name) {
     }
 
     private static ResourceKind kindOf(String option, String text) throws UsageException {
-        for (ResourceKind k : ResourceKind.values()) {
+        for (ResourceKind k : Crds.KINDS) {
             if (k.name().equalsIgnoreCase(text) || Crds.shortName(k).equals(text.toLowerCase(Locale.ROOT))
                     || Crds.plural(k).equals(text.toLowerCase(Locale.ROOT))) {
                 return k;
             }
         }
         throw new UsageException(option + ": unknown kind '" + text
-                + "'; use IstioLifecycleManager (ilm) or GatewayLifecycleManager (glm)");
+                + "'; use IstioLifecycleManager (ilm), GatewayLifecycleManager (glm) or ServiceMeshController (smc)");
     }
 
     /** ilm/gloo-mesh/name: how the table names a resource. */

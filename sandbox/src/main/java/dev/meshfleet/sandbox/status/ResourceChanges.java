@@ -66,9 +66,9 @@ public final class ResourceChanges implements AutoCloseable {
     private void openWatches() {
         closeWatches();
         try {
-            for (ResourceKind kind : ResourceKind.values()) {
+            for (ResourceKind kind : Crds.KINDS) {
                 watches.add(client.genericKubernetesResources(new ResourceDefinitionContext.Builder()
-                        .withGroup(Crds.GROUP).withVersion(Crds.VERSION).withKind(kind.name())
+                        .withGroup(Crds.group(kind)).withVersion(Crds.version(kind)).withKind(kind.name())
                         .withPlural(Crds.plural(kind)).withNamespaced(true).build())
                         .inAnyNamespace().watch(new Watcher<GenericKubernetesResource>() {
                             @Override

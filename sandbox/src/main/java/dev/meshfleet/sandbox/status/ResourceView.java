@@ -11,7 +11,7 @@ import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 
 /**
- * What the sandbox needs to know about one ILM or GLM to decide whether it has settled: its generation,
+ * What the sandbox needs to know about one ILM, GLM or ServiceMeshController to decide whether it has settled: its generation,
  * the generation its status describes, the clusters its spec names, and its installations. Built from
  * the resource as the API server returns it (plain maps), so the settle rules need no client.
  */
@@ -53,6 +53,9 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         Set<String> clusters = new LinkedHashSet<>();
         Map<String, Set<String>> revisions = new java.util.HashMap<>();
         Set<String> revisionless = new java.util.HashSet<>();
+        if (kind == ResourceKind.ServiceMeshController) {
+            return controller(ref, generation, deleting, spec, status);
+        }
         String revisionField = kind == ResourceKind.GatewayLifecycleManager ? "gatewayRevision" : "revision";
         if (spec != null && spec.get("installations") instanceof List<?> installs) {
             for (Object install : installs) {
@@ -90,6 +93,16 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         }
         rows.sort(java.util.Comparator.comparing(InstallationRow::cluster).thenComparing(InstallationRow::revision));
         return new ResourceView(ref, generation, observed, deleting, false, clusters, revisions, rows);
+    }
+
+    /** A ServiceMeshController: one revisionless installation in {@code spec.cluster}, its state read from the phase. */
+    private static ResourceView controller(ResourceRef ref, Long generation, boolean deleting, Map<String, Object> spec,
+            Map<String, Object> status) {
+        String cluster = spec != null && spec.get("cluster") instanceof String c && !c.isBlank() ? c.trim()
+                : Crds.WHOLE_RESOURCE_CLUSTER;
+        InstallationRow row = ControllerStatus.row(cluster, status);
+        return new ResourceView(ref, generation, status == null ? null : number(status.get("observedGeneration")),
+                deleting, false, Set.of(cluster), Map.of(), row == null ? List.of() : List.of(row));
     }
 
     /**

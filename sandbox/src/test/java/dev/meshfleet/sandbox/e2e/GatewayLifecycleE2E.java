@@ -90,20 +90,29 @@ class GatewayLifecycleE2E {
     static final List<String> NEEDED_ONLY_IN_PRODUCTION = List.of(
             // Finalizers re-reads the resource after a 409 on its update (a write raced with the user's edit).
             "ClusterRole meshfleet-spec-intake rules[0]: get istiolifecyclemanagers.admin.gloo.solo.io",
-            "ClusterRole meshfleet-spec-intake rules[0]: get gatewaylifecyclemanagers.admin.gloo.solo.io");
+            "ClusterRole meshfleet-spec-intake rules[0]: get gatewaylifecyclemanagers.admin.gloo.solo.io",
+            "ClusterRole meshfleet-spec-intake rules[1]: get servicemeshcontrollers.operator.gloo.solo.io");
 
     static Deployment gatewayDeployment(String name) {
         return fleet.workload("cluster1").apps().deployments().inNamespace(GATEWAYS).withName(name).get();
     }
 
     /**
-     * Over this class's run (GLMs and ILMs applied, changed, fetched from a chart directory, refused, deleted), every verb on
+     * Over this class's run (GLMs, ILMs and a ServiceMeshController applied, changed, fetched from a chart directory, refused, deleted), every verb on
      * every resource the chart's roles grant was used by some service's request, but for the production-only list:
      * the chart grants nothing the code does not need.
      */
     @Test
     @Order(Integer.MAX_VALUE)
     void everyGrantOfTheChartWasUsedByAServiceButThoseNeededOnlyInProduction() throws Exception {
+        // A ServiceMeshController (seed 003) for a cluster not registered: its grants are used (the intake's finalizer,
+        // the aggregator's status and finalizer patches) without a control plane beside this class's revisioned ones.
+        fleet.applyAndSettle("smc-unregistered.yaml", """
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: elsewhere, namespace: gloo-mesh}
+                spec: {cluster: cluster9, version: 1.28.1-patch0}
+                """);
         // Deleting what the tests left is part of the run: the aggregator patches each finalizer away.
         List<ResourceRef> left = fleet.sandbox.views().stream().filter(v -> !v.gone()).map(ResourceView::ref).toList();
         assertThat(left).as("GLMs and ILMs the tests left").isNotEmpty();

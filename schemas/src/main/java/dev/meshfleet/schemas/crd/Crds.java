@@ -41,6 +41,13 @@ public final class Crds {
     public static final List<String> CRD_RESOURCES = List.of("crds/istiolifecyclemanagers.yaml",
             "crds/gatewaylifecyclemanagers.yaml", SMC_CRD_RESOURCE, ECP_CRD_RESOURCE);
 
+    /**
+     * Every kind Meshfleet acts on, i.e. {@link ResourceKind} without {@code Unknown} (the enum's Avro default: what a
+     * reader built before a kind was added reads it as, docs/adr/0027). Iterate this, never {@code ResourceKind.values()}.
+     */
+    public static final List<ResourceKind> KINDS = List.of(ResourceKind.IstioLifecycleManager,
+            ResourceKind.GatewayLifecycleManager, ResourceKind.ServiceMeshController);
+
     private Crds() {
     }
 
@@ -48,6 +55,8 @@ public final class Crds {
         return switch (kind) {
             case IstioLifecycleManager -> "istiolifecyclemanagers";
             case GatewayLifecycleManager -> "gatewaylifecyclemanagers";
+            case ServiceMeshController -> "servicemeshcontrollers";
+            case Unknown -> throw unknown();
         };
     }
 
@@ -55,19 +64,51 @@ public final class Crds {
         return switch (kind) {
             case IstioLifecycleManager -> "ilm";
             case GatewayLifecycleManager -> "glm";
+            case ServiceMeshController -> "smc";
+            case Unknown -> throw unknown();
         };
+    }
+
+    /** API group of a kind: ILM/GLM {@link #GROUP}, ServiceMeshController {@link #SMC_GROUP}. */
+    public static String group(ResourceKind kind) {
+        return switch (kind) {
+            case IstioLifecycleManager, GatewayLifecycleManager -> GROUP;
+            case ServiceMeshController -> SMC_GROUP;
+            case Unknown -> throw unknown();
+        };
+    }
+
+    /** The apiVersion of a kind, e.g. {@code operator.gloo.solo.io/v1}. */
+    public static String apiVersion(ResourceKind kind) {
+        return kind == ResourceKind.ServiceMeshController ? SMC_API_VERSION : API_VERSION;
+    }
+
+    /** The version of a kind, e.g. {@code v2}. */
+    public static String version(ResourceKind kind) {
+        return kind == ResourceKind.ServiceMeshController ? "v1" : VERSION;
     }
 
     /** Kind from an apiVersion/kind pair, or null when it is not one of ours. */
     public static ResourceKind kindOf(String apiVersion, String kind) {
-        if (!API_VERSION.equals(apiVersion) || kind == null) {
-            return null;
-        }
-        for (ResourceKind k : ResourceKind.values()) {
-            if (k.name().equals(kind)) {
+        for (ResourceKind k : KINDS) {
+            if (k.name().equals(kind) && apiVersion(k).equals(apiVersion)) {
                 return k;
             }
         }
         return null;
+    }
+
+    /** Every kind by its name ({@code Unknown} is not one): for keys and labels written by Meshfleet. */
+    public static ResourceKind kindNamed(String name) {
+        for (ResourceKind k : KINDS) {
+            if (k.name().equals(name)) {
+                return k;
+            }
+        }
+        throw new IllegalArgumentException("unknown kind '" + name + "'; expected one of " + KINDS);
+    }
+
+    private static IllegalArgumentException unknown() {
+        return new IllegalArgumentException("kind Unknown: a record of a kind this build does not know (docs/adr/0027)");
     }
 }

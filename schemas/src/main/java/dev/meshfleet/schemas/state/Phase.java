@@ -54,7 +54,8 @@ public enum Phase {
     /** This phase as a state of the given kind; GLM has no controller or install-failed states of its own. */
     public InstallationState state(ResourceKind kind) {
         return switch (kind) {
-            case IstioLifecycleManager -> switch (this) {
+            // A ServiceMeshController installs a control plane: the ILM's states, mapped to its conditions by the aggregator.
+            case IstioLifecycleManager, ServiceMeshController -> switch (this) {
                 case INSTALLING -> IlmState.INSTALLING_CONTROL_PLANE;
                 case INSTALL_FAILED -> IlmState.CONTROL_PLANE_INSTALL_FAILED;
                 case UPDATING -> IlmState.UPDATING_CONTROL_PLANE;
@@ -73,6 +74,7 @@ public enum Phase {
                 case UNINSTALLED -> GlmState.UNINSTALLED_GATEWAY;
                 default -> GlmState.valueOf(name());
             };
+            case Unknown -> throw new IllegalArgumentException("no states for kind Unknown (docs/adr/0027)");
         };
     }
 }

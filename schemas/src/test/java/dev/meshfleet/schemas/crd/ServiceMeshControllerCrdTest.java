@@ -90,4 +90,22 @@ class ServiceMeshControllerCrdTest {
                 "reason", "message", "lastTransitionTime");
         assertThat(condition.getProperties().get("lastTransitionTime").getFormat()).isEqualTo("date-time");
     }
+
+    @Test
+    void theKindIsKnownInItsOwnGroupOnlyAndUnknownIsNoKindAServiceActsOn() {
+        assertThat(Crds.kindOf("operator.gloo.solo.io/v1", "ServiceMeshController"))
+                .isEqualTo(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController);
+        assertThat(Crds.kindOf("admin.gloo.solo.io/v2", "ServiceMeshController")).isNull();
+        assertThat(Crds.kindOf("admin.gloo.solo.io/v2", "Unknown")).isNull();
+        assertThat(Crds.KINDS).doesNotContain(dev.meshfleet.schemas.v1.ResourceKind.Unknown);
+        assertThat(Crds.plural(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController)).isEqualTo("servicemeshcontrollers");
+        assertThat(Crds.group(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController)).isEqualTo("operator.gloo.solo.io");
+        assertThat(Crds.version(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController)).isEqualTo("v1");
+        assertThat(dev.meshfleet.schemas.OwnerKeys.parse("ServiceMeshController/gloo-mesh/managed-istio").kind())
+                .isEqualTo(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> dev.meshfleet.schemas.OwnerKeys.parse("Unknown/ns/n"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Unknown/ns/n");
+        assertThat(dev.meshfleet.schemas.state.InstallationState.of(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController,
+                "HEALTHY")).isEqualTo(dev.meshfleet.schemas.state.IlmState.HEALTHY);
+    }
 }

@@ -4,12 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.Incompatibility;
 import org.apache.avro.SchemaCompatibility.SchemaCompatibilityType;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
+import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.schemas.v1.AdmissionRecord;
@@ -22,7 +26,7 @@ import dev.meshfleet.schemas.v1.SpecChange;
  * Fails the build on an incompatible schema change: every released version of every topic record
  * must be readable by the current schema (old writers, new readers: a service upgraded before the
  * topic is drained) and the current one by every released version (new writers, old readers: a
- * rolling upgrade). To release a version, add its full schema under
+ * rolling upgrade), with one named exception ({@link #EXCUSED_SYMBOLS}). To release a version, add its full schema under
  * src/main/resources/meshfleet/released and list it in index.txt.
  */
 class SchemaCompatibilityTest {
@@ -40,9 +44,74 @@ class SchemaCompatibilityTest {
             assertThat(SchemaCompatibility.checkReaderWriterCompatibility(now, released).getType())
                     .as("current %s reads records written with a released version", released.getName())
                     .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
-            assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released, now).getType())
+            assertThat(notExcused(SchemaCompatibility.checkReaderWriterCompatibility(released, now)))
                     .as("a released reader of %s reads records written with the current version", released.getName())
-                    .isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+                    .isEmpty();
+        }
+    }
+
+    /**
+     * The one accepted forward exception (docs/adr/0027): a reader released before v2 has {@code ResourceKind} without
+     * a default, so it cannot read the symbols v2 added, {@code ServiceMeshController} and {@code Unknown}. Such a
+     * reader fails to decode the record and dead-letters it (nothing is misread), and the upgrade order (consumers
+     * before spec-intake) keeps it from meeting one. Any other incompatibility, or any other symbol, is not excused.
+     */
+    static final String EXCUSED_ENUM = "dev.meshfleet.schemas.v1.ResourceKind";
+    static final Set<String> EXCUSED_SYMBOLS = Set.of("ServiceMeshController", "Unknown");
+
+    static List<Incompatibility> notExcused(SchemaPairCompatibility check) {
+        return check.getResult().getIncompatibilities().stream().filter(i -> !excused(i)).toList();
+    }
+
+    private static boolean excused(Incompatibility i) {
+        if (i.getType() != SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS
+                || !EXCUSED_ENUM.equals(i.getReaderFragment().getFullName())) {
+            return false;
+        }
+        String list = i.getMessage().replaceAll("^\\[|\\]$", "");
+        return EXCUSED_SYMBOLS.containsAll(List.of(list.split(",\\s*")));
+    }
+
+    @Test
+    void theExceptionIsOnlyTheTwoSymbolsOfV2ForReadersReleasedBeforeIt() {
+        Schema v1 = released("v1", SpecChange.getClassSchema().getFullName());
+        SchemaPairCompatibility check = SchemaCompatibility.checkReaderWriterCompatibility(v1, SpecChange.getClassSchema());
+        assertThat(check.getType()).as("v1 readers do not know the new kinds").isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
+        assertThat(check.getResult().getIncompatibilities()).singleElement().satisfies(i -> {
+            assertThat(i.getType()).isEqualTo(SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS);
+            assertThat(i.getMessage()).isEqualTo("[ServiceMeshController, Unknown]");
+        });
+        assertThat(notExcused(check)).isEmpty();
+    }
+
+    @Test
+    void anotherNewKindOrAnotherNewEnumSymbolIsNotExcused() {
+        Schema v1 = released("v1", SpecChange.getClassSchema().getFullName());
+        String current = SpecChange.getClassSchema().toString();
+        Schema thirdKind = new Schema.Parser().parse(current.replace("\"Unknown\"]", "\"Unknown\",\"MeshPeering\"]"));
+        assertThat(notExcused(SchemaCompatibility.checkReaderWriterCompatibility(v1, thirdKind))).isNotEmpty();
+        Schema newOperation = new Schema.Parser().parse(current.replace("\"DELETE\"]", "\"DELETE\",\"PATCH\"]"));
+        assertThat(newOperation.toString()).contains("PATCH");
+        assertThat(notExcused(SchemaCompatibility.checkReaderWriterCompatibility(v1, newOperation))).isNotEmpty();
+    }
+
+    @Test
+    void theNextKindIsACompatibleChangeForEveryReaderFromV2On() {
+        Schema nextKind = new Schema.Parser().parse(SpecChange.getClassSchema().toString()
+                .replace("\"Unknown\"]", "\"Unknown\",\"MeshPeering\"]"));
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SpecChange.getClassSchema(), nextKind).getType())
+                .as("the current reader reads a kind added later (as Unknown)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+        assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released("v2", SpecChange.getClassSchema().getFullName()),
+                nextKind).getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    private static Schema released(String version, String fullName) {
+        try (var in = SchemaCompatibilityTest.class.getClassLoader()
+                .getResourceAsStream("meshfleet/released/" + version + "/" + fullName.substring(fullName.lastIndexOf('.') + 1) + ".avsc")) {
+            assertThat(in).as("released %s of %s", version, fullName).isNotNull();
+            return new Schema.Parser().parse(in);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

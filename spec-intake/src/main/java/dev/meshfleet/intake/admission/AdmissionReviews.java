@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 
 /**
@@ -24,7 +25,7 @@ public final class AdmissionReviews {
     }
 
     /**
-     * The request of a review; empty when it is about something other than an ILM or GLM (the webhook's rules never
+     * The request of a review; empty when it is about something other than an ILM, GLM or ServiceMeshController (the webhook's rules never
      * send one, and allowing it is what a webhook that does not care answers).
      *
      * @throws IllegalArgumentException when the body is not an AdmissionReview with a request
@@ -36,7 +37,7 @@ public final class AdmissionReviews {
         }
         ResourceKind kind;
         try {
-            kind = ResourceKind.valueOf(request.path("kind").path("kind").asText());
+            kind = Crds.kindNamed(request.path("kind").path("kind").asText());
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }

@@ -39,14 +39,14 @@ public final class LifecycleWatch implements AutoCloseable {
     }
 
     public static ResourceDefinitionContext context(ResourceKind kind) {
-        return new ResourceDefinitionContext.Builder().withGroup(Crds.GROUP).withVersion(Crds.VERSION)
+        return new ResourceDefinitionContext.Builder().withGroup(Crds.group(kind)).withVersion(Crds.version(kind))
                 .withKind(kind.name()).withPlural(Crds.plural(kind)).withNamespaced(true).build();
     }
 
     /** Starts the informers without waiting for their first list, so a slow API server does not block startup. */
     public synchronized void start(List<String> namespaces, Duration resync, Consumer<String> enqueue) {
         List<String> scopes = namespaces.isEmpty() ? List.of(ALL_NAMESPACES) : namespaces;
-        for (ResourceKind kind : ResourceKind.values()) {
+        for (ResourceKind kind : Crds.KINDS) {
             Map<String, SharedIndexInformer<GenericKubernetesResource>> byNamespace = new HashMap<>();
             for (String namespace : scopes) {
                 var resources = client.genericKubernetesResources(context(kind));

@@ -108,6 +108,23 @@ class AdmissionRulesTest {
         assertThat(decision.record().orElseThrow().specHash()).isEqualTo(sha256("{}"));
     }
 
+    @Test
+    void aServiceMeshControllerIsJudgedByItsOwnRulesNamingTheField() throws Exception {
+        AdmissionRequest bad = new AdmissionRequest("req-2", ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio",
+                Operation.CREATE, "alice", List.of("system:authenticated"), object("uid-2", 1,
+                        "{\"cluster\":\"cluster1\",\"version\":\"1.28.1-patch0\",\"trafficCaptureMode\":\"InitContainer\"}"),
+                null, false);
+        var denied = RULES.decide(bad, NOW);
+        assertThat(denied).isInstanceOf(AdmissionRules.Denied.class);
+        assertThat(((AdmissionRules.Denied) denied).message()).startsWith("the spec is invalid: spec.trafficCaptureMode: ");
+
+        AdmissionRequest good = new AdmissionRequest("req-3", ResourceKind.ServiceMeshController, "gloo-mesh",
+                "managed-istio", Operation.CREATE, "alice", List.of("system:authenticated"),
+                object("uid-3", 1, "{\"cluster\":\"cluster1\",\"version\":\"1.28.1-patch0\"}"), null, false);
+        assertThat(RULES.decide(good, NOW)).isInstanceOfSatisfying(AdmissionRules.Allowed.class,
+                a -> assertThat(a.record().orElseThrow().kind()).isEqualTo(ResourceKind.ServiceMeshController));
+    }
+
     static AdmissionRequest request(Operation operation, JsonNode object, JsonNode oldObject, boolean dryRun) {
         return new AdmissionRequest("req-1", ResourceKind.IstioLifecycleManager, "gloo-mesh", "istiod", operation, "alice",
                 List.of("platform-team", "system:authenticated"), object, oldObject, dryRun);

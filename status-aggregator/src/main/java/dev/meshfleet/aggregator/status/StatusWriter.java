@@ -49,7 +49,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 
 /**
- * Writes each owner's newest status to its ILM/GLM through the status subresource and releases the
+ * Writes each owner's newest status to its ILM/GLM (or, in the seed's conditions, its ServiceMeshController) through the status subresource and releases the
  * uninstall finalizer once nothing is left installed, each with one JSON patch guarded by test ops
  * (no read-modify-write loop on 409). Statuses are coalesced per CR: at most one write per coalesce
  * window, the newest of a burst wins. One thread does every write, so the
@@ -200,7 +200,6 @@ public class StatusWriter {
      */
     WriteResult write(LifecycleStatus status) {
         OwnerRef owner = status.getOwner();
-        ObjectNode desired = StatusDocument.render(status);
         NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> crs = client
                 .genericKubernetesResources(context(owner.getKind())).inNamespace(owner.getNamespace());
         GenericKubernetesResource cr = crs.withName(owner.getName()).get();
@@ -208,6 +207,10 @@ public class StatusWriter {
         if (notOurs != null) {
             return notOurs;
         }
+        ObjectNode desired = owner.getKind() == ResourceKind.ServiceMeshController
+                ? SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")),
+                        JSON.valueToTree(cr.getAdditionalProperties().get("status")))
+                : StatusDocument.render(status);
         if (asMap(desired).equals(asMap(cr.getAdditionalProperties().get("status")))) {
             unchanged.increment();
             releaseIfUninstalled(cr, status);
@@ -247,7 +250,7 @@ public class StatusWriter {
 
     /** Level-triggered: every deleting CR of ours whose status says nothing is left loses the finalizer. */
     void resync() {
-        for (ResourceKind kind : ResourceKind.values()) {
+        for (ResourceKind kind : Crds.KINDS) {
             try {
                 List<GenericKubernetesResource> items = new ArrayList<>(
                         client.genericKubernetesResources(context(kind)).inAnyNamespace().list().getItems());
@@ -322,7 +325,7 @@ public class StatusWriter {
     }
 
     static ResourceDefinitionContext context(ResourceKind kind) {
-        return new ResourceDefinitionContext.Builder().withGroup(Crds.GROUP).withVersion(Crds.VERSION)
+        return new ResourceDefinitionContext.Builder().withGroup(Crds.group(kind)).withVersion(Crds.version(kind))
                 .withKind(kind.name()).withPlural(Crds.plural(kind)).withNamespaced(true).build();
     }
 }

@@ -27,6 +27,7 @@ import dev.meshfleet.aggregator.fold.StatusFold;
 import dev.meshfleet.schemas.trace.TraceHeaders;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.LifecycleStatus;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
@@ -136,6 +137,14 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
     public void process(Record<String, InstallationEvent> record) {
         String owner = record.key();
         if (owner == null || record.value() == null) {
+            return;
+        }
+        if (record.value().getOwner().getKind() == ResourceKind.Unknown) {
+            // A kind added after this build (docs/adr/0027): its states cannot be read, and folding it as another kind
+            // would write a wrong status. The event log keeps it for the upgraded aggregator.
+            org.jboss.logging.Logger.getLogger(FoldProcessor.class).warnf(
+                    "event of %s skipped: its owner kind is one this aggregator does not know (Unknown); upgrade it",
+                    owner);
             return;
         }
         Span span = TraceHeaders.startConsumer(tracer, "fold", record.headers());

@@ -151,6 +151,20 @@ class StatusTopologyTest {
     }
 
     @Test
+    void aServiceMeshControllerFoldsWithTheIlmStatesAndAnEventOfAKindThisBuildDoesNotKnowIsSkipped() {
+        OwnerRef smc = new OwnerRef(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "uid-3");
+        OwnerRef next = new OwnerRef(ResourceKind.Unknown, "gloo-mesh", "next", "uid-4");
+        send(event(next, "HEALTHY", "installer/installer-0", 1, 1));
+        send(event(smc, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2));
+        send(event(smc, "HEALTHY", "installer/installer-0", 1, 3));
+        tick();
+
+        var published = statuses.readKeyValuesToMap();
+        assertThat(published).containsOnlyKeys("ServiceMeshController/gloo-mesh/managed-istio");
+        assertThat(published.get(OwnerKeys.of(smc)).getSummary().getState()).isEqualTo("HEALTHY");
+    }
+
+    @Test
     void eachClusterIsStoredApartSoThatAnEventWritesOnlyItsCluster() {
         send(event(ILM, "HEALTHY", "installer/installer-0", 1, 1));
         send(inCluster(event(ILM, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, 2), "cluster2"));

@@ -29,19 +29,17 @@ public final class Manifests {
         }
     }
 
-    /** One ServiceMeshController (seed 003, operator.gloo.solo.io/v1): namespace, name, generation and spec. */
+    /** An ExternalControlPlane (seed 004, meshfleet.dev/v1alpha1): namespace, name, generation and spec. */
     public record Controller(String namespace, String name, long generation, JsonNode spec) {
     }
 
     /**
-     * Everything a stream held: the ILMs and GLMs, the ServiceMeshControllers, the ExternalControlPlanes (seed 004,
-     * meshfleet.dev/v1alpha1, read as the same namespace/name/generation/spec record), and every other document.
+     * Everything a stream held: the ILMs, GLMs and ServiceMeshControllers, the ExternalControlPlanes (read as a
+     * namespace/name/generation/spec record: not a pipeline kind yet), and every other document.
      */
-    public record Read(List<Resource> resources, List<Controller> controllers, List<Controller> externalControlPlanes,
-            List<Unreadable> unreadable) {
+    public record Read(List<Resource> resources, List<Controller> externalControlPlanes, List<Unreadable> unreadable) {
         public Read {
             resources = List.copyOf(resources);
-            controllers = List.copyOf(controllers);
             externalControlPlanes = List.copyOf(externalControlPlanes);
             unreadable = List.copyOf(unreadable);
         }
@@ -51,7 +49,7 @@ public final class Manifests {
     }
 
     /**
-     * Every ILM and GLM document, or IOException naming the source, the document and its kind when one is
+     * Every ILM, GLM and ServiceMeshController document, or IOException naming the source, the document and its kind when one is
      * anything else (a misspelled kind is a mistake to report, not a document to skip). Empty documents
      * are skipped, as kubectl does.
      */
@@ -60,13 +58,9 @@ public final class Manifests {
         if (!read.unreadable().isEmpty()) {
             throw new IOException(read.unreadable().get(0).describe());
         }
-        if (!read.controllers().isEmpty()) {
-            throw new IOException(source + ": holds a ServiceMeshController (" + read.controllers().get(0).name()
-                    + "), which this reader of ILMs and GLMs would skip; read it with readAll");
-        }
         if (!read.externalControlPlanes().isEmpty()) {
             throw new IOException(source + ": holds an ExternalControlPlane (" + read.externalControlPlanes().get(0).name()
-                    + "), which this reader of ILMs and GLMs would skip; read it with readAll");
+                    + "), which this reader of ILMs, GLMs and ServiceMeshControllers would skip; read it with readAll");
         }
         return read.resources();
     }
@@ -77,7 +71,6 @@ public final class Manifests {
      */
     public static Read readAll(Reader reader, String source) throws IOException {
         List<Resource> out = new ArrayList<>();
-        List<Controller> controllers = new ArrayList<>();
         List<Controller> externalControlPlanes = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
         int index = 0;
@@ -94,12 +87,6 @@ public final class Manifests {
                     continue;
                 }
                 String kind = doc.path("kind").asText("");
-                if (Crds.SMC_KIND.equals(kind) && Crds.SMC_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
-                    JsonNode meta = doc.path("metadata");
-                    controllers.add(new Controller(meta.path("namespace").asText("default"), name(meta, source, index, kind),
-                            meta.path("generation").asLong(1), doc.get("spec")));
-                    continue;
-                }
                 if (Crds.ECP_KIND.equals(kind) && Crds.ECP_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
                     JsonNode meta = doc.path("metadata");
                     externalControlPlanes.add(new Controller(meta.path("namespace").asText("default"),
@@ -107,6 +94,10 @@ public final class Manifests {
                     continue;
                 }
                 ResourceKind rk = kindOf(kind);
+                if (rk == ResourceKind.ServiceMeshController
+                        && !Crds.SMC_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
+                    rk = null; // the Gloo Operator's kind is ours only in its own group and version
+                }
                 if (rk == null) {
                     unreadable.add(new Unreadable(source, index, kind, kind.isEmpty()
                             ? "has no kind; the plan preview reads IstioLifecycleManager, GatewayLifecycleManager,"
@@ -125,7 +116,7 @@ public final class Manifests {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
-        return new Read(out, controllers, externalControlPlanes, unreadable);
+        return new Read(out, externalControlPlanes, unreadable);
     }
 
     private static String name(JsonNode meta, String source, int index, String kind) throws IOException {
@@ -137,7 +128,7 @@ public final class Manifests {
     }
 
     private static ResourceKind kindOf(String kind) {
-        for (ResourceKind k : ResourceKind.values()) {
+        for (ResourceKind k : Crds.KINDS) {
             if (k.name().equals(kind)) {
                 return k;
             }

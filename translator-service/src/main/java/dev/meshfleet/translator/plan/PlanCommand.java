@@ -5,8 +5,6 @@ import dev.meshfleet.translation.EcpFacts;
 import dev.meshfleet.translation.EcpTranslation;
 import dev.meshfleet.translation.EcpTranslator;
 import dev.meshfleet.translation.Plan;
-import dev.meshfleet.translation.SmcTranslation;
-import dev.meshfleet.translation.SmcTranslator;
 import dev.meshfleet.translation.Translation;
 import dev.meshfleet.translation.TranslationError;
 import dev.meshfleet.translation.Translator;
@@ -59,7 +57,6 @@ public final class PlanCommand {
     public static int plan(List<Path> files, String clusterFilter, Set<String> registered, TranslatorSettings settings,
             PrintStream out, PrintStream err) {
         List<Manifests.Resource> resources = new ArrayList<>();
-        List<Manifests.Controller> controllers = new ArrayList<>();
         List<Manifests.Controller> externalControlPlanes = new ArrayList<>();
         List<Manifests.Unreadable> unreadable = new ArrayList<>();
         for (Path file : files) {
@@ -70,7 +67,6 @@ public final class PlanCommand {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 Manifests.Read read = Manifests.readAll(r, file.toString());
                 resources.addAll(read.resources());
-                controllers.addAll(read.controllers());
                 externalControlPlanes.addAll(read.externalControlPlanes());
                 unreadable.addAll(read.unreadable());
             } catch (IOException e) {
@@ -78,7 +74,7 @@ public final class PlanCommand {
                 return UNREADABLE;
             }
         }
-        if (resources.isEmpty() && controllers.isEmpty() && externalControlPlanes.isEmpty() && unreadable.isEmpty()) {
+        if (resources.isEmpty() && externalControlPlanes.isEmpty() && unreadable.isEmpty()) {
             err.println("no IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController or"
                     + " ExternalControlPlane in " + files);
             return UNREADABLE;
@@ -89,12 +85,6 @@ public final class PlanCommand {
             Translation t = translator.translate(res.owner(), res.generation(), res.spec());
             ok &= print(t.owner().kind() + " " + t.owner().namespace() + "/" + t.owner().name(), t.generation(),
                     t.plansByCluster(), t.errors(), clusterFilter, registered, out);
-        }
-        SmcTranslator controllerTranslator = new SmcTranslator(settings);
-        for (Manifests.Controller c : controllers) {
-            SmcTranslation t = controllerTranslator.translate(c.namespace(), c.name(), c.generation(), c.spec());
-            ok &= print(SmcTranslation.KIND + " " + c.namespace() + "/" + c.name(), t.generation(), t.plansByCluster(),
-                    t.errors(), clusterFilter, registered, out);
         }
         EcpTranslator ecpTranslator = new EcpTranslator(settings);
         for (Manifests.Controller c : externalControlPlanes) {
@@ -132,7 +122,9 @@ public final class PlanCommand {
             for (Plan p : plansByCluster.getOrDefault(cluster, List.of())) {
                 String rev = p.revision().isEmpty() ? "default" : p.revision();
                 out.println("  installation " + rev + " (tag " + p.tag() + (p.defaultRevision() ? ", default revision" : "")
-                        + (p.activeGateway() ? ", active gateway" : "") + ") plan " + p.planHash().substring(0, 12));
+                        + (p.activeGateway() ? ", active gateway" : "")
+                        + (p.takeOverUnmanaged() ? ", takes over an unmanaged Istio" : "") + ") plan "
+                        + p.planHash().substring(0, 12));
                 if (unregistered) {
                     out.println("    not registered: would be PENDING until cluster " + cluster + " is registered");
                     continue;

@@ -108,6 +108,9 @@ public final class PlanDocument {
             ArrayNode claims = n.putArray("claims");
             p.claims().forEach(c -> claims.addObject().put("name", c.name()).put("fieldPath", c.fieldPath()));
         }
+        if (p.takeOverUnmanaged()) {
+            n.put("takeOverUnmanaged", true); // shown only when set: onConflict: Force
+        }
         n.put("planHash", p.planHash());
         return n;
     }

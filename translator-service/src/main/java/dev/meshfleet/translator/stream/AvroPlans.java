@@ -57,6 +57,7 @@ public final class AvroPlans {
                 .setUpgradePolicy(UpgradePolicy.newBuilder().setSkipUpgradeValidation(p.skipUpgradeValidation())
                         .setWaitForResourcesTimeoutMillis(p.waitForResourcesTimeoutMillis()).build())
                 .setObservedOperatorJson(p.observedOperatorJson())
+                .setTakeOverUnmanaged(p.takeOverUnmanaged())
                 .setPlanHash(p.planHash())
                 .setClaims(p.claims().stream()
                         .map(c -> PlanClaim.newBuilder().setName(c.name()).setFieldPath(c.fieldPath()).build()).toList())

@@ -6,6 +6,7 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.Operation;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translation.Canonical;
 import dev.meshfleet.translation.Owner;
@@ -76,6 +77,13 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         SpecChange change = record.value();
         if (change == null) {
             return; // a tombstone on the audit log means nothing: deletions arrive as DELETE operations
+        }
+        if (change.getKind() == ResourceKind.Unknown) {
+            // A kind added after this build (docs/adr/0027): translating it as anything would misread it. The audit
+            // log keeps the record; the upgraded translator reads it again from there.
+            LOG.warn("spec change {} of a kind this translator does not know (Unknown) skipped: upgrade the translator",
+                    record.key());
+            return;
         }
         Owner owner = new Owner(change.getKind(), change.getNamespace(), change.getName(), change.getUid());
         String ownerKey = owner.key();

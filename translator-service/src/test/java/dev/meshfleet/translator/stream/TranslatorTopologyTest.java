@@ -122,6 +122,58 @@ class TranslatorTopologyTest {
         assertThat(evs.get(0).value.getPlanHash()).isEqualTo(plan.getPlanHash());
     }
 
+    static JsonNode smc(String name, String cluster, String extra) throws Exception {
+        return YAML.readTree("""
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: %s, namespace: gloo-mesh}
+                spec: {cluster: %s, version: 1.28.1-patch0%s}
+                """.formatted(name, cluster, extra));
+    }
+
+    @Test
+    void aServiceMeshControllerPlansItsOneRevisionlessInstallationInItsClusterAndForceTakesOverUnmanagedIstio()
+            throws Exception {
+        send(change(smc("abort", "cluster1", ""), "u1", 1, Operation.UPSERT));
+        send(change(smc("force", "cluster2", ", onConflict: Force"), "u2", 1, Operation.UPSERT));
+
+        Map<String, ClusterDesiredState> states = latestPlans();
+        assertThat(states).containsOnlyKeys("cluster1", "cluster2");
+        InstallationPlan abort = states.get("cluster1").getInstallations().get(0);
+        assertThat(installations(states.get("cluster1"))).containsExactly("ServiceMeshController/gloo-mesh/abort@");
+        assertThat(abort.getCharts()).extracting(c -> c.getReleaseName())
+                .containsExactly("istio-base", "istiod", "istio-cni", "ztunnel");
+        assertThat(abort.getTakeOverUnmanaged()).as("onConflict: Abort, the default").isFalse();
+        assertThat(states.get("cluster2").getInstallations().get(0).getTakeOverUnmanaged()).as("onConflict: Force").isTrue();
+        assertThat(events.readKeyValuesToList()).extracting(kv -> kv.key + " " + kv.value.getCluster() + " "
+                + kv.value.getState()).containsExactly("ServiceMeshController/gloo-mesh/abort cluster1 INSTALL_PENDING",
+                        "ServiceMeshController/gloo-mesh/force cluster2 INSTALL_PENDING");
+    }
+
+    @Test
+    void aServiceMeshControllerBelowTheMinimumVersionFailsNamingTheField() throws Exception {
+        JsonNode old = smc("old", "cluster1", "");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) old.get("spec")).put("version", "1.24.2-solo");
+        send(change(old, "u1", 1, Operation.UPSERT));
+
+        assertThat(latestPlans()).isEmpty();
+        List<InstallationEvent> evs = events.readValuesToList();
+        assertThat(evs).hasSize(1);
+        assertThat(evs.get(0).getState()).isEqualTo("FAILED");
+        assertThat(evs.get(0).getCluster()).isEqualTo("cluster1");
+        assertThat(evs.get(0).getMessage()).startsWith("spec.version");
+    }
+
+    @Test
+    void aSpecChangeOfAKindThisTranslatorDoesNotKnowIsSkipped() throws Exception {
+        SpecChange unknown = change(smc("next", "cluster1", ""), "u1", 1, Operation.UPSERT);
+        unknown.setKind(ResourceKind.Unknown);
+        send(unknown);
+
+        assertThat(plans.isEmpty()).isTrue();
+        assertThat(events.isEmpty()).isTrue();
+    }
+
     @Test
     void aDuplicateOrStaleSpecChangeProducesNothingNew() throws Exception {
         JsonNode ilm = example("ilm-minimal.yaml");

@@ -1,0 +1,156 @@
+package dev.meshfleet.sandbox.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/**
+ * Seed 003 through the whole pipeline (issue 12, ADR 0027): the example's ServiceMeshControllers go Ready with the
+ * seed's conditions, onConflict Abort refuses an Istio Meshfleet does not manage and Force takes it over, and deleting
+ * a controller removes everything it installed. One fleet of two clusters, one controller each, cases in order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ServiceMeshControllerE2E {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ResourceDefinitionContext SMC = new ResourceDefinitionContext.Builder().withGroup(Crds.SMC_GROUP)
+            .withVersion("v1").withKind(Crds.SMC_KIND).withPlural("servicemeshcontrollers").withNamespaced(true).build();
+    static final List<String> CONDITIONS = List.of("Initialized", "CRDInstalled", "ControlPlaneDeployed", "CNIDeployed",
+            "WebhookDeployed", "Ready");
+    static Fleet fleet;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        fleet = Fleet.start(List.of("cluster1", "cluster2"), Map.of());
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    static GenericKubernetesResource controller(String name) {
+        return fleet.sandbox.management().genericKubernetesResources(SMC).inNamespace("gloo-mesh").withName(name).get();
+    }
+
+    static JsonNode status(String name) {
+        GenericKubernetesResource r = controller(name);
+        assertThat(r).as("ServiceMeshController gloo-mesh/" + name).isNotNull();
+        return JSON.valueToTree(r.getAdditionalProperties().get("status"));
+    }
+
+    static Deployment istiod(String cluster) {
+        return fleet.workload(cluster).apps().deployments().inNamespace("istio-system").withName("istiod").get();
+    }
+
+    static String controllerYaml(String name, String cluster, String onConflict) {
+        return """
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: %s, namespace: gloo-mesh}
+                spec: {cluster: %s, dataplaneMode: Ambient, version: 1.28.1-patch0, onConflict: %s}
+                """.formatted(name, cluster, onConflict);
+    }
+
+    @Test
+    @Order(1)
+    void theExamplesControllersGoReadyWithTheSeedsConditionsAndInstallIstiodCniAndZtunnel() throws Exception {
+        var settled = fleet.applyAndSettle(fleet.example("smc-ambient.yaml"));
+
+        assertThat(settled.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            JsonNode status = status("managed-istio-" + cluster);
+            assertThat(status.path("phase").asText()).as(status.toString()).isEqualTo("SUCCEEDED");
+            assertThat(status.path("conditions")).extracting(c -> c.path("type").asText() + "=" + c.path("status").asText()
+                    + " " + c.path("reason").asText() + " g" + c.path("observedGeneration").asLong())
+                    .containsExactly("Initialized=True ManifestsInitialized g1", "CRDInstalled=True CRDInstalled g1",
+                            "ControlPlaneDeployed=True DeploymentSucceeded g1", "CNIDeployed=True DeploymentSucceeded g1",
+                            "WebhookDeployed=True DeploymentSucceeded g1", "Ready=True SystemReady g1");
+            assertThat(status.path("conditions")).allSatisfy(c -> assertThat(c.path("lastTransitionTime").asText())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ"));
+            var c = fleet.workload(cluster);
+            assertThat(istiod(cluster)).as("istiod in " + cluster).isNotNull();
+            assertThat(istiod(cluster).getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                    .endsWith(":1.28.1-patch0-solo");
+            assertThat(c.apps().daemonSets().inNamespace("istio-system").withName("istio-cni-node").get())
+                    .as("istio-cni-node in " + cluster).isNotNull();
+            assertThat(c.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get())
+                    .as("ztunnel in " + cluster).isNotNull();
+        }
+    }
+
+    @Test
+    @Order(2)
+    void deletingAControllerRemovesEverythingItInstalledAndThenTheResource() throws Exception {
+        assertThat(fleet.managedObjects("cluster2")).as("installed in cluster2").isNotEmpty();
+
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio-cluster2"));
+        fleet.settle();
+
+        assertThat(controller("managed-istio-cluster2")).as("finalizer released, resource gone").isNull();
+        assertThat(fleet.managedObjects("cluster2")).as("left in cluster2").isEmpty();
+        assertThat(istiod("cluster2")).isNull();
+        assertThat(fleet.managedObjects("cluster1")).as("cluster1's controller is untouched").isNotEmpty();
+    }
+
+    @Test
+    @Order(3)
+    void onConflictAbortRefusesAnIstioMeshfleetDoesNotManageAndForceTakesItOver() throws Exception {
+        var c2 = fleet.workload("cluster2");
+        c2.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("istio-system").endMetadata().build()).createOr(existing -> existing.update());
+        c2.apps().deployments().inNamespace("istio-system").resource(new DeploymentBuilder().withNewMetadata()
+                .withName("istiod").withLabels(Map.of("app", "istiod")).endMetadata().withNewSpec().withReplicas(1)
+                .withNewSelector().withMatchLabels(Map.of("app", "istiod")).endSelector().withNewTemplate()
+                .withNewMetadata().withLabels(Map.of("app", "istiod")).endMetadata().withNewSpec().addNewContainer()
+                .withName("discovery").withImage("docker.io/istio/pilot:1.27.0").endContainer().endSpec().endTemplate()
+                .endSpec().build()).create();
+
+        fleet.applyAndSettle("smc-abort.yaml", controllerYaml("taken-over", "cluster2", "Abort"));
+        JsonNode refused = status("taken-over");
+        assertThat(refused.path("phase").asText()).as(refused.toString()).isEqualTo("FAILED");
+        JsonNode crds = refused.path("conditions").get(1);
+        assertThat(crds.path("type").asText()).isEqualTo("CRDInstalled");
+        assertThat(crds.path("status").asText()).isEqualTo("False");
+        assertThat(crds.path("reason").asText()).isEqualTo("ActionRequired");
+        assertThat(crds.path("message").asText()).contains("does not manage", "istio-system/istiod");
+        assertThat(istiod("cluster2").getMetadata().getLabels()).as("untouched")
+                .doesNotContainKey("app.kubernetes.io/managed-by");
+
+        fleet.applyAndSettle("smc-force.yaml", controllerYaml("taken-over", "cluster2", "Force"));
+        JsonNode taken = status("taken-over");
+        assertThat(taken.path("phase").asText()).as(taken.toString()).isEqualTo("SUCCEEDED");
+        assertThat(taken.path("conditions")).extracting(c -> c.path("status").asText()).containsOnly("True");
+        assertThat(taken.path("observedGeneration").asLong()).isEqualTo(2);
+        assertThat(istiod("cluster2").getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "meshfleet");
+        assertThat(istiod("cluster2").getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                .endsWith(":1.28.1-patch0-solo");
+
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.ServiceMeshController, "gloo-mesh", "taken-over"));
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio-cluster1"));
+        fleet.settle();
+        assertThat(fleet.managedObjects("cluster1")).as("left in cluster1").isEmpty();
+        assertThat(fleet.managedObjects("cluster2")).as("left in cluster2, the taken-over istiod included").isEmpty();
+    }
+}

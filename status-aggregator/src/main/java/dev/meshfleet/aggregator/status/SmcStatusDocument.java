@@ -1,0 +1,207 @@
+package dev.meshfleet.aggregator.status;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+import dev.meshfleet.schemas.state.InstallationState;
+import dev.meshfleet.schemas.state.Phase;
+import dev.meshfleet.schemas.v1.ClusterStatus;
+import dev.meshfleet.schemas.v1.InstallationStatus;
+import dev.meshfleet.schemas.v1.LifecycleStatus;
+import dev.meshfleet.schemas.v1.ResourceKind;
+
+/**
+ * A ServiceMeshController's status (seed 003, docs/adr/0027) from its folded installation: the operator's six
+ * conditions and {@code phase}. Pure: the folded status, the spec (whether a CNI is installed, which cluster) and the
+ * status the resource holds now (to keep a condition's {@code lastTransitionTime} while its status stays) give the
+ * document; every time comes from an event, never from the clock.
+ *
+ * <pre>
+ * observedGeneration: 1
+ * phase: SUCCEEDED            # FAILED, PENDING, INSTALLING, UPDATING, UNKNOWN, UNINSTALLING, UNINSTALLED
+ * conditions:
+ * - {type: Initialized, status: "True", reason: ManifestsInitialized, message: Manifests initialized,
+ *    observedGeneration: 1, lastTransitionTime: "2024-12-27T20:47:01Z"}
+ * - CRDInstalled, ControlPlaneDeployed, CNIDeployed, WebhookDeployed, Ready (SystemReady)
+ * </pre>
+ * The installation shown is the one in {@code spec.cluster} (revisionless); a translation error with no usable cluster
+ * is under the whole-resource key. A failure sets the condition of its step False with the event's message, which
+ * names the field or the cause; later steps are Unknown.
+ */
+public final class SmcStatusDocument {
+    public static final List<String> CONDITIONS = List.of("Initialized", "CRDInstalled", "ControlPlaneDeployed",
+            "CNIDeployed", "WebhookDeployed", "Ready");
+
+    private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+
+    private SmcStatusDocument() {
+    }
+
+    /** One condition before its generation and time are set. */
+    record Condition(String type, String status, String reason, String message) {
+    }
+
+    /**
+     * @param spec     the resource's spec as stored (null when unknown): {@code cluster}, {@code dataplaneMode},
+     *                 {@code trafficCaptureMode}
+     * @param previous the status the resource holds now (null when none)
+     */
+    public static ObjectNode render(LifecycleStatus status, JsonNode spec, JsonNode previous) {
+        ObjectNode root = NODES.objectNode();
+        root.put("observedGeneration", status.getObservedGeneration());
+        InstallationStatus shown = shown(status, text(spec, "cluster", ""));
+        if (shown == null) {
+            return root; // nothing folded yet: no phase to claim
+        }
+        InstallationState state = InstallationState.of(ResourceKind.ServiceMeshController, shown.getState());
+        root.put("phase", phase(state.phase()));
+        Map<String, JsonNode> before = new TreeMap<>();
+        JsonNode old = previous == null ? null : previous.get("conditions");
+        if (old != null && old.isArray()) {
+            old.forEach(c -> before.put(c.path("type").asText(), c));
+        }
+        Instant at = shown.getUpdatedAt() == null ? Instant.EPOCH : shown.getUpdatedAt();
+        String time = at.truncatedTo(ChronoUnit.SECONDS).toString(); // metav1.Time: RFC 3339 in seconds
+        var conditions = root.putArray("conditions");
+        for (Condition c : conditions(state.phase(), shown.getMessage(), withCni(spec))) {
+            JsonNode was = before.get(c.type());
+            boolean same = was != null && c.status().equals(was.path("status").asText())
+                    && was.hasNonNull("lastTransitionTime");
+            conditions.addObject().put("type", c.type()).put("status", c.status())
+                    .put("observedGeneration", shown.getGeneration()).put("reason", c.reason())
+                    .put("message", c.message())
+                    .put("lastTransitionTime", same ? was.get("lastTransitionTime").asText() : time);
+        }
+        return root;
+    }
+
+    /** Ambient, or Sidecar with {@code trafficCaptureMode: Auto} (the CRD's defaults: Ambient, Auto), installs the CNI. */
+    static boolean withCni(JsonNode spec) {
+        return !"Sidecar".equals(text(spec, "dataplaneMode", "Ambient"))
+                || !"InitContainer".equals(text(spec, "trafficCaptureMode", "Auto"));
+    }
+
+    /** {@code phase}: SUCCEEDED when all hold, FAILED when a step failed, else what is under way or awaited. */
+    static String phase(Phase phase) {
+        return switch (phase) {
+            case HEALTHY -> "SUCCEEDED";
+            case FAILED, CONTROLLER_INSTALL_FAILED, INSTALL_FAILED, UNHEALTHY, ACTION_REQUIRED -> "FAILED";
+            case PENDING, NO_CONTROL_PLANE_AVAILABLE -> "PENDING";
+            case INSTALL_PENDING, INSTALLING_CONTROLLER, INSTALLING -> "INSTALLING";
+            case UPDATING, RECONCILING -> "UPDATING";
+            case UNKNOWN -> "UNKNOWN";
+            case UNINSTALLING -> "UNINSTALLING";
+            case UNINSTALLED -> "UNINSTALLED";
+        };
+    }
+
+    /** The six conditions for a phase; {@code message} is the event's (it names the cause of a failure). */
+    static List<Condition> conditions(Phase phase, String message, boolean cni) {
+        List<Condition> out = new ArrayList<>();
+        String why = message == null || message.isEmpty() ? phase.name() : message;
+        Condition initialized = new Condition("Initialized", "True", "ManifestsInitialized", "Manifests initialized");
+        Condition crds = new Condition("CRDInstalled", "True", "CRDInstalled", "CRDs installed");
+        List<Condition> deployed = deployed(cni);
+        Condition ready = new Condition("Ready", "True", "SystemReady", "All conditions are met");
+        switch (phase) {
+            case HEALTHY -> {
+                out.add(initialized);
+                out.add(crds);
+                out.addAll(deployed);
+                out.add(ready);
+            }
+            case FAILED -> {
+                out.add(new Condition("Initialized", "False", "InitializationFailed", why));
+                unknownFrom(out, 1, "Pending", "waits for Initialized");
+            }
+            case PENDING, NO_CONTROL_PLANE_AVAILABLE -> {
+                out.add(new Condition("Initialized", "Unknown", "Pending", why));
+                unknownFrom(out, 1, "Pending", "waits for Initialized");
+            }
+            case INSTALL_PENDING -> {
+                out.add(initialized);
+                unknownFrom(out, 1, "Installing", why);
+            }
+            case INSTALLING_CONTROLLER -> {
+                out.add(initialized);
+                out.add(new Condition("CRDInstalled", "Unknown", "Installing", why));
+                unknownFrom(out, 2, "Pending", "waits for CRDInstalled");
+            }
+            case CONTROLLER_INSTALL_FAILED -> {
+                out.add(initialized);
+                out.add(new Condition("CRDInstalled", "False", "InstallFailed", why));
+                unknownFrom(out, 2, "Pending", "waits for CRDInstalled");
+            }
+            case INSTALLING, UPDATING, RECONCILING -> {
+                out.add(initialized);
+                out.add(crds);
+                String reason = phase == Phase.INSTALLING ? "Deploying" : phase == Phase.UPDATING ? "Updating" : "Reconciling";
+                deployed.forEach(d -> out.add(new Condition(d.type(), "Unknown", reason, why)));
+                out.add(new Condition("Ready", "Unknown", reason, why));
+            }
+            case INSTALL_FAILED -> {
+                out.add(initialized);
+                out.add(crds);
+                out.add(new Condition("ControlPlaneDeployed", "False", "DeploymentFailed", why));
+                unknownFrom(out, 3, "Pending", "waits for ControlPlaneDeployed");
+            }
+            case UNHEALTHY -> {
+                out.add(initialized);
+                out.add(crds);
+                out.addAll(deployed);
+                out.add(new Condition("Ready", "False", "NotReady", why));
+            }
+            case ACTION_REQUIRED -> {
+                out.add(initialized);
+                out.add(new Condition("CRDInstalled", "False", "ActionRequired", why));
+                unknownFrom(out, 2, "Pending", "waits for CRDInstalled");
+            }
+            case UNKNOWN -> unknownFrom(out, 0, "ClusterUnreachable", why);
+            case UNINSTALLING, UNINSTALLED -> {
+                String reason = phase == Phase.UNINSTALLING ? "Uninstalling" : "Uninstalled";
+                CONDITIONS.forEach(t -> out.add(new Condition(t, "False", reason, why)));
+            }
+        }
+        return out;
+    }
+
+    private static List<Condition> deployed(boolean cni) {
+        return List.of(new Condition("ControlPlaneDeployed", "True", "DeploymentSucceeded", "Deployment succeeded"),
+                cni ? new Condition("CNIDeployed", "True", "DeploymentSucceeded", "Deployment succeeded")
+                        : new Condition("CNIDeployed", "True", "NotRequired",
+                                "trafficCaptureMode InitContainer captures in the pod: no CNI to deploy"),
+                new Condition("WebhookDeployed", "True", "DeploymentSucceeded", "Deployment succeeded"));
+    }
+
+    private static void unknownFrom(List<Condition> out, int from, String reason, String message) {
+        for (int i = from; i < CONDITIONS.size(); i++) {
+            out.add(new Condition(CONDITIONS.get(i), "Unknown", reason, message));
+        }
+    }
+
+    /** The installation of the spec's cluster; else the whole-resource error; else the first there is. */
+    private static InstallationStatus shown(LifecycleStatus status, String cluster) {
+        Map<String, ClusterStatus> clusters = new TreeMap<>(status.getClusters());
+        for (String key : List.of(cluster, StatusDocument.WHOLE_RESOURCE)) {
+            ClusterStatus c = clusters.get(key);
+            if (c != null && !c.getInstallations().isEmpty()) {
+                return new TreeMap<>(c.getInstallations()).firstEntry().getValue();
+            }
+        }
+        return clusters.values().stream().filter(c -> !c.getInstallations().isEmpty())
+                .map(c -> new TreeMap<>(c.getInstallations()).firstEntry().getValue()).findFirst().orElse(null);
+    }
+
+    private static String text(JsonNode spec, String field, String otherwise) {
+        JsonNode v = spec == null ? null : spec.get(field);
+        return v != null && v.isTextual() ? v.asText() : otherwise;
+    }
+}
