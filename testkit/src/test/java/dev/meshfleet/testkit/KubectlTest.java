@@ -101,6 +101,66 @@ class KubectlTest {
     }
 
     @Test
+    void kubectlWaitForConditionReadyReturnsOnceTheStatusCarriesIt() throws Exception {
+        // The CRD declares status.conditions: without it the API server prunes them and kubectl waits in vain.
+        GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("team").resource(MockApiServerTest.ilm("team", "ready")).create();
+        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return kubectl(server.kubeconfig(), "wait", "-n", "team", "--for=condition=Ready", "ilm/ready",
+                        "--timeout=40s");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        Thread.sleep(2_000); // kubectl has listed and watches: no condition yet
+        assertThat(waiting).isNotDone();
+        ilm.setAdditionalProperty("status", Map.of("observedGeneration", 1,
+                "summary", Map.of("state", "HEALTHY", "healthy", "1/1"),
+                "conditions", List.of(Map.of("type", "Ready", "status", "True", "reason", "Healthy",
+                        "message", "1 of 1 installation HEALTHY", "observedGeneration", 1,
+                        "lastTransitionTime", "2026-11-30T08:00:00Z"))));
+        server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("team").resource(ilm).updateStatus();
+        Result r = waiting.get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("istiolifecyclemanager.admin.gloo.solo.io/ready condition met");
+    }
+
+    @Test
+    void kubectlDescribeIlmListsTheEventsOfThatResourceOnlyWithTheirCounts() throws Exception {
+        GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("team").resource(MockApiServerTest.ilm("team", "described")).create();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (String[] e : new String[][] {
+                {"described.a", "described", ilm.getMetadata().getUid(), "Healthy", "1000 installations -> HEALTHY: cluster0/1-24"},
+                {"other.b", "fleet", "uid-of-another", "Unhealthy", "an Event of another resource"}}) {
+            server.client().v1().events().inNamespace("team").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                    .withNewMetadata().withName(e[0]).endMetadata()
+                    .withNewInvolvedObject().withApiVersion("admin.gloo.solo.io/v2").withKind("IstioLifecycleManager")
+                    .withNamespace("team").withName(e[1]).withUid(e[2]).endInvolvedObject()
+                    .withReason(e[3]).withMessage(e[4]).withType("Normal").withCount(1000)
+                    .withFirstTimestamp(now.minusSeconds(120).toString()).withLastTimestamp(now.minusSeconds(10).toString())
+                    .withNewSource().withComponent("meshfleet-status-aggregator").endSource().build()).create();
+        }
+
+        Result r = kubectl(server.kubeconfig(), "describe", "ilm", "-n", "team", "described");
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Name:         described").containsPattern(
+                "Events:\\s+Type\\s+Reason\\s+Age\\s+From\\s+Message\\s+-+.*\\s+Normal\\s+Healthy\\s+\\d+s \\(x1000 over 2m\\)"
+                        + "\\s+meshfleet-status-aggregator\\s+1000 installations -> HEALTHY: cluster0/1-24")
+                .doesNotContain("an Event of another resource");
+    }
+
+    @Test
+    void aFieldSelectorOnAFieldEventsDoNotHaveIsRefusedAsKubernetesDoes() throws Exception {
+        Result r = kubectl(server.kubeconfig(), "get", "events", "-n", "team", "--field-selector", "spec.replicas=1");
+
+        assertThat(r.exit()).as(r.all()).isNotZero();
+        assertThat(r.err()).contains("field label not supported: spec.replicas");
+    }
+
+    @Test
     void kubectlGetIlmInAllNamespacesShowsTheStateAndHealthyColumns() throws Exception {
         Result r = kubectl(server.kubeconfig(), "get", "ilm", "-A");
 
