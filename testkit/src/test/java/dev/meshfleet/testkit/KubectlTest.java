@@ -15,6 +15,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.meshfleet.testkit.Kubectl.Result;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -29,12 +30,6 @@ class KubectlTest {
 
     @TempDir
     static Path home;
-
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,21 +55,7 @@ class KubectlTest {
     }
 
     static Result kubectl(String kubeconfig, String... args) throws Exception {
-        Path config = Files.createTempFile(home, "kubeconfig", ".yaml");
-        Files.writeString(config, kubeconfig);
-        Path out = Files.createTempFile(home, "out", ".txt");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString(),
-                "--cache-dir", home.resolve("cache").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("HOME", home.toString());
-        Process process = pb.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s: " + Files.readString(err));
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new Kubectl(home).run(kubeconfig, args);
     }
 
     @Test

@@ -58,7 +58,8 @@ public final class EventRecorder {
         changes.put("count", event.getCount()).put("message", event.getMessage()).put("type", event.getType())
                 .put("firstTimestamp", event.getFirstTimestamp()).put("lastTimestamp", event.getLastTimestamp());
         try {
-            events.withName(event.getMetadata().getName()).patch(PatchContext.of(PatchType.JSON_MERGE), changes.toString());
+            // On the Event as an item: Fabric8 then patches by its name, without reading it first (no get grant).
+            events.resource(event).patch(PatchContext.of(PatchType.JSON_MERGE), changes.toString());
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 throw e;
