@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.meshfleet.aggregator.fold.ClusterEntry;
 import dev.meshfleet.aggregator.fold.Installation;
 import dev.meshfleet.aggregator.fold.Status;
+import dev.meshfleet.aggregator.fold.Summary;
 import dev.meshfleet.aggregator.status.StatusDocument;
 import dev.meshfleet.schemas.state.Phase;
 import dev.meshfleet.schemas.state.Phase.Progress;
@@ -56,16 +57,7 @@ public final class Conditions {
     static final int NAMED_PER_STATE = 3;
 
     /** Most severe first: the summary column's order. */
-    private static final List<Phase> SEVERITY = List.of(
-            Phase.FAILED, Phase.CONTROLLER_INSTALL_FAILED, Phase.INSTALL_FAILED,
-            Phase.ACTION_REQUIRED,
-            Phase.UNHEALTHY,
-            Phase.UNKNOWN,
-            Phase.UNINSTALLING, Phase.UPDATING, Phase.RECONCILING, Phase.INSTALLING, Phase.INSTALLING_CONTROLLER,
-            Phase.INSTALL_PENDING,
-            Phase.NO_CONTROL_PLANE_AVAILABLE, Phase.PENDING,
-            Phase.HEALTHY,
-            Phase.UNINSTALLED);
+    private static final List<Phase> SEVERITY = Summary.SEVERITY;
 
     private Conditions() {
     }
