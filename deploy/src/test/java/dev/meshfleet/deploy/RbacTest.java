@@ -56,8 +56,9 @@ class RbacTest {
                 of(Chart.NAMESPACE, "coordination.k8s.io", "leases", "create"),
                 of(Chart.NAMESPACE, "coordination.k8s.io", "leases", "update")));
         // status-aggregator: a get before each status write, a list of each kind (finalizer resync, readiness),
-        // a JSON patch of the status subresource and of the finalizers.
+        // a JSON patch of the status subresource and of the finalizers, a patch of each Event, a create of a new one.
         assertThat(grants(objects, "status-aggregator")).containsExactlyInAnyOrderElementsOf(Set.of(
+                of(CLUSTER, "", "events", "create"), of(CLUSTER, "", "events", "patch"),
                 of(CLUSTER, GROUP, ILM, "get"), of(CLUSTER, GROUP, ILM, "list"), of(CLUSTER, GROUP, ILM, "patch"),
                 of(CLUSTER, GROUP, ILM + "/status", "patch"),
                 of(CLUSTER, GROUP, GLM, "get"), of(CLUSTER, GROUP, GLM, "list"), of(CLUSTER, GROUP, GLM, "patch"),

@@ -40,8 +40,11 @@ class ServiceRequestsAuthorizedTest {
                     req("GET", SECRETS, "labelSelector=meshfleet.dev%2Fcluster&watch=true"),
                     req("GET", LEASES + "/meshfleet.install-plans-0", null), req("POST", LEASES, null),
                     req("PUT", LEASES + "/meshfleet.install-plans-0", null), req("GET", "/version", null)),
-            // StatusWriter (get, status patch, finalizer patch, resync list), AggregatorReadiness (list limit 1)
+            // StatusWriter (get, status patch, finalizer patch, resync list), AggregatorReadiness (list limit 1),
+            // EventRecorder (a merge patch of each Event, a create when there is none yet)
             "status-aggregator", List.of(
+                    req("PATCH", "/api/v1/namespaces/gloo-mesh/events/istiod-control-plane.0123456789abcdef", null),
+                    req("POST", "/api/v1/namespaces/gloo-mesh/events", null),
                     req("GET", ILM, null), req("PATCH", ILM + "/status", null), req("PATCH", ILM, null),
                     req("GET", ILMS, null), req("GET", ILMS, "limit=1"),
                     req("GET", GLM, null), req("PATCH", GLM + "/status", null), req("PATCH", GLM, null),

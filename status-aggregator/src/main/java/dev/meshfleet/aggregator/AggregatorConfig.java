@@ -26,6 +26,13 @@ public interface AggregatorConfig {
     @WithDefault("500ms")
     Duration coalesceWindow();
 
+    /**
+     * Kubernetes Event writes per resource in any minute, at most (one Event per kind of transition, its count
+     * growing): beyond it a changed Event waits for the minute to allow it, at the latest until the next resync.
+     */
+    @WithDefault("10")
+    int eventsPerMinute();
+
     /** How often deleting CRs are checked for a finalizer that can go, whatever events arrive. */
     @WithDefault("30s")
     Duration resyncPeriod();

@@ -119,6 +119,12 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                 return discovery.get();
             }
             String accept = request.getHeader("Accept");
+            var eventFields = EventFieldSelector.of(path);
+            if (eventFields.isPresent() && !ServerSideApply.query(path).containsKey("watch")) {
+                MockResponse answer = withEventFieldSelector(request, eventFields.get());
+                return accept != null && accept.contains("as=Table") && answer.code() == 200
+                        ? Discovery.table(this, pathOnly, answer) : answer;
+            }
             if (accept != null && accept.contains("as=Table") && !ServerSideApply.query(path).containsKey("watch")) {
                 SetSelector selector = SetSelector.of(path);
                 MockResponse answer = selector.isEmpty() ? super.dispatch(request) : withSetSelector(request, selector);
@@ -349,6 +355,35 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             return json(200, body.toString());
         } catch (Exception e) {
             return Status.of(500, "InternalError", "mock API server: cannot filter by label selector: " + e);
+        }
+    }
+
+    /** A list of Events by a field selector on their fields ({@link EventFieldSelector}), filtered here. */
+    private MockResponse withEventFieldSelector(RecordedRequest request, EventFieldSelector selector) {
+        var refused = selector.refusal();
+        if (refused.isPresent()) {
+            return Status.of(400, "BadRequest", refused.get());
+        }
+        MockResponse all = super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.GET,
+                selector.pathWithoutIt(), request.getHeaders(), new Buffer()));
+        if (all == null || all.code() != 200 || all.getBody() == null) {
+            return all;
+        }
+        try {
+            JsonNode body = JSON.readTree(all.getBody().getBytes());
+            ArrayNode kept = JSON.createArrayNode();
+            for (JsonNode item : body.path("items")) {
+                if (selector.matches(item)) {
+                    kept.add(item);
+                }
+            }
+            ((ObjectNode) body).set("items", kept);
+            // Kubernetes names a list by its kind (EventList); client-go's typed decoder (kubectl describe's Event
+            // search) refuses Fabric8's "List", and describe drops that error: it would show "Events: <none>".
+            ((ObjectNode) body).put("kind", "EventList");
+            return json(200, body.toString());
+        } catch (Exception e) {
+            return Status.of(500, "InternalError", "mock API server: cannot filter Events by field selector: " + e);
         }
     }
 

@@ -20,6 +20,11 @@ public record RequestInfo(boolean resourceRequest, String verb, String apiGroup,
     private static final Set<String> NAMESPACE_SUBRESOURCES = Set.of("status", "finalize");
 
     /** @param query the raw query string without '?', or null */
+    /** The same request as another verb (a server-side apply that creates is also authorized as a create). */
+    public RequestInfo withVerb(String other) {
+        return new RequestInfo(resourceRequest, other, apiGroup, namespace, resource, subresource, name, path);
+    }
+
     public static RequestInfo parse(String method, String path, String query) {
         String verb = method.toLowerCase(Locale.ROOT);
         List<String> parts = Arrays.stream(path.split("/")).filter(p -> !p.isEmpty()).toList();

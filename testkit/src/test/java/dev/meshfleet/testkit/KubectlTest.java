@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.meshfleet.testkit.Kubectl.Result;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
@@ -29,12 +29,6 @@ class KubectlTest {
 
     @TempDir
     static Path home;
-
-    record Result(int exit, String out, String err) {
-        String all() {
-            return out + err;
-        }
-    }
 
     @BeforeAll
     static void start() throws Exception {
@@ -60,21 +54,18 @@ class KubectlTest {
     }
 
     static Result kubectl(String kubeconfig, String... args) throws Exception {
-        Path config = Files.createTempFile(home, "kubeconfig", ".yaml");
-        Files.writeString(config, kubeconfig);
-        Path out = Files.createTempFile(home, "out", ".txt");
-        Path err = Files.createTempFile(home, "err", ".txt");
-        List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", config.toString(),
-                "--cache-dir", home.resolve("cache").toString()));
-        command.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
-        pb.environment().put("HOME", home.toString());
-        Process process = pb.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s: " + Files.readString(err));
-        }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+        return new Kubectl(home).run(kubeconfig, args);
+    }
+
+    /** kubectl against the management cluster, run while the test goes on. */
+    static java.util.concurrent.CompletableFuture<Result> inBackground(String... args) {
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return kubectl(server.kubeconfig(), args);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
     }
 
     @Test
@@ -82,14 +73,8 @@ class KubectlTest {
         // kubectl wait lists and then watches with fieldSelector=metadata.name=<name>, as Kubernetes serves it.
         GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
                 .inNamespace("team").resource(MockApiServerTest.ilm("team", "waited")).create();
-        var waiting = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                return kubectl(server.kubeconfig(), "wait", "-n", "team", "--for=jsonpath={.status.summary.state}=HEALTHY",
-                        "ilm/waited", "--timeout=40s");
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        });
+        var waiting = inBackground("wait", "-n", "team", "--for=jsonpath={.status.summary.state}=HEALTHY", "ilm/waited",
+                "--timeout=40s");
         Thread.sleep(2_000); // kubectl has listed and watches: the state is not there yet
         assertThat(waiting).isNotDone();
         ilm.setAdditionalProperty("status", Map.of("observedGeneration", 1,
@@ -98,6 +83,59 @@ class KubectlTest {
         Result r = waiting.get(60, TimeUnit.SECONDS);
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("istiolifecyclemanager.admin.gloo.solo.io/waited condition met");
+    }
+
+    @Test
+    void kubectlWaitForConditionReadyReturnsOnceTheStatusCarriesIt() throws Exception {
+        // The CRD declares status.conditions: without it the API server prunes them and kubectl waits in vain.
+        GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("team").resource(MockApiServerTest.ilm("team", "ready")).create();
+        var waiting = inBackground("wait", "-n", "team", "--for=condition=Ready", "ilm/ready", "--timeout=40s");
+        Thread.sleep(2_000); // kubectl has listed and watches: no condition yet
+        assertThat(waiting).isNotDone();
+        ilm.setAdditionalProperty("status", Map.of("observedGeneration", 1,
+                "summary", Map.of("state", "HEALTHY", "healthy", "1/1"),
+                "conditions", List.of(Map.of("type", "Ready", "status", "True", "reason", "Healthy",
+                        "message", "1 of 1 installation HEALTHY", "observedGeneration", 1,
+                        "lastTransitionTime", "2026-11-30T08:00:00Z"))));
+        server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("team").resource(ilm).updateStatus();
+        Result r = waiting.get(60, TimeUnit.SECONDS);
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("istiolifecyclemanager.admin.gloo.solo.io/ready condition met");
+    }
+
+    @Test
+    void kubectlDescribeIlmListsTheEventsOfThatResourceOnlyWithTheirCounts() throws Exception {
+        GenericKubernetesResource ilm = server.client().genericKubernetesResources(MockApiServerTest.ILM)
+                .inNamespace("team").resource(MockApiServerTest.ilm("team", "described")).create();
+        java.time.Instant now = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (String[] e : new String[][] {
+                {"described.a", "described", ilm.getMetadata().getUid(), "Healthy", "1000 installations -> HEALTHY: cluster0/1-24"},
+                {"other.b", "fleet", "uid-of-another", "Unhealthy", "an Event of another resource"}}) {
+            server.client().v1().events().inNamespace("team").resource(new io.fabric8.kubernetes.api.model.EventBuilder()
+                    .withNewMetadata().withName(e[0]).endMetadata()
+                    .withNewInvolvedObject().withApiVersion("admin.gloo.solo.io/v2").withKind("IstioLifecycleManager")
+                    .withNamespace("team").withName(e[1]).withUid(e[2]).endInvolvedObject()
+                    .withReason(e[3]).withMessage(e[4]).withType("Normal").withCount(1000)
+                    .withFirstTimestamp(now.minusSeconds(120).toString()).withLastTimestamp(now.minusSeconds(10).toString())
+                    .withNewSource().withComponent("meshfleet-status-aggregator").endSource().build()).create();
+        }
+
+        Result r = kubectl(server.kubeconfig(), "describe", "ilm", "-n", "team", "described");
+
+        assertThat(r.exit()).as(r.all()).isZero();
+        assertThat(r.out()).contains("Name:         described").containsPattern(
+                "Events:\\s+Type\\s+Reason\\s+Age\\s+From\\s+Message\\s+-+.*\\s+Normal\\s+Healthy\\s+\\d+s \\(x1000 over 2m(\\d+s)?\\)"
+                        + "\\s+meshfleet-status-aggregator\\s+1000 installations -> HEALTHY: cluster0/1-24")
+                .doesNotContain("an Event of another resource");
+    }
+
+    @Test
+    void aFieldSelectorOnAFieldEventsDoNotHaveIsRefusedAsKubernetesDoes() throws Exception {
+        Result r = kubectl(server.kubeconfig(), "get", "events", "-n", "team", "--field-selector", "spec.replicas=1");
+
+        assertThat(r.exit()).as(r.all()).isNotZero();
+        assertThat(r.err()).contains("field label not supported: spec.replicas");
     }
 
     @Test

@@ -28,6 +28,37 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 class RbacEnforcementTest {
 
     @Test
+    void aServerSideApplyThatCreatesItsObjectNeedsCreateAsWellAsPatchAndOneThatChangesItNeedsPatchOnly() throws Exception {
+        // https://kubernetes.io/docs/reference/using-api/server-side-apply/ (RBAC and permissions)
+        try (MockApiServer server = MockApiServer.start()) {
+            RbacAuthorizer authorizer = new RbacAuthorizer(List.of(
+                    new RoleBuilder().withNewMetadata().withName("patcher").withNamespace("sys").endMetadata()
+                            .addNewRule().withApiGroups("").withResources("configmaps").withVerbs("patch").endRule().build(),
+                    new RoleBindingBuilder().withNewMetadata().withName("patcher").withNamespace("sys").endMetadata()
+                            .withNewRoleRef("rbac.authorization.k8s.io", "Role", "patcher")
+                            .addNewSubject().withKind("ServiceAccount").withName("svc").withNamespace("sys").endSubject()
+                            .build()));
+            server.enforceRbac(authorizer, Map.of("svc-token", UserInfo.serviceAccount("sys", "svc")));
+            ConfigMap applied = new ConfigMapBuilder().withNewMetadata().withName("applied").withNamespace("sys")
+                    .endMetadata().addToData("k", "v1").build();
+
+            try (KubernetesClient svc = client(server, "svc-token")) {
+                assertThatThrownBy(() -> svc.resource(applied).fieldManager("m").forceConflicts().serverSideApply())
+                        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                            assertThat(e.getCode()).isEqualTo(403);
+                            assertThat(e.getStatus().getMessage()).contains("cannot create resource \"configmaps\"");
+                        });
+                server.client().resource(applied).create();
+
+                ConfigMap changed = svc.resource(new ConfigMapBuilder(applied).addToData("k", "v2").build())
+                        .fieldManager("m").forceConflicts().serverSideApply();
+
+                assertThat(changed.getData()).containsEntry("k", "v2");
+            }
+        }
+    }
+
+    @Test
     void aServiceAccountMayDoWhatItsRoleAllowsAndIsRefusedTheRestWithKubernetesStatus() throws Exception {
         try (MockApiServer server = MockApiServer.start()) {
             server.client().configMaps().inNamespace("sys").resource(new ConfigMapBuilder().withNewMetadata()

@@ -3,7 +3,9 @@ package dev.meshfleet.sandbox.e2e;
 import static dev.meshfleet.sandbox.e2e.Specs.ilm;
 import static dev.meshfleet.sandbox.e2e.Specs.minimal;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -108,12 +110,61 @@ class ControlPlaneLifecycleE2E {
                 "- name: cluster2", ""))));
         // Workloads take --ready-after (1s) to become ready again, so UPDATING is visible that long at least.
         fleet.awaitState(ILM, "inplace", "cluster2", "1-24-ip", "UPDATING_CONTROL_PLANE");
+        // What kubectl wait --for=condition=Ready reads: Ready of generation 2 is False while it updates (read in
+        // the same object as the UPDATING state) ...
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> updating("inplace") != null);
+        assertThat(updating("inplace")).contains("Ready False UpdatingControlPlane 2",
+                "Progressing True UpdatingControlPlane 2", "Degraded False NoFailures 2");
         fleet.settle();
+        // ... and True once it is HEALTHY.
+        assertThat(conditions("inplace")).containsExactly("Ready True Healthy 2", "Progressing False Settled 2",
+                "Degraded False NoFailures 2", "Reconciling False Settled 2", "Stalled False NotStalled 2");
+        // The Events kubectl describe lists (its field selector): each kind of transition once, with its count.
+        String uid = fleet.ilm("inplace").getMetadata().getUid();
+        List<String> story = fleet.sandbox.management().v1().events().inNamespace("gloo-mesh")
+                .withField("involvedObject.name", "inplace").withField("involvedObject.uid", uid)
+                .withField("involvedObject.kind", "IstioLifecycleManager").list().getItems().stream()
+                .filter(e -> e.getReason().equals("Healthy") || e.getReason().equals("UpdatingControlPlane"))
+                .map(e -> e.getReason() + " " + e.getType() + " x" + e.getCount() + ": " + e.getMessage()).sorted()
+                .toList();
+        assertThat(story).hasSize(2);
+        assertThat(story.get(0)).isEqualTo("Healthy Normal x2: cluster2/1-24-ip: UPDATING_CONTROL_PLANE -> HEALTHY");
+        assertThat(story.get(1)).matches(
+                "UpdatingControlPlane Normal x1: cluster2/1-24-ip: (INSTALL_PENDING|HEALTHY) -> UPDATING_CONTROL_PLANE( \\(.+\\))?");
 
         var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
         assertThat(i.state()).isEqualTo("HEALTHY");
         assertThat(i.observedOperator().path("tag").asText()).isEqualTo("1.24.3-solo");
         assertThat(image(deployment("cluster2", "istiod-1-24-ip"))).endsWith(":1.24.3-solo");
+    }
+
+    /**
+     * The ILM's conditions as "type status reason observedGeneration", read in the same object as its cluster2
+     * installation's state; null unless that state is UPDATING_CONTROL_PLANE.
+     */
+    static List<String> updating(String name) {
+        var ilm = fleet.sandbox.management().genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager")
+                .inNamespace("gloo-mesh").withName(name).get();
+        com.fasterxml.jackson.databind.JsonNode status = new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(ilm.getAdditionalProperties().get("status"));
+        if (!status.at("/clusters/cluster2/installations/1-24-ip/state").asText().equals("UPDATING_CONTROL_PLANE")) {
+            return null;
+        }
+        return conditions(status);
+    }
+
+    static List<String> conditions(String name) {
+        var ilm = fleet.sandbox.management().genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager")
+                .inNamespace("gloo-mesh").withName(name).get();
+        return conditions(new com.fasterxml.jackson.databind.ObjectMapper()
+                .valueToTree(ilm.getAdditionalProperties().get("status")));
+    }
+
+    private static List<String> conditions(com.fasterxml.jackson.databind.JsonNode status) {
+        List<String> all = new java.util.ArrayList<>();
+        status.path("conditions").forEach(c -> all.add(c.path("type").asText() + " " + c.path("status").asText() + " "
+                + c.path("reason").asText() + " " + c.path("observedGeneration").asLong()));
+        return all;
     }
 
     @Test

@@ -27,8 +27,8 @@ import dev.meshfleet.schemas.v1.ResourceKind;
  */
 public record Summary(String state, int healthy, int total) {
 
-    /** Most severe first. */
-    static final List<Phase> SEVERITY = List.of(
+    /** Most severe first (the conditions name the most severe state present in this order too). */
+    public static final List<Phase> SEVERITY = List.of(
             Phase.FAILED, Phase.CONTROLLER_INSTALL_FAILED, Phase.INSTALL_FAILED,
             Phase.ACTION_REQUIRED,
             Phase.UNHEALTHY,

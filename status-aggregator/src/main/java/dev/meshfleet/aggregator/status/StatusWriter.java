@@ -1,6 +1,9 @@
 package dev.meshfleet.aggregator.status;
 
 import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -17,11 +20,20 @@ import jakarta.inject.Inject;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.meshfleet.aggregator.AggregatorConfig;
+import dev.meshfleet.aggregator.conditions.Conditions;
+import dev.meshfleet.aggregator.conditions.ConditionsJson;
+import dev.meshfleet.aggregator.events.EventCorrelator;
+import dev.meshfleet.aggregator.events.EventRecorder;
+import dev.meshfleet.aggregator.events.StateChanges;
+import dev.meshfleet.aggregator.fold.Owner;
+import dev.meshfleet.aggregator.fold.Status;
 import dev.meshfleet.aggregator.stream.AvroStatus;
 import dev.meshfleet.schemas.Backoff;
 import dev.meshfleet.schemas.OwnerKeys;
@@ -83,6 +95,9 @@ public class StatusWriter {
     /** The newest folded status per owner: the finalizer rule reads it, not the rendered status. */
     private final Map<String, LifecycleStatus> latest = new ConcurrentHashMap<>();
     private ScheduledExecutorService executor;
+    /** Touched by the writer's one thread only. */
+    private EventCorrelator correlator;
+    private EventRecorder recorder;
     private Counter writes;
     private Counter unchanged;
     private Counter releases;
@@ -99,6 +114,8 @@ public class StatusWriter {
         writes = registry.counter("meshfleet.aggregator.status.writes");
         unchanged = registry.counter("meshfleet.aggregator.status.unchanged");
         releases = registry.counter("meshfleet.aggregator.finalizer.releases");
+        correlator = new EventCorrelator(config.eventsPerMinute(), 4096);
+        recorder = new EventRecorder(client);
         executor = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "status-writer");
             t.setDaemon(true);
@@ -193,6 +210,8 @@ public class StatusWriter {
 
     /**
      * Makes the CR show this status; then releases the finalizer if it is deleting and nothing is left.
+     * The status carries the conditions ({@link Conditions}: their transition times kept from the ones the resource
+     * shows), and a write that changed installation states records them as Events ({@link EventCorrelator}).
      * One read (to write only what changed, and to learn the uid) and one JSON patch of the status
      * subresource whose first op tests the uid: no resourceVersion, so no 409 loop (this service is
      * the only writer of the status, and writes it whole), and a resource re-created between the read
@@ -200,6 +219,7 @@ public class StatusWriter {
      */
     WriteResult write(LifecycleStatus status) {
         OwnerRef owner = status.getOwner();
+        Status folded = AvroStatus.status(status);
         NonNamespaceOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>> crs = client
                 .genericKubernetesResources(context(owner.getKind())).inNamespace(owner.getNamespace());
         GenericKubernetesResource cr = crs.withName(owner.getName()).get();
@@ -207,11 +227,19 @@ public class StatusWriter {
         if (notOurs != null) {
             return notOurs;
         }
-        ObjectNode desired = owner.getKind() == ResourceKind.ServiceMeshController
-                ? SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")),
-                        JSON.valueToTree(cr.getAdditionalProperties().get("status")))
-                : StatusDocument.render(status);
-        if (asMap(desired).equals(asMap(cr.getAdditionalProperties().get("status")))) {
+        boolean smc = owner.getKind() == ResourceKind.ServiceMeshController;
+        JsonNode shown = statusOf(cr) == null ? MissingNode.getInstance() : JSON.valueToTree(statusOf(cr));
+        ObjectNode desired;
+        if (smc) {
+            // Seed 003's own conditions and phase; no Events (ADR 0034 records an ILM's or GLM's transitions).
+            desired = SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")),
+                    JSON.valueToTree(statusOf(cr)));
+        } else {
+            desired = StatusDocument.render(status);
+            desired.set("conditions", ConditionsJson.write(Conditions.of(folded,
+                    ConditionsJson.read(shown.path("conditions")), created(cr))));
+        }
+        if (asMap(desired).equals(asMap(statusOf(cr)))) {
             unchanged.increment();
             releaseIfUninstalled(cr, status);
             return WriteResult.UNCHANGED;
@@ -232,8 +260,27 @@ public class StatusWriter {
             throw e;
         }
         writes.increment();
+        Owner resource = new Owner(folded.owner().kind(), owner.getNamespace(), owner.getName(),
+                cr.getMetadata().getUid());
+        if (!smc) {
+            recorder.write(correlator.record(resource, StateChanges.between(shown, folded), System.currentTimeMillis()));
+        }
         releaseIfUninstalled(updated, status);
         return WriteResult.WRITTEN;
+    }
+
+    private static Object statusOf(GenericKubernetesResource cr) {
+        return cr.getAdditionalProperties().get("status");
+    }
+
+    /** When the resource was created: the conditions' transition time while no event is folded. */
+    private static Instant created(GenericKubernetesResource cr) {
+        String created = cr.getMetadata().getCreationTimestamp();
+        try {
+            return created == null ? Instant.EPOCH : OffsetDateTime.parse(created).toInstant();
+        } catch (DateTimeParseException e) {
+            return Instant.EPOCH;
+        }
     }
 
     /** MISSING or OTHER_UID when {@code cr} is not the owner's resource; null when it is. */
@@ -250,6 +297,7 @@ public class StatusWriter {
 
     /** Level-triggered: every deleting CR of ours whose status says nothing is left loses the finalizer. */
     void resync() {
+        recorder.write(correlator.due(System.currentTimeMillis()));
         for (ResourceKind kind : Crds.KINDS) {
             try {
                 List<GenericKubernetesResource> items = new ArrayList<>(

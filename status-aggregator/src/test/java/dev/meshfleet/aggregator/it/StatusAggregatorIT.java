@@ -123,6 +123,33 @@ class StatusAggregatorIT {
     }
 
     @Test
+    void aResourceWhoseInstallationsAreHealthyIsReadyAndItsTransitionsAreKubernetesEventsOnIt() throws Exception {
+        OwnerRef owner = createIlm("conditions-and-events");
+
+        send(owner, "INSTALL_PENDING", "translator", 0, null);
+        JsonNode pending = awaitStatus(owner.getName(), s -> s.at("/conditions/0/type").asText().equals("Ready"));
+        send(owner, "INSTALLING_CONTROLLER", "installer/installer-0", 1, null);
+        send(owner, "INSTALLING_CONTROL_PLANE", "installer/installer-0", 1, null);
+        send(owner, "HEALTHY", "installer/installer-0", 1, OPERATOR);
+
+        JsonNode status = awaitStatus(owner.getName(), s -> "True".equals(s.at("/conditions/0/status").asText()));
+        assertThat(pending.at("/conditions/0/status").asText()).isEqualTo("False");
+        assertThat(status.path("conditions")).extracting(c -> c.path("type").asText(), c -> c.path("status").asText(),
+                c -> c.path("reason").asText(), c -> c.path("observedGeneration").asLong())
+                .containsExactly(tuple("Ready", "True", "Healthy", 1L), tuple("Progressing", "False", "Settled", 1L),
+                        tuple("Degraded", "False", "NoFailures", 1L), tuple("Reconciling", "False", "Settled", 1L),
+                        tuple("Stalled", "False", "NotStalled", 1L));
+        assertThat(status.at("/conditions/0/message").asText()).isEqualTo("1 of 1 installation HEALTHY");
+        String uid = client.genericKubernetesResources(ILMS).inNamespace(NS).withName(owner.getName()).get()
+                .getMetadata().getUid();
+        await().atMost(30, TimeUnit.SECONDS).untilAsserted(() -> assertThat(client.v1().events().inNamespace(NS).list()
+                .getItems().stream().filter(e -> uid.equals(e.getInvolvedObject().getUid())).toList())
+                .extracting(e -> e.getReason(), e -> e.getType(), e -> e.getSource().getComponent())
+                .contains(tuple("InstallPending", "Normal", "meshfleet-status-aggregator"),
+                        tuple("Healthy", "Normal", "meshfleet-status-aggregator")));
+    }
+
+    @Test
     void eventsOnTheTopicShowUpOnTheResourceAsHealthyAndOnLifecycleStatus() throws Exception {
         OwnerRef owner = createIlm("istiod-control-plane");
 
