@@ -48,6 +48,7 @@ import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Fault;
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.RbacAuthorizer;
+import dev.meshfleet.testkit.TestCertificates;
 import dev.meshfleet.testkit.WorkloadSimulator;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -84,6 +85,9 @@ public final class Sandbox implements AutoCloseable {
     private final Set<ResourceRef> deleted = new LinkedHashSet<>();
     private KafkaBroker broker;
     private MockApiServer api;
+    /** The CA of the management API server's HTTPS listener and its URL, from the first kubeconfig written. */
+    private TestCertificates apiCa;
+    private String apiTlsUrl;
     private ChartRbac rbac;
     private RbacAuthorizer authorizer;
     /** Clients of the management cluster as the kubeconfig's users, by user name. */
@@ -672,13 +676,21 @@ public final class Sandbox implements AutoCloseable {
 
     /** Writes runDir/kubeconfig with contexts mgmt, then one per workload cluster. */
     public Path writeKubeconfig() throws IOException {
+        // kubectl sends the users' tokens only over TLS: the management cluster is reached over HTTPS, with a CA of
+        // this run (the workload clusters authorize no one, so plain HTTP serves them).
+        if (apiCa == null) {
+            apiCa = TestCertificates.authority("meshfleet-sandbox-api-ca");
+            String password = java.util.UUID.randomUUID().toString();
+            apiTlsUrl = api.serveTls(apiCa.writeKeyStore("meshfleet-sandbox-api", runDir.resolve("api-server.p12"),
+                    password), password);
+        }
         Map<String, String> clusters = new LinkedHashMap<>();
-        clusters.put("mgmt", api.url());
+        clusters.put("mgmt", apiTlsUrl);
         for (String cluster : options.clusters()) {
             clusters.put(cluster, api.clusterUrl(cluster));
         }
         Path file = runDir.resolve("kubeconfig");
-        Files.writeString(file, Kubeconfig.render(clusters, rbac.userTokens()));
+        Files.writeString(file, Kubeconfig.render(clusters, rbac.userTokens(), apiCa.caBundle()));
         return file;
     }
 

@@ -1,5 +1,6 @@
 package dev.meshfleet.testkit;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +26,7 @@ import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.net.PfxOptions;
 
 /**
  * A Kubernetes API server stand-in: Fabric8's mock server in CRUD mode, over plain HTTP on
@@ -49,6 +51,9 @@ public final class MockApiServer implements AutoCloseable {
     private final Vertx vertx;
     private final HttpServer http;
     private final int port;
+    private final HttpServerRequestHandler crud;
+    /** The HTTPS listener of {@link #serveTls}, once started. */
+    private volatile String tlsUrl;
     private final ClusterStore management = new ClusterStore(null);
     private final Map<String, ClusterStore> clusters = new ConcurrentHashMap<>();
     private final Map<String, KubernetesClient> clients = new ConcurrentHashMap<>();
@@ -69,7 +74,7 @@ public final class MockApiServer implements AutoCloseable {
         // second core is left to the services under test.
         vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
                 .setInternalBlockingPoolSize(1));
-        HttpServerRequestHandler crud = new HttpServerRequestHandler(vertx) {
+        crud = new HttpServerRequestHandler(vertx) {
             @Override
             protected MockResponse onHttpRequest(RecordedRequest request) {
                 return dispatch(request);
@@ -92,6 +97,36 @@ public final class MockApiServer implements AutoCloseable {
             throw new IllegalStateException("cannot start the mock API server on port " + requestedPort, e);
         }
         port = http.actualPort();
+    }
+
+    /**
+     * Serves the same clusters over HTTPS as well, on another free port, with the server key and certificate of a
+     * PKCS12 key store, and returns the management cluster's HTTPS base URL. kubectl (client-go) sends a bearer token
+     * only over TLS (kubectl issue 744): without this, kubectl's requests to an API server that authenticates tokens
+     * are anonymous. Idempotent.
+     */
+    public synchronized String serveTls(Path pkcs12KeyStore, String password) {
+        if (tlsUrl != null) {
+            return tlsUrl;
+        }
+        HttpServer https = vertx.createHttpServer(new HttpServerOptions()
+                .setHost("127.0.0.1")
+                .setPort(0)
+                .setSsl(true)
+                .setKeyCertOptions(new PfxOptions().setPath(pkcs12KeyStore.toString()).setPassword(password))
+                .setWebSocketSubProtocols(List.of(WEBSOCKET_SUB_PROTOCOLS))
+                .setHandle100ContinueAutomatically(true));
+        https.requestHandler(request -> handle(request, crud));
+        try {
+            https.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the mock API server's HTTPS listener", e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot start the mock API server's HTTPS listener: " + e.getCause(), e);
+        }
+        tlsUrl = "https://127.0.0.1:" + https.actualPort();
+        return tlsUrl;
     }
 
     /** Starts a server on a free port. */

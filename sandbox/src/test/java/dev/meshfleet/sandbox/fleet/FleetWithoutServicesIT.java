@@ -16,6 +16,7 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
 
 import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.Sandbox;
@@ -30,6 +31,7 @@ import dev.meshfleet.schemas.crd.LifecycleManagerStatus.ClusterStatus;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus.Summary;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.Kubectl;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -101,6 +103,25 @@ class FleetWithoutServicesIT {
             assertThat(sandbox.api().client("cluster2").apps().deployments().inAnyNamespace().list().getItems())
                     .as("clusters are separate").isEmpty();
         }
+    }
+
+    /**
+     * kubectl sends a bearer token only over TLS (kubectl issue 744): over plain HTTP the kubeconfig's users reached
+     * the API server as system:anonymous and every kubectl request of `sandbox up` was refused.
+     */
+    @Test
+    @Order(2)
+    void kubectlReachesTheManagementClusterAsTheKubeconfigsUsers(@TempDir Path home) throws Exception {
+        Path kubeconfig = sandbox.writeKubeconfig();
+        Kubectl kubectl = new Kubectl(home);
+        Kubectl.Result admin = kubectl.run(kubeconfig, "--context", "mgmt", "get", "secrets", "-n", "gloo-mesh", "-o",
+                "name");
+        assertThat(admin.exit()).as(admin.all()).isZero();
+        assertThat(admin.out().lines().filter(l -> l.startsWith("secret/")).count()).as(admin.all()).isEqualTo(2);
+        Kubectl.Result operator = kubectl.run(kubeconfig, "--context", "mesh-operator@mgmt", "get", "secrets", "-n",
+                "gloo-mesh");
+        assertThat(operator.exit()).as(operator.all()).isNotZero();
+        assertThat(operator.err()).contains("User \"mesh-operator\" cannot list resource \"secrets\"");
     }
 
     @Test
