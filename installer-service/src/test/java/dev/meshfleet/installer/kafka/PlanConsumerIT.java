@@ -194,8 +194,7 @@ class PlanConsumerIT {
         // one (the periodic resync, a Secret registered, while the partition is still being read) would
         // uninstall the gateway that the latest record still wants.
         TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, PARTITIONS, true, -1L)), (short) 1);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = producerProps();
         try (KafkaProducer<String, ClusterDesiredState> producer = new KafkaProducer<>(props, new StringSerializer(),
                 AvroSerde.of(ClusterDesiredState.class))) {
             for (int i = 0; i < CLUSTERS; i++) {
@@ -233,8 +232,7 @@ class PlanConsumerIT {
     void aPoisonRecordIsPassedOnlyOnceItsDeadLetterIsConfirmedAndTheNextPlanIsHandedAfterIt() throws Exception {
         TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, 1, true, -1L)), (short) 1);
         List<PoisonRecords.Written> poison = PoisonRecords.write(bootstrap, topic, 2);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = producerProps();
         try (KafkaProducer<String, ClusterDesiredState> producer = new KafkaProducer<>(props, new StringSerializer(),
                 AvroSerde.of(ClusterDesiredState.class))) {
             producer.send(new ProducerRecord<>(topic, "cluster-a", state("cluster-a", plan("ilm")))).get();
@@ -293,8 +291,7 @@ class PlanConsumerIT {
         TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, 1, true, -1L)), (short) 1);
         InstallationPlan unknown = plan("ilm");
         unknown.getOwner().setKind(ResourceKind.Unknown);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = producerProps();
         try (KafkaProducer<String, ClusterDesiredState> producer = new KafkaProducer<>(props, new StringSerializer(),
                 AvroSerde.of(ClusterDesiredState.class))) {
             producer.send(new ProducerRecord<>(topic, "cluster-a", state("cluster-a", plan("glm"), unknown))).get();
@@ -388,8 +385,7 @@ class PlanConsumerIT {
     /** Tombstones (nothing desired) are enough: the consumer owns a cluster by its key, whatever its plans. */
     private void createTopicWithClusters() {
         TopicAdmin.ensure(bootstrap, List.of(new TopicAdmin.TopicDefinition(topic, PARTITIONS, true, -1L)), (short) 1);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        Properties props = producerProps();
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new ByteArraySerializer())) {
             for (int i = 0; i < CLUSTERS; i++) {
@@ -397,5 +393,17 @@ class PlanConsumerIT {
             }
             producer.flush();
         }
+    }
+
+    /**
+     * The test's own producers, one batch in flight: once in a whole suite run the in-process broker refused a
+     * retried first batch of a fresh topic with OutOfOrderSequenceException (sequence 0 after 19) and the producer
+     * retried it for two minutes, past the test's wait.
+     */
+    private Properties producerProps() {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, 1);
+        return props;
     }
 }
