@@ -80,21 +80,11 @@ public final class MockApiServer implements AutoCloseable {
                 return dispatch(request);
             }
         };
-        http = vertx.createHttpServer(new HttpServerOptions()
-                .setHost("127.0.0.1")
-                .setPort(requestedPort)
-                .setWebSocketSubProtocols(List.of(WEBSOCKET_SUB_PROTOCOLS))
-                .setHandle100ContinueAutomatically(true));
-        http.requestHandler(request -> handle(request, crud));
         try {
-            http.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+            http = listen(new HttpServerOptions().setPort(requestedPort), "the mock API server on port " + requestedPort);
+        } catch (IllegalStateException e) {
             vertx.close();
-            throw new IllegalStateException("interrupted while starting the mock API server", e);
-        } catch (ExecutionException | TimeoutException e) {
-            vertx.close();
-            throw new IllegalStateException("cannot start the mock API server on port " + requestedPort, e);
+            throw e;
         }
         port = http.actualPort();
     }
@@ -109,24 +99,28 @@ public final class MockApiServer implements AutoCloseable {
         if (tlsUrl != null) {
             return tlsUrl;
         }
-        HttpServer https = vertx.createHttpServer(new HttpServerOptions()
-                .setHost("127.0.0.1")
-                .setPort(0)
-                .setSsl(true)
-                .setKeyCertOptions(new PfxOptions().setPath(pkcs12KeyStore.toString()).setPassword(password))
-                .setWebSocketSubProtocols(List.of(WEBSOCKET_SUB_PROTOCOLS))
-                .setHandle100ContinueAutomatically(true));
-        https.requestHandler(request -> handle(request, crud));
-        try {
-            https.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the mock API server's HTTPS listener", e);
-        } catch (ExecutionException | TimeoutException e) {
-            throw new IllegalStateException("cannot start the mock API server's HTTPS listener: " + e.getCause(), e);
-        }
+        HttpServer https = listen(new HttpServerOptions().setPort(0).setSsl(true)
+                .setKeyCertOptions(new PfxOptions().setPath(pkcs12KeyStore.toString()).setPassword(password)),
+                "the mock API server's HTTPS listener");
         tlsUrl = "https://127.0.0.1:" + https.actualPort();
         return tlsUrl;
+    }
+
+    /** A listener on 127.0.0.1 with {@code options}, serving every cluster; started, or an IllegalStateException. */
+    private HttpServer listen(HttpServerOptions options, String what) {
+        HttpServer server = vertx.createHttpServer(options.setHost("127.0.0.1")
+                .setWebSocketSubProtocols(List.of(WEBSOCKET_SUB_PROTOCOLS))
+                .setHandle100ContinueAutomatically(true));
+        server.requestHandler(request -> handle(request, crud));
+        try {
+            server.listen().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting " + what, e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot start " + what, e);
+        }
+        return server;
     }
 
     /** Starts a server on a free port. */

@@ -52,7 +52,7 @@ public final class SmcStatusDocument {
     /**
      * @param spec     the resource's spec as stored (null when unknown): {@code cluster}, {@code dataplaneMode},
      *                 {@code trafficCaptureMode}
-     * @param previous the status the resource holds now (null when none)
+     * @param previous the status the resource holds now (null, or a missing node, when none)
      */
     public static ObjectNode render(LifecycleStatus status, JsonNode spec, JsonNode previous) {
         ObjectNode root = NODES.objectNode();

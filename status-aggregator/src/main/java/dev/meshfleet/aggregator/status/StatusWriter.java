@@ -232,8 +232,7 @@ public class StatusWriter {
         ObjectNode desired;
         if (smc) {
             // Seed 003's own conditions and phase; no Events (ADR 0034 records an ILM's or GLM's transitions).
-            desired = SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")),
-                    JSON.valueToTree(statusOf(cr)));
+            desired = SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")), shown);
         } else {
             desired = StatusDocument.render(status);
             desired.set("conditions", ConditionsJson.write(Conditions.of(folded,

@@ -100,12 +100,16 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         statuses.clear();
         unpublished.clear();
         traces.clear();
+        stopPublishing();
+        load();
+        publishSoon();
+    }
+
+    private void stopPublishing() {
         if (publishing != null) {
             publishing.cancel();
             publishing = null;
         }
-        load();
-        publishSoon();
     }
 
     /** Schedules the publishing punctuator unless it is scheduled or nothing waits. */
@@ -183,10 +187,7 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
     private void publish(long timestamp) {
         if (unpublished.isEmpty()) {
             // A whole interval passed with nothing to publish: stop until the next change (see the class comment).
-            if (publishing != null) {
-                publishing.cancel();
-                publishing = null;
-            }
+            stopPublishing();
             return;
         }
         List<String> due = new ArrayList<>(unpublished);
