@@ -21,6 +21,7 @@ import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.cluster.ClusterRegistry;
+import dev.meshfleet.installer.cluster.WorkloadWatches;
 import dev.meshfleet.installer.fencing.LeaseTiming;
 import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.fencing.WriteFence;
@@ -60,6 +61,8 @@ import io.quarkus.runtime.StartupEvent;
 public class InstallerService {
     private static final Logger LOG = Logger.getLogger(InstallerService.class);
     private static final Duration REGISTRY_SYNC_WAIT = Duration.ofSeconds(30);
+    /** How soon a cluster handed to another replica stops being watched here. */
+    private static final Duration WATCH_PRUNE_PERIOD = Duration.ofSeconds(10);
     /** Under the session timeout: a restarted replica rejoins before its partitions would move to another. */
     private static final Duration WARM_UP_WAIT = Duration.ofSeconds(10);
 
@@ -79,6 +82,7 @@ public class InstallerService {
     Tracer tracer;
 
     private ClusterRegistry registry;
+    private WorkloadWatches watches;
     private WorkQueue queue;
     private EventPublisher publisher;
     private PlanConsumer consumer;
@@ -142,10 +146,19 @@ public class InstallerService {
             t.setDaemon(true);
             t.start();
         });
-        reconciler = new ClusterReconciler(ownership, registry::client, renderer,
+        watches = new WorkloadWatches(cluster -> queue.submit(cluster, Trigger.POLL));
+        reconciler = new ClusterReconciler(ownership, registry::client, watches, renderer,
                 publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
                         config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max()),
                         config.repairDrift()));
+        FunctionCounter.builder("meshfleet.installer.workload.reads", reconciler, ClusterReconciler::watchedReads)
+                .tag("source", "watch").description("Workload reads for health answered by the cluster's watch")
+                .register(meters);
+        FunctionCounter.builder("meshfleet.installer.workload.reads", reconciler, ClusterReconciler::apiReads)
+                .tag("source", "api").description("Workload reads for health sent to the cluster's API")
+                .register(meters);
+        Gauge.builder("meshfleet.installer.watched.clusters", watches, WorkloadWatches::size)
+                .description("Clusters whose workloads are watched").register(meters);
         for (ClusterReconciler.ClusterState state : ClusterReconciler.ClusterState.values()) {
             Gauge.builder("meshfleet.installer.clusters", reconciler,
                     r -> r.clustersByState().getOrDefault(state, 0L)).tag("state", state.name())
@@ -179,6 +192,8 @@ public class InstallerService {
         if (repairApart) {
             scheduleSpread(new ResyncSchedule(repair), Trigger.RESYNC);
         }
+        // A cluster handed to another replica stops being watched here (its reconcile stops the watch too, if any).
+        queue.schedulePeriodically(() -> watches.retain(ownership.clusters()), WATCH_PRUNE_PERIOD);
         LOG.infof("installer %s started: Kafka client settings (kafka.*) %s, group %s, %d workers, resync every %s,"
                 + " drift repair every %s, charts in %s", replicaId, kafka.describe(), config.groupId(), config.workers(), resync, config.repairDrift() ? repair : "never",
                 Path.of(config.chartDir()).toAbsolutePath());
@@ -243,6 +258,9 @@ public class InstallerService {
         // After the workers: the leases of partitions still held go to their next owners at once.
         if (leases != null) {
             leases.close();
+        }
+        if (watches != null) {
+            watches.close();
         }
         if (registry != null) {
             registry.close();

@@ -74,6 +74,12 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
 
     void setFaults(List<Fault> faults) {
         this.faults = List.copyOf(faults);
+        if (faults.stream().anyMatch(Fault.Unreachable.class::isInstance)) {
+            // An API server that went down drops its open watches too; each client finds it gone when it watches again.
+            for (StoreWatch watch : watches) {
+                watch.drop();
+            }
+        }
     }
 
     boolean has(Class<? extends Fault> kind) {
@@ -795,6 +801,11 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
 
         void send(String type, String object) {
             socket.send("{\"type\":\"" + type + "\",\"object\":" + object + "}");
+        }
+
+        void drop() {
+            watches.remove(this);
+            socket.close(1001, "the API server is going away");
         }
     }
 

@@ -41,6 +41,13 @@ public final class RequestCounts {
         return out;
     }
 
+    /** One cluster's counts by "verb resource", sorted. */
+    public Map<String, Long> of(String cluster) {
+        Map<String, Long> out = new TreeMap<>();
+        byCluster.getOrDefault(cluster, Map.of()).forEach((k, n) -> out.put(k, n.sum()));
+        return out;
+    }
+
     public void clear() {
         byCluster.clear();
     }

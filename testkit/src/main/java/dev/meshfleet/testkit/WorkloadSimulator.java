@@ -47,6 +47,8 @@ public final class WorkloadSimulator implements AutoCloseable {
     private final Duration readyAfter;
     private final ScheduledExecutorService scheduler;
     private final Map<String, Consumer<ClusterStore.Change>> listeners = new ConcurrentHashMap<>();
+    /** The rollout under way per DaemonSet (cluster and path): a step of an older one does nothing. */
+    private final Map<String, Integer> rollouts = new ConcurrentHashMap<>();
     private volatile int nodes = 1;
 
     private WorkloadSimulator(MockApiServer server, Duration readyAfter) {
@@ -185,10 +187,17 @@ public final class WorkloadSimulator implements AutoCloseable {
         if ("DaemonSet".equals(live.path("kind").asText())) {
             int n = nodes;
             JsonNode before = live.path("status");
+            // A rollout of this spec already under way (held back by never-ready, or crashed) goes on from the nodes
+            // it rolled, as the DaemonSet controller does; it never starts again from the first node.
+            boolean resuming = before.path("observedGeneration").asLong(-1) == generation;
+            int updated = before.path("updatedNumberScheduled").asInt(0);
             // Old pods serve on the nodes not yet rolled only if they were all available before this spec.
-            boolean oldPodsServe = before.path("observedGeneration").asLong(-1) != generation
-                    && before.path("numberAvailable").asInt(0) >= n && before.path("desiredNumberScheduled").asInt(0) == n;
-            rollNode(cluster, path, generation, n, 1, oldPodsServe);
+            boolean oldPodsServe = resuming
+                    ? updated < n && before.path("numberAvailable").asInt(0) >= n
+                    : before.path("numberAvailable").asInt(0) >= n && before.path("desiredNumberScheduled").asInt(0) == n;
+            // One rollout per DaemonSet at a time: a later start (a rescan) supersedes an earlier one.
+            int rollout = rollouts.merge(cluster + path, 1, Integer::sum);
+            rollNode(cluster, path, generation, n, resuming ? Math.min(n, updated + 1) : 1, oldPodsServe, rollout);
             return;
         }
         writeStatus(cluster, path, live, true);
@@ -198,8 +207,10 @@ public final class WorkloadSimulator implements AutoCloseable {
     }
 
     /** One step of a DaemonSet's rolling update: {@code updated} of {@code n} nodes run the new pod. */
-    private void rollNode(String cluster, String path, long generation, int n, int updated, boolean oldPodsServe) {
-        if (!listeners.containsKey(cluster) || has(cluster, Fault.NeverReady.class)) {
+    private void rollNode(String cluster, String path, long generation, int n, int updated, boolean oldPodsServe,
+            int rollout) {
+        if (!listeners.containsKey(cluster) || has(cluster, Fault.NeverReady.class)
+                || rollouts.getOrDefault(cluster + path, 0) != rollout) {
             return;
         }
         ObjectNode live = get(cluster, path);
@@ -209,7 +220,7 @@ public final class WorkloadSimulator implements AutoCloseable {
         int available = oldPodsServe ? n : updated;
         writeDaemonSetStatus(cluster, path, live, n, updated, available);
         if (updated < n) {
-            scheduler.schedule(() -> rollNode(cluster, path, generation, n, updated + 1, oldPodsServe),
+            scheduler.schedule(() -> rollNode(cluster, path, generation, n, updated + 1, oldPodsServe, rollout),
                     readyAfter.toMillis(), TimeUnit.MILLISECONDS);
         } else if (has(cluster, Fault.CrashAfterReady.class)) {
             scheduleCrash(cluster, path, generation);

@@ -144,6 +144,46 @@ class WorkloadSimulatorTest {
                 "3/3 updated, 3 available");
     }
 
+    @Test
+    void aDaemonSetRolloutHeldBackAndReleasedGoesOnFromTheNodesItRolledNeverBackToTheFirst() {
+        sim = WorkloadSimulator.start(server, List.of("held"), Duration.ofMillis(100)).setNodes(10);
+        KubernetesClient client = server.client("held");
+        var daemonSets = client.apps().daemonSets().inNamespace("kube-system");
+        daemonSets.resource(daemonSet("z:1")).fieldManager("installer").serverSideApply();
+        await().atMost(WAIT).until(() -> {
+            var status = daemonSets.withName("ztunnel").get().getStatus();
+            return status != null && Integer.valueOf(10).equals(status.getNumberAvailable());
+        });
+        List<Integer> updated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.function.Consumer<ClusterStore.Change> record = change -> {
+            if (change.after() != null && change.path().contains("/daemonsets/ztunnel")) {
+                var status = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(change.after(), DaemonSet.class)
+                        .getStatus();
+                if (status != null && Long.valueOf(2).equals(status.getObservedGeneration())) {
+                    updated.add(status.getUpdatedNumberScheduled());
+                }
+            }
+        };
+        server.store("held").addListener(record);
+        try {
+            daemonSets.resource(daemonSet("z:2")).fieldManager("installer").forceConflicts().serverSideApply();
+            await().atMost(WAIT).pollInterval(Duration.ofMillis(5)).until(() -> !updated.isEmpty() && updated.get(
+                    updated.size() - 1) >= 3);
+            // Held back, then released at once and again: two rescans, each of which used to start a rollout of its own.
+            sim.setFaults("held", List.of(new Fault.NeverReady()));
+            sim.setFaults("held", List.of());
+            sim.setFaults("held", List.of(new Fault.NeverReady()));
+            sim.setFaults("held", List.of());
+            await().atMost(WAIT).until(() -> updated.contains(10));
+            Thread.sleep(500);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            server.store("held").removeListener(record);
+        }
+        assertThat(updated).as("nodes running the new pod, as each status write said").isSorted().endsWith(10);
+    }
+
     static DaemonSet daemonSet(String image) {
         return new DaemonSetBuilder().withNewMetadata().withNamespace("kube-system").withName("ztunnel").endMetadata()
                 .withNewSpec().withNewSelector().addToMatchLabels("app", "ztunnel").endSelector()

@@ -61,6 +61,14 @@ public interface TranslatorConfig {
     long commitIntervalMs();
 
     /**
+     * Kafka Streams poll.ms: how long an idle stream thread waits for records before its loop turns again (a record
+     * wakes it at once). Each turn walks every task (lags, commits, metrics): at Kafka's 100 ms that loop was most of
+     * the translator's CPU at rest. The translator schedules no punctuation, so a longer wait delays nothing.
+     */
+    @WithDefault("1000")
+    long pollMs();
+
+    /**
      * Static membership of the Streams consumer group ({@code group.instance.id}), unique per instance (e.g. the
      * pod name of a StatefulSet): a restarted instance takes its tasks back without waiting out its dead
      * predecessor's session. Empty: none (ADR 0011).

@@ -115,6 +115,7 @@ public class TranslatorStreams {
         // stores' changelogs, the outputs and the input offsets commit together, and a crashed task's local
         // state is rebuilt from its changelog.
         props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.POLL_MS_CONFIG, config.pollMs());
         return StreamsSettings.withClientSettings(kafka, "translator streams", props);
     }
 

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -239,15 +240,28 @@ public class ClusterOps {
         }
     }
 
-    /** The Deployments and DaemonSets among {@code objects}, with their readiness fields. */
-    public List<WorkloadStatus> workloads(Collection<ObjectRef> objects) {
+    /**
+     * The Deployments and DaemonSets among {@code objects}, with their readiness fields: as {@code watched} holds them
+     * (the cluster's watch, {@link WorkloadWatches}), else read from the API.
+     *
+     * @param watched a workload's current copy from the cluster's watch, or null when the watch cannot vouch for it
+     */
+    public List<WorkloadStatus> workloads(Collection<ObjectRef> objects, Function<ObjectRef, HasMetadata> watched) {
         List<WorkloadStatus> out = new ArrayList<>();
         for (ObjectRef ref : objects) {
-            if ("Deployment".equals(ref.kind())) {
+            if (!"Deployment".equals(ref.kind()) && !"DaemonSet".equals(ref.kind())) {
+                continue;
+            }
+            HasMetadata known = watched.apply(ref);
+            if (known instanceof Deployment d) {
+                out.add(status(d));
+            } else if (known instanceof DaemonSet d) {
+                out.add(status(d));
+            } else if ("Deployment".equals(ref.kind())) {
                 Deployment d = doing("reading " + ref,
                         () -> client.apps().deployments().inNamespace(ref.namespace()).withName(ref.name()).get());
                 out.add(d == null ? WorkloadStatus.missing(ref.kind(), ref.namespace(), ref.name()) : status(d));
-            } else if ("DaemonSet".equals(ref.kind())) {
+            } else {
                 DaemonSet d = doing("reading " + ref,
                         () -> client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).get());
                 out.add(d == null ? WorkloadStatus.missing(ref.kind(), ref.namespace(), ref.name()) : status(d));

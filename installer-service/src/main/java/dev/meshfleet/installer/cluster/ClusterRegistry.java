@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
+import io.vertx.ext.web.client.WebClientOptions;
 
 /**
  * Workload clusters registered in the management cluster: Secrets labelled
@@ -65,6 +66,7 @@ public class ClusterRegistry implements AutoCloseable {
     private final WriteFence fence;
     private final Map<String, Registration> clusters = new ConcurrentHashMap<>();
     private static final int RESTART_SECONDS = 5;
+    private static final int POOL_SWEEP_SECONDS = 15;
     private volatile SharedIndexInformer<Secret> informer;
     private volatile boolean closed;
     private final Vertx vertx;
@@ -91,7 +93,15 @@ public class ClusterRegistry implements AutoCloseable {
         this.requestTimeoutMillis = requestTimeoutMillis;
         this.fence = fence;
         this.vertx = sharedVertx();
-        this.httpClients = new VertxHttpClientFactory(vertx);
+        this.httpClients = new VertxHttpClientFactory(vertx) {
+            @Override
+            protected void additionalConfig(WebClientOptions options) {
+                // Each client's connection pool is swept for expired connections on a timer of its own, every
+                // second by default: a thousand timers a second at a thousand clusters, for connections that
+                // expire after a minute idle. A sweep every POOL_SWEEP_SECONDS closes them at most that much later.
+                options.setPoolCleanerPeriod((int) TimeUnit.SECONDS.toMillis(POOL_SWEEP_SECONDS));
+            }
+        };
         // Fabric8 runs callbacks (watches, informers, async completions) here; the installer's own calls are
         // blocking, so it stays small; idle threads go after a minute.
         AtomicInteger n = new AtomicInteger();

@@ -23,8 +23,12 @@ public final class RepairScope {
     public record Version(String uid, String resourceVersion) {
     }
 
-    /** An object as this replica's last repair left it: its uid and resourceVersion, and the digest of what was applied. */
-    public record Seen(String uid, String resourceVersion, String desiredDigest) {
+    /**
+     * An object as this replica's last apply or repair left it: its uid, resourceVersion and generation, and the digest
+     * of what was applied. The generation also tells a watch's copy of the object that predates the write
+     * ({@link dev.meshfleet.installer.health.WatchedWorkload}).
+     */
+    public record Seen(String uid, String resourceVersion, long generation, String desiredDigest) {
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -21,10 +22,12 @@ import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
+import dev.meshfleet.installer.cluster.WorkloadWatches;
 import dev.meshfleet.installer.diff.Action;
 import dev.meshfleet.installer.diff.RepairScope;
 import dev.meshfleet.installer.health.Health;
 import dev.meshfleet.installer.health.HealthEvaluation;
+import dev.meshfleet.installer.health.WatchedWorkload;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
@@ -95,6 +98,9 @@ public class ClusterReconciler {
 
     private final Ownership ownership;
     private final Function<String, Optional<KubernetesClient>> clients;
+    private final WorkloadWatches watches;
+    private final LongAdder watchedReads = new LongAdder();
+    private final LongAdder apiReads = new LongAdder();
     private final ChartRenderer renderer;
     private final EventSink events;
     private final Clock clock;
@@ -104,10 +110,14 @@ public class ClusterReconciler {
     private final DriftRepair driftRepair;
     private final Applier applier = new Applier();
 
+    /**
+     * @param watches the owned clusters' workload watches: health is read from them where they vouch for an object
+     */
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
-            ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
+            WorkloadWatches watches, ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
         this.ownership = ownership;
         this.clients = clients;
+        this.watches = watches;
         this.renderer = renderer;
         this.events = events;
         this.clock = clock;
@@ -125,6 +135,8 @@ public class ClusterReconciler {
         final Ownership.Owned owned;
         final Memory memory;
         final boolean resync;
+        /** The cluster's workloads as its watch holds them (null: not vouched for); set once the client is known. */
+        Function<ObjectRef, HasMetadata> watched = ref -> null;
         RoundDecision decision;
 
         Round(String cluster, Ownership.Owned owned, Memory memory, boolean resync) {
@@ -141,6 +153,7 @@ public class ClusterReconciler {
         if (owned.isEmpty()) {
             // Not ours (any more): stop reconciling and forget what we reported.
             memory.remove(cluster);
+            watches.stop(cluster);
             return null;
         }
         Memory mem = memory.computeIfAbsent(cluster, c -> new Memory());
@@ -149,12 +162,14 @@ public class ClusterReconciler {
         try {
             Optional<KubernetesClient> client = clients.apply(cluster);
             if (client.isEmpty()) {
+                watches.stop(cluster);
                 RoundDecision.unregistered(cluster, round.owned.plans()).forEach(r -> report(round, r));
                 forget(round, RoundDecision.forget(round.owned.plans(), Set.of(), reportedNow(round)));
                 mem.state = ClusterState.UNREGISTERED;
                 return null;
             }
             ClusterOps ops = new ClusterOps(client.get(), settings.fieldManager());
+            round.watched = watched(watches.view(cluster, client.get()), mem);
             Duration next;
             try {
                 next = reconcileRegistered(round, ops, trigger);
@@ -174,6 +189,7 @@ public class ClusterReconciler {
             return delay;
         } catch (LostOwnershipException e) {
             memory.remove(cluster);
+            watches.stop(cluster);
             return null;
         } catch (ClusterOps.CallFailed e) {
             // Only the inventories' read reaches here: every installation of the cluster depends on it.
@@ -190,6 +206,31 @@ public class ClusterReconciler {
             mem.state = RoundDecision.clusterState(mem.installations.values());
             return null;
         }
+    }
+
+    /** The watch's copy of a workload where it has this replica's last write of it ({@link WatchedWorkload}). */
+    private Function<ObjectRef, HasMetadata> watched(Function<ObjectRef, HasMetadata> view, Memory mem) {
+        return ref -> {
+            HasMetadata copy = view.apply(ref);
+            if (copy != null && WatchedWorkload.current(copy.getMetadata().getUid(),
+                    copy.getMetadata().getGeneration() == null ? 0 : copy.getMetadata().getGeneration(),
+                    mem.repaired.get(ref.identity()))) {
+                watchedReads.increment();
+                return copy;
+            }
+            apiReads.increment();
+            return null;
+        };
+    }
+
+    /** Workload reads for health answered by the clusters' watches since the start. */
+    public long watchedReads() {
+        return watchedReads.sum();
+    }
+
+    /** Workload reads for health sent to the clusters' APIs since the start. */
+    public long apiReads() {
+        return apiReads.sum();
     }
 
     public Map<ClusterState, Long> clustersByState() {
@@ -382,7 +423,7 @@ public class ClusterReconciler {
     }
 
     private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory) {
-        Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects())));
+        Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects(), round.watched)));
         Instant now = clock.instant();
         Verdict verdict = Verdict.decide(plan, inventory, health, round.memory.installations.get(plan.key()), now,
                 settings.readinessPoll());

@@ -68,7 +68,7 @@ final class DriftRepair {
         for (ObjectRef ref : applied) {
             LiveVersion now = live.get(ref.identity());
             if (now != null) {
-                seen.put(ref.identity(), new RepairScope.Seen(now.uid(), now.resourceVersion(), digest));
+                seen.put(ref.identity(), new RepairScope.Seen(now.uid(), now.resourceVersion(), now.generation(), digest));
             }
         }
     }

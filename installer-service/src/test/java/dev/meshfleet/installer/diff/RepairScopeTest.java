@@ -35,9 +35,9 @@ class RepairScopeTest {
     void onlyWhatMayHaveDriftedIsApplied(String row, String seenUid, String seenVersion, String seenDigest,
             String liveUid, String liveVersion, String desiredDigest, String applied) {
         Map<String, RepairScope.Seen> seen = new HashMap<>();
-        seen.put(CRD.identity(), new RepairScope.Seen("c1", "3", "d1"));
+        seen.put(CRD.identity(), new RepairScope.Seen("c1", "3", 1, "d1"));
         if (seenUid != null) {
-            seen.put(ISTIOD.identity(), new RepairScope.Seen(seenUid, seenVersion, seenDigest));
+            seen.put(ISTIOD.identity(), new RepairScope.Seen(seenUid, seenVersion, 1, seenDigest));
         }
         Map<String, RepairScope.Version> live = new HashMap<>();
         live.put(CRD.identity(), new RepairScope.Version("c1", "3"));

@@ -16,10 +16,12 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.installer.Fixtures;
+import dev.meshfleet.installer.cluster.WorkloadWatches;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.ChartRenderer;
@@ -45,8 +47,11 @@ class ClusterReconcilerIT {
 
     private final List<InstallationEvent> events = new CopyOnWriteArrayList<>();
     private final Ownership ownership = new Ownership();
+    /** The clusters' workload watches, as the service has them; a change they deliver is counted per cluster. */
+    private final Map<String, Integer> watchedChanges = new java.util.concurrent.ConcurrentHashMap<>();
+    private final WorkloadWatches watches = new WorkloadWatches(c -> watchedChanges.merge(c, 1, Integer::sum));
     private final ClusterReconciler reconciler = new ClusterReconciler(ownership,
-            cluster -> Optional.of(server.client(cluster)), new ChartRenderer(Path.of("..", "charts"),
+            cluster -> Optional.of(server.client(cluster)), watches, new ChartRenderer(Path.of("..", "charts"),
                     ChartRenderer.DEFAULT_MAX_ENTRIES, dev.meshfleet.schemas.charts.ChartSourceAllowList.of(
                             ChartRenderer.ALLOWED_SETTING, List.of(Path.of("..", "charts").toAbsolutePath().normalize().toString(),
                                     "http://127.0.0.1:1/charts")),
@@ -68,6 +73,11 @@ class ClusterReconcilerIT {
                 Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
+    }
+
+    @AfterEach
+    void stopWatches() {
+        watches.close();
     }
 
     @AfterAll
@@ -237,13 +247,13 @@ class ClusterReconcilerIT {
                 .anySatisfy(cm -> assertThat(cm.getData()).containsKey("readySince").containsKey("appliedAt"));
 
         ClusterReconciler restarted = reconciler(Clock.systemUTC());
-        writeReadiness("c8", "istio-system", "istiod-1-24", false);
+        writeReadinessAndAwaitWatch("c8", "istio-system", "istiod-1-24", false);
         events.clear();
         restarted.reconcile("c8", Trigger.RESYNC);
         assertThat(states("c8")).containsExactly("UNHEALTHY");
         assertThat(events.get(0).getMessage()).contains("Deployment istio-system/istiod-1-24", "replicas ready 0/1");
 
-        writeReadiness("c8", "istio-system", "istiod-1-24", true);
+        writeReadinessAndAwaitWatch("c8", "istio-system", "istiod-1-24", true);
         restarted.reconcile("c8", Trigger.POLL);
         assertThat(states("c8")).containsExactly("UNHEALTHY", "HEALTHY");
     }
@@ -389,7 +399,7 @@ class ClusterReconcilerIT {
     void aBugOfTheInstallerIsReportedAsAnInternalErrorNotAsAnUnreachableCluster() {
         ownership.assigned(12, 1);
         ownership.desired("c13", 12, List.of(plan("1-24")));
-        ClusterReconciler buggy = new ClusterReconciler(ownership, cluster -> Optional.of(server.client(cluster)),
+        ClusterReconciler buggy = new ClusterReconciler(ownership, cluster -> Optional.of(server.client(cluster)), watches,
                 new ChartRenderer(Path.of("..", "charts")) {
                     @Override
                     public List<io.fabric8.kubernetes.api.model.HasMetadata> render(ChartSpec release) {
@@ -541,7 +551,7 @@ class ClusterReconcilerIT {
     }
 
     private ClusterReconciler reconciler(Clock clock) {
-        return new ClusterReconciler(ownership, cluster -> Optional.of(server.client(cluster)),
+        return new ClusterReconciler(ownership, cluster -> Optional.of(server.client(cluster)), watches,
                 new ChartRenderer(Path.of("..", "charts")), (key, event) -> events.add(event), clock,
                 new ClusterReconciler.Settings("r2", "meshfleet", Duration.ofMillis(100),
                         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), true));
@@ -557,6 +567,13 @@ class ClusterReconcilerIT {
 
     private static String image(Deployment d) {
         return d.getSpec().getTemplate().getSpec().getContainers().get(0).getImage();
+    }
+
+    /** {@link #writeReadiness}, then waits until the cluster's watch has delivered the change, as the service would. */
+    private void writeReadinessAndAwaitWatch(String cluster, String namespace, String name, boolean ready) {
+        int before = watchedChanges.getOrDefault(cluster, 0);
+        writeReadiness(cluster, namespace, name, ready);
+        await().atMost(Duration.ofSeconds(10)).until(() -> watchedChanges.getOrDefault(cluster, 0) > before);
     }
 
     /** Plays the kubelet: the Deployment's replicas all ready, or none. */

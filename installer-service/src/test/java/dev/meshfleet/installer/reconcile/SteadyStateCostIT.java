@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import dev.meshfleet.installer.Fixtures;
+import dev.meshfleet.installer.cluster.WorkloadWatches;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.render.ChartRenderer;
@@ -72,9 +73,15 @@ class SteadyStateCostIT {
     }
 
     private long cpuMicrosPerResync(boolean repairDrift, Trigger trigger, int expectedEvents) {
+        try (WorkloadWatches watches = new WorkloadWatches(c -> { })) {
+            return cpuMicrosPerResync(repairDrift, trigger, expectedEvents, watches);
+        }
+    }
+
+    private long cpuMicrosPerResync(boolean repairDrift, Trigger trigger, int expectedEvents, WorkloadWatches watches) {
         List<InstallationEvent> events = new CopyOnWriteArrayList<>();
         Ownership ownership = new Ownership();
-        ClusterReconciler reconciler = new ClusterReconciler(ownership, c -> Optional.of(server.client(c)),
+        ClusterReconciler reconciler = new ClusterReconciler(ownership, c -> Optional.of(server.client(c)), watches,
                 new ChartRenderer(Path.of("..", "charts")), (key, event) -> events.add(event), Clock.systemUTC(),
                 new ClusterReconciler.Settings("r1", "meshfleet", Duration.ofMillis(100),
                         new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), repairDrift));

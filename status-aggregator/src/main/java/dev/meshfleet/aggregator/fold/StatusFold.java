@@ -189,12 +189,15 @@ public final class StatusFold {
     }
 
     private static Status put(Status status, Event event, Installation installation) {
-        TreeMap<String, ClusterEntry> clusters = new TreeMap<>();
+        TreeMap<String, ClusterEntry> clusters = new TreeMap<>(status.clusters());
         // A later good generation clears translation failures of the generations before it. An entry
         // with nothing to clear is kept as the same object: the stream persists only the entries that
         // changed (by identity), so an event costs one cluster's record, not the whole status.
-        for (Map.Entry<String, ClusterEntry> c : status.clusters().entrySet()) {
-            clusters.put(c.getKey(), withoutFailuresBefore(c.getValue(), event.generation()));
+        // Only a generation newer than any folded can find one: when the observed generation was raised, the
+        // failures before it were cleared, and none older is let in since (checkTranslator). So the events of
+        // a generation already seen (nearly all of a rollout's, and every re-emission) skip the sweep.
+        if (event.generation() > status.observedGeneration()) {
+            clusters.replaceAll((cluster, entry) -> withoutFailuresBefore(entry, event.generation()));
         }
         ClusterEntry entry = clusters.getOrDefault(event.cluster(), ClusterEntry.empty());
         clusters.put(event.cluster(),

@@ -135,6 +135,10 @@ public class StreamsLifecycle {
                 config.applicationId(), kafka.bootstrapServers(), config.stateDir(), 100, replication()),
                 config.groupInstanceId(), config.sessionTimeout());
         props.put(StreamsConfig.consumerPrefix(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG), "earliest");
+        // An idle stream thread waits this long for records before its loop turns again (a record wakes it at
+        // once). The publishing punctuator runs between polls, so the wait is one publish interval: half the turns
+        // of Kafka's 100 ms at rest, and a waiting status still goes out within an interval or two.
+        props.put(StreamsConfig.POLL_MS_CONFIG, StatusTopology.PUBLISH_INTERVAL.toMillis());
         // A status naming a thousand clusters at two revisions, operators included, is megabytes of
         // repetitive JSON: compressed, it is a small fraction of the broker's 1 MiB batch limit, but the
         // producer checks the uncompressed size against max.request.size.
