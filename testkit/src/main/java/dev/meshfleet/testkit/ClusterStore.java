@@ -58,9 +58,28 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     /** Objects removed by the request being handled, waiting for their dependents to be collected. */
     private final java.util.ArrayDeque<String> removed = new java.util.ArrayDeque<>();
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** The characters of objects the management cluster's change history may hold; a workload cluster's, once watched. */
+    static final long MANAGEMENT_HISTORY_CHARS = 16L << 20;
+    static final long WORKLOAD_HISTORY_CHARS = 1L << 20;
+
+    /** The newest resourceVersion given to an object (the one a list answers with). */
+    private volatile long lastResourceVersion;
+    /**
+     * The latest changes, oldest first, that a watch from a resourceVersion replays (Kubernetes' watch cache): every
+     * change with a version above {@link #historyFrom} is here. Bounded by {@link #historyBudget} characters.
+     */
+    private final java.util.ArrayDeque<Recorded> history = new java.util.ArrayDeque<>();
+    private long historySize;
+    /** -1 while nothing is recorded: a workload cluster records only once a watch asked to start from a version. */
+    private long historyFrom;
+    private final long historyBudget;
 
     ClusterStore(String cluster) {
         this.cluster = cluster;
+        // The management cluster is watched by every service from the start; a thousand workload clusters, each keeping
+        // the objects it replaced, would cost memory that no one uses.
+        this.historyFrom = cluster == null ? 0 : -1;
+        this.historyBudget = cluster == null ? MANAGEMENT_HISTORY_CHARS : WORKLOAD_HISTORY_CHARS;
     }
 
     /** The workload cluster's name, or null for the management cluster. */
@@ -326,7 +345,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         boolean watch = ServerSideApply.query(path).containsKey("watch");
         if (watch) {
             return new MockResponse().withWebSocketUpgrade(
-                    new StoreWatch(getAttributeExtractor().fromPath(path), selector));
+                    new StoreWatch(getAttributeExtractor().fromPath(path), selector, startVersion(path)));
         }
         // Always a GET first: for a DELETE, Fabric8 would remove everything the rest matches.
         MockResponse all = super.dispatch(new RecordedRequest(request.getHttpVersion(), HttpMethod.GET, path,
@@ -723,44 +742,106 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     }
 
     /**
-     * A watch as a websocket that costs no thread: events are written to the socket by whoever
-     * changes the store, under the store's monitor, so they leave in the order of the changes.
-     * (Fabric8's own watch listener owns a scheduler thread per watch, too many for 1,000
-     * clusters.) Like Fabric8's, it ignores resourceVersion and starts by sending every matching
-     * object as ADDED, which informers take as a relist.
+     * A watch that costs no thread: events are written to the socket by whoever changes the store, under the store's
+     * monitor, so they leave in the order of the changes. (Fabric8's own watch listener owns a scheduler thread per
+     * watch, too many for 1,000 clusters.) The socket is a WebSocket (Fabric8's clients) or the chunked answer to a
+     * plain GET (kubectl and client-go, {@link HttpWatch}). As Kubernetes: without a resourceVersion (or with "0") it
+     * starts by sending every matching object as ADDED; from a resourceVersion it sends the changes made after it, or,
+     * when they are no longer kept, one ERROR event 410 Expired, after which a client lists again.
      */
     @Override
     public MockResponse handleWatch(String path) {
-        return new MockResponse().withWebSocketUpgrade(new StoreWatch(getAttributeExtractor().fromPath(path)));
+        return new MockResponse().withWebSocketUpgrade(new StoreWatch(getAttributeExtractor().fromPath(path), null,
+                startVersion(path)));
+    }
+
+    /** The resourceVersion a watch starts from, or null for "the current state first" (absent, empty, "0"). */
+    static Long startVersion(String path) {
+        String version = ServerSideApply.query(path).get("resourceVersion");
+        if (version == null || version.isEmpty() || version.equals("0")) {
+            return null;
+        }
+        try {
+            return Long.parseLong(version);
+        } catch (NumberFormatException e) {
+            return null; // not one of ours: the current state, as for no version
+        }
+    }
+
+    @Override
+    public long requestResourceVersion() {
+        long version = super.requestResourceVersion();
+        lastResourceVersion = Math.max(lastResourceVersion, version);
+        return version;
+    }
+
+    /**
+     * One change as watches see it: the object before (null for a creation; for a removal, carrying the removal's
+     * resourceVersion, as Kubernetes' DELETED event does) and after (null for a removal), with their attributes.
+     */
+    private record Recorded(long resourceVersion, AttributeSet beforeAttributes, String before,
+            AttributeSet afterAttributes, String after) {
+        long size() {
+            return (before == null ? 0 : before.length()) + (after == null ? 0 : after.length());
+        }
+    }
+
+    private void record(Recorded change) {
+        if (historyFrom < 0) {
+            return;
+        }
+        history.addLast(change);
+        historySize += change.size();
+        while (historySize > historyBudget && history.size() > 1) {
+            Recorded dropped = history.removeFirst();
+            historySize -= dropped.size();
+            historyFrom = dropped.resourceVersion();
+        }
     }
 
     private final class StoreWatch extends WebSocketListener {
         private final AttributeSet query;
         private final SetSelector selector;
+        /** The resourceVersion to send changes after, or null to start with the current objects. */
+        private final Long since;
         private WebSocket socket;
 
-        StoreWatch(AttributeSet query) {
-            this(query, null);
-        }
-
-        StoreWatch(AttributeSet query, SetSelector selector) {
+        StoreWatch(AttributeSet query, SetSelector selector, Long since) {
             this.query = query;
             this.selector = selector;
+            this.since = since;
         }
 
         @Override
         public void onOpen(WebSocket webSocket, Response response) {
             synchronized (ClusterStore.this) {
                 socket = webSocket;
-                List<String> current = new ArrayList<>();
-                synchronized (map) {
-                    map.forEach((key, value) -> {
-                        if (matches(key)) {
-                            current.add(value);
+                if (since == null) {
+                    List<String> current = new ArrayList<>();
+                    synchronized (map) {
+                        map.forEach((key, value) -> {
+                            if (matches(key)) {
+                                current.add(value);
+                            }
+                        });
+                    }
+                    current.forEach(object -> send("ADDED", object));
+                } else {
+                    if (historyFrom < 0) {
+                        historyFrom = lastResourceVersion; // from now on this cluster's changes are kept
+                    }
+                    if (since < historyFrom) {
+                        send("ERROR", Status.of(410, "Expired", "too old resource version: " + since + " ("
+                                + historyFrom + ")").getBody().readUtf8());
+                        webSocket.close(1000, "too old resource version");
+                        return;
+                    }
+                    for (Recorded change : history) {
+                        if (change.resourceVersion() > since) {
+                            offer(change);
                         }
-                    });
+                    }
                 }
-                current.forEach(object -> send("ADDED", object));
                 watches.add(this);
             }
         }
@@ -799,6 +880,19 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             return selector.matches(labels);
         }
 
+        /** The event this watch sees of a change: an object entering its selection is ADDED, one leaving it DELETED. */
+        void offer(Recorded change) {
+            boolean matchedBefore = change.before() != null && matches(change.beforeAttributes());
+            boolean matchesAfter = matches(change.afterAttributes());
+            if (matchedBefore && matchesAfter) {
+                send("MODIFIED", change.after());
+            } else if (matchedBefore) {
+                send("DELETED", change.before());
+            } else if (matchesAfter) {
+                send("ADDED", change.after());
+            }
+        }
+
         void send(String type, String object) {
             socket.send("{\"type\":\"" + type + "\",\"object\":" + object + "}");
         }
@@ -806,6 +900,17 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         void drop() {
             watches.remove(this);
             socket.close(1001, "the API server is going away");
+        }
+    }
+
+    /** A stored object's JSON with another resourceVersion. */
+    private static String withResourceVersion(String object, long version) {
+        try {
+            ObjectNode node = (ObjectNode) JSON.readTree(object);
+            node.with("metadata").put("resourceVersion", String.valueOf(version));
+            return node.toString();
+        } catch (Exception e) {
+            return object;
         }
     }
 
@@ -829,10 +934,13 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             newState = foldStringData(newState);
         }
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
-        if (newState == null && before != null) {
+        boolean removal = newState == null && before != null;
+        // A removal gets a version of its own, as in Kubernetes: a watch from a list taken before it sees the DELETED.
+        long version = removal ? requestResourceVersion() : lastResourceVersion;
+        if (removal) {
             removed.add(before);
         }
-        if (!watches.isEmpty() && !Objects.equals(before, newState)) {
+        if ((!watches.isEmpty() || historyFrom >= 0) && !Objects.equals(before, newState)) {
             AttributeSet after = null;
             if (newState != null) {
                 KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
@@ -841,16 +949,11 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
                     after = AttributeSet.merge(pathAttributes, after);
                 }
             }
+            Recorded change = new Recorded(version, oldAttributes, removal ? withResourceVersion(before, version) : before,
+                    after, newState);
+            record(change);
             for (StoreWatch watch : watches) {
-                boolean matchedBefore = before != null && watch.matches(oldAttributes);
-                boolean matchesAfter = watch.matches(after);
-                if (matchedBefore && matchesAfter) {
-                    watch.send("MODIFIED", newState);
-                } else if (matchedBefore) {
-                    watch.send("DELETED", before);
-                } else if (matchesAfter) {
-                    watch.send("ADDED", newState);
-                }
+                watch.offer(change);
             }
         }
         if (!listeners.isEmpty() && !Objects.equals(before, newState)) {

@@ -34,6 +34,25 @@ public final class Kubectl {
 
     /** Runs kubectl with a kubeconfig file, failing after 60 s. */
     public Result run(Path kubeconfig, String... args) throws IOException, InterruptedException {
+        Running running = start(kubeconfig, args);
+        if (!running.process.waitFor(60, TimeUnit.SECONDS)) {
+            running.process.destroyForcibly();
+            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s: " + running.err());
+        }
+        return running.result();
+    }
+
+    /**
+     * Starts a kubectl that runs until stopped ({@code get -w}), with a kubeconfig given as text; what it printed so far
+     * can be read while it runs.
+     */
+    public Running start(String kubeconfig, String... args) throws IOException {
+        Path config = Files.createTempFile(home, "kubeconfig", ".yaml");
+        Files.writeString(config, kubeconfig);
+        return start(config, args);
+    }
+
+    private Running start(Path kubeconfig, String... args) throws IOException {
         Path out = Files.createTempFile(home, "out", ".txt");
         Path err = Files.createTempFile(home, "err", ".txt");
         List<String> command = new ArrayList<>(List.of("kubectl", "--kubeconfig", kubeconfig.toString(),
@@ -41,11 +60,31 @@ public final class Kubectl {
         command.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
         pb.environment().put("HOME", home.toString());
-        Process process = pb.start();
-        if (!process.waitFor(60, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("kubectl " + String.join(" ", args) + " did not finish in 60s: " + Files.readString(err));
+        return new Running(pb.start(), out, err);
+    }
+
+    /** A kubectl process and the files its output goes to. */
+    public record Running(Process process, Path outFile, Path errFile) {
+        public String out() throws IOException {
+            return Files.readString(outFile);
         }
-        return new Result(process.exitValue(), Files.readString(out), Files.readString(err));
+
+        public String err() throws IOException {
+            return Files.readString(errFile);
+        }
+
+        /** Stops it as Ctrl-C would (SIGTERM), and returns what it printed. */
+        public Result stop() throws IOException, InterruptedException {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                process.waitFor(10, TimeUnit.SECONDS);
+            }
+            return result();
+        }
+
+        Result result() throws IOException {
+            return new Result(process.exitValue(), out(), err());
+        }
     }
 }

@@ -13,11 +13,16 @@ import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.meshfleet.schemas.Writer;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.mockwebserver.dsl.HttpMethod;
+import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import io.fabric8.mockwebserver.vertx.HttpServerRequestHandler;
@@ -47,6 +52,8 @@ public final class MockApiServer implements AutoCloseable {
     private static final Pattern CLUSTER_PATH = Pattern.compile("^/clusters/([a-z0-9]([-a-z0-9.]*[a-z0-9])?)(?=/|\\?|$)(.*)$");
     private static final String[] WEBSOCKET_SUB_PROTOCOLS = {
         "v1.channel.k8s.io", "v2.channel.k8s.io", "v3.channel.k8s.io", "v4.channel.k8s.io" };
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Vertx vertx;
     private final HttpServer http;
@@ -245,9 +252,50 @@ public final class MockApiServer implements AutoCloseable {
         if (delayMillis > 0) {
             // Paused so that the body waits for the handler instead of being dropped meanwhile.
             request.pause();
-            vertx.setTimer(delayMillis, id -> crud.handle(request));
+            vertx.setTimer(delayMillis, id -> serve(request, crud));
         } else {
+            serve(request, crud);
+        }
+    }
+
+    /**
+     * Fabric8's handler serves a watch only as a WebSocket (it answers a plain GET with 400 {@code "Connection" header
+     * must be "Upgrade"}); kubectl and client-go watch with a plain GET answered by a chunked stream. Such a request
+     * goes through the same authentication, authorization and store as any other, and the store's watch is streamed
+     * as the answer ({@link HttpWatch}).
+     */
+    private void serve(HttpServerRequest request, HttpServerRequestHandler crud) {
+        if (!HttpWatch.isPlainWatch(request)) {
             crud.handle(request);
+            return;
+        }
+        request.resume();
+        RecordedRequest recorded = new RecordedRequest(request.version().alpnName().toUpperCase(java.util.Locale.ROOT),
+                HttpMethod.GET, request.uri(), Headers.builder().addAll(request.headers()).build(),
+                new io.fabric8.mockwebserver.http.Buffer());
+        MockResponse answer = dispatch(recorded);
+        if (answer.getWebSocketListener() == null) {
+            // Refused (401, 403, a fault's status) or not a watch after all: answered as any request.
+            var response = request.response().setStatusCode(answer.code());
+            answer.getHeaders().toMultimap().forEach((name, values) -> response.headers().add(name, values));
+            response.end(answer.getBody() == null ? io.vertx.core.buffer.Buffer.buffer()
+                    : io.vertx.core.buffer.Buffer.buffer(answer.getBody().getBytes()));
+            return;
+        }
+        Matcher m = CLUSTER_PATH.matcher(request.path());
+        ClusterStore store = m.matches() ? store(m.group(1)) : management;
+        String path = m.matches() ? m.group(3) : request.path();
+        HttpWatch.start(vertx, request, recorded, answer.getWebSocketListener(),
+                object -> tableOf(store, path, object));
+    }
+
+    /** One object as the one-row Table the API server sends a watch that asked for Tables. */
+    private static JsonNode tableOf(ClusterStore store, String path, JsonNode object) {
+        MockResponse table = Discovery.table(store, path, ClusterStore.json(200, object.toString()));
+        try {
+            return JSON.readTree(table.getBody().getBytes());
+        } catch (java.io.IOException e) {
+            return object;
         }
     }
 

@@ -84,12 +84,12 @@ public record RequestInfo(boolean resourceRequest, String verb, String apiGroup,
         return subresource.isEmpty() ? resource : resource + "/" + subresource;
     }
 
-    private static boolean queryFlag(String query, String key) {
+    static boolean queryFlag(String query, String key) {
         String v = queryValue(query, key);
         return v != null && (v.equals("true") || v.equals("1"));
     }
 
-    private static String queryValue(String query, String key) {
+    static String queryValue(String query, String key) {
         if (query == null) {
             return null;
         }

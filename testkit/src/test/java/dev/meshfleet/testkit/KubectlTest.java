@@ -102,6 +102,34 @@ class KubectlTest {
         Result r = waiting.get(60, TimeUnit.SECONDS);
         assertThat(r.exit()).as(r.all()).isZero();
         assertThat(r.out()).contains("istiolifecyclemanager.admin.gloo.solo.io/ready condition met");
+        // Its watch is a plain GET with a chunked answer, served as Kubernetes serves it: no watch error on the way.
+        assertThat(r.err()).isEmpty();
+    }
+
+    @Test
+    void kubectlGetWatchPrintsTheListThenEachChangeAsItHappensWithoutAWatchError() throws Exception {
+        server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("watched")
+                .resource(MockApiServerTest.ilm("watched", "first")).create();
+        Kubectl.Running watching = new Kubectl(home).start(server.kubeconfig(), "get", "ilm", "-n", "watched", "-w");
+        Result r;
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> watching.out().contains("first"));
+            server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("watched")
+                    .resource(MockApiServerTest.ilm("watched", "second")).create();
+            server.client().genericKubernetesResources(MockApiServerTest.ILM).inNamespace("watched").withName("first")
+                    .delete();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30))
+                    .until(() -> watching.out().lines().filter(l -> l.startsWith("first")).count() == 2
+                            || !watching.err().isEmpty() || !watching.process().isAlive());
+        } finally {
+            r = watching.stop();
+        }
+
+        assertThat(r.err()).isEmpty();
+        // The list (header once, the one ILM), then the watch: the new ILM, and the deleted one's last row. No ILM is
+        // printed again on its own: the watch starts from the list's resourceVersion.
+        assertThat(r.out().lines().map(l -> l.split("\\s+")[0]).toList())
+                .containsExactly("NAME", "first", "second", "first");
     }
 
     @Test

@@ -60,13 +60,20 @@ public final class AuditLoad {
                 var installs = new KafkaProducer<>(kafka.forClient("bench audit", own), new StringSerializer(),
                         AvroSerde.of(InstallationEvent.class).serializer())) {
             Future<RecordMetadata> last = null;
+            List<OwnerRef> owners = new ArrayList<>();
             for (int r = 0; r < resources; r++) {
                 String name = "istiod-" + r;
-                String key = OwnerKeys.of(ResourceKind.IstioLifecycleManager, "gloo-mesh", name);
-                keys.add(key);
-                OwnerRef owner = OwnerRef.newBuilder().setKind(ResourceKind.IstioLifecycleManager)
-                        .setNamespace("gloo-mesh").setName(name).setUid("uid-" + r).build();
-                for (int g = 1; g <= generations; g++) {
+                keys.add(OwnerKeys.of(ResourceKind.IstioLifecycleManager, "gloo-mesh", name));
+                owners.add(OwnerRef.newBuilder().setKind(ResourceKind.IstioLifecycleManager)
+                        .setNamespace("gloo-mesh").setName(name).setUid("uid-" + r).build());
+            }
+            // In the order of time, as the services append them: generation after generation, each resource's in turn
+            // (fleet --at reads a partition up to its first record stamped after the instant).
+            for (int g = 1; g <= generations; g++) {
+                for (int r = 0; r < resources; r++) {
+                    String key = keys.get(r);
+                    OwnerRef owner = owners.get(r);
+                    String name = owner.getName();
                     Instant at = start.plus(step.multipliedBy(g - 1)).plusSeconds(r);
                     specs.send(new ProducerRecord<>(Topics.SPEC_CHANGES, key, SpecChange.newBuilder().setUid("uid-" + r)
                             .setKind(ResourceKind.IstioLifecycleManager).setNamespace("gloo-mesh").setName(name)

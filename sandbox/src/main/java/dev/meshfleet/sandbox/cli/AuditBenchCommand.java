@@ -76,16 +76,27 @@ final class AuditBenchCommand implements Callable<Integer> {
             out.println("bench audit: history " + key + ": read " + one.transitions().getOrDefault(key, java.util.List.of())
                     .size() + " events in " + Sandbox.elapsed(Duration.between(t1, t2)) + ", " + entries
                     + " entries folded in " + Sandbox.elapsed(Duration.between(t2, t3)));
-            Instant t4 = Instant.now();
-            HistoryTopics.Records all = new HistoryTopics(kafka, HistoryCommand.TIMEOUT).readAll();
-            Instant t5 = Instant.now();
-            FleetAt.View view = FleetAt.at(w.between(), all.changes(), all.transitions(), all.eventsRetainedFrom(),
-                    Optional.empty());
-            Instant t6 = Instant.now();
-            out.println("bench audit: fleet --at " + w.between() + ": read " + all.transitions().values().stream()
-                    .mapToInt(java.util.List::size).sum() + " events in " + Sandbox.elapsed(Duration.between(t4, t5))
-                    + ", " + view.installations().size() + " installations folded in "
-                    + Sandbox.elapsed(Duration.between(t5, t6)));
+            // fleet --at reads the events up to the instant: now (all of them), then early in the topics' span,
+            // whose view must be the one every event gives.
+            FleetAt.View fromAll = null;
+            for (Instant at : java.util.List.of(t0, w.between())) {
+                Instant t4 = Instant.now();
+                HistoryTopics.Records read = new HistoryTopics(kafka, HistoryCommand.TIMEOUT).readAllUntil(at);
+                Instant t5 = Instant.now();
+                FleetAt.View view = FleetAt.at(at, read.changes(), read.transitions(), read.eventsRetainedFrom(),
+                        Optional.empty());
+                Instant t6 = Instant.now();
+                out.println("bench audit: fleet --at " + at + ": read " + read.transitions().values().stream()
+                        .mapToInt(java.util.List::size).sum() + " events in " + Sandbox.elapsed(Duration.between(t4, t5))
+                        + ", " + view.installations().size() + " installations folded in "
+                        + Sandbox.elapsed(Duration.between(t5, t6)) + (fromAll == null ? ""
+                                : view.equals(fromAll) ? " (the view every event gives)"
+                                : " (NOT the view every event gives)"));
+                if (fromAll == null) {
+                    fromAll = FleetAt.at(w.between(), read.changes(), read.transitions(), read.eventsRetainedFrom(),
+                            Optional.empty());
+                }
+            }
             if (keep) {
                 out.println("bench audit: Kafka at " + broker.bootstrapServers() + "; e.g. time ./meshfleet history "
                         + key + " --bootstrap-server " + broker.bootstrapServers() + " >/dev/null; time ./meshfleet"

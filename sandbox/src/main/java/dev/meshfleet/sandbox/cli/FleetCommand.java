@@ -55,7 +55,9 @@ public final class FleetCommand implements Callable<Integer> {
         Instant from = diff == null ? null : instant("--diff", diff.get(0), now);
         Instant to = diff == null ? null : instant("--diff", diff.get(1), now);
         Optional<String> only = Optional.ofNullable(cluster).map(String::trim).filter(c -> !c.isEmpty());
-        HistoryTopics.Records records = HistoryCommand.readAll(kafka.settings("fleet"));
+        // Events are read only up to the latest instant asked for: not the days after it.
+        Instant latest = diff == null ? when : from.isAfter(to) ? from : to;
+        HistoryTopics.Records records = HistoryCommand.readUntil(kafka.settings("fleet"), latest);
         if (diff == null) {
             FleetAt.View view = view(records, when, only);
             out.print(output.equals("json") ? FleetReport.json(view) : FleetReport.table(view));

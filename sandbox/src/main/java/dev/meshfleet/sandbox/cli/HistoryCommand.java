@@ -137,6 +137,15 @@ public final class HistoryCommand implements Callable<Integer> {
         }
     }
 
+    /** What the fleet at {@code at} or earlier needs ({@link HistoryTopics#readAllUntil}). */
+    static HistoryTopics.Records readUntil(KafkaClientSettings settings, Instant at) throws UsageException {
+        try {
+            return new HistoryTopics(settings, TIMEOUT).readAllUntil(at);
+        } catch (IllegalStateException e) {
+            throw new UsageException("fleet: " + e.getMessage());
+        }
+    }
+
     static String key(String resource) throws UsageException {
         try {
             var parsed = OwnerKeys.parse(resource);

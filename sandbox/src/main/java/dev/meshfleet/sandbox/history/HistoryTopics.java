@@ -36,10 +36,32 @@ public final class HistoryTopics {
 
     /** The records of every resource. @throws IllegalStateException naming the address when Kafka does not answer */
     public Records readAll() {
-        return read(Optional.empty());
+        return read(Optional.empty(), Optional.empty());
+    }
+
+    /**
+     * How long after its time an installation event may reach the topic: a record is stamped when it is sent (the
+     * installer sends an event as it makes it; the producers' delivery timeout is 2 minutes), or with the spec change it
+     * comes from (the translator). An event that reaches the topic later than this (a translator catching up after a
+     * long stop) is not seen at instants before it arrived.
+     */
+    public static final Duration LATEST_ARRIVAL = Duration.ofMinutes(10);
+
+    /**
+     * The records of every resource as {@link FleetAt} needs them for the fleet at {@code at} or earlier: the
+     * installation events up to the first one of each partition stamped {@link #LATEST_ARRIVAL} after {@code at} (by
+     * Kafka's timestamp index), not the events of later days; spec changes and admissions, which are few, whole.
+     * @throws IllegalStateException naming the address when Kafka does not answer
+     */
+    public Records readAllUntil(Instant at) {
+        return read(Optional.empty(), Optional.of(at.plus(LATEST_ARRIVAL)));
     }
 
     private Records read(Optional<String> key) {
+        return read(key, Optional.empty());
+    }
+
+    private Records read(Optional<String> key, Optional<Instant> eventsUntil) {
         scan.checkReachable();
         TopicScan.Scan<History.Change> changes = scan.read(Topics.SPEC_CHANGES, key, SpecChange.class,
                 c -> new History.Change(c.getUid(), c.getGeneration(), c.getOperation() == Operation.DELETE,
@@ -51,9 +73,11 @@ public final class HistoryTopics {
         // A million events name a few thousand clusters, revisions and states: one String each, not one per event.
         Map<String, String> names = new java.util.HashMap<>();
         Function<String, String> once = s -> names.computeIfAbsent(s, n -> n);
-        TopicScan.Scan<History.Transition> events = scan.read(Topics.INSTALLATION_EVENTS, key, InstallationEvent.class,
-                e -> new History.Transition(e.getGeneration(), once.apply(e.getCluster()), once.apply(e.getRevision()),
-                        once.apply(e.getState()), e.getTime()));
+        Function<InstallationEvent, History.Transition> transition = e -> new History.Transition(e.getGeneration(),
+                once.apply(e.getCluster()), once.apply(e.getRevision()), once.apply(e.getState()), e.getTime());
+        TopicScan.Scan<History.Transition> events = eventsUntil.isPresent()
+                ? scan.readUntil(Topics.INSTALLATION_EVENTS, InstallationEvent.class, transition, eventsUntil.get())
+                : scan.read(Topics.INSTALLATION_EVENTS, key, InstallationEvent.class, transition);
         Map<String, Instant> retainedFrom = new LinkedHashMap<>();
         Map<String, List<History.Change>> changesByKey = byKey(changes);
         Map<String, List<History.Transition>> eventsByKey = byKey(events);

@@ -48,8 +48,12 @@ class HistoryAndFleetIT {
     static final String V1 = "{\"installations\":[{\"clusters\":[{\"name\":\"" + C1 + "\"},{\"name\":\"" + C2
             + "\"}],\"istioOperatorSpec\":{\"tag\":\"1.24.2-solo\"},\"revision\":\"1-24\"}]}";
     static final String V2 = V1.replace("1.24.2-solo", "1.24.3-solo");
-    /** The resource's story, in seconds from T0: created at 1, HEALTHY on both by 5, upgraded at 20, HEALTHY again by 24. */
-    static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(1, ChronoUnit.HOURS);
+    /**
+     * The resource's story, in seconds from T0: created at 1, HEALTHY on both by 5, upgraded at 20, HEALTHY again by 24.
+     * Its records are stamped when sent, minutes after: within the time an event may take to reach the topic
+     * ({@code HistoryTopics.LATEST_ARRIVAL}, ADR 0036), as the services' events do.
+     */
+    static final Instant T0 = Instant.now().truncatedTo(ChronoUnit.SECONDS).minus(5, ChronoUnit.MINUTES);
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final ByteArrayOutputStream err = new ByteArrayOutputStream();
 

@@ -81,4 +81,50 @@ class TopicScanIT {
             assertThat(cut.retainedFrom(a)).contains(Instant.ofEpochMilli(t0 + 2000));
         }
     }
+
+    @Test
+    void readingUntilAnInstantStopsEachPartitionAtItsFirstRecordStampedThenUnlessRetentionCutThePartition()
+            throws Exception {
+        String topic = "scan-until-" + UUID.randomUUID();
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get();
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+            long day = Duration.ofDays(1).toMillis();
+            long t0 = 1_700_000_000_000L;
+            RecordMetadata cutFrom = null;
+            try (var producer = new KafkaProducer<>(p, new StringSerializer(),
+                    AvroSerde.of(InstallationEvent.class).serializer())) {
+                // Partition 0 and 1 each get a state a day for five days: day 0 .. day 4.
+                for (int partition = 0; partition < 2; partition++) {
+                    for (int d = 0; d < 5; d++) {
+                        RecordMetadata m = producer.send(new ProducerRecord<>(topic, partition, t0 + d * day,
+                                "IstioLifecycleManager/ns/p" + partition, event("p" + partition, "DAY_" + d))).get();
+                        if (partition == 1 && d == 1) {
+                            cutFrom = m;
+                        }
+                    }
+                }
+            }
+            TopicScan scan = new TopicScan(KafkaClientSettings.bootstrap(bootstrap), Duration.ofSeconds(10));
+            Instant dayTwo = Instant.ofEpochMilli(t0 + 2 * day);
+
+            // Up to the first record stamped day 2 or later: days 0 and 1 of each partition, nothing after.
+            assertThat(scan.readUntil(topic, InstallationEvent.class, e -> e.getOwner().getName() + " " + e.getState(),
+                    dayTwo).records()).extracting(TopicScan.Read::value)
+                    .containsExactlyInAnyOrder("p0 DAY_0", "p0 DAY_1", "p1 DAY_0", "p1 DAY_1");
+            // An instant after the last record: everything.
+            assertThat(scan.readUntil(topic, InstallationEvent.class, InstallationEvent::getState,
+                    Instant.ofEpochMilli(t0 + 10 * day)).records()).hasSize(10);
+
+            // As retention does: partition 1 lost day 0. It is read whole, so that what it still holds is known.
+            admin.deleteRecords(Map.of(new TopicPartition(topic, 1), RecordsToDelete.beforeOffset(cutFrom.offset())))
+                    .all().get();
+            TopicScan.Scan<String> cut = scan.readUntil(topic, InstallationEvent.class,
+                    e -> e.getOwner().getName() + " " + e.getState(), dayTwo);
+            assertThat(cut.records()).extracting(TopicScan.Read::value).containsExactlyInAnyOrder("p0 DAY_0", "p0 DAY_1",
+                    "p1 DAY_1", "p1 DAY_2", "p1 DAY_3", "p1 DAY_4");
+            assertThat(cut.retainedFrom().get(1)).isEqualTo(Instant.ofEpochMilli(t0 + day));
+        }
+    }
 }

@@ -81,6 +81,22 @@ public final class TopicScan {
     /** Every record of {@code topic} (of {@code onlyKey} alone when given), in offset order per partition. */
     public <V extends SpecificRecord, T> Scan<T> read(String topic, Optional<String> onlyKey, Class<V> type,
             Function<V, T> convert) {
+        return read(topic, onlyKey, type, convert, Optional.empty());
+    }
+
+    /**
+     * The records of every key of {@code topic} appended before each partition's first record stamped {@code until}
+     * or later (Kafka's timestamp index, {@code offsetsForTimes}), so that reading stops there instead of at the end.
+     * A partition that retention has cut is read to its end, as {@link #read(String, Optional, Class, Function)} does:
+     * its later records are what tells which installations lost their earlier events.
+     */
+    public <V extends SpecificRecord, T> Scan<T> readUntil(String topic, Class<V> type, Function<V, T> convert,
+            Instant until) {
+        return read(topic, Optional.empty(), type, convert, Optional.of(until));
+    }
+
+    private <V extends SpecificRecord, T> Scan<T> read(String topic, Optional<String> onlyKey, Class<V> type,
+            Function<V, T> convert, Optional<Instant> until) {
         List<Read<T>> out = new ArrayList<>();
         Map<Integer, Instant> retainedFrom = new TreeMap<>();
         Deserializer<V> values = AvroSerde.of(type).deserializer();
@@ -101,7 +117,16 @@ public final class TopicScan {
                     .orElseGet(() -> infos.stream().map(i -> new TopicPartition(topic, i.partition())).toList());
             consumer.assign(partitions);
             Map<TopicPartition, Long> begin = consumer.beginningOffsets(partitions, timeout);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions, timeout);
+            Map<TopicPartition, Long> end = new java.util.HashMap<>(consumer.endOffsets(partitions, timeout));
+            if (until.isPresent()) {
+                Map<TopicPartition, Long> stamps = new java.util.HashMap<>();
+                partitions.stream().filter(tp -> begin.get(tp) == 0).forEach(tp -> stamps.put(tp, until.get().toEpochMilli()));
+                consumer.offsetsForTimes(stamps, timeout).forEach((tp, first) -> {
+                    if (first != null) { // null: no record stamped that late, so the partition is read to its end
+                        end.put(tp, Math.min(end.get(tp), first.offset()));
+                    }
+                });
+            }
             consumer.seekToBeginning(partitions);
             Set<Integer> truncatedUnseen = new HashSet<>();
             for (TopicPartition tp : partitions) {
@@ -115,6 +140,8 @@ public final class TopicScan {
             }
             long deadline = System.nanoTime() + timeout.toNanos() * 30;
             List<TopicPartition> open = new ArrayList<>(partitions.stream().filter(tp -> begin.get(tp) < end.get(tp)).toList());
+            // A partition read to where it stops is fetched no more (its later records would be fetched and skipped).
+            consumer.pause(partitions.stream().filter(tp -> !open.contains(tp)).toList());
             while (!open.isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new IllegalStateException("reading " + topic + " at " + kafka.bootstrapServers() + " took"
@@ -131,7 +158,9 @@ public final class TopicScan {
                         out.add(new Read<>(keys.computeIfAbsent(r.key(), k -> k), r.partition(), r.offset(), convert.apply(values.deserialize(topic, r.value()))));
                     }
                 }
-                open.removeIf(tp -> consumer.position(tp, timeout) >= end.get(tp));
+                List<TopicPartition> done = open.stream().filter(tp -> consumer.position(tp, timeout) >= end.get(tp)).toList();
+                open.removeAll(done);
+                consumer.pause(done);
             }
             return new Scan<>(out, retainedFrom, infos.size());
         }
