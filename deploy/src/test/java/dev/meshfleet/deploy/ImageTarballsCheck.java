@@ -33,9 +33,8 @@ class ImageTarballsCheck {
     private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
     private static final Path IMAGES = Path.of("target", "images").toAbsolutePath();
     /** Chart component to the Maven module whose application the image carries. */
-    private static final Map<String, String> MODULES = new LinkedHashMap<>(Map.of("spec-intake", "spec-intake",
-            "translator", "translator-service", "installer", "installer-service", "status-aggregator",
-            "status-aggregator"));
+    private static final Map<String, String> MODULES = Map.of("spec-intake", "spec-intake", "translator",
+            "translator-service", "installer", "installer-service", "status-aggregator", "status-aggregator");
 
     @Test
     void eachImageIsTheChartsImageRunningItsServicesFastJarFromWorkAsTheChartsUser() throws Exception {
