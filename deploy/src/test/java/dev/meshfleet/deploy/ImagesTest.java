@@ -37,8 +37,11 @@ class ImagesTest {
                 .isEqualTo("${images.group}");
         assertThat(text(parent, "/project/profiles/profile[id='images']/properties/quarkus.container-image.tag"))
                 .isEqualTo("${images.tag}");
+        // Quarkus' extension builds into a Docker daemon only when asked (or pushes with images.push): the tarballs
+        // need neither.
         assertThat(text(parent, "/project/profiles/profile[id='images']/properties/quarkus.container-image.build"))
-                .isEqualTo("true");
+                .isEqualTo("${images.docker}");
+        assertThat(text(parent, "/project/properties/images.docker")).isEqualTo("false");
         String group = text(parent, "/project/properties/images.group");
         String tag = text(parent, "/project/properties/images.tag");
         assertThat(text(parent, "/project/properties/images.registry")).as("no registry: the chart's image.registry").isEmpty();
@@ -52,6 +55,23 @@ class ImagesTest {
         }
         assertThat(chartImages).isEqualTo(builtImages);
         assertThat(builtImages).containsEntry("installer", "meshfleet/installer-service:0.1.0");
+    }
+
+    @Test
+    void theImagesProfileWritesEachServicesImageAsATarballUnderTheNameQuarkusGivesIt() throws Exception {
+        Document deploy = pom(ROOT.resolve("deploy/pom.xml"));
+        String jib = "/project/profiles/profile[id='images']/build/plugins/plugin[artifactId='jib-maven-plugin']";
+        for (String module : MODULES.values()) {
+            String execution = jib + "/executions/execution[id='" + module + "']";
+            assertThat(text(deploy, execution + "/goals/goal")).as(module).isEqualTo("buildTar");
+            assertThat(text(deploy, execution + "/configuration/to/image")).as(module)
+                    .isEqualTo("${images.group}/" + applicationName(module) + ":${images.tag}");
+            assertThat(text(deploy, execution + "/configuration/extraDirectories/paths/path[1]/from")).as(module)
+                    .isEqualTo("${project.basedir}/../" + module + "/target/quarkus-app");
+        }
+        assertThat(text(deploy, "/project/dependencies/dependency[not(scope='test')]/artifactId"))
+                .as("no main dependency: Jib would layer it under /app").isEmpty();
+        assertThat(Files.exists(ROOT.resolve("deploy/src/main"))).as("no main code either").isFalse();
     }
 
     @Test
