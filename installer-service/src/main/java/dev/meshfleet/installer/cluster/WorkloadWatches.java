@@ -75,7 +75,7 @@ public final class WorkloadWatches implements AutoCloseable {
 
     /** Stops the watches of every cluster not in {@code owned}. */
     public void retain(Set<String> owned) {
-        for (String cluster : Set.copyOf(watches.keySet())) {
+        for (String cluster : watches.keySet()) {
             if (!owned.contains(cluster)) {
                 stop(cluster);
             }

@@ -51,8 +51,13 @@ public class Ownership {
         return Optional.ofNullable(clusters.get(cluster));
     }
 
+    /**
+     * The owned clusters, a live read-only view (iterated as the map's keys are: weakly consistent). Not a copy: the
+     * resync timers ask twice a second, and Set.copyOf of names as alike as cluster1..cluster1000 probes its open
+     * addressing table long enough to be a tenth of an idle installer's CPU at 1,000 clusters.
+     */
     public Set<String> clusters() {
-        return Set.copyOf(clusters.keySet());
+        return java.util.Collections.unmodifiableSet(clusters.keySet());
     }
 
     public Set<String> clustersOf(int partition) {
