@@ -244,6 +244,37 @@ class SpecIntakeIT {
     }
 
     @Test
+    void anExternalControlPlaneIsWatchedInMeshfleetsGroupWithTheFinalizer() throws Exception {
+        GenericKubernetesResource ecp = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: meshfleet.dev/v1alpha1
+                kind: ExternalControlPlane
+                metadata: {name: mesh1, namespace: gloo-mesh}
+                spec:
+                  external: {cluster: cluster1, address: istiod.mesh1.example.com, tlsSecretName: istiod-tls}
+                  meshID: mesh1
+                  remoteClusters: [{name: cluster2}]
+                """, GenericKubernetesResource.class);
+        ecp.getMetadata().setManagedFields(List.of(managedBy("kubectl-client-side-apply", Instant.now())));
+        ecp = client.genericKubernetesResources(LifecycleWatch.context(ResourceKind.ExternalControlPlane))
+                .inNamespace(NAMESPACE).resource(ecp).create();
+        String key = OwnerKeys.of(ResourceKind.ExternalControlPlane, NAMESPACE, "mesh1");
+
+        SpecChange upsert = awaitChanges(key, 1).get(0);
+        assertThat(upsert.getOperation()).isEqualTo(Operation.UPSERT);
+        assertThat(upsert.getKind()).isEqualTo(ResourceKind.ExternalControlPlane);
+        assertThat(upsert.getUid()).isEqualTo(ecp.getMetadata().getUid());
+        assertThat(upsert.getSpecJson()).contains("\"address\":\"istiod.mesh1.example.com\"");
+        assertThat(resource(ResourceKind.ExternalControlPlane, "mesh1").get().getMetadata().getFinalizers())
+                .contains(Crds.FINALIZER);
+
+        resource(ResourceKind.ExternalControlPlane, "mesh1").delete();
+
+        SpecChange delete = awaitChanges(key, 2).get(1);
+        assertThat(delete.getOperation()).isEqualTo(Operation.DELETE);
+        assertThat(resource(ResourceKind.ExternalControlPlane, "mesh1").get()).as("held by the finalizer").isNotNull();
+    }
+
+    @Test
     void aResourceWhoseFinalizerIsRemovedByHandIsPublishedAsDeletedOnce() throws Exception {
         create(ResourceKind.IstioLifecycleManager, "ilm-minimal.yaml", "by-hand");
         String key = OwnerKeys.of(ResourceKind.IstioLifecycleManager, NAMESPACE, "by-hand");

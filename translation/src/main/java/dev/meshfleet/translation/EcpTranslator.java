@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * <li>config cluster: {@code base} with {@code base.validationURL} and the default validator, and istiod's remote
  * profile with {@code pilot.configMap}, {@code global.configCluster} and the injection webhook;</li>
  * <li>further remote clusters: istiod's remote profile only, with their own injection URL;</li>
- * <li>before {@link EcpFacts#externalIstiodHealthy()} the remote clusters get no webhook
+ * <li>until {@link EcpFacts#externalIstiodHealthyAt} the spec's address the remote clusters get no webhook
  * ({@code global.operatorManageWebhooks: true}, no default validator): nothing may block a pod on an istiod that
  * does not answer yet.</li>
  * </ul>
@@ -171,7 +171,7 @@ public final class EcpTranslator {
     private Plan remote(Context c, Remote r, boolean isConfig) {
         EcpSpec s = c.spec();
         String ns = s.externalNamespace();
-        boolean webhooks = c.facts().externalIstiodHealthy();
+        boolean webhooks = c.facts().externalIstiodHealthyAt(s.address());
         List<ChartRelease> charts = new ArrayList<>();
         if (isConfig) {
             // The mesh's CRDs live in the config cluster; its default validator calls the external istiod.
