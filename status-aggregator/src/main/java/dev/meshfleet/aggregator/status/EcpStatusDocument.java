@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import dev.meshfleet.aggregator.fold.Summary;
 import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.state.InstallationState;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.state.IlmState;
 import dev.meshfleet.schemas.v1.ClusterStatus;
 import dev.meshfleet.schemas.v1.InstallationStatus;
@@ -29,11 +32,14 @@ import dev.meshfleet.schemas.v1.LifecycleStatus;
  *   cluster2: {role: config, state: HEALTHY, observedRevision: 1.24.2-solo}
  *   cluster3: {role: remote, state: INSTALLING_CONTROL_PLANE}
  * </pre>
- * A cluster the spec no longer names keeps its last state (UNINSTALLING, UNINSTALLED) without a role; an error of the
+ * A config or remote cluster whose installation is HEALTHY but runs a plan without its webhooks (the observed spec's
+ * {@code webhooks: false}: the external istiod was not yet reported HEALTHY) is shown INSTALLING_CONTROL_PLANE, since
+ * no sidecar is injected there yet; the summary's state counts it so. A cluster the spec no longer names keeps its last state (UNINSTALLING, UNINSTALLED) without a role; an error of the
  * whole resource is shown under {@value Crds#WHOLE_RESOURCE_CLUSTER} without a role.
  */
 public final class EcpStatusDocument {
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     private EcpStatusDocument() {
     }
@@ -44,8 +50,8 @@ public final class EcpStatusDocument {
         ObjectNode root = NODES.objectNode();
         root.put("observedGeneration", status.getObservedGeneration());
         ObjectNode summary = root.putObject("summary");
-        summary.put("state", status.getSummary().getState());
         ObjectNode clusters = NODES.objectNode();
+        String worst = null;
         int remotes = 0;
         int healthyRemotes = 0;
         String externalState = null;
@@ -60,15 +66,27 @@ public final class EcpStatusDocument {
             if (role != null) {
                 entry.put("role", role);
             }
-            entry.put("state", installation.getState());
-            if (installation.getMessage() != null && !installation.getMessage().isEmpty()) {
-                entry.put("message", installation.getMessage());
+            String state = installation.getState();
+            String message = installation.getMessage();
+            if (role != null && WAITING_ROLES.contains(role) && IlmState.HEALTHY.name().equals(state) && withoutWebhooks(installation)) {
+                // Installed, but its plan has no webhook yet: no sidecar is injected in this cluster until the
+                // translator has seen the external istiod HEALTHY (ADR 0031). Not HEALTHY for the mesh.
+                state = IlmState.INSTALLING_CONTROL_PLANE.name();
+                message = "installed without its injection and validation webhooks; they follow once the external"
+                        + " istiod is HEALTHY at the spec's address";
+            }
+            entry.put("state", state);
+            if (message != null && !message.isEmpty()) {
+                entry.put("message", message);
+            }
+            if (worst == null || severity(state) < severity(worst)) {
+                worst = state;
             }
             if (installation.getObservedRevision() != null && !installation.getObservedRevision().isEmpty()) {
                 entry.put("observedRevision", installation.getObservedRevision());
             }
             if ("external".equals(role)) {
-                externalState = installation.getState();
+                externalState = state;
             }
         }
         for (Map.Entry<String, String> r : roles.entrySet()) {
@@ -80,12 +98,41 @@ public final class EcpStatusDocument {
                 }
             }
         }
+        // The fold's summary, unless a remote cluster shown above as still installing is now the most severe.
+        String folded = status.getSummary().getState();
+        summary.put("state", worst != null && severity(worst) < severity(folded) ? worst : folded);
         if (externalState != null) {
             summary.put("external", externalState);
         }
         summary.put("remotes", healthyRemotes + "/" + remotes);
         root.set("clusters", clusters);
         return root;
+    }
+
+    private static final java.util.Set<String> WAITING_ROLES = java.util.Set.of("config", "remote");
+
+    /** The installation runs a plan of a remote cluster that has no webhooks yet (its observed spec says so). */
+    private static boolean withoutWebhooks(InstallationStatus installation) {
+        String observed = installation.getObservedOperatorJson();
+        if (observed == null || observed.isBlank()) {
+            return false;
+        }
+        try {
+            JsonNode webhooks = JSON.readTree(observed).get("webhooks");
+            return webhooks != null && webhooks.isBoolean() && !webhooks.asBoolean();
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false; // not the translator's JSON: nothing to tell from it
+        }
+    }
+
+    /** Position in {@link Summary#SEVERITY}: lower is more severe; a state of no known phase sorts last. */
+    private static int severity(String state) {
+        try {
+            int i = Summary.SEVERITY.indexOf(InstallationState.of(ResourceKind.ExternalControlPlane, state).phase());
+            return i < 0 ? Integer.MAX_VALUE : i;
+        } catch (IllegalArgumentException e) {
+            return Integer.MAX_VALUE;
+        }
     }
 
     /**

@@ -32,7 +32,7 @@ class EcpStatusDocumentTest {
         Map<String, ClusterStatus> clusters = new LinkedHashMap<>();
         states.forEach((cluster, s) -> clusters.put(cluster, ClusterStatus.newBuilder().setInstallations(Map.of("",
                 InstallationStatus.newBuilder().setState(s[0]).setMessage(s[1]).setObservedRevision(s[2]).setGeneration(2)
-                        .setUpdatedAt(Instant.EPOCH).build())).build()));
+                        .setObservedOperatorJson(s.length > 3 ? s[3] : null).setUpdatedAt(Instant.EPOCH).build())).build()));
         return LifecycleStatus.newBuilder()
                 .setOwner(OwnerRef.newBuilder().setKind(ResourceKind.ExternalControlPlane).setNamespace("gloo-mesh")
                         .setName("mesh1").setUid("u1").build())
@@ -73,6 +73,23 @@ class EcpStatusDocumentTest {
         assertThat(doc.path("clusters").path("cluster3")).isEqualTo(YAML.readTree("{state: UNINSTALLED_CONTROL_PLANE}"));
         assertThat(doc.path("summary")).as("nothing reported by the external cluster yet: no EXTERNAL")
                 .isEqualTo(YAML.readTree("{state: HEALTHY, remotes: 1/1}"));
+    }
+
+    /** ADR 0031: a remote cluster runs its part without webhooks until the external istiod is HEALTHY. */
+    @Test
+    void aRemoteClusterInstalledWithoutItsWebhooksIsStillInstallingAndSoIsTheSummary() throws Exception {
+        Map<String, String[]> states = new LinkedHashMap<>();
+        states.put("cluster1", new String[] {"HEALTHY", "", "", "{\"role\":\"external\"}"});
+        states.put("cluster2", new String[] {"HEALTHY", "", "", "{\"role\":\"config\",\"webhooks\":true}"});
+        states.put("cluster3", new String[] {"HEALTHY", "", "", "{\"role\":\"remote\",\"webhooks\":false}"});
+
+        JsonNode doc = EcpStatusDocument.render(status("HEALTHY", states), YAML.readTree(SPEC));
+
+        assertThat(doc.path("clusters").path("cluster3").path("state").asText()).isEqualTo("INSTALLING_CONTROL_PLANE");
+        assertThat(doc.path("clusters").path("cluster3").path("message").asText()).contains("without its injection");
+        assertThat(doc.path("clusters").path("cluster2").path("state").asText()).isEqualTo("HEALTHY");
+        assertThat(doc.path("summary").toString())
+                .isEqualTo("{\"state\":\"INSTALLING_CONTROL_PLANE\",\"external\":\"HEALTHY\",\"remotes\":\"1/2\"}");
     }
 
     @Test
