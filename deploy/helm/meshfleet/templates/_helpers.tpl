@@ -91,4 +91,7 @@ authentication need, then kafka.properties over them. Argument: dict root, key, 
 - apiGroups: [operator.gloo.solo.io]
   resources: [servicemeshcontrollers]
   verbs: [get, list, watch, update]
+- apiGroups: [meshfleet.dev]
+  resources: [externalcontrolplanes]
+  verbs: [get, list, watch, update]
 {{- end -}}

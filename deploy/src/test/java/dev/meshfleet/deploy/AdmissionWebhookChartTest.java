@@ -36,7 +36,10 @@ class AdmissionWebhookChartTest {
         assertThat(webhook.path("rules").get(1).toString()).isEqualTo("{\"apiGroups\":[\"operator.gloo.solo.io\"],"
                 + "\"apiVersions\":[\"v1\"],\"operations\":[\"CREATE\",\"UPDATE\",\"DELETE\"],"
                 + "\"resources\":[\"servicemeshcontrollers\"],\"scope\":\"Namespaced\"}");
-        assertThat(webhook.path("rules")).hasSize(2);
+        assertThat(webhook.path("rules").get(2).toString()).isEqualTo("{\"apiGroups\":[\"meshfleet.dev\"],"
+                + "\"apiVersions\":[\"v1alpha1\"],\"operations\":[\"CREATE\",\"UPDATE\",\"DELETE\"],"
+                + "\"resources\":[\"externalcontrolplanes\"],\"scope\":\"Namespaced\"}");
+        assertThat(webhook.path("rules")).hasSize(3);
         JsonNode service = webhook.path("clientConfig").path("service");
         assertThat(service.path("name").asText()).isEqualTo("meshfleet-spec-intake-webhook");
         assertThat(service.path("namespace").asText()).isEqualTo(Chart.NAMESPACE);

@@ -25,6 +25,8 @@ class RbacTest {
     private static final String GROUP = "admin.gloo.solo.io";
     private static final String SMC = "servicemeshcontrollers";
     private static final String SMC_GROUP = "operator.gloo.solo.io";
+    private static final String ECP = "externalcontrolplanes";
+    private static final String ECP_GROUP = "meshfleet.dev";
 
     @Test
     void noRoleOrClusterRoleHasAWildcardVerbResourceOrGroup() {
@@ -45,7 +47,9 @@ class RbacTest {
                 of(CLUSTER, GROUP, GLM, "get"), of(CLUSTER, GROUP, GLM, "list"), of(CLUSTER, GROUP, GLM, "watch"),
                 of(CLUSTER, GROUP, GLM, "update"),
                 of(CLUSTER, SMC_GROUP, SMC, "get"), of(CLUSTER, SMC_GROUP, SMC, "list"),
-                of(CLUSTER, SMC_GROUP, SMC, "watch"), of(CLUSTER, SMC_GROUP, SMC, "update")));
+                of(CLUSTER, SMC_GROUP, SMC, "watch"), of(CLUSTER, SMC_GROUP, SMC, "update"),
+                of(CLUSTER, ECP_GROUP, ECP, "get"), of(CLUSTER, ECP_GROUP, ECP, "list"),
+                of(CLUSTER, ECP_GROUP, ECP, "watch"), of(CLUSTER, ECP_GROUP, ECP, "update")));
         // The translator talks to Kafka only.
         assertThat(grants(objects, "translator")).isEmpty();
         // installer: the registration Secrets' informer in one namespace; the partitions' Leases (get, create,
@@ -64,7 +68,9 @@ class RbacTest {
                 of(CLUSTER, GROUP, GLM, "get"), of(CLUSTER, GROUP, GLM, "list"), of(CLUSTER, GROUP, GLM, "patch"),
                 of(CLUSTER, GROUP, GLM + "/status", "patch"),
                 of(CLUSTER, SMC_GROUP, SMC, "get"), of(CLUSTER, SMC_GROUP, SMC, "list"),
-                of(CLUSTER, SMC_GROUP, SMC, "patch"), of(CLUSTER, SMC_GROUP, SMC + "/status", "patch")));
+                of(CLUSTER, SMC_GROUP, SMC, "patch"), of(CLUSTER, SMC_GROUP, SMC + "/status", "patch"),
+                of(CLUSTER, ECP_GROUP, ECP, "get"), of(CLUSTER, ECP_GROUP, ECP, "list"),
+                of(CLUSTER, ECP_GROUP, ECP, "patch"), of(CLUSTER, ECP_GROUP, ECP + "/status", "patch")));
     }
 
     @Test
@@ -98,6 +104,7 @@ class RbacTest {
             }
             for (String verb : List.of("get", "list", "watch", "update")) {
                 expected.add(of(ns, SMC_GROUP, SMC, verb));
+                expected.add(of(ns, ECP_GROUP, ECP, verb));
             }
         }
         assertThat(grants(rendered.objects(), "spec-intake")).containsExactlyInAnyOrderElementsOf(expected);

@@ -23,6 +23,8 @@ class ServiceRequestsAuthorizedTest {
     private static final String GLM = "/apis/admin.gloo.solo.io/v2/namespaces/gloo-mesh/gatewaylifecyclemanagers/b";
     private static final String SMCS = "/apis/operator.gloo.solo.io/v1/servicemeshcontrollers";
     private static final String SMC = "/apis/operator.gloo.solo.io/v1/namespaces/gloo-mesh/servicemeshcontrollers/c";
+    private static final String ECPS = "/apis/meshfleet.dev/v1alpha1/externalcontrolplanes";
+    private static final String ECP = "/apis/meshfleet.dev/v1alpha1/namespaces/gloo-mesh/externalcontrolplanes/d";
     private static final String LEASES = "/apis/coordination.k8s.io/v1/namespaces/" + Chart.NAMESPACE + "/leases";
     private static final String SECRETS = "/api/v1/namespaces/" + Chart.NAMESPACE + "/secrets";
 
@@ -33,7 +35,8 @@ class ServiceRequestsAuthorizedTest {
                     req("GET", ILMS, null), req("GET", ILMS, "watch=true"), req("GET", GLMS, null),
                     req("GET", GLMS, "watch=true"), req("PUT", ILM, null), req("GET", ILM, null), req("PUT", GLM, null),
                     req("GET", GLM, null), req("GET", SMCS, null), req("GET", SMCS, "watch=true"), req("PUT", SMC, null),
-                    req("GET", SMC, null)),
+                    req("GET", SMC, null), req("GET", ECPS, null), req("GET", ECPS, "watch=true"), req("PUT", ECP, null),
+                    req("GET", ECP, null)),
             // ClusterRegistry (Secret informer in one namespace), PartitionLeases, InstallerReadiness (/version)
             "installer", List.of(
                     req("GET", SECRETS, "labelSelector=meshfleet.dev%2Fcluster"),
@@ -50,7 +53,9 @@ class ServiceRequestsAuthorizedTest {
                     req("GET", GLM, null), req("PATCH", GLM + "/status", null), req("PATCH", GLM, null),
                     req("GET", GLMS, null),
                     req("GET", SMC, null), req("PATCH", SMC + "/status", null), req("PATCH", SMC, null),
-                    req("GET", SMCS, null)),
+                    req("GET", SMCS, null),
+                    req("GET", ECP, null), req("PATCH", ECP + "/status", null), req("PATCH", ECP, null),
+                    req("GET", ECPS, null)),
             "translator", List.of());
 
     @Test

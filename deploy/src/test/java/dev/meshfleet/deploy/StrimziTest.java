@@ -53,6 +53,10 @@ class StrimziTest {
                         "topic:meshfleet.install-plans:literal:Describe", "topic:meshfleet.install-plans:literal:Write",
                         "topic:meshfleet.installation-events:literal:Describe",
                         "topic:meshfleet.installation-events:literal:Write",
+                        // ExternalControlPlane facts (ADR 0031): read, and dead-lettered when undecodable.
+                        "topic:meshfleet.installation-events:literal:Read",
+                        "topic:meshfleet.installation-events.dlq:literal:Describe",
+                        "topic:meshfleet.installation-events.dlq:literal:Write",
                         "topic:meshfleet.spec-changes.dlq:literal:Describe", "topic:meshfleet.spec-changes.dlq:literal:Write",
                         "transactionalId:meshfleet-translator-:prefix:Describe",
                         "transactionalId:meshfleet-translator-:prefix:Write"),

@@ -63,7 +63,10 @@ final class AdmissionWebhookRegistration {
                              "resources":["istiolifecyclemanagers","gatewaylifecyclemanagers"],"scope":"Namespaced"},
                             {"apiGroups":["operator.gloo.solo.io"],"apiVersions":["v1"],
                              "operations":["CREATE","UPDATE","DELETE"],
-                             "resources":["servicemeshcontrollers"],"scope":"Namespaced"}]}]}"""
+                             "resources":["servicemeshcontrollers"],"scope":"Namespaced"},
+                            {"apiGroups":["meshfleet.dev"],"apiVersions":["v1alpha1"],
+                             "operations":["CREATE","UPDATE","DELETE"],
+                             "resources":["externalcontrolplanes"],"scope":"Namespaced"}]}]}"""
                 .formatted(NAME, WEBHOOK, url, caBundle);
     }
 }

@@ -348,7 +348,7 @@ public final class Sandbox implements AutoCloseable {
             ResourceKind kind = Crds.kindOf(item.getApiVersion(), item.getKind());
             if (kind == null) {
                 throw new IOException(file + ": " + item.getApiVersion() + "/" + item.getKind() + " "
-                        + item.getMetadata().getName() + " is not an IstioLifecycleManager, GatewayLifecycleManager or ServiceMeshController");
+                        + item.getMetadata().getName() + " is not an IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController or ExternalControlPlane");
             }
             GenericKubernetesResource desired = api.client().getKubernetesSerialization()
                     .convertValue(item, GenericKubernetesResource.class);

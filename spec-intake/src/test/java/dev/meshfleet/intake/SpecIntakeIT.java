@@ -216,31 +216,52 @@ class SpecIntakeIT {
 
     @Test
     void aServiceMeshControllerIsWatchedInItsOwnGroupAndHandledAsAnIlm() throws Exception {
-        GenericKubernetesResource smc = client.getKubernetesSerialization().unmarshal("""
+        SpecChange upsert = publishedWithTheFinalizerThenDeleted(ResourceKind.ServiceMeshController, "managed-istio", """
                 apiVersion: operator.gloo.solo.io/v1
                 kind: ServiceMeshController
                 metadata: {name: managed-istio, namespace: gloo-mesh}
                 spec: {cluster: cluster1, dataplaneMode: Ambient, version: 1.28.1-patch0}
-                """, GenericKubernetesResource.class);
-        smc.getMetadata().setManagedFields(List.of(managedBy("kubectl-client-side-apply", Instant.now())));
-        smc = client.genericKubernetesResources(LifecycleWatch.context(ResourceKind.ServiceMeshController))
-                .inNamespace(NAMESPACE).resource(smc).create();
-        String key = OwnerKeys.of(ResourceKind.ServiceMeshController, NAMESPACE, "managed-istio");
+                """);
+        assertThat(upsert.getSpecJson()).contains("\"cluster\":\"cluster1\"").contains("\"version\":\"1.28.1-patch0\"");
+    }
+
+    @Test
+    void anExternalControlPlaneIsWatchedInMeshfleetsGroupWithTheFinalizer() throws Exception {
+        SpecChange upsert = publishedWithTheFinalizerThenDeleted(ResourceKind.ExternalControlPlane, "mesh1", """
+                apiVersion: meshfleet.dev/v1alpha1
+                kind: ExternalControlPlane
+                metadata: {name: mesh1, namespace: gloo-mesh}
+                spec:
+                  external: {cluster: cluster1, address: istiod.mesh1.example.com, tlsSecretName: istiod-tls}
+                  meshID: mesh1
+                  remoteClusters: [{name: cluster2}]
+                """);
+        assertThat(upsert.getSpecJson()).contains("\"address\":\"istiod.mesh1.example.com\"");
+    }
+
+    /**
+     * Creates the resource of {@code kind} in its own group, checks that it is published as an UPSERT of that kind and
+     * uid and holds the finalizer, then deletes it and checks the DELETE and that the finalizer holds it; returns the
+     * UPSERT for the kind's own checks of its spec.
+     */
+    private SpecChange publishedWithTheFinalizerThenDeleted(ResourceKind kind, String name, String yaml) throws Exception {
+        GenericKubernetesResource r = client.getKubernetesSerialization().unmarshal(yaml, GenericKubernetesResource.class);
+        r.getMetadata().setManagedFields(List.of(managedBy("kubectl-client-side-apply", Instant.now())));
+        r = client.genericKubernetesResources(LifecycleWatch.context(kind)).inNamespace(NAMESPACE).resource(r).create();
+        String key = OwnerKeys.of(kind, NAMESPACE, name);
 
         SpecChange upsert = awaitChanges(key, 1).get(0);
         assertThat(upsert.getOperation()).isEqualTo(Operation.UPSERT);
-        assertThat(upsert.getKind()).isEqualTo(ResourceKind.ServiceMeshController);
-        assertThat(upsert.getUid()).isEqualTo(smc.getMetadata().getUid());
-        assertThat(upsert.getSpecJson()).contains("\"cluster\":\"cluster1\"").contains("\"version\":\"1.28.1-patch0\"");
-        assertThat(resource(ResourceKind.ServiceMeshController, "managed-istio").get().getMetadata().getFinalizers())
-                .contains(Crds.FINALIZER);
+        assertThat(upsert.getKind()).isEqualTo(kind);
+        assertThat(upsert.getUid()).isEqualTo(r.getMetadata().getUid());
+        assertThat(resource(kind, name).get().getMetadata().getFinalizers()).contains(Crds.FINALIZER);
 
-        resource(ResourceKind.ServiceMeshController, "managed-istio").delete();
+        resource(kind, name).delete();
 
         SpecChange delete = awaitChanges(key, 2).get(1);
         assertThat(delete.getOperation()).isEqualTo(Operation.DELETE);
-        assertThat(resource(ResourceKind.ServiceMeshController, "managed-istio").get()).as("held by the finalizer")
-                .isNotNull();
+        assertThat(resource(kind, name).get()).as("held by the finalizer").isNotNull();
+        return upsert;
     }
 
     @Test

@@ -24,7 +24,7 @@ import java.util.TreeMap;
  * <li>config cluster: {@code base} with {@code base.validationURL} and the default validator, and istiod's remote
  * profile with {@code pilot.configMap}, {@code global.configCluster} and the injection webhook;</li>
  * <li>further remote clusters: istiod's remote profile only, with their own injection URL;</li>
- * <li>before {@link EcpFacts#externalIstiodHealthy()} the remote clusters get no webhook
+ * <li>until {@link EcpFacts#externalIstiodHealthyAt} the spec's address the remote clusters get no webhook
  * ({@code global.operatorManageWebhooks: true}, no default validator): nothing may block a pod on an istiod that
  * does not answer yet.</li>
  * </ul>
@@ -165,13 +165,13 @@ public final class EcpTranslator {
         // The istio-system control plane and its gateway are the same objects an ILM's or a GLM's would be (ADR 0005).
         List<Claim> claims = List.of(new Claim(Claim.controlPlane(""), "spec.external.cluster"),
                 new Claim(Claim.gateway("ingressGateways", ""), "spec.external.cluster"));
-        return plan(c, s.externalCluster(), Role.external, null, charts, claims);
+        return plan(c, s.externalCluster(), Role.external, null, charts, claims, false);
     }
 
     private Plan remote(Context c, Remote r, boolean isConfig) {
         EcpSpec s = c.spec();
         String ns = s.externalNamespace();
-        boolean webhooks = c.facts().externalIstiodHealthy();
+        boolean webhooks = c.facts().externalIstiodHealthyAt(s.address());
         List<ChartRelease> charts = new ArrayList<>();
         if (isConfig) {
             // The mesh's CRDs live in the config cluster; its default validator calls the external istiod.
@@ -197,12 +197,12 @@ public final class EcpTranslator {
         charts.add(new ChartRelease("istiod", "istiod", ns, Canonical.json(istiod), c.chartSource()));
         // The remote profile's injector serves istio-injection=enabled namespaces, as a revisionless control plane's.
         List<Claim> claims = List.of(new Claim(Claim.controlPlane(""), r.path() + ".name"));
-        return plan(c, r.name(), isConfig ? Role.config : Role.remote, r, charts, claims);
+        return plan(c, r.name(), isConfig ? Role.config : Role.remote, r, charts, claims, webhooks);
     }
 
     private Plan plan(Context c, String cluster, Role role, Remote remote, List<ChartRelease> charts,
-            List<Claim> claims) {
-        String observedJson = Canonical.json(observed(c, role, remote));
+            List<Claim> claims, boolean webhooks) {
+        String observedJson = Canonical.json(observed(c, role, remote, webhooks));
         boolean skip = c.spec().skipUpgradeValidation();
         String hash = Translator.planHash(EcpTranslation.KIND, c.namespace(), c.name(), c.generation(), cluster, "",
                 c.tag(), charts, false, false, null, skip, Translator.DEFAULT_WAIT_MILLIS, observedJson);
@@ -215,7 +215,7 @@ public final class EcpTranslator {
      * cluster's role depends on, so that adding or removing a remote cluster changes the plans (and hashes) of that
      * cluster and the external cluster only, and a new address re-plans every cluster.
      */
-    private static ObjectNode observed(Context c, Role role, Remote remote) {
+    private static ObjectNode observed(Context c, Role role, Remote remote, boolean webhooks) {
         EcpSpec s = c.spec();
         ObjectNode o = Json.object().put("role", role.name());
         ObjectNode external = o.putObject("external").put("cluster", s.externalCluster())
@@ -229,6 +229,9 @@ public final class EcpTranslator {
             if (!network.isEmpty()) {
                 o.put("network", network);
             }
+            // Whether this remote cluster's plan has its webhooks: the status tells a remote cluster installed without
+            // them (still waiting on the external istiod) from one that serves the mesh (docs/adr/0031).
+            o.put("webhooks", webhooks);
             return o;
         }
         external.put("tlsSecretName", s.tlsSecretName());

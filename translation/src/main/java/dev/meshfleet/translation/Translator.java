@@ -32,12 +32,14 @@ public final class Translator {
     private final TranslatorSettings settings;
     private final ChartSourceAllowList allowed;
     private final SmcTranslator controllers;
+    private final EcpTranslator externalControlPlanes;
 
     /** @throws IllegalArgumentException when an allowed chart source is not one (a configuration error) */
     public Translator(TranslatorSettings settings) {
         this.settings = settings;
         this.allowed = settings.allowList();
         this.controllers = new SmcTranslator(settings);
+        this.externalControlPlanes = new EcpTranslator(settings);
     }
 
     /** One valid cluster entry of an installation. */
@@ -57,9 +59,21 @@ public final class Translator {
      *         translated (docs/adr/0027); the caller refuses it before
      */
     public Translation translate(Owner owner, long generation, JsonNode spec) {
+        return translate(owner, generation, spec, EcpFacts.NONE);
+    }
+
+    /**
+     * As {@link #translate(Owner, long, JsonNode)}, with the facts from other clusters an ExternalControlPlane's plans
+     * depend on (docs/adr/0031); the other kinds depend on none and ignore them.
+     */
+    public Translation translate(Owner owner, long generation, JsonNode spec, EcpFacts facts) {
         switch (owner.kind()) {
             case ServiceMeshController -> {
                 SmcTranslation t = controllers.translate(owner.namespace(), owner.name(), generation, spec);
+                return Translation.of(owner, generation, t.plansByCluster(), t.errors());
+            }
+            case ExternalControlPlane -> {
+                EcpTranslation t = externalControlPlanes.translate(owner.namespace(), owner.name(), generation, spec, facts);
                 return Translation.of(owner, generation, t.plansByCluster(), t.errors());
             }
             case Unknown -> throw new IllegalArgumentException("kind Unknown is never translated (docs/adr/0027)");

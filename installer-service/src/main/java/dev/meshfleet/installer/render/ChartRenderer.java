@@ -258,7 +258,10 @@ public class ChartRenderer {
     }
 
     private List<HasMetadata> helmRender(ChartSpec release) {
-        return Manifests.defaultNamespace(Manifests.parse(template(release)), release.namespace());
+        String rendered = template(release);
+        // helm-java gives null, not "", for a release whose templates render nothing (an ExternalControlPlane's
+        // further remote cluster before its webhooks, ADR 0031): an empty release.
+        return Manifests.defaultNamespace(Manifests.parse(rendered == null ? "" : rendered), release.namespace());
     }
 
     private List<HasMetadata> cached(String key, Supplier<List<HasMetadata>> render) {

@@ -39,6 +39,19 @@ class ChartRendererTest {
                 .isEqualTo("docker.io/istio/pilot:1.24.2");
     }
 
+    /**
+     * A further remote cluster of an ExternalControlPlane before its external istiod is HEALTHY (ADR 0031): istiod's
+     * remote profile with no webhook and no ConfigMap renders nothing at all, and helm-java answers that with no
+     * output; that is an empty release, not an internal error.
+     */
+    @Test
+    void aReleaseThatRendersNothingHasNoObjects() {
+        assertThat(renderer.render(new ChartSpec("istiod", "istiod", "external-istiod", "{\"profile\":\"remote\","
+                + "\"revision\":\"\",\"global\":{\"externalIstiod\":true,\"configCluster\":false,"
+                + "\"operatorManageWebhooks\":true,\"omitSidecarInjectorConfigMap\":true},"
+                + "\"istiodRemote\":{\"enabled\":true},\"pilot\":{\"configMap\":false}}"))).isEmpty();
+    }
+
     @Test
     void baseRendersClusterScopedObjectsWithoutANamespace() {
         List<ObjectRef> refs = renderer.render(new ChartSpec("base", "base", "istio-system", "{}")).stream()

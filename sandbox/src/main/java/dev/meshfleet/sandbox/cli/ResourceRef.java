@@ -25,7 +25,7 @@ public record ResourceRef(ResourceKind kind, String namespace, String name) {
             }
         }
         throw new UsageException(option + ": unknown kind '" + text
-                + "'; use IstioLifecycleManager (ilm), GatewayLifecycleManager (glm) or ServiceMeshController (smc)");
+                + "'; use IstioLifecycleManager (ilm), GatewayLifecycleManager (glm), ServiceMeshController (smc) or ExternalControlPlane (ecp)");
     }
 
     /** ilm/gloo-mesh/name: how the table names a resource. */

@@ -56,6 +56,9 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         if (kind == ResourceKind.ServiceMeshController) {
             return controller(ref, generation, deleting, spec, status);
         }
+        if (kind == ResourceKind.ExternalControlPlane) {
+            return externalControlPlane(ref, generation, deleting, spec, status);
+        }
         String revisionField = kind == ResourceKind.GatewayLifecycleManager ? "gatewayRevision" : "revision";
         if (spec != null && spec.get("installations") instanceof List<?> installs) {
             for (Object install : installs) {
@@ -103,6 +106,42 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
         InstallationRow row = ControllerStatus.row(cluster, status);
         return new ResourceView(ref, generation, status == null ? null : number(status.get("observedGeneration")),
                 deleting, false, Set.of(cluster), Map.of(), row == null ? List.of() : List.of(row));
+    }
+
+    /**
+     * An ExternalControlPlane (ADR 0031): one revisionless installation in the external cluster and in each remote
+     * cluster, shown as {@code status.clusters.<cluster>.state} (the revision key is {@code default}, as an ILM's
+     * revisionless installation's).
+     */
+    @SuppressWarnings("unchecked")
+    private static ResourceView externalControlPlane(ResourceRef ref, Long generation, boolean deleting,
+            Map<String, Object> spec, Map<String, Object> status) {
+        Set<String> clusters = new LinkedHashSet<>();
+        if (spec != null && spec.get("external") instanceof Map<?, ?> external && external.get("cluster") instanceof String c
+                && !c.isBlank()) {
+            clusters.add(c.trim());
+        }
+        if (spec != null && spec.get("remoteClusters") instanceof List<?> remotes) {
+            remotes.forEach(r -> clusters.add(statusKey(r)));
+        }
+        if (clusters.isEmpty()) {
+            clusters.add(Crds.WHOLE_RESOURCE_CLUSTER);
+        }
+        List<InstallationRow> rows = new ArrayList<>();
+        Long observed = null;
+        if (status != null) {
+            observed = number(status.get("observedGeneration"));
+            if (status.get("clusters") instanceof Map<?, ?> byCluster) {
+                for (var c : ((Map<String, Object>) byCluster).entrySet()) {
+                    if (c.getValue() instanceof Map<?, ?> entry && entry.get("state") != null) {
+                        rows.add(new InstallationRow(c.getKey(), "default", string(entry.get("state")),
+                                string(entry.get("message"))));
+                    }
+                }
+            }
+        }
+        rows.sort(java.util.Comparator.comparing(InstallationRow::cluster));
+        return new ResourceView(ref, generation, observed, deleting, false, clusters, Map.of(), rows);
     }
 
     /**

@@ -91,14 +91,15 @@ class GatewayLifecycleE2E {
             // Finalizers re-reads the resource after a 409 on its update (a write raced with the user's edit).
             "ClusterRole meshfleet-spec-intake rules[0]: get istiolifecyclemanagers.admin.gloo.solo.io",
             "ClusterRole meshfleet-spec-intake rules[0]: get gatewaylifecyclemanagers.admin.gloo.solo.io",
-            "ClusterRole meshfleet-spec-intake rules[1]: get servicemeshcontrollers.operator.gloo.solo.io");
+            "ClusterRole meshfleet-spec-intake rules[1]: get servicemeshcontrollers.operator.gloo.solo.io",
+            "ClusterRole meshfleet-spec-intake rules[2]: get externalcontrolplanes.meshfleet.dev");
 
     static Deployment gatewayDeployment(String name) {
         return fleet.workload("cluster1").apps().deployments().inNamespace(GATEWAYS).withName(name).get();
     }
 
     /**
-     * Over this class's run (GLMs, ILMs and a ServiceMeshController applied, changed, fetched from a chart directory, refused, deleted), every verb on
+     * Over this class's run (GLMs, ILMs, a ServiceMeshController and an ExternalControlPlane applied, changed, fetched from a chart directory, refused, deleted), every verb on
      * every resource the chart's roles grant was used by some service's request, but for the production-only list:
      * the chart grants nothing the code does not need.
      */
@@ -112,6 +113,16 @@ class GatewayLifecycleE2E {
                 kind: ServiceMeshController
                 metadata: {name: elsewhere, namespace: gloo-mesh}
                 spec: {cluster: cluster9, version: 1.28.1-patch0}
+                """);
+        // The same for an ExternalControlPlane (seed 004) whose clusters are not registered.
+        fleet.applyAndSettle("ecp-unregistered.yaml", """
+                apiVersion: meshfleet.dev/v1alpha1
+                kind: ExternalControlPlane
+                metadata: {name: elsewhere, namespace: gloo-mesh}
+                spec:
+                  external: {cluster: cluster9, address: istiod.elsewhere.example.com, tlsSecretName: istiod-tls}
+                  meshID: elsewhere
+                  remoteClusters: [{name: cluster8}]
                 """);
         // Deleting what the tests left is part of the run: the aggregator patches each finalizer away.
         List<ResourceRef> left = fleet.sandbox.views().stream().filter(v -> !v.gone()).map(ResourceView::ref).toList();

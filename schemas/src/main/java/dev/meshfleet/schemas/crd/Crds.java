@@ -46,7 +46,7 @@ public final class Crds {
      * reader built before a kind was added reads it as, docs/adr/0027). Iterate this, never {@code ResourceKind.values()}.
      */
     public static final List<ResourceKind> KINDS = List.of(ResourceKind.IstioLifecycleManager,
-            ResourceKind.GatewayLifecycleManager, ResourceKind.ServiceMeshController);
+            ResourceKind.GatewayLifecycleManager, ResourceKind.ServiceMeshController, ResourceKind.ExternalControlPlane);
 
     private Crds() {
     }
@@ -56,6 +56,7 @@ public final class Crds {
             case IstioLifecycleManager -> "istiolifecyclemanagers";
             case GatewayLifecycleManager -> "gatewaylifecyclemanagers";
             case ServiceMeshController -> "servicemeshcontrollers";
+            case ExternalControlPlane -> "externalcontrolplanes";
             case Unknown -> throw unknown();
         };
     }
@@ -65,27 +66,34 @@ public final class Crds {
             case IstioLifecycleManager -> "ilm";
             case GatewayLifecycleManager -> "glm";
             case ServiceMeshController -> "smc";
+            case ExternalControlPlane -> "ecp";
             case Unknown -> throw unknown();
         };
     }
 
-    /** API group of a kind: ILM/GLM {@link #GROUP}, ServiceMeshController {@link #SMC_GROUP}. */
+    /** API group of a kind: ILM/GLM {@link #GROUP}, ServiceMeshController {@link #SMC_GROUP}, ExternalControlPlane {@link #ECP_GROUP}. */
     public static String group(ResourceKind kind) {
         return switch (kind) {
             case IstioLifecycleManager, GatewayLifecycleManager -> GROUP;
             case ServiceMeshController -> SMC_GROUP;
+            case ExternalControlPlane -> ECP_GROUP;
             case Unknown -> throw unknown();
         };
     }
 
     /** The apiVersion of a kind, e.g. {@code operator.gloo.solo.io/v1}. */
     public static String apiVersion(ResourceKind kind) {
-        return kind == ResourceKind.ServiceMeshController ? SMC_API_VERSION : API_VERSION;
+        return group(kind) + "/" + version(kind);
     }
 
     /** The version of a kind, e.g. {@code v2}. */
     public static String version(ResourceKind kind) {
-        return kind == ResourceKind.ServiceMeshController ? "v1" : VERSION;
+        return switch (kind) {
+            case IstioLifecycleManager, GatewayLifecycleManager -> VERSION;
+            case ServiceMeshController -> "v1";
+            case ExternalControlPlane -> "v1alpha1";
+            case Unknown -> throw unknown();
+        };
     }
 
     /** Kind from an apiVersion/kind pair, or null when it is not one of ours. */

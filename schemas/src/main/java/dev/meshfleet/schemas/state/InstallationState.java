@@ -15,7 +15,7 @@ public sealed interface InstallationState permits IlmState, GlmState {
     /** Parses a state name of the given kind; throws IllegalArgumentException for a name the kind does not have. */
     static InstallationState of(ResourceKind kind, String name) {
         return switch (kind) {
-            case IstioLifecycleManager, ServiceMeshController -> IlmState.valueOf(name);
+            case IstioLifecycleManager, ServiceMeshController, ExternalControlPlane -> IlmState.valueOf(name);
             case GatewayLifecycleManager -> GlmState.valueOf(name);
             case Unknown -> throw new IllegalArgumentException("no states for kind Unknown (docs/adr/0027)");
         };

@@ -55,7 +55,9 @@ public enum Phase {
     public InstallationState state(ResourceKind kind) {
         return switch (kind) {
             // A ServiceMeshController installs a control plane: the ILM's states, mapped to its conditions by the aggregator.
-            case IstioLifecycleManager, ServiceMeshController -> switch (this) {
+            // An ExternalControlPlane's installation in each cluster (external, config, remote) is a control plane's
+            // part too: the ILM's states per cluster and role (docs/adr/0031).
+            case IstioLifecycleManager, ServiceMeshController, ExternalControlPlane -> switch (this) {
                 case INSTALLING -> IlmState.INSTALLING_CONTROL_PLANE;
                 case INSTALL_FAILED -> IlmState.CONTROL_PLANE_INSTALL_FAILED;
                 case UPDATING -> IlmState.UPDATING_CONTROL_PLANE;

@@ -52,12 +52,14 @@ class SchemaCompatibilityTest {
 
     /**
      * The one accepted forward exception (docs/adr/0027): a reader released before v2 has {@code ResourceKind} without
-     * a default, so it cannot read the symbols v2 added, {@code ServiceMeshController} and {@code Unknown}. Such a
-     * reader fails to decode the record and dead-letters it (nothing is misread), and the upgrade order (consumers
-     * before spec-intake) keeps it from meeting one. Any other incompatibility, or any other symbol, is not excused.
+     * a default, so it cannot read the symbols v2 added, {@code ServiceMeshController} and {@code Unknown}, nor
+     * {@code ExternalControlPlane}, which v3 added (docs/adr/0031; a reader from v2 on reads it as {@code Unknown}, a
+     * compatible change). Such a reader fails to decode the record and dead-letters it (nothing is misread), and the
+     * upgrade order (consumers before spec-intake) keeps it from meeting one. Any other incompatibility, or any other
+     * symbol, is not excused: each kind added is named here by the change that adds it.
      */
     static final String EXCUSED_ENUM = "dev.meshfleet.schemas.v1.ResourceKind";
-    static final Set<String> EXCUSED_SYMBOLS = Set.of("ServiceMeshController", "Unknown");
+    static final Set<String> EXCUSED_SYMBOLS = Set.of("ServiceMeshController", "Unknown", "ExternalControlPlane");
 
     static List<Incompatibility> notExcused(SchemaPairCompatibility check) {
         return check.getResult().getIncompatibilities().stream().filter(i -> !excused(i)).toList();
@@ -73,13 +75,13 @@ class SchemaCompatibilityTest {
     }
 
     @Test
-    void theExceptionIsOnlyTheTwoSymbolsOfV2ForReadersReleasedBeforeIt() {
+    void theExceptionIsOnlyTheKindsAddedSinceV1ForReadersReleasedBeforeV2() {
         Schema v1 = released("v1", SpecChange.getClassSchema().getFullName());
         SchemaPairCompatibility check = SchemaCompatibility.checkReaderWriterCompatibility(v1, SpecChange.getClassSchema());
         assertThat(check.getType()).as("v1 readers do not know the new kinds").isEqualTo(SchemaCompatibilityType.INCOMPATIBLE);
         assertThat(check.getResult().getIncompatibilities()).singleElement().satisfies(i -> {
             assertThat(i.getType()).isEqualTo(SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS);
-            assertThat(i.getMessage()).isEqualTo("[ServiceMeshController, Unknown]");
+            assertThat(i.getMessage()).isEqualTo("[ExternalControlPlane, ServiceMeshController, Unknown]");
         });
         assertThat(notExcused(check)).isEmpty();
     }
@@ -88,7 +90,7 @@ class SchemaCompatibilityTest {
     void anotherNewKindOrAnotherNewEnumSymbolIsNotExcused() {
         Schema v1 = released("v1", SpecChange.getClassSchema().getFullName());
         String current = SpecChange.getClassSchema().toString();
-        Schema thirdKind = new Schema.Parser().parse(current.replace("\"Unknown\"]", "\"Unknown\",\"MeshPeering\"]"));
+        Schema thirdKind = new Schema.Parser().parse(current.replace("\"ExternalControlPlane\"]", "\"ExternalControlPlane\",\"MeshPeering\"]"));
         assertThat(notExcused(SchemaCompatibility.checkReaderWriterCompatibility(v1, thirdKind))).isNotEmpty();
         Schema newOperation = new Schema.Parser().parse(current.replace("\"DELETE\"]", "\"DELETE\",\"PATCH\"]"));
         assertThat(newOperation.toString()).contains("PATCH");
@@ -98,11 +100,30 @@ class SchemaCompatibilityTest {
     @Test
     void theNextKindIsACompatibleChangeForEveryReaderFromV2On() {
         Schema nextKind = new Schema.Parser().parse(SpecChange.getClassSchema().toString()
-                .replace("\"Unknown\"]", "\"Unknown\",\"MeshPeering\"]"));
+                .replace("\"ExternalControlPlane\"]", "\"ExternalControlPlane\",\"MeshPeering\"]"));
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(SpecChange.getClassSchema(), nextKind).getType())
                 .as("the current reader reads a kind added later (as Unknown)").isEqualTo(SchemaCompatibilityType.COMPATIBLE);
         assertThat(SchemaCompatibility.checkReaderWriterCompatibility(released("v2", SpecChange.getClassSchema().getFullName()),
                 nextKind).getType()).isEqualTo(SchemaCompatibilityType.COMPATIBLE);
+    }
+
+    /** ADR 0031: a service released with v2 meets an ExternalControlPlane as Unknown, and none acts on Unknown. */
+    @Test
+    void aReaderReleasedWithV2ReadsAnExternalControlPlaneAsUnknown() throws Exception {
+        SpecChange ecp = SpecChange.newBuilder().setUid("u-1").setKind(dev.meshfleet.schemas.v1.ResourceKind.ExternalControlPlane)
+                .setNamespace("gloo-mesh").setName("mesh1").setGeneration(1).setResourceVersion("7")
+                .setOperation(dev.meshfleet.schemas.v1.Operation.UPSERT).setActor("kubectl").setObservedAt(java.time.Instant.EPOCH)
+                .setSpecJson("{}").build();
+        var bytes = new java.io.ByteArrayOutputStream();
+        var encoder = org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.specific.SpecificDatumWriter<>(SpecChange.class).write(ecp, encoder);
+        encoder.flush();
+        Schema v2 = released("v2", SpecChange.getClassSchema().getFullName());
+        var read = new org.apache.avro.generic.GenericDatumReader<org.apache.avro.generic.GenericRecord>(
+                SpecChange.getClassSchema(), v2).read(null,
+                org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes.toByteArray(), null));
+        assertThat(read.get("kind").toString()).isEqualTo("Unknown");
+        assertThat(read.get("name").toString()).isEqualTo("mesh1");
     }
 
     private static Schema released(String version, String fullName) {

@@ -108,6 +108,29 @@ class AdmissionRulesTest {
         assertThat(decision.record().orElseThrow().specHash()).isEqualTo(sha256("{}"));
     }
 
+    /** Seed 004's acceptance: "a spec naming two config clusters is refused, naming the field". */
+    @Test
+    void anExternalControlPlaneNamingTwoConfigClustersIsRefusedNamingTheSecond() throws Exception {
+        String spec = """
+                {"external":{"cluster":"cluster1","address":"istiod.mesh1.example.com","tlsSecretName":"istiod-tls"},
+                 "meshID":"mesh1","remoteClusters":[{"name":"cluster2","configCluster":true},
+                 {"name":"cluster3","configCluster":true}]}""";
+        AdmissionRequest bad = new AdmissionRequest("req-4", ResourceKind.ExternalControlPlane, "gloo-mesh", "mesh1",
+                Operation.CREATE, "alice", List.of("system:authenticated"), object("uid-4", 1, spec), null, false);
+        var denied = RULES.decide(bad, NOW);
+        assertThat(denied).isInstanceOf(AdmissionRules.Denied.class);
+        assertThat(((AdmissionRules.Denied) denied).message())
+                .startsWith("the spec is invalid: spec.remoteClusters[1].configCluster: ")
+                .contains("spec.remoteClusters[0].configCluster is already true");
+
+        AdmissionRequest good = new AdmissionRequest("req-5", ResourceKind.ExternalControlPlane, "gloo-mesh", "mesh1",
+                Operation.CREATE, "alice", List.of("system:authenticated"),
+                object("uid-5", 1, spec.replace("{\"name\":\"cluster3\",\"configCluster\":true}", "{\"name\":\"cluster3\"}")),
+                null, false);
+        assertThat(RULES.decide(good, NOW)).isInstanceOfSatisfying(AdmissionRules.Allowed.class,
+                a -> assertThat(a.record().orElseThrow().kind()).isEqualTo(ResourceKind.ExternalControlPlane));
+    }
+
     @Test
     void aServiceMeshControllerIsJudgedByItsOwnRulesNamingTheField() throws Exception {
         AdmissionRequest bad = new AdmissionRequest("req-2", ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio",

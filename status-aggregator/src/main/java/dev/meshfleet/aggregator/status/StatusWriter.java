@@ -230,9 +230,13 @@ public class StatusWriter {
         boolean smc = owner.getKind() == ResourceKind.ServiceMeshController;
         JsonNode shown = statusOf(cr) == null ? MissingNode.getInstance() : JSON.valueToTree(statusOf(cr));
         ObjectNode desired;
+        boolean ecp = owner.getKind() == ResourceKind.ExternalControlPlane;
         if (smc) {
             // Seed 003's own conditions and phase; no Events (ADR 0034 records an ILM's or GLM's transitions).
             desired = SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")), shown);
+        } else if (ecp) {
+            // Per cluster its role and state, the printer columns' summary (ADR 0031); no conditions or Events yet.
+            desired = EcpStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")));
         } else {
             desired = StatusDocument.render(status);
             desired.set("conditions", ConditionsJson.write(Conditions.of(folded,
@@ -261,7 +265,7 @@ public class StatusWriter {
         writes.increment();
         Owner resource = new Owner(folded.owner().kind(), owner.getNamespace(), owner.getName(),
                 cr.getMetadata().getUid());
-        if (!smc) {
+        if (!smc && !ecp) {
             recorder.write(correlator.record(resource, StateChanges.between(shown, folded), System.currentTimeMillis()));
         }
         releaseIfUninstalled(updated, status);

@@ -81,11 +81,13 @@ class TransitionsTest {
     @ParameterizedTest
     @EnumSource(value = ResourceKind.class, names = "Unknown", mode = EnumSource.Mode.EXCLUDE)
     void theFoldAcceptsExactlyTheExpectedMovesWithinOneGenerationPlanAndEpoch(ResourceKind kind) {
-        // A ServiceMeshController's installation is folded with the ILM's table (ADR 0027).
+        // A ServiceMeshController's installation is folded with the ILM's table (ADR 0027), and so is an
+        // ExternalControlPlane's installation in each of its clusters (ADR 0031).
         Owner owner = switch (kind) {
             case IstioLifecycleManager -> ILM;
             case GatewayLifecycleManager -> GLM;
             case ServiceMeshController -> new Owner(kind, "gloo-mesh", "managed-istio", "uid-5");
+            case ExternalControlPlane -> new Owner(kind, "gloo-mesh", "mesh1", "uid-6");
             case Unknown -> throw new AssertionError("no service folds kind Unknown");
         };
         Map<Phase, Set<Phase>> expected = expected();

@@ -9,6 +9,9 @@ import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translation.Canonical;
+import dev.meshfleet.translation.EcpFacts;
+import dev.meshfleet.translator.facts.EcpFact;
+import dev.meshfleet.translator.facts.EcpInputs;
 import dev.meshfleet.translation.Owner;
 import dev.meshfleet.translation.Plan;
 import dev.meshfleet.translation.Translation;
@@ -39,22 +42,26 @@ import org.slf4j.MDC;
  * FAILED per error, the owner's plans per cluster and a tombstone for each cluster the owner left.
  * Everything it emits is a function of the input and the memo, so processing a record twice is safe.
  */
-final class TranslateProcessor implements Processor<String, SpecChange, String, TranslatorOutput> {
+final class TranslateProcessor implements Processor<String, TranslatorInput, String, TranslatorOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(TranslateProcessor.class);
 
     private final Translator translator;
     private final String storeName;
     private final String plansStoreName;
+    private final String ecpInputsStoreName;
     private final Tracer tracer;
     private ProcessorContext<String, TranslatorOutput> context;
     private KeyValueStore<String, String> memos;
     private KeyValueStore<String, String> keptPlans;
+    private KeyValueStore<String, String> ecpInputs;
 
-    TranslateProcessor(Translator translator, String storeName, String plansStoreName, Tracer tracer) {
+    TranslateProcessor(Translator translator, String storeName, String plansStoreName, String ecpInputsStoreName,
+            Tracer tracer) {
         this.translator = translator;
         this.tracer = tracer;
         this.storeName = storeName;
         this.plansStoreName = plansStoreName;
+        this.ecpInputsStoreName = ecpInputsStoreName;
     }
 
     @Override
@@ -62,6 +69,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         this.context = context;
         this.memos = context.getStateStore(storeName);
         this.keptPlans = context.getStateStore(plansStoreName);
+        this.ecpInputs = context.getStateStore(ecpInputsStoreName);
     }
 
     /**
@@ -69,12 +77,47 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
      * forwarded carries this span's context in its headers, through the repartition and the aggregate to the claims.
      */
     @Override
-    public void process(Record<String, SpecChange> record) {
-        TraceHeaders.hop(tracer, "translate", record.headers(), () -> translateOnce(record));
+    public void process(Record<String, TranslatorInput> record) {
+        if (record.value() instanceof TranslatorInput.Spec spec) {
+            TraceHeaders.hop(tracer, "translate", record.headers(), () -> translateOnce(spec.change(), record));
+        } else if (record.value() instanceof TranslatorInput.Fact fact) {
+            TraceHeaders.hop(tracer, "translate-fact", record.headers(), () -> planAgain(fact.fact(), record));
+        }
     }
 
-    private void translateOnce(Record<String, SpecChange> record) {
-        SpecChange change = record.value();
+    /**
+     * An ExternalControlPlane's fact changed (docs/adr/0031): its last spec is planned again with it, so the remote
+     * clusters get their webhooks once the external istiod is HEALTHY at the spec's address. Only the plans whose
+     * hash changes go out (the remote clusters'); nothing when the fact is already known or concerns a resource
+     * deleted, re-created or never seen.
+     */
+    private void planAgain(EcpFact fact, Record<String, TranslatorInput> record) {
+        String stored = ecpInputs.get(fact.ownerKey());
+        EcpInputs after = EcpInputs.after(stored == null ? null : EcpInputs.fromJson(stored), fact);
+        if (after == null) {
+            return;
+        }
+        ecpInputs.put(fact.ownerKey(), after.toJson());
+        String memoJson = memos.get(fact.ownerKey());
+        OwnerMemo memo = memoJson == null ? null : OwnerMemo.fromJson(memoJson);
+        if (after.specJson() == null || memo == null || !memo.uid().equals(after.uid())
+                || Operation.DELETE.name().equals(memo.operation())) {
+            return;
+        }
+        var key = dev.meshfleet.schemas.OwnerKeys.parse(fact.ownerKey());
+        Owner owner = new Owner(key.kind(), key.namespace(), key.name(), after.uid());
+        MDC.put("owner", fact.ownerKey());
+        try {
+            LOG.info("{}: external istiod HEALTHY at {}; planning generation {} again", fact.ownerKey(),
+                    after.healthyAddress(), after.generation());
+            translate(owner, fact.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
+                    after.specJson(), memo, record, after.factsFor(owner.uid()));
+        } finally {
+            MDC.remove("owner");
+        }
+    }
+
+    private void translateOnce(SpecChange change, Record<String, TranslatorInput> record) {
         if (change == null) {
             return; // a tombstone on the audit log means nothing: deletions arrive as DELETE operations
         }
@@ -94,6 +137,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         }
         MDC.put("owner", ownerKey);
         try {
+            EcpFacts facts = keepEcpInputs(ownerKey, change);
             if (change.getOperation() == Operation.DELETE) {
                 tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), List.of(), record);
                 storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), Map.of(), Map.of());
@@ -102,7 +146,8 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
                 return;
             }
-            translate(owner, ownerKey, change, memo, record);
+            translate(owner, ownerKey, change.getGeneration(), change.getObservedAt(), change.getSpecJson(), memo, record,
+                    facts);
         } finally {
             MDC.remove("owner");
         }
@@ -122,13 +167,29 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         return change.getGeneration() == memo.generation() && change.getOperation().name().equals(memo.operation());
     }
 
-    private void translate(Owner owner, String ownerKey, SpecChange change, OwnerMemo memo, Record<String, SpecChange> record) {
-        long generation = change.getGeneration();
-        Instant time = change.getObservedAt();
+    /**
+     * An ExternalControlPlane's spec change is kept with its facts, so that a fact arriving later plans it again;
+     * returns the facts this change is translated with (none for the other kinds, and for a new incarnation).
+     */
+    private EcpFacts keepEcpInputs(String ownerKey, SpecChange change) {
+        if (change.getKind() != ResourceKind.ExternalControlPlane) {
+            return EcpFacts.NONE;
+        }
+        String stored = ecpInputs.get(ownerKey);
+        EcpInputs before = stored == null ? null : EcpInputs.fromJson(stored);
+        EcpFacts facts = before == null ? EcpFacts.NONE : before.factsFor(change.getUid());
+        boolean deleted = change.getOperation() == Operation.DELETE;
+        ecpInputs.put(ownerKey, new EcpInputs(change.getUid(), change.getGeneration(), change.getObservedAt().toEpochMilli(),
+                deleted ? null : change.getSpecJson(), facts.healthyAddress()).toJson());
+        return facts;
+    }
+
+    private void translate(Owner owner, String ownerKey, long generation, Instant time, String specJson, OwnerMemo memo,
+            Record<String, TranslatorInput> record, EcpFacts facts) {
         Translation t;
         try {
-            JsonNode spec = Canonical.parse(change.getSpecJson());
-            t = translator.translate(owner, generation, spec);
+            JsonNode spec = Canonical.parse(specJson);
+            t = translator.translate(owner, generation, spec, facts);
         } catch (IllegalArgumentException e) {
             // Intake publishes the API server's JSON, so this is a bug upstream; keep current plans, report it.
             TranslationError error = new TranslationError(TranslationError.SPEC_CLUSTER, "", "spec",
@@ -234,7 +295,7 @@ final class TranslateProcessor implements Processor<String, SpecChange, String, 
         before.keySet().stream().filter(key -> !now.containsKey(key)).forEach(key -> keptPlans.delete(ownerKey + "|" + key));
     }
 
-    private void tombstones(String ownerKey, List<String> before, List<String> now, Record<String, SpecChange> record) {
+    private void tombstones(String ownerKey, List<String> before, List<String> now, Record<String, TranslatorInput> record) {
         for (String cluster : before) {
             if (!now.contains(cluster)) {
                 context.forward(record.withKey(cluster + "|" + ownerKey).withValue(new TranslatorOutput.OwnerClusterPlans(null)));

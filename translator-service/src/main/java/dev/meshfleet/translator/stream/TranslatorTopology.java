@@ -6,6 +6,7 @@ import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translation.Translator;
+import dev.meshfleet.translator.facts.EcpFact;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
@@ -26,7 +27,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 
 /**
- * spec-changes -> translate (dedupe store) -> installation-events, and -> per (cluster, owner) plans
+ * spec-changes (and the ExternalControlPlane facts read off installation-events, {@link EcpFact}) -> translate
+ * (dedupe store) -> installation-events, and -> per (cluster, owner) plans
  * -> table -> group by cluster -> add/subtract aggregate (every owner's candidate plans) -> claims
  * (cross-resource exclusivity, {@link ClaimRules}; FAILED for refused plans) -> install-plans (one
  * effective ClusterDesiredState per cluster; a cluster with nothing left gets an empty one, not a
@@ -40,6 +42,8 @@ public final class TranslatorTopology {
     public static final String CLUSTER_STATE_STORE = "translator-cluster-desired-state";
     /** Per cluster: the last effective desired state (what install-plans got), whose claims are held. */
     public static final String EFFECTIVE_STATE_STORE = "translator-effective-state";
+    /** Per ExternalControlPlane: its last spec and facts ({@link dev.meshfleet.translator.facts.EcpInputs}), to plan it again on a fact. */
+    public static final String ECP_INPUTS_STORE = "translator-ecp-inputs";
     /** Per cluster: the refusals already announced, so each FAILED goes out once. */
     public static final String REFUSALS_STORE = "translator-claim-refusals";
 
@@ -62,10 +66,21 @@ public final class TranslatorTopology {
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNERS_STORE), keys, Serdes.String()));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(OWNER_PLANS_STORE), keys, Serdes.String()));
 
-        KStream<String, TranslatorOutput> out = builder
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ECP_INPUTS_STORE), keys, Serdes.String()));
+
+        KStream<String, TranslatorInput> specs = builder
                 .stream(topics.specChanges(), Consumed.with(keys, AvroSerde.of(SpecChange.class)).withName("spec-changes"))
-                .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE, tracer), Named.as("translate"),
-                        OWNERS_STORE, OWNER_PLANS_STORE);
+                .mapValues(c -> (TranslatorInput) new TranslatorInput.Spec(c), Named.as("spec-inputs"));
+        // Facts for ExternalControlPlanes (docs/adr/0031): installation-events is keyed by owner like spec-changes and
+        // has as many partitions, so a resource's facts reach the task that holds its spec.
+        KStream<String, TranslatorInput> facts = builder
+                .stream(topics.installationEvents(), Consumed.with(keys, AvroSerde.of(InstallationEvent.class))
+                        .withName("installation-events-facts"))
+                .flatMapValues(e -> EcpFact.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Fact(f)).toList(),
+                        Named.as("ecp-facts"));
+        KStream<String, TranslatorOutput> out = specs.merge(facts, Named.as("translator-inputs"))
+                .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE, tracer),
+                        Named.as("translate"), OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE);
 
         Produced<String, InstallationEvent> events = Produced.with(keys, AvroSerde.of(InstallationEvent.class));
         out.filter((k, v) -> v instanceof TranslatorOutput.Event, Named.as("events"))

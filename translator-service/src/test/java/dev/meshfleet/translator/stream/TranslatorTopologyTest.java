@@ -49,6 +49,8 @@ class TranslatorTopologyTest {
     TestInputTopic<String, SpecChange> specs;
     TestOutputTopic<String, ClusterDesiredState> plans;
     TestOutputTopic<String, InstallationEvent> events;
+    /** What the installers write on installation-events, which the translator reads for facts (ADR 0031). */
+    TestInputTopic<String, InstallationEvent> installerEvents;
 
     @BeforeEach
     void start() {
@@ -63,6 +65,8 @@ class TranslatorTopologyTest {
         specs = driver.createInputTopic(Topics.SPEC_CHANGES, new StringSerializer(), AvroSerde.of(SpecChange.class));
         plans = driver.createOutputTopic(Topics.INSTALL_PLANS, new StringDeserializer(), AvroSerde.of(ClusterDesiredState.class));
         events = driver.createOutputTopic(Topics.INSTALLATION_EVENTS, new StringDeserializer(), AvroSerde.of(InstallationEvent.class));
+        installerEvents = driver.createInputTopic(Topics.INSTALLATION_EVENTS, new StringSerializer(),
+                AvroSerde.of(InstallationEvent.class));
     }
 
     @AfterEach
@@ -172,6 +176,111 @@ class TranslatorTopologyTest {
 
         assertThat(plans.isEmpty()).isTrue();
         assertThat(events.isEmpty()).isTrue();
+    }
+
+    /** The istiod release of an ExternalControlPlane's plan in a remote cluster, as the chart gets its values. */
+    static JsonNode remoteIstiod(ClusterDesiredState state) throws Exception {
+        InstallationPlan plan = state.getInstallations().get(0);
+        return YAML.readTree(plan.getCharts().stream().filter(c -> c.getReleaseName().equals("istiod")).findFirst()
+                .orElseThrow().getValuesJson());
+    }
+
+    /** The installer that owns {@code state}'s cluster reports its ExternalControlPlane installation in {@code phase}. */
+    void installerReports(ClusterDesiredState state, String phase) {
+        InstallationPlan plan = state.getInstallations().get(0);
+        installerEvents.pipeInput(OwnerKeys.of(plan.getOwner()), InstallationEvent.newBuilder().setOwner(plan.getOwner())
+                .setGeneration(plan.getGeneration()).setCluster(state.getCluster()).setRevision("").setState(phase)
+                .setMessage("").setObservedOperatorJson(plan.getObservedOperatorJson()).setPlanHash(plan.getPlanHash())
+                .setSource("installer/installer-0").setSourceEpoch(1).setSequence(7).setTime(T0.plusSeconds(60)).build());
+    }
+
+    static JsonNode withAddress(JsonNode ecp, String address) {
+        JsonNode copy = ecp.deepCopy();
+        ((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("spec").path("external")).put("address", address);
+        return copy;
+    }
+
+    @Test
+    void anExternalControlPlanesRemoteClustersGetTheirWebhooksOnlyOnceTheExternalIstiodIsReportedHealthy() throws Exception {
+        JsonNode ecp = example("external-control-plane.yaml");
+        send(change(ecp, "u1", 1, Operation.UPSERT));
+
+        Map<String, ClusterDesiredState> first = latestPlans();
+        assertThat(first).containsOnlyKeys("cluster1", "cluster2", "cluster3");
+        assertThat(installations(first.get("cluster1"))).containsExactly("ExternalControlPlane/gloo-mesh/mesh1@");
+        // The chart renders no webhook while the operator (here: Meshfleet, until the fact) manages them.
+        assertThat(remoteIstiod(first.get("cluster2")).path("global").path("operatorManageWebhooks").asBoolean()).isTrue();
+        assertThat(remoteIstiod(first.get("cluster3")).path("global").path("operatorManageWebhooks").asBoolean()).isTrue();
+        assertThat(events.readKeyValuesToList()).extracting(kv -> kv.value.getCluster() + " " + kv.value.getState())
+                .containsExactly("cluster1 INSTALL_PENDING", "cluster2 INSTALL_PENDING", "cluster3 INSTALL_PENDING");
+
+        // Neither a remote cluster's HEALTHY nor the external one still installing is the fact.
+        installerReports(first.get("cluster2"), "HEALTHY");
+        installerReports(first.get("cluster1"), "INSTALLING_CONTROL_PLANE");
+        assertThat(plans.isEmpty()).isTrue();
+
+        installerReports(first.get("cluster1"), "HEALTHY");
+
+        Map<String, ClusterDesiredState> after = latestPlans();
+        assertThat(after).as("only the remote clusters are planned again").containsOnlyKeys("cluster2", "cluster3");
+        JsonNode config = remoteIstiod(after.get("cluster2"));
+        assertThat(config.path("global").path("operatorManageWebhooks").asBoolean()).isFalse();
+        assertThat(config.path("istiodRemote").path("injectionURL").asText())
+                .isEqualTo("https://istiod.mesh1.example.com:15017/inject/:ENV:cluster=cluster2:ENV:net=network1");
+        assertThat(remoteIstiod(after.get("cluster3")).path("istiodRemote").path("injectionURL").asText())
+                .isEqualTo("https://istiod.mesh1.example.com:15017/inject/:ENV:cluster=cluster3:ENV:net=network2");
+        assertThat(events.readKeyValuesToList()).extracting(kv -> kv.value.getCluster() + " " + kv.value.getState()
+                + " " + kv.value.getGeneration()).containsExactly("cluster2 INSTALL_PENDING 1", "cluster3 INSTALL_PENDING 1");
+
+        // The same fact again (the installer's resync re-emits HEALTHY) changes nothing.
+        installerReports(first.get("cluster1"), "HEALTHY");
+        assertThat(plans.isEmpty()).isTrue();
+        assertThat(events.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aNewAddressWithdrawsTheWebhooksUntilTheIstiodBehindItIsReportedHealthyAndANewRemoteGetsThemAtOnce()
+            throws Exception {
+        JsonNode ecp = example("external-control-plane.yaml");
+        send(change(ecp, "u1", 1, Operation.UPSERT));
+        installerReports(latestPlans().get("cluster1"), "HEALTHY");
+        events.readKeyValuesToList();
+
+        JsonNode moved = withAddress(ecp, "istiod2.mesh1.example.com");
+        send(change(moved, "u1", 2, Operation.UPSERT));
+        Map<String, ClusterDesiredState> second = latestPlans();
+        assertThat(remoteIstiod(second.get("cluster2")).path("global").path("operatorManageWebhooks").asBoolean())
+                .as("no webhook may point at an address nothing answers yet").isTrue();
+        installerReports(second.get("cluster1"), "HEALTHY");
+        Map<String, ClusterDesiredState> healthy = latestPlans();
+        assertThat(remoteIstiod(healthy.get("cluster2")).path("istiodRemote").path("injectionURL").asText())
+                .startsWith("https://istiod2.mesh1.example.com:15017/inject/");
+
+        ((com.fasterxml.jackson.databind.node.ArrayNode) moved.path("spec").path("remoteClusters")).addObject()
+                .put("name", "cluster4");
+        send(change(moved, "u1", 3, Operation.UPSERT));
+        Map<String, ClusterDesiredState> third = latestPlans();
+        assertThat(remoteIstiod(third.get("cluster4")).path("global").path("operatorManageWebhooks").asBoolean())
+                .as("the external istiod already answers at this address").isFalse();
+        // Every plan carries the new generation; what reaches the other remote clusters stays the same.
+        for (String other : List.of("cluster2", "cluster3")) {
+            assertThat(third.get(other).getInstallations().get(0).getCharts())
+                    .as(other).isEqualTo(healthy.get(other).getInstallations().get(0).getCharts());
+        }
+        assertThat(third.get("cluster1").getInstallations().get(0).getObservedOperatorJson()).contains("cluster4");
+    }
+
+    @Test
+    void aFactOfAnEarlierIncarnationDoesNotCarryOverToTheRecreatedResource() throws Exception {
+        JsonNode ecp = example("external-control-plane.yaml");
+        send(change(ecp, "u1", 1, Operation.UPSERT));
+        ClusterDesiredState external = latestPlans().get("cluster1");
+        send(change(ecp, "u1", 2, Operation.DELETE));
+        send(change(ecp, "u2", 1, Operation.UPSERT));
+        latestPlans();
+        installerReports(external, "HEALTHY"); // the old incarnation's installer report, late
+
+        assertThat(plans.isEmpty()).isTrue();
     }
 
     @Test

@@ -1,0 +1,132 @@
+package dev.meshfleet.sandbox.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.meshfleet.sandbox.cli.ResourceRef;
+import dev.meshfleet.sandbox.status.Rendering;
+import dev.meshfleet.schemas.crd.Crds;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+
+/**
+ * Seed 004 through the whole pipeline (issue 13, ADR 0031): the example's ExternalControlPlane (cluster1 external,
+ * cluster2 config, cluster3 a further remote) goes HEALTHY in every role, the remote clusters' injection webhooks
+ * point at the external istiod's address with the seed's URL, removing the second remote leaves the others
+ * untouched, and deleting the resource leaves nothing managed in any cluster. One fleet of three clusters, cases in
+ * order.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ExternalControlPlaneE2E {
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final ResourceDefinitionContext ECP = new ResourceDefinitionContext.Builder().withGroup(Crds.ECP_GROUP)
+            .withVersion("v1alpha1").withKind(Crds.ECP_KIND).withPlural("externalcontrolplanes").withNamespaced(true)
+            .build();
+    static final String INJECTOR = "istio-sidecar-injector-external-istiod";
+    static Fleet fleet;
+
+    @BeforeAll
+    static void startFleet() throws Exception {
+        fleet = Fleet.start(List.of("cluster1", "cluster2", "cluster3"), Map.of());
+    }
+
+    @AfterAll
+    static void stopFleet() {
+        if (fleet != null) {
+            fleet.close();
+        }
+    }
+
+    static GenericKubernetesResource resource() {
+        return fleet.sandbox.management().genericKubernetesResources(ECP).inNamespace("gloo-mesh").withName("mesh1").get();
+    }
+
+    static JsonNode status() {
+        GenericKubernetesResource r = resource();
+        assertThat(r).as("ExternalControlPlane gloo-mesh/mesh1").isNotNull();
+        return JSON.valueToTree(r.getAdditionalProperties().get("status"));
+    }
+
+    static MutatingWebhookConfiguration injector(String cluster) {
+        return fleet.workload(cluster).admissionRegistration().v1().mutatingWebhookConfigurations().withName(INJECTOR)
+                .get();
+    }
+
+    @Test
+    @Order(1)
+    void everyRoleGoesHealthyAndTheRemoteInjectorsCallTheExternalIstiodAtItsAddress() throws Exception {
+        var settled = fleet.applyAndSettle(fleet.example("external-control-plane.yaml"));
+
+        assertThat(settled.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        JsonNode status = status();
+        assertThat(status.path("summary").toString()).as(status.toString())
+                .isEqualTo("{\"state\":\"HEALTHY\",\"external\":\"HEALTHY\",\"remotes\":\"2/2\"}");
+        assertThat(status.path("clusters").path("cluster1").path("role").asText()).isEqualTo("external");
+        assertThat(status.path("clusters").path("cluster2").path("role").asText()).isEqualTo("config");
+        assertThat(status.path("clusters").path("cluster3").path("role").asText()).isEqualTo("remote");
+        // The external istiod and its routing run in cluster1's external-istiod namespace.
+        var external = fleet.workload("cluster1");
+        assertThat(external.apps().deployments().inNamespace("external-istiod").withName("istiod").get())
+                .as("the external istiod").isNotNull();
+        assertThat(external.apps().deployments().inNamespace("istio-system").withName("istio-ingressgateway").get())
+                .as("the ingress gateway exposing 15012 and 15017").isNotNull();
+        // Seed 004's URLs, written out: https://ADDR:15017/inject/:ENV:cluster=NAME:ENV:net=NETWORK.
+        assertThat(injector("cluster2").getWebhooks()).extracting(w -> w.getClientConfig().getUrl()).isNotEmpty()
+                .allMatch("https://istiod.mesh1.example.com:15017/inject/:ENV:cluster=cluster2:ENV:net=network1"::equals);
+        assertThat(injector("cluster3").getWebhooks()).extracting(w -> w.getClientConfig().getUrl()).isNotEmpty()
+                .allMatch("https://istiod.mesh1.example.com:15017/inject/:ENV:cluster=cluster3:ENV:net=network2"::equals);
+        assertThat(fleet.workload("cluster2").apps().deployments().inNamespace("external-istiod").list().getItems())
+                .as("no istiod runs in a remote cluster").isEmpty();
+    }
+
+    @Test
+    @Order(2)
+    void removingTheSecondRemoteRemovesItsInstallationAndLeavesTheConfigClusterUntouched() throws Exception {
+        List<String> configBefore = fleet.managedObjects("cluster2");
+        String injectorVersion = injector("cluster2").getMetadata().getResourceVersion();
+        assertThat(fleet.managedObjects("cluster3")).as("installed in cluster3").isNotEmpty();
+        String withoutCluster3 = Files.readString(fleet.example("external-control-plane.yaml"))
+                .replace("    - name: cluster3\n      network: network2\n", "");
+        assertThat(withoutCluster3).doesNotContain("name: cluster3");
+
+        fleet.applyAndSettle("ecp-two-clusters.yaml", withoutCluster3);
+
+        assertThat(fleet.managedObjects("cluster3")).as("left in cluster3").isEmpty();
+        assertThat(fleet.managedObjects("cluster2")).as("the config cluster's objects").isEqualTo(configBefore);
+        assertThat(injector("cluster2").getMetadata().getResourceVersion()).as("the config cluster's injector unchanged")
+                .isEqualTo(injectorVersion);
+        JsonNode status = status();
+        assertThat(status.path("summary").path("remotes").asText()).as(status.toString()).isEqualTo("1/1");
+        assertThat(status.path("summary").path("state").asText()).isEqualTo("HEALTHY");
+    }
+
+    @Test
+    @Order(3)
+    void deletingTheResourceLeavesNothingManagedInAnyClusterAndThenTheResourceGoes() throws Exception {
+        assertThat(fleet.managedObjects("cluster1")).as("installed in cluster1").isNotEmpty();
+
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.ExternalControlPlane, "gloo-mesh", "mesh1"));
+        fleet.settle();
+
+        assertThat(resource()).as("finalizer released, resource gone").isNull();
+        for (String cluster : List.of("cluster1", "cluster2", "cluster3")) {
+            assertThat(fleet.managedObjects(cluster)).as("left in " + cluster).isEmpty();
+        }
+        assertThat(injector("cluster2")).isNull();
+    }
+}

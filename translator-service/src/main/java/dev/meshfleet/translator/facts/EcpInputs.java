@@ -1,0 +1,57 @@
+package dev.meshfleet.translator.facts;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.meshfleet.translation.EcpFacts;
+
+/**
+ * What the translator keeps per ExternalControlPlane (a state store value, as JSON) to plan it again when a fact
+ * changes: the last spec change it translated ({@code uid}, {@code generation}, {@code observedAtMillis},
+ * {@code specJson}; a null {@code specJson} when the resource is deleted or none was seen yet) and the address at
+ * which its external istiod was last reported HEALTHY ("" when never). The spec is the stored resource's, which the
+ * audit log already holds; no credential is in it.
+ */
+public record EcpInputs(String uid, long generation, long observedAtMillis, String specJson, String healthyAddress) {
+    private static final JsonMapper MAPPER = JsonMapper.builder().build();
+
+    public EcpInputs {
+        healthyAddress = healthyAddress == null ? "" : healthyAddress;
+    }
+
+    /** The facts of this resource's incarnation {@code uid}: none when the facts were seen for another one. */
+    public EcpFacts factsFor(String uidOfChange) {
+        return uid.equals(uidOfChange) ? EcpFacts.healthyAt(healthyAddress) : EcpFacts.NONE;
+    }
+
+    /**
+     * These inputs after {@code fact}; null when the fact changes nothing (the same address, or another incarnation
+     * than the one whose spec is kept).
+     */
+    public static EcpInputs after(EcpInputs before, EcpFact fact) {
+        if (before == null) {
+            // The fact came before any spec this translator kept (a replay from the start): remember it for the spec.
+            return new EcpInputs(fact.uid(), 0, 0, null, fact.healthyAddress());
+        }
+        if (!before.uid().equals(fact.uid()) || before.healthyAddress().equals(fact.healthyAddress())) {
+            return null;
+        }
+        return new EcpInputs(before.uid(), before.generation(), before.observedAtMillis(), before.specJson(),
+                fact.healthyAddress());
+    }
+
+    public String toJson() {
+        try {
+            return MAPPER.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("inputs always serialize", e);
+        }
+    }
+
+    public static EcpInputs fromJson(String json) {
+        try {
+            return MAPPER.readValue(json, EcpInputs.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("corrupt translator ECP inputs: " + e.getOriginalMessage(), e);
+        }
+    }
+}
