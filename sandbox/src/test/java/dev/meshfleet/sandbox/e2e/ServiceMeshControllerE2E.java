@@ -2,8 +2,19 @@ package dev.meshfleet.sandbox.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -20,6 +31,7 @@ import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -97,7 +109,38 @@ class ServiceMeshControllerE2E {
                     .as("istio-cni-node in " + cluster).isNotNull();
             assertThat(c.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get())
                     .as("ztunnel in " + cluster).isNotNull();
+            assertThat(status.path("rootOfTrust").path("intermediateRotatesAt").asText()).as(status.toString())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         }
+        // One root of trust (ADR 0028): the sandbox asks for a generated one; each cluster's intermediate chains to it.
+        Secret rootSecret = fleet.sandbox.management().secrets().inNamespace("gloo-mesh").withName("meshfleet-root-ca").get();
+        assertThat(rootSecret).as("the generated root").isNotNull();
+        X509Certificate root = certificates(entry(rootSecret, "tls.crt")).get(0);
+        Set<String> intermediates = new HashSet<>();
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            Secret cacerts = fleet.workload(cluster).secrets().inNamespace("istio-system").withName("cacerts").get();
+            assertThat(cacerts).as("cacerts in " + cluster).isNotNull();
+            assertThat(certificates(entry(cacerts, "root-cert.pem"))).containsExactly(root);
+            List<X509Certificate> chain = certificates(entry(cacerts, "cert-chain.pem"));
+            PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
+            params.setRevocationEnabled(false);
+            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
+                    .generateCertPath(chain.subList(0, chain.size() - 1)), params);
+            assertThat(chain.get(0).getSubjectX500Principal().getName()).contains("L=" + cluster);
+            intermediates.add(entry(cacerts, "ca-cert.pem"));
+        }
+        assertThat(intermediates).as("one intermediate per cluster").hasSize(2);
+    }
+
+    static String entry(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    static List<X509Certificate> certificates(String pem) throws Exception {
+        List<X509Certificate> out = new ArrayList<>();
+        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(
+                pem.getBytes(StandardCharsets.UTF_8))).forEach(c -> out.add((X509Certificate) c));
+        return out;
     }
 
     @Test

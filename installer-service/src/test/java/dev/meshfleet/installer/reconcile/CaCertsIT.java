@@ -1,0 +1,222 @@
+package dev.meshfleet.installer.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.security.cert.CertPathValidator;
+import java.security.cert.CertificateFactory;
+import java.security.cert.PKIXParameters;
+import java.security.cert.TrustAnchor;
+import java.security.cert.X509Certificate;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import dev.meshfleet.installer.model.ChartSpec;
+import dev.meshfleet.installer.model.Owner;
+import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.pki.CaCertsIssuer;
+import dev.meshfleet.installer.pki.CertificateAuthority;
+import dev.meshfleet.installer.pki.RootOfTrust;
+import dev.meshfleet.installer.render.ChartRenderer;
+import dev.meshfleet.installer.work.Trigger;
+import dev.meshfleet.schemas.AvroTrust;
+import dev.meshfleet.schemas.Backoff;
+import dev.meshfleet.schemas.v1.InstallationEvent;
+import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.MockApiServer;
+import dev.meshfleet.testkit.WorkloadSimulator;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
+
+/**
+ * The shared root of trust wired (issue 12 item 5, ADR 0028): a ServiceMeshController's cluster gets an intermediate of
+ * the one root in Istio's {@code cacerts}, kept across reconciles, replaced at two thirds of its life, with the time on
+ * its events; an ILM gets none; without a root the controller waits for a person, naming the Secret. Chains are checked
+ * by the JDK's CertPathValidator.
+ */
+class CaCertsIT {
+    static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
+    static final Duration INTERMEDIATE = Duration.ofDays(90);
+    static final SecureRandom RANDOM = new SecureRandom();
+    static final CertificateAuthority.Ca ROOT = CertificateAuthority.generateRoot("test root", T0.minus(Duration.ofDays(1)),
+            Duration.ofDays(3650), RANDOM);
+    static final Owner SMC = new Owner(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "uid-s");
+    static final Owner ILM = new Owner(ResourceKind.IstioLifecycleManager, "gloo-mesh", "istio", "uid-i");
+    private static MockApiServer server;
+    private static WorkloadSimulator simulator;
+
+    private final List<InstallationEvent> events = new CopyOnWriteArrayList<>();
+    private final Ownership ownership = new Ownership();
+    private final TestClock clock = new TestClock(T0);
+    private final AtomicReference<RootOfTrust.Result> root = new AtomicReference<>(
+            new RootOfTrust.Result.Ready(ROOT, RootOfTrust.digest(ROOT)));
+    private final ClusterReconciler reconciler = new ClusterReconciler(ownership,
+            cluster -> Optional.of(server.client(cluster)), new ChartRenderer(Path.of("..", "charts")),
+            (key, event) -> events.add(event), clock, new ClusterReconciler.Settings("r1", "meshfleet",
+                    Duration.ofMillis(100), new Backoff(Duration.ofMillis(200), Duration.ofSeconds(2)), true),
+            new CaCertsIssuer(root::get, INTERMEDIATE, RANDOM));
+
+    @BeforeAll
+    static void startServer() {
+        AvroTrust.install();
+        server = MockApiServer.start();
+        simulator = WorkloadSimulator.start(server, Map.of("a1", List.of(), "a2", List.of(), "a3", List.of(),
+                "a4", List.of(), "a5", List.of(), "a6", List.of()), Duration.ofMillis(50));
+    }
+
+    @AfterAll
+    static void stopServer() {
+        simulator.close();
+        server.close();
+    }
+
+    static Plan plan(Owner owner) {
+        return new Plan(owner, 1, "", "1.28.1-patch0-solo", List.of(new ChartSpec("base", "base", "istio-system", "{}"),
+                new ChartSpec("istiod", "istiod", "istio-system", "{}")), "", false, Duration.ofMinutes(1), "{}",
+                "hash-" + owner.name(), false);
+    }
+
+    static Secret cacerts(String cluster) {
+        return server.client(cluster).secrets().inNamespace("istio-system").withName("cacerts").get();
+    }
+
+    static String entry(Secret secret, String key) {
+        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+    }
+
+    static List<X509Certificate> certificates(String pem) throws Exception {
+        List<X509Certificate> out = new ArrayList<>();
+        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(
+                pem.getBytes(StandardCharsets.UTF_8))).forEach(c -> out.add((X509Certificate) c));
+        return out;
+    }
+
+    /** The JDK validates cert-chain.pem (without its root) against root-cert.pem as the one trust anchor. */
+    static X509Certificate validatedIntermediate(Secret secret, Instant at) throws Exception {
+        List<X509Certificate> chain = certificates(entry(secret, "cert-chain.pem"));
+        X509Certificate anchor = certificates(entry(secret, "root-cert.pem")).get(0);
+        assertThat(anchor).isEqualTo(ROOT.certificate());
+        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
+        params.setRevocationEnabled(false);
+        params.setDate(Date.from(at));
+        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
+                .generateCertPath(chain.subList(0, chain.size() - 1)), params);
+        return chain.get(0);
+    }
+
+    void untilHealthy(String cluster, Trigger trigger) {
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            reconciler.reconcile(cluster, trigger);
+            return events.stream().anyMatch(e -> e.getCluster().equals(cluster) && e.getState().equals("HEALTHY"));
+        });
+    }
+
+    InstallationEvent lastHealthy(String cluster) {
+        return events.stream().filter(e -> e.getCluster().equals(cluster) && e.getState().equals("HEALTHY"))
+                .reduce((a, b) -> b).orElseThrow();
+    }
+
+    @Test
+    void aServiceMeshControllersClusterGetsAnIntermediateOfTheSharedRootAndItsEventsSayWhenItIsReplaced()
+            throws Exception {
+        ownership.assigned(0, 1);
+        ownership.desired("a1", 0, List.of(plan(SMC)));
+        ownership.desired("a2", 0, List.of(plan(SMC)));
+        untilHealthy("a1", Trigger.CHANGE);
+        untilHealthy("a2", Trigger.CHANGE);
+
+        for (String cluster : List.of("a1", "a2")) {
+            Secret secret = cacerts(cluster);
+            assertThat(secret).as("cacerts in " + cluster).isNotNull();
+            assertThat(secret.getData()).containsOnlyKeys("ca-cert.pem", "ca-key.pem", "root-cert.pem", "cert-chain.pem");
+            X509Certificate intermediate = validatedIntermediate(secret, T0);
+            assertThat(intermediate.getSubjectX500Principal().getName()).contains("L=" + cluster);
+            assertThat(entry(secret, "ca-cert.pem")).isEqualTo(CertificateAuthority.pem(intermediate));
+            assertThat(entry(secret, "ca-key.pem")).startsWith("-----BEGIN PRIVATE KEY-----");
+            // Issued at T0 for 90 days: replaced 60 days in.
+            assertThat(lastHealthy(cluster).getCaRotateAt()).isEqualTo(Instant.parse("2027-01-29T00:00:00Z"));
+            assertThat(secret.getMetadata().getAnnotations()).containsEntry("meshfleet.dev/rotate-at",
+                    "2027-01-29T00:00:00Z");
+            ConfigMap inventory = server.client(cluster).configMaps().inNamespace("meshfleet-system")
+                    .withLabel("meshfleet.dev/inventory", "true").list().getItems().get(0);
+            assertThat(inventory.getData().toString()).as("listed, so that an uninstall removes it")
+                    .contains("istio-system", "cacerts");
+        }
+        assertThat(entry(cacerts("a1"), "ca-cert.pem")).as("one intermediate per cluster")
+                .isNotEqualTo(entry(cacerts("a2"), "ca-cert.pem"));
+        assertThat(events).extracting(InstallationEvent::getMessage).noneMatch(m -> m.contains("PRIVATE KEY"));
+    }
+
+    @Test
+    void theIntermediateIsKeptAcrossResyncsAndReplacedAtTwoThirdsOfItsLifeByOneOfTheSameRoot() throws Exception {
+        ownership.assigned(1, 1);
+        ownership.desired("a3", 1, List.of(plan(SMC)));
+        untilHealthy("a3", Trigger.CHANGE);
+        String first = entry(cacerts("a3"), "ca-cert.pem");
+
+        clock.set(T0.plus(Duration.ofDays(59)));
+        events.clear();
+        reconciler.reconcile("a3", Trigger.RESYNC);
+        assertThat(entry(cacerts("a3"), "ca-cert.pem")).as("not yet due").isEqualTo(first);
+        assertThat(lastHealthy("a3").getCaRotateAt()).isEqualTo(Instant.parse("2027-01-29T00:00:00Z"));
+
+        Instant due = T0.plus(Duration.ofDays(60));
+        clock.set(due);
+        events.clear();
+        reconciler.reconcile("a3", Trigger.POLL);
+        Secret replaced = cacerts("a3");
+        assertThat(entry(replaced, "ca-cert.pem")).as("replaced when due").isNotEqualTo(first);
+        assertThat(validatedIntermediate(replaced, due).getNotBefore().toInstant()).isEqualTo(due);
+        assertThat(events).as("the new rotation time is said although the state stays HEALTHY")
+                .extracting(e -> e.getState() + " " + e.getCaRotateAt())
+                .containsExactly("HEALTHY " + due.plus(Duration.ofDays(60)));
+    }
+
+    @Test
+    void withoutARootTheControllerWaitsForAPersonNamingTheSecretAndAnIlmGetsNoCacerts() {
+        root.set(new RootOfTrust.Result.Missing("the root of trust Secret gloo-mesh/meshfleet-root-ca does not exist"));
+        ownership.assigned(2, 1);
+        ownership.desired("a4", 2, List.of(plan(SMC)));
+        ownership.desired("a5", 2, List.of(plan(ILM)));
+
+        reconciler.reconcile("a4", Trigger.CHANGE);
+        untilHealthy("a5", Trigger.CHANGE);
+
+        assertThat(events).filteredOn(e -> e.getCluster().equals("a4")).extracting(e -> e.getState() + ": " + e.getMessage())
+                .containsExactly("ACTION_REQUIRED: the root of trust Secret gloo-mesh/meshfleet-root-ca does not exist");
+        assertThat(server.client("a4").apps().deployments().inNamespace("istio-system").list().getItems())
+                .as("nothing installed without its CA").isEmpty();
+        assertThat(cacerts("a5")).as("an ILM brings its own CA setup").isNull();
+        assertThat(lastHealthy("a5").getCaRotateAt()).isNull();
+    }
+
+    @Test
+    void removingTheControllerRemovesItsCacerts() {
+        ownership.assigned(3, 1);
+        ownership.desired("a6", 3, List.of(plan(SMC)));
+        untilHealthy("a6", Trigger.CHANGE);
+        assertThat(cacerts("a6")).isNotNull();
+
+        ownership.desired("a6", 3, List.of());
+        reconciler.reconcile("a6", Trigger.CHANGE);
+
+        assertThat(cacerts("a6")).isNull();
+    }
+}
