@@ -1,26 +1,18 @@
 package dev.meshfleet.installer.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static dev.meshfleet.testkit.CertificateChains.certificates;
+import static dev.meshfleet.testkit.CertificateChains.entry;
 import static org.awaitility.Awaitility.await;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Base64;
-import java.util.Date;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -40,6 +32,7 @@ import dev.meshfleet.schemas.AvroTrust;
 import dev.meshfleet.schemas.Backoff;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.CertificateChains;
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.WorkloadSimulator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -97,28 +90,10 @@ class CaCertsIT {
         return server.client(cluster).secrets().inNamespace("istio-system").withName("cacerts").get();
     }
 
-    static String entry(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-
-    static List<X509Certificate> certificates(String pem) throws Exception {
-        List<X509Certificate> out = new ArrayList<>();
-        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(
-                pem.getBytes(StandardCharsets.UTF_8))).forEach(c -> out.add((X509Certificate) c));
-        return out;
-    }
-
-    /** The JDK validates cert-chain.pem (without its root) against root-cert.pem as the one trust anchor. */
+    /** The JDK validates cert-chain.pem against the test's root as the one trust anchor; root-cert.pem is that root. */
     static X509Certificate validatedIntermediate(Secret secret, Instant at) throws Exception {
-        List<X509Certificate> chain = certificates(entry(secret, "cert-chain.pem"));
-        X509Certificate anchor = certificates(entry(secret, "root-cert.pem")).get(0);
-        assertThat(anchor).isEqualTo(ROOT.certificate());
-        PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(anchor, null)));
-        params.setRevocationEnabled(false);
-        params.setDate(Date.from(at));
-        CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
-                .generateCertPath(chain.subList(0, chain.size() - 1)), params);
-        return chain.get(0);
+        assertThat(certificates(entry(secret, "root-cert.pem"))).containsExactly(ROOT.certificate());
+        return CertificateChains.validatedIntermediate(secret, ROOT.certificate(), at);
     }
 
     void untilHealthy(String cluster, Trigger trigger) {

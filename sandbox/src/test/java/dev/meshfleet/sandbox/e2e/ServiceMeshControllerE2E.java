@@ -1,16 +1,11 @@
 package dev.meshfleet.sandbox.e2e;
 
+import static dev.meshfleet.testkit.CertificateChains.certificates;
+import static dev.meshfleet.testkit.CertificateChains.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
-import java.security.cert.CertPathValidator;
-import java.security.cert.CertificateFactory;
-import java.security.cert.PKIXParameters;
-import java.security.cert.TrustAnchor;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
-import java.util.Base64;
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,6 +25,7 @@ import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.CertificateChains;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -121,26 +117,11 @@ class ServiceMeshControllerE2E {
             Secret cacerts = fleet.workload(cluster).secrets().inNamespace("istio-system").withName("cacerts").get();
             assertThat(cacerts).as("cacerts in " + cluster).isNotNull();
             assertThat(certificates(entry(cacerts, "root-cert.pem"))).containsExactly(root);
-            List<X509Certificate> chain = certificates(entry(cacerts, "cert-chain.pem"));
-            PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
-            params.setRevocationEnabled(false);
-            CertPathValidator.getInstance("PKIX").validate(CertificateFactory.getInstance("X.509")
-                    .generateCertPath(chain.subList(0, chain.size() - 1)), params);
-            assertThat(chain.get(0).getSubjectX500Principal().getName()).contains("L=" + cluster);
+            X509Certificate intermediate = CertificateChains.validatedIntermediate(cacerts, root, Instant.now());
+            assertThat(intermediate.getSubjectX500Principal().getName()).contains("L=" + cluster);
             intermediates.add(entry(cacerts, "ca-cert.pem"));
         }
         assertThat(intermediates).as("one intermediate per cluster").hasSize(2);
-    }
-
-    static String entry(Secret secret, String key) {
-        return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-    }
-
-    static List<X509Certificate> certificates(String pem) throws Exception {
-        List<X509Certificate> out = new ArrayList<>();
-        CertificateFactory.getInstance("X.509").generateCertificates(new ByteArrayInputStream(
-                pem.getBytes(StandardCharsets.UTF_8))).forEach(c -> out.add((X509Certificate) c));
-        return out;
     }
 
     @Test
