@@ -29,6 +29,15 @@ public final class CaCertsIssuer {
         /** No usable root: what is wrong and what to do. */
         record Missing(String message) implements Decision {
         }
+
+        /** A {@code cacerts} that is not Meshfleet's is in the way: what to do. */
+        record Refused(String message) implements Decision {
+        }
+    }
+
+    private static boolean managed(Secret secret) {
+        var labels = secret.getMetadata() == null ? null : secret.getMetadata().getLabels();
+        return labels != null && "meshfleet".equals(labels.get("app.kubernetes.io/managed-by"));
     }
 
     private final Supplier<RootOfTrust.Result> roots;
@@ -56,8 +65,17 @@ public final class CaCertsIssuer {
         return roots.get() instanceof RootOfTrust.Result.Ready ready ? Optional.of(ready.digest()) : Optional.empty();
     }
 
-    /** What {@code cacerts} in {@code namespace} of {@code cluster} should hold, given {@code current} (null: none). */
-    public Decision decide(Secret current, String cluster, String namespace, Instant now) {
+    /**
+     * What {@code cacerts} in {@code namespace} of {@code cluster} should hold, given {@code current} (null: none). A
+     * {@code cacerts} that Meshfleet did not write (someone's own plug-in CA) is never replaced, unless
+     * {@code takeOver} (the controller's {@code onConflict: Force}), as an Istio it does not manage is not.
+     */
+    public Decision decide(Secret current, String cluster, String namespace, Instant now, boolean takeOver) {
+        if (current != null && !takeOver && !managed(current)) {
+            return new Decision.Refused("found a Secret " + namespace + "/" + CaCertsSecret.NAME + " that Meshfleet"
+                    + " does not manage (someone's own plug-in CA): delete it to let Meshfleet write the shared root's"
+                    + " intermediate, or set onConflict: Force to take it over");
+        }
         RootOfTrust.Result root = roots.get();
         if (root instanceof RootOfTrust.Result.Missing missing) {
             return new Decision.Missing(missing.message());

@@ -347,12 +347,12 @@ public class ClusterReconciler {
         CaCertsIssuer.Decision.Write ca = null;
         if (writesCaCerts(plan)) {
             CaCertsIssuer.Decision decision = decideCaCerts(round, ops, plan);
-            if (decision instanceof CaCertsIssuer.Decision.Missing missing) {
-                report(round, RoundDecision.Report.of(plan, Phase.ACTION_REQUIRED, missing.message(),
+            if (!(decision instanceof CaCertsIssuer.Decision.Write write)) {
+                report(round, RoundDecision.Report.of(plan, Phase.ACTION_REQUIRED, refusal(decision),
                         currentOperator(round, plan)));
                 return null;
             }
-            ca = (CaCertsIssuer.Decision.Write) decision;
+            ca = write;
             // Before istiod's layer: istiod reads its plug-in CA at start.
             rendered.add(Math.min(1, rendered.size()), Manifests.label(List.of(ca.secret()), labels(plan)));
         }
@@ -431,7 +431,17 @@ public class ClusterReconciler {
     private CaCertsIssuer.Decision decideCaCerts(Round round, ClusterOps ops, Plan plan) {
         String namespace = installNamespace(plan);
         return caCerts.decide(call(() -> ops.secret(namespace, CaCertsSecret.NAME)), round.cluster, namespace,
-                clock.instant());
+                clock.instant(), plan.takeOverUnmanaged());
+    }
+
+    private static String refusal(CaCertsIssuer.Decision decision) {
+        if (decision instanceof CaCertsIssuer.Decision.Missing missing) {
+            return missing.message();
+        }
+        if (decision instanceof CaCertsIssuer.Decision.Refused refused) {
+            return refused.message();
+        }
+        throw new IllegalArgumentException("not a refusal: " + decision);
     }
 
     private void rememberCaCerts(Round round, Plan plan, CaCertsIssuer.Decision.Write ca) {
@@ -455,12 +465,11 @@ public class ClusterReconciler {
             return true;
         }
         CaCertsIssuer.Decision decision = decideCaCerts(round, ops, plan);
-        if (decision instanceof CaCertsIssuer.Decision.Missing missing) {
-            report(round, RoundDecision.Report.of(plan, Phase.ACTION_REQUIRED, missing.message(),
+        if (!(decision instanceof CaCertsIssuer.Decision.Write ca)) {
+            report(round, RoundDecision.Report.of(plan, Phase.ACTION_REQUIRED, refusal(decision),
                     currentOperator(round, plan)));
             return false;
         }
-        CaCertsIssuer.Decision.Write ca = (CaCertsIssuer.Decision.Write) decision;
         if (ca.issued()) {
             ApplyResult result = ops.apply(Manifests.label(List.of(ca.secret()), labels(plan)));
             if (result instanceof ApplyResult.Unreachable u) {

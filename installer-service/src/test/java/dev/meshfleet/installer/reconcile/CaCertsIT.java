@@ -71,7 +71,7 @@ class CaCertsIT {
         AvroTrust.install();
         server = MockApiServer.start();
         simulator = WorkloadSimulator.start(server, Map.of("a1", List.of(), "a2", List.of(), "a3", List.of(),
-                "a4", List.of(), "a5", List.of(), "a6", List.of()), Duration.ofMillis(50));
+                "a4", List.of(), "a5", List.of(), "a6", List.of(), "a7", List.of()), Duration.ofMillis(50));
     }
 
     @AfterAll
@@ -81,9 +81,13 @@ class CaCertsIT {
     }
 
     static Plan plan(Owner owner) {
+        return plan(owner, false);
+    }
+
+    static Plan plan(Owner owner, boolean takeOverUnmanaged) {
         return new Plan(owner, 1, "", "1.28.1-patch0-solo", List.of(new ChartSpec("base", "base", "istio-system", "{}"),
                 new ChartSpec("istiod", "istiod", "istio-system", "{}")), "", false, Duration.ofMinutes(1), "{}",
-                "hash-" + owner.name(), false);
+                "hash-" + owner.name() + "-" + takeOverUnmanaged, takeOverUnmanaged);
     }
 
     static Secret cacerts(String cluster) {
@@ -193,5 +197,31 @@ class CaCertsIT {
         reconciler.reconcile("a6", Trigger.CHANGE);
 
         assertThat(cacerts("a6")).isNull();
+    }
+
+    @Test
+    void aCacertsMeshfleetDidNotWriteIsLeftAloneUnderAbortAndTakenOverUnderForce() throws Exception {
+        var a7 = server.client("a7");
+        a7.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("istio-system").endMetadata().build()).create();
+        a7.secrets().inNamespace("istio-system").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName("cacerts").endMetadata().addToStringData("ca-cert.pem", "someone's own")
+                .build()).create();
+        String before = cacerts("a7").getMetadata().getResourceVersion();
+        ownership.assigned(4, 1);
+        ownership.desired("a7", 4, List.of(plan(SMC, false)));
+
+        reconciler.reconcile("a7", Trigger.CHANGE);
+
+        assertThat(events).filteredOn(e -> e.getCluster().equals("a7")).extracting(e -> e.getState() + ": " + e.getMessage())
+                .containsExactly("ACTION_REQUIRED: found a Secret istio-system/cacerts that Meshfleet does not manage"
+                        + " (someone's own plug-in CA): delete it to let Meshfleet write the shared root's intermediate,"
+                        + " or set onConflict: Force to take it over");
+        assertThat(cacerts("a7").getMetadata().getResourceVersion()).as("untouched").isEqualTo(before);
+
+        ownership.desired("a7", 4, List.of(plan(SMC, true)));
+        untilHealthy("a7", Trigger.CHANGE);
+        validatedIntermediate(cacerts("a7"), T0);
+        assertThat(cacerts("a7").getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "meshfleet");
     }
 }
