@@ -57,6 +57,9 @@ service's config values over them. Key names are in each service's README.
 {{- with $v.chartSources.credentialsSecret -}}
 {{- $_ := set $p "meshfleet.installer.chart-credentials-secret" . -}}
 {{- end -}}
+{{- $_ := set $p "meshfleet.installer.trust.root-secret" $v.installer.trust.rootSecret -}}
+{{- $_ := set $p "meshfleet.installer.trust.generate-root" (toString $v.installer.trust.generateRoot) -}}
+{{- $_ := set $p "meshfleet.installer.trust.intermediate-validity" $v.installer.trust.intermediateValidity -}}
 {{- else if eq .key "statusAggregator" -}}
 {{- $_ := set $p "meshfleet.aggregator.application-id" $v.statusAggregator.applicationId -}}
 {{- $_ := set $p "meshfleet.aggregator.state-dir" "/var/lib/meshfleet/streams" -}}

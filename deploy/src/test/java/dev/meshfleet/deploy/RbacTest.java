@@ -52,10 +52,11 @@ class RbacTest {
                 of(CLUSTER, ECP_GROUP, ECP, "watch"), of(CLUSTER, ECP_GROUP, ECP, "update")));
         // The translator talks to Kafka only.
         assertThat(grants(objects, "translator")).isEmpty();
-        // installer: the registration Secrets' informer in one namespace; the partitions' Leases (get, create,
-        // update: PartitionLeases never lists, watches, patches or deletes one).
+        // installer: the registration Secrets' informer in one namespace, the root of trust's Secret by name (get); the
+        // partitions' Leases (get, create, update: PartitionLeases never lists, watches, patches or deletes one).
         assertThat(grants(objects, "installer")).containsExactlyInAnyOrderElementsOf(Set.of(
                 of(Chart.NAMESPACE, "", "secrets", "list"), of(Chart.NAMESPACE, "", "secrets", "watch"),
+                of(Chart.NAMESPACE, "", "secrets", "get"),
                 of(Chart.NAMESPACE, "coordination.k8s.io", "leases", "get"),
                 of(Chart.NAMESPACE, "coordination.k8s.io", "leases", "create"),
                 of(Chart.NAMESPACE, "coordination.k8s.io", "leases", "update")));
@@ -79,14 +80,16 @@ class RbacTest {
         assertThat(Workloads.properties(rendered, "installer"))
                 .containsEntry("meshfleet.installer.cluster-secret-namespace", Chart.NAMESPACE);
         assertThat(secretGrants(rendered)).containsExactlyInAnyOrder(
-                of(Chart.NAMESPACE, "", "secrets", "list"), of(Chart.NAMESPACE, "", "secrets", "watch"));
+                of(Chart.NAMESPACE, "", "secrets", "list"), of(Chart.NAMESPACE, "", "secrets", "watch"),
+                of(Chart.NAMESPACE, "", "secrets", "get"));
 
         Chart.Rendered elsewhere = Chart.render(Map.of("kafka.bootstrapServers", Chart.BOOTSTRAP,
                 "installer.clusterSecretNamespace", "fleet-clusters"));
         assertThat(Workloads.properties(elsewhere, "installer"))
                 .containsEntry("meshfleet.installer.cluster-secret-namespace", "fleet-clusters");
         assertThat(secretGrants(elsewhere)).containsExactlyInAnyOrder(
-                of("fleet-clusters", "", "secrets", "list"), of("fleet-clusters", "", "secrets", "watch"));
+                of("fleet-clusters", "", "secrets", "list"), of("fleet-clusters", "", "secrets", "watch"),
+                of("fleet-clusters", "", "secrets", "get"));
     }
 
     @Test

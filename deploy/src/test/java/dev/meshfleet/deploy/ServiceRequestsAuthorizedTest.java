@@ -37,8 +37,10 @@ class ServiceRequestsAuthorizedTest {
                     req("GET", GLM, null), req("GET", SMCS, null), req("GET", SMCS, "watch=true"), req("PUT", SMC, null),
                     req("GET", SMC, null), req("GET", ECPS, null), req("GET", ECPS, "watch=true"), req("PUT", ECP, null),
                     req("GET", ECP, null)),
-            // ClusterRegistry (Secret informer in one namespace), PartitionLeases, InstallerReadiness (/version)
+            // ClusterRegistry (Secret informer in one namespace), PartitionLeases, InstallerReadiness (/version),
+            // RootOfTrust (a get of the root's Secret by name; docs/adr/0028)
             "installer", List.of(
+                    req("GET", SECRETS + "/meshfleet-root-ca", null),
                     req("GET", SECRETS, "labelSelector=meshfleet.dev%2Fcluster"),
                     req("GET", SECRETS, "labelSelector=meshfleet.dev%2Fcluster&watch=true"),
                     req("GET", LEASES + "/meshfleet.install-plans-0", null), req("POST", LEASES, null),
@@ -85,6 +87,13 @@ class ServiceRequestsAuthorizedTest {
                 RequestInfo.parse(r[0], r[1], r[2])).allowed()).as(component + " " + r[0] + " " + r[1]).isFalse());
         assertThat(authorizer.authorize(user("installer"), RequestInfo.parse("DELETE", LEASES + "/x", null)).reason())
                 .contains("cannot delete resource \"leases\"");
+        // The root of trust is read by name: no other Secret of the namespace, and no create unless asked to generate.
+        assertThat(authorizer.authorize(user("installer"), RequestInfo.parse("GET", SECRETS + "/another", null))
+                .allowed()).isFalse();
+        assertThat(authorizer.authorize(user("installer"), RequestInfo.parse("POST", SECRETS, null)).allowed()).isFalse();
+        RbacAuthorizer generating = new RbacAuthorizer(Chart.render(Map.of("kafka.bootstrapServers", Chart.BOOTSTRAP,
+                "installer.trust.generateRoot", "true")).objects());
+        assertThat(generating.authorize(user("installer"), RequestInfo.parse("POST", SECRETS, null)).allowed()).isTrue();
     }
 
     private static UserInfo user(String component) {

@@ -124,6 +124,9 @@ public interface InstallerConfig {
 
     BackoffConfig backoff();
 
+    /** The shared root of trust of ServiceMeshControllers (docs/adr/0028). */
+    TrustConfig trust();
+
     /** The Leases of the install-plans partitions, which fence a replica that lost its partitions (ADR 0013). */
     LeaseConfig lease();
 
@@ -186,6 +189,36 @@ public interface InstallerConfig {
         @WithName("retry-period")
         @WithDefault("2s")
         Duration retryPeriod();
+    }
+
+    interface TrustConfig {
+        /**
+         * The root CA's Secret (type kubernetes.io/tls: {@code tls.crt}, {@code tls.key}) in the cluster-secret
+         * namespace (else the management client's).
+         */
+        @WithName("root-secret")
+        @WithDefault("meshfleet-root-ca")
+        String rootSecret();
+
+        /** Generate a root and create its Secret when there is none (otherwise a ServiceMeshController waits). */
+        @WithName("generate-root")
+        @WithDefault("false")
+        boolean generateRoot();
+
+        /** Validity of a generated root. */
+        @WithName("root-validity")
+        @WithDefault("87600h")
+        Duration rootValidity();
+
+        /** Validity of each cluster's intermediate; it is replaced at two thirds of it. */
+        @WithName("intermediate-validity")
+        @WithDefault("8760h")
+        Duration intermediateValidity();
+
+        /** How long the root, once read, is used before it is read again (a replaced root is seen within it). */
+        @WithName("root-refresh")
+        @WithDefault("1m")
+        Duration rootRefresh();
     }
 
     interface BackoffConfig {

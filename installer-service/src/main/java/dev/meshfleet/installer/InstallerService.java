@@ -3,6 +3,7 @@ package dev.meshfleet.installer;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -27,6 +28,8 @@ import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.fencing.WriteFence;
 import dev.meshfleet.installer.kafka.EventPublisher;
 import dev.meshfleet.installer.kafka.PlanConsumer;
+import dev.meshfleet.installer.pki.CaCertsIssuer;
+import dev.meshfleet.installer.pki.RootOfTrust;
 import dev.meshfleet.installer.reconcile.ClusterReconciler;
 import dev.meshfleet.installer.reconcile.Ownership;
 import dev.meshfleet.installer.trace.PlanTraces;
@@ -127,9 +130,7 @@ public class InstallerService {
         allowedSources.add(chartDir.toAbsolutePath().normalize().toString());
         ChartRenderer renderer = new ChartRenderer(chartDir, config.renderCacheSize(),
                 ChartSourceAllowList.of(ChartRenderer.ALLOWED_SETTING, allowedSources),
-                new CredentialsSecret(management, config.chartCredentialsSecret().orElse(null),
-                        config.clusterSecretNamespace().filter(n -> !n.isBlank()).orElseGet(() ->
-                                management.getNamespace() == null ? "default" : management.getNamespace())));
+                new CredentialsSecret(management, config.chartCredentialsSecret().orElse(null), secretNamespace(management)));
         FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)
                 .description("Chart renders answered from the render cache").register(meters);
         FunctionCounter.builder("meshfleet.installer.render.cache.misses", renderer, ChartRenderer::misses)
@@ -147,10 +148,14 @@ public class InstallerService {
             t.start();
         });
         watches = new WorkloadWatches(cluster -> queue.submit(cluster, Trigger.POLL));
+        RootOfTrust root = new RootOfTrust(management, new RootOfTrust.Settings(secretNamespace(management),
+                config.trust().rootSecret(), config.trust().generateRoot(), config.trust().rootValidity(),
+                config.trust().rootRefresh()), Clock.systemUTC(), new SecureRandom());
         reconciler = new ClusterReconciler(ownership, registry::client, watches, renderer,
                 publisher, Clock.systemUTC(), new ClusterReconciler.Settings(replicaId, config.fieldManager(),
                         config.readinessPoll(), new Backoff(config.backoff().initial(), config.backoff().max()),
-                        config.repairDrift()));
+                        config.repairDrift()),
+                new CaCertsIssuer(root::root, config.trust().intermediateValidity(), new SecureRandom()));
         FunctionCounter.builder("meshfleet.installer.workload.reads", reconciler, ClusterReconciler::watchedReads)
                 .tag("source", "watch").description("Workload reads for health answered by the cluster's watch")
                 .register(meters);
@@ -271,6 +276,12 @@ public class InstallerService {
         if (publisher != null) {
             publisher.close();
         }
+    }
+
+    /** Where the installer reads Secrets of the management cluster: the cluster-secret namespace, else the client's. */
+    private String secretNamespace(KubernetesClient client) {
+        return config.clusterSecretNamespace().filter(n -> !n.isBlank())
+                .orElseGet(() -> client.getNamespace() == null ? "default" : client.getNamespace());
     }
 
     /** Readiness: the consumer is in its group and polling, and the cluster registry has synced. */

@@ -33,6 +33,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -109,6 +110,12 @@ public class ClusterOps {
             }
         }
         return found;
+    }
+
+    /** The Secret {@code namespace/name}, or null when there is none (its data is never logged). */
+    public Secret secret(String namespace, String name) {
+        return doing("reading Secret " + namespace + "/" + name,
+                () -> client.secrets().inNamespace(namespace).withName(name).get());
     }
 
     /** Namespaces first (objects cannot be created in a missing one), then every object, server-side. */

@@ -20,6 +20,7 @@ import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
+import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
 import dev.meshfleet.installer.cluster.Failure;
 import dev.meshfleet.installer.cluster.WorkloadWatches;
@@ -33,11 +34,15 @@ import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.pki.CaCertsIssuer;
+import dev.meshfleet.installer.pki.CaCertsSecret;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
 import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.schemas.Backoff;
+import dev.meshfleet.schemas.state.Phase;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 
@@ -78,6 +83,11 @@ public class ClusterReconciler {
          */
         Map<InstallationKey, Inventory> inventories;
         long inventoriesEpoch;
+        /** Per ServiceMeshController installation: when its cacerts is replaced, and the root it chains to. */
+        final Map<InstallationKey, Instant> caRotateAt = new HashMap<>();
+        final Map<InstallationKey, String> caRoot = new HashMap<>();
+        /** The rotation time each installation's last event carried. */
+        final Map<InstallationKey, Instant> caReported = new HashMap<>();
         int failures;
         volatile ClusterState state = ClusterState.PROGRESSING;
     }
@@ -109,12 +119,21 @@ public class ClusterReconciler {
     private final Reporting reporting;
     private final DriftRepair driftRepair;
     private final Applier applier = new Applier();
+    private final CaCertsIssuer caCerts;
 
     /**
      * @param watches the owned clusters' workload watches: health is read from them where they vouch for an object
      */
     public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
             WorkloadWatches watches, ChartRenderer renderer, EventSink events, Clock clock, Settings settings) {
+        this(ownership, clients, watches, renderer, events, clock, settings, CaCertsIssuer.none());
+    }
+
+    /** @param caCerts the shared root of trust's intermediates, written for every ServiceMeshController (ADR 0028) */
+    public ClusterReconciler(Ownership ownership, Function<String, Optional<KubernetesClient>> clients,
+            WorkloadWatches watches, ChartRenderer renderer, EventSink events, Clock clock, Settings settings,
+            CaCertsIssuer caCerts) {
+        this.caCerts = caCerts;
         this.ownership = ownership;
         this.clients = clients;
         this.watches = watches;
@@ -367,6 +386,18 @@ public class ClusterReconciler {
             report(round, RoundDecision.unrenderable(plan, e.getMessage()));
             return null;
         }
+        CaCertsIssuer.Decision.Write ca = null;
+        if (writesCaCerts(plan)) {
+            CaCertsIssuer.Decision decision = decideCaCerts(round, ops, plan);
+            if (!(decision instanceof CaCertsIssuer.Decision.Write write)) {
+                report(round, RoundDecision.Report.of(plan, Phase.ACTION_REQUIRED, refusal(decision),
+                        currentOperator(round, plan)));
+                return null;
+            }
+            ca = write;
+            // Before istiod's layer: istiod reads its plug-in CA at start.
+            rendered.add(Math.min(1, rendered.size()), Manifests.label(List.of(ca.secret()), labels(plan)));
+        }
         Applier.Outcome outcome = applier.apply(ops, plan, step.current(), rendered, step.upgrade(),
                 (phase, message) -> {
                     if (step.announce()) {
@@ -381,6 +412,9 @@ public class ClusterReconciler {
             throw new UnreachableException(unreachable.message());
         }
         Applier.Outcome.Applied done = (Applier.Outcome.Applied) outcome;
+        if (ca != null) {
+            rememberCaCerts(round, plan, ca);
+        }
         List<ObjectRef> applied = done.objects();
         // As the install left them: the next drift repair applies only what was written since.
         DriftRepair.remember(round.memory.repaired, applied, done.live(),
@@ -419,7 +453,78 @@ public class ClusterReconciler {
                 return null;
             }
         }
+        if (writesCaCerts(plan) && !caCertsCurrent(round, ops, plan)) {
+            return null;
+        }
         return health(round, ops, plan, step.current());
+    }
+
+    /** A ServiceMeshController's installation gets an intermediate of the shared root in {@code cacerts} (ADR 0028). */
+    private static boolean writesCaCerts(Plan plan) {
+        return plan.owner().kind() == ResourceKind.ServiceMeshController;
+    }
+
+    /** Where istiod runs, and so where its plug-in CA Secret goes: the istiod release's namespace. */
+    private static String installNamespace(Plan plan) {
+        return plan.charts().stream().filter(c -> "istiod".equals(c.chart())).map(ChartSpec::namespace).findFirst()
+                .orElse("istio-system");
+    }
+
+    private CaCertsIssuer.Decision decideCaCerts(Round round, ClusterOps ops, Plan plan) {
+        String namespace = installNamespace(plan);
+        return caCerts.decide(call(() -> ops.secret(namespace, CaCertsSecret.NAME)), round.cluster, namespace,
+                clock.instant(), plan.takeOverUnmanaged());
+    }
+
+    private static String refusal(CaCertsIssuer.Decision decision) {
+        if (decision instanceof CaCertsIssuer.Decision.Missing missing) {
+            return missing.message();
+        }
+        if (decision instanceof CaCertsIssuer.Decision.Refused refused) {
+            return refused.message();
+        }
+        throw new IllegalArgumentException("not a refusal: " + decision);
+    }
+
+    private void rememberCaCerts(Round round, Plan plan, CaCertsIssuer.Decision.Write ca) {
+        round.memory.caRotateAt.put(plan.key(), ca.rotateAt());
+        round.memory.caRoot.put(plan.key(), ca.rootDigest());
+        if (ca.issued()) {
+            LOG.infof("cluster %s: issued the intermediate CA of %s in cacerts (%s), root sha256 %s, rotates at %s",
+                    round.cluster, plan.owner().key(), ca.why(), ca.rootDigest().substring(0, 16), ca.rotateAt());
+        }
+    }
+
+    /**
+     * Between applies, a ServiceMeshController's {@code cacerts} is replaced when due or when the root changed; with
+     * what is remembered current, no request is made. False when it could not be made so (reported).
+     */
+    private boolean caCertsCurrent(Round round, ClusterOps ops, Plan plan) {
+        Instant due = round.memory.caRotateAt.get(plan.key());
+        Optional<String> root = caCerts.rootDigest();
+        if (due != null && clock.instant().isBefore(due) && root.isPresent()
+                && root.get().equals(round.memory.caRoot.get(plan.key()))) {
+            return true;
+        }
+        CaCertsIssuer.Decision decision = decideCaCerts(round, ops, plan);
+        if (!(decision instanceof CaCertsIssuer.Decision.Write ca)) {
+            report(round, RoundDecision.Report.of(plan, Phase.ACTION_REQUIRED, refusal(decision),
+                    currentOperator(round, plan)));
+            return false;
+        }
+        if (ca.issued()) {
+            ApplyResult result = ops.apply(Manifests.label(List.of(ca.secret()), labels(plan)));
+            if (result instanceof ApplyResult.Unreachable u) {
+                throw new UnreachableException(u.message());
+            }
+            if (result instanceof ApplyResult.Refused refused) {
+                report(round, RoundDecision.refused(plan, false, "applying " + refused.object() + " was refused: "
+                        + refused.message() + "; retried at the next resync"));
+                return false;
+            }
+        }
+        rememberCaCerts(round, plan, ca);
+        return true;
     }
 
     private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory) {
@@ -454,6 +559,13 @@ public class ClusterReconciler {
         report(round, step.removed());
         round.memory.installations.remove(inventory.key());
         round.memory.emittedThisRound.remove(inventory.key());
+        forgetCaCerts(round.memory, inventory.key());
+    }
+
+    private static void forgetCaCerts(Memory memory, InstallationKey key) {
+        memory.caRotateAt.remove(key);
+        memory.caRoot.remove(key);
+        memory.caReported.remove(key);
     }
 
     private void forget(Round round, List<RoundDecision.Forget> forget) {
@@ -463,6 +575,7 @@ public class ClusterReconciler {
             }
             round.memory.installations.remove(f.key());
             round.memory.emittedThisRound.remove(f.key());
+            forgetCaCerts(round.memory, f.key());
         }
     }
 
@@ -506,12 +619,18 @@ public class ClusterReconciler {
         RoundDecision.Emission emission = RoundDecision.emission(mem.installations.get(report.key()),
                 mem.emittedThisRound.contains(report.key()), round.resync, report, clock.instant());
         mem.installations.put(report.key(), emission.remembered());
-        if (!emission.emit()) {
+        Instant caRotateAt = mem.caRotateAt.get(report.key());
+        // A replaced intermediate changes what the status says even when the state stays.
+        boolean caMoved = caRotateAt != null && !caRotateAt.equals(mem.caReported.get(report.key()));
+        if (!emission.emit() && !caMoved) {
             return;
         }
         mem.emittedThisRound.add(report.key());
+        if (caRotateAt != null) {
+            mem.caReported.put(report.key(), caRotateAt);
+        }
         reporting.emit(round.cluster, round.owned.epoch(), report.key(), report.owner(), report.generation(),
-                report.planHash(), report.phase(), report.message(), report.observedOperatorJson(),
+                report.planHash(), report.phase(), report.message(), report.observedOperatorJson(), caRotateAt,
                 emission.changed());
     }
 

@@ -88,6 +88,8 @@ public final class ChartRbac {
                 // Required by the chart's schema; the sandbox gives the services its own broker instead.
                 .set("kafka.bootstrapServers", "sandbox:9092")
                 .set("installer.clusterSecretNamespace", clusterSecretNamespace)
+                // The sandbox generates the shared root of trust of ServiceMeshControllers (docs/adr/0028).
+                .set("installer.trust.generateRoot", "true")
                 .call());
         return of(parse(manifests), users());
     }

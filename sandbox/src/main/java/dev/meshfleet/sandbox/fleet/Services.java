@@ -195,6 +195,8 @@ public final class Services implements AutoCloseable {
                 // The admission webhook validates with the translator's rules, so it takes the translator's settings.
                 "-Dmeshfleet.intake.admission.allowed-chart-sources=" + runDir.toAbsolutePath().normalize(),
                 "-Dmeshfleet.installer.replica-id=" + replicaIdOf(instance),
+                // As the chart's RBAC is rendered (ChartRbac): a root of trust is generated in the management cluster.
+                "-Dmeshfleet.installer.trust.generate-root=true",
                 // Static membership: a restarted instance takes its place in the group again at once, without
                 // waiting out the session of its dead predecessor (ADR 0011).
                 "-Dmeshfleet.installer.group-instance-id=" + replicaIdOf(instance),

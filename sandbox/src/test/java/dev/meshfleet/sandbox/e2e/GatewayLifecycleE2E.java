@@ -99,7 +99,7 @@ class GatewayLifecycleE2E {
     }
 
     /**
-     * Over this class's run (GLMs, ILMs, a ServiceMeshController and an ExternalControlPlane applied, changed, fetched from a chart directory, refused, deleted), every verb on
+     * Over this class's run (GLMs, ILMs, two ServiceMeshControllers and an ExternalControlPlane applied, changed, fetched from a chart directory, refused, deleted), every verb on
      * every resource the chart's roles grant was used by some service's request, but for the production-only list:
      * the chart grants nothing the code does not need.
      */
@@ -132,6 +132,19 @@ class GatewayLifecycleE2E {
         assertThat(fleet.sandbox.views()).extracting(ResourceView::ref, ResourceView::gone)
                 .containsExactlyInAnyOrderElementsOf(left.stream().map(r -> org.assertj.core.groups.Tuple.tuple(r, true))
                         .toList());
+        // A ServiceMeshController installed in a registered cluster, once the revisioned control planes are gone: the
+        // installer gets the shared root of trust (generating it: the sandbox asks for that) for its cacerts (ADR 0028).
+        fleet.applyAndSettle("smc-cluster1.yaml", """
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: here, namespace: gloo-mesh}
+                spec: {cluster: cluster1, version: 1.28.1-patch0}
+                """);
+        ResourceRef here = new ResourceRef(ResourceKind.ServiceMeshController, "gloo-mesh", "here");
+        assertThat(fleet.workload("cluster1").secrets().inNamespace("istio-system").withName("cacerts").get())
+                .as("cacerts of the controller's cluster").isNotNull();
+        fleet.sandbox.delete(here);
+        fleet.settle();
 
         assertThat(fleet.sandbox.serviceRbacDenials()).as("refused by the chart's RBAC").isEmpty();
         assertThat(fleet.sandbox.unusedChartGrants()).as("granted by the chart, used by no request")

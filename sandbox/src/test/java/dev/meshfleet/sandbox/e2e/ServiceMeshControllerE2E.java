@@ -1,9 +1,15 @@
 package dev.meshfleet.sandbox.e2e;
 
+import static dev.meshfleet.testkit.CertificateChains.certificates;
+import static dev.meshfleet.testkit.CertificateChains.entry;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -19,7 +25,9 @@ import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.CertificateChains;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
@@ -97,7 +105,23 @@ class ServiceMeshControllerE2E {
                     .as("istio-cni-node in " + cluster).isNotNull();
             assertThat(c.apps().daemonSets().inNamespace("istio-system").withName("ztunnel").get())
                     .as("ztunnel in " + cluster).isNotNull();
+            assertThat(status.path("rootOfTrust").path("intermediateRotatesAt").asText()).as(status.toString())
+                    .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
         }
+        // One root of trust (ADR 0028): the sandbox asks for a generated one; each cluster's intermediate chains to it.
+        Secret rootSecret = fleet.sandbox.management().secrets().inNamespace("gloo-mesh").withName("meshfleet-root-ca").get();
+        assertThat(rootSecret).as("the generated root").isNotNull();
+        X509Certificate root = certificates(entry(rootSecret, "tls.crt")).get(0);
+        Set<String> intermediates = new HashSet<>();
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            Secret cacerts = fleet.workload(cluster).secrets().inNamespace("istio-system").withName("cacerts").get();
+            assertThat(cacerts).as("cacerts in " + cluster).isNotNull();
+            assertThat(certificates(entry(cacerts, "root-cert.pem"))).containsExactly(root);
+            X509Certificate intermediate = CertificateChains.validatedIntermediate(cacerts, root, Instant.now());
+            assertThat(intermediate.getSubjectX500Principal().getName()).contains("L=" + cluster);
+            intermediates.add(entry(cacerts, "ca-cert.pem"));
+        }
+        assertThat(intermediates).as("one intermediate per cluster").hasSize(2);
     }
 
     @Test

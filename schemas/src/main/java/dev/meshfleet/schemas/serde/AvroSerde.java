@@ -6,6 +6,7 @@ import java.nio.ByteBuffer;
 import org.apache.avro.Schema;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.BinaryMessageEncoder;
+import org.apache.avro.data.TimeConversions;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -32,6 +33,9 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T>, Seri
         this.type = type;
         Schema schema = SpecificData.get().getSchema(type);
         SpecificData model = new SpecificData(type.getClassLoader());
+        // A logical type inside a union (an optional time, InstallationEvent.caRotateAt) is resolved by the model, not
+        // by the record's own field conversions: without this the writer meets an Instant it cannot place.
+        model.addLogicalTypeConversion(new TimeConversions.TimestampMillisConversion());
         this.encoder = new BinaryMessageEncoder<>(model, schema);
         this.decoder = new BinaryMessageDecoder<>(model, schema, ReleasedSchemas.store());
     }

@@ -84,7 +84,9 @@ class ServiceMeshControllerCrdTest {
     void statusCarriesTheSeedsConditionsWithObservedGenerationReasonMessageAndTransitionTime() throws IOException {
         JSONSchemaProps status = v1().getSchema().getOpenAPIV3Schema().getProperties().get("status");
         assertThat(status.getProperties().keySet()).containsExactlyInAnyOrder("observedGeneration", "phase", "peers",
-                "conditions");
+                "conditions", "rootOfTrust");
+        assertThat(status.getProperties().get("rootOfTrust").getProperties().get("intermediateRotatesAt").getFormat())
+                .isEqualTo("date-time");
         JSONSchemaProps condition = status.getProperties().get("conditions").getItems().getSchema();
         assertThat(condition.getProperties().keySet()).containsExactlyInAnyOrder("type", "status", "observedGeneration",
                 "reason", "message", "lastTransitionTime");

@@ -64,6 +64,25 @@ class AvroSerdeTest {
     }
 
     @Test
+    void anOptionalTimeSurvivesARoundTripSetAndUnset() {
+        // The intermediate CA's rotation time (ADR 0028): a timestamp inside a union, on the event and the status.
+        Instant rotateAt = Instant.parse("2027-07-31T19:09:43Z");
+        InstallationEvent event = InstallationEvent.newBuilder().setOwner(OWNER).setGeneration(1).setCluster("cluster1")
+                .setRevision("").setState("HEALTHY").setSource("installer/0").setTime(Instant.ofEpochMilli(5))
+                .setCaRotateAt(rotateAt).build();
+        InstallationStatus status = InstallationStatus.newBuilder().setState("HEALTHY").setGeneration(1)
+                .setUpdatedAt(Instant.ofEpochMilli(5)).setCaRotateAt(rotateAt).build();
+        LifecycleStatus lifecycle = LifecycleStatus.newBuilder().setOwner(OWNER).setObservedGeneration(1)
+                .setClusters(Map.of("cluster1", ClusterStatus.newBuilder().setInstallations(Map.of("", status)).build()))
+                .setSummary(StatusSummary.newBuilder().setState("HEALTHY").setHealthy(1).setTotal(1).build()).build();
+
+        assertThat(roundTrip(InstallationEvent.class, event).getCaRotateAt()).isEqualTo(rotateAt);
+        assertThat(roundTrip(LifecycleStatus.class, lifecycle)).isEqualTo(lifecycle);
+        InstallationEvent unset = InstallationEvent.newBuilder(event).setCaRotateAt(null).build();
+        assertThat(roundTrip(InstallationEvent.class, unset).getCaRotateAt()).isNull();
+    }
+
+    @Test
     void encodedRecordsStartWithTheSingleObjectMarkerAndTheSchemaFingerprint() {
         byte[] bytes = AvroSerde.of(SpecChange.class).encode(specChange());
         assertThat(bytes[0]).isEqualTo((byte) 0xC3);

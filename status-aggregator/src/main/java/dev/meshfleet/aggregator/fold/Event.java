@@ -9,10 +9,11 @@ import java.util.Objects;
  * @param cluster   workload cluster; empty for a translator error that concerns the whole resource
  * @param revision  installation revision; empty for a revisionless installation
  * @param timeMillis when the source observed it (data carried by the event; the fold reads no clock)
+ * @param caRotateAtMillis when the installation's intermediate CA is replaced (ServiceMeshController); null: not said
  */
 public record Event(Owner owner, long generation, String cluster, String revision, String state, String message,
         String observedOperatorJson, String planHash, String source, long sourceEpoch, long sequence,
-        long timeMillis) {
+        long timeMillis, Long caRotateAtMillis) {
 
     public static final String TRANSLATOR = "translator";
     public static final String INSTALLER_PREFIX = "installer/";
@@ -25,6 +26,14 @@ public record Event(Owner owner, long generation, String cluster, String revisio
         message = message == null ? "" : message;
         planHash = planHash == null ? "" : planHash;
         source = source == null ? "" : source;
+    }
+
+    /** An event that says nothing of an intermediate CA. */
+    public Event(Owner owner, long generation, String cluster, String revision, String state, String message,
+            String observedOperatorJson, String planHash, String source, long sourceEpoch, long sequence,
+            long timeMillis) {
+        this(owner, generation, cluster, revision, state, message, observedOperatorJson, planHash, source, sourceEpoch,
+                sequence, timeMillis, null);
     }
 
     public boolean fromInstaller() {

@@ -11,16 +11,26 @@ import dev.meshfleet.schemas.state.Phase;
  *                   objects of it may be in the cluster, whatever the state says now. Sticky: a later
  *                   translator event, a FAILED without an observed operator or a new generation never
  *                   clears it; only a re-created owner (a new status) does. The finalizer rule reads it.
+ * @param caRotateAtMillis when the installer replaces the installation's intermediate CA (a ServiceMeshController's
+ *                   cacerts), as its newest event that said so; null when none did
  */
 public record Installation(InstallationState state, String message, String observedRevision,
         String observedOperatorJson, long generation, String planHash, String source, long sourceEpoch,
-        long sequence, long updatedAt, boolean anyApplied) {
+        long sequence, long updatedAt, boolean anyApplied, Long caRotateAtMillis) {
 
     public Installation {
         message = message == null ? "" : message;
         observedRevision = observedRevision == null ? "" : observedRevision;
         planHash = planHash == null ? "" : planHash;
         source = source == null ? "" : source;
+    }
+
+    /** An installation without an intermediate CA. */
+    public Installation(InstallationState state, String message, String observedRevision,
+            String observedOperatorJson, long generation, String planHash, String source, long sourceEpoch,
+            long sequence, long updatedAt, boolean anyApplied) {
+        this(state, message, observedRevision, observedOperatorJson, generation, planHash, source, sourceEpoch,
+                sequence, updatedAt, anyApplied, null);
     }
 
     public Phase phase() {
@@ -35,9 +45,12 @@ public record Installation(InstallationState state, String message, String obser
         String operator = keep ? before.observedOperatorJson() : event.fromInstaller() ? event.observedOperatorJson() : null;
         String observedRevision = keep ? before.observedRevision() : operator != null ? event.revision() : "";
         boolean anyApplied = event.fromInstaller() || before != null && before.anyApplied();
+        // Only the installer knows the CA; an event of its that does not say (a progress step) keeps what was said.
+        Long caRotateAt = event.fromInstaller() && event.caRotateAtMillis() != null ? event.caRotateAtMillis()
+                : before == null ? null : before.caRotateAtMillis();
         return new Installation(state, event.message(), observedRevision, operator, event.generation(),
                 event.planHash(), event.source(), event.sourceEpoch(), event.sequence(), event.timeMillis(),
-                anyApplied);
+                anyApplied, caRotateAt);
     }
 
     /** True for a translator failure: the spec could not be translated (something may run from an earlier generation: see {@link #anyApplied}). */
@@ -57,7 +70,8 @@ public record Installation(InstallationState state, String message, String obser
 
     /**
      * True when {@code other} says the same as this to a reader of the status: the same state, message,
-     * observed revision and operator, for the same generation and plan, with the same {@link #anyApplied}.
+     * observed revision and operator, for the same generation and plan, with the same {@link #anyApplied} and CA
+     * rotation time.
      * Only the bookkeeping of which event said it last (source, epoch, sequence, time) may differ: an
      * installer re-emitting every state at its drift repair changes nothing worth publishing.
      */
@@ -65,6 +79,7 @@ public record Installation(InstallationState state, String message, String obser
         return other != null && state == other.state && message.equals(other.message)
                 && observedRevision.equals(other.observedRevision)
                 && java.util.Objects.equals(observedOperatorJson, other.observedOperatorJson)
-                && generation == other.generation && planHash.equals(other.planHash) && anyApplied == other.anyApplied;
+                && generation == other.generation && planHash.equals(other.planHash) && anyApplied == other.anyApplied
+                && java.util.Objects.equals(caRotateAtMillis, other.caRotateAtMillis);
     }
 }

@@ -31,6 +31,8 @@ import dev.meshfleet.schemas.v1.ResourceKind;
  * - {type: Initialized, status: "True", reason: ManifestsInitialized, message: Manifests initialized,
  *    observedGeneration: 1, lastTransitionTime: "2024-12-27T20:47:01Z"}
  * - CRDInstalled, ControlPlaneDeployed, CNIDeployed, WebhookDeployed, Ready (SystemReady)
+ * rootOfTrust:                # once the installer wrote cacerts (docs/adr/0028)
+ *   intermediateRotatesAt: "2027-08-30T10:00:00Z"
  * </pre>
  * The installation shown is the one in {@code spec.cluster} (revisionless); a translation error with no usable cluster
  * is under the whole-resource key. A failure sets the condition of its step False with the event's message, which
@@ -79,6 +81,10 @@ public final class SmcStatusDocument {
                     .put("observedGeneration", shown.getGeneration()).put("reason", c.reason())
                     .put("message", c.message())
                     .put("lastTransitionTime", same ? was.get("lastTransitionTime").asText() : time);
+        }
+        if (shown.getCaRotateAt() != null) {
+            root.putObject("rootOfTrust").put("intermediateRotatesAt",
+                    shown.getCaRotateAt().truncatedTo(ChronoUnit.SECONDS).toString());
         }
         return root;
     }

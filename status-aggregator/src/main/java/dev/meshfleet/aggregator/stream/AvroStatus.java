@@ -36,7 +36,8 @@ public final class AvroStatus {
     public static Event event(InstallationEvent e) {
         return new Event(owner(e.getOwner()), e.getGeneration(), e.getCluster(), e.getRevision(), e.getState(),
                 e.getMessage(), e.getObservedOperatorJson(), e.getPlanHash(), e.getSource(), e.getSourceEpoch(),
-                e.getSequence(), e.getTime() == null ? 0 : e.getTime().toEpochMilli());
+                e.getSequence(), e.getTime() == null ? 0 : e.getTime().toEpochMilli(),
+                e.getCaRotateAt() == null ? null : e.getCaRotateAt().toEpochMilli());
     }
 
     /** The fold's status from the stored record; null stays null (no status yet). */
@@ -105,12 +106,14 @@ public final class AvroStatus {
                 || i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank();
         return new Installation(state, i.getMessage(), i.getObservedRevision(), i.getObservedOperatorJson(),
                 i.getGeneration(), i.getPlanHash(), i.getSource(), i.getSourceEpoch(), i.getSequence(),
-                i.getUpdatedAt() == null ? 0 : i.getUpdatedAt().toEpochMilli(), anyApplied);
+                i.getUpdatedAt() == null ? 0 : i.getUpdatedAt().toEpochMilli(), anyApplied,
+                i.getCaRotateAt() == null ? null : i.getCaRotateAt().toEpochMilli());
     }
 
     private static InstallationStatus avro(Installation i) {
         return new InstallationStatus(i.state().name(), i.message(), i.observedRevision(), i.observedOperatorJson(),
                 i.generation(), i.planHash(), i.source(), i.sourceEpoch(), i.sequence(),
-                Instant.ofEpochMilli(i.updatedAt()), i.anyApplied());
+                Instant.ofEpochMilli(i.updatedAt()), i.anyApplied(),
+                i.caRotateAtMillis() == null ? null : Instant.ofEpochMilli(i.caRotateAtMillis()));
     }
 }

@@ -45,6 +45,31 @@ class StatusFoldTest {
         assertThat(status.observedGeneration()).isEqualTo(1);
     }
 
+    /** An installer event with the intermediate CA's rotation time (a ServiceMeshController's cacerts, ADR 0028). */
+    private static Event withCa(Event e, Long rotateAt) {
+        return new Event(e.owner(), e.generation(), e.cluster(), e.revision(), e.state(), e.message(),
+                e.observedOperatorJson(), e.planHash(), e.source(), e.sourceEpoch(), e.sequence(), e.timeMillis(), rotateAt);
+    }
+
+    @Test
+    void theIntermediateCasRotationTimeIsTheInstallersLatestAndAChangeAloneIsPublished() {
+        Status healthy = fold(translator(ILM, 1, "cluster1", "1-24", "INSTALL_PENDING", "h1"),
+                ilm("INSTALLING_CONTROL_PLANE", 1), withCa(ilm("HEALTHY", 2), 5_000L));
+        assertThat(only(healthy).caRotateAtMillis()).isEqualTo(5_000L);
+
+        // An installer event that does not say (a progress step) and a translator event keep it.
+        Status updating = StatusFold.foldAll(healthy, List.of(ilm("UPDATING_CONTROL_PLANE", 3),
+                translator(ILM, 1, "cluster1", "1-24", "INSTALL_PENDING", "h1")));
+        assertThat(updating.installation("cluster1", "1-24").orElseThrow().caRotateAtMillis()).isEqualTo(5_000L);
+
+        // Replaced while HEALTHY: the same state, a new time, and a status worth writing.
+        FoldOutcome rotated = StatusFold.fold(healthy, withCa(ilm("HEALTHY", 4), 9_000L));
+        assertThat(rotated).isInstanceOfSatisfying(Applied.class, a -> {
+            assertThat(a.after().caRotateAtMillis()).isEqualTo(9_000L);
+            assertThat(a.after().reportsSameAs(a.before())).isFalse();
+        });
+    }
+
     @Test
     void glmInstallationUsesGatewayStateNames() {
         Status status = fold(translator(GLM, 1, "cluster1", "1-24", "INSTALL_PENDING", "g1"),

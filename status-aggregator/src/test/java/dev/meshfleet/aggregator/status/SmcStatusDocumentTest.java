@@ -37,8 +37,12 @@ class SmcStatusDocumentTest {
     }
 
     static LifecycleStatus status(String cluster, String state, String message, Instant at) {
+        return status(cluster, state, message, at, null);
+    }
+
+    static LifecycleStatus status(String cluster, String state, String message, Instant at, Instant caRotateAt) {
         InstallationStatus i = new InstallationStatus(state, message, "", null, 1L, "h1", "installer/installer-0", 1L,
-                3L, at, true);
+                3L, at, true, caRotateAt);
         return new LifecycleStatus(new OwnerRef(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "uid-1"),
                 1L, Map.of(cluster, new ClusterStatus(Map.of("", i), 1L)), new StatusSummary(state, 0, 1), false);
     }
@@ -67,6 +71,18 @@ class SmcStatusDocumentTest {
                    "message": "All conditions are met", "lastTransitionTime": "2024-12-27T20:47:02Z"}]}
                 """);
         assertThat(rendered).isEqualTo(expected);
+    }
+
+    @Test
+    void theStatusSaysWhenTheIntermediateCaIsReplacedOnceTheInstallerWroteCacerts() {
+        Instant rotateAt = Instant.parse("2027-08-28T04:47:02.345Z");
+
+        JsonNode rendered = SmcStatusDocument.render(status("cluster1", "HEALTHY", "", AT, rotateAt), AMBIENT, null);
+
+        assertThat(rendered.path("rootOfTrust").path("intermediateRotatesAt").asText()).isEqualTo("2027-08-28T04:47:02Z");
+        assertThat(rendered.path("conditions")).hasSize(6);
+        assertThat(SmcStatusDocument.render(status("cluster1", "HEALTHY", "", AT), AMBIENT, null).has("rootOfTrust"))
+                .as("no cacerts written: nothing said").isFalse();
     }
 
     /** Per state: the phase, and each condition's status and reason in the seed's order. */
