@@ -182,7 +182,14 @@ public class InstallerService {
             // took its partitions before would report its clusters PENDING until the informer caught up (seen once
             // static membership gave a restarted replica its partitions back at once).
             awaitRegistrySynced(REGISTRY_SYNC_WAIT);
-            awaitWarmUp(warmUp, WARM_UP_WAIT);
+            if (leases.heldFromBefore(config.partitions())) {
+                // A restart after a crash: this replica's partitions come back to it at once and nobody reconciles
+                // them meanwhile, so waiting for the warm-up would only delay them (ADR 0042).
+                LOG.infof("leases still held by %s from before its restart: joining the install-plans group without"
+                        + " waiting for the warm-up", replicaId);
+            } else {
+                awaitWarmUp(warmUp, WARM_UP_WAIT);
+            }
             if (config.createTopics()) {
                 TopicAdmin.ensure(kafka, TopicAdmin.definitions(config.partitions()), replication);
             }

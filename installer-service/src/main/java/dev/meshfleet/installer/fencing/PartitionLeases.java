@@ -101,6 +101,27 @@ public final class PartitionLeases implements AutoCloseable {
         return me;
     }
 
+    /**
+     * Whether a lease of one of the first {@code partitions} partitions is still held under this replica id, before
+     * this process has wanted any: a previous process of this replica stopped without releasing it (a crash; a clean
+     * stop releases every lease). Static membership then gives this process those partitions back at once, and no
+     * other replica reconciles their clusters meanwhile (ADR 0011). Reads only; false when the leases cannot be read.
+     */
+    public boolean heldFromBefore(int partitions) {
+        try {
+            for (int p = 0; p < partitions; p++) {
+                Lease lease = management.leases().inNamespace(namespace).withName(name(p)).get();
+                if (lease != null && me.equals(holderOf(lease))) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (RuntimeException e) {
+            LOG.debugf("leases not read (%s): taken as not held from before", describe(e));
+            return false;
+        }
+    }
+
     /** The partition was assigned under {@code epoch}: acquire its lease (a first attempt at once). */
     public void want(int partition, long epoch) {
         Slot slot = new Slot(partition, epoch);

@@ -371,8 +371,9 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             pending.getOrDefault(tp, Map.of()).forEach((cluster, plans) -> ownership.desired(cluster, tp.partition(),
                     plans));
             pending.remove(tp);
-            // Assignment: every cluster of the partition is reconciled and its state re-emitted under the new epoch.
-            ownership.clustersOf(tp.partition()).forEach(cluster -> queue.submit(cluster, Trigger.RESYNC));
+            // Assignment: every cluster of the partition is reconciled and its state re-emitted under the new epoch;
+            // its drift is repaired at its turn of the periodic repair, not all at once here (ADR 0042).
+            ownership.clustersOf(tp.partition()).forEach(cluster -> queue.submit(cluster, Trigger.RESUME));
         }
     }
 

@@ -294,7 +294,7 @@ public class ClusterReconciler {
             renders.put(plan.key(), renderedIdentities(plan, round.cluster));
         }
         round.decision = RoundDecision.start(round.cluster, plans, inventories, renders, reportedNow(round),
-                round.resync, trigger == Trigger.RESYNC && settings.repairDrift());
+                round.resync, trigger.repairsDrift() && settings.repairDrift());
         Duration next = null;
         for (Action action : round.decision.order()) {
             Duration d = null;
@@ -316,13 +316,13 @@ public class ClusterReconciler {
     }
 
     /**
-     * The cluster's inventories: read at a resync (an assignment, a drift repair) or when not known under the
-     * round's epoch, else as this replica's memory holds them. An inventory someone else edits or deletes is seen at
-     * the next resync, as any other drift is.
+     * The cluster's inventories: read at an assignment or a drift repair ({@link Trigger#readsInventories}) or when
+     * not known under the round's epoch, else as this replica's memory holds them. An inventory someone else edits or
+     * deletes is seen at the next drift repair, as any other drift is.
      */
     private List<Inventory> inventories(Round round, ClusterOps ops, Trigger trigger) {
         Memory mem = round.memory;
-        if (trigger != Trigger.RESYNC && mem.inventories != null && mem.inventoriesEpoch == round.owned.epoch()) {
+        if (!trigger.readsInventories() && mem.inventories != null && mem.inventoriesEpoch == round.owned.epoch()) {
             return mem.inventories.values().stream()
                     .sorted(Comparator.comparing((Inventory i) -> Names.inventoryName(i.owner(), i.revision())))
                     .toList();

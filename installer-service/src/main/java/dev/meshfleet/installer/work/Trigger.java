@@ -13,13 +13,30 @@ public enum Trigger {
      */
     CHECK,
     /**
-     * Assignment, or the periodic drift repair: re-apply every in-sync installation (repairing drift) and
-     * re-emit every installation's state, changed or not (the safety net for the aggregator).
+     * Assignment (a partition taken over, or taken back by a restarted replica): read the inventories, apply what
+     * differs from its plan, check every in-sync installation's health and re-emit every state, changed or not.
+     * No drift repair: re-applying every object of every cluster at once made a restarted replica's last cluster
+     * wait 15 s for its first event (ADR 0042); each cluster's drift is repaired at its turn of the periodic repair.
+     */
+    RESUME,
+    /**
+     * The periodic drift repair: re-apply every in-sync installation (repairing drift) and re-emit every
+     * installation's state, changed or not (the safety net for the aggregator).
      */
     RESYNC;
 
     /** True when the round re-emits the state of every installation, changed or not. */
     public boolean reemits() {
+        return this == RESUME || this == RESYNC;
+    }
+
+    /** True when the round reads the cluster's inventories rather than trusting what this replica remembers. */
+    public boolean readsInventories() {
+        return this == RESUME || this == RESYNC;
+    }
+
+    /** True when the round re-applies in-sync installations to repair drift (if drift repair is on). */
+    public boolean repairsDrift() {
         return this == RESYNC;
     }
 

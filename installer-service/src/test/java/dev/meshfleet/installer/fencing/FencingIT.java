@@ -195,4 +195,21 @@ class FencingIT {
         assertThat(Optional.ofNullable(lease().getMetadata().getAnnotations()).orElseThrow())
                 .containsEntry("meshfleet.dev/epoch", "6");
     }
+
+    @Test
+    void aRestartedReplicaKnowsItStoppedHoldingALeaseAndOneThatReleasedItOrNeverHeldItDoesNot() {
+        a.assigned(5);
+        await().atMost(Duration.ofSeconds(10)).until(() -> a.leases.holds(PARTITION));
+        // A crashes: its process is gone without releasing anything. Its restart reads the leases before joining.
+        PartitionLeases restarted = new PartitionLeases(server.client(), NAMESPACE, "meshfleet.install-plans",
+                "installer-a", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC());
+        assertThat(restarted.heldFromBefore(12)).as("installer-a restarted after a crash").isTrue();
+        assertThat(b.leases.heldFromBefore(12)).as("installer-b, which never held it").isFalse();
+        assertThat(restarted.heldFromBefore(PARTITION)).as("only partitions below the one held are read").isFalse();
+
+        a.leases.release(PARTITION);
+        await().atMost(Duration.ofSeconds(10)).until(() -> "".equals(lease().getSpec().getHolderIdentity()));
+        assertThat(restarted.heldFromBefore(12)).as("installer-a restarted after a clean stop").isFalse();
+        restarted.close();
+    }
 }

@@ -32,6 +32,7 @@ import dev.meshfleet.installer.fencing.LeaseTiming;
 import dev.meshfleet.installer.fencing.PartitionLeases;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
+import dev.meshfleet.installer.work.Trigger;
 import dev.meshfleet.installer.work.WorkQueue;
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.schemas.TopicAdmin;
@@ -226,6 +227,27 @@ class PlanConsumerIT {
         for (String cluster : ownership.clusters()) {
             assertThat(ownership.get(cluster).orElseThrow().plans()).as(cluster).hasSize(2);
         }
+    }
+
+    @Test
+    void aReplicaTakingPartitionsReEmitsEveryClusterWithoutRepairingTheDriftOfAllOfThemAtOnce() {
+        // A restarted replica takes its partitions back at once (static membership); a drift repair of every
+        // cluster on assignment (render and re-apply every object) made its last cluster's first event come 15 s
+        // after it was ready in the soak. Each cluster's drift is repaired at its turn of the periodic repair.
+        createTopicWithClusters();
+        Map<String, Trigger> handed = new ConcurrentHashMap<>();
+        WorkQueue queue = new WorkQueue(2, (cluster, trigger) -> {
+            handed.put(cluster, trigger);
+            return null;
+        });
+        consume("installer-resuming", new Ownership(), queue, LeaseTiming.DEFAULT);
+
+        await().atMost(Duration.ofSeconds(30)).until(() -> handed.size() == CLUSTERS);
+        assertThat(Set.copyOf(handed.values())).as("the triggers the clusters of the assigned partitions came with")
+                .hasSize(1).allSatisfy(t -> {
+                    assertThat(t.reemits()).as("%s re-emits every state under the new epoch", t).isTrue();
+                    assertThat(t).as("not the drift repair").isNotEqualTo(Trigger.RESYNC);
+                });
     }
 
     @Test

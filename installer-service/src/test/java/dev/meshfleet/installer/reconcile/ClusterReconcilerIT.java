@@ -67,7 +67,8 @@ class ClusterReconcilerIT {
                 Map.entry("c8", List.of()), Map.entry("c9", List.of()), Map.entry("c10", List.of()),
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
                 Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of()),
-                Map.entry("c16", List.of()), Map.entry("c17", List.of()), Map.entry("c18", List.of())),
+                Map.entry("c16", List.of()), Map.entry("c17", List.of()), Map.entry("c18", List.of()),
+                Map.entry("c19", List.of())),
                 Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
@@ -254,6 +255,24 @@ class ClusterReconcilerIT {
         writeReadinessAndAwaitWatch("c8", "istio-system", "istiod-1-24", true);
         restarted.reconcile("c8", Trigger.POLL);
         assertThat(states("c8")).containsExactly("UNHEALTHY", "HEALTHY");
+    }
+
+    @Test
+    void aReplicaTakingAClusterReEmitsItsStateFromItsInventoryAndHealthWithoutOneWriteAndTheDriftRepairReApplies() {
+        ownership.assigned(18, 1);
+        ownership.desired("c19", 18, List.of(plan("1-24")));
+        untilHealthy("c19");
+
+        ClusterReconciler restarted = reconciler(Clock.systemUTC());
+        events.clear();
+        long before = writesTo("c19");
+        restarted.reconcile("c19", Trigger.RESUME);
+        assertThat(states("c19")).as("re-emitted on assignment").containsExactly("HEALTHY");
+        assertThat(writesTo("c19")).as("writes to the cluster on assignment").isEqualTo(before);
+
+        restarted.reconcile("c19", Trigger.RESYNC);
+        assertThat(writesTo("c19")).as("the periodic drift repair re-applies the installation").isGreaterThan(before);
+        assertThat(states("c19")).containsExactly("HEALTHY", "HEALTHY");
     }
 
     @Test
