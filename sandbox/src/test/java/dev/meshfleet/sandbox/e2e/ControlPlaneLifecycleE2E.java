@@ -119,18 +119,21 @@ class ControlPlaneLifecycleE2E {
         // ... and True once it is HEALTHY.
         assertThat(conditions("inplace")).containsExactly("Ready True Healthy 2", "Progressing False Settled 2",
                 "Degraded False NoFailures 2", "Reconciling False Settled 2", "Stalled False NotStalled 2");
-        // The Events kubectl describe lists (its field selector): each kind of transition once, with its count.
+        // The Events kubectl describe lists (its field selector): each kind of transition once, with its count. The
+        // aggregator records them after the status write that made them, so they are awaited a moment.
         String uid = fleet.ilm("inplace").getMetadata().getUid();
-        List<String> story = fleet.sandbox.management().v1().events().inNamespace("gloo-mesh")
-                .withField("involvedObject.name", "inplace").withField("involvedObject.uid", uid)
-                .withField("involvedObject.kind", "IstioLifecycleManager").list().getItems().stream()
-                .filter(e -> e.getReason().equals("Healthy") || e.getReason().equals("UpdatingControlPlane"))
-                .map(e -> e.getReason() + " " + e.getType() + " x" + e.getCount() + ": " + e.getMessage()).sorted()
-                .toList();
-        assertThat(story).hasSize(2);
-        assertThat(story.get(0)).isEqualTo("Healthy Normal x2: cluster2/1-24-ip: UPDATING_CONTROL_PLANE -> HEALTHY");
-        assertThat(story.get(1)).matches(
-                "UpdatingControlPlane Normal x1: cluster2/1-24-ip: (INSTALL_PENDING|HEALTHY) -> UPDATING_CONTROL_PLANE( \\(.+\\))?");
+        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
+            List<String> story = fleet.sandbox.management().v1().events().inNamespace("gloo-mesh")
+                    .withField("involvedObject.name", "inplace").withField("involvedObject.uid", uid)
+                    .withField("involvedObject.kind", "IstioLifecycleManager").list().getItems().stream()
+                    .filter(e -> e.getReason().equals("Healthy") || e.getReason().equals("UpdatingControlPlane"))
+                    .map(e -> e.getReason() + " " + e.getType() + " x" + e.getCount() + ": " + e.getMessage()).sorted()
+                    .toList();
+            assertThat(story).hasSize(2);
+            assertThat(story.get(0)).isEqualTo("Healthy Normal x2: cluster2/1-24-ip: UPDATING_CONTROL_PLANE -> HEALTHY");
+            assertThat(story.get(1)).matches(
+                    "UpdatingControlPlane Normal x1: cluster2/1-24-ip: (INSTALL_PENDING|HEALTHY) -> UPDATING_CONTROL_PLANE( \\(.+\\))?");
+        });
 
         var i = Fleet.installation(fleet.ilmStatus("inplace"), "cluster2", "1-24-ip");
         assertThat(i.state()).isEqualTo("HEALTHY");
