@@ -16,6 +16,12 @@ public final class OwnerKeys {
         return of(owner.getKind(), owner.getNamespace(), owner.getName());
     }
 
+    /** Whether a record key concerns a resource of {@code kind}: read without decoding the record's value. */
+    public static boolean isOf(ResourceKind kind, String key) {
+        return key != null && key.length() > kind.name().length() && key.startsWith(kind.name())
+                && key.charAt(kind.name().length()) == '/';
+    }
+
     /** Parses {@code Kind/namespace/name}; throws IllegalArgumentException naming what is wrong. */
     public static Parsed parse(String key) {
         String[] parts = key == null ? new String[0] : key.split("/", -1);

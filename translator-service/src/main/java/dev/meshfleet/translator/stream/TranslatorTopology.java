@@ -1,9 +1,11 @@
 package dev.meshfleet.translator.stream;
 
+import dev.meshfleet.schemas.OwnerKeys;
 import dev.meshfleet.schemas.serde.AvroSerde;
 import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.InstallationPlan;
+import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translation.Translator;
 import dev.meshfleet.translator.facts.EcpFact;
@@ -72,12 +74,16 @@ public final class TranslatorTopology {
                 .stream(topics.specChanges(), Consumed.with(keys, AvroSerde.of(SpecChange.class)).withName("spec-changes"))
                 .mapValues(c -> (TranslatorInput) new TranslatorInput.Spec(c), Named.as("spec-inputs"));
         // Facts for ExternalControlPlanes (docs/adr/0031): installation-events is keyed by owner like spec-changes and
-        // has as many partitions, so a resource's facts reach the task that holds its spec.
+        // has as many partitions, so a resource's facts reach the task that holds its spec. Only an
+        // ExternalControlPlane's events can carry one: the others (all but a few of a fleet's) are told by their key
+        // and never decoded. A value that cannot be decoded fails its processing, which dead-letters it.
+        AvroSerde<InstallationEvent> eventValues = AvroSerde.of(InstallationEvent.class);
         KStream<String, TranslatorInput> facts = builder
-                .stream(topics.installationEvents(), Consumed.with(keys, AvroSerde.of(InstallationEvent.class))
+                .stream(topics.installationEvents(), Consumed.with(keys, Serdes.ByteArray())
                         .withName("installation-events-facts"))
-                .flatMapValues(e -> EcpFact.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Fact(f)).toList(),
-                        Named.as("ecp-facts"));
+                .filter((key, bytes) -> OwnerKeys.isOf(ResourceKind.ExternalControlPlane, key), Named.as("ecp-events"))
+                .flatMapValues(bytes -> EcpFact.of(eventValues.deserialize(topics.installationEvents(), bytes)).stream()
+                        .map(f -> (TranslatorInput) new TranslatorInput.Fact(f)).toList(), Named.as("ecp-facts"));
         KStream<String, TranslatorOutput> out = specs.merge(facts, Named.as("translator-inputs"))
                 .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE, tracer),
                         Named.as("translate"), OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE);

@@ -1,6 +1,7 @@
 package dev.meshfleet.translator.stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -198,6 +199,26 @@ class TranslatorTopologyTest {
         JsonNode copy = ecp.deepCopy();
         ((com.fasterxml.jackson.databind.node.ObjectNode) copy.path("spec").path("external")).put("address", address);
         return copy;
+    }
+
+    /**
+     * The translator reads installation-events only for an ExternalControlPlane's facts: the events of every other
+     * kind are told by their key and never decoded (at a thousand clusters they are nearly all of the topic). Bytes
+     * that are no event prove it: under an ILM's key they pass unread; under an ECP's they are decoded, and fail.
+     */
+    @Test
+    void installationEventsOfOtherKindsAreNotDecoded() {
+        var raw = driver.createInputTopic(Topics.INSTALLATION_EVENTS, new StringSerializer(),
+                new org.apache.kafka.common.serialization.ByteArraySerializer());
+        byte[] notAnEvent = "not an avro record".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+        raw.pipeInput("IstioLifecycleManager/gloo-mesh/istiod-control-plane", notAnEvent);
+        raw.pipeInput("GatewayLifecycleManager/gloo-mesh/istio-ingressgateway", notAnEvent);
+        assertThat(plans.isEmpty()).isTrue();
+        assertThat(events.isEmpty()).isTrue();
+
+        assertThatThrownBy(() -> raw.pipeInput("ExternalControlPlane/gloo-mesh/mesh1", notAnEvent))
+                .hasCauseInstanceOf(org.apache.kafka.common.errors.SerializationException.class);
     }
 
     @Test
