@@ -177,15 +177,6 @@ public class ChartRenderer {
         }
     }
 
-    /** A rendered text with the release's overlays patched on, as one multi-document text again. */
-    private static String overlaidText(ChartSpec release, String text) {
-        if (!hasOverlays(release)) {
-            return text;
-        }
-        return overlaid(release, Manifests.parse(text)).stream().map(o -> Manifests.serialization().asJson(o))
-                .collect(java.util.stream.Collectors.joining("\n---\n"));
-    }
-
     private List<HasMetadata> fromShape(ChartSpec release, ClusterParameter parameter) {
         ChartSpec shape = release.withValuesJson(parameter.valuesJson());
         String shapeKey = key(shape);
@@ -196,7 +187,7 @@ public class ChartRenderer {
         String text = shapes.get(shapeKey);
         if (text == null) {
             // Patched once for the fleet: every cluster's objects are then the patched shape's with its name.
-            text = Manifests.jsonLines(Manifests.parse(overlaidText(release, template(shape))));
+            text = Manifests.jsonLines(overlaid(release, Manifests.parse(template(shape))));
             if (shapes.size() >= maxEntries) {
                 shapes.clear();
             }

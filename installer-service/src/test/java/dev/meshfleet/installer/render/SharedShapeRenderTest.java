@@ -23,6 +23,10 @@ class SharedShapeRenderTest {
         return new ChartSpec(chart, "mesh", "istio-system", "{\"trustDomain\":\"" + cluster + "\"}");
     }
 
+    private static ConfigMap configMap(List<HasMetadata> objects) {
+        return objects.stream().filter(ConfigMap.class::isInstance).map(ConfigMap.class::cast).findFirst().orElseThrow();
+    }
+
     private static String json(List<HasMetadata> objects) {
         return Manifests.serialization().asJson(objects);
     }
@@ -35,7 +39,7 @@ class SharedShapeRenderTest {
         for (String cluster : List.of("cluster1", "cluster2", "east-3")) {
             List<HasMetadata> objects = shared.render(release("verbatim", cluster), cluster);
             assertThat(json(objects)).isEqualTo(json(direct.render(release("verbatim", cluster))));
-            ConfigMap cm = (ConfigMap) objects.get(0);
+            ConfigMap cm = configMap(objects);
             assertThat(cm.getData()).containsEntry("cluster", cluster)
                     .containsEntry("mesh", "trustDomain: " + cluster);
         }
@@ -55,8 +59,11 @@ class SharedShapeRenderTest {
                     + "\"}", null, null, overlays);
             List<HasMetadata> objects = shared.render(release, cluster);
             assertThat(json(objects)).isEqualTo(json(direct.render(release)));
-            assertThat(((ConfigMap) objects.get(0)).getData()).containsEntry("extra", "patched")
+            assertThat(configMap(objects).getData()).containsEntry("extra", "patched")
                     .containsEntry("cluster", cluster);
+            // Every object of the chart, not only the first: the patched shape is several documents.
+            assertThat(objects).extracting(o -> o.getKind() + "/" + o.getMetadata().getName())
+                    .containsExactlyInAnyOrder("ConfigMap/mesh", "ServiceAccount/mesh-" + cluster);
         }
         assertThat(shared.fromShapes()).isEqualTo(2);
     }
@@ -71,8 +78,7 @@ class SharedShapeRenderTest {
                     .isEqualTo(json(direct.render(release("hashed", cluster))));
         }
         assertThat(shared.fromShapes()).isZero();
-        assertThat(((ConfigMap) shared.render(release("hashed", "cluster1"), "cluster1").get(0)).getData().get("id"))
-                .isNotEqualTo(((ConfigMap) shared.render(release("hashed", "cluster2"), "cluster2").get(0)).getData()
-                        .get("id"));
+        assertThat(configMap(shared.render(release("hashed", "cluster1"), "cluster1")).getData().get("id"))
+                .isNotEqualTo(configMap(shared.render(release("hashed", "cluster2"), "cluster2")).getData().get("id"));
     }
 }
