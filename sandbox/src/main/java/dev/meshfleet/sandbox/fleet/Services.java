@@ -178,8 +178,9 @@ public final class Services implements AutoCloseable {
         int port = RepoLayout.freePort();
         Path state = runDir.resolve("state");
         String name = running.containsKey(instance) ? instance + "-restart" + (++restarts) : instance;
-        List<String> jvm = new ArrayList<>(List.of(
-                "-Xms32m", "-Xmx256m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+        List<String> jvm = new ArrayList<>(JavaCommand.SHORT_LIVED_JIT);
+        jvm.addAll(List.of(
+                "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.meshfleet.schemas",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,

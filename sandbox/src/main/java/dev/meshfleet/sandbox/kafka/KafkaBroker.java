@@ -53,8 +53,8 @@ public final class KafkaBroker implements AutoCloseable {
         Path config = dir.resolve("server.properties");
         Files.writeString(config, serverProperties(dir.resolve("data"), brokerPort, controllerPort));
         Path log = dir.resolve("broker.log");
-        List<String> jvm = List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
-                "-cp", classPath);
+        List<String> jvm = new ArrayList<>(JavaCommand.SHORT_LIVED_JIT);
+        jvm.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-cp", classPath));
 
         List<String> format = new ArrayList<>(JavaCommand.prefix(agentJar, "kafka-format", jvm));
         format.addAll(List.of("kafka.tools.StorageTool", "format", "--config", config.toString(),
