@@ -75,7 +75,7 @@ final class ServerSideApply {
         }
         ObjectNode config;
         try {
-            JsonNode parsed = YAML.readTree(body == null ? "" : body);
+            JsonNode parsed = appliedConfiguration(body == null ? "" : body);
             if (parsed == null || !parsed.isObject()) {
                 return Status.of(400, "BadRequest", "the applied configuration must be an object");
             }
@@ -223,6 +223,22 @@ final class ServerSideApply {
         }
         store.processEvent(objectPath, key, current.getKey(), null, gone ? null : json);
         return ClusterStore.json(200, json);
+    }
+
+    /**
+     * The applied configuration: YAML, of which JSON is a subset. A client's JSON (Fabric8 sends JSON) is read by
+     * the JSON parser, several times faster than YAML's (a twentieth of the sandbox's CPU in a 1,000-cluster
+     * rollout); anything else, and JSON that does not parse, by the YAML parser and its errors.
+     */
+    private static JsonNode appliedConfiguration(String body) throws JsonProcessingException {
+        if (body.stripLeading().startsWith("{")) {
+            try {
+                return JSON.readTree(body);
+            } catch (JsonProcessingException notJson) {
+                // YAML's flow mappings start with '{' too: its parser decides, and says why.
+            }
+        }
+        return YAML.readTree(body);
     }
 
     /** What an apply may set: status only through /status, everything but status otherwise. */

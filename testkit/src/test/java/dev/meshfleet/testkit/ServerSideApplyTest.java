@@ -112,6 +112,17 @@ class ServerSideApplyTest {
         assertThat(named("yaml").get().getData()).containsEntry("k", "v");
     }
 
+    /** A body that starts like JSON but is YAML's flow style is YAML's to read, as for the API server. */
+    @Test
+    void applyAcceptsAYamlFlowMappingThatIsNotJson() throws Exception {
+        HttpResponse<String> response = rawPatch(
+                server.clusterUrl("ssa") + "/api/v1/namespaces/default/configmaps/flow?fieldManager=kubectl",
+                "application/apply-patch+yaml", "{apiVersion: v1, kind: ConfigMap, metadata: {name: flow}, data: {k: v}}");
+
+        assertThat(response.statusCode()).isEqualTo(201);
+        assertThat(named("flow").get().getData()).containsEntry("k", "v");
+    }
+
     @Test
     void reapplyingTheSameConfigurationWritesNothing() {
         ConfigMap first = apply("installer", cm("noop", Map.of("k", "v")));
