@@ -46,6 +46,7 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
     private final List<StoreWatch> watches = new CopyOnWriteArrayList<>();
     private volatile List<Fault> faults = List.of();
     private final ServerSideApply ssa = new ServerSideApply(this);
+    private final StoredKeys keys = new StoredKeys();
     private final Admission admission = new Admission(this);
     private final ValidatingWebhooks webhooks = new ValidatingWebhooks(this);
     /** The user of the request being handled (under the store's monitor), for the webhooks' AdmissionReview. */
@@ -914,6 +915,22 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         }
     }
 
+    /** Fabric8's lookup of one object, answered from {@link StoredKeys} when the query names one. */
+    @Override
+    public Map.Entry<AttributeSet, String> findResource(AttributeSet query) {
+        Optional<List<AttributeSet>> candidates = keys.candidates(query);
+        if (candidates.isEmpty()) {
+            return super.findResource(query);
+        }
+        for (AttributeSet key : candidates.get()) {
+            String value = key.matches(query) ? map.get(key) : null;
+            if (value != null) {
+                return Map.entry(key, value);
+            }
+        }
+        return null;
+    }
+
     @Override
     public void processEvent(String path, AttributeSet pathAttributes, AttributeSet oldAttributes,
             GenericKubernetesResource resource, String newState) {
@@ -934,6 +951,26 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             newState = foldStringData(newState);
         }
         super.processEvent(path, pathAttributes, oldAttributes, resource, newState);
+        // The key the object is stored under now, as Fabric8 made it (the same extraction): unchanged for an object
+        // written as it was.
+        AttributeSet after = null;
+        if (newState != null) {
+            if (oldAttributes != null && newState.equals(before)) {
+                after = oldAttributes;
+            } else {
+                KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
+                after = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
+                if (!after.containsKey(KubernetesAttributesExtractor.PLURAL)) {
+                    after = AttributeSet.merge(pathAttributes, after);
+                }
+            }
+        }
+        if (oldAttributes != null) {
+            keys.remove(oldAttributes);
+        }
+        if (after != null) {
+            keys.add(after);
+        }
         boolean removal = newState == null && before != null;
         // A removal gets a version of its own, as in Kubernetes: a watch from a list taken before it sees the DELETED.
         long version = removal ? requestResourceVersion() : lastResourceVersion;
@@ -941,14 +978,6 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
             removed.add(before);
         }
         if ((!watches.isEmpty() || historyFrom >= 0) && !Objects.equals(before, newState)) {
-            AttributeSet after = null;
-            if (newState != null) {
-                KubernetesAttributesExtractor extractor = (KubernetesAttributesExtractor) getAttributeExtractor();
-                after = resource != null ? extractor.extract(resource) : extractor.fromResource(newState);
-                if (!after.containsKey(KubernetesAttributesExtractor.PLURAL)) {
-                    after = AttributeSet.merge(pathAttributes, after);
-                }
-            }
             Recorded change = new Recorded(version, oldAttributes, removal ? withResourceVersion(before, version) : before,
                     after, newState);
             record(change);
