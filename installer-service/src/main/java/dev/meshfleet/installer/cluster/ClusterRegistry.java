@@ -55,7 +55,48 @@ import io.vertx.ext.web.client.WebClientOptions;
 public class ClusterRegistry implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ClusterRegistry.class);
 
-    private record Registration(String secret, String kubeconfigHash, KubernetesClient client) {
+    /**
+     * A registered cluster. Its client is built on first use: every replica registers every cluster (a remote
+     * cluster's token is read by whichever replica owns the external one), but uses the clients of the clusters it
+     * owns, a quarter of them with four replicas. Building a client was most of a registration's cost (Fabric8's
+     * builder), so a replica starting beside a thousand clusters built a thousand it never used.
+     */
+    private final class Registration {
+        final String secret;
+        final String kubeconfigHash;
+        private final String cluster;
+        private final Config config;
+        private KubernetesClient client;
+        private boolean closed;
+
+        Registration(String secret, String kubeconfigHash, String cluster, Config config) {
+            this.secret = secret;
+            this.kubeconfigHash = kubeconfigHash;
+            this.cluster = cluster;
+            this.config = config;
+        }
+
+        synchronized KubernetesClient client() {
+            if (closed) {
+                throw new IllegalStateException("the client of cluster " + cluster + " is closed (the cluster's Secret"
+                        + " changed or is gone)");
+            }
+            if (client == null) {
+                client = build(cluster, config);
+            }
+            return client;
+        }
+
+        synchronized boolean built() {
+            return client != null;
+        }
+
+        synchronized void close() {
+            closed = true;
+            if (client != null) {
+                client.close();
+            }
+        }
     }
 
     private final KubernetesClient management;
@@ -207,33 +248,45 @@ public class ClusterRegistry implements AutoCloseable {
         }
         String hash = Names.hash(kubeconfig);
         Registration current = clusters.get(cluster);
-        if (current != null && current.kubeconfigHash().equals(hash)) {
+        if (current != null && current.kubeconfigHash.equals(hash)) {
             return;
         }
-        KubernetesClient client;
+        Config config;
         try {
-            Config config = new ConfigBuilder(Config.fromKubeconfig(kubeconfig))
+            config = new ConfigBuilder(Config.fromKubeconfig(kubeconfig))
                     .withConnectionTimeout(connectTimeoutMillis).withRequestTimeout(requestTimeoutMillis)
                     // The installer backs off per cluster itself; client retries would hold a worker thread.
                     .withRequestRetryBackoffLimit(0).build();
-            client = new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
-                    .withKubernetesSerialization(serialization).withTaskExecutor(tasks)
-                    // Every write of this client passes the fence on its way out, whichever code sent it.
-                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshfleet-write-fence",
-                            fence.interceptor(cluster)))
-                    .build();
         } catch (RuntimeException e) {
             // The exception text could quote the kubeconfig: log its type only.
             LOG.warnf("Secret %s for cluster %s holds a kubeconfig that cannot be loaded (%s); cluster not registered",
                     id, cluster, e.getClass().getSimpleName());
             return;
         }
-        Registration previous = clusters.put(cluster, new Registration(id, hash, client));
+        Registration previous = clusters.put(cluster, new Registration(id, hash, cluster, config));
         if (previous != null) {
-            previous.client().close();
+            previous.close();
         }
         LOG.infof("cluster %s registered from Secret %s (kubeconfig %s)", cluster, id, hash.substring(0, 12));
         onChange.accept(cluster);
+    }
+
+    /**
+     * One client built at a time: Fabric8's builder finds the client's constructor by reflection, and workers
+     * building at once made that lookup fail (NoSuchMethodException, seen with 300 at once in ClusterRegistryIT).
+     */
+    private synchronized KubernetesClient build(String cluster, Config config) {
+        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
+                .withKubernetesSerialization(serialization).withTaskExecutor(tasks)
+                // Every write of this client passes the fence on its way out, whichever code sent it.
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshfleet-write-fence",
+                        fence.interceptor(cluster)))
+                .build();
+    }
+
+    /** How many registered clusters have had their client built (those this replica has talked to). */
+    public long clientsBuilt() {
+        return clusters.values().stream().filter(Registration::built).count();
     }
 
     private void unregister(Secret secret) {
@@ -241,8 +294,8 @@ public class ClusterRegistry implements AutoCloseable {
         String id = secretId(secret);
         Registration current = clusters.get(cluster);
         // Only the Secret that registered the cluster can unregister it.
-        if (current != null && current.secret().equals(id) && clusters.remove(cluster, current)) {
-            current.client().close();
+        if (current != null && current.secret.equals(id) && clusters.remove(cluster, current)) {
+            current.close();
             LOG.infof("cluster %s unregistered (Secret %s gone)", cluster, id);
             onChange.accept(cluster);
         }
@@ -276,7 +329,7 @@ public class ClusterRegistry implements AutoCloseable {
         if (informer != null) {
             informer.close();
         }
-        clusters.values().forEach(r -> r.client().close());
+        clusters.values().forEach(Registration::close);
         clusters.clear();
         tasks.shutdownNow();
         vertx.close();

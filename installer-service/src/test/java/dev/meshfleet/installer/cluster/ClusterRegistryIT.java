@@ -85,6 +85,29 @@ class ClusterRegistryIT {
                 .isLessThan(150 * 1024);
     }
 
+    /**
+     * Every replica registers every cluster, but talks to those it owns: a cluster's client is built when it is
+     * first asked for, so registering is cheap and a replica holds the clients of its own share only.
+     */
+    @Test
+    void aClustersClientIsBuiltWhenItIsFirstAskedFor() {
+        WriteFence fence = new WriteFence(cluster -> Optional.empty(), new PartitionLeases(server.client(), NAMESPACE,
+                "install-plans", "installer-0", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC()));
+        registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000, fence);
+        registry.start();
+        await().atMost(Duration.ofSeconds(10)).until(registry::synced);
+        IntStream.range(0, 10).forEach(i -> register("cluster" + i));
+        await().atMost(Duration.ofSeconds(30)).until(() -> registry.clusters().size() == 10);
+
+        assertThat(changed).hasSize(10);
+        assertThat(registry.clientsBuilt()).as("clients built by registering alone").isZero();
+
+        KubernetesClient client = registry.client("cluster3").orElseThrow();
+        assertThat(client.namespaces().list().getItems()).isNotNull();
+        assertThat(registry.client("cluster3").orElseThrow()).as("one client per cluster, kept").isSameAs(client);
+        assertThat(registry.clientsBuilt()).isEqualTo(1);
+    }
+
     private void register(String cluster) {
         String kubeconfig = server.kubeconfig(cluster);
         server.client().resource(new SecretBuilder().withNewMetadata().withName("cluster-" + cluster)
