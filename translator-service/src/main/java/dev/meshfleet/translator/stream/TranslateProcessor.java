@@ -215,7 +215,11 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         Map<String, String> hashes = new HashMap<>();
         Map<String, KeptPlan> plans = new HashMap<>();
         SortedMap<String, List<InstallationPlan>> byCluster = new TreeMap<>();
-        long n = 0;
+        // A generation translated again (another gloo-extensions-config, ADR 0045; an ECP's fact, ADR 0031) numbers its
+        // events after the earlier steps' of that generation: the aggregator folds a translator event only when it
+        // comes after the last one it folded from the translator.
+        long n = sameUid && memo.generation() == generation && !Operation.DELETE.name().equals(memo.operation())
+                ? memo.translatedEvents() : 0;
         for (Plan p : t.allPlans()) {
             String key = p.cluster() + "|" + p.revision();
             hashes.put(key, p.planHash());
@@ -253,7 +257,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), clusters, record);
         storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), previous, plans);
         memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes,
-                extensionsHash(extensionsJson)).toJson());
+                extensionsHash(extensionsJson), n).toJson());
         if (t.ok()) {
             LOG.info("{} generation {} translated: {} installation(s) in {}", ownerKey, generation, t.allPlans().size(), clusters);
         } else {
