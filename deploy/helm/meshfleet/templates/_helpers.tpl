@@ -94,4 +94,10 @@ authentication need, then kafka.properties over them. Argument: dict root, key, 
 - apiGroups: [meshfleet.dev]
   resources: [externalcontrolplanes]
   verbs: [get, list, watch, update]
+# Seed 003's gloo-extensions-config, by name only: an informer listing and watching with fieldSelector
+# metadata.name, which resourceNames restricts (docs/adr/0045).
+- apiGroups: [""]
+  resources: [configmaps]
+  resourceNames: [gloo-extensions-config]
+  verbs: [list, watch]
 {{- end -}}

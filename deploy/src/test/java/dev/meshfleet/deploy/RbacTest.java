@@ -49,7 +49,8 @@ class RbacTest {
                 of(CLUSTER, SMC_GROUP, SMC, "get"), of(CLUSTER, SMC_GROUP, SMC, "list"),
                 of(CLUSTER, SMC_GROUP, SMC, "watch"), of(CLUSTER, SMC_GROUP, SMC, "update"),
                 of(CLUSTER, ECP_GROUP, ECP, "get"), of(CLUSTER, ECP_GROUP, ECP, "list"),
-                of(CLUSTER, ECP_GROUP, ECP, "watch"), of(CLUSTER, ECP_GROUP, ECP, "update")));
+                of(CLUSTER, ECP_GROUP, ECP, "watch"), of(CLUSTER, ECP_GROUP, ECP, "update"),
+                of(CLUSTER, "", "configmaps", "list"), of(CLUSTER, "", "configmaps", "watch")));
         // The translator talks to Kafka only.
         assertThat(grants(objects, "translator")).isEmpty();
         // installer: the registration Secrets' informer in one namespace, the root of trust's Secret by name (get); the
@@ -109,10 +110,23 @@ class RbacTest {
                 expected.add(of(ns, SMC_GROUP, SMC, verb));
                 expected.add(of(ns, ECP_GROUP, ECP, verb));
             }
+            expected.add(of(ns, "", "configmaps", "list"));
+            expected.add(of(ns, "", "configmaps", "watch"));
         }
         assertThat(grants(rendered.objects(), "spec-intake")).containsExactlyInAnyOrderElementsOf(expected);
         assertThat(rendered.all(Role.class)).extracting(r -> r.getMetadata().getNamespace() + "/" + r.getMetadata().getName())
                 .contains("team-a/meshfleet-spec-intake", "team-b/meshfleet-spec-intake");
+    }
+
+    @Test
+    void theIntakeReadsOnlyTheConfigMapNamedGlooExtensionsConfig() {
+        for (Chart.Rendered rendered : List.of(Chart.defaults(), watchingTwoNamespaces())) {
+            List<io.fabric8.kubernetes.api.model.rbac.PolicyRule> configMapRules = Rbac.allRules(rendered.objects()).stream()
+                    .filter(r -> r.getResources().contains("configmaps")).toList();
+            assertThat(configMapRules).isNotEmpty();
+            assertThat(configMapRules).extracting(io.fabric8.kubernetes.api.model.rbac.PolicyRule::getResourceNames)
+                    .containsOnly(List.of("gloo-extensions-config"));
+        }
     }
 
     private static Chart.Rendered watchingTwoNamespaces() {

@@ -36,7 +36,10 @@ class ServiceRequestsAuthorizedTest {
                     req("GET", GLMS, "watch=true"), req("PUT", ILM, null), req("GET", ILM, null), req("PUT", GLM, null),
                     req("GET", GLM, null), req("GET", SMCS, null), req("GET", SMCS, "watch=true"), req("PUT", SMC, null),
                     req("GET", SMC, null), req("GET", ECPS, null), req("GET", ECPS, "watch=true"), req("PUT", ECP, null),
-                    req("GET", ECP, null)),
+                    req("GET", ECP, null),
+                    // and the informer on seed 003's gloo-extensions-config, by name (docs/adr/0045)
+                    req("GET", "/api/v1/configmaps", "fieldSelector=metadata.name%3Dgloo-extensions-config"),
+                    req("GET", "/api/v1/configmaps", "fieldSelector=metadata.name%3Dgloo-extensions-config&watch=true")),
             // ClusterRegistry (Secret informer in one namespace), PartitionLeases, InstallerReadiness (/version),
             // RootOfTrust (a get of the root's Secret by name; docs/adr/0028)
             "installer", List.of(
@@ -91,6 +94,11 @@ class ServiceRequestsAuthorizedTest {
         assertThat(authorizer.authorize(user("installer"), RequestInfo.parse("GET", SECRETS + "/another", null))
                 .allowed()).isFalse();
         assertThat(authorizer.authorize(user("installer"), RequestInfo.parse("POST", SECRETS, null)).allowed()).isFalse();
+        // The intake lists ConfigMaps by the one name only: any other list of them is refused.
+        assertThat(authorizer.authorize(user("spec-intake"), RequestInfo.parse("GET", "/api/v1/configmaps", null))
+                .allowed()).isFalse();
+        assertThat(authorizer.authorize(user("spec-intake"), RequestInfo.parse("GET",
+                "/api/v1/namespaces/gloo-mesh/configmaps/kube-root-ca.crt", null)).allowed()).isFalse();
         RbacAuthorizer generating = new RbacAuthorizer(Chart.render(Map.of("kafka.bootstrapServers", Chart.BOOTSTRAP,
                 "installer.trust.generateRoot", "true")).objects());
         assertThat(generating.authorize(user("installer"), RequestInfo.parse("POST", SECRETS, null)).allowed()).isTrue();

@@ -1,5 +1,7 @@
 package dev.meshfleet.sandbox;
 
+import dev.meshfleet.translation.SmcExtensions;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
@@ -344,11 +346,29 @@ public final class Sandbox implements AutoCloseable {
             throw new IOException(file + ": not Kubernetes YAML: " + e.getMessage(), e);
         }
         List<ResourceRef> applied = new ArrayList<>();
+        // Seed 003's gloo-extensions-config first: a controller published before it would roll out twice (ADR 0045).
         for (HasMetadata item : items) {
+            if (item instanceof ConfigMap configMap && SmcExtensions.CONFIG_MAP.equals(configMap.getMetadata().getName())) {
+                try {
+                    applyConfigMap(client, configMap);
+                } catch (KubernetesClientException e) {
+                    if (e.getCode() >= 400 && e.getCode() < 500) {
+                        throw new IOException(file + ": the API server refused ConfigMap " + SmcExtensions.CONFIG_MAP
+                                + " (" + e.getCode() + "): " + e.getMessage(), e);
+                    }
+                    throw e;
+                }
+            }
+        }
+        for (HasMetadata item : items) {
+            if (item instanceof ConfigMap configMap && SmcExtensions.CONFIG_MAP.equals(configMap.getMetadata().getName())) {
+                continue;
+            }
             ResourceKind kind = Crds.kindOf(item.getApiVersion(), item.getKind());
             if (kind == null) {
                 throw new IOException(file + ": " + item.getApiVersion() + "/" + item.getKind() + " "
-                        + item.getMetadata().getName() + " is not an IstioLifecycleManager, GatewayLifecycleManager, ServiceMeshController or ExternalControlPlane");
+                        + item.getMetadata().getName() + " is not an IstioLifecycleManager, GatewayLifecycleManager,"
+                        + " ServiceMeshController, ExternalControlPlane or ConfigMap " + SmcExtensions.CONFIG_MAP);
             }
             GenericKubernetesResource desired = api.client().getKubernetesSerialization()
                     .convertValue(item, GenericKubernetesResource.class);
@@ -374,6 +394,21 @@ public final class Sandbox implements AutoCloseable {
             applied.add(ref);
         }
         return new Applied.Done(applied);
+    }
+
+    /** Creates the ConfigMap or replaces its data, as kubectl apply would for a ConfigMap only the user writes. */
+    private static void applyConfigMap(KubernetesClient client, ConfigMap desired) {
+        String namespace = desired.getMetadata().getNamespace() == null ? "default" : desired.getMetadata().getNamespace();
+        var r = client.configMaps().inNamespace(namespace).withName(desired.getMetadata().getName());
+        ConfigMap existing = r.get();
+        if (existing == null) {
+            desired.getMetadata().setNamespace(namespace);
+            desired.getMetadata().setResourceVersion(null);
+            client.configMaps().inNamespace(namespace).resource(desired).create();
+        } else {
+            existing.setData(desired.getData());
+            client.configMaps().inNamespace(namespace).resource(existing).update();
+        }
     }
 
     private void createOrReplaceSpec(KubernetesClient client, ResourceRef ref, GenericKubernetesResource desired) {

@@ -37,6 +37,7 @@ final class IntakeController {
     private final Cache cache;
     private final FinalizerWriter finalizers;
     private final Publisher publisher;
+    private final Extensions extensions;
     private final LifecycleResources resources;
     private final PublishLedger ledger;
     private final Clock clock;
@@ -66,11 +67,27 @@ final class IntakeController {
         void publish(String key, SpecChange change);
     }
 
+    /**
+     * The gloo-extensions-config a ServiceMeshController is published with ({@link
+     * dev.meshfleet.intake.watch.LifecycleWatch#extensions}, docs/adr/0045).
+     */
+    @FunctionalInterface
+    interface Extensions {
+        /** The data of the namespace's ConfigMap as JSON, null when it has none; throws while that is not known yet. */
+        String dataJson(String namespace);
+    }
+
     IntakeController(Cache cache, FinalizerWriter finalizers, Publisher publisher,
+            LifecycleResources resources, PublishLedger ledger, Clock clock, Consumer<Operation> onPublished) {
+        this(cache, finalizers, publisher, namespace -> null, resources, ledger, clock, onPublished);
+    }
+
+    IntakeController(Cache cache, FinalizerWriter finalizers, Publisher publisher, Extensions extensions,
             LifecycleResources resources, PublishLedger ledger, Clock clock, Consumer<Operation> onPublished) {
         this.cache = cache;
         this.finalizers = finalizers;
         this.publisher = publisher;
+        this.extensions = extensions;
         this.resources = resources;
         this.ledger = ledger;
         this.clock = clock;
@@ -81,7 +98,7 @@ final class IntakeController {
     void handle(String key) {
         OwnerKeys.Parsed owner = OwnerKeys.parse(key);
         Optional<GenericKubernetesResource> cached = cache.get(owner.kind(), owner.namespace(), owner.name());
-        Optional<LifecycleResource> current = cached.map(r -> resources.of(owner.kind(), r));
+        Optional<LifecycleResource> current = cached.map(r -> read(owner.kind(), r));
         Optional<LifecycleResource> seen = Optional.ofNullable(lastSeen.get(key));
 
         for (int step = 0; step < MAX_STEPS; step++) {
@@ -93,7 +110,7 @@ final class IntakeController {
             } else if (decision instanceof AddFinalizer) {
                 Optional<GenericKubernetesResource> updated = finalizers.ensure(owner.kind(), cached.orElseThrow());
                 cached = updated;
-                current = updated.map(r -> resources.of(owner.kind(), r));
+                current = updated.map(r -> read(owner.kind(), r));
                 updated.ifPresent(r -> LOG.debugf("finalizer %s added", Crds.FINALIZER));
             } else if (decision instanceof Publish publish) {
                 LifecycleResource resource = publish.resource();
@@ -101,7 +118,7 @@ final class IntakeController {
                 if (publish.operation() == Operation.DELETE) {
                     ledger.recordDelete(resource.uid());
                 } else {
-                    ledger.recordUpsert(resource.uid(), resource.generation());
+                    ledger.recordUpsert(resource.uid(), resource.generation(), resource.extensionsJson());
                 }
                 onPublished.accept(publish.operation());
                 LOG.infof("published %s of %s generation %d uid %s by '%s'", publish.operation(), key,
@@ -109,6 +126,13 @@ final class IntakeController {
             }
         }
         remember(key, seen, current);
+    }
+
+    /** A ServiceMeshController goes out with its namespace's gloo-extensions-config (docs/adr/0045). */
+    private LifecycleResource read(ResourceKind kind, GenericKubernetesResource r) {
+        LifecycleResource resource = resources.of(kind, r);
+        return kind == ResourceKind.ServiceMeshController
+                ? resource.withExtensions(extensions.dataJson(resource.namespace())) : resource;
     }
 
     private void remember(String key, Optional<LifecycleResource> seen, Optional<LifecycleResource> current) {

@@ -90,7 +90,7 @@ public class IntakeService {
         producerMetrics = new KafkaClientMetrics(publisher.producer());
         producerMetrics.bindTo(registry);
         watch = new LifecycleWatch(client);
-        controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher::publish,
+        controller = new IntakeController(watch::get, new Finalizers(client)::ensure, publisher::publish, watch::extensions,
                 new LifecycleResources(new ObjectMapper()), new PublishLedger(), Clock.systemUTC(),
                 operation -> published.get(operation).increment());
 

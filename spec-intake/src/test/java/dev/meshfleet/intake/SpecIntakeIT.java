@@ -41,6 +41,7 @@ import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.testkit.InProcessKafka;
 import dev.meshfleet.testkit.KafkaBrokerTestResource;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.FieldsV1;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntry;
@@ -223,6 +224,48 @@ class SpecIntakeIT {
                 spec: {cluster: cluster1, dataplaneMode: Ambient, version: 1.28.1-patch0}
                 """);
         assertThat(upsert.getSpecJson()).contains("\"cluster\":\"cluster1\"").contains("\"version\":\"1.28.1-patch0\"");
+    }
+
+    /** ADR 0045: the namespace's gloo-extensions-config rides on each controller's record; a change re-publishes it. */
+    @Test
+    void aServiceMeshControllerGoesOutWithItsNamespacesExtensionsConfigAndAgainWhenTheConfigMapChanges() throws Exception {
+        String ns = "team-extensions";
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata()
+                .withName("gloo-extensions-config").withNamespace(ns).endMetadata()
+                .addToData("beta", "serviceMeshController:\n  multiClusterMode: Peering\n").build()).create();
+        client.configMaps().inNamespace(ns).resource(new ConfigMapBuilder().withNewMetadata().withName("unrelated")
+                .withNamespace(ns).endMetadata().addToData("a", "b").build()).create();
+        GenericKubernetesResource smc = client.getKubernetesSerialization().unmarshal("""
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: managed-istio, namespace: team-extensions}
+                spec: {cluster: cluster1, version: 1.28.1-patch0}
+                """, GenericKubernetesResource.class);
+        client.genericKubernetesResources(LifecycleWatch.context(ResourceKind.ServiceMeshController)).inNamespace(ns)
+                .resource(smc).create();
+        String key = OwnerKeys.of(ResourceKind.ServiceMeshController, ns, "managed-istio");
+
+        SpecChange first = awaitChanges(key, 1).get(0);
+        assertThat(first.getExtensionsJson()).isEqualTo("{\"beta\":\"serviceMeshController:\\n  multiClusterMode: Peering\\n\"}");
+
+        client.configMaps().inNamespace(ns).withName("gloo-extensions-config").edit(cm -> {
+            cm.getData().put("values.istiod", "env:\n  PEERING_AUTOMATIC_LOCAL_GATEWAY: \"true\"\n");
+            return cm;
+        });
+        SpecChange second = awaitChanges(key, 2).get(1);
+        assertThat(second.getOperation()).isEqualTo(Operation.UPSERT);
+        assertThat(second.getGeneration()).as("the controller's spec did not change").isEqualTo(first.getGeneration());
+        assertThat(second.getExtensionsJson()).contains("\"values.istiod\":\"env:\\n  PEERING_AUTOMATIC_LOCAL_GATEWAY");
+
+        client.configMaps().inNamespace(ns).withName("unrelated").edit(cm -> {
+            cm.getData().put("a", "c");
+            return cm;
+        });
+        client.configMaps().inNamespace(ns).withName("gloo-extensions-config").delete();
+        SpecChange third = awaitChanges(key, 3).get(2);
+        assertThat(third.getExtensionsJson()).as("the ConfigMap deleted").isNull();
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).pollInSameThread()
+                .until(() -> changes(key).size() == 3);
     }
 
     @Test

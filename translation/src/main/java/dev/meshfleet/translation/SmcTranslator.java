@@ -31,6 +31,11 @@ import java.util.List;
  * <li>{@code onConflict: Force} -> the plan's {@code takeOverUnmanaged} (the installer adopts an unmanaged Istio);
  * Abort leaves it false, so the installer's ACTION_REQUIRED rule holds.</li>
  * </ul>
+ * The namespace's {@code gloo-extensions-config} ({@link SmcExtensions}, docs/adr/0045): {@code stable}'s istiod
+ * settings -> {@code pilot.{affinity, nodeSelector, tolerations, podAnnotations, serviceAnnotations}} and
+ * {@code meshConfig.discoverySelectors}; {@code beta}'s cni directories -> the cni chart's {@code cniConfDir} /
+ * {@code cniBinDir}; {@code values.istiod} merged over the istiod values last; {@code multiClusterMode: Peering}
+ * shows in the observed spec.
  * Not translated yet: {@code repository.*} (read and checked).
  */
 public final class SmcTranslator {
@@ -41,18 +46,29 @@ public final class SmcTranslator {
     }
 
     public SmcTranslation translate(String namespace, String name, long generation, JsonNode spec) {
+        return translate(namespace, name, generation, spec, null);
+    }
+
+    /**
+     * As {@link #translate(String, String, long, JsonNode)}, with the {@code data} of the namespace's
+     * {@code gloo-extensions-config} ConfigMap (null: there is none), whose problems are the controller's errors.
+     */
+    public SmcTranslation translate(String namespace, String name, long generation, JsonNode spec,
+            JsonNode extensionsData) {
         List<Problem> problems = new ArrayList<>();
         SmcSpec smc = SmcSpec.read(spec, problems);
         if (smc != null) {
             problems.addAll(SmcValidator.validate(smc));
         }
+        SmcExtensions extensions = SmcExtensions.read(extensionsData, problems);
         if (!problems.isEmpty()) {
             String cluster = clusterKey(spec);
             List<TranslationError> errors = problems.stream()
                     .map(p -> new TranslationError(cluster, "", p.path(), p.message())).toList();
             return new SmcTranslation(namespace, name, generation, null, errors);
         }
-        return new SmcTranslation(namespace, name, generation, plan(namespace, name, generation, smc), List.of());
+        return new SmcTranslation(namespace, name, generation, plan(namespace, name, generation, smc, extensions),
+                List.of());
     }
 
     /** Where an error shows: the cluster when the spec names a usable one, else the whole-resource key. */
@@ -68,7 +84,7 @@ public final class SmcTranslator {
         return distribution == Distribution.FIPS ? tag + "-fips" : tag;
     }
 
-    private Plan plan(String namespace, String name, long generation, SmcSpec smc) {
+    private Plan plan(String namespace, String name, long generation, SmcSpec smc, SmcExtensions extensions) {
         boolean ambient = smc.dataplaneMode() == DataplaneMode.Ambient;
         boolean cni = ambient || smc.trafficCaptureMode() == TrafficCaptureMode.Auto;
         String ns = smc.installNamespace();
@@ -101,8 +117,16 @@ public final class SmcTranslator {
         if (!ambient) {
             pilot.putObject("cni").put("enabled", cni);
         }
+        putIfSet(pilot, "affinity", extensions.affinity());
+        putIfSet(pilot, "nodeSelector", extensions.nodeSelector());
+        putIfSet(pilot, "tolerations", extensions.tolerations());
+        putIfSet(pilot, "podAnnotations", extensions.podAnnotations());
+        putIfSet(pilot, "serviceAnnotations", extensions.serviceAnnotations());
         istiod.set("pilot", pilot);
-        istiod.putObject("meshConfig").put("trustDomain", smc.effectiveTrustDomain());
+        ObjectNode meshConfig = istiod.putObject("meshConfig").put("trustDomain", smc.effectiveTrustDomain());
+        putIfSet(meshConfig, "discoverySelectors", extensions.discoverySelectors());
+        // The seed: values.istiod is merged last, over everything Meshfleet derives.
+        istiod = Json.merge(istiod, extensions.istiodValues());
 
         List<ChartRelease> charts = new ArrayList<>();
         ControlPlanePlans.chartOptions(base, profile, "");
@@ -116,6 +140,12 @@ public final class SmcTranslator {
             ObjectNode cniValues = Json.object().put("revision", "");
             cniValues.set("global", cniGlobal);
             cniValues.putObject("ambient").put("enabled", ambient);
+            if (!extensions.cniConfDir().isEmpty()) {
+                cniValues.put("cniConfDir", extensions.cniConfDir());
+            }
+            if (!extensions.cniBinDir().isEmpty()) {
+                cniValues.put("cniBinDir", extensions.cniBinDir());
+            }
             ControlPlanePlans.chartOptions(cniValues, profile, "");
             charts.add(new ChartRelease("cni", "istio-cni", ns, Canonical.json(cniValues), chartSource));
         }
@@ -126,13 +156,23 @@ public final class SmcTranslator {
             charts.add(new ChartRelease("ztunnel", "ztunnel", ns, Canonical.json(ztunnel), chartSource));
         }
 
-        String observedJson = Canonical.json(observed(smc));
+        ObjectNode observed = observed(smc);
+        if (extensions.peering()) {
+            observed.put("multiClusterMode", SmcExtensions.PEERING);
+        }
+        String observedJson = Canonical.json(observed);
         String hash = Translator.planHash(SmcTranslation.KIND, namespace, name, generation, smc.cluster(), "", tag,
                 charts, false, false, null, true, Translator.DEFAULT_WAIT_MILLIS, observedJson);
         // An ILM's revisionless control plane in the same cluster would render the same objects (ADR 0005's claim).
         List<Claim> claims = List.of(new Claim(Claim.controlPlane(""), "spec.cluster"));
         return new Plan(smc.cluster(), "", tag, charts, false, false, null, true, Translator.DEFAULT_WAIT_MILLIS,
                 observedJson, hash, claims, smc.onConflict() == SmcSpec.OnConflict.Force);
+    }
+
+    private static void putIfSet(ObjectNode target, String field, JsonNode value) {
+        if (value != null) {
+            target.set(field, value.deepCopy());
+        }
     }
 
     /** The spec with every default filled in: what the installation runs, as the status will show it. */

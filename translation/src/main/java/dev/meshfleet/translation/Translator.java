@@ -67,9 +67,17 @@ public final class Translator {
      * depend on (docs/adr/0031); the other kinds depend on none and ignore them.
      */
     public Translation translate(Owner owner, long generation, JsonNode spec, EcpFacts facts) {
+        return translate(owner, generation, spec, facts, null);
+    }
+
+    /**
+     * As {@link #translate(Owner, long, JsonNode, EcpFacts)}, a ServiceMeshController with the {@code data} of its
+     * namespace's {@code gloo-extensions-config} ConfigMap (null: none; docs/adr/0045); the other kinds ignore it.
+     */
+    public Translation translate(Owner owner, long generation, JsonNode spec, EcpFacts facts, JsonNode extensions) {
         switch (owner.kind()) {
             case ServiceMeshController -> {
-                SmcTranslation t = controllers.translate(owner.namespace(), owner.name(), generation, spec);
+                SmcTranslation t = controllers.translate(owner.namespace(), owner.name(), generation, spec, extensions);
                 return Translation.of(owner, generation, t.plansByCluster(), t.errors());
             }
             case ExternalControlPlane -> {

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestFactory;
 
 /** Every example in examples/ is a test (STYLE.md 10): it parses, validates with no error and translates. */
@@ -42,6 +43,27 @@ class ExamplesTest {
                 }
             }
         }));
+    }
+
+    /**
+     * Seed 003's peering example: three controllers, one per cluster and network, each translated with the
+     * namespace's gloo-extensions-config (ADR 0045): Peering in the observed spec, the seed's istiod env.
+     */
+    @Test
+    void thePeeringExamplesControllersAreEachTranslatedWithTheExtensionsConfig() throws Exception {
+        List<Translation> ts = Golden.translate(Golden.EXAMPLES.resolve("smc-peering.yaml"));
+        assertThat(ts).extracting(t -> t.owner().name() + "@" + String.join(",", t.plansByCluster().keySet()))
+                .containsExactly("managed-istio-cluster1@cluster1", "managed-istio-cluster2@cluster2",
+                        "managed-istio-cluster3@cluster3");
+        for (Translation t : ts) {
+            Plan plan = t.allPlans().get(0);
+            assertThat(Canonical.parse(plan.observedOperatorJson()).path("multiClusterMode").asText()).isEqualTo("Peering");
+            var istiod = plan.charts().stream().filter(c -> c.chart().equals("istiod")).findFirst().orElseThrow();
+            assertThat(Canonical.parse(istiod.valuesJson()).at("/env/PEERING_AUTOMATIC_LOCAL_GATEWAY").asText())
+                    .isEqualTo("true");
+            assertThat(Canonical.parse(istiod.valuesJson()).at("/global/network").asText())
+                    .isEqualTo(plan.cluster());
+        }
     }
 
     /** An ExternalControlPlane (seed 004, not wired): it validates and plans every cluster it names, with its role. */

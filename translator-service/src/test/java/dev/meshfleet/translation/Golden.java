@@ -69,8 +69,17 @@ public final class Golden {
         Translator translator = new Translator(SETTINGS);
         List<Translation> out = new ArrayList<>();
         try (var reader = Files.newBufferedReader(input)) {
-            for (Manifests.Resource r : Manifests.read(reader, input.toString())) {
-                out.add(translator.translate(r.owner(), r.generation(), r.spec()));
+            Manifests.Read read = Manifests.readAll(reader, input.toString());
+            if (!read.unreadable().isEmpty()) {
+                throw new IOException(read.unreadable().get(0).describe());
+            }
+            if (!read.externalControlPlanes().isEmpty()) {
+                throw new IOException(input + ": an ExternalControlPlane; translate it with EcpTranslator");
+            }
+            for (Manifests.Resource r : read.resources()) {
+                // A ServiceMeshController with its namespace's gloo-extensions-config when the file has one (ADR 0045).
+                out.add(translator.translate(r.owner(), r.generation(), r.spec(), EcpFacts.NONE,
+                        read.extensionsOf(r.owner().namespace())));
             }
         }
         return out;

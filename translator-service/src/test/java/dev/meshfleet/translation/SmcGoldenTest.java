@@ -35,7 +35,8 @@ class SmcGoldenTest {
                     .containsOnly(dev.meshfleet.schemas.v1.ResourceKind.ServiceMeshController);
             assertThat(read.unreadable()).as("unreadable documents of %s", input).isEmpty();
             for (Manifests.Resource c : read.resources()) {
-                out.add(translator.translate(c.owner().namespace(), c.owner().name(), c.generation(), c.spec()));
+                out.add(translator.translate(c.owner().namespace(), c.owner().name(), c.generation(), c.spec(),
+                        read.extensionsOf(c.owner().namespace())));
             }
         }
         return out;
@@ -57,7 +58,7 @@ class SmcGoldenTest {
     void thereAreGoldenCasesForBothModesEveryProfileFipsAndRefusals() {
         assertThat(cases()).extracting(p -> p.getFileName().toString()).contains("smc-ambient-seed",
                 "smc-sidecar-auto-capture", "smc-sidecar-init-container", "smc-scaling-large", "smc-scaling-demo",
-                "smc-fips-private-images", "smc-refused");
+                "smc-fips-private-images", "smc-refused", "smc-extensions-config", "smc-extensions-refused");
     }
 
     @Test

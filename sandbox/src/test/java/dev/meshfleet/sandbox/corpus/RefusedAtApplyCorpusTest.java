@@ -112,7 +112,9 @@ class RefusedAtApplyCorpusTest {
     /** Creates an ILM or GLM over HTTP, as kubectl create would, and returns the API server's answer. */
     static Answer create(MockApiServer on, ObjectNode doc) {
         String plural = doc.path("kind").asText().toLowerCase(java.util.Locale.ROOT) + "s";
-        String path = "/apis/" + doc.path("apiVersion").asText() + "/namespaces/"
+        String apiVersion = doc.path("apiVersion").asText();
+        // The core group (a ConfigMap's "v1") is served under /api, every other group under /apis.
+        String path = (apiVersion.contains("/") ? "/apis/" : "/api/") + apiVersion + "/namespaces/"
                 + doc.path("metadata").path("namespace").asText() + "/" + plural;
         try {
             HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(on.url() + path))

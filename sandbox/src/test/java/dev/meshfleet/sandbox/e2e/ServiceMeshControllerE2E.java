@@ -124,8 +124,71 @@ class ServiceMeshControllerE2E {
         assertThat(intermediates).as("one intermediate per cluster").hasSize(2);
     }
 
+    /** ADR 0045: the namespace's gloo-extensions-config reaches every controller's cluster, and a change rolls out. */
     @Test
     @Order(2)
+    void theExtensionsConfigIsAppliedToEveryControllerOfItsNamespaceAndAChangeRollsOutLikeASpecChange() throws Exception {
+        String configMap = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: gloo-extensions-config, namespace: gloo-mesh}
+                data:
+                  stable: |
+                    serviceMeshController:
+                      istiod:
+                        topology:
+                          nodeSelector: {pool: %s}
+                        deployment:
+                          podAnnotations: {team: mesh}
+                  beta: |
+                    serviceMeshController:
+                      cni: {binDir: /var/lib/cni/bin}
+                      multiClusterMode: Peering
+                  values.istiod: |
+                    env:
+                      PEERING_AUTOMATIC_LOCAL_GATEWAY: "true"
+                """;
+        fleet.sandbox.apply(fleet.manifest("extensions.yaml", configMap.formatted("mesh")));
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            awaitIstiod(cluster, "mesh");
+        }
+        fleet.settle();
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            var pod = istiod(cluster).getSpec().getTemplate();
+            assertThat(pod.getMetadata().getAnnotations()).containsEntry("team", "mesh");
+            assertThat(pod.getSpec().getContainers().get(0).getEnv())
+                    .anySatisfy(e -> assertThat(e.getName() + "=" + e.getValue())
+                            .isEqualTo("PEERING_AUTOMATIC_LOCAL_GATEWAY=true"));
+            assertThat(fleet.workload(cluster).apps().daemonSets().inNamespace("istio-system").withName("istio-cni-node")
+                    .get().getSpec().getTemplate().getSpec().getVolumes())
+                    .anySatisfy(v -> assertThat(v.getName() + "=" + v.getHostPath().getPath())
+                            .isEqualTo("cni-bin-dir=/var/lib/cni/bin"));
+            JsonNode status = status("managed-istio-" + cluster);
+            assertThat(status.path("phase").asText()).as(status.toString()).isEqualTo("SUCCEEDED");
+            assertThat(status.path("conditions")).extracting(c -> c.path("type").asText() + "=" + c.path("status").asText())
+                    .containsExactly("Initialized=True", "CRDInstalled=True", "ControlPlaneDeployed=True",
+                            "CNIDeployed=True", "WebhookDeployed=True", "Ready=True");
+            assertThat(status.path("observedGeneration").asLong()).as("the controller's spec did not change").isEqualTo(1);
+        }
+
+        fleet.sandbox.apply(fleet.manifest("extensions.yaml", configMap.formatted("mesh-2")));
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            awaitIstiod(cluster, "mesh-2");
+        }
+        fleet.settle();
+        assertThat(status("managed-istio-cluster1").path("phase").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    static void awaitIstiod(String cluster, String pool) {
+        org.awaitility.Awaitility.await("istiod of " + cluster + " on nodeSelector pool=" + pool)
+                .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
+                .until(() -> istiod(cluster) != null && pool.equals(java.util.Objects.requireNonNullElse(
+                        istiod(cluster).getSpec().getTemplate().getSpec().getNodeSelector(), Map.<String, String>of())
+                        .get("pool")));
+    }
+
+    @Test
+    @Order(3)
     void deletingAControllerRemovesEverythingItInstalledAndThenTheResource() throws Exception {
         assertThat(fleet.managedObjects("cluster2")).as("installed in cluster2").isNotEmpty();
 
@@ -139,7 +202,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void onConflictAbortRefusesAnIstioMeshfleetDoesNotManageAndForceTakesItOver() throws Exception {
         var c2 = fleet.workload("cluster2");
         c2.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()

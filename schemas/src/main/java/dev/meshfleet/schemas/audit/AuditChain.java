@@ -35,8 +35,10 @@ public final class AuditChain {
 
     /** What the chain hash of a SpecChange covers: all its fields but the hash, in schema order. */
     public static String content(SpecChange c) {
-        return fields("SpecChange", c.getUid(), c.getKind(), c.getNamespace(), c.getName(), c.getGeneration(),
+        String content = fields("SpecChange", c.getUid(), c.getKind(), c.getNamespace(), c.getName(), c.getGeneration(),
                 c.getResourceVersion(), c.getOperation(), c.getActor(), c.getObservedAt().toEpochMilli(), c.getSpecJson());
+        // Only when present, so that every record written before the field existed keeps its hash.
+        return c.getExtensionsJson() == null ? content : content + fields(c.getExtensionsJson());
     }
 
     /** What the chain hash of an AdmissionRecord covers: all its fields but the hash, in schema order. */

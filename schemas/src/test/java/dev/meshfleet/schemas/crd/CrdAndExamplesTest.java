@@ -48,6 +48,15 @@ class CrdAndExamplesTest {
           for (JsonNode doc : YAML.readerFor(JsonNode.class).<JsonNode>readValues(example.toFile()).readAll()) {
             JsonNode spec = doc.get("spec");
             switch (doc.get("kind").asText()) {
+                case "ConfigMap" -> {
+                    // Seed 003's gloo-extensions-config (ADR 0045), the one ConfigMap an example may hold.
+                    assertThat(doc.path("metadata").path("name").asText()).as(example.toString())
+                            .isEqualTo("gloo-extensions-config");
+                    assertThat(doc.get("apiVersion").asText()).isEqualTo("v1");
+                    doc.path("data").fieldNames().forEachRemaining(k -> assertThat(k).as("%s: data.%s", example, k)
+                            .isIn("stable", "beta", "values.istiod"));
+                    continue;
+                }
                 case "ServiceMeshController" -> {
                     // No Java type: the CRD's structural schema is the contract, so every field must be one of its.
                     var fields = ServiceMeshControllerCrdTest.spec().getProperties();

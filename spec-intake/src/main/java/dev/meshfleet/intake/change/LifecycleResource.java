@@ -11,9 +11,24 @@ import dev.meshfleet.schemas.v1.ResourceKind;
  * @param holdsFinalizer    metadata.finalizers contains {@link dev.meshfleet.schemas.crd.Crds#FINALIZER}
  * @param actor             who last changed the spec, see {@link Actors}
  * @param specJson          the spec exactly as stored, as JSON; "{}" when the resource has none
+ * @param extensionsJson    a ServiceMeshController's: the data of its namespace's gloo-extensions-config ConfigMap
+ *                          as JSON, null when there is none (and for the other kinds; docs/adr/0045)
  */
 public record LifecycleResource(ResourceKind kind, String namespace, String name, String uid, long generation,
-        String resourceVersion, boolean deletionRequested, boolean holdsFinalizer, String actor, String specJson) {
+        String resourceVersion, boolean deletionRequested, boolean holdsFinalizer, String actor, String specJson,
+        String extensionsJson) {
+
+    public LifecycleResource(ResourceKind kind, String namespace, String name, String uid, long generation,
+            String resourceVersion, boolean deletionRequested, boolean holdsFinalizer, String actor, String specJson) {
+        this(kind, namespace, name, uid, generation, resourceVersion, deletionRequested, holdsFinalizer, actor, specJson,
+                null);
+    }
+
+    /** The same resource, translated with this gloo-extensions-config data (null: none). */
+    public LifecycleResource withExtensions(String extensions) {
+        return new LifecycleResource(kind, namespace, name, uid, generation, resourceVersion, deletionRequested,
+                holdsFinalizer, actor, specJson, extensions);
+    }
 
     /** The record key on every topic: Kind/namespace/name. */
     public String key() {

@@ -1,6 +1,7 @@
 package dev.meshfleet.intake.change;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -13,11 +14,17 @@ public final class PublishLedger implements Published {
 
     /** uid -> newest generation published as UPSERT, or DELETED once the DELETE went out. */
     private final Map<String, Long> byUid = new ConcurrentHashMap<>();
+    /** uid -> the gloo-extensions-config data of its newest UPSERT ("" for none). */
+    private final Map<String, String> extensionsByUid = new ConcurrentHashMap<>();
 
     @Override
-    public boolean upserted(String uid, long generation) {
+    public boolean upserted(String uid, long generation, String extensionsJson) {
         Long published = byUid.get(uid);
-        return published != null && published >= generation;
+        if (published == null || published < generation) {
+            return false;
+        }
+        return published > generation
+                || Objects.equals(extensionsByUid.getOrDefault(uid, ""), extensionsJson == null ? "" : extensionsJson);
     }
 
     @Override
@@ -26,8 +33,10 @@ public final class PublishLedger implements Published {
         return published != null && published == DELETED;
     }
 
-    public void recordUpsert(String uid, long generation) {
-        byUid.merge(uid, generation, Math::max);
+    public void recordUpsert(String uid, long generation, String extensionsJson) {
+        if (byUid.merge(uid, generation, Math::max) == generation) {
+            extensionsByUid.put(uid, extensionsJson == null ? "" : extensionsJson);
+        }
     }
 
     public void recordDelete(String uid) {
@@ -37,6 +46,7 @@ public final class PublishLedger implements Published {
     /** Drops a uid whose resource is gone for good, so the ledger does not grow with every deletion. */
     public void forget(String uid) {
         byUid.remove(uid);
+        extensionsByUid.remove(uid);
     }
 
     public int size() {

@@ -21,8 +21,9 @@ import dev.meshfleet.schemas.v1.Operation;
  * removes it when every installation is uninstalled;</li>
  * <li>no finalizer: add it first, so that no UPSERT goes out for a resource whose deletion we
  * could miss;</li>
- * <li>this (uid, generation) was not published yet: publish UPSERT. A status-only update bumps no
- * generation and so publishes nothing.</li>
+ * <li>this (uid, generation) was not published yet, or a ServiceMeshController's gloo-extensions-config data
+ * changed since (docs/adr/0045): publish UPSERT. A status-only update bumps no generation and so publishes
+ * nothing.</li>
  * </ol>
  */
 public final class PublishRules {
@@ -50,7 +51,7 @@ public final class PublishRules {
         if (!resource.holdsFinalizer()) {
             return new AddFinalizer(resource);
         }
-        if (published.upserted(resource.uid(), resource.generation())) {
+        if (published.upserted(resource.uid(), resource.generation(), resource.extensionsJson())) {
             return new Nothing("generation " + resource.generation() + " already published");
         }
         return new Publish(Operation.UPSERT, resource);

@@ -22,6 +22,7 @@ public final class SpecChanges {
                 .setActor(resource.actor() == null ? "" : resource.actor())
                 .setObservedAt(observedAt)
                 .setSpecJson(resource.specJson())
+                .setExtensionsJson(resource.extensionsJson())
                 .build();
     }
 }

@@ -36,13 +36,13 @@ class PublishRulesTest {
         LifecycleResource held = ilm("u1", 1, true, false);
 
         assertThat(decide(held, null)).isEqualTo(new Publish(Operation.UPSERT, held));
-        ledger.recordUpsert("u1", 1);
+        ledger.recordUpsert("u1", 1, null);
         assertThat(decide(held, held)).isInstanceOf(Nothing.class);
     }
 
     @Test
     void aStatusOnlyUpdateKeepsTheGenerationAndPublishesNothing() {
-        ledger.recordUpsert("u1", 3);
+        ledger.recordUpsert("u1", 3, null);
         LifecycleResource statusBumped = new LifecycleResource(ResourceKind.IstioLifecycleManager, "gloo-mesh",
                 "istiod-control-plane", "u1", 3, "rv-99", false, true, "status-aggregator", "{}");
 
@@ -51,7 +51,7 @@ class PublishRulesTest {
 
     @Test
     void aSpecEditBumpsTheGenerationAndIsPublishedAgain() {
-        ledger.recordUpsert("u1", 1);
+        ledger.recordUpsert("u1", 1, null);
         LifecycleResource edited = ilm("u1", 2, true, false);
 
         assertThat(decide(edited, ilm("u1", 1, true, false))).isEqualTo(new Publish(Operation.UPSERT, edited));
@@ -59,7 +59,7 @@ class PublishRulesTest {
 
     @Test
     void aRequestedDeletionIsPublishedOncePerUidAndTheFinalizerIsLeftAlone() {
-        ledger.recordUpsert("u1", 1);
+        ledger.recordUpsert("u1", 1, null);
         LifecycleResource deleting = ilm("u1", 1, true, true);
 
         assertThat(decide(deleting, ilm("u1", 1, true, false))).isEqualTo(new Publish(Operation.DELETE, deleting));
@@ -76,7 +76,7 @@ class PublishRulesTest {
 
     @Test
     void aResourceThatVanishedWithoutUsSeeingItsDeletionIsPublishedAsDeleteFromTheLastKnownObject() {
-        ledger.recordUpsert("u1", 2);
+        ledger.recordUpsert("u1", 2, null);
         LifecycleResource last = ilm("u1", 2, true, false);
 
         assertThat(decide(null, last)).isEqualTo(new Publish(Operation.DELETE, last));
@@ -91,7 +91,7 @@ class PublishRulesTest {
 
     @Test
     void aResourceReCreatedUnderTheSameNameFirstDeletesTheOldUidThenStartsOver() {
-        ledger.recordUpsert("old", 4);
+        ledger.recordUpsert("old", 4, null);
         LifecycleResource old = ilm("old", 4, true, false);
         LifecycleResource recreated = ilm("new", 1, false, false);
 
@@ -109,13 +109,44 @@ class PublishRulesTest {
 
     @Test
     void forgettingAUidDropsItFromTheLedger() {
-        ledger.recordUpsert("u1", 1);
+        ledger.recordUpsert("u1", 1, null);
         ledger.recordDelete("u2");
         ledger.forget("u1");
         ledger.forget("u2");
 
         assertThat(ledger.size()).isZero();
-        assertThat(ledger.upserted("u1", 1)).isFalse();
+        assertThat(ledger.upserted("u1", 1, null)).isFalse();
         assertThat(ledger.deleted("u2")).isFalse();
+    }
+
+    private static LifecycleResource smc(long generation, String extensions) {
+        return new LifecycleResource(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "u1", generation,
+                "rv-" + generation, false, true, "kubectl", "{\"cluster\":\"cluster1\"}", extensions);
+    }
+
+    @Test
+    void aControllerIsPublishedAgainAtTheSameGenerationWhenItsExtensionsConfigChanged() {
+        LifecycleResource before = smc(2, "{\"beta\":\"a\"}");
+        ledger.recordUpsert("u1", 2, before.extensionsJson());
+        assertThat(decide(before, before)).as("unchanged").isInstanceOf(Nothing.class);
+
+        LifecycleResource changed = smc(2, "{\"beta\":\"b\"}");
+        assertThat(decide(changed, before)).isEqualTo(new Publish(Operation.UPSERT, changed));
+        LifecycleResource removed = smc(2, null);
+        assertThat(decide(removed, before)).as("the ConfigMap deleted").isEqualTo(new Publish(Operation.UPSERT, removed));
+    }
+
+    @Test
+    void aControllerWithoutExtensionsConfigIsPublishedOncePerGenerationAsBefore() {
+        LifecycleResource none = smc(1, null);
+        ledger.recordUpsert("u1", 1, null);
+        assertThat(decide(none, none)).isInstanceOf(Nothing.class);
+        assertThat(ledger.upserted("u1", 1, "{}")).as("an empty ConfigMap appearing is a change").isFalse();
+    }
+
+    @Test
+    void aNewerGenerationPublishedCoversAnOlderCopyWhateverItsExtensions() {
+        ledger.recordUpsert("u1", 3, "{\"beta\":\"b\"}");
+        assertThat(ledger.upserted("u1", 2, "{\"beta\":\"a\"}")).isTrue();
     }
 }

@@ -6,10 +6,13 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.translation.Owner;
+import dev.meshfleet.translation.SmcExtensions;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * ILM/GLM (and ServiceMeshController) manifests from (multi-document) YAML, as `kubectl apply -f` would take them. The documents are
@@ -37,11 +40,22 @@ public final class Manifests {
      * Everything a stream held: the ILMs, GLMs and ServiceMeshControllers, the ExternalControlPlanes (read as a
      * namespace/name/generation/spec record: not a pipeline kind yet), and every other document.
      */
-    public record Read(List<Resource> resources, List<Controller> externalControlPlanes, List<Unreadable> unreadable) {
+    public record Read(List<Resource> resources, List<Controller> externalControlPlanes, List<Unreadable> unreadable,
+            Map<String, JsonNode> extensions) {
+        /**
+         * @param extensions namespace -> the {@code data} of its {@code gloo-extensions-config} ConfigMap (seed 003,
+         *                   docs/adr/0045): what its ServiceMeshControllers are translated with
+         */
         public Read {
             resources = List.copyOf(resources);
             externalControlPlanes = List.copyOf(externalControlPlanes);
             unreadable = List.copyOf(unreadable);
+            extensions = Map.copyOf(extensions);
+        }
+
+        /** The data of the namespace's gloo-extensions-config, null when the documents hold none. */
+        public JsonNode extensionsOf(String namespace) {
+            return extensions.get(namespace);
         }
     }
 
@@ -73,6 +87,7 @@ public final class Manifests {
         List<Resource> out = new ArrayList<>();
         List<Controller> externalControlPlanes = new ArrayList<>();
         List<Unreadable> unreadable = new ArrayList<>();
+        Map<String, JsonNode> extensions = new TreeMap<>();
         int index = 0;
         try (MappingIterator<JsonNode> docs = YAML.readerFor(JsonNode.class).readValues(reader)) {
             while (docs.hasNextValue()) {
@@ -87,6 +102,13 @@ public final class Manifests {
                     continue;
                 }
                 String kind = doc.path("kind").asText("");
+                if ("ConfigMap".equals(kind) && "v1".equals(doc.path("apiVersion").asText(""))
+                        && SmcExtensions.CONFIG_MAP.equals(doc.path("metadata").path("name").asText(""))) {
+                    JsonNode data = doc.get("data");
+                    extensions.put(doc.path("metadata").path("namespace").asText("default"),
+                            data == null || data.isNull() ? YAML.createObjectNode() : data);
+                    continue;
+                }
                 if (Crds.ECP_KIND.equals(kind) && Crds.ECP_API_VERSION.equals(doc.path("apiVersion").asText(""))) {
                     JsonNode meta = doc.path("metadata");
                     externalControlPlanes.add(new Controller(meta.path("namespace").asText("default"),
@@ -116,7 +138,7 @@ public final class Manifests {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
-        return new Read(out, externalControlPlanes, unreadable);
+        return new Read(out, externalControlPlanes, unreadable, extensions);
     }
 
     private static String name(JsonNode meta, String source, int index, String kind) throws IOException {

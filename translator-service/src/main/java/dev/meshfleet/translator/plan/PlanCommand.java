@@ -59,6 +59,7 @@ public final class PlanCommand {
         List<Manifests.Resource> resources = new ArrayList<>();
         List<Manifests.Controller> externalControlPlanes = new ArrayList<>();
         List<Manifests.Unreadable> unreadable = new ArrayList<>();
+        java.util.Map<String, com.fasterxml.jackson.databind.JsonNode> extensions = new java.util.HashMap<>();
         for (Path file : files) {
             if (!Files.isRegularFile(file)) {
                 err.println("cannot read " + file + ": no such file");
@@ -69,6 +70,7 @@ public final class PlanCommand {
                 resources.addAll(read.resources());
                 externalControlPlanes.addAll(read.externalControlPlanes());
                 unreadable.addAll(read.unreadable());
+                extensions.putAll(read.extensions());
             } catch (IOException e) {
                 err.println(e.getMessage());
                 return UNREADABLE;
@@ -82,7 +84,9 @@ public final class PlanCommand {
         Translator translator = new Translator(settings);
         boolean ok = true;
         for (Manifests.Resource res : resources) {
-            Translation t = translator.translate(res.owner(), res.generation(), res.spec());
+            // A ServiceMeshController with its namespace's gloo-extensions-config when the files hold one (ADR 0045).
+            Translation t = translator.translate(res.owner(), res.generation(), res.spec(), EcpFacts.NONE,
+                    extensions.get(res.owner().namespace()));
             ok &= print(t.owner().kind() + " " + t.owner().namespace() + "/" + t.owner().name(), t.generation(),
                     t.plansByCluster(), t.errors(), clusterFilter, registered, out);
         }

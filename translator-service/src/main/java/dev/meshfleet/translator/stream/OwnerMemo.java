@@ -13,12 +13,25 @@ import java.util.TreeMap;
  * "cluster|revision" (to announce INSTALL_PENDING only for new or changed plans; the plans
  * themselves are in their own store, one record per plan, see {@link KeptPlan}).
  */
-public record OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes) {
+public record OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes,
+        String extensionsHash, long translatedEvents) {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
+    /**
+     * @param extensionsHash for a ServiceMeshController, the hash of the gloo-extensions-config data it was translated
+     *                       with ("" for none, and in memos written before it existed): a change of that ConfigMap
+     *                       comes with the same generation and must still be translated (docs/adr/0045)
+     * @param translatedEvents the events the translate steps of this generation have numbered so far (0 in memos
+     *                       written before it existed): the next step of the same generation numbers on from there
+     */
     public OwnerMemo {
         clusters = List.copyOf(clusters);
         planHashes = Map.copyOf(new TreeMap<>(planHashes));
+        extensionsHash = extensionsHash == null ? "" : extensionsHash;
+    }
+
+    public OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes) {
+        this(uid, generation, operation, clusters, planHashes, "", 0);
     }
 
     public String toJson() {

@@ -111,7 +111,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             LOG.info("{}: external istiod HEALTHY at {}; planning generation {} again", fact.ownerKey(),
                     after.healthyAddress(), after.generation());
             translate(owner, fact.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
-                    after.specJson(), memo, record, after.factsFor(owner.uid()));
+                    after.specJson(), null, memo, record, after.factsFor(owner.uid()));
         } finally {
             MDC.remove("owner");
         }
@@ -146,14 +146,18 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
                 return;
             }
-            translate(owner, ownerKey, change.getGeneration(), change.getObservedAt(), change.getSpecJson(), memo, record,
-                    facts);
+            translate(owner, ownerKey, change.getGeneration(), change.getObservedAt(), change.getSpecJson(),
+                    change.getExtensionsJson(), memo, record, facts);
         } finally {
             MDC.remove("owner");
         }
     }
 
-    /** Same uid and an operation not newer than the memo's: intake's replay after a restart, or a stale record. */
+    /**
+     * Same uid and an operation not newer than the memo's: intake's replay after a restart, or a stale record. A
+     * ServiceMeshController's UPSERT of the same generation with other gloo-extensions-config data is new: the
+     * ConfigMap changed (docs/adr/0045).
+     */
     static boolean alreadyProcessed(OwnerMemo memo, SpecChange change) {
         if (memo == null || !memo.uid().equals(change.getUid())) {
             return false;
@@ -164,7 +168,13 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         if (change.getGeneration() < memo.generation()) {
             return true;
         }
-        return change.getGeneration() == memo.generation() && change.getOperation().name().equals(memo.operation());
+        return change.getGeneration() == memo.generation() && change.getOperation().name().equals(memo.operation())
+                && extensionsHash(change.getExtensionsJson()).equals(memo.extensionsHash());
+    }
+
+    /** The hash of a gloo-extensions-config's data as published, "" for none; key order and spacing do not count. */
+    static String extensionsHash(String extensionsJson) {
+        return extensionsJson == null ? "" : Canonical.specHash(Canonical.parse(extensionsJson));
     }
 
     /**
@@ -184,12 +194,13 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         return facts;
     }
 
-    private void translate(Owner owner, String ownerKey, long generation, Instant time, String specJson, OwnerMemo memo,
-            Record<String, TranslatorInput> record, EcpFacts facts) {
+    private void translate(Owner owner, String ownerKey, long generation, Instant time, String specJson,
+            String extensionsJson, OwnerMemo memo, Record<String, TranslatorInput> record, EcpFacts facts) {
         Translation t;
         try {
             JsonNode spec = Canonical.parse(specJson);
-            t = translator.translate(owner, generation, spec, facts);
+            JsonNode extensions = extensionsJson == null ? null : Canonical.parse(extensionsJson);
+            t = translator.translate(owner, generation, spec, facts, extensions);
         } catch (IllegalArgumentException e) {
             // Intake publishes the API server's JSON, so this is a bug upstream; keep current plans, report it.
             TranslationError error = new TranslationError(TranslationError.SPEC_CLUSTER, "", "spec",
@@ -204,7 +215,11 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         Map<String, String> hashes = new HashMap<>();
         Map<String, KeptPlan> plans = new HashMap<>();
         SortedMap<String, List<InstallationPlan>> byCluster = new TreeMap<>();
-        long n = 0;
+        // A generation translated again (another gloo-extensions-config, ADR 0045; an ECP's fact, ADR 0031) numbers its
+        // events after the earlier steps' of that generation: the aggregator folds a translator event only when it
+        // comes after the last one it folded from the translator.
+        long n = sameUid && memo.generation() == generation && !Operation.DELETE.name().equals(memo.operation())
+                ? memo.translatedEvents() : 0;
         for (Plan p : t.allPlans()) {
             String key = p.cluster() + "|" + p.revision();
             hashes.put(key, p.planHash());
@@ -241,7 +256,8 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         List<String> clusters = new ArrayList<>(byCluster.keySet());
         tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), clusters, record);
         storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), previous, plans);
-        memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes).toJson());
+        memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes,
+                extensionsHash(extensionsJson), n).toJson());
         if (t.ok()) {
             LOG.info("{} generation {} translated: {} installation(s) in {}", ownerKey, generation, t.allPlans().size(), clusters);
         } else {

@@ -14,6 +14,7 @@ import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.Operation;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
+import dev.meshfleet.translation.Canonical;
 import dev.meshfleet.translation.Translator;
 import dev.meshfleet.translation.TranslatorSettings;
 import java.nio.file.Files;
@@ -153,6 +154,42 @@ class TranslatorTopologyTest {
         assertThat(events.readKeyValuesToList()).extracting(kv -> kv.key + " " + kv.value.getCluster() + " "
                 + kv.value.getState()).containsExactly("ServiceMeshController/gloo-mesh/abort cluster1 INSTALL_PENDING",
                         "ServiceMeshController/gloo-mesh/force cluster2 INSTALL_PENDING");
+    }
+
+    static SpecChange withExtensions(SpecChange c, String extensionsJson) {
+        return SpecChange.newBuilder(c).setExtensionsJson(extensionsJson).build();
+    }
+
+    static String pilotOf(ClusterDesiredState state) {
+        return state.getInstallations().get(0).getCharts().stream().filter(c -> c.getChart().equals("istiod"))
+                .findFirst().orElseThrow().getValuesJson();
+    }
+
+    /** ADR 0045: a gloo-extensions-config change comes as the same generation with other data, and rolls out. */
+    @Test
+    void aChangedExtensionsConfigAtTheSameGenerationIsTranslatedAgainAndTheSameDataIsNot() throws Exception {
+        SpecChange first = withExtensions(change(smc("managed-istio", "cluster1", ""), "u1", 1, Operation.UPSERT),
+                "{\"stable\":\"serviceMeshController: {istiod: {topology: {nodeSelector: {pool: a}}}}\"}");
+        send(first);
+        String before = pilotOf(latestPlans().get("cluster1"));
+        assertThat(Canonical.parse(before).at("/pilot/nodeSelector/pool").asText()).isEqualTo("a");
+        long firstSequence = events.readValuesToList().get(0).getSequence();
+
+        send(withExtensions(first, "{ \"stable\" : \"serviceMeshController: {istiod: {topology: {nodeSelector: {pool: a}}}}\" }"));
+        assertThat(plans.isEmpty()).as("the same data, written otherwise").isTrue();
+        assertThat(events.isEmpty()).isTrue();
+
+        send(withExtensions(first, "{\"stable\":\"serviceMeshController: {istiod: {topology: {nodeSelector: {pool: b}}}}\"}"));
+        ClusterDesiredState after = latestPlans().get("cluster1");
+        assertThat(Canonical.parse(pilotOf(after)).at("/pilot/nodeSelector/pool").asText()).isEqualTo("b");
+        List<InstallationEvent> again = events.readValuesToList();
+        assertThat(again).extracting(e -> e.getGeneration() + " " + e.getState()).containsExactly("1 INSTALL_PENDING");
+        assertThat(again.get(0).getSequence()).as("numbered after the first step's, or the aggregator drops it as a replay")
+                .isGreaterThan(firstSequence);
+
+        send(withExtensions(first, null));
+        assertThat(Canonical.parse(pilotOf(latestPlans().get("cluster1"))).at("/pilot").has("nodeSelector"))
+                .as("the ConfigMap deleted").isFalse();
     }
 
     @Test
