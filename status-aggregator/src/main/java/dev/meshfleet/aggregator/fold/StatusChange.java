@@ -1,8 +1,11 @@
 package dev.meshfleet.aggregator.fold;
 
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeSet;
 
 /**
@@ -24,23 +27,40 @@ public record StatusChange(boolean ownerChanged, Set<String> changedClusters, bo
     public static StatusChange between(Status before, Status after) {
         boolean ownerChanged = before == null || !before.owner().equals(after.owner())
                 || before.observedGeneration() != after.observedGeneration() || before.deleted() != after.deleted();
-        Map<String, ClusterEntry> old = before == null ? Map.of() : before.clusters();
+        SortedMap<String, ClusterEntry> old = before == null ? Collections.emptySortedMap() : before.clusters();
         Set<String> changed = new TreeSet<>();
         boolean reportChanged = ownerChanged;
-        for (Map.Entry<String, ClusterEntry> was : old.entrySet()) {
-            ClusterEntry is = after.clusters().get(was.getKey());
-            if (was.getValue() != is) {
-                changed.add(was.getKey());
-                reportChanged = reportChanged || !reportsSame(was.getValue(), is);
-            }
-        }
-        for (Map.Entry<String, ClusterEntry> is : after.clusters().entrySet()) {
-            if (!old.containsKey(is.getKey())) {
-                changed.add(is.getKey());
+        // Both maps are sorted by cluster name: one pass over both, side by side. (A lookup per cluster in the
+        // other map compared names as alike as cluster1..cluster1000 ten times each, for every event folded: a
+        // quarter of the aggregator's CPU in a 1,000-cluster rollout.)
+        Iterator<Map.Entry<String, ClusterEntry>> was = old.entrySet().iterator();
+        Iterator<Map.Entry<String, ClusterEntry>> is = after.clusters().entrySet().iterator();
+        Map.Entry<String, ClusterEntry> w = next(was);
+        Map.Entry<String, ClusterEntry> i = next(is);
+        while (w != null || i != null) {
+            int order = w == null ? 1 : i == null ? -1 : w.getKey().compareTo(i.getKey());
+            if (order < 0) { // gone
+                changed.add(w.getKey());
+                reportChanged = reportChanged || !reportsSame(w.getValue(), null);
+                w = next(was);
+            } else if (order > 0) { // new
+                changed.add(i.getKey());
                 reportChanged = true;
+                i = next(is);
+            } else {
+                if (w.getValue() != i.getValue()) {
+                    changed.add(w.getKey());
+                    reportChanged = reportChanged || !reportsSame(w.getValue(), i.getValue());
+                }
+                w = next(was);
+                i = next(is);
             }
         }
         return new StatusChange(ownerChanged, changed, reportChanged);
+    }
+
+    private static <E> E next(Iterator<E> it) {
+        return it.hasNext() ? it.next() : null;
     }
 
     private static boolean reportsSame(ClusterEntry was, ClusterEntry is) {
