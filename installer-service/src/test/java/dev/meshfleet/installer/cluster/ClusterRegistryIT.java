@@ -49,12 +49,7 @@ class ClusterRegistryIT {
 
     @Test
     void threeHundredClusterClientsShareOneEventLoopAndAddNoThreadsPerCluster() {
-        // Reads only: the fence, which owns no cluster here, is never asked.
-        WriteFence fence = new WriteFence(cluster -> Optional.empty(), new PartitionLeases(server.client(), NAMESPACE,
-                "install-plans", "installer-0", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC()));
-        registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000, fence);
-        registry.start();
-        await().atMost(Duration.ofSeconds(10)).until(registry::synced);
+        startRegistry();
         // One cluster first: what any number of clusters costs once (the shared event loop and pools).
         register("cluster0");
         await().atMost(Duration.ofSeconds(10)).until(() -> registry.client("cluster0").isPresent());
@@ -91,11 +86,7 @@ class ClusterRegistryIT {
      */
     @Test
     void aClustersClientIsBuiltWhenItIsFirstAskedFor() {
-        WriteFence fence = new WriteFence(cluster -> Optional.empty(), new PartitionLeases(server.client(), NAMESPACE,
-                "install-plans", "installer-0", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC()));
-        registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000, fence);
-        registry.start();
-        await().atMost(Duration.ofSeconds(10)).until(registry::synced);
+        startRegistry();
         IntStream.range(0, 10).forEach(i -> register("cluster" + i));
         await().atMost(Duration.ofSeconds(30)).until(() -> registry.clusters().size() == 10);
 
@@ -106,6 +97,15 @@ class ClusterRegistryIT {
         assertThat(client.namespaces().list().getItems()).isNotNull();
         assertThat(registry.client("cluster3").orElseThrow()).as("one client per cluster, kept").isSameAs(client);
         assertThat(registry.clientsBuilt()).isEqualTo(1);
+    }
+
+    /** Reads only: the fence, which owns no cluster here, is never asked. */
+    private void startRegistry() {
+        WriteFence fence = new WriteFence(cluster -> Optional.empty(), new PartitionLeases(server.client(), NAMESPACE,
+                "install-plans", "installer-0", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC()));
+        registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000, fence);
+        registry.start();
+        await().atMost(Duration.ofSeconds(10)).until(registry::synced);
     }
 
     private void register(String cluster) {
