@@ -10,13 +10,18 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.faults.FaultReport;
 import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.sandbox.process.ChildProcess;
+import dev.meshfleet.sandbox.process.ClassDataArchive;
 import dev.meshfleet.sandbox.process.JavaCommand;
 
 /**
@@ -42,6 +47,9 @@ public final class Services implements AutoCloseable {
     private int restarts;
     /** How long each instance took from its launch to ready, at its first start: what a restart is compared with. */
     private final Map<String, Duration> firstStart = new LinkedHashMap<>();
+    /** The CPU time each instance had used when it was ready, at its first start and at its latest. */
+    private final Map<String, Duration> firstStartCpu = new LinkedHashMap<>();
+    private final Map<String, Duration> latestStartCpu = new LinkedHashMap<>();
     /** The installers' resync and drift-repair periods; null leaves the installer's own default. */
     private Duration resync;
     private Duration driftRepair;
@@ -56,6 +64,12 @@ public final class Services implements AutoCloseable {
     private ChartRbac identities;
     /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
     private String otlpEndpoint;
+    /** Per module, the class data archive of its build ({@link ClassDataArchive}); absent: none can be kept. */
+    private final Map<String, ClassDataArchive> archives = new HashMap<>();
+    /** Instances started recording their classes, to be asked for the archive once ready. */
+    private final Set<String> recording = new HashSet<>();
+    /** Modules whose archive an instance is writing now. */
+    private final Set<String> dumping = new HashSet<>();
     /** spec-intake's HTTPS listener for its admission webhook (system properties); empty: HTTP only. */
     private List<String> webhookTls = List.of();
 
@@ -206,6 +220,16 @@ public final class Services implements AutoCloseable {
                 // container finds its volume.
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + instance),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
+        // A restart maps the classes its build's first start loaded, parsed and verified (ADR 0047).
+        ClassDataArchive archive = archive(module, jar.getParent());
+        if (archive != null) {
+            jvm.addAll(archive.jvmOptions());
+            if (archive.records()) {
+                recording.add(instance);
+            } else {
+                recording.remove(instance);
+            }
+        }
         kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
         configuration.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
         Map<String, String> env = new LinkedHashMap<>(environment);
@@ -278,7 +302,12 @@ public final class Services implements AutoCloseable {
                     pending.remove(module);
                     synchronized (this) {
                         firstStart.putIfAbsent(module, Duration.between(r.launched(), Instant.now()));
+                        r.process().process().info().totalCpuDuration().ifPresent(cpu -> {
+                            firstStartCpu.putIfAbsent(module, cpu);
+                            latestStartCpu.put(module, cpu);
+                        });
                     }
+                    writeClassDataArchive(module, r);
                 } else {
                     pending.put(module, answer);
                 }
@@ -300,6 +329,52 @@ public final class Services implements AutoCloseable {
             }
             Thread.sleep(300);
         }
+    }
+
+    /** The module's archive, made once per run; null when the cache directory cannot be written. */
+    private synchronized ClassDataArchive archive(String module, Path appDir) {
+        if (!archives.containsKey(module)) {
+            ClassDataArchive archive = null;
+            try {
+                archive = ClassDataArchive.of(layout.classDataArchives(), module, appDir);
+            } catch (IOException e) {
+                System.err.println("sandbox: no class data archive for " + module + ": " + e.getMessage());
+            }
+            archives.put(module, archive);
+        }
+        return archives.get(module);
+    }
+
+    /**
+     * Once an instance that recorded its classes is ready, asks it (in the background: the JVM writes at a safepoint
+     * and goes on) for its module's archive, unless another instance of the module has written it or is writing it.
+     */
+    private void writeClassDataArchive(String instance, Running r) {
+        ClassDataArchive archive;
+        synchronized (this) {
+            archive = archives.get(r.module());
+            if (!recording.remove(instance) || archive == null || archive.present() || !dumping.add(r.module())) {
+                return;
+            }
+        }
+        Thread writer = new Thread(() -> {
+            long started = System.nanoTime();
+            try {
+                String failed = archive.dumpFrom(r.process().pid(), Duration.ofMinutes(2));
+                System.err.println(failed != null ? "sandbox: no class data archive of " + r.module() + ": " + failed
+                        : "sandbox: class data archive of " + r.module() + " written by " + instance + " in "
+                        + GoDuration.format(Duration.ofNanos(System.nanoTime() - started).truncatedTo(
+                                java.time.temporal.ChronoUnit.MILLIS)) + " (" + archive.file() + "): its restarts map it");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } finally {
+                synchronized (Services.this) {
+                    dumping.remove(r.module());
+                }
+            }
+        }, "sandbox-class-data-" + r.module());
+        writer.setDaemon(true);
+        writer.start();
     }
 
     /** null when ready, else what the endpoint answered. */
@@ -335,6 +410,16 @@ public final class Services implements AutoCloseable {
     /** How long the instance took to be ready at its first start; null when it has not been ready yet. */
     public synchronized Duration firstStart(String instance) {
         return firstStart.get(instance);
+    }
+
+    /**
+     * The CPU time the instance had used when it was ready, at its first start and at its latest (a restart); null
+     * when not measured. Unlike the time to ready, it hardly depends on what else the machine runs.
+     */
+    public synchronized FaultReport.StartCpu startCpu(String instance) {
+        Duration first = firstStartCpu.get(instance);
+        Duration latest = latestStartCpu.get(instance);
+        return first == null || latest == null ? null : new FaultReport.StartCpu(first, latest);
     }
 
     /** SIGKILL, as a crash: for the E2E tests of recovery. */
