@@ -11,11 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import dev.meshfleet.sandbox.RepoLayout;
 import dev.meshfleet.sandbox.faults.FaultReport;
@@ -66,10 +64,11 @@ public final class Services implements AutoCloseable {
     private String otlpEndpoint;
     /** Per module, the class data archive of its build ({@link ClassDataArchive}); absent: none can be kept. */
     private final Map<String, ClassDataArchive> archives = new HashMap<>();
-    /** Instances started recording their classes, to be asked for the archive once ready. */
-    private final Set<String> recording = new HashSet<>();
-    /** Modules whose archive an instance is writing now. */
-    private final Set<String> dumping = new HashSet<>();
+    /** Per module without an archive, the one instance recording its classes and the file it writes at its exit. */
+    private final Map<String, Recorder> recorders = new HashMap<>();
+
+    private record Recorder(String instance, ChildProcess process, Path partial) {
+    }
     /** spec-intake's HTTPS listener for its admission webhook (system properties); empty: HTTP only. */
     private List<String> webhookTls = List.of();
 
@@ -222,12 +221,14 @@ public final class Services implements AutoCloseable {
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
         // A restart maps the classes its build's first start loaded, parsed and verified (ADR 0047).
         ClassDataArchive archive = archive(module, jar.getParent());
-        if (archive != null) {
-            jvm.addAll(archive.jvmOptions());
-            if (archive.records()) {
-                recording.add(instance);
-            } else {
-                recording.remove(instance);
+        Path recordTo = null;
+        if (archive != null && archive.present()) {
+            jvm.addAll(archive.mapOptions());
+        } else if (archive != null) {
+            Recorder recorder = recorders.get(module);
+            if (recorder == null || !recorder.process().isAlive()) {
+                recordTo = archive.partial(instance);
+                jvm.addAll(archive.recordOptions(recordTo));
             }
         }
         kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
@@ -265,6 +266,9 @@ public final class Services implements AutoCloseable {
                 runDir.resolve("pids"));
         Running r = new Running(module, process, port, Instant.now());
         running.put(instance, r);
+        if (recordTo != null) {
+            recorders.put(module, new Recorder(instance, process, recordTo));
+        }
         return r;
     }
 
@@ -307,7 +311,6 @@ public final class Services implements AutoCloseable {
                             latestStartCpu.put(module, cpu);
                         });
                     }
-                    writeClassDataArchive(module, r);
                 } else {
                     pending.put(module, answer);
                 }
@@ -343,38 +346,6 @@ public final class Services implements AutoCloseable {
             archives.put(module, archive);
         }
         return archives.get(module);
-    }
-
-    /**
-     * Once an instance that recorded its classes is ready, asks it (in the background: the JVM writes at a safepoint
-     * and goes on) for its module's archive, unless another instance of the module has written it or is writing it.
-     */
-    private void writeClassDataArchive(String instance, Running r) {
-        ClassDataArchive archive;
-        synchronized (this) {
-            archive = archives.get(r.module());
-            if (!recording.remove(instance) || archive == null || archive.present() || !dumping.add(r.module())) {
-                return;
-            }
-        }
-        Thread writer = new Thread(() -> {
-            long started = System.nanoTime();
-            try {
-                String failed = archive.dumpFrom(r.process().pid(), Duration.ofMinutes(2));
-                System.err.println(failed != null ? "sandbox: no class data archive of " + r.module() + ": " + failed
-                        : "sandbox: class data archive of " + r.module() + " written by " + instance + " in "
-                        + GoDuration.format(Duration.ofNanos(System.nanoTime() - started).truncatedTo(
-                                java.time.temporal.ChronoUnit.MILLIS)) + " (" + archive.file() + "): its restarts map it");
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } finally {
-                synchronized (Services.this) {
-                    dumping.remove(r.module());
-                }
-            }
-        }, "sandbox-class-data-" + r.module());
-        writer.setDaemon(true);
-        writer.start();
     }
 
     /** null when ready, else what the endpoint answered. */
@@ -445,6 +416,26 @@ public final class Services implements AutoCloseable {
                 r.process().process().destroy();
             }
         });
-        running.values().forEach(r -> r.process().stop(Duration.ofSeconds(20)));
+        running.values().forEach(r -> {
+            Recorder recorder = recorders.get(r.module());
+            if (recorder != null && recorder.process() == r.process()) {
+                // It writes its module's class data archive as it exits: seconds more (ADR 0047).
+                writeClassDataArchive(recorder, r.process().stop(Duration.ofSeconds(90)));
+            } else {
+                r.process().stop(Duration.ofSeconds(20));
+            }
+        });
+    }
+
+    private void writeClassDataArchive(Recorder recorder, boolean exitedByItself) {
+        String module = moduleOf(recorder.instance());
+        try {
+            if (archives.get(module).complete(recorder.partial(), exitedByItself)) {
+                System.err.println("sandbox: class data archive of " + module + " written by " + recorder.instance()
+                        + " as it stopped (" + archives.get(module).file() + "): later starts of this build map it");
+            }
+        } catch (IOException e) {
+            System.err.println("sandbox: no class data archive of " + module + ": " + e.getMessage());
+        }
     }
 }

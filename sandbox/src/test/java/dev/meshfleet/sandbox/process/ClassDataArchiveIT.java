@@ -10,7 +10,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.jar.Attributes;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * On this JDK, a JVM started as the sandbox starts a service (the parent watch agent included) while its build has
- * no archive records its classes, writes the archive when asked while it runs, and the next JVM of the same build
+ * no archive records its classes and writes the archive when it stops on SIGTERM, and the next JVM of the same build
  * loads those classes from the archive (JDK 17's dynamic CDS).
  */
 class ClassDataArchiveIT {
@@ -38,21 +38,23 @@ class ClassDataArchiveIT {
         Path app = dir.resolve("app");
         Path jar = probeJar(app);
         ClassDataArchive archive = ClassDataArchive.of(dir.resolve("cds"), "probe", app);
-        assertThat(archive.records()).as("no archive yet: the first start records").isTrue();
 
+        assertThat(archive.present()).isFalse();
         Path agent = AgentJar.write(dir);
-        Process first = start(agent, archive.jvmOptions(), jar, List.of());
+        Path partial = archive.partial("probe-0");
+        Process first = start(agent, archive.recordOptions(partial), jar, List.of());
+        boolean exited;
         try {
             readUntilReady(first);
-            assertThat(archive.dumpFrom(first.pid(), Duration.ofMinutes(1))).as("why the dump failed").isNull();
         } finally {
-            first.destroyForcibly().waitFor();
+            first.destroy();
+            exited = first.waitFor(2, TimeUnit.MINUTES);
         }
-        assertThat(archive.present()).isTrue();
-        assertThat(ClassDataArchive.of(dir.resolve("cds"), "probe", app).jvmOptions())
-                .contains("-XX:SharedArchiveFile=" + archive.file().toAbsolutePath());
+        assertThat(exited).as("the recording JVM exits on SIGTERM").isTrue();
+        assertThat(archive.complete(partial, true)).as("the archive written as it exited").isTrue();
+        assertThat(ClassDataArchive.of(dir.resolve("cds"), "probe", app).present()).isTrue();
 
-        Process restart = start(agent, archive.jvmOptions(), jar, List.of("-Xlog:class+load=info"));
+        Process restart = start(agent, archive.mapOptions(), jar, List.of("-Xlog:class+load=info"));
         List<String> lines;
         try {
             lines = readUntilReady(restart);

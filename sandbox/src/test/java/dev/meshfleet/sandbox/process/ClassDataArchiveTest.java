@@ -16,16 +16,29 @@ class ClassDataArchiveTest {
     Path dir;
 
     @Test
-    void aStartMapsTheArchiveOnceWrittenRecordsBeforeAndDoesNeitherWithoutJcmd() {
+    void aStartMapsTheArchiveOrRecordsItAtExitAlwaysAllowingTheParentWatchAgent() {
         Path file = Path.of("/cache/installer-service-0123456789abcdef.jsa");
-        // The parent watch agent runs in every sandbox child: allowed when recording, and so when mapping.
-        assertThat(ClassDataArchive.options(true, true, file)).containsExactly("-XX:+UnlockDiagnosticVMOptions",
+        assertThat(ClassDataArchive.options(file, null)).containsExactly("-XX:+UnlockDiagnosticVMOptions",
                 "-XX:+AllowArchivingWithJavaAgent", "-XX:SharedArchiveFile=/cache/installer-service-0123456789abcdef.jsa");
-        assertThat(ClassDataArchive.options(true, false, file)).containsExactly("-XX:+UnlockDiagnosticVMOptions",
-                "-XX:+AllowArchivingWithJavaAgent", "-XX:SharedArchiveFile=/cache/installer-service-0123456789abcdef.jsa");
-        assertThat(ClassDataArchive.options(false, true, file)).containsExactly("-XX:+UnlockDiagnosticVMOptions",
-                "-XX:+AllowArchivingWithJavaAgent", "-XX:+RecordDynamicDumpInfo", "-XX:+StartAttachListener");
-        assertThat(ClassDataArchive.options(false, false, file)).isEmpty();
+        assertThat(ClassDataArchive.options(file, Path.of("/cache/p"))).containsExactly("-XX:+UnlockDiagnosticVMOptions",
+                "-XX:+AllowArchivingWithJavaAgent", "-XX:ArchiveClassesAtExit=/cache/p");
+    }
+
+    @Test
+    void whatAKilledRecorderWroteNeverBecomesTheArchive() throws Exception {
+        Path app = dir.resolve("app");
+        Files.createDirectories(app);
+        Files.writeString(app.resolve("quarkus-run.jar"), "run");
+        ClassDataArchive archive = ClassDataArchive.of(dir.resolve("cds"), "installer-service", app);
+        Path partial = Files.writeString(archive.partial("installer-1"), "half an archive");
+
+        assertThat(archive.complete(partial, false)).isFalse();
+
+        assertThat(partial).doesNotExist();
+        assertThat(archive.file()).doesNotExist();
+        Files.writeString(partial, "a whole archive");
+        assertThat(archive.complete(partial, true)).isTrue();
+        assertThat(archive.file()).hasContent("a whole archive");
     }
 
     @Test
