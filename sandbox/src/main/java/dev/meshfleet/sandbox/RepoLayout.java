@@ -64,6 +64,17 @@ public record RepoLayout(Path root) {
         return root.resolve(".sandbox");
     }
 
+    /**
+     * .sandbox/cds: the services' class data archives, one per module and build ({@code process.ClassDataArchive}),
+     * kept across runs.
+     */
+    public Path classDataArchives() {
+        return sandboxRoot().resolve(CLASS_DATA_ARCHIVES);
+    }
+
+    /** The name of {@link #classDataArchives()} under {@link #sandboxRoot()}: not a run, never pruned as one. */
+    public static final String CLASS_DATA_ARCHIVES = "cds";
+
     /** A free TCP port on the loopback interface. */
     public static int freePort() {
         try (ServerSocket socket = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {

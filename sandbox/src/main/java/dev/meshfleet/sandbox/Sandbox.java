@@ -277,7 +277,9 @@ public final class Sandbox implements AutoCloseable {
             return;
         }
         try (var runs = Files.list(root)) {
-            List<Path> dirs = runs.filter(Files::isDirectory).sorted(java.util.Comparator.reverseOrder()).toList();
+            List<Path> dirs = runs.filter(Files::isDirectory)
+                    .filter(d -> !d.getFileName().toString().equals(RepoLayout.CLASS_DATA_ARCHIVES))
+                    .sorted(java.util.Comparator.reverseOrder()).toList();
             for (Path old : dirs.subList(Math.min(keep, dirs.size()), dirs.size())) {
                 try (var walk = Files.walk(old)) {
                     for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
@@ -546,7 +548,8 @@ public final class Sandbox implements AutoCloseable {
                         InstallationEvents.sentSince(broker.bootstrapServers(), killed.minus(RESUMPTION_LOOKBACK)),
                         "installer/" + InstanceNames.replicaIdOf(outcome.instance()), killed, k.restarted());
             }
-            lines.add(FaultReport.line(outcome, firstStart, resumption));
+            lines.add(FaultReport.line(outcome, firstStart, kafka ? null : services.startCpu(outcome.instance()),
+                    resumption));
         }
         return lines;
     }

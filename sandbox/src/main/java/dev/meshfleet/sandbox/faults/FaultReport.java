@@ -20,6 +20,18 @@ public final class FaultReport {
      *        installer (or did not come back)
      */
     public static String line(FaultOutcome outcome, Duration firstStart, Resumption resumption) {
+        return line(outcome, firstStart, null, resumption);
+    }
+
+    /** The CPU time a process had used when it was ready: at its first start and at its restart. */
+    public record StartCpu(Duration firstStart, Duration restart) {
+    }
+
+    /**
+     * As {@link #line(FaultOutcome, Duration, Resumption)}, with the CPU time the process used to be ready at its
+     * restart and at its first start (null: not measured), which a loaded machine hardly changes.
+     */
+    public static String line(FaultOutcome outcome, Duration firstStart, StartCpu cpu, Resumption resumption) {
         StringBuilder s = new StringBuilder("fault: ").append(outcome.fault().spec()).append(": ")
                 .append(outcome.instance());
         if (outcome instanceof FaultOutcome.Paused p) {
@@ -33,8 +45,15 @@ public final class FaultReport {
             return s.append(", did not come back: ").append(k.error()).toString();
         }
         s.append(", ready ").append(FaultOutcome.time(k.ready())).append(" after its restart");
+        if (cpu != null) {
+            s.append(", ").append(FaultOutcome.time(cpu.restart())).append(" of CPU");
+        }
         if (firstStart != null) {
-            s.append(" (first start: ").append(FaultOutcome.time(firstStart)).append(')');
+            s.append(" (first start: ").append(FaultOutcome.time(firstStart));
+            if (cpu != null) {
+                s.append(", ").append(FaultOutcome.time(cpu.firstStart())).append(" of CPU");
+            }
+            s.append(')');
         }
         if (resumption != null) {
             s.append(resumed(resumption, k.ready()));

@@ -10,13 +10,16 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.meshfleet.sandbox.RepoLayout;
+import dev.meshfleet.sandbox.faults.FaultReport;
 import dev.meshfleet.schemas.time.GoDuration;
 import dev.meshfleet.sandbox.process.ChildProcess;
+import dev.meshfleet.sandbox.process.ClassDataArchive;
 import dev.meshfleet.sandbox.process.JavaCommand;
 
 /**
@@ -42,6 +45,9 @@ public final class Services implements AutoCloseable {
     private int restarts;
     /** How long each instance took from its launch to ready, at its first start: what a restart is compared with. */
     private final Map<String, Duration> firstStart = new LinkedHashMap<>();
+    /** The CPU time each instance had used when it was ready, at its first start and at its latest. */
+    private final Map<String, Duration> firstStartCpu = new LinkedHashMap<>();
+    private final Map<String, Duration> latestStartCpu = new LinkedHashMap<>();
     /** The installers' resync and drift-repair periods; null leaves the installer's own default. */
     private Duration resync;
     private Duration driftRepair;
@@ -56,6 +62,13 @@ public final class Services implements AutoCloseable {
     private ChartRbac identities;
     /** Where the services send their traces (OTLP/HTTP); null: tracing off, the services' default. */
     private String otlpEndpoint;
+    /** Per module, the class data archive of its build ({@link ClassDataArchive}); absent: none can be kept. */
+    private final Map<String, ClassDataArchive> archives = new HashMap<>();
+    /** Per module without an archive, the one instance recording its classes and the file it writes at its exit. */
+    private final Map<String, Recorder> recorders = new HashMap<>();
+
+    private record Recorder(String instance, ChildProcess process, Path partial) {
+    }
     /** spec-intake's HTTPS listener for its admission webhook (system properties); empty: HTTP only. */
     private List<String> webhookTls = List.of();
 
@@ -207,6 +220,18 @@ public final class Services implements AutoCloseable {
                 // container finds its volume.
                 "-Dmeshfleet.translator.state-dir=" + state.resolve("translator-" + instance),
                 "-Dmeshfleet.aggregator.state-dir=" + state.resolve("aggregator-" + instance)));
+        // A restart maps the classes its build's first start loaded, parsed and verified (ADR 0047).
+        ClassDataArchive archive = archive(module, jar.getParent());
+        Path recordTo = null;
+        if (archive != null && archive.present()) {
+            jvm.addAll(archive.mapOptions());
+        } else if (archive != null) {
+            Recorder recorder = recorders.get(module);
+            if (recorder == null || !recorder.process().isAlive()) {
+                recordTo = archive.partial(instance);
+                jvm.addAll(archive.recordOptions(recordTo));
+            }
+        }
         kafkaProperties.forEach((key, value) -> jvm.add("-Dkafka." + key + "=" + value));
         configuration.forEach((key, value) -> jvm.add("-D" + key + "=" + value));
         Map<String, String> env = new LinkedHashMap<>(environment);
@@ -242,6 +267,9 @@ public final class Services implements AutoCloseable {
                 runDir.resolve("pids"));
         Running r = new Running(module, process, port, Instant.now());
         running.put(instance, r);
+        if (recordTo != null) {
+            recorders.put(module, new Recorder(instance, process, recordTo));
+        }
         return r;
     }
 
@@ -279,6 +307,10 @@ public final class Services implements AutoCloseable {
                     pending.remove(module);
                     synchronized (this) {
                         firstStart.putIfAbsent(module, Duration.between(r.launched(), Instant.now()));
+                        r.process().process().info().totalCpuDuration().ifPresent(cpu -> {
+                            firstStartCpu.putIfAbsent(module, cpu);
+                            latestStartCpu.put(module, cpu);
+                        });
                     }
                 } else {
                     pending.put(module, answer);
@@ -301,6 +333,20 @@ public final class Services implements AutoCloseable {
             }
             Thread.sleep(300);
         }
+    }
+
+    /** The module's archive, made once per run; null when the cache directory cannot be written. */
+    private synchronized ClassDataArchive archive(String module, Path appDir) {
+        if (!archives.containsKey(module)) {
+            ClassDataArchive archive = null;
+            try {
+                archive = ClassDataArchive.of(layout.classDataArchives(), module, appDir);
+            } catch (IOException e) {
+                System.err.println("sandbox: no class data archive for " + module + ": " + e.getMessage());
+            }
+            archives.put(module, archive);
+        }
+        return archives.get(module);
     }
 
     /** null when ready, else what the endpoint answered. */
@@ -338,6 +384,16 @@ public final class Services implements AutoCloseable {
         return firstStart.get(instance);
     }
 
+    /**
+     * The CPU time the instance had used when it was ready, at its first start and at its latest (a restart); null
+     * when not measured. Unlike the time to ready, it hardly depends on what else the machine runs.
+     */
+    public synchronized FaultReport.StartCpu startCpu(String instance) {
+        Duration first = firstStartCpu.get(instance);
+        Duration latest = latestStartCpu.get(instance);
+        return first == null || latest == null ? null : new FaultReport.StartCpu(first, latest);
+    }
+
     /** SIGKILL, as a crash: for the E2E tests of recovery. */
     public void kill(String module) {
         running(module).process().kill();
@@ -361,6 +417,26 @@ public final class Services implements AutoCloseable {
                 r.process().process().destroy();
             }
         });
-        running.values().forEach(r -> r.process().stop(Duration.ofSeconds(20)));
+        running.values().forEach(r -> {
+            Recorder recorder = recorders.get(r.module());
+            if (recorder != null && recorder.process() == r.process()) {
+                // It writes its module's class data archive as it exits: seconds more (ADR 0047).
+                writeClassDataArchive(recorder, r.process().stop(Duration.ofSeconds(90)));
+            } else {
+                r.process().stop(Duration.ofSeconds(20));
+            }
+        });
+    }
+
+    private void writeClassDataArchive(Recorder recorder, boolean exitedByItself) {
+        String module = moduleOf(recorder.instance());
+        try {
+            if (archives.get(module).complete(recorder.partial(), exitedByItself)) {
+                System.err.println("sandbox: class data archive of " + module + " written by " + recorder.instance()
+                        + " as it stopped (" + archives.get(module).file() + "): later starts of this build map it");
+            }
+        } catch (IOException e) {
+            System.err.println("sandbox: no class data archive of " + module + ": " + e.getMessage());
+        }
     }
 }

@@ -77,17 +77,20 @@ public final class ChildProcess implements AutoCloseable {
         deletePidFile();
     }
 
-    /** SIGTERM, then SIGKILL after the grace period. */
-    public void stop(Duration grace) {
+    /** SIGTERM, then SIGKILL after the grace period; returns whether it exited by itself (false: it was killed). */
+    public boolean stop(Duration grace) {
+        boolean byItself = true;
         if (process.isAlive()) {
             process.destroy();
             if (!waitQuietly(grace)) {
+                byItself = false;
                 process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly();
                 waitQuietly(Duration.ofSeconds(10));
             }
         }
         deletePidFile();
+        return byItself;
     }
 
     @Override

@@ -28,6 +28,15 @@ class FaultReportTest {
     }
 
     @Test
+    void aRestartIsReportedWithTheCpuTimeItTookToBeReadyAgainstItsFirstStarts() {
+        Resumption all = new Resumption(34, true, 34, Duration.ofMillis(6_630), Duration.ofMillis(8_910), 0);
+        FaultReport.StartCpu cpu = new FaultReport.StartCpu(Duration.ofMillis(9_840), Duration.ofMillis(6_120));
+        assertThat(FaultReport.line(killed(Duration.ofMillis(6_150), null), Duration.ofMillis(7_940), cpu, all))
+                .startsWith("fault: --kill installer-1@3s: installer-1 killed at 3s, restarted at 5s, ready 6.1s after"
+                        + " its restart, 6.1s of CPU (first start: 7.9s, 9.8s of CPU); resumed 34 of the 34 clusters");
+    }
+
+    @Test
     void clustersAnotherReplicaTookOverAreCountedApart() {
         Resumption some = new Resumption(34, true, 30, Duration.ofMillis(6_630), Duration.ofMillis(8_910), 4);
         assertThat(FaultReport.line(killed(Duration.ofMillis(6_150), null), null, some))
