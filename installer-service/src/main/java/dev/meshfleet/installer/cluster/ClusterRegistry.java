@@ -272,16 +272,25 @@ public class ClusterRegistry implements AutoCloseable {
     }
 
     /**
-     * One client built at a time: Fabric8's builder finds the client's constructor by reflection, and workers
-     * building at once made that lookup fail (NoSuchMethodException, seen with 300 at once in ClusterRegistryIT).
+     * Built on the thread that first asks, with this class's loader as the context class loader: Fabric8's builder
+     * loads the client's implementation through the context loader, and a thread whose loader is another (a common
+     * pool worker under the test runner's isolated loader) found a class whose constructor does not take our
+     * types (NoSuchMethodException, ClusterRegistryIT). One client is built at a time.
      */
     private synchronized KubernetesClient build(String cluster, Config config) {
-        return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
-                .withKubernetesSerialization(serialization).withTaskExecutor(tasks)
-                // Every write of this client passes the fence on its way out, whichever code sent it.
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshfleet-write-fence",
-                        fence.interceptor(cluster)))
-                .build();
+        Thread thread = Thread.currentThread();
+        ClassLoader before = thread.getContextClassLoader();
+        thread.setContextClassLoader(ClusterRegistry.class.getClassLoader());
+        try {
+            return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(httpClients)
+                    .withKubernetesSerialization(serialization).withTaskExecutor(tasks)
+                    // Every write of this client passes the fence on its way out, whichever code sent it.
+                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("meshfleet-write-fence",
+                            fence.interceptor(cluster)))
+                    .build();
+        } finally {
+            thread.setContextClassLoader(before);
+        }
     }
 
     /** How many registered clusters have had their client built (those this replica has talked to). */
