@@ -72,6 +72,13 @@ public class ClusterReconciler {
     private static final class Memory {
         /** What was reported last per installation, in the order they were first reported. */
         final Map<InstallationKey, LastReport> installations = new LinkedHashMap<>();
+        /**
+         * Installations the translator announced (INSTALL_PENDING) whose plan a later desired state dropped before
+         * any round reconciled it: never reported by this replica, never installed. A round forgets them as it
+         * forgets what it reported, with UNINSTALLED, or their INSTALL_PENDING would stand on the resource for good
+         * (a canary added and removed within seconds, soak seed 22).
+         */
+        final Map<InstallationKey, LastReport> superseded = new LinkedHashMap<>();
         /** The installations emitted in the current round (a resync emits each once). */
         final Set<InstallationKey> emittedThisRound = new HashSet<>();
         /** What this replica's applies and drift repairs left in the cluster, by object identity (RepairScope). */
@@ -168,6 +175,7 @@ public class ClusterReconciler {
 
     /** Reconciles the cluster; returns when to look again (null: at the next change or resync). */
     public Duration reconcile(String cluster, Trigger trigger) {
+        List<Plan> announced = ownership.takeAnnounced(cluster); // before the desired state: see takeAnnounced
         Optional<Ownership.Owned> owned = ownership.get(cluster);
         if (owned.isEmpty()) {
             // Not ours (any more): stop reconciling and forget what we reported.
@@ -176,6 +184,7 @@ public class ClusterReconciler {
             return null;
         }
         Memory mem = memory.computeIfAbsent(cluster, c -> new Memory());
+        rememberSuperseded(mem, announced, owned.get().plans());
         Round round = new Round(cluster, owned.get(), mem, trigger.reemits());
         mem.emittedThisRound.clear();
         try {
@@ -183,7 +192,7 @@ public class ClusterReconciler {
             if (client.isEmpty()) {
                 watches.stop(cluster);
                 RoundDecision.unregistered(cluster, round.owned.plans()).forEach(r -> report(round, r));
-                forget(round, RoundDecision.forget(round.owned.plans(), Set.of(), reportedNow(round)));
+                forget(round, RoundDecision.forget(round.owned.plans(), Set.of(), forgettable(round)));
                 mem.state = ClusterState.UNREGISTERED;
                 return null;
             }
@@ -311,7 +320,7 @@ public class ClusterReconciler {
             }
             next = earliest(next, d);
         }
-        forget(round, round.decision.forget(reportedNow(round)));
+        forget(round, round.decision.forget(forgettable(round)));
         return next;
     }
 
@@ -568,8 +577,27 @@ public class ClusterReconciler {
         memory.caReported.remove(key);
     }
 
+    private void rememberSuperseded(Memory mem, List<Plan> announced, List<Plan> desired) {
+        Set<InstallationKey> wanted = desired.stream().map(Plan::key).collect(java.util.stream.Collectors.toSet());
+        wanted.forEach(mem.superseded::remove);
+        for (Plan p : announced) {
+            if (!wanted.contains(p.key()) && !mem.installations.containsKey(p.key())) {
+                mem.superseded.put(p.key(), new LastReport(p.owner(), p.generation(), p.planHash(), Phase.INSTALL_PENDING,
+                        "", p.observedOperatorJson(), clock.instant()));
+            }
+        }
+    }
+
+    /** What a round may forget: what it reported, and what was announced and superseded unreported. */
+    private static Map<InstallationKey, LastReport> forgettable(Round round) {
+        Map<InstallationKey, LastReport> all = new LinkedHashMap<>(round.memory.superseded);
+        all.putAll(round.memory.installations);
+        return all;
+    }
+
     private void forget(Round round, List<RoundDecision.Forget> forget) {
         for (RoundDecision.Forget f : forget) {
+            round.memory.superseded.remove(f.key());
             if (f.report() != null) {
                 report(round, f.report());
             }

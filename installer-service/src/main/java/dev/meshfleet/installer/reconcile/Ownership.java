@@ -1,5 +1,6 @@
 package dev.meshfleet.installer.reconcile;
 
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -7,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 
+import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Plan;
 
 /**
@@ -21,6 +23,12 @@ public class Ownership {
 
     private final Map<Integer, Long> partitionEpochs = new ConcurrentHashMap<>();
     private final Map<String, Owned> clusters = new ConcurrentHashMap<>();
+    /**
+     * Per cluster, every plan its desired states announced since a round last took them (the latest per
+     * installation): a plan announced and dropped again before a round ran was never reconciled, and only these say
+     * it existed.
+     */
+    private final Map<String, Map<InstallationKey, Plan>> announced = new ConcurrentHashMap<>();
 
     public void assigned(int partition, long epoch) {
         partitionEpochs.put(partition, epoch);
@@ -34,6 +42,7 @@ public class Ownership {
         Set<String> dropped = clusters.values().stream().filter(o -> o.partition() == partition).map(Owned::cluster)
                 .collect(Collectors.toSet());
         dropped.forEach(clusters::remove);
+        dropped.forEach(announced::remove);
         return dropped;
     }
 
@@ -44,7 +53,22 @@ public class Ownership {
             return false;
         }
         clusters.put(cluster, new Owned(cluster, partition, epoch, List.copyOf(plans)));
+        // After the put: whatever a round takes from here was in a desired state it can read (or an older one).
+        announced.compute(cluster, (c, seen) -> {
+            Map<InstallationKey, Plan> next = seen == null ? new LinkedHashMap<>() : seen;
+            plans.forEach(p -> next.put(p.key(), p));
+            return next;
+        });
         return true;
+    }
+
+    /**
+     * Takes the plans announced for the cluster since the last take. A round takes them before it reads the desired
+     * state, so every plan taken is in that state or was dropped by it.
+     */
+    public List<Plan> takeAnnounced(String cluster) {
+        Map<InstallationKey, Plan> seen = announced.remove(cluster);
+        return seen == null ? List.of() : List.copyOf(seen.values());
     }
 
     public Optional<Owned> get(String cluster) {

@@ -68,7 +68,7 @@ class ClusterReconcilerIT {
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
                 Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of()),
                 Map.entry("c16", List.of()), Map.entry("c17", List.of()), Map.entry("c18", List.of()),
-                Map.entry("c19", List.of())),
+                Map.entry("c19", List.of()), Map.entry("c20", List.of())),
                 Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
@@ -609,6 +609,30 @@ class ClusterReconcilerIT {
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
+    }
+
+    /**
+     * A canary announced and removed again before any round ran (the translator said INSTALL_PENDING for it) is
+     * reported UNINSTALLED, nothing installed, once: otherwise no one ever reports it and its INSTALL_PENDING stays
+     * on the resource (soak seed 22: 58 and 83 installations stuck so).
+     */
+    @Test
+    void anInstallationAnnouncedAndDroppedBeforeAnyRoundIsReportedUninstalledOnce() {
+        ownership.assigned(19, 3);
+        ownership.desired("c20", 19, List.of(plan("1-24")));
+        untilHealthy("c20");
+        events.clear();
+
+        ownership.desired("c20", 19, List.of(plan("1-24"), plan("1-25")));
+        ownership.desired("c20", 19, List.of(plan("1-24")));
+        reconciler.reconcile("c20", Trigger.CHANGE);
+        reconciler.reconcile("c20", Trigger.RESYNC);
+
+        assertThat(events).filteredOn(e -> e.getRevision().equals("1-25"))
+                .extracting(InstallationEvent::getState, InstallationEvent::getMessage, InstallationEvent::getGeneration)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("UNINSTALLED_CONTROL_PLANE", "nothing installed", 2L));
+        assertThat(server.client("c20").apps().deployments().inNamespace("istio-system").withName("istiod-1-25").get())
+                .isNull();
     }
 
     private void untilHealthy(String cluster) {
