@@ -7,6 +7,7 @@ import dev.meshfleet.schemas.v1.InstallationPlan;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translation.Translator;
 import dev.meshfleet.translator.facts.EcpFact;
+import dev.meshfleet.translator.facts.EcpUninstalled;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
@@ -76,8 +77,10 @@ public final class TranslatorTopology {
         KStream<String, TranslatorInput> facts = builder
                 .stream(topics.installationEvents(), Consumed.with(keys, AvroSerde.of(InstallationEvent.class))
                         .withName("installation-events-facts"))
-                .flatMapValues(e -> EcpFact.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Fact(f)).toList(),
-                        Named.as("ecp-facts"));
+                .flatMapValues(e -> java.util.stream.Stream.concat(
+                        EcpFact.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Fact(f)),
+                        EcpUninstalled.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Uninstalled(f)))
+                        .toList(), Named.as("ecp-facts"));
         KStream<String, TranslatorOutput> out = specs.merge(facts, Named.as("translator-inputs"))
                 .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE, tracer),
                         Named.as("translate"), OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE);
