@@ -32,7 +32,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
  * Seed 004 through the whole pipeline (issue 13, ADR 0031): the example's ExternalControlPlane (cluster1 external,
  * cluster2 config, cluster3 a further remote) goes HEALTHY in every role, the remote clusters' injection webhooks
  * point at the external istiod's address with the seed's URL, the external cluster holds a kubeconfig Secret per
- * remote cluster with that cluster's reader token (as istioctl create-remote-secret), removing the second remote leaves the others
+ * remote cluster with that cluster's reader token (as istioctl create-remote-secret), a gateway on the config cluster goes
+ * HEALTHY without a local istiod, removing the second remote leaves the others
  * untouched, and deleting the resource leaves nothing managed in any cluster. One fleet of three clusters, cases in
  * order.
  */
@@ -126,8 +127,54 @@ class ExternalControlPlaneE2E {
         assertThat(status().toString()).as("the status holds no credential").doesNotContain(reader);
     }
 
+    /** The guide's last step as a GLM: an ingress gateway on the config cluster, injected with the gateway template. */
+    static final String REMOTE_GATEWAY = """
+            apiVersion: admin.gloo.solo.io/v2
+            kind: GatewayLifecycleManager
+            metadata:
+              name: remote-ingress
+              namespace: gloo-mesh
+            spec:
+              installations:
+                - clusters:
+                    - name: cluster2
+                      activeGateway: true
+                  istioOperatorSpec:
+                    profile: empty
+                    tag: 1.24.2-solo
+                    components:
+                      ingressGateways:
+                        - name: istio-ingressgateway
+                          namespace: external-istiod
+                          enabled: true
+                    values:
+                      gateways:
+                        istio-ingressgateway:
+                          injectionTemplate: gateway
+            """;
+
     @Test
     @Order(2)
+    void aGatewayOnTheConfigClusterGoesHealthyWithoutALocalIstiodInjectedWithTheGatewayTemplate() throws Exception {
+        var settled = fleet.applyAndSettle("remote-ingress.yaml", REMOTE_GATEWAY);
+
+        assertThat(settled.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        var cluster2 = fleet.workload("cluster2");
+        var gateway = cluster2.apps().deployments().inNamespace("external-istiod").withName("istio-ingressgateway").get();
+        assertThat(gateway).as("the gateway in cluster2").isNotNull();
+        assertThat(gateway.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("inject.istio.io/templates", "gateway");
+        assertThat(cluster2.apps().deployments().inAnyNamespace().withLabel("app", "istiod").list().getItems())
+                .as("no istiod in cluster2").isEmpty();
+
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "remote-ingress"));
+        fleet.settle();
+        assertThat(cluster2.apps().deployments().inNamespace("external-istiod").withName("istio-ingressgateway").get())
+                .as("the gateway removed with its GLM").isNull();
+    }
+
+    @Test
+    @Order(3)
     void removingTheSecondRemoteRemovesItsInstallationAndLeavesTheConfigClusterUntouched() throws Exception {
         List<String> configBefore = fleet.managedObjects("cluster2");
         String injectorVersion = injector("cluster2").getMetadata().getResourceVersion();
@@ -150,12 +197,27 @@ class ExternalControlPlaneE2E {
     }
 
     @Test
-    @Order(3)
-    void deletingTheResourceLeavesNothingManagedInAnyClusterAndThenTheResourceGoes() throws Exception {
+    @Order(4)
+    void deletingTheResourceTakesTheRemoteClusterDownBeforeTheExternalIstiodLeavesNothingManagedAndTheResourceGoes() throws Exception {
         assertThat(fleet.managedObjects("cluster1")).as("installed in cluster1").isNotEmpty();
 
+        int before = fleet.sandbox.api().writeLog().writes().size();
         fleet.sandbox.delete(new ResourceRef(ResourceKind.ExternalControlPlane, "gloo-mesh", "mesh1"));
         fleet.settle();
+        // The settle rule takes a removal whose last cluster reads UNKNOWN for stuck (an unreachable cluster); under
+        // load a late lease renewal reads so for a moment while the external cluster, the last to go, uninstalls.
+        org.awaitility.Awaitility.await("the resource gone").atMost(Fleet.STEP_TIMEOUT)
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> resource() == null);
+
+        // In order (ADR 0031): the remote cluster's injector and reader token go before the external istiod.
+        List<String> deletes = fleet.sandbox.api().writeLog().writes().stream().skip(before)
+                .filter(w -> w.method().equals("DELETE")).map(w -> w.cluster() + " " + w.path().split("\\?")[0]).toList();
+        int injector = deletes.indexOf("cluster2 /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/"
+                + INJECTOR);
+        int token = deletes.indexOf("cluster2 /api/v1/namespaces/external-istiod/secrets/" + READER_TOKEN);
+        int istiod = deletes.indexOf("cluster1 /apis/apps/v1/namespaces/external-istiod/deployments/istiod");
+        assertThat(List.of(injector, token, istiod)).as(String.join("\n", deletes)).doesNotContain(-1);
+        assertThat(istiod).as(String.join("\n", deletes)).isGreaterThan(injector).isGreaterThan(token);
 
         assertThat(resource()).as("finalizer released, resource gone").isNull();
         for (String cluster : List.of("cluster1", "cluster2", "cluster3")) {
