@@ -129,6 +129,13 @@ public final class WorkloadSimulator implements AutoCloseable {
 
     /** Called under the store's lock: only hands the work to the scheduler. */
     private void onChange(String cluster, ClusterStore.Change change) {
+        if (change.after() != null && (change.path().contains("/secrets/") || change.path().contains("/serviceaccounts/"))) {
+            String namespace = namespaceOf(change.path());
+            if (namespace != null) {
+                scheduler.execute(() -> fillTokens(cluster, namespace));
+            }
+            return;
+        }
         if (change.after() == null || !(change.path().contains("/deployments") || change.path().contains("/daemonsets"))) {
             return;
         }
@@ -142,6 +149,59 @@ public final class WorkloadSimulator implements AutoCloseable {
             }
         } catch (Exception e) {
             LOG.warn("workload simulator: cannot read a change in cluster {}: {}", cluster, e.toString());
+        }
+    }
+
+    private static String namespaceOf(String path) {
+        String marker = "/namespaces/";
+        int at = path.indexOf(marker);
+        if (at < 0) {
+            return null;
+        }
+        int end = path.indexOf('/', at + marker.length());
+        return end < 0 ? null : path.substring(at + marker.length(), end);
+    }
+
+    /**
+     * Kubernetes' token controller: a Secret of type {@code kubernetes.io/service-account-token} whose ServiceAccount
+     * ({@code kubernetes.io/service-account.name}) exists gets {@code data.token}, {@code data.ca.crt} and
+     * {@code data.namespace}; while the ServiceAccount is missing it stays empty (the real controller would delete it,
+     * and a reader of the token waits either way). The token is opaque test data, unique per Secret.
+     */
+    private void fillTokens(String cluster, String namespace) {
+        if (!listeners.containsKey(cluster)) {
+            return;
+        }
+        ObjectNode list = get(cluster, "/api/v1/namespaces/" + namespace + "/secrets");
+        if (list == null) {
+            return;
+        }
+        for (JsonNode secret : list.path("items")) {
+            if (!"kubernetes.io/service-account-token".equals(secret.path("type").asText())
+                    || !secret.path("data").path("token").asText().isEmpty()) {
+                continue;
+            }
+            String account = secret.path("metadata").path("annotations").path("kubernetes.io/service-account.name")
+                    .asText();
+            if (account.isEmpty() || get(cluster, "/api/v1/namespaces/" + namespace + "/serviceaccounts/" + account) == null) {
+                continue;
+            }
+            ObjectNode filled = ((ObjectNode) secret).deepCopy();
+            filled.with("metadata").remove("resourceVersion");
+            String uid = secret.path("metadata").path("uid").asText();
+            ObjectNode data = filled.putObject("data");
+            java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+            data.put("token", b64.encodeToString(("sim-token." + cluster + "." + namespace + "." + account + "." + uid)
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            data.put("ca.crt", b64.encodeToString(("-----BEGIN CERTIFICATE-----\nsimulated CA of " + cluster
+                    + "\n-----END CERTIFICATE-----\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            data.put("namespace", b64.encodeToString(namespace.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            String path = "/api/v1/namespaces/" + namespace + "/secrets/" + secret.path("metadata").path("name").asText();
+            MockResponse response = server.store(cluster).call("PUT", path, JSON_TYPE, filled.toString());
+            if (response.code() >= 300) {
+                LOG.warn("workload simulator: token of {} in cluster {} not written: HTTP {}", path, cluster,
+                        response.code());
+            }
         }
     }
 

@@ -314,4 +314,39 @@ class WorkloadSimulatorTest {
         sim.setFaults("blackout", List.of());
         await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
     }
+
+    @Test
+    void aServiceAccountTokenSecretIsFilledOnceItsServiceAccountExistsAndItsTokenIsKeptWhenTheSecretIsAppliedAgain() {
+        sim = WorkloadSimulator.start(server, List.of("tokens"), READY_AFTER);
+        KubernetesClient client = server.client("tokens");
+        client.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
+                .withName("external-istiod").endMetadata().build()).serverSideApply();
+        io.fabric8.kubernetes.api.model.Secret shell = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withNamespace("external-istiod").withName("reader-token")
+                .addToAnnotations("kubernetes.io/service-account.name", "reader").endMetadata()
+                .withType("kubernetes.io/service-account-token").build();
+        client.secrets().inNamespace("external-istiod").resource(shell).fieldManager("installer").serverSideApply();
+        io.fabric8.kubernetes.api.model.Secret other = new io.fabric8.kubernetes.api.model.SecretBuilder().withNewMetadata()
+                .withNamespace("external-istiod").withName("opaque").endMetadata().withType("Opaque").build();
+        client.secrets().inNamespace("external-istiod").resource(other).fieldManager("installer").serverSideApply();
+
+        // No ServiceAccount yet: the token controller has nothing to sign for.
+        await().during(Duration.ofMillis(500)).atMost(WAIT).until(() -> client.secrets().inNamespace("external-istiod")
+                .withName("reader-token").get().getData().isEmpty());
+        client.serviceAccounts().inNamespace("external-istiod").resource(new io.fabric8.kubernetes.api.model
+                .ServiceAccountBuilder().withNewMetadata().withNamespace("external-istiod").withName("reader")
+                .endMetadata().build()).fieldManager("installer").serverSideApply();
+
+        await().atMost(WAIT).until(() -> !client.secrets().inNamespace("external-istiod").withName("reader-token").get()
+                .getData().isEmpty());
+        Map<String, String> data = client.secrets().inNamespace("external-istiod").withName("reader-token").get().getData();
+        assertThat(data).containsOnlyKeys("token", "ca.crt", "namespace");
+        assertThat(new String(java.util.Base64.getDecoder().decode(data.get("namespace")))).isEqualTo("external-istiod");
+        assertThat(client.secrets().inNamespace("external-istiod").withName("opaque").get().getData())
+                .as("only service-account-token Secrets").isEmpty();
+        // The installer applies its Secret again (drift repair): the token controller's data stays.
+        client.secrets().inNamespace("external-istiod").resource(shell).fieldManager("installer").serverSideApply();
+        assertThat(client.secrets().inNamespace("external-istiod").withName("reader-token").get().getData())
+                .isEqualTo(data);
+    }
 }

@@ -41,6 +41,11 @@ public final class EcpTranslator {
     static final String SERVICE_ACCOUNT = "istiod-service-account";
     /** The reader istioctl create-remote-secret gives its token to. */
     static final String READER = "istio-reader-service-account";
+    /** The reader's token Secret istioctl create-remote-secret creates in the remote cluster (Kubernetes 1.24+). */
+    static final String READER_TOKEN = READER + "-istio-remote-secret-token";
+    /** Meshfleet's charts for the remote secrets: their shells in the external cluster, the reader in a remote one. */
+    static final String SECRETS_CHART = "remote-secrets";
+    static final String READER_CHART = "remote-reader";
 
     private final TranslatorSettings settings;
 
@@ -66,8 +71,6 @@ public final class EcpTranslator {
 
         SortedMap<String, List<Plan>> plans = new TreeMap<>();
         SortedMap<String, Role> roles = new TreeMap<>();
-        plans.put(ecp.externalCluster(), List.of(external(c)));
-        roles.put(ecp.externalCluster(), Role.external);
         List<RemoteSecret> secrets = new ArrayList<>();
         for (Remote r : ecp.remoteClusters()) {
             boolean isConfig = r.equals(config);
@@ -79,6 +82,8 @@ public final class EcpTranslator {
         // The config cluster's secret first: the external istiod reads its configuration through it.
         secrets.sort(java.util.Comparator.comparing((RemoteSecret s) -> !s.type().equals("config"))
                 .thenComparing(RemoteSecret::cluster));
+        plans.put(ecp.externalCluster(), List.of(external(c, secrets)));
+        roles.put(ecp.externalCluster(), Role.external);
         return new EcpTranslation(namespace, name, generation, plans, roles, secrets, List.of());
     }
 
@@ -100,7 +105,7 @@ public final class EcpTranslator {
         return "https://" + address + ":15017/validate";
     }
 
-    private Plan external(Context c) {
+    private Plan external(Context c, List<RemoteSecret> secrets) {
         EcpSpec s = c.spec();
         String ns = s.externalNamespace();
         List<ChartRelease> charts = new ArrayList<>();
@@ -155,6 +160,9 @@ public final class EcpTranslator {
         String at = "spec.istioOperatorSpec.components.pilot.k8s";
         String overlays = OverlayFields.json(at, k8s, o -> true, K8sFields.patches(K8sFields.Component.PILOT, at, k8s,
                 K8sFields.Workload.of(K8sFields.Component.PILOT, "istiod")));
+        // Before the external istiod (same layer, applied in order): it reads the config cluster through the first.
+        charts.add(new ChartRelease(SECRETS_CHART, SECRETS_CHART, ns, Canonical.json(secretsValues(secrets)),
+                c.chartSource()));
         charts.add(new ChartRelease("istiod", EXTERNAL_RELEASE, ns, Canonical.json(istiod), c.chartSource(), overlays));
 
         ObjectNode routing = Json.object().put("address", s.address()).put("tlsSecretName", s.tlsSecretName())
@@ -180,6 +188,10 @@ public final class EcpTranslator {
             base.putObject("global").put("istioNamespace", ns);
             charts.add(new ChartRelease("base", "istio-base", ns, Canonical.json(base), c.chartSource()));
         }
+        // The reader istioctl create-remote-secret reads, and its token; base renders the ServiceAccount where it is.
+        ObjectNode reader = Json.object().put("tokenSecretName", READER_TOKEN);
+        reader.putObject("serviceAccount").put("create", !isConfig).put("name", READER);
+        charts.add(new ChartRelease(READER_CHART, READER_CHART, ns, Canonical.json(reader), c.chartSource()));
         ObjectNode istiod = Json.object().put("profile", "remote").put("revision", "");
         ObjectNode global = istiod.putObject("global").put("hub", c.hub()).put("tag", c.tag()).put("istioNamespace", ns)
                 .put("externalIstiod", true).put("configCluster", isConfig).put("omitSidecarInjectorConfigMap", true)
@@ -198,6 +210,24 @@ public final class EcpTranslator {
         // The remote profile's injector serves istio-injection=enabled namespaces, as a revisionless control plane's.
         List<Claim> claims = List.of(new Claim(Claim.controlPlane(""), r.path() + ".name"));
         return plan(c, r.name(), isConfig ? Role.config : Role.remote, r, charts, claims, webhooks);
+    }
+
+    /**
+     * The remote-secrets chart's values: which kubeconfig Secret each remote cluster gets and where its reader's token
+     * is; references only, the installer reads the token from the remote cluster (docs/adr/0031).
+     */
+    private static ObjectNode secretsValues(List<RemoteSecret> secrets) {
+        ObjectNode values = Json.object();
+        ArrayNode list = values.putArray("secrets");
+        for (RemoteSecret s : secrets) {
+            ObjectNode n = list.addObject().put("cluster", s.cluster()).put("name", s.secretName())
+                    .put("key", s.type().equals("config") ? "config" : s.cluster())
+                    .put("readerToken", s.namespace() + "/" + READER_TOKEN);
+            if (!s.apiServerAddress().isEmpty()) {
+                n.put("apiServerAddress", s.apiServerAddress());
+            }
+        }
+        return values;
     }
 
     private Plan plan(Context c, String cluster, Role role, Remote remote, List<ChartRelease> charts,

@@ -137,11 +137,50 @@ class EcpChartRenderTest {
     }
 
     @Test
-    void aFurtherRemoteGetsOnlyItsInjectorNoConfigMapNoCrds() throws Exception {
+    void aFurtherRemoteGetsOnlyItsInjectorAndTheReaderNoConfigMapNoCrds() throws Exception {
         List<JsonNode> objects = render("ecp-guide", "cluster3", null);
-        assertThat(kinds(objects)).containsExactly("MutatingWebhookConfiguration istio-sidecar-injector-external-istiod");
-        assertThat(objects.get(0).at("/webhooks/0/clientConfig/url").asText())
+        assertThat(kinds(objects)).containsExactlyInAnyOrder(
+                "MutatingWebhookConfiguration istio-sidecar-injector-external-istiod",
+                "ServiceAccount istio-reader-service-account", "ClusterRole istio-reader-clusterrole-external-istiod",
+                "ClusterRoleBinding istio-reader-clusterrole-external-istiod",
+                "Secret istio-reader-service-account-istio-remote-secret-token");
+        assertThat(find(objects, "MutatingWebhookConfiguration", "istio-sidecar-injector-external-istiod")
+                .at("/webhooks/0/clientConfig/url").asText())
                 .isEqualTo("https://" + ADDRESS + ":15017/inject/:ENV:cluster=cluster3:ENV:net=network2");
+    }
+
+    @Test
+    void everyRemoteClusterGetsTheReadersTokenSecretAsIstioctlCreatesItAndTheConfigClusterItsReaderFromBase()
+            throws Exception {
+        for (String cluster : List.of("cluster2", "cluster3")) {
+            JsonNode token = find(render("ecp-guide", cluster, "remote-reader"), "Secret",
+                    "istio-reader-service-account-istio-remote-secret-token");
+            assertThat(token.at("/type").asText()).as(cluster).isEqualTo("kubernetes.io/service-account-token");
+            assertThat(token.at("/metadata/namespace").asText()).as(cluster).isEqualTo("external-istiod");
+            assertThat(token.at("/metadata/annotations/kubernetes.io~1service-account.name").asText()).as(cluster)
+                    .isEqualTo("istio-reader-service-account");
+            assertThat(token.at("/data").isMissingNode()).as("%s: the token controller fills it", cluster).isTrue();
+        }
+        // One ServiceAccount per cluster: base renders the config cluster's.
+        assertThat(kinds(render("ecp-guide", "cluster2", null)))
+                .filteredOn(k -> k.equals("ServiceAccount istio-reader-service-account")).hasSize(1);
+    }
+
+    @Test
+    void theExternalClusterGetsAKubeconfigSecretShellPerRemoteClusterTheConfigClustersOfConfigType() throws Exception {
+        List<JsonNode> objects = render("ecp-guide", "cluster1", "remote-secrets");
+        assertThat(kinds(objects)).containsExactly("Secret istio-kubeconfig", "Secret istio-remote-secret-cluster3");
+        for (JsonNode secret : objects) {
+            assertThat(secret.at("/metadata/namespace").asText()).isEqualTo("external-istiod");
+            assertThat(secret.at("/metadata/labels/istio~1multiCluster").asText()).isEqualTo("true");
+            assertThat(secret.at("/data").isMissingNode()).as("no credential in a plan").isTrue();
+            assertThat(secret.at("/metadata/annotations/meshfleet.dev~1reader-token").asText())
+                    .isEqualTo("external-istiod/istio-reader-service-account-istio-remote-secret-token");
+        }
+        assertThat(objects.get(0).at("/metadata/annotations/networking.istio.io~1cluster").asText()).isEqualTo("cluster2");
+        assertThat(objects.get(0).at("/metadata/annotations/meshfleet.dev~1kubeconfig-key").asText()).isEqualTo("config");
+        assertThat(objects.get(1).at("/metadata/annotations/networking.istio.io~1cluster").asText()).isEqualTo("cluster3");
+        assertThat(objects.get(1).at("/metadata/annotations/meshfleet.dev~1kubeconfig-key").asText()).isEqualTo("cluster3");
     }
 
     @Test

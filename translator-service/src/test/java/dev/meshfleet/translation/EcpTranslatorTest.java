@@ -55,11 +55,11 @@ class EcpTranslatorTest {
         assertThat(t.roles()).containsExactlyEntriesOf(new TreeMap<>(Map.of("cluster1", EcpTranslation.Role.external,
                 "cluster2", EcpTranslation.Role.config, "cluster3", EcpTranslation.Role.remote)));
         assertThat(t.plansByCluster().get("cluster2").get(0).charts()).extracting(ChartRelease::chart)
-                .containsExactly("base", "istiod");
+                .containsExactly("base", "remote-reader", "istiod");
         assertThat(values(t, "cluster2", "istiod").at("/pilot/configMap").asBoolean()).isTrue();
         assertThat(values(t, "cluster2", "istiod").at("/global/configCluster").asBoolean()).isTrue();
         assertThat(t.plansByCluster().get("cluster3").get(0).charts()).extracting(ChartRelease::chart)
-                .containsExactly("istiod");
+                .containsExactly("remote-reader", "istiod");
         assertThat(values(t, "cluster3", "istiod").at("/pilot/configMap").asBoolean()).isFalse();
         assertThat(values(t, "cluster3", "istiod").at("/global/configCluster").asBoolean()).isFalse();
     }
@@ -97,7 +97,8 @@ class EcpTranslatorTest {
         assertThat(t.plansByCluster().get("cluster1").get(0).charts())
                 .extracting(c -> c.chart() + " " + c.releaseName() + " " + c.namespace()).containsExactly(
                         "base istio-base istio-system", "istiod istiod istio-system",
-                        "gateway istio-ingressgateway istio-system", "istiod external-istiod external-istiod",
+                        "gateway istio-ingressgateway istio-system", "remote-secrets remote-secrets external-istiod",
+                        "istiod external-istiod external-istiod",
                         "external-istiod-gateway external-istiod-gateway external-istiod");
     }
 

@@ -34,4 +34,28 @@ public record Inventory(Owner owner, long generation, String revision, String ta
         return new Inventory(owner, generation, revision, tag, planHash, observedOperatorJson, complete, objects,
                 appliedAt, instant);
     }
+
+    /**
+     * Whether a gateway whose control plane revision is this installation's may be installed beside it: every control
+     * plane, but an ExternalControlPlane's config or remote cluster only once its plan carries the injection webhooks,
+     * that is once its external istiod was reported HEALTHY (docs/adr/0031): before that no istiod answers for the
+     * cluster, and the gateway would wait NO_CONTROL_PLANE_AVAILABLE anyway.
+     */
+    public boolean servesGateways() {
+        if (!owner.isControlPlane()) {
+            return false;
+        }
+        if (owner.kind() != dev.meshfleet.schemas.v1.ResourceKind.ExternalControlPlane) {
+            return true;
+        }
+        try {
+            com.fasterxml.jackson.databind.JsonNode observed = OBSERVED.readTree(
+                    observedOperatorJson == null ? "{}" : observedOperatorJson);
+            return "external".equals(observed.path("role").asText()) || observed.path("webhooks").asBoolean(false);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            return false;
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper OBSERVED = new com.fasterxml.jackson.databind.ObjectMapper();
 }

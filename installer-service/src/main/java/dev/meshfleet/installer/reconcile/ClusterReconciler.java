@@ -36,6 +36,7 @@ import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.pki.CaCertsIssuer;
 import dev.meshfleet.installer.pki.CaCertsSecret;
+import dev.meshfleet.installer.remote.RemoteSecrets;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
@@ -127,6 +128,7 @@ public class ClusterReconciler {
     private final DriftRepair driftRepair;
     private final Applier applier = new Applier();
     private final CaCertsIssuer caCerts;
+    private final RemoteSecrets remoteSecrets;
 
     /**
      * @param watches the owned clusters' workload watches: health is read from them where they vouch for an object
@@ -149,7 +151,8 @@ public class ClusterReconciler {
         this.clock = clock;
         this.settings = settings;
         this.reporting = new Reporting(events, clock, settings.replicaId());
-        this.driftRepair = new DriftRepair(renderer);
+        this.remoteSecrets = new RemoteSecrets(clients);
+        this.driftRepair = new DriftRepair(renderer, remoteSecrets);
     }
 
     /**
@@ -395,6 +398,14 @@ public class ClusterReconciler {
             report(round, RoundDecision.unrenderable(plan, e.getMessage()));
             return null;
         }
+        // Seed 004's remote secrets get their kubeconfig here, from the remote clusters' reader tokens (ADR 0031).
+        RemoteSecrets.Outcome secrets = remoteSecrets.fill(rendered);
+        if (secrets instanceof RemoteSecrets.Outcome.Waiting waiting) {
+            report(round, RoundDecision.Report.of(plan, step.upgrade() ? Phase.UPDATING : Phase.INSTALLING,
+                    waiting.message(), currentOperator(round, plan)));
+            return settings.readinessPoll();
+        }
+        rendered = new ArrayList<>(((RemoteSecrets.Outcome.Filled) secrets).rendered());
         CaCertsIssuer.Decision.Write ca = null;
         if (writesCaCerts(plan)) {
             CaCertsIssuer.Decision decision = decideCaCerts(round, ops, plan);

@@ -16,6 +16,7 @@ import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.remote.RemoteSecrets;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
@@ -49,9 +50,11 @@ final class DriftRepair {
     }
 
     private final ChartRenderer renderer;
+    private final RemoteSecrets remoteSecrets;
 
-    DriftRepair(ChartRenderer renderer) {
+    DriftRepair(ChartRenderer renderer, RemoteSecrets remoteSecrets) {
         this.renderer = renderer;
+        this.remoteSecrets = remoteSecrets;
     }
 
     /**
@@ -113,8 +116,14 @@ final class DriftRepair {
                 before.put(ref.identity(), ClusterOps.liveVersion(object));
             }
         }
-        // Labelled (a copy of each object) only now: at rest nothing is in scope.
-        ApplyResult result = ops.apply(Manifests.label(scope.stream().map(r -> byIdentity.get(r.identity())).toList(),
+        // Filled (a remote secret's kubeconfig, read from its remote cluster) and labelled only now: at rest nothing
+        // is in scope.
+        RemoteSecrets.Outcome filled = remoteSecrets.fill(List.of(scope.stream().map(r -> byIdentity.get(r.identity()))
+                .toList()));
+        if (filled instanceof RemoteSecrets.Outcome.Waiting waiting) {
+            return new Outcome.Failed(waiting.message());
+        }
+        ApplyResult result = ops.apply(Manifests.label(((RemoteSecrets.Outcome.Filled) filled).rendered().get(0),
                 labels));
         if (result instanceof ApplyResult.Unreachable u) {
             return new Outcome.Unreachable(u.message());

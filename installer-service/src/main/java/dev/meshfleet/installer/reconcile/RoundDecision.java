@@ -428,7 +428,7 @@ public final class RoundDecision {
     }
 
     private boolean controlPlanePresent(Plan gateway) {
-        return installed.values().stream().anyMatch(i -> i.owner().isControlPlane() && i.complete()
+        return installed.values().stream().anyMatch(i -> i.servesGateways() && i.complete()
                 && i.revision().equals(gateway.controlPlaneRevision()));
     }
 

@@ -258,6 +258,29 @@ class RoundDecisionTest {
                         List.of("report " + new InstallationKey(ILM.key(), "") + " ACTION_REQUIRED")));
     }
 
+    @Test
+    void aGatewayOnAnExternalControlPlanesRemoteClusterWaitsForTheWebhooksOfThatPlanNotForALocalIstiod() {
+        Owner ecp = new Owner(dev.meshfleet.schemas.v1.ResourceKind.ExternalControlPlane, "gloo-mesh", "mesh1", "uid-e");
+        ObjectRef injector = new ObjectRef("admissionregistration.k8s.io/v1", "MutatingWebhookConfiguration", "",
+                "istio-sidecar-injector-external-istiod");
+        ObjectRef gateway = deployment("external-istiod", "istio-ingressgateway");
+        // A revisionless gateway: its control plane is the ExternalControlPlane's revisionless installation.
+        Plan glm = new Plan(GLM, 1, "", "1.24.2", List.of(new dev.meshfleet.installer.model.ChartSpec("gateway",
+                "istio-ingressgateway", "external-istiod", "{}")), "", false, java.time.Duration.ofMinutes(5), "{}", "g");
+        for (String[] row : new String[][] {
+                {"{\"role\":\"config\",\"webhooks\":false}", "report " + glm.key() + " NO_CONTROL_PLANE_AVAILABLE"},
+                {"{\"role\":\"remote\",\"webhooks\":false}", "report " + glm.key() + " NO_CONTROL_PLANE_AVAILABLE"},
+                {"{\"role\":\"config\",\"webhooks\":true}", "install " + glm.key() + ", delete [], hand over []"},
+                {"{\"role\":\"remote\",\"webhooks\":true}", "install " + glm.key() + ", delete [], hand over []"},
+                {"{\"role\":\"external\"}", "install " + glm.key() + ", delete [], hand over []"}}) {
+            Plan remote = new Plan(ecp, 1, "", "1.24.2", List.of(new dev.meshfleet.installer.model.ChartSpec("istiod",
+                    "istiod", "external-istiod", "{}")), "", false, java.time.Duration.ofMinutes(5), row[0], "e");
+            Inventory installed = new Inventory(ecp, 1, "", "1.24.2", "e", row[0], true, List.of(injector));
+            assertThat(trace(Row.of(List.of(glm, remote), List.of(installed), Map.of(glm.key(), List.of(gateway)))))
+                    .as(row[0]).containsExactly("check " + remote.key(), row[1]);
+        }
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("rounds")
     void aRoundDecides(String name, Row row, List<String> expected) {

@@ -2,7 +2,9 @@ package dev.meshfleet.sandbox.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 
@@ -21,13 +23,17 @@ import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * Seed 004 through the whole pipeline (issue 13, ADR 0031): the example's ExternalControlPlane (cluster1 external,
  * cluster2 config, cluster3 a further remote) goes HEALTHY in every role, the remote clusters' injection webhooks
- * point at the external istiod's address with the seed's URL, removing the second remote leaves the others
+ * point at the external istiod's address with the seed's URL, the external cluster holds a kubeconfig Secret per
+ * remote cluster with that cluster's reader token (as istioctl create-remote-secret), a gateway on the config cluster goes
+ * HEALTHY without a local istiod, removing the second remote leaves the others
  * untouched, and deleting the resource leaves nothing managed in any cluster. One fleet of three clusters, cases in
  * order.
  */
@@ -92,10 +98,83 @@ class ExternalControlPlaneE2E {
                 .allMatch("https://istiod.mesh1.example.com:15017/inject/:ENV:cluster=cluster3:ENV:net=network2"::equals);
         assertThat(fleet.workload("cluster2").apps().deployments().inNamespace("external-istiod").list().getItems())
                 .as("no istiod runs in a remote cluster").isEmpty();
+        // istioctl create-remote-secret's Secrets, in cluster1's external-istiod: config type for the config cluster.
+        assertRemoteSecret("cluster2", "istio-kubeconfig", "config");
+        assertRemoteSecret("cluster3", "istio-remote-secret-cluster3", "cluster3");
     }
+
+    static final String READER_TOKEN = "istio-reader-service-account-istio-remote-secret-token";
+
+    static Secret remoteSecret(String name) {
+        return fleet.workload("cluster1").secrets().inNamespace("external-istiod").withName(name).get();
+    }
+
+    /** The kubeconfig Secret for {@code remote} reads that cluster's API server as its reader, and is nowhere else. */
+    static void assertRemoteSecret(String remote, String name, String key) {
+        Secret secret = remoteSecret(name);
+        assertThat(secret).as("remote secret %s in cluster1", name).isNotNull();
+        assertThat(secret.getMetadata().getLabels()).containsEntry("istio/multiCluster", "true");
+        assertThat(secret.getMetadata().getAnnotations()).containsEntry("networking.istio.io/cluster", remote);
+        assertThat(secret.getData()).containsOnlyKeys(key);
+        Secret token = fleet.workload(remote).secrets().inNamespace("external-istiod").withName(READER_TOKEN).get();
+        assertThat(token).as("the reader's token Secret in %s", remote).isNotNull();
+        String reader = new String(Base64.getDecoder().decode(token.getData().get("token")), StandardCharsets.UTF_8);
+        Config kubeconfig = Config.fromKubeconfig(new String(Base64.getDecoder().decode(secret.getData().get(key)),
+                StandardCharsets.UTF_8));
+        assertThat(kubeconfig.getAutoOAuthToken()).as("the token of %s's reader", remote).isEqualTo(reader);
+        assertThat(kubeconfig.getMasterUrl()).as("%s's API server", remote)
+                .isEqualTo(fleet.workload(remote).getConfiguration().getMasterUrl());
+        assertThat(status().toString()).as("the status holds no credential").doesNotContain(reader);
+    }
+
+    /** The guide's last step as a GLM: an ingress gateway on the config cluster, injected with the gateway template. */
+    static final String REMOTE_GATEWAY = """
+            apiVersion: admin.gloo.solo.io/v2
+            kind: GatewayLifecycleManager
+            metadata:
+              name: remote-ingress
+              namespace: gloo-mesh
+            spec:
+              installations:
+                - clusters:
+                    - name: cluster2
+                      activeGateway: true
+                  istioOperatorSpec:
+                    profile: empty
+                    tag: 1.24.2-solo
+                    components:
+                      ingressGateways:
+                        - name: istio-ingressgateway
+                          namespace: external-istiod
+                          enabled: true
+                    values:
+                      gateways:
+                        istio-ingressgateway:
+                          injectionTemplate: gateway
+            """;
 
     @Test
     @Order(2)
+    void aGatewayOnTheConfigClusterGoesHealthyWithoutALocalIstiodInjectedWithTheGatewayTemplate() throws Exception {
+        var settled = fleet.applyAndSettle("remote-ingress.yaml", REMOTE_GATEWAY);
+
+        assertThat(settled.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        var cluster2 = fleet.workload("cluster2");
+        var gateway = cluster2.apps().deployments().inNamespace("external-istiod").withName("istio-ingressgateway").get();
+        assertThat(gateway).as("the gateway in cluster2").isNotNull();
+        assertThat(gateway.getSpec().getTemplate().getMetadata().getAnnotations())
+                .containsEntry("inject.istio.io/templates", "gateway");
+        assertThat(cluster2.apps().deployments().inAnyNamespace().withLabel("app", "istiod").list().getItems())
+                .as("no istiod in cluster2").isEmpty();
+
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "remote-ingress"));
+        fleet.settle();
+        assertThat(cluster2.apps().deployments().inNamespace("external-istiod").withName("istio-ingressgateway").get())
+                .as("the gateway removed with its GLM").isNull();
+    }
+
+    @Test
+    @Order(3)
     void removingTheSecondRemoteRemovesItsInstallationAndLeavesTheConfigClusterUntouched() throws Exception {
         List<String> configBefore = fleet.managedObjects("cluster2");
         String injectorVersion = injector("cluster2").getMetadata().getResourceVersion();
@@ -107,6 +186,8 @@ class ExternalControlPlaneE2E {
         fleet.applyAndSettle("ecp-two-clusters.yaml", withoutCluster3);
 
         assertThat(fleet.managedObjects("cluster3")).as("left in cluster3").isEmpty();
+        assertThat(remoteSecret("istio-remote-secret-cluster3")).as("cluster3's remote secret in cluster1").isNull();
+        assertRemoteSecret("cluster2", "istio-kubeconfig", "config");
         assertThat(fleet.managedObjects("cluster2")).as("the config cluster's objects").isEqualTo(configBefore);
         assertThat(injector("cluster2").getMetadata().getResourceVersion()).as("the config cluster's injector unchanged")
                 .isEqualTo(injectorVersion);
@@ -116,12 +197,27 @@ class ExternalControlPlaneE2E {
     }
 
     @Test
-    @Order(3)
-    void deletingTheResourceLeavesNothingManagedInAnyClusterAndThenTheResourceGoes() throws Exception {
+    @Order(4)
+    void deletingTheResourceTakesTheRemoteClusterDownBeforeTheExternalIstiodLeavesNothingManagedAndTheResourceGoes() throws Exception {
         assertThat(fleet.managedObjects("cluster1")).as("installed in cluster1").isNotEmpty();
 
+        int before = fleet.sandbox.api().writeLog().writes().size();
         fleet.sandbox.delete(new ResourceRef(ResourceKind.ExternalControlPlane, "gloo-mesh", "mesh1"));
         fleet.settle();
+        // The settle rule takes a removal whose last cluster reads UNKNOWN for stuck (an unreachable cluster); under
+        // load a late lease renewal reads so for a moment while the external cluster, the last to go, uninstalls.
+        org.awaitility.Awaitility.await("the resource gone").atMost(Fleet.STEP_TIMEOUT)
+                .pollInterval(java.time.Duration.ofMillis(200)).until(() -> resource() == null);
+
+        // In order (ADR 0031): the remote cluster's injector and reader token go before the external istiod.
+        List<String> deletes = fleet.sandbox.api().writeLog().writes().stream().skip(before)
+                .filter(w -> w.method().equals("DELETE")).map(w -> w.cluster() + " " + w.path().split("\\?")[0]).toList();
+        int injector = deletes.indexOf("cluster2 /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/"
+                + INJECTOR);
+        int token = deletes.indexOf("cluster2 /api/v1/namespaces/external-istiod/secrets/" + READER_TOKEN);
+        int istiod = deletes.indexOf("cluster1 /apis/apps/v1/namespaces/external-istiod/deployments/istiod");
+        assertThat(List.of(injector, token, istiod)).as(String.join("\n", deletes)).doesNotContain(-1);
+        assertThat(istiod).as(String.join("\n", deletes)).isGreaterThan(injector).isGreaterThan(token);
 
         assertThat(resource()).as("finalizer released, resource gone").isNull();
         for (String cluster : List.of("cluster1", "cluster2", "cluster3")) {

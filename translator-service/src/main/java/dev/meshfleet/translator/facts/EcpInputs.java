@@ -8,14 +8,25 @@ import dev.meshfleet.translation.EcpFacts;
  * What the translator keeps per ExternalControlPlane (a state store value, as JSON) to plan it again when a fact
  * changes: the last spec change it translated ({@code uid}, {@code generation}, {@code observedAtMillis},
  * {@code specJson}; a null {@code specJson} when the resource is deleted or none was seen yet) and the address at
- * which its external istiod was last reported HEALTHY ("" when never). The spec is the stored resource's, which the
+ * which its external istiod was last reported HEALTHY ("" when never); once deleted, the {@code removal} under way (the
+ * external cluster held until the remote clusters are uninstalled, {@link EcpRemoval}; null when none). The spec is the stored resource's, which the
  * audit log already holds; no credential is in it.
  */
-public record EcpInputs(String uid, long generation, long observedAtMillis, String specJson, String healthyAddress) {
+public record EcpInputs(String uid, long generation, long observedAtMillis, String specJson, String healthyAddress,
+        EcpRemoval removal) {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     public EcpInputs {
         healthyAddress = healthyAddress == null ? "" : healthyAddress;
+    }
+
+    public EcpInputs(String uid, long generation, long observedAtMillis, String specJson, String healthyAddress) {
+        this(uid, generation, observedAtMillis, specJson, healthyAddress, null);
+    }
+
+    /** These inputs with the deleted resource's removal under way ({@code removal}, null once it is done). */
+    public EcpInputs withRemoval(EcpRemoval next) {
+        return new EcpInputs(uid, generation, observedAtMillis, specJson, healthyAddress, next);
     }
 
     /** The facts of this resource's incarnation {@code uid}: none when the facts were seen for another one. */
@@ -36,7 +47,7 @@ public record EcpInputs(String uid, long generation, long observedAtMillis, Stri
             return null;
         }
         return new EcpInputs(before.uid(), before.generation(), before.observedAtMillis(), before.specJson(),
-                fact.healthyAddress());
+                fact.healthyAddress(), before.removal());
     }
 
     public String toJson() {

@@ -12,6 +12,8 @@ import dev.meshfleet.translation.Canonical;
 import dev.meshfleet.translation.EcpFacts;
 import dev.meshfleet.translator.facts.EcpFact;
 import dev.meshfleet.translator.facts.EcpInputs;
+import dev.meshfleet.translator.facts.EcpRemoval;
+import dev.meshfleet.translator.facts.EcpUninstalled;
 import dev.meshfleet.translation.Owner;
 import dev.meshfleet.translation.Plan;
 import dev.meshfleet.translation.Translation;
@@ -82,6 +84,8 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             TraceHeaders.hop(tracer, "translate", record.headers(), () -> translateOnce(spec.change(), record));
         } else if (record.value() instanceof TranslatorInput.Fact fact) {
             TraceHeaders.hop(tracer, "translate-fact", record.headers(), () -> planAgain(fact.fact(), record));
+        } else if (record.value() instanceof TranslatorInput.Uninstalled u) {
+            TraceHeaders.hop(tracer, "translate-fact", record.headers(), () -> removeInOrder(u.fact(), record));
         }
     }
 
@@ -117,6 +121,39 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         }
     }
 
+    /**
+     * A deleted ExternalControlPlane's removal goes on (docs/adr/0031, "Removal in order"): once the installer reported
+     * every remote cluster uninstalled, the external cluster held back so far leaves too.
+     */
+    private void removeInOrder(EcpUninstalled fact, Record<String, TranslatorInput> record) {
+        String stored = ecpInputs.get(fact.ownerKey());
+        EcpInputs inputs = stored == null ? null : EcpInputs.fromJson(stored);
+        if (inputs == null || inputs.removal() == null || !inputs.uid().equals(fact.uid())) {
+            return;
+        }
+        EcpRemoval next = inputs.removal().after(fact.cluster());
+        if (next.equals(inputs.removal())) {
+            return;
+        }
+        MDC.put("owner", fact.ownerKey());
+        try {
+            tombstones(fact.ownerKey(), next.leaveNow(), List.of(), record);
+            ecpInputs.put(fact.ownerKey(), inputs.withRemoval(next.held().isEmpty() ? null : next).toJson());
+            if (next.held().isEmpty()) {
+                String memoJson = memos.get(fact.ownerKey());
+                OwnerMemo memo = memoJson == null ? null : OwnerMemo.fromJson(memoJson);
+                if (memo != null && memo.uid().equals(fact.uid())) {
+                    memos.put(fact.ownerKey(), new OwnerMemo(memo.uid(), memo.generation(), memo.operation(), List.of(),
+                            Map.of()).toJson());
+                }
+                LOG.info("{}: every remote cluster uninstalled; the external cluster {} leaves now", fact.ownerKey(),
+                        next.leaveNow());
+            }
+        } finally {
+            MDC.remove("owner");
+        }
+    }
+
     private void translateOnce(SpecChange change, Record<String, TranslatorInput> record) {
         if (change == null) {
             return; // a tombstone on the audit log means nothing: deletions arrive as DELETE operations
@@ -137,12 +174,24 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         }
         MDC.put("owner", ownerKey);
         try {
+            String externalCluster = externalClusterBefore(ownerKey, change);
             EcpFacts facts = keepEcpInputs(ownerKey, change);
             if (change.getOperation() == Operation.DELETE) {
-                tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), List.of(), record);
+                List<String> clusters = memo == null || !memo.uid().equals(change.getUid()) ? List.of() : memo.clusters();
+                // An ExternalControlPlane's external cluster stays until its remote clusters are uninstalled.
+                EcpRemoval removal = EcpRemoval.start(clusters, externalCluster);
+                tombstones(ownerKey, memo == null ? List.of() : memo.clusters(),
+                        removal.held().isEmpty() ? List.of() : List.of(removal.held()), record);
                 storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), Map.of(), Map.of());
-                memos.put(ownerKey, new OwnerMemo(change.getUid(), change.getGeneration(), Operation.DELETE.name(), List.of(),
-                        Map.of()).toJson());
+                memos.put(ownerKey, new OwnerMemo(change.getUid(), change.getGeneration(), Operation.DELETE.name(),
+                        removal.held().isEmpty() ? List.of() : List.of(removal.held()), Map.of()).toJson());
+                if (!removal.held().isEmpty()) {
+                    String kept = ecpInputs.get(ownerKey);
+                    ecpInputs.put(ownerKey, EcpInputs.fromJson(kept).withRemoval(removal).toJson());
+                    LOG.info("{} deleted at generation {}: its remote clusters {} leave first, the external cluster {} once"
+                            + " they are uninstalled", ownerKey, change.getGeneration(), removal.leaveNow(), removal.held());
+                    return;
+                }
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
                 return;
             }
@@ -150,6 +199,23 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
                     change.getExtensionsJson(), memo, record, facts);
         } finally {
             MDC.remove("owner");
+        }
+    }
+
+    /** The external cluster of the ExternalControlPlane's last spec this translator kept for the change's uid, or "". */
+    private String externalClusterBefore(String ownerKey, SpecChange change) {
+        if (change.getKind() != ResourceKind.ExternalControlPlane) {
+            return "";
+        }
+        String stored = ecpInputs.get(ownerKey);
+        EcpInputs before = stored == null ? null : EcpInputs.fromJson(stored);
+        if (before == null || before.specJson() == null || !before.uid().equals(change.getUid())) {
+            return "";
+        }
+        try {
+            return Canonical.parse(before.specJson()).path("external").path("cluster").asText("");
+        } catch (IllegalArgumentException e) {
+            return "";
         }
     }
 

@@ -9,6 +9,7 @@ import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.schemas.v1.SpecChange;
 import dev.meshfleet.translation.Translator;
 import dev.meshfleet.translator.facts.EcpFact;
+import dev.meshfleet.translator.facts.EcpUninstalled;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
 import java.util.ArrayList;
@@ -82,8 +83,11 @@ public final class TranslatorTopology {
                 .stream(topics.installationEvents(), Consumed.with(keys, Serdes.ByteArray())
                         .withName("installation-events-facts"))
                 .filter((key, bytes) -> OwnerKeys.isOf(ResourceKind.ExternalControlPlane, key), Named.as("ecp-events"))
-                .flatMapValues(bytes -> EcpFact.of(eventValues.deserialize(topics.installationEvents(), bytes)).stream()
-                        .map(f -> (TranslatorInput) new TranslatorInput.Fact(f)).toList(), Named.as("ecp-facts"));
+                .mapValues(bytes -> eventValues.deserialize(topics.installationEvents(), bytes), Named.as("ecp-event-values"))
+                .flatMapValues(e -> java.util.stream.Stream.concat(
+                        EcpFact.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Fact(f)),
+                        EcpUninstalled.of(e).stream().map(f -> (TranslatorInput) new TranslatorInput.Uninstalled(f)))
+                        .toList(), Named.as("ecp-facts"));
         KStream<String, TranslatorOutput> out = specs.merge(facts, Named.as("translator-inputs"))
                 .process(() -> new TranslateProcessor(translator, OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE, tracer),
                         Named.as("translate"), OWNERS_STORE, OWNER_PLANS_STORE, ECP_INPUTS_STORE);

@@ -297,6 +297,38 @@ class TranslatorTopologyTest {
     }
 
     @Test
+    void aDeletedExternalControlPlaneLeavesItsRemoteClustersFirstAndTheExternalClusterOnceTheyAreUninstalled()
+            throws Exception {
+        JsonNode ecp = example("external-control-plane.yaml");
+        send(change(ecp, "u1", 1, Operation.UPSERT));
+        Map<String, ClusterDesiredState> first = latestPlans();
+        installerReports(first.get("cluster1"), "HEALTHY");
+        latestPlans();
+
+        send(change(ecp, "u1", 1, Operation.DELETE));
+        Map<String, ClusterDesiredState> removed = latestPlans();
+        assertThat(removed).as("the remote clusters leave first").containsOnlyKeys("cluster2", "cluster3");
+        assertThat(removed.get("cluster2").getInstallations()).isEmpty();
+        assertThat(removed.get("cluster3").getInstallations()).isEmpty();
+
+        // One remote gone (twice: a resync re-emits it), the other still uninstalling: the external istiod stays.
+        installerReports(first.get("cluster2"), "UNINSTALLED_CONTROL_PLANE");
+        installerReports(first.get("cluster2"), "UNINSTALLED_CONTROL_PLANE");
+        installerReports(first.get("cluster3"), "UNINSTALLING_CONTROL_PLANE");
+        assertThat(plans.isEmpty()).isTrue();
+
+        installerReports(first.get("cluster3"), "UNINSTALLED_CONTROL_PLANE");
+        Map<String, ClusterDesiredState> last = latestPlans();
+        assertThat(last).as("then the external cluster").containsOnlyKeys("cluster1");
+        assertThat(last.get("cluster1").getInstallations()).isEmpty();
+
+        // Its own uninstall, and any later report, change nothing more.
+        installerReports(first.get("cluster1"), "UNINSTALLED_CONTROL_PLANE");
+        installerReports(first.get("cluster3"), "UNINSTALLED_CONTROL_PLANE");
+        assertThat(plans.isEmpty()).isTrue();
+    }
+
+    @Test
     void aNewAddressWithdrawsTheWebhooksUntilTheIstiodBehindItIsReportedHealthyAndANewRemoteGetsThemAtOnce()
             throws Exception {
         JsonNode ecp = example("external-control-plane.yaml");

@@ -1,0 +1,6 @@
+{{- define "reader.labels" -}}
+{{- range $k, $v := .Values.commonLabels }}
+{{ $k }}: {{ $v | quote }}
+{{- end }}
+app.kubernetes.io/part-of: istio
+{{- end -}}
