@@ -589,7 +589,7 @@ public class ClusterReconciler {
     }
 
     private void rememberSuperseded(Memory mem, List<Plan> announced, List<Plan> desired) {
-        Set<InstallationKey> wanted = desired.stream().map(Plan::key).collect(java.util.stream.Collectors.toSet());
+        Set<InstallationKey> wanted = desired.stream().map(Plan::key).collect(Collectors.toSet());
         wanted.forEach(mem.superseded::remove);
         for (Plan p : announced) {
             if (!wanted.contains(p.key()) && !mem.installations.containsKey(p.key())) {
