@@ -29,7 +29,10 @@ public class InstallerReadiness implements HealthCheck {
         } catch (RuntimeException e) {
             api = false;
         }
-        return HealthCheckResponse.named("installer").status(kafka && api).withData("kafka-consumer", kafka)
-                .withData("management-api", api).build();
+        var response = HealthCheckResponse.named("installer").status(kafka && api).withData("kafka-consumer", kafka)
+                .withData("management-api", api);
+        // Not part of the verdict: where the replica stands, for whoever reads why nothing moves.
+        service.progress().forEach(response::withData);
+        return response.build();
     }
 }

@@ -6,7 +6,9 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -304,6 +306,21 @@ public class InstallerService {
     /** Liveness: a reconcile hung far past any reconcile's length ({@link StuckReconcile}), described. */
     public Optional<String> stuckReconcile() {
         return queue == null ? Optional.empty() : StuckReconcile.verdict(queue.running(), config.stuckReconcileAfter());
+    }
+
+    /**
+     * Where this replica stands, for readiness' data: partitions assigned, those not handed to the workers yet, leases
+     * held, clusters owned and registered, reconciles running.
+     */
+    public Map<String, Long> progress() {
+        Map<String, Long> p = new LinkedHashMap<>();
+        p.put("partitions", (long) ownership.partitions());
+        p.put("partitions-waiting", consumer == null ? 0L : consumer.partitionsWaiting());
+        p.put("leases-held", leases == null ? 0L : leases.held());
+        p.put("clusters-owned", (long) ownership.clusters().size());
+        p.put("clusters-registered", registry == null ? 0L : registry.registered());
+        p.put("reconciles-running", queue == null ? 0L : queue.running().size());
+        return p;
     }
 
     public boolean registrySynced() {

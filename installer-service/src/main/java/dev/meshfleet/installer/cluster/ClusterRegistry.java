@@ -236,6 +236,11 @@ public class ClusterRegistry implements AutoCloseable {
         return Set.copyOf(clusters.keySet());
     }
 
+    /** How many clusters are registered. */
+    public int registered() {
+        return clusters.size();
+    }
+
     private void register(Secret secret) {
         String cluster = name(secret);
         String id = secretId(secret);

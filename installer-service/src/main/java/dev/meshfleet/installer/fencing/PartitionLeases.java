@@ -179,10 +179,23 @@ public final class PartitionLeases implements AutoCloseable {
         }
     }
 
-    /** One round: renew each held lease, try to acquire each wanted one. Runs on the keeper thread. */
+    /** How many of the wanted leases this replica holds now. */
+    public int held() {
+        return (int) slots.values().stream().filter(s -> s.proof != null).count();
+    }
+
+    /**
+     * One round: renew each held lease, try to acquire each wanted one. Runs on the keeper thread, periodically: an
+     * exception escaping it would cancel every later round (ScheduledExecutorService), and with them every renewal.
+     */
     void tick() {
         for (Slot slot : slots.values()) {
-            attempt(slot);
+            try {
+                attempt(slot);
+            } catch (Throwable e) {
+                LOG.errorf(e, "lease %s: round failed (%s); retried at the next round", name(slot.partition),
+                        e.getClass().getSimpleName());
+            }
         }
     }
 

@@ -100,6 +100,8 @@ public class PlanConsumer implements Runnable, AutoCloseable {
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final AtomicLong lastPoll = new AtomicLong();
     private final AtomicBoolean joined = new AtomicBoolean();
+    /** How many assigned partitions are not handed to the workers yet (read, or lease, pending); for readiness' data. */
+    private volatile int waiting;
     private final Map<TopicPartition, Long> catchingUp = new HashMap<>();
     /**
      * The latest plans read per cluster of each partition still catching up, handed to {@link Ownership} only once
@@ -355,7 +357,13 @@ public class PlanConsumer implements Runnable, AutoCloseable {
         this.deadLetterWriter = writer;
     }
 
+    /** Assigned partitions whose clusters are not handed to the workers yet: still read, or their lease not held. */
+    public int partitionsWaiting() {
+        return waiting;
+    }
+
     private void checkCaughtUp(KafkaConsumer<byte[], byte[]> c) {
+        waiting = catchingUp.size();
         if (catchingUp.isEmpty()) {
             return;
         }
@@ -375,6 +383,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
             // its drift is repaired at its turn of the periodic repair, not all at once here (ADR 0042).
             ownership.clustersOf(tp.partition()).forEach(cluster -> queue.submit(cluster, Trigger.RESUME));
         }
+        waiting = catchingUp.size();
     }
 
     private final class Rebalance implements ConsumerRebalanceListener {

@@ -1,14 +1,19 @@
 package dev.meshfleet.installer.fencing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -211,5 +216,46 @@ class FencingIT {
         await().atMost(Duration.ofSeconds(10)).until(() -> "".equals(lease().getSpec().getHolderIdentity()));
         assertThat(restarted.heldFromBefore(12)).as("installer-a restarted after a clean stop").isFalse();
         restarted.close();
+    }
+
+    @Test
+    void aRoundThatFailsWithAnErrorTriesEveryOtherLeaseAndLeavesLaterRoundsScheduled() {
+        // A wall clock that fails as an Error would (not a RuntimeException, which attempts catch) while asked to.
+        AtomicBoolean failing = new AtomicBoolean(true);
+        Clock clock = new Clock() {
+            @Override
+            public ZoneId getZone() {
+                return ZoneOffset.UTC;
+            }
+
+            @Override
+            public Clock withZone(ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public Instant instant() {
+                if (failing.get()) {
+                    throw new LinkageError("the clock's class could not be linked");
+                }
+                return Instant.now();
+            }
+        };
+        PartitionLeases leases = new PartitionLeases(server.client(), NAMESPACE, "meshfleet.install-plans",
+                "installer-c", LeaseTiming.DEFAULT, System::nanoTime, clock);
+        try {
+            leases.want(1, 5);
+            leases.want(2, 5);
+            assertThatCode(leases::tick).as("a round ends whatever one lease's attempt throws")
+                    .doesNotThrowAnyException();
+            assertThat(leases.held()).isZero();
+
+            failing.set(false);
+            leases.tick();
+            await().atMost(Duration.ofSeconds(10)).until(() -> leases.held() == 2);
+            assertThat(leases.holds(1) && leases.holds(2)).isTrue();
+        } finally {
+            leases.close();
+        }
     }
 }

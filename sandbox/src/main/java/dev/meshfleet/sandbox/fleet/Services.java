@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,9 @@ public final class Services implements AutoCloseable {
     private final String bootstrapServers;
     private final String managementUrl;
     private final Map<String, Running> running = new LinkedHashMap<>();
+    /** The order of the logs in a timeout report ({@link #logTails}). */
+    private static final List<String> REPORT_ORDER = List.of("installer-service", "status-aggregator",
+            "translator-service", "spec-intake");
     private final int installers;
     private int restarts;
     /** How long each instance took from its launch to ready, at its first start: what a restart is compared with. */
@@ -351,13 +355,24 @@ public final class Services implements AutoCloseable {
 
     /** null when ready, else what the endpoint answered. */
     private static String probe(Running r) throws InterruptedException {
+        String answer = readiness(r);
+        if (Thread.interrupted()) {
+            throw new InterruptedException();
+        }
+        return answer.startsWith("HTTP 200 ") ? null : answer;
+    }
+
+    /** What the readiness endpoint answers, on one line (its data says where the service stands). */
+    private static String readiness(Running r) {
         URI ready = URI.create("http://127.0.0.1:" + r.httpPort() + "/q/health/ready");
         try {
             HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(3))
                     .GET().build(), HttpResponse.BodyHandlers.ofString());
-            return response.statusCode() == 200 ? null
-                    : "HTTP " + response.statusCode() + " " + response.body().replaceAll("\\s+", " ");
+            return "HTTP " + response.statusCode() + " " + response.body().replaceAll("\\s+", " ");
         } catch (IOException e) {
+            return e.toString();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
             return e.toString();
         }
     }
@@ -399,14 +414,32 @@ public final class Services implements AutoCloseable {
         running(module).process().kill();
     }
 
-    /** The last lines of every service log, for a timeout report. */
+    /**
+     * The last lines of every service log, for a timeout report: the installers' first, then the aggregator's, the
+     * translator's and spec-intake's. A step that does not settle is most often waiting for an installer, and a
+     * report cut short (a CI console keeps the head of a long failure) should still show that log.
+     */
     public synchronized String logTails(int lines) {
         StringBuilder out = new StringBuilder();
-        for (Running r : running.values()) {
+        List<Map.Entry<String, Running>> byRelevance = new ArrayList<>(running.entrySet());
+        byRelevance.sort(Comparator.comparingInt(e -> REPORT_ORDER.indexOf(e.getValue().module())));
+        for (Map.Entry<String, Running> e : byRelevance) {
+            if (e.getValue().process().isAlive()) {
+                out.append("==> ").append(e.getKey()).append(" readiness: ").append(readiness(e.getValue()))
+                        .append('\n');
+            }
+        }
+        for (Map.Entry<String, Running> e : byRelevance) {
+            Running r = e.getValue();
             out.append("==> ").append(r.process().logFile()).append(" <==\n").append(r.process().logTail(lines))
                     .append("\n");
         }
         return out.toString();
+    }
+
+    /** What the instance's readiness endpoint answers now, on one line. */
+    public String readiness(String instance) {
+        return readiness(running(instance));
     }
 
     @Override

@@ -8,6 +8,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -88,6 +91,22 @@ class PipelineE2E {
             }
         }
         assertThat(fleet.ilmStatus("istiod-control-plane").summary().healthy()).isEqualTo("2/2");
+
+        // The installer's readiness says where it stands: every partition read and its lease held, both clusters owned.
+        String ready = fleet.sandbox.services().readiness("installer-service");
+        assertThat(ready).startsWith("HTTP 200 ");
+        JsonNode installer = null;
+        for (JsonNode check : new ObjectMapper().readTree(ready.substring("HTTP 200 ".length())).path("checks")) {
+            if (check.path("name").asText().equals("installer")) {
+                installer = check.path("data");
+            }
+        }
+        assertThat(installer).as(ready).isNotNull();
+        assertThat(installer.path("partitions").asLong()).as(ready).isPositive();
+        assertThat(installer.path("leases-held").asLong()).as(ready).isEqualTo(installer.path("partitions").asLong());
+        assertThat(installer.path("partitions-waiting").asLong()).as(ready).isZero();
+        assertThat(installer.path("clusters-owned").asLong()).as(ready).isEqualTo(2);
+        assertThat(installer.path("clusters-registered").asLong()).as(ready).isEqualTo(2);
         assertThat(fleet.sandbox.api().client("cluster1").apps().deployments().inAnyNamespace().list().getItems())
                 .extracting(d -> d.getMetadata().getName()).anyMatch(n -> n.startsWith("istiod"));
     }
