@@ -54,7 +54,10 @@ public final class KafkaBroker implements AutoCloseable {
         Files.writeString(config, serverProperties(dir.resolve("data"), brokerPort, controllerPort));
         Path log = dir.resolve("broker.log");
         List<String> jvm = new ArrayList<>(JavaCommand.SHORT_LIVED_JIT);
-        jvm.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true", "-cp", classPath));
+        jvm.addAll(List.of("-Xms64m", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.awt.headless=true",
+                // The broker logs through slf4j-simple: with the time of each line, a restart's log says where it went.
+                "-Dorg.slf4j.simpleLogger.showDateTime=true", "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                "-cp", classPath));
 
         List<String> format = new ArrayList<>(JavaCommand.prefix(agentJar, "kafka-format", jvm));
         format.addAll(List.of("kafka.tools.StorageTool", "format", "--config", config.toString(),
@@ -125,6 +128,11 @@ public final class KafkaBroker implements AutoCloseable {
                 "share.coordinator.state.topic.min.isr=1",
                 // Consumers of a fresh sandbox should get their partitions at once, not after 3s.
                 "group.initial.rebalance.delay.ms=0",
+                // A restarted node finds its previous incarnation's broker registration in the metadata log, and its
+                // own registration is refused (DUPLICATE_BROKER_REGISTRATION) until that one's session has timed out:
+                // 9 s of a restart's 13 s at the default. One node in one process: 3 s is still many heartbeats.
+                "broker.session.timeout.ms=3000",
+                "broker.heartbeat.interval.ms=750",
                 // Topics are created by TopicAdmin with their cleanup policies; a typo must not create one.
                 "auto.create.topics.enable=false",
                 "")
