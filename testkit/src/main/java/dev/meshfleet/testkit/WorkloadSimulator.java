@@ -1,8 +1,11 @@
 package dev.meshfleet.testkit;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -22,7 +25,9 @@ import io.fabric8.mockwebserver.http.MockResponse;
 /**
  * Plays kubelet and controller-manager for workload clusters of a {@link MockApiServer}: each
  * Deployment and DaemonSet gets a ready status {@code readyAfter} after each change of its spec
- * (generation), written through the status subresource. Faults of a cluster change that:
+ * (generation), written through the status subresource. A Deployment whose pods a mutating webhook would refuse
+ * ({@link PodAdmission}: a remote cluster's sidecar injector calling an address where no external istiod answers)
+ * gets no pod and a {@code ReplicaFailure} condition saying why, until the webhook answers. Faults of a cluster change that:
  * {@link Fault.NeverReady}, {@link Fault.CrashAfterReady}, {@link Fault.UnmanagedIstio}; the API
  * faults are the server's.
  *
@@ -42,6 +47,8 @@ public final class WorkloadSimulator implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkloadSimulator.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String JSON_TYPE = "application/json";
+    /** How soon a workload whose pods were refused at admission is looked at again (at least readyAfter). */
+    private static final Duration ADMISSION_RETRY = Duration.ofMillis(500);
 
     private final MockApiServer server;
     private final Duration readyAfter;
@@ -260,10 +267,75 @@ public final class WorkloadSimulator implements AutoCloseable {
             rollNode(cluster, path, generation, n, resuming ? Math.min(n, updated + 1) : 1, oldPodsServe, rollout);
             return;
         }
+        Optional<String> refused = PodAdmission.refusal(live, namespaceLabels(cluster, live),
+                webhookConfigurations(cluster), this::istiodAnswersAt);
+        if (refused.isPresent()) {
+            // Its pods are refused at admission: no pod, as long as the webhook does not answer. Looked at again later,
+            // as the ReplicaSet controller retries.
+            writeStatus(cluster, path, live, false, refused.get());
+            scheduler.schedule(() -> markReady(cluster, path, generation),
+                    Math.max(readyAfter.toMillis(), ADMISSION_RETRY.toMillis()), TimeUnit.MILLISECONDS);
+            return;
+        }
         writeStatus(cluster, path, live, true);
         if (has(cluster, Fault.CrashAfterReady.class)) {
             scheduleCrash(cluster, path, generation);
         }
+    }
+
+    private Map<String, String> namespaceLabels(String cluster, JsonNode workload) {
+        ObjectNode namespace = get(cluster, "/api/v1/namespaces/" + workload.path("metadata").path("namespace").asText());
+        Map<String, String> labels = new HashMap<>();
+        if (namespace != null) {
+            namespace.path("metadata").path("labels").fields()
+                    .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
+        }
+        return labels;
+    }
+
+    private List<JsonNode> webhookConfigurations(String cluster) {
+        ObjectNode list = get(cluster, "/apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations");
+        List<JsonNode> items = new ArrayList<>();
+        if (list != null) {
+            list.path("items").forEach(items::add);
+        }
+        return items;
+    }
+
+    /**
+     * Whether an istiod answers at a host, as an external control plane's address does (seed 004): some simulated
+     * cluster routes the host through an Istio Gateway ({@code networking.istio.io/v1}, a server listing the host) and
+     * runs a ready istiod Deployment.
+     */
+    private boolean istiodAnswersAt(String host) {
+        for (String cluster : listeners.keySet()) {
+            if (has(cluster, Fault.Unreachable.class)) {
+                continue;
+            }
+            ObjectNode gateways = get(cluster, "/apis/networking.istio.io/v1/gateways");
+            boolean routed = false;
+            if (gateways != null) {
+                for (JsonNode gateway : gateways.path("items")) {
+                    for (JsonNode server : gateway.path("spec").path("servers")) {
+                        for (JsonNode h : server.path("hosts")) {
+                            routed |= h.asText().equals(host);
+                        }
+                    }
+                }
+            }
+            if (!routed) {
+                continue;
+            }
+            ObjectNode deployments = get(cluster, "/apis/apps/v1/deployments");
+            if (deployments != null) {
+                for (JsonNode d : deployments.path("items")) {
+                    if (d.path("metadata").path("name").asText().startsWith("istiod") && isReady(d)) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
     }
 
     /** One step of a DaemonSet's rolling update: {@code updated} of {@code n} nodes run the new pod. */
@@ -314,6 +386,11 @@ public final class WorkloadSimulator implements AutoCloseable {
     }
 
     private void writeStatus(String cluster, String path, ObjectNode live, boolean ready) {
+        writeStatus(cluster, path, live, ready, null);
+    }
+
+    /** {@code podsRefused}: why no pod of a Deployment could be created (its ReplicaFailure condition), or null. */
+    private void writeStatus(String cluster, String path, ObjectNode live, boolean ready, String podsRefused) {
         ObjectNode object = live.deepCopy();
         // No resourceVersion: the simulator owns status and must not lose a race with a spec write.
         object.with("metadata").remove("resourceVersion");
@@ -332,6 +409,11 @@ public final class WorkloadSimulator implements AutoCloseable {
                     .put("reason", ready ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable");
             conditions.addObject().put("type", "Progressing").put("status", "True")
                     .put("reason", "NewReplicaSetAvailable");
+            if (podsRefused != null) {
+                status.put("replicas", 0).put("updatedReplicas", 0);
+                conditions.addObject().put("type", "ReplicaFailure").put("status", "True")
+                        .put("reason", "FailedCreate").put("message", podsRefused);
+            }
         } else {
             int n = live.path("status").path("desiredNumberScheduled").asInt(nodes);
             daemonSetStatus(status, n, n, ready ? n : 0);

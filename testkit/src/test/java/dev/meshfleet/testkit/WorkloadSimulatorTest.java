@@ -13,11 +13,15 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 
 class WorkloadSimulatorTest {
@@ -210,6 +214,49 @@ class WorkloadSimulatorTest {
 
         sim.setFaults("stuck", List.of());
         await().atMost(WAIT).until(() -> ready(live(client, "istiod")));
+    }
+
+    @Test
+    void aWorkloadWhoseInjectorCallsAnAddressWhereNoIstiodAnswersGetsNoPodUntilAnExternalIstiodServesIt() {
+        sim = WorkloadSimulator.start(server, List.of("remote-a", "external-a"), READY_AFTER);
+        KubernetesClient remote = server.client("remote-a");
+        KubernetesClient external = server.client("external-a");
+        String host = "istiod.external-a.example.com";
+        remote.resource(new NamespaceBuilder().withNewMetadata().withName("istio-ingress")
+                .addToLabels("istio-injection", "enabled").endMetadata().build()).create();
+        remote.resource(new MutatingWebhookConfigurationBuilder().withNewMetadata()
+                .withName("istio-sidecar-injector-external-istiod").endMetadata().addNewWebhook()
+                .withName("namespace.sidecar-injector.istio.io").withNewClientConfig()
+                .withUrl("https://" + host + ":15017/inject/cluster/remote-a/net/network1").endClientConfig()
+                .addNewRule().withOperations("CREATE").withApiGroups("").withApiVersions("v1").withResources("pods")
+                .endRule().withNewNamespaceSelector().addToMatchLabels("istio-injection", "enabled")
+                .endNamespaceSelector().withFailurePolicy("Fail").withSideEffects("None")
+                .withAdmissionReviewVersions("v1").endWebhook().build()).create();
+        Deployment gateway = deployment("istio-ingressgateway", 1);
+        gateway.getMetadata().setNamespace("istio-ingress");
+        remote.apps().deployments().inNamespace("istio-ingress").resource(gateway).fieldManager("installer")
+                .serverSideApply();
+        var gatewayInRemote = remote.apps().deployments().inNamespace("istio-ingress").withName("istio-ingressgateway");
+
+        await().atMost(WAIT).until(() -> gatewayInRemote.get().getStatus() != null
+                && gatewayInRemote.get().getStatus().getObservedGeneration() != null);
+        await().during(READY_AFTER.multipliedBy(3)).atMost(WAIT).until(() -> !ready(gatewayInRemote.get()));
+        var failure = gatewayInRemote.get().getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("ReplicaFailure")).findFirst().orElseThrow();
+        assertThat(failure.getReason()).isEqualTo("FailedCreate");
+        assertThat(failure.getMessage()).contains("namespace.sidecar-injector.istio.io", host);
+
+        // The external cluster routes the host to a ready istiod: the remote's pods are admitted.
+        apply(external, deployment("istiod", 1));
+        await().atMost(WAIT).until(() -> ready(live(external, "istiod")));
+        external.genericKubernetesResources(new ResourceDefinitionContext.Builder().withGroup("networking.istio.io")
+                .withVersion("v1").withKind("Gateway").withPlural("gateways").withNamespaced(true).build())
+                .inNamespace("istio-system").resource(new GenericKubernetesResourceBuilder().withApiVersion("networking.istio.io/v1")
+                .withKind("Gateway").withNewMetadata().withNamespace("istio-system").withName("external-istiod-gw")
+                .endMetadata().addToAdditionalProperties("spec", Map.of("servers", List.of(Map.of("port",
+                        Map.of("number", 15017, "name", "https-webhook", "protocol", "HTTPS"), "hosts",
+                        List.of(host))))).build()).create();
+        await().atMost(WAIT).until(() -> ready(gatewayInRemote.get()));
     }
 
     @Test
