@@ -1,9 +1,11 @@
 package dev.meshfleet.sandbox.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +24,7 @@ import dev.meshfleet.sandbox.cli.ResourceRef;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
+import dev.meshfleet.testkit.Fault;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfiguration;
@@ -173,8 +176,54 @@ class ExternalControlPlaneE2E {
                 .as("the gateway removed with its GLM").isNull();
     }
 
+    /**
+     * Seed 004's warning: one wrong address and sidecars never get injected. The second remote's gateway is applied
+     * while the external istiod does not answer (its pods crashed): the gateway's pods are refused by the remote's
+     * injector, the Deployment says why, and the installation is not HEALTHY; once the istiod answers again, it is.
+     */
     @Test
     @Order(3)
+    void aGatewayWhoseInjectorCannotReachTheExternalIstiodGetsNoPodAndIsHealthyOnceItAnswers() throws Exception {
+        var istiod = fleet.workload("cluster1").apps().deployments().inNamespace("external-istiod");
+        fleet.sandbox.setFaults("cluster1", List.of(new Fault.CrashAfterReady()));
+        await("the external istiod down").atMost(Duration.ofSeconds(30)).until(() -> istiod.list().getItems()
+                .stream().filter(d -> d.getMetadata().getName().startsWith("istiod"))
+                .allMatch(d -> d.getStatus() != null && !Integer.valueOf(1).equals(d.getStatus().getReadyReplicas())));
+
+        fleet.sandbox.apply(fleet.manifest("remote-ingress-3.yaml", REMOTE_GATEWAY.replace("remote-ingress",
+                "remote-ingress-3").replace("name: cluster2", "name: cluster3")));
+        var gateway = fleet.workload("cluster3").apps().deployments().inNamespace("external-istiod")
+                .withName("istio-ingressgateway");
+        await("the gateway's pods refused").atMost(Duration.ofSeconds(60)).until(() -> gateway.get() != null
+                && gateway.get().getStatus() != null && gateway.get().getStatus().getConditions() != null
+                && gateway.get().getStatus().getConditions().stream().anyMatch(c -> c.getType().equals("ReplicaFailure")));
+        var failure = gateway.get().getStatus().getConditions().stream()
+                .filter(c -> c.getType().equals("ReplicaFailure")).findFirst().orElseThrow();
+        assertThat(failure.getMessage()).as("the webhook and the address that did not answer")
+                .contains("object.sidecar-injector.istio.io", "https://istiod.mesh1.example.com:15017/inject");
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(10)).until(() -> !healthyOn("remote-ingress-3",
+                "cluster3"));
+
+        fleet.sandbox.setFaults("cluster1", List.of());
+        await("HEALTHY once the external istiod answers").atMost(Fleet.STEP_TIMEOUT)
+                .until(() -> healthyOn("remote-ingress-3", "cluster3"));
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.GatewayLifecycleManager, "gloo-mesh", "remote-ingress-3"));
+        var settled = fleet.settle();
+        assertThat(settled.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+    }
+
+    /** Every installation of the GLM on the cluster HEALTHY (at least one). */
+    private static boolean healthyOn(String glm, String cluster) {
+        var status = fleet.glmStatus(glm);
+        if (status == null || status.clusters() == null || !status.clusters().containsKey(cluster)) {
+            return false;
+        }
+        var installations = status.clusters().get(cluster).installations().values();
+        return !installations.isEmpty() && installations.stream().allMatch(i -> "HEALTHY".equals(i.state()));
+    }
+
+    @Test
+    @Order(4)
     void removingTheSecondRemoteRemovesItsInstallationAndLeavesTheConfigClusterUntouched() throws Exception {
         List<String> configBefore = fleet.managedObjects("cluster2");
         String injectorVersion = injector("cluster2").getMetadata().getResourceVersion();
@@ -197,7 +246,7 @@ class ExternalControlPlaneE2E {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void deletingTheResourceTakesTheRemoteClusterDownBeforeTheExternalIstiodLeavesNothingManagedAndTheResourceGoes() throws Exception {
         assertThat(fleet.managedObjects("cluster1")).as("installed in cluster1").isNotEmpty();
 
