@@ -148,11 +148,15 @@ class ServiceMeshControllerE2E {
                     env:
                       PEERING_AUTOMATIC_LOCAL_GATEWAY: "true"
                 """;
+        java.time.Instant applied = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         fleet.sandbox.apply(fleet.manifest("extensions.yaml", configMap.formatted("mesh")));
         for (String cluster : List.of("cluster1", "cluster2")) {
             awaitIstiod(cluster, "mesh");
         }
         fleet.settle();
+        for (String cluster : List.of("cluster1", "cluster2")) {
+            awaitReadyAgain("managed-istio-" + cluster, applied);
+        }
         for (String cluster : List.of("cluster1", "cluster2")) {
             var pod = istiod(cluster).getSpec().getTemplate();
             assertThat(pod.getMetadata().getAnnotations()).containsEntry("team", "mesh");
@@ -171,12 +175,33 @@ class ServiceMeshControllerE2E {
             assertThat(status.path("observedGeneration").asLong()).as("the controller's spec did not change").isEqualTo(1);
         }
 
+        applied = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
         fleet.sandbox.apply(fleet.manifest("extensions.yaml", configMap.formatted("mesh-2")));
         for (String cluster : List.of("cluster1", "cluster2")) {
             awaitIstiod(cluster, "mesh-2");
         }
         fleet.settle();
+        awaitReadyAgain("managed-istio-cluster1", applied);
         assertThat(status("managed-istio-cluster1").path("phase").asText()).isEqualTo("SUCCEEDED");
+    }
+
+    /**
+     * The controller's rollout of a change made at {@code since} has ended: Ready True again, since then. The new
+     * istiod can be in the cluster before the aggregator has folded the installer's UPDATING, and a settle taken then
+     * still sees the SUCCEEDED from before the change.
+     */
+    static void awaitReadyAgain(String name, java.time.Instant since) {
+        org.awaitility.Awaitility.await(name + " Ready again since " + since).atMost(Fleet.STEP_TIMEOUT)
+                .pollInterval(java.time.Duration.ofMillis(100)).until(() -> {
+                    JsonNode status = status(name);
+                    for (JsonNode c : status.path("conditions")) {
+                        if (c.path("type").asText().equals("Ready")) {
+                            return c.path("status").asText().equals("True") && !java.time.Instant
+                                    .parse(c.path("lastTransitionTime").asText()).isBefore(since);
+                        }
+                    }
+                    return false;
+                });
     }
 
     static void awaitIstiod(String cluster, String pool) {
