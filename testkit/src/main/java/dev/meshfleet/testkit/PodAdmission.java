@@ -6,6 +6,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
@@ -28,19 +29,26 @@ public final class PodAdmission {
      * Why the workload's pods are refused, or empty when they are admitted.
      *
      * @param workload        a Deployment or DaemonSet (its pod template's labels are the pod's)
-     * @param namespaceLabels the labels of the workload's Namespace
+     * @param namespaceLabels the labels of the workload's Namespace, asked for only when a webhook called by URL takes
+     *                        pods (the others are not judged)
      * @param configurations  the cluster's MutatingWebhookConfigurations
      * @param answers         whether a webhook server answers at a host
      */
-    public static Optional<String> refusal(JsonNode workload, Map<String, String> namespaceLabels,
+    public static Optional<String> refusal(JsonNode workload, Supplier<Map<String, String>> namespaceLabels,
             Iterable<JsonNode> configurations, Predicate<String> answers) {
-        JsonNode podLabels = workload.path("spec").path("template").path("metadata").path("labels");
+        Map<String, String> podLabels = labels(workload.path("spec").path("template").path("metadata").path("labels"));
+        Map<String, String> namespace = null;
         for (JsonNode configuration : configurations) {
             for (JsonNode webhook : configuration.path("webhooks")) {
                 String url = webhook.path("clientConfig").path("url").asText("");
-                if (url.isEmpty() || !matchesPods(webhook) || "Ignore".equals(webhook.path("failurePolicy").asText())
-                        || !selects(webhook.path("namespaceSelector"), namespaceLabels)
-                        || !selects(webhook.path("objectSelector"), labels(podLabels))) {
+                if (url.isEmpty() || !matchesPods(webhook) || "Ignore".equals(webhook.path("failurePolicy").asText())) {
+                    continue;
+                }
+                if (namespace == null) {
+                    namespace = namespaceLabels.get();
+                }
+                if (!selects(webhook.path("namespaceSelector"), namespace)
+                        || !selects(webhook.path("objectSelector"), podLabels)) {
                     continue;
                 }
                 String host = host(url);
@@ -103,7 +111,8 @@ public final class PodAdmission {
         return true;
     }
 
-    private static Map<String, String> labels(JsonNode labels) {
+    /** A {@code labels} object (metadata.labels) as a map; a missing one is empty. */
+    static Map<String, String> labels(JsonNode labels) {
         Map<String, String> map = new HashMap<>();
         labels.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asText()));
         return map;

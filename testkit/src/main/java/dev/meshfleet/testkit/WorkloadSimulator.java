@@ -2,7 +2,6 @@ package dev.meshfleet.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -267,7 +266,7 @@ public final class WorkloadSimulator implements AutoCloseable {
             rollNode(cluster, path, generation, n, resuming ? Math.min(n, updated + 1) : 1, oldPodsServe, rollout);
             return;
         }
-        Optional<String> refused = PodAdmission.refusal(live, namespaceLabels(cluster, live),
+        Optional<String> refused = PodAdmission.refusal(live, () -> namespaceLabels(cluster, live),
                 webhookConfigurations(cluster), this::istiodAnswersAt);
         if (refused.isPresent()) {
             // Its pods are refused at admission: no pod, as long as the webhook does not answer. Looked at again later,
@@ -285,12 +284,7 @@ public final class WorkloadSimulator implements AutoCloseable {
 
     private Map<String, String> namespaceLabels(String cluster, JsonNode workload) {
         ObjectNode namespace = get(cluster, "/api/v1/namespaces/" + workload.path("metadata").path("namespace").asText());
-        Map<String, String> labels = new HashMap<>();
-        if (namespace != null) {
-            namespace.path("metadata").path("labels").fields()
-                    .forEachRemaining(e -> labels.put(e.getKey(), e.getValue().asText()));
-        }
-        return labels;
+        return namespace == null ? Map.of() : PodAdmission.labels(namespace.path("metadata").path("labels"));
     }
 
     private List<JsonNode> webhookConfigurations(String cluster) {

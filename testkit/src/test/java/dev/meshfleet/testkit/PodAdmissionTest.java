@@ -87,7 +87,7 @@ class PodAdmissionTest {
                 throw new IllegalArgumentException(e);
             }
         }).toList();
-        Optional<String> refusal = PodAdmission.refusal(workload(podLabels), namespaceLabels, parsed,
+        Optional<String> refusal = PodAdmission.refusal(workload(podLabels), () -> namespaceLabels, parsed,
                 answering::contains);
         assertThat(refusal.isPresent()).as(name).isEqualTo(refused);
         refusal.ifPresent(r -> assertThat(r).contains("namespace.sidecar-injector.istio.io", INJECT_URL,
