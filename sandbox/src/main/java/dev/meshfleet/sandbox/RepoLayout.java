@@ -55,8 +55,14 @@ public record RepoLayout(Path root) {
 
     /** The broker's class path: kafka_2.13 and what only it needs, then the sandbox's own runtime jars. */
     public String brokerClassPath() {
+        return brokerClassPathDirs().stream().map(d -> d + "/*")
+                .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
+
+    /** The directories whose jars are the broker's class path. */
+    public List<Path> brokerClassPathDirs() {
         Path target = root.resolve("sandbox/target");
-        return target.resolve("kafka-lib") + "/*" + java.io.File.pathSeparator + target.resolve("lib") + "/*";
+        return List.of(target.resolve("kafka-lib"), target.resolve("lib"));
     }
 
     /** .sandbox at the root: one subdirectory per run (gitignored). */

@@ -38,6 +38,7 @@ import dev.meshfleet.sandbox.fleet.Kubeconfig;
 import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
 import dev.meshfleet.sandbox.kafka.KafkaBroker;
+import dev.meshfleet.sandbox.process.ClassDataArchive;
 import dev.meshfleet.sandbox.process.AgentJar;
 import dev.meshfleet.sandbox.process.PidFiles;
 import dev.meshfleet.sandbox.status.ResourceChanges;
@@ -185,8 +186,14 @@ public final class Sandbox implements AutoCloseable {
         log.println("sandbox: starting Kafka (KRaft, one node) ...");
         Instant step = Instant.now();
         broker = KafkaBroker.start(runDir.resolve("kafka"), layout.brokerClassPath(), agent, runDir.resolve("pids"),
-                BROKER_TIMEOUT);
-        started.add(broker);
+                BROKER_TIMEOUT, brokerArchive());
+        started.add(() -> {
+            Path written = broker.stopAndArchive();
+            if (written != null) {
+                log.println("sandbox: class data archive of the Kafka broker written as it stopped (" + written
+                        + "): later starts of this build map it");
+            }
+        });
         TopicAdmin.ensure(broker.bootstrapServers(), TopicAdmin.definitions(SandboxOptions.PLAN_PARTITIONS), (short) 1);
         log.println("sandbox: Kafka at " + broker.bootstrapServers() + ", topics created (" + since(step) + ")");
         Map<String, List<Fault>> faults = new LinkedHashMap<>();
@@ -815,6 +822,16 @@ public final class Sandbox implements AutoCloseable {
                     .append('\n');
         }
         return s.toString();
+    }
+
+    /** The broker build's class data archive (ADR 0047); null when the cache directory cannot be written. */
+    private ClassDataArchive brokerArchive() {
+        try {
+            return ClassDataArchive.of(layout.classDataArchives(), "kafka", layout.brokerClassPathDirs().toArray(Path[]::new));
+        } catch (IOException e) {
+            log.println("sandbox: no class data archive for the Kafka broker: " + e.getMessage());
+            return null;
+        }
     }
 
     /** Stops the services first (so they do not log a missing broker), then the servers, then the broker. */

@@ -27,6 +27,17 @@ class TopicAdminRetryTest {
     }
 
     @Test
+    void theTopicAdminReconnectsEveryQuarterSecondUnlessTheUserSetsItsBackoff() {
+        assertThat(TopicAdmin.adminSettings(KafkaClientSettings.bootstrap("127.0.0.1:9092")))
+                .containsExactly(java.util.Map.entry("reconnect.backoff.max.ms", "250"));
+        KafkaClientSettings own = KafkaClientSettings.of(java.util.Map.of("bootstrap.servers", "127.0.0.1:9092",
+                "reconnect.backoff.max.ms", "5000"));
+        assertThat(TopicAdmin.adminSettings(own)).isEmpty();
+        assertThat(own.forClient("topic admin", TopicAdmin.adminSettings(own))).containsEntry("reconnect.backoff.max.ms",
+                "5000");
+    }
+
+    @Test
     void aServiceStoppingWhileTheBrokerIsDownStopsTrying() {
         AtomicInteger attempts = new AtomicInteger();
         boolean done = TopicAdmin.untilDone(() -> {

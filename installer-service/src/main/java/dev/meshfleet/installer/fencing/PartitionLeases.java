@@ -7,9 +7,11 @@ import java.time.ZonedDateTime;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 
 import org.jboss.logging.Logger;
@@ -27,7 +29,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * clusters only once it holds the lease ({@code PlanConsumer}), and every write to a workload cluster
  * asks {@link #proof} first ({@link WriteFence}).
  *
- * <p>All lease I/O runs on one thread of its own; {@link #proof} is a read of a volatile field, cheap
+ * <p>Lease I/O runs on threads of its own (the first attempt of each wanted lease at once, side by side, then every
+ * round on one keeper thread; one attempt of a lease at a time); {@link #proof} is a read of a volatile field, cheap
  * enough for every write. 12 partitions at the default 2 s retry period are 6 small updates a second for
  * the whole fleet, whatever its number of clusters (ADR 0013).
  */
@@ -49,6 +52,8 @@ public final class PartitionLeases implements AutoCloseable {
         boolean released;
         boolean warned;
         volatile Proof proof;
+        /** Held by the attempt under way, on the keeper or the acquirers: one attempt of a slot at a time. */
+        final ReentrantLock attempting = new ReentrantLock();
 
         Slot(int partition, long epoch) {
             this.partition = partition;
@@ -69,6 +74,16 @@ public final class PartitionLeases implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /**
+     * The first attempt of each wanted lease, side by side: a replica assigned four partitions at once (its start, a
+     * broker back) holds them after one round trip to the API server instead of four in a row.
+     */
+    private final ExecutorService acquirers = Executors.newFixedThreadPool(ACQUIRERS, r -> {
+        Thread t = new Thread(r, "partition-leases-acquire");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final int ACQUIRERS = 4;
 
     /**
      * @param prefix lease names are {@code <prefix>-<partition>} (the install-plans topic's name)
@@ -129,7 +144,7 @@ public final class PartitionLeases implements AutoCloseable {
         if (previous != null) {
             close(previous);
         }
-        keeper.execute(() -> attempt(slot));
+        acquirers.execute(() -> attempt(slot));
     }
 
     /** True once the lease of the partition is held (for the epoch it was wanted under). */
@@ -200,6 +215,17 @@ public final class PartitionLeases implements AutoCloseable {
     }
 
     private void attempt(Slot slot) {
+        if (!slot.attempting.tryLock()) {
+            return; // the slot's first attempt is still under way; the next round tries again
+        }
+        try {
+            attemptLocked(slot);
+        } finally {
+            slot.attempting.unlock();
+        }
+    }
+
+    private void attemptLocked(Slot slot) {
         try {
             Lease held;
             synchronized (slot) {
@@ -354,6 +380,7 @@ public final class PartitionLeases implements AutoCloseable {
     @Override
     public void close() {
         slots.keySet().forEach(this::release);
+        acquirers.shutdown();
         keeper.shutdown();
         try {
             if (!keeper.awaitTermination(5, TimeUnit.SECONDS)) {

@@ -36,12 +36,13 @@ public final class ClassDataArchive {
     }
 
     /**
-     * The archive of the build of {@code module} in {@code appDir}, kept in {@code cacheDir}; archives of the module's
-     * other builds there are deleted (a running JVM keeps the file it mapped).
+     * The archive of the build of {@code module} whose class path is the files under {@code appDirs}, kept in
+     * {@code cacheDir}; archives of the module's other builds there are deleted (a running JVM keeps the file it
+     * mapped).
      */
-    public static ClassDataArchive of(Path cacheDir, String module, Path appDir) throws IOException {
+    public static ClassDataArchive of(Path cacheDir, String module, Path... appDirs) throws IOException {
         Files.createDirectories(cacheDir);
-        String name = module + "-" + key(appDir, System.getProperty("java.home") + " "
+        String name = module + "-" + key(List.of(appDirs), System.getProperty("java.home") + " "
                 + System.getProperty("java.vm.version")) + SUFFIX;
         try (Stream<Path> files = Files.list(cacheDir)) {
             for (Path other : files.toList()) {
@@ -56,6 +57,11 @@ public final class ClassDataArchive {
 
     /** A digest of the JVM and of every file under appDir (relative path, size, modification time); 16 hex digits. */
     static String key(Path appDir, String jvm) throws IOException {
+        return key(List.of(appDir), jvm);
+    }
+
+    /** {@link #key(Path, String)} over several directories (a class path of jars in two directories, say). */
+    static String key(List<Path> appDirs, String jvm) throws IOException {
         MessageDigest sha;
         try {
             sha = MessageDigest.getInstance("SHA-256");
@@ -63,13 +69,17 @@ public final class ClassDataArchive {
             throw new IllegalStateException("every JVM has SHA-256", e);
         }
         sha.update(jvm.getBytes(StandardCharsets.UTF_8));
-        List<Path> files;
-        try (Stream<Path> walk = Files.walk(appDir)) {
-            files = walk.filter(Files::isRegularFile).sorted().toList();
-        }
-        for (Path f : files) {
-            String entry = "\n" + appDir.relativize(f) + " " + Files.size(f) + " " + Files.getLastModifiedTime(f).toMillis();
-            sha.update(entry.getBytes(StandardCharsets.UTF_8));
+        for (Path appDir : appDirs) {
+            List<Path> files;
+            try (Stream<Path> walk = Files.walk(appDir)) {
+                files = walk.filter(Files::isRegularFile).sorted().toList();
+            }
+            sha.update(("\n" + appDir.getFileName() + "/").getBytes(StandardCharsets.UTF_8));
+            for (Path f : files) {
+                String entry = "\n" + appDir.relativize(f) + " " + Files.size(f) + " "
+                        + Files.getLastModifiedTime(f).toMillis();
+                sha.update(entry.getBytes(StandardCharsets.UTF_8));
+            }
         }
         return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     }

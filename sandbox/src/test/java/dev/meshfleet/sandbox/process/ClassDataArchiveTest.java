@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -60,6 +61,24 @@ class ClassDataArchiveTest {
 
         Files.writeString(app.resolve("lib/b.jar"), "b");
         assertThat(ClassDataArchive.key(app, "17.0.15")).as("a file added").isNotEqualTo(rebuilt);
+    }
+
+    @Test
+    void theBrokersClassPathOfTwoDirectoriesIsKeyedByBoth() throws Exception {
+        Path kafkaLib = Files.createDirectories(dir.resolve("kafka-lib"));
+        Path lib = Files.createDirectories(dir.resolve("lib"));
+        Files.writeString(kafkaLib.resolve("kafka_2.13.jar"), "kafka");
+        Path other = Files.writeString(lib.resolve("slf4j-simple.jar"), "slf4j");
+        Files.setLastModifiedTime(other, FileTime.from(Instant.parse("2026-11-30T10:00:00Z")));
+
+        String key = ClassDataArchive.key(List.of(kafkaLib, lib), "17.0.15");
+        assertThat(key).hasSize(16).isNotEqualTo(ClassDataArchive.key(List.of(kafkaLib), "17.0.15"));
+
+        Files.setLastModifiedTime(other, FileTime.from(Instant.parse("2026-11-30T11:00:00Z")));
+        assertThat(ClassDataArchive.key(List.of(kafkaLib, lib), "17.0.15")).as("a jar of the second directory rebuilt")
+                .isNotEqualTo(key);
+        assertThat(ClassDataArchive.of(dir.resolve("cds"), "kafka", kafkaLib, lib).file().getFileName().toString())
+                .startsWith("kafka-").endsWith(".jsa");
     }
 
     @Test
