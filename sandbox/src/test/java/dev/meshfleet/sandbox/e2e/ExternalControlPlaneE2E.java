@@ -104,6 +104,24 @@ class ExternalControlPlaneE2E {
         // istioctl create-remote-secret's Secrets, in cluster1's external-istiod: config type for the config cluster.
         assertRemoteSecret("cluster2", "istio-kubeconfig", "config");
         assertRemoteSecret("cluster3", "istio-remote-secret-cluster3", "cluster3");
+        // An ILM's conditions (kubectl wait --for=condition=Ready), and an Event per cluster that went HEALTHY.
+        assertThat(status.path("conditions")).as(status.toString()).isNotEmpty();
+        assertThat(status.path("conditions")).anySatisfy(c -> {
+            assertThat(c.path("type").asText()).isEqualTo("Ready");
+            assertThat(c.path("status").asText()).isEqualTo("True");
+        });
+        String uid = resource().getMetadata().getUid();
+        // Similar Events are one Event with a count (EventCorrelator), and one write's transitions one Event's message:
+        // "cluster1/default: INSTALLING_CONTROL_PLANE -> HEALTHY" or "2 installations -> HEALTHY: cluster2/default, ...".
+        await("an Event of the clusters gone HEALTHY").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(fleet.sandbox.management().v1().events().inNamespace("gloo-mesh")
+                        .withField("involvedObject.name", "mesh1").withField("involvedObject.uid", uid)
+                        .withField("involvedObject.kind", "ExternalControlPlane").list().getItems())
+                        .filteredOn(e -> e.getReason().equals("Healthy")).singleElement().satisfies(e -> {
+                            assertThat(e.getCount()).isGreaterThanOrEqualTo(1);
+                            assertThat(e.getMessage()).matches("(cluster[123]/default: [A-Z_]* -> HEALTHY.*"
+                                    + "|\\d+ installations -> HEALTHY: cluster[123]/default.*)");
+                        }));
     }
 
     static final String READER_TOKEN = "istio-reader-service-account-istio-remote-secret-token";

@@ -40,4 +40,27 @@ public final class StateChanges {
         }
         return changes;
     }
+
+    /**
+     * As {@link #between}, for a resource whose status shows one revisionless installation per cluster as
+     * {@code clusters.<cluster>.state} (an ExternalControlPlane's, ADR 0031); its installations are named
+     * {@code cluster/default}.
+     */
+    public static List<Transition> betweenClusters(JsonNode shown, Status next) {
+        JsonNode clusters = shown == null ? null : shown.path("clusters");
+        List<Transition> changes = new ArrayList<>();
+        for (Map.Entry<String, ClusterEntry> cluster : next.clusters().entrySet()) {
+            Installation now = cluster.getValue().installations().get("");
+            if (now == null) {
+                continue;
+            }
+            String clusterKey = StatusDocument.clusterKey(cluster.getKey());
+            String before = clusters == null ? "" : clusters.path(clusterKey).path("state").asText("");
+            if (!before.equals(now.state().name())) {
+                changes.add(new Transition(clusterKey + "/" + StatusDocument.revisionKey(""), before, now.state(),
+                        now.message(), now.updatedAt()));
+            }
+        }
+        return changes;
+    }
 }

@@ -44,8 +44,38 @@ public final class EcpStatusDocument {
     private EcpStatusDocument() {
     }
 
+    /**
+     * The folded status as the mesh sees it: a config or remote cluster whose installation is HEALTHY but runs a plan
+     * without its webhooks is INSTALLING_CONTROL_PLANE, with a message saying what it waits for (no sidecar is injected
+     * there yet). What the document, the conditions and the Events all show. Pure; {@code status} is not changed.
+     */
+    public static LifecycleStatus asTheMeshSeesIt(LifecycleStatus status, JsonNode spec) {
+        Map<String, String> roles = roles(spec == null ? NODES.missingNode() : spec);
+        LifecycleStatus seen = null;
+        for (Map.Entry<String, ClusterStatus> c : status.getClusters().entrySet()) {
+            InstallationStatus installation = c.getValue().getInstallations().get("");
+            String role = roles.get(c.getKey());
+            if (installation == null || role == null || !WAITING_ROLES.contains(role)
+                    || !IlmState.HEALTHY.name().equals(installation.getState()) || !withoutWebhooks(installation)) {
+                continue;
+            }
+            if (seen == null) {
+                seen = LifecycleStatus.newBuilder(status).build();
+            }
+            ClusterStatus cluster = ClusterStatus.newBuilder(c.getValue()).build();
+            cluster.getInstallations().put("", InstallationStatus.newBuilder(installation)
+                    .setState(IlmState.INSTALLING_CONTROL_PLANE.name()).setMessage(WAITING_FOR_WEBHOOKS).build());
+            seen.getClusters().put(c.getKey(), cluster);
+        }
+        return seen == null ? status : seen;
+    }
+
+    static final String WAITING_FOR_WEBHOOKS = "installed without its injection and validation webhooks; they follow"
+            + " once the external istiod is HEALTHY at the spec's address";
+
     /** The status to write; {@code spec} is the resource's spec as stored (null or missing: no roles known). */
-    public static ObjectNode render(LifecycleStatus status, JsonNode spec) {
+    public static ObjectNode render(LifecycleStatus fold, JsonNode spec) {
+        LifecycleStatus status = asTheMeshSeesIt(fold, spec);
         Map<String, String> roles = roles(spec == null ? NODES.missingNode() : spec);
         ObjectNode root = NODES.objectNode();
         root.put("observedGeneration", status.getObservedGeneration());
@@ -68,13 +98,6 @@ public final class EcpStatusDocument {
             }
             String state = installation.getState();
             String message = installation.getMessage();
-            if (role != null && WAITING_ROLES.contains(role) && IlmState.HEALTHY.name().equals(state) && withoutWebhooks(installation)) {
-                // Installed, but its plan has no webhook yet: no sidecar is injected in this cluster until the
-                // translator has seen the external istiod HEALTHY (ADR 0031). Not HEALTHY for the mesh.
-                state = IlmState.INSTALLING_CONTROL_PLANE.name();
-                message = "installed without its injection and validation webhooks; they follow once the external"
-                        + " istiod is HEALTHY at the spec's address";
-            }
             entry.put("state", state);
             if (message != null && !message.isEmpty()) {
                 entry.put("message", message);

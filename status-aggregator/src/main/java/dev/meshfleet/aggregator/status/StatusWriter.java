@@ -235,8 +235,13 @@ public class StatusWriter {
             // Seed 003's own conditions and phase; no Events (ADR 0034 records an ILM's or GLM's transitions).
             desired = SmcStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")), shown);
         } else if (ecp) {
-            // Per cluster its role and state, the printer columns' summary (ADR 0031); no conditions or Events yet.
-            desired = EcpStatusDocument.render(status, JSON.valueToTree(cr.getAdditionalProperties().get("spec")));
+            // Per cluster its role and state, the printer columns' summary (ADR 0031), and an ILM's conditions and
+            // Events of the clusters as the mesh sees them (a remote whose webhooks wait is not Ready).
+            JsonNode spec = JSON.valueToTree(cr.getAdditionalProperties().get("spec"));
+            folded = AvroStatus.status(EcpStatusDocument.asTheMeshSeesIt(status, spec));
+            desired = EcpStatusDocument.render(status, spec);
+            desired.set("conditions", ConditionsJson.write(Conditions.of(folded,
+                    ConditionsJson.read(shown.path("conditions")), created(cr))));
         } else {
             desired = StatusDocument.render(status);
             desired.set("conditions", ConditionsJson.write(Conditions.of(folded,
@@ -265,8 +270,9 @@ public class StatusWriter {
         writes.increment();
         Owner resource = new Owner(folded.owner().kind(), owner.getNamespace(), owner.getName(),
                 cr.getMetadata().getUid());
-        if (!smc && !ecp) {
-            recorder.write(correlator.record(resource, StateChanges.between(shown, folded), System.currentTimeMillis()));
+        if (!smc) {
+            recorder.write(correlator.record(resource, ecp ? StateChanges.betweenClusters(shown, folded)
+                    : StateChanges.between(shown, folded), System.currentTimeMillis()));
         }
         releaseIfUninstalled(updated, status);
         return WriteResult.WRITTEN;

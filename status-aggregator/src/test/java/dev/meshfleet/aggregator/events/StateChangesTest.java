@@ -57,4 +57,22 @@ class StateChangesTest {
         assertThat(StateChanges.between(null, folded("cluster1", "1-24", "HEALTHY")))
                 .extracting(Transition::installation, Transition::from).containsExactly(tuple("cluster1/1-24", ""));
     }
+
+    /** An ExternalControlPlane shows one revisionless installation per cluster as clusters.<cluster>.state. */
+    @Test
+    void aResourceShowingOneStatePerClusterHasATransitionOnlyWhereThatStateMoves() throws Exception {
+        var shown = new ObjectMapper().readTree("""
+                {"clusters": {"cluster1": {"role": "external", "state": "HEALTHY"},
+                              "cluster2": {"role": "config", "state": "INSTALLING_CONTROL_PLANE"}}}
+                """);
+
+        var changes = StateChanges.betweenClusters(shown, folded("cluster1", "", "HEALTHY", "cluster2", "", "HEALTHY",
+                "cluster3", "", "INSTALL_PENDING"));
+
+        assertThat(changes).extracting(Transition::installation, Transition::from, Transition::to)
+                .containsExactly(tuple("cluster2/default", "INSTALLING_CONTROL_PLANE", IlmState.HEALTHY),
+                        tuple("cluster3/default", "", IlmState.INSTALL_PENDING));
+        assertThat(StateChanges.between(shown, folded("cluster1", "", "HEALTHY"))).as("an ILM's reading sees no state"
+                + " in that shape: every write would be a transition").hasSize(1);
+    }
 }

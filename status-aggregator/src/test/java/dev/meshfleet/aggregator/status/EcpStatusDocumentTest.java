@@ -92,6 +92,28 @@ class EcpStatusDocumentTest {
                 .isEqualTo("{\"state\":\"INSTALLING_CONTROL_PLANE\",\"external\":\"HEALTHY\",\"remotes\":\"1/2\"}");
     }
 
+    /** What the conditions and Events are computed from: the same states the document shows. */
+    @Test
+    void theStatusAsTheMeshSeesItHasTheWaitingRemoteInstallingAndLeavesTheFoldedStatusAsItWas() throws Exception {
+        Map<String, String[]> states = new LinkedHashMap<>();
+        states.put("cluster1", new String[] {"HEALTHY", "", "", "{\"role\":\"external\"}"});
+        states.put("cluster2", new String[] {"HEALTHY", "", "", "{\"role\":\"config\",\"webhooks\":true}"});
+        states.put("cluster3", new String[] {"HEALTHY", "", "", "{\"role\":\"remote\",\"webhooks\":false}"});
+        LifecycleStatus folded = status("HEALTHY", states);
+
+        LifecycleStatus seen = EcpStatusDocument.asTheMeshSeesIt(folded, YAML.readTree(SPEC));
+
+        assertThat(seen.getClusters().get("cluster3").getInstallations().get("").getState())
+                .isEqualTo("INSTALLING_CONTROL_PLANE");
+        assertThat(seen.getClusters().get("cluster3").getInstallations().get("").getMessage())
+                .contains("once the external istiod is HEALTHY");
+        assertThat(seen.getClusters().get("cluster2").getInstallations().get("").getState()).isEqualTo("HEALTHY");
+        assertThat(folded.getClusters().get("cluster3").getInstallations().get("").getState()).isEqualTo("HEALTHY");
+        states.put("cluster3", new String[] {"HEALTHY", "", "", "{\"role\":\"remote\",\"webhooks\":true}"});
+        LifecycleStatus allUp = status("HEALTHY", states);
+        assertThat(EcpStatusDocument.asTheMeshSeesIt(allUp, YAML.readTree(SPEC))).isSameAs(allUp);
+    }
+
     @Test
     void anErrorOfTheWholeResourceIsShownUnderTheStarKey() throws Exception {
         Map<String, String[]> states = new LinkedHashMap<>();
