@@ -72,7 +72,14 @@ class ExternalControlPlaneCrdTest {
     @Test
     void statusHoldsEachClustersRoleAndStateAndTheSummaryTheColumnsRead() throws IOException {
         JSONSchemaProps status = v1alpha1().getSchema().getOpenAPIV3Schema().getProperties().get("status");
-        assertThat(status.getProperties().keySet()).containsExactlyInAnyOrder("observedGeneration", "summary", "clusters");
+        assertThat(status.getProperties().keySet()).containsExactlyInAnyOrder("observedGeneration", "conditions",
+                "summary", "clusters");
+        // metav1.Condition's list, keyed by type, as an ILM's (kubectl wait --for=condition=Ready reads it).
+        JSONSchemaProps conditions = status.getProperties().get("conditions");
+        assertThat(conditions.getXKubernetesListType()).isEqualTo("map");
+        assertThat(conditions.getXKubernetesListMapKeys()).containsExactly("type");
+        assertThat(conditions.getItems().getSchema().getRequired()).containsExactly("type", "status",
+                "lastTransitionTime", "reason", "message");
         assertThat(status.getProperties().get("summary").getProperties().keySet()).containsExactlyInAnyOrder("state",
                 "external", "remotes");
         JSONSchemaProps cluster = status.getProperties().get("clusters").getAdditionalProperties().getSchema();
