@@ -1,5 +1,6 @@
 package dev.meshfleet.installer.cluster;
 
+import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -300,14 +301,47 @@ public class ClusterOps {
             return null;
         }
         var m = object.getMetadata();
-        // A listed object holds its status as a map already: only that is digested, not the whole object.
+        // A listed object holds its status as a map already, and a typed one as its model's status: only that is
+        // digested, never the whole object (an apply's answer is typed: a CRD's schema is most of it).
         JsonNode status = object instanceof GenericKubernetesResource g
                 ? JSON.valueToTree(g.getAdditionalProperties().get("status"))
-                : readTree(Manifests.serialization().asJson(object)).path("status");
+                : typedStatus(object);
         return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
                 Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
                         + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),
                 status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
+    }
+
+    /** The model's {@code status} property as the serialization would write it; missing when it has none. */
+    static JsonNode typedStatus(HasMetadata object) {
+        Method getter = STATUS_GETTERS.computeIfAbsent(object.getClass(), ClusterOps::statusGetter);
+        Object status;
+        try {
+            status = getter.invoke(object);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("a model's public " + getter.getName() + "() must be callable", e);
+        }
+        if (getter.getName().equals("getAdditionalProperties") && status instanceof Map<?, ?> extra) {
+            // A model without a status property keeps a "status" the server sent among its extra properties.
+            status = extra.get("status");
+        }
+        return status == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance()
+                : readTree(Manifests.serialization().asJson(status));
+    }
+
+    private static final Map<Class<?>, Method> STATUS_GETTERS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The model's getStatus(), or else its getAdditionalProperties() (every Fabric8 model has one). */
+    private static Method statusGetter(Class<?> type) {
+        try {
+            return type.getMethod("getStatus");
+        } catch (NoSuchMethodException e) {
+            try {
+                return type.getMethod("getAdditionalProperties");
+            } catch (NoSuchMethodException none) {
+                throw new IllegalStateException(type.getName() + " is not a Fabric8 model: no status to digest", none);
+            }
+        }
     }
 
     /** Key order differs between a typed model's JSON and the server's: digest a sorted form. */

@@ -392,7 +392,7 @@ public class ClusterReconciler {
         List<List<HasMetadata>> rendered = new ArrayList<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                rendered.add(Manifests.label(renderer.render(chart, round.cluster), labels(plan)));
+                rendered.add(renderer.render(chart, round.cluster, labels(plan)));
             }
         } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
             report(round, RoundDecision.unrenderable(plan, e.getMessage()));
@@ -628,7 +628,8 @@ public class ClusterReconciler {
         Set<String> ids = new HashSet<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                renderer.render(chart, cluster).forEach(o -> ids.add(Manifests.ref(o).identity()));
+                // Labelled as the apply renders it: the apply then finds it rendered.
+                renderer.render(chart, cluster, labels(plan)).forEach(o -> ids.add(Manifests.ref(o).identity()));
             }
         } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
             return Set.of();

@@ -88,7 +88,7 @@ final class DriftRepair {
         List<HasMetadata> objects = new ArrayList<>();
         try {
             for (ChartSpec chart : plan.charts()) {
-                objects.addAll(renderer.render(chart, cluster));
+                objects.addAll(renderer.render(chart, cluster, labels));
             }
         } catch (ChartRenderer.RenderException e) {
             return new Outcome.Failed(e.getMessage());
@@ -116,15 +116,13 @@ final class DriftRepair {
                 before.put(ref.identity(), ClusterOps.liveVersion(object));
             }
         }
-        // Filled (a remote secret's kubeconfig, read from its remote cluster) and labelled only now: at rest nothing
-        // is in scope.
+        // Filled (a remote secret's kubeconfig, read from its remote cluster) only now: at rest nothing is in scope.
         RemoteSecrets.Outcome filled = remoteSecrets.fill(List.of(scope.stream().map(r -> byIdentity.get(r.identity()))
                 .toList()));
         if (filled instanceof RemoteSecrets.Outcome.Waiting waiting) {
             return new Outcome.Failed(waiting.message());
         }
-        ApplyResult result = ops.apply(Manifests.label(((RemoteSecrets.Outcome.Filled) filled).rendered().get(0),
-                labels));
+        ApplyResult result = ops.apply(((RemoteSecrets.Outcome.Filled) filled).rendered().get(0));
         if (result instanceof ApplyResult.Unreachable u) {
             return new Outcome.Unreachable(u.message());
         }

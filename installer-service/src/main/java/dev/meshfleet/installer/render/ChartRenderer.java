@@ -151,6 +151,22 @@ public class ChartRenderer {
     }
 
     /**
+     * {@link #render(ChartSpec, String)} with {@code labels} on every object (ours win over the chart's), cached as
+     * such: the objects of a cluster's render are its own (parsed for it from the shape), so they are labelled where
+     * they are, instead of copied (a serialization and a parse of every object of every install, about a tenth of a
+     * replica's CPU in a 200-cluster rollout). Objects shared by every cluster (a release whose values do not name
+     * it) are copied once per label set. Callers must not change what they get.
+     */
+    public List<HasMetadata> render(ChartSpec release, String cluster, Map<String, String> labels) {
+        Optional<ClusterParameter> parameter = ClusterParameter.of(release.valuesJson(), cluster);
+        String key = key(release) + "|labels " + new java.util.TreeMap<>(labels);
+        if (parameter.isEmpty()) {
+            return cached(key, () -> Manifests.label(render(release), labels));
+        }
+        return cached(key, () -> Manifests.labelInPlace(fromShape(release, parameter.get()), labels));
+    }
+
+    /**
      * The objects with the release's {@code k8s.overlays} (and the k8s fields istioctl patches) patched on, so the
      * apply and the drift repair apply the same objects. Done once per cache entry, not per apply: the patch converts
      * every object to a tree and back, which cost an ILM install more than the rest of its render when a spec sets

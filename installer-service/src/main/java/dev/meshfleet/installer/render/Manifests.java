@@ -67,6 +67,22 @@ public final class Manifests {
         return List.copyOf(objects);
     }
 
+    /**
+     * {@code objects}, which the caller made and nobody else holds, with {@code labels} added (ours win over the
+     * chart's): no copy.
+     */
+    public static List<HasMetadata> labelInPlace(List<HasMetadata> objects, Map<String, String> labels) {
+        for (HasMetadata object : objects) {
+            Map<String, String> merged = new LinkedHashMap<>();
+            if (object.getMetadata().getLabels() != null) {
+                merged.putAll(object.getMetadata().getLabels());
+            }
+            merged.putAll(labels);
+            object.getMetadata().setLabels(merged);
+        }
+        return List.copyOf(objects);
+    }
+
     /** Copies of {@code objects} with {@code labels} added (ours win over the chart's). */
     public static List<HasMetadata> label(List<HasMetadata> objects, Map<String, String> labels) {
         List<HasMetadata> labelled = new ArrayList<>();

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
@@ -66,6 +67,33 @@ class SharedShapeRenderTest {
                     .containsExactlyInAnyOrder("ConfigMap/mesh", "ServiceAccount/mesh-" + cluster);
         }
         assertThat(shared.fromShapes()).isEqualTo(2);
+    }
+
+    @Test
+    void aLabelledRenderIsTheRenderWithTheLabelsAndChangesNoOtherRender() {
+        ChartRenderer shared = new ChartRenderer(CHARTS);
+        ChartRenderer direct = new ChartRenderer(CHARTS);
+        Map<String, String> ours = Map.of("app.kubernetes.io/managed-by", "meshfleet", "meshfleet.dev/revision", "1-24");
+
+        for (String cluster : List.of("cluster1", "cluster2", "east-3")) {
+            List<HasMetadata> unlabelled = shared.render(release("verbatim", cluster), cluster);
+            String before = json(unlabelled);
+            List<HasMetadata> labelled = shared.render(release("verbatim", cluster), cluster, ours);
+
+            assertThat(json(labelled)).isEqualTo(json(Manifests.label(direct.render(release("verbatim", cluster)),
+                    ours)));
+            assertThat(labelled).allSatisfy(o -> assertThat(o.getMetadata().getLabels()).containsAllEntriesOf(ours))
+                    .hasSize(unlabelled.size()).isNotEmpty();
+            assertThat(json(unlabelled)).as("the unlabelled render is left as it was").isEqualTo(before);
+            assertThat(shared.render(release("verbatim", cluster), cluster, ours)).as("cached")
+                    .isSameAs(labelled);
+        }
+        // A release that does not name the cluster: one render shared by every cluster, copied per label set.
+        ChartSpec fleetWide = new ChartSpec("verbatim", "mesh", "istio-system", "{\"trustDomain\":\"fleet\"}");
+        String shared0 = json(shared.render(fleetWide));
+        assertThat(shared.render(fleetWide, "cluster1", ours))
+                .allSatisfy(o -> assertThat(o.getMetadata().getLabels()).containsAllEntriesOf(ours));
+        assertThat(json(shared.render(fleetWide))).isEqualTo(shared0);
     }
 
     @Test
