@@ -347,8 +347,8 @@ public final class MockApiServer implements AutoCloseable {
      * {@code tokens} is its user, {@link #ADMIN_TOKEN} (the kubeconfigs' and {@link #client()}'s) is
      * {@link UserInfo#platformAdmin()}, a request without a token is {@code system:anonymous}. A token no one issued
      * is 401 Unauthorized, a request no rule allows 403 Forbidden with Kubernetes' message, before it reaches the
-     * store. Workload clusters are not affected ({@link #enforceWorkloadRbac}). {@link #rbacDenials()} lists the refusals, and
-     * {@code authorizer.unusedGrants()} what the roles grant that no request used.
+     * store. Workload clusters are not affected ({@link #enforceWorkloadRbac}). {@link #rbacDenials()} lists the
+     * refusals, and {@code authorizer.unusedGrants()} what the roles grant that no request used.
      */
     public void enforceRbac(RbacAuthorizer authorizer, Map<String, UserInfo> tokens) {
         authentication = new Authentication(authenticator(tokens), authorizer);
