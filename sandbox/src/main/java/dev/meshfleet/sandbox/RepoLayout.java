@@ -49,6 +49,14 @@ public record RepoLayout(Path root) {
         return root.resolve("deploy/helm/meshfleet");
     }
 
+    /**
+     * The installer's identity and role in each workload cluster, as users apply it to theirs: what the sandbox's
+     * workload clusters enforce.
+     */
+    public Path workloadClusterRole() {
+        return root.resolve("deploy/workload-cluster/installer-role.yaml");
+    }
+
     public Path examples() {
         return root.resolve("examples");
     }

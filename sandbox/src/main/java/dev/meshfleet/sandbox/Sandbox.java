@@ -37,6 +37,7 @@ import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.fleet.Kubeconfig;
 import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
+import dev.meshfleet.sandbox.fleet.WorkloadClusterRbac;
 import dev.meshfleet.sandbox.kafka.KafkaBroker;
 import dev.meshfleet.sandbox.process.ClassDataArchive;
 import dev.meshfleet.sandbox.process.AgentJar;
@@ -93,6 +94,9 @@ public final class Sandbox implements AutoCloseable {
     private String apiTlsUrl;
     private ChartRbac rbac;
     private RbacAuthorizer authorizer;
+    /** The installer's role in every workload cluster (deploy/workload-cluster/installer-role.yaml), enforced there. */
+    private WorkloadClusterRbac workloadRbac;
+    private RbacAuthorizer workloadAuthorizer;
     /** Clients of the management cluster as the kubeconfig's users, by user name. */
     private final Map<String, KubernetesClient> userClients = new java.util.concurrent.ConcurrentHashMap<>();
     private Services services;
@@ -161,6 +165,7 @@ public final class Sandbox implements AutoCloseable {
         Instant apiStart = Instant.now();
         api = MockApiServer.start();
         started.add(api);
+        enforceWorkloadClusterRbac();
         // The chart's RBAC, rendered while Kafka starts (helm-java takes a second or more); enforced before any
         // service starts. The sandbox itself is platform-admin (system:masters) throughout.
         CompletableFuture<ChartRbac> rendering = CompletableFuture.supplyAsync(
@@ -170,11 +175,11 @@ public final class Sandbox implements AutoCloseable {
         Registration.namespace(api.client(), ChartRbac.NAMESPACE);
         CompletableFuture<String> registration = CompletableFuture.supplyAsync(() -> {
             try {
-                Registration.registerClusters(api, options.registeredClusters());
+                Registration.registerClusters(api, options.registeredClusters(), workloadRbac.installerToken());
                 for (String cluster : options.unregistered()) {
                     Path file = registrationFile(cluster);
                     Files.createDirectories(file.getParent());
-                    Files.writeString(file, Registration.secretYaml(api, cluster));
+                    Files.writeString(file, Registration.secretYaml(api, cluster, workloadRbac.installerToken()));
                     log.println("sandbox: " + cluster + " runs but is not registered; register it with"
                             + " kubectl --context mgmt apply -f " + file);
                 }
@@ -254,6 +259,20 @@ public final class Sandbox implements AutoCloseable {
         log.println("sandbox: the management API server enforces the RBAC of "
                 + layout.root().relativize(layout.meshfleetChart()) + " (" + rbac.policy().size()
                 + " roles and bindings): each service is its chart ServiceAccount");
+    }
+
+    /**
+     * From here on every request to a workload cluster is authenticated, and authorized by the role users apply to
+     * each of theirs: the installer, registered with a kubeconfig of its ServiceAccount there, may do what that file
+     * grants, and the sandbox, the simulator and kubectl's contexts are the administrator.
+     */
+    private void enforceWorkloadClusterRbac() {
+        workloadRbac = WorkloadClusterRbac.load(layout.workloadClusterRole());
+        workloadAuthorizer = new RbacAuthorizer(workloadRbac.policy());
+        api.enforceWorkloadRbac(workloadAuthorizer, workloadRbac.tokens());
+        log.println("sandbox: every workload cluster enforces " + layout.root().relativize(workloadRbac.file()) + " ("
+                + workloadRbac.policy().size() + " roles and bindings): the installer is "
+                + workloadRbac.installer().username() + " there");
     }
 
     private void awaitRegistration(CompletableFuture<String> registration) throws Exception {
@@ -480,7 +499,7 @@ public final class Sandbox implements AutoCloseable {
      */
     public void register(String cluster) {
         requireCluster(cluster);
-        Registration.registerClusters(api, List.of(cluster));
+        Registration.registerClusters(api, List.of(cluster), workloadRbac.installerToken());
     }
 
     /** Where the registration Secret of a cluster started unregistered is written, for kubectl users. */
@@ -721,8 +740,8 @@ public final class Sandbox implements AutoCloseable {
 
     /** Writes runDir/kubeconfig with contexts mgmt, then one per workload cluster. */
     public Path writeKubeconfig() throws IOException {
-        // kubectl sends the users' tokens only over TLS: the management cluster is reached over HTTPS, with a CA of
-        // this run (the workload clusters authorize no one, so plain HTTP serves them).
+        // kubectl sends the users' tokens only over TLS: every cluster is reached over HTTPS, with a CA of this run
+        // (over plain HTTP kubectl would be system:anonymous, whom the management and workload clusters refuse).
         if (apiCa == null) {
             apiCa = TestCertificates.authority("meshfleet-sandbox-api-ca");
             String password = java.util.UUID.randomUUID().toString();
@@ -732,7 +751,7 @@ public final class Sandbox implements AutoCloseable {
         Map<String, String> clusters = new LinkedHashMap<>();
         clusters.put("mgmt", apiTlsUrl);
         for (String cluster : options.clusters()) {
-            clusters.put(cluster, api.clusterUrl(cluster));
+            clusters.put(cluster, apiTlsUrl + "/clusters/" + cluster);
         }
         Path file = runDir.resolve("kubeconfig");
         Files.writeString(file, Kubeconfig.render(clusters, rbac.userTokens(), apiCa.caBundle()));
@@ -788,6 +807,25 @@ public final class Sandbox implements AutoCloseable {
     /** What the chart's roles grant that no request of the run used, one line per verb and resource. */
     public List<String> unusedChartGrants() {
         return rbac.unusedGrants(authorizer);
+    }
+
+    /**
+     * Every request of a service to a workload cluster that the installer's role ({@link #workloadRbac()}) refused so
+     * far ("cluster: user: message"): a grant the role file lacks.
+     */
+    public List<String> workloadRbacDenials() {
+        return api.workloadRbacDenials().stream().filter(d -> d.user().startsWith("system:serviceaccount:"))
+                .map(MockApiServer.WorkloadDenial::toString).toList();
+    }
+
+    /** What the workload clusters' installer role grants that no request of the run used, in any cluster. */
+    public List<String> unusedWorkloadGrants() {
+        return workloadRbac.unusedGrants(workloadAuthorizer);
+    }
+
+    /** The installer's role every workload cluster enforces, and its token. */
+    public WorkloadClusterRbac workloadRbac() {
+        return workloadRbac;
     }
 
     /** The chart's RBAC the management API server enforces, and the tokens it issued. */

@@ -40,7 +40,9 @@ import io.vertx.core.net.PfxOptions;
  *
  * <p>Requests run on one Vert.x event loop; the stores are in memory, so that one thread serves
  * many clusters. API faults of a cluster ({@link Fault.Unreachable}, {@link Fault.Slow},
- * {@link Fault.RejectApply}) are applied here, before a request reaches the store.
+ * {@link Fault.RejectApply}) are applied here, before a request reaches the store, and so are authentication and
+ * RBAC when asked: {@link #enforceRbac} for the management cluster, {@link #enforceWorkloadRbac} for the workload
+ * clusters.
  */
 public final class MockApiServer implements AutoCloseable {
 
@@ -71,8 +73,12 @@ public final class MockApiServer implements AutoCloseable {
     private final WriteLog writeLog = new WriteLog();
     /** When set, management-cluster requests are authenticated by token and authorized by RBAC. */
     private volatile Authentication authentication;
+    /** When set, requests to every workload cluster are authenticated by token and authorized by RBAC. */
+    private volatile Authentication workloadAuthentication;
     /** Requests RBAC refused, "user: message". */
     private final List<String> denials = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Requests to workload clusters RBAC refused, in arrival order (a queue: no copy of the whole list per refusal). */
+    private final java.util.Queue<WorkloadDenial> workloadDenials = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Added to every request to a workload cluster (paths under /clusters/), as a remote cluster's round trip. */
     private volatile Duration clusterLatency = Duration.ZERO;
 
@@ -341,11 +347,33 @@ public final class MockApiServer implements AutoCloseable {
      * {@code tokens} is its user, {@link #ADMIN_TOKEN} (the kubeconfigs' and {@link #client()}'s) is
      * {@link UserInfo#platformAdmin()}, a request without a token is {@code system:anonymous}. A token no one issued
      * is 401 Unauthorized, a request no rule allows 403 Forbidden with Kubernetes' message, before it reaches the
-     * store. Workload clusters are not affected. {@link #rbacDenials()} lists the refusals, and
-     * {@code authorizer.unusedGrants()} what the roles grant that no request used.
+     * store. Workload clusters are not affected ({@link #enforceWorkloadRbac}). {@link #rbacDenials()} lists the
+     * refusals, and {@code authorizer.unusedGrants()} what the roles grant that no request used.
      */
     public void enforceRbac(RbacAuthorizer authorizer, Map<String, UserInfo> tokens) {
         authentication = new Authentication(authenticator(tokens), authorizer);
+    }
+
+    /**
+     * From now on, every request to every workload cluster (paths under {@code /clusters/<name>}) is authenticated and
+     * authorized as {@link #enforceRbac} does it for the management cluster, by one policy and one token map shared by
+     * all of them (each cluster applied the same role file): a token of {@code tokens} is its user, {@link #ADMIN_TOKEN}
+     * (the kubeconfigs', {@link #client(String)}'s) {@link UserInfo#platformAdmin()}, no token
+     * {@code system:anonymous}, any other token 401; a request no rule allows is 403 with Kubernetes' message before it
+     * reaches the cluster's store, and listed in {@link #workloadRbacDenials()} with its cluster. A server-side apply
+     * that creates its object is authorized as a create too, against that cluster's store. The management cluster is
+     * not affected.
+     */
+    public void enforceWorkloadRbac(RbacAuthorizer authorizer, Map<String, UserInfo> tokens) {
+        workloadAuthentication = new Authentication(authenticator(tokens), authorizer);
+    }
+
+    /** A request to a workload cluster that RBAC refused (403): the cluster, the user and Kubernetes' message. */
+    public record WorkloadDenial(String cluster, String user, String message) {
+        @Override
+        public String toString() {
+            return cluster + ": " + user + ": " + message;
+        }
     }
 
     private static TokenAuthenticator authenticator(Map<String, UserInfo> tokens) {
@@ -359,10 +387,16 @@ public final class MockApiServer implements AutoCloseable {
         return List.copyOf(denials);
     }
 
+    /** Every request to a workload cluster RBAC refused (403) since {@link #enforceWorkloadRbac}, in arrival order. */
+    public List<WorkloadDenial> workloadRbacDenials() {
+        return List.copyOf(workloadDenials);
+    }
+
     /**
-     * Authentication and authorization of management-cluster requests. Without them (the default), no request is
-     * refused: the administrator's token is {@link UserInfo#platformAdmin()}, any other
-     * request goes on as {@code system:anonymous}.
+     * Authentication and authorization of the management cluster's requests, or of the workload clusters'. Without
+     * them (the default), no request is refused: on the management cluster the administrator's token is
+     * {@link UserInfo#platformAdmin()} and any other request goes on as {@code system:anonymous}; a workload cluster's
+     * request carries no user.
      */
     private record Authentication(TokenAuthenticator authenticator, RbacAuthorizer authorizer) {
     }
@@ -376,9 +410,16 @@ public final class MockApiServer implements AutoCloseable {
         }
     }
 
-    private Admitted admit(RecordedRequest request) {
-        Authentication auth = authentication;
+    /**
+     * Authenticates and authorizes a request to the management cluster ({@code cluster} null) or to a workload cluster,
+     * whose store and path within it are given; a refusal is recorded.
+     */
+    private Admitted admit(RecordedRequest request, String cluster, ClusterStore store, String path) {
+        Authentication auth = cluster == null ? authentication : workloadAuthentication;
         if (auth == null) {
+            if (cluster != null) {
+                return new Admitted.As(null);
+            }
             return impersonating(request, ADMIN_ONLY.authenticate(request.getHeader("Authorization"))
                     instanceof TokenAuthenticator.Result.Authenticated a ? a.user() : UserInfo.anonymous());
         }
@@ -391,30 +432,36 @@ public final class MockApiServer implements AutoCloseable {
             return impersonated;
         }
         UserInfo user = as.user();
-        String path = request.getPath();
         int q = path.indexOf('?');
         RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
                 q < 0 ? null : path.substring(q + 1));
         RbacAuthorizer.Decision decision = auth.authorizer().authorize(user, info);
-        if (decision.allowed() && createsByApply(request, info)) {
+        if (decision.allowed() && createsByApply(request, info, store)) {
             // Kubernetes authorizes a server-side apply that creates its object as a create too: patch alone edits.
             decision = auth.authorizer().authorize(user, info.withVerb("create"));
         }
         if (decision.allowed()) {
             return new Admitted.As(user);
         }
-        denials.add(user.username() + ": " + decision.reason());
+        if (cluster == null) {
+            denials.add(user.username() + ": " + decision.reason());
+        } else {
+            workloadDenials.add(new WorkloadDenial(cluster, user.username(), decision.reason()));
+        }
         return new Admitted.Refused(Status.of(403, "Forbidden", decision.reason()));
     }
 
-    /** A server-side apply (PATCH, apply-patch content) of an object, not a subresource, that does not exist yet. */
-    private boolean createsByApply(RecordedRequest request, RequestInfo info) {
+    /**
+     * A server-side apply (PATCH, apply-patch content) of an object, not a subresource, that does not exist yet in
+     * {@code store}, the store the request goes to.
+     */
+    private static boolean createsByApply(RecordedRequest request, RequestInfo info, ClusterStore store) {
         String contentType = request.getHeader("Content-Type");
         if (!info.resourceRequest() || !info.verb().equals("patch") || !info.subresource().isEmpty()
                 || contentType == null || !contentType.startsWith("application/apply-patch")) {
             return false;
         }
-        MockResponse existing = management.call("GET", info.path(), null, null);
+        MockResponse existing = store.call("GET", info.path(), null, null);
         return existing == null || existing.code() == 404;
     }
 
@@ -453,19 +500,18 @@ public final class MockApiServer implements AutoCloseable {
             String path = request.getPath();
             Matcher m = CLUSTER_PATH.matcher(path);
             ClusterStore store = management;
-            UserInfo user = null;
+            String cluster = null;
             if (m.matches()) {
-                store = store(m.group(1));
+                cluster = m.group(1);
+                store = store(cluster);
                 String rest = m.group(3);
                 path = rest.isEmpty() || rest.startsWith("?") ? "/" + rest : rest;
-            } else {
-                Admitted admitted = admit(request);
-                if (admitted instanceof Admitted.Refused refused) {
-                    return refused.response();
-                }
-                user = ((Admitted.As) admitted).user();
             }
-            return store.dispatch(forward(request, path, user));
+            Admitted admitted = admit(request, cluster, store, path);
+            if (admitted instanceof Admitted.Refused refused) {
+                return refused.response();
+            }
+            return store.dispatch(forward(request, path, ((Admitted.As) admitted).user()));
         } catch (RuntimeException e) {
             // A bug of ours must still answer, or the client would wait for its timeout.
             return Status.of(500, "InternalError", "mock API server: " + e);
@@ -490,6 +536,17 @@ public final class MockApiServer implements AutoCloseable {
      * class loader).
      */
     public static String kubeconfig(String name, String server) {
+        return kubeconfig(name, server, ADMIN_TOKEN);
+    }
+
+    /**
+     * As {@link #kubeconfig(String, String)}, as the user of {@code token} (one of {@link #enforceWorkloadRbac}'s, e.g. a
+     * ServiceAccount's): {@code kubeconfig(cluster, server.clusterUrl(cluster), token)} for a workload cluster.
+     */
+    public static String kubeconfig(String name, String server, String token) {
+        if (token == null || token.isBlank() || token.chars().anyMatch(c -> c <= ' ' || c == '"' || c == '\\')) {
+            throw new IllegalArgumentException("a bearer token is printable ASCII without spaces or quotes");
+        }
         return """
                 apiVersion: v1
                 kind: Config
@@ -507,8 +564,8 @@ public final class MockApiServer implements AutoCloseable {
                 users:
                 - name: %1$s
                   user:
-                    token: mock-token
-                """.formatted(name, server);
+                    token: "%3$s"
+                """.formatted(name, server, token);
     }
 
     private static String checkName(String cluster) {

@@ -10,8 +10,9 @@ import io.fabric8.mockwebserver.http.RecordedRequest;
 /**
  * Who sent a request, as Kubernetes' authentication leaves it ({@code user.Info}: a username and groups), and
  * what an admission webhook receives as {@code userInfo}. {@link MockApiServer} authenticates every request to the
- * management cluster ({@link TokenAuthenticator}) and hands the result on with the request: {@link #of} reads it
- * back, in the store or in whatever the server calls for that request.
+ * management cluster ({@link TokenAuthenticator}), and to the workload clusters when it enforces RBAC there, and hands
+ * the result on with the request: {@link #of} reads it back, in the store or in whatever the server calls for that
+ * request.
  */
 public record UserInfo(String username, Set<String> groups) {
 

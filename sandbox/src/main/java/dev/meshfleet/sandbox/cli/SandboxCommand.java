@@ -199,7 +199,8 @@ public final class SandboxCommand implements Callable<Integer> {
                 out.println("  kubectl --context cluster1 get deploy,svc -A");
                 out.println("  kubectl --context mesh-operator@mgmt get ilm -A     # may edit ILMs and GLMs only");
                 out.println("Users: platform-admin (system:masters; contexts mgmt and the clusters), mesh-operator"
-                        + " (context mesh-operator@mgmt). The management API server enforces the chart's RBAC.");
+                        + " (context mesh-operator@mgmt). The management API server enforces the chart's RBAC, each"
+                        + " workload cluster deploy/workload-cluster/installer-role.yaml for the installer.");
                 out.println("Contexts: mgmt, mesh-operator@mgmt, " + String.join(", ", options.clusters().size() <= 5 ? options.clusters()
                         : List.of(options.clusters().get(0), "...", options.clusters().get(options.clusters().size() - 1))));
                 out.println("Logs: " + sandbox.runDir().resolve("logs") + ". Ctrl-C stops everything.");
@@ -211,13 +212,18 @@ public final class SandboxCommand implements Callable<Integer> {
             FencingCheck.Result fencing = sandbox.fencing();
             err.println(fencing.line());
             fencing.stale().stream().limit(10).forEach(w -> err.println("sandbox: fencing: " + w));
-            // A service refused by the chart's RBAC would be refused in a real cluster too (ADR 0021).
+            // A service refused by the chart's RBAC, or the installer by its role in a workload cluster, would be
+            // refused in a real cluster too (ADR 0021).
             List<String> denied = sandbox.serviceRbacDenials();
-            err.println("sandbox: rbac: " + denied.size() + " request(s) of the services refused by the chart's RBAC");
+            List<String> deniedInWorkloads = sandbox.workloadRbacDenials();
+            err.println("sandbox: rbac: " + denied.size() + " request(s) of the services refused by the chart's RBAC, "
+                    + deniedInWorkloads.size() + " by " + layout.root().relativize(sandbox.workloadRbac().file())
+                    + " in the workload clusters");
             denied.stream().limit(10).forEach(d -> err.println("sandbox: rbac: " + d));
+            deniedInWorkloads.stream().limit(10).forEach(d -> err.println("sandbox: rbac: " + d));
             // A poison record a service read but did not dead-letter is a record lost: the run did not go well.
             return (last == null || last.allHealthy()) && poisonDeadLettered && fencing.stale().isEmpty()
-                    && denied.isEmpty() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
+                    && denied.isEmpty() && deniedInWorkloads.isEmpty() ? Main.HEALTHY : Main.SETTLED_UNHEALTHY;
         } finally {
             if (mode == Mode.RUN) {
                 try {

@@ -13,9 +13,9 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 /**
  * The kubeconfig `sandbox up` writes: one cluster per API server ({@code mgmt} first), one user per person of the
  * sandbox with its token, and the contexts: {@code mgmt} (current) and each workload cluster as the first user
- * (platform-admin), then {@code USER@mgmt} for every other user. The management cluster's server is HTTPS with the
- * sandbox's own CA as {@code certificate-authority-data}: kubectl sends a bearer token only over TLS, so the users'
- * tokens reach an API server that authorizes each request by them.
+ * (platform-admin), then {@code USER@mgmt} for every other user. Each HTTPS server gets the sandbox's own CA as
+ * {@code certificate-authority-data}: kubectl sends a bearer token only over TLS, so the users' tokens reach API servers
+ * that authorize each request by them.
  */
 public final class Kubeconfig {
 
@@ -28,10 +28,10 @@ public final class Kubeconfig {
     /**
      * @param clusters cluster name -> API server URL, in order, the management cluster first
      * @param users user name -> bearer token, in order, the administrator first
-     * @param managementCa the management cluster's CA, PEM then base64 ({@code certificate-authority-data}), or
-     *        null for a plain HTTP server
+     * @param ca the CA of the HTTPS servers, PEM then base64 ({@code certificate-authority-data}), or null when every
+     *        server is plain HTTP
      */
-    public static String render(Map<String, String> clusters, Map<String, String> users, String managementCa) {
+    public static String render(Map<String, String> clusters, Map<String, String> users, String ca) {
         String admin = users.keySet().iterator().next();
         String mgmt = clusters.keySet().iterator().next();
         List<Object> clusterList = new ArrayList<>();
@@ -40,8 +40,8 @@ public final class Kubeconfig {
         for (var e : clusters.entrySet()) {
             Map<String, String> cluster = new LinkedHashMap<>();
             cluster.put("server", e.getValue());
-            if (e.getKey().equals(mgmt) && managementCa != null) {
-                cluster.put("certificate-authority-data", managementCa);
+            if (e.getValue().startsWith("https:") && ca != null) {
+                cluster.put("certificate-authority-data", ca);
             }
             clusterList.add(Map.of("name", e.getKey(), "cluster", cluster));
             ctxs.add(Map.of("name", e.getKey(), "context", Map.of("cluster", e.getKey(), "user", admin)));

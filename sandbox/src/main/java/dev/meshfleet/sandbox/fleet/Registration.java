@@ -17,7 +17,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 
 /**
  * Prepares the management cluster as an operator would: the ILM/GLM CRDs, the gloo-mesh namespace and one
- * kubeconfig Secret per workload cluster, labelled with its name, which is how the installer finds clusters.
+ * kubeconfig Secret per workload cluster, labelled with its name, which is how the installer finds clusters. The
+ * kubeconfig is that of the installer's identity in the cluster (docs/install.md): the caller gives its token.
  */
 public final class Registration {
 
@@ -46,32 +47,37 @@ public final class Registration {
                 .createOr(r -> r.update());
     }
 
-    /** Registers the clusters; the Secret data is the kubeconfig and never printed. */
-    public static void registerClusters(MockApiServer server, List<String> clusters) {
+    /**
+     * Registers the clusters, each with a kubeconfig of the user of {@code token} there; the Secret data is the
+     * kubeconfig and never printed.
+     */
+    public static void registerClusters(MockApiServer server, List<String> clusters, String token) {
         KubernetesClient mgmt = server.client();
         for (String cluster : clusters) {
-            mgmt.secrets().inNamespace(NAMESPACE).resource(secret(server, cluster)).createOr(r -> r.update());
+            mgmt.secrets().inNamespace(NAMESPACE).resource(secret(server, cluster, token)).createOr(r -> r.update());
         }
     }
 
     /**
      * The registration Secret of one cluster: {@code gloo-mesh/cluster-<name>}, labelled
-     * {@code meshfleet.dev/cluster=<name>}, its kubeconfig under the data key the installer reads.
+     * {@code meshfleet.dev/cluster=<name>}, its kubeconfig (the user of {@code token}, over the cluster's plain HTTP
+     * URL) under the data key the installer reads.
      */
-    public static Secret secret(MockApiServer server, String cluster) {
+    public static Secret secret(MockApiServer server, String cluster, String token) {
         return new SecretBuilder()
                 .withNewMetadata().withName("cluster-" + cluster).withNamespace(NAMESPACE)
                 .withLabels(Map.of(Crds.CLUSTER_LABEL, cluster)).endMetadata()
                 .withType("Opaque")
                 // data, not stringData: the mock server stores what it gets and does not fold stringData in.
                 .withData(Map.of(Crds.KUBECONFIG_KEY, Base64.getEncoder().encodeToString(
-                        server.kubeconfig(cluster).getBytes(StandardCharsets.UTF_8))))
+                        MockApiServer.kubeconfig(cluster, server.clusterUrl(cluster), token)
+                                .getBytes(StandardCharsets.UTF_8))))
                 .build();
     }
 
     /** The Secret as YAML, for `kubectl apply -f` by a user who registers the cluster later. */
-    public static String secretYaml(MockApiServer server, String cluster) {
-        Secret secret = secret(server, cluster);
+    public static String secretYaml(MockApiServer server, String cluster, String token) {
+        Secret secret = secret(server, cluster, token);
         secret.setApiVersion("v1");
         secret.setKind("Secret");
         return server.client().getKubernetesSerialization().asYaml(secret);

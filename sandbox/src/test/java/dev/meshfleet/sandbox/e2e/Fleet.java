@@ -212,19 +212,26 @@ final class Fleet implements AutoCloseable {
     }
 
     /**
-     * Stops the fleet; fails when the management API server refused any request of a service by the chart's RBAC
-     * (every E2E runs with it enforced: a rule the chart lacks fails the class that needed it, even where the
-     * service got over the refusal). Prints what the chart granted that no request of this fleet used.
+     * Stops the fleet; fails when the management API server refused any request of a service by the chart's RBAC, or a
+     * workload cluster a request of the installer by its role there (every E2E runs with both enforced: a rule the
+     * chart or deploy/workload-cluster/installer-role.yaml lacks fails the class that needed it, even where the
+     * service got over the refusal). Prints what the chart and the role granted that no request of this fleet used.
      */
     @Override
     public void close() {
         List<String> denied;
+        List<String> deniedInWorkloads;
         try {
             denied = sandbox.serviceRbacDenials();
+            deniedInWorkloads = sandbox.workloadRbacDenials();
             System.err.println("rbac: granted by the chart and unused in this fleet: " + sandbox.unusedChartGrants());
+            System.err.println("rbac: granted by the workload clusters' installer role and unused in this fleet: "
+                    + sandbox.unusedWorkloadGrants());
         } finally {
             sandbox.close();
         }
         assertThat(denied).as("requests of the services that the chart's RBAC refused").isEmpty();
+        assertThat(deniedInWorkloads).as("requests of the installer that its role in the workload clusters refused")
+                .isEmpty();
     }
 }

@@ -32,6 +32,7 @@ import dev.meshfleet.schemas.crd.LifecycleManagerStatus.InstallationStatus;
 import dev.meshfleet.schemas.crd.LifecycleManagerStatus.Summary;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.Kubectl;
+import dev.meshfleet.testkit.MockApiServer;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -79,7 +80,38 @@ class FleetWithoutServicesIT {
                     java.nio.charset.StandardCharsets.UTF_8);
             String cluster = s.getMetadata().getLabels().get(Crds.CLUSTER_LABEL);
             assertThat(kubeconfig).contains(sandbox.api().clusterUrl(cluster));
+            // The installer's identity in the cluster (docs/install.md), not the administrator's.
+            assertThat(kubeconfig).contains(sandbox.workloadRbac().installerToken())
+                    .doesNotContain(MockApiServer.ADMIN_TOKEN);
         });
+    }
+
+    /**
+     * Every workload cluster enforces deploy/workload-cluster/installer-role.yaml for the installer: a client of a
+     * registration kubeconfig may do what the installer does and is refused the rest, as a real cluster would refuse it.
+     */
+    @Test
+    @Order(1)
+    void aRegistrationKubeconfigIsTheInstallersServiceAccountWhichItsRoleAuthorizesInEveryWorkloadCluster() {
+        var secret = sandbox.management().secrets().inNamespace("gloo-mesh").withName("cluster-cluster2").get();
+        String kubeconfig = new String(java.util.Base64.getDecoder().decode(secret.getData().get(Crds.KUBECONFIG_KEY)),
+                java.nio.charset.StandardCharsets.UTF_8);
+        try (KubernetesClient installer = new KubernetesClientBuilder().withConfig(new io.fabric8.kubernetes.client
+                .ConfigBuilder(Config.fromKubeconfig(kubeconfig)).withRequestRetryBackoffLimit(0).build()).build()) {
+            assertThat(installer.apps().deployments().inAnyNamespace().withLabel("app", "istiod").list().getItems())
+                    .as("the unmanaged-istiod check").isEmpty();
+            assertThatThrownBy(() -> installer.secrets().inNamespace("kube-system").withName("bootstrap-token").get())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getMessage()).isEqualTo("secrets \"bootstrap-token\" is forbidden: User"
+                                + " \"system:serviceaccount:meshfleet-system:meshfleet-installer\" cannot get resource"
+                                + " \"secrets\" in API group \"\" in the namespace \"kube-system\"");
+                    });
+        }
+        assertThat(sandbox.workloadRbacDenials()).containsExactly("cluster2: system:serviceaccount:meshfleet-system:"
+                + "meshfleet-installer: secrets \"bootstrap-token\" is forbidden: User \"system:serviceaccount:"
+                + "meshfleet-system:meshfleet-installer\" cannot get resource \"secrets\" in API group \"\" in the"
+                + " namespace \"kube-system\"");
     }
 
     @Test
@@ -122,6 +154,11 @@ class FleetWithoutServicesIT {
                 "gloo-mesh");
         assertThat(operator.exit()).as(operator.all()).isNotZero();
         assertThat(operator.err()).contains("User \"mesh-operator\" cannot list resource \"secrets\"");
+        // A workload cluster authorizes its requests too: kubectl reaches it over TLS as platform-admin, never anonymous.
+        int refusedBefore = sandbox.api().workloadRbacDenials().size();
+        Kubectl.Result cluster = kubectl.run(kubeconfig, "--context", "cluster3", "get", "secrets", "-A", "-o", "name");
+        assertThat(cluster.exit()).as(cluster.all()).isZero();
+        assertThat(sandbox.api().workloadRbacDenials()).hasSize(refusedBefore);
     }
 
     @Test
@@ -164,7 +201,7 @@ class FleetWithoutServicesIT {
                 .genericKubernetesResources("admin.gloo.solo.io/v2", "IstioLifecycleManager").inNamespace("gloo-mesh")
                 .withName("istiod-control-plane").get() == null);
         assertThatThrownBy(() -> sandbox.management("mesh-operator").secrets().inNamespace("gloo-mesh")
-                .resource(Registration.secret(sandbox.api(), "cluster9")).create())
+                .resource(Registration.secret(sandbox.api(), "cluster9", sandbox.workloadRbac().installerToken())).create())
                 .isInstanceOfSatisfying(KubernetesClientException.class, e -> assertThat(e.getStatus().getMessage())
                         .isEqualTo("secrets is forbidden: User \"mesh-operator\" cannot create resource \"secrets\" in"
                                 + " API group \"\" in the namespace \"gloo-mesh\""));
@@ -277,7 +314,9 @@ class FleetWithoutServicesIT {
         KubernetesClient mgmt = sandbox.management();
         assertThat(mgmt.secrets().inNamespace("gloo-mesh").withLabel(Crds.CLUSTER_LABEL, "cluster3").list().getItems())
                 .isEmpty();
-        assertThat(Files.readString(sandbox.writeKubeconfig())).contains(sandbox.api().clusterUrl("cluster3"));
+        // Over TLS, as every cluster of the kubeconfig: kubectl sends the administrator's token only so.
+        assertThat(Files.readString(sandbox.writeKubeconfig())).containsPattern(
+                "server: https://127\\.0\\.0\\.1:\\d+/clusters/cluster3\n");
 
         Path file = sandbox.registrationFile("cluster3");
         assertThat(file).exists();

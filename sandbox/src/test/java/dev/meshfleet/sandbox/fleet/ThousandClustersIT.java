@@ -25,7 +25,7 @@ class ThousandClustersIT {
         try (MockApiServer server = MockApiServer.start();
                 WorkloadSimulator sim = WorkloadSimulator.start(server, clusters, Duration.ofSeconds(1))) {
             Registration.installCrds(server.client());
-            Registration.registerClusters(server, clusters);
+            Registration.registerClusters(server, clusters, MockApiServer.ADMIN_TOKEN);
 
             assertThat(server.client().secrets().inNamespace(Registration.NAMESPACE).withLabel(Crds.CLUSTER_LABEL)
                     .list().getItems()).extracting(s -> s.getMetadata().getLabels().get(Crds.CLUSTER_LABEL))

@@ -79,7 +79,8 @@ final class SecuredPipeline implements AutoCloseable {
         try {
             fleet.api = MockApiServer.start();
             Registration.installCrds(fleet.api.client());
-            Registration.registerClusters(fleet.api, CLUSTERS);
+            // The workload clusters authorize no one here (these tests are about Kafka's security): the admin's kubeconfig.
+            Registration.registerClusters(fleet.api, CLUSTERS, MockApiServer.ADMIN_TOKEN);
             fleet.simulator = WorkloadSimulator.start(fleet.api, CLUSTERS, Duration.ofMillis(200));
             fleet.services = new Services(layout, runDir, AgentJar.write(runDir), kafka.bootstrapServers(),
                     fleet.api.url());
