@@ -41,13 +41,15 @@ final class PeeringSimulation {
 
     /** East-west Gateways by {@code cluster|path}: the cluster name they serve and how they are live. */
     private final Map<String, Served> eastWestByPath = new HashMap<>();
-    /** The live east-west Gateway of each cluster name (when two claim a name, the last programmed wins). */
+    /** The live east-west Gateway of each cluster name (when two claim a name, a programmed one is taken). */
     private final Map<String, Peering.EastWest> eastWestByCluster = new HashMap<>();
     /** Remote peer Gateways ({@code cluster|path}) by the cluster they name, and the reverse. */
     private final Map<String, Set<String>> remotesByPeer = new HashMap<>();
     private final Map<String, String> peerByRemote = new HashMap<>();
     /** Why the peered clusters' CAs do not chain to one root; null when it must be worked out again. */
     private Optional<String> rootsProblem;
+    /** The cacerts of each cluster's istiods as last read; a cluster's entry goes when its cacerts or istiods change. */
+    private final Map<String, List<Peering.CaCerts>> casByCluster = new HashMap<>();
 
     private record Served(String cluster, Peering.EastWest live) {
     }
@@ -118,28 +120,35 @@ final class PeeringSimulation {
         return out;
     }
 
-    /** The istiods' CAs of the peered clusters changed (a cacerts Secret, an istiod, the set of peered clusters). */
-    void rootsChanged() {
+    /** A cluster's cacerts Secret or istiods changed: its CAs are read again when next needed. */
+    void casChanged(String cluster) {
+        casByCluster.remove(cluster);
         rootsProblem = null;
     }
 
     /**
      * Why the peered clusters' CAs do not chain to one root (empty when they do): the {@code cacerts} of every namespace
-     * holding an istiod Deployment in a cluster with an east-west Gateway. Worked out once per change of its inputs.
+     * holding an istiod Deployment in a cluster with an east-west Gateway. Worked out once per change of its inputs; a
+     * cluster's Secrets are read again only after a change in that cluster.
      */
     Optional<String> rootsProblem() {
         if (rootsProblem == null) {
             List<Peering.CaCerts> cas = new ArrayList<>();
             for (String cluster : peeredClusters()) {
-                for (String namespace : istiodNamespaces(cluster)) {
-                    ObjectNode secret = get(cluster, "/api/v1/namespaces/" + namespace + "/secrets/" + Peering.CACERTS);
-                    cas.add(new Peering.CaCerts(cluster, namespace, entry(secret, "root-cert.pem"),
-                            entry(secret, "cert-chain.pem")));
-                }
+                cas.addAll(casByCluster.computeIfAbsent(cluster, this::readCas));
             }
             rootsProblem = Peering.rootsProblem(cas, Instant.now());
         }
         return rootsProblem;
+    }
+
+    private List<Peering.CaCerts> readCas(String cluster) {
+        List<Peering.CaCerts> cas = new ArrayList<>();
+        for (String namespace : istiodNamespaces(cluster)) {
+            ObjectNode secret = get(cluster, "/api/v1/namespaces/" + namespace + "/secrets/" + Peering.CACERTS);
+            cas.add(new Peering.CaCerts(cluster, namespace, entry(secret, "root-cert.pem"), entry(secret, "cert-chain.pem")));
+        }
+        return List.copyOf(cas);
     }
 
     private Set<String> istiodNamespaces(String cluster) {
@@ -199,7 +208,7 @@ final class PeeringSimulation {
             return;
         }
         if (before == null || now == null || !before.live().heldBy().equals(now.live().heldBy())) {
-            rootsChanged(); // the peered clusters changed
+            rootsProblem = null; // the peered clusters changed
         }
         Set<String> clusters = new TreeSet<>();
         if (before != null) {

@@ -70,6 +70,8 @@ public final class WorkloadSimulator implements AutoCloseable {
     /** istiods ({@code cluster|path}) held not ready because the peered clusters' CAs do not share a root; scheduler thread. */
     private final Set<String> heldByRoots = new HashSet<>();
     private final AtomicBoolean rootsRecheckPending = new AtomicBoolean();
+    /** Clusters whose cacerts or istiods changed since the last recheck. */
+    private final Set<String> casChanged = ConcurrentHashMap.newKeySet();
 
     private WorkloadSimulator(MockApiServer server, Duration readyAfter) {
         this.server = server;
@@ -156,11 +158,13 @@ public final class WorkloadSimulator implements AutoCloseable {
             return;
         }
         if (change.path().contains("/secrets") && isCacerts(change)) {
+            casChanged.add(cluster);
             scheduleRootsRecheck();
         }
         if ((change.before() == null || change.after() == null) && change.path().contains("/deployments")
                 && isIstiodChange(change)) {
             // An istiod came or went: the namespaces whose cacerts count for peering changed.
+            casChanged.add(cluster);
             scheduleRootsRecheck();
         }
         if (change.after() != null && (change.path().contains("/secrets/") || change.path().contains("/serviceaccounts/"))) {
@@ -241,7 +245,10 @@ public final class WorkloadSimulator implements AutoCloseable {
      */
     private void recheckRoots() {
         rootsRecheckPending.set(false);
-        peering.rootsChanged();
+        for (String cluster : List.copyOf(casChanged)) {
+            casChanged.remove(cluster);
+            peering.casChanged(cluster);
+        }
         Optional<String> problem = peering.rootsProblem();
         for (String key : new ArrayList<>(heldByRoots)) {
             int bar = key.indexOf('|');
