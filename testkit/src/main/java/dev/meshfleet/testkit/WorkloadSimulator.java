@@ -113,6 +113,11 @@ public final class WorkloadSimulator implements AutoCloseable {
             }
             rescan(cluster);
             peering.rescan(cluster);
+            if (peering.peered(cluster)) {
+                // Found peered (a restart, or Gateways made before the cluster was added): its istiods' CAs count.
+                casChanged.add(cluster);
+                scheduleRootsRecheck();
+            }
         });
     }
 

@@ -302,6 +302,26 @@ class WorkloadSimulatorPeeringTest {
     }
 
     @Test
+    void aSimulatorStartedOverClustersPeeredWhileNoneRanHoldsTheirReadyIstiods() {
+        sim = WorkloadSimulator.start(server, List.of("sa", "sb"), READY_AFTER);
+        istiod("sa");
+        istiod("sb");
+        await().atMost(WAIT).until(() -> istiodReady("sa") && istiodReady("sb"));
+        sim.close();
+        gateways("sa").resource(eastWest("sa", false)).create();
+        gateways("sb").resource(eastWest("sb", false)).create();
+
+        sim = WorkloadSimulator.start(server, List.of("sa", "sb"), READY_AFTER);
+
+        await().atMost(WAIT).untilAsserted(() -> {
+            for (String cluster : List.of("sa", "sb")) {
+                assertThat(istiodUnavailable(cluster)).as(cluster).contains("cluster sa's istio-system/cacerts is missing");
+                assertThat(istiodReady(cluster)).as(cluster).isFalse();
+            }
+        });
+    }
+
+    @Test
     void aReadyIstiodIsHeldWhenAPeerWithoutCacertsJoinsAndReleasedWhenThatPeerLeaves() {
         TestCertificates shared = TestCertificates.authority("shared root");
         sim = WorkloadSimulator.start(server, List.of("ja", "jb"), READY_AFTER);
