@@ -293,8 +293,11 @@ class InstallerIT {
                     .isNull();
             assertThat(cluster10.apps().deployments().inNamespace("istio-system").withName("istiod-1-25").get())
                     .isNotNull();
+            // Named: every workload cluster also serves the Gateway API's CRD (testkit GatewayApi), which no one prunes.
             assertThat(cluster10.apiextensions().v1().customResourceDefinitions().list().getItems())
-                    .as("the base layer's CRDs, still listed by mesh-y's inventory").isNotEmpty();
+                    .extracting(crd -> crd.getMetadata().getName())
+                    .as("the base layer's CRDs, still listed by mesh-y's inventory")
+                    .contains("virtualservices.networking.istio.io");
         }
         assertThat(events.states("cluster10", "mesh-y", "1-25")).doesNotContain("UNINSTALLING_CONTROL_PLANE");
     }

@@ -45,7 +45,17 @@ public final class CertificateChains {
      */
     public static X509Certificate validatedIntermediate(Secret cacerts, X509Certificate root, Instant at)
             throws GeneralSecurityException {
-        List<X509Certificate> chain = certificates(entry(cacerts, "cert-chain.pem"));
+        return validatedIntermediate(entry(cacerts, "cert-chain.pem"), root, at);
+    }
+
+    /** As {@link #validatedIntermediate(Secret, X509Certificate, Instant)}, from the text of {@code cert-chain.pem}. */
+    public static X509Certificate validatedIntermediate(String certChainPem, X509Certificate root, Instant at)
+            throws GeneralSecurityException {
+        List<X509Certificate> chain = certificates(certChainPem);
+        if (chain.size() < 2) {
+            throw new java.security.cert.CertificateException("cert-chain.pem holds " + chain.size()
+                    + " certificate(s); it needs the intermediate, then the root");
+        }
         PKIXParameters params = new PKIXParameters(Set.of(new TrustAnchor(root, null)));
         params.setRevocationEnabled(false);
         params.setDate(Date.from(at));

@@ -290,16 +290,89 @@ final class Discovery {
                 .put("priority", priority);
     }
 
-    /** Simple JSONPath as printer columns use it: {@code .status.summary.state}. */
+    /**
+     * JSONPath as printer columns use it: {@code .status.summary.state}, with the array steps upstream CRDs write,
+     * {@code [*]}, {@code [0]} and {@code [?(@.type=="Programmed")]}. Several results are joined by commas, as the API
+     * server's table convertor prints them; no result is null.
+     */
     static JsonNode jsonPath(JsonNode object, String path) {
-        JsonNode node = object;
-        for (String key : path.replaceAll("^\\{?\\.?|}$", "").split("\\.")) {
-            if (key.isEmpty()) {
-                continue;
+        List<JsonNode> nodes = List.of(object);
+        for (String step : steps(path.replaceAll("^\\{?\\.?|}$", ""))) {
+            int bracket = step.indexOf('[');
+            String key = bracket < 0 ? step : step.substring(0, bracket);
+            String selector = bracket < 0 ? null : step.substring(bracket + 1, step.length() - 1);
+            List<JsonNode> next = new ArrayList<>();
+            for (JsonNode node : nodes) {
+                JsonNode value = key.isEmpty() ? node : node.get(key);
+                if (value == null) {
+                    continue;
+                }
+                if (selector == null) {
+                    next.add(value);
+                } else if (value.isArray()) {
+                    next.addAll(select(value, selector));
+                }
             }
-            node = node == null ? null : node.get(key);
+            nodes = next;
         }
-        return node;
+        if (nodes.isEmpty()) {
+            return null;
+        }
+        if (nodes.size() == 1) {
+            return nodes.get(0);
+        }
+        return NODES.textNode(String.join(",", nodes.stream().map(JsonNode::asText).toList()));
+    }
+
+    /** The dot-separated steps of a path; dots inside brackets ({@code [?(@.type=="x")]}) do not separate. */
+    private static List<String> steps(String path) {
+        List<String> steps = new ArrayList<>();
+        int depth = 0;
+        StringBuilder step = new StringBuilder();
+        for (char c : path.toCharArray()) {
+            depth += c == '[' ? 1 : c == ']' ? -1 : 0;
+            if (c == '.' && depth == 0) {
+                if (step.length() > 0) {
+                    steps.add(step.toString());
+                }
+                step.setLength(0);
+            } else {
+                step.append(c);
+            }
+        }
+        if (step.length() > 0) {
+            steps.add(step.toString());
+        }
+        return steps;
+    }
+
+    private static final java.util.regex.Pattern FILTER =
+            java.util.regex.Pattern.compile("\\?\\(@\\.([\\w.-]+)\\s*==\\s*[\"']([^\"']*)[\"']\\)");
+
+    private static List<JsonNode> select(JsonNode array, String selector) {
+        List<JsonNode> out = new ArrayList<>();
+        if (selector.equals("*")) {
+            array.forEach(out::add);
+        } else if (selector.matches("\\d+")) {
+            JsonNode element = array.get(Integer.parseInt(selector));
+            if (element != null) {
+                out.add(element);
+            }
+        } else {
+            java.util.regex.Matcher filter = FILTER.matcher(selector);
+            if (filter.matches()) {
+                for (JsonNode element : array) {
+                    JsonNode field = element;
+                    for (String key : filter.group(1).split("\\.")) {
+                        field = field.path(key);
+                    }
+                    if (field.isValueNode() && field.asText().equals(filter.group(2))) {
+                        out.add(element);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** kubectl's short age (5s, 3m, 2h, 4d), what the API server renders for date columns. */

@@ -9,7 +9,8 @@ import dev.meshfleet.schemas.time.GoDuration;
 
 /**
  * Something wrong with one simulated workload cluster. Workload faults ({@link NeverReady},
- * {@link CrashAfterReady}, {@link UnmanagedIstio}) are played by the {@link WorkloadSimulator};
+ * {@link CrashAfterReady}, {@link UnmanagedIstio}, {@link EastWestAddressChange}) are played by the
+ * {@link WorkloadSimulator};
  * API faults ({@link Unreachable}, {@link Slow}, {@link RejectApply}, {@link Forbidden}) by the {@link MockApiServer}
  * for every request to that cluster. Written as strings in sandbox configuration, hence
  * {@link #parse(String)} and {@link #spec()}.
@@ -18,7 +19,7 @@ public sealed interface Fault {
 
     /** The allowed kinds, as written in configuration. */
     List<String> KINDS = List.of("never-ready", "crash-after-ready", "slow=DURATION", "unreachable",
-            "unmanaged-istio", "reject-apply", "forbid=METHOD:RESOURCE");
+            "unmanaged-istio", "reject-apply", "forbid=METHOD:RESOURCE", "eastwest-address-change");
 
     /** Deployments and DaemonSets never become ready. */
     record NeverReady() implements Fault {
@@ -43,6 +44,13 @@ public sealed interface Fault {
 
     /** An istiod that Meshfleet did not install is present from the start. */
     record UnmanagedIstio() implements Fault {
+    }
+
+    /**
+     * The cluster's east-west gateway is given another address (its load balancer was replaced): while the fault is
+     * set, the address is the cluster's second one; clearing it moves the address back.
+     */
+    record EastWestAddressChange() implements Fault {
     }
 
     /** Server-side apply is refused with 422 Invalid, as an admission webhook or validation would. */
@@ -90,6 +98,9 @@ public sealed interface Fault {
         if (this instanceof UnmanagedIstio) {
             return "unmanaged-istio";
         }
+        if (this instanceof EastWestAddressChange) {
+            return "eastwest-address-change";
+        }
         return "reject-apply";
     }
 
@@ -106,6 +117,8 @@ public sealed interface Fault {
                 return new UnmanagedIstio();
             case "reject-apply":
                 return new RejectApply();
+            case "eastwest-address-change":
+                return new EastWestAddressChange();
             default:
                 if (s.startsWith("forbid=")) {
                     String[] methodAndResource = s.substring("forbid=".length()).split(":", 2);

@@ -185,9 +185,13 @@ public final class MockApiServer implements AutoCloseable {
         return management;
     }
 
-    /** The store behind a workload cluster, created on first use. */
+    /** The store behind a workload cluster, created on first use, serving the Gateway API ({@link GatewayApi}). */
     public ClusterStore store(String cluster) {
-        return clusters.computeIfAbsent(checkName(cluster), ClusterStore::new);
+        return clusters.computeIfAbsent(checkName(cluster), name -> {
+            ClusterStore store = new ClusterStore(name);
+            GatewayApi.install(store);
+            return store;
+        });
     }
 
     /** The workload clusters seen so far (by a request or by {@link #store}). */

@@ -76,6 +76,35 @@ public final class TestCertificates {
         }
     }
 
+    /**
+     * Istio's plug-in CA Secret {@code cacerts} for one cluster, as {@code stringData}: a new intermediate CA
+     * {@code CN=<name>} signed by this CA ({@code ca-cert.pem}, {@code ca-key.pem}), this CA as {@code root-cert.pem},
+     * and {@code cert-chain.pem} = the intermediate, then this CA (what {@link CertificateChains} validates).
+     */
+    public java.util.Map<String, String> cacerts(String name) {
+        try {
+            KeyPair keys = keyPair();
+            X509v3CertificateBuilder builder = builder(new X500Name(ca.getSubjectX500Principal().getName()),
+                    new X500Name("CN=" + name), keys);
+            builder.addExtension(Extension.basicConstraints, true, new BasicConstraints(0));
+            builder.addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.keyCertSign | KeyUsage.cRLSign));
+            X509Certificate intermediate = sign(builder, caKeys);
+            return java.util.Map.of("ca-cert.pem", pem("CERTIFICATE", intermediate.getEncoded()),
+                    "ca-key.pem", pem("PRIVATE KEY", keys.getPrivate().getEncoded()),
+                    "root-cert.pem", pem("CERTIFICATE", ca.getEncoded()),
+                    "cert-chain.pem", pem("CERTIFICATE", intermediate.getEncoded()) + pem("CERTIFICATE", ca.getEncoded()));
+        } catch (IOException | GeneralSecurityException | OperatorCreationException e) {
+            throw new IllegalStateException("cannot issue an intermediate CA " + name + ": " + e, e);
+        }
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + java.util.Base64.getMimeEncoder(64, "\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII))
+                        .encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
     /** A PKCS12 trust store holding the CA's certificate. */
     public Path writeTrustStore(Path file, String password) {
         try {

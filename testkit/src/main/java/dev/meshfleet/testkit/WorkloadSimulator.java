@@ -2,6 +2,7 @@ package dev.meshfleet.testkit;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -10,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.slf4j.Logger;
@@ -38,6 +40,13 @@ import io.fabric8.mockwebserver.http.MockResponse;
  * ({@code numberAvailable} = {@code numberReady} = nodes), which is what an in-place upgrade of
  * istio-cni or ztunnel looks like to anyone who only counts ready pods.
  *
+ * <p>It plays Istio's multicluster peering ({@link PeeringSimulation}, by the rules of {@link Peering}): an east-west
+ * Gateway (class {@code istio-eastwest}) gets an address and {@code Programmed}; a remote peer Gateway (class
+ * {@code istio-remote}) gets {@code gloo.solo.io/PeeringSucceeded} True only while its address is the live address of
+ * the east-west Gateway of the cluster it names; {@link Fault.EastWestAddressChange} moves a cluster's address. An
+ * istiod of a cluster with an east-west Gateway is kept not ready while the peered clusters' {@code cacerts} do not
+ * chain to one root.
+ *
  * <p>It hooks the stores in process (no watch, no HTTP) and runs on a single scheduler thread, so
  * a thousand clusters cost a thousand listeners and one thread.
  */
@@ -56,10 +65,18 @@ public final class WorkloadSimulator implements AutoCloseable {
     /** The rollout under way per DaemonSet (cluster and path): a step of an older one does nothing. */
     private final Map<String, Integer> rollouts = new ConcurrentHashMap<>();
     private volatile int nodes = 1;
+    /** Peering; used on the scheduler thread only. */
+    private final PeeringSimulation peering;
+    /** istiods ({@code cluster|path}) held not ready because the peered clusters' CAs do not share a root; scheduler thread. */
+    private final Set<String> heldByRoots = new HashSet<>();
+    private final AtomicBoolean rootsRecheckPending = new AtomicBoolean();
+    /** Clusters whose cacerts or istiods changed since the last recheck. */
+    private final Set<String> casChanged = ConcurrentHashMap.newKeySet();
 
     private WorkloadSimulator(MockApiServer server, Duration readyAfter) {
         this.server = server;
         this.readyAfter = readyAfter;
+        this.peering = new PeeringSimulation(server, listeners::containsKey);
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "workload-simulator");
             t.setDaemon(true);
@@ -95,6 +112,12 @@ public final class WorkloadSimulator implements AutoCloseable {
                 createUnmanagedIstio(cluster);
             }
             rescan(cluster);
+            peering.rescan(cluster);
+            if (peering.peered(cluster)) {
+                // Found peered (a restart, or Gateways made before the cluster was added): its istiods' CAs count.
+                casChanged.add(cluster);
+                scheduleRootsRecheck();
+            }
         });
     }
 
@@ -135,6 +158,20 @@ public final class WorkloadSimulator implements AutoCloseable {
 
     /** Called under the store's lock: only hands the work to the scheduler. */
     private void onChange(String cluster, ClusterStore.Change change) {
+        if (change.path().contains("/" + GatewayApi.GROUP + "/")) {
+            onGatewayChange(cluster, change);
+            return;
+        }
+        if (change.path().contains("/secrets") && isCacerts(change)) {
+            casChanged.add(cluster);
+            scheduleRootsRecheck();
+        }
+        if ((change.before() == null || change.after() == null) && change.path().contains("/deployments")
+                && isIstiodChange(change)) {
+            // An istiod came or went: the namespaces whose cacerts count for peering changed.
+            casChanged.add(cluster);
+            scheduleRootsRecheck();
+        }
         if (change.after() != null && (change.path().contains("/secrets/") || change.path().contains("/serviceaccounts/"))) {
             String namespace = namespaceOf(change.path());
             if (namespace != null) {
@@ -156,6 +193,111 @@ public final class WorkloadSimulator implements AutoCloseable {
         } catch (Exception e) {
             LOG.warn("workload simulator: cannot read a change in cluster {}: {}", cluster, e.toString());
         }
+    }
+
+    private void onGatewayChange(String cluster, ClusterStore.Change change) {
+        try {
+            JsonNode object = JSON.readTree(change.after() != null ? change.after() : change.before());
+            String path = GatewayApi.gatewaysPath(object.path("metadata").path("namespace").asText(),
+                    object.path("metadata").path("name").asText());
+            scheduler.execute(() -> {
+                boolean wasPeered = peering.peered(cluster);
+                peering.gatewayChanged(cluster, path);
+                if (wasPeered != peering.peered(cluster)) {
+                    scheduleRootsRecheck();
+                }
+            });
+        } catch (Exception e) {
+            LOG.warn("workload simulator: cannot read a Gateway change in cluster {}: {}", cluster, e.toString());
+        }
+    }
+
+    private static boolean isCacerts(ClusterStore.Change change) {
+        String text = change.after() != null ? change.after() : change.before();
+        if (text == null || !text.contains("\"" + Peering.CACERTS + "\"")) {
+            return false;
+        }
+        try {
+            return Peering.CACERTS.equals(JSON.readTree(text).path("metadata").path("name").asText());
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    private static boolean isIstiodChange(ClusterStore.Change change) {
+        try {
+            return isIstiod(JSON.readTree(change.after() != null ? change.after() : change.before()));
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    /** istiod, by the name every chart gives it ({@code istiod}, {@code istiod-<revision>}). */
+    static boolean isIstiod(JsonNode deployment) {
+        return deployment.path("metadata").path("name").asText().startsWith("istiod");
+    }
+
+    /** Coalesces changes of the peered clusters' CAs into one look at their istiods. */
+    private void scheduleRootsRecheck() {
+        if (rootsRecheckPending.compareAndSet(false, true)) {
+            scheduler.execute(this::recheckRoots);
+        }
+    }
+
+    /**
+     * The peered clusters' CAs changed: an istiod held for them is released once they chain to one root (or its cluster
+     * is no longer peered), and a ready istiod of a peered cluster is held while they do not.
+     */
+    private void recheckRoots() {
+        rootsRecheckPending.set(false);
+        for (String cluster : List.copyOf(casChanged)) {
+            casChanged.remove(cluster);
+            peering.casChanged(cluster);
+        }
+        Optional<String> problem = peering.rootsProblem();
+        for (String key : new ArrayList<>(heldByRoots)) {
+            int bar = key.indexOf('|');
+            String cluster = key.substring(0, bar);
+            String path = key.substring(bar + 1);
+            ObjectNode live = listeners.containsKey(cluster) ? get(cluster, path) : null;
+            if (live == null) {
+                heldByRoots.remove(key);
+            } else if (problem.isEmpty() || !peering.peered(cluster)
+                    || !unavailableMessage(live).equals(notReadyForRoots(problem.get()))) {
+                heldByRoots.remove(key);
+                markReady(cluster, path, live.path("metadata").path("generation").asLong());
+            }
+        }
+        if (problem.isEmpty()) {
+            return;
+        }
+        for (String cluster : peering.peeredClusters()) {
+            ObjectNode deployments = listeners.containsKey(cluster) ? get(cluster, "/apis/apps/v1/deployments") : null;
+            if (deployments == null) {
+                continue;
+            }
+            for (JsonNode d : deployments.path("items")) {
+                long generation = d.path("metadata").path("generation").asLong();
+                String path = objectPath(d);
+                if (isIstiod(d) && !heldByRoots.contains(cluster + "|" + path) && isReady(d)
+                        && d.path("status").path("observedGeneration").asLong(-1) == generation) {
+                    markReady(cluster, path, generation);
+                }
+            }
+        }
+    }
+
+    private static String notReadyForRoots(String problem) {
+        return "istiod is not ready: " + problem;
+    }
+
+    private static String unavailableMessage(JsonNode deployment) {
+        for (JsonNode c : deployment.path("status").path("conditions")) {
+            if ("Available".equals(c.path("type").asText())) {
+                return c.path("message").asText();
+            }
+        }
+        return "";
     }
 
     private static String namespaceOf(String path) {
@@ -271,11 +413,22 @@ public final class WorkloadSimulator implements AutoCloseable {
         if (refused.isPresent()) {
             // Its pods are refused at admission: no pod, as long as the webhook does not answer. Looked at again later,
             // as the ReplicaSet controller retries.
-            writeStatus(cluster, path, live, false, refused.get());
+            writeStatus(cluster, path, live, false, refused.get(), null);
             scheduler.schedule(() -> markReady(cluster, path, generation),
                     Math.max(readyAfter.toMillis(), ADMISSION_RETRY.toMillis()), TimeUnit.MILLISECONDS);
             return;
         }
+        String key = cluster + "|" + path;
+        if (isIstiod(live) && peering.peered(cluster)) {
+            Optional<String> problem = peering.rootsProblem();
+            if (problem.isPresent()) {
+                // Its peers would refuse the certificates it signs: it does not become ready (held until recheckRoots).
+                heldByRoots.add(key);
+                writeStatus(cluster, path, live, false, null, notReadyForRoots(problem.get()));
+                return;
+            }
+        }
+        heldByRoots.remove(key);
         writeStatus(cluster, path, live, true);
         if (has(cluster, Fault.CrashAfterReady.class)) {
             scheduleCrash(cluster, path, generation);
@@ -380,11 +533,15 @@ public final class WorkloadSimulator implements AutoCloseable {
     }
 
     private void writeStatus(String cluster, String path, ObjectNode live, boolean ready) {
-        writeStatus(cluster, path, live, ready, null);
+        writeStatus(cluster, path, live, ready, null, null);
     }
 
-    /** {@code podsRefused}: why no pod of a Deployment could be created (its ReplicaFailure condition), or null. */
-    private void writeStatus(String cluster, String path, ObjectNode live, boolean ready, String podsRefused) {
+    /**
+     * {@code podsRefused}: why no pod of a Deployment could be created (its ReplicaFailure condition), or null;
+     * {@code unavailable}: why its pods run but are not ready (the message of its Available condition), or null.
+     */
+    private void writeStatus(String cluster, String path, ObjectNode live, boolean ready, String podsRefused,
+            String unavailable) {
         ObjectNode object = live.deepCopy();
         // No resourceVersion: the simulator owns status and must not lose a race with a spec write.
         object.with("metadata").remove("resourceVersion");
@@ -399,8 +556,11 @@ public final class WorkloadSimulator implements AutoCloseable {
                 status.put("unavailableReplicas", replicas);
             }
             var conditions = status.putArray("conditions");
-            conditions.addObject().put("type", "Available").put("status", ready ? "True" : "False")
+            ObjectNode available = conditions.addObject().put("type", "Available").put("status", ready ? "True" : "False")
                     .put("reason", ready ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable");
+            if (unavailable != null) {
+                available.put("message", unavailable);
+            }
             conditions.addObject().put("type", "Progressing").put("status", "True")
                     .put("reason", "NewReplicaSetAvailable");
             if (podsRefused != null) {

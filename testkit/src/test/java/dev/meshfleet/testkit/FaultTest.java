@@ -12,14 +12,17 @@ class FaultTest {
 
     @Test
     void everyFaultKindParsesFromItsConfigurationName() {
-        assertThat(Fault.parseAll("never-ready, crash-after-ready,slow=2s,unreachable,unmanaged-istio,reject-apply"))
+        assertThat(Fault.parseAll("never-ready, crash-after-ready,slow=2s,unreachable,unmanaged-istio,reject-apply,"
+                + "eastwest-address-change"))
                 .containsExactly(new Fault.NeverReady(), new Fault.CrashAfterReady(), new Fault.Slow(Duration.ofSeconds(2)),
-                        new Fault.Unreachable(), new Fault.UnmanagedIstio(), new Fault.RejectApply());
+                        new Fault.Unreachable(), new Fault.UnmanagedIstio(), new Fault.RejectApply(),
+                        new Fault.EastWestAddressChange());
     }
 
     @Test
     void aFaultWrittenBackAsASpecParsesToTheSameFault() {
-        for (Fault fault : List.of(new Fault.NeverReady(), new Fault.Slow(Duration.ofMillis(1500)), new Fault.RejectApply())) {
+        for (Fault fault : List.of(new Fault.NeverReady(), new Fault.Slow(Duration.ofMillis(1500)), new Fault.RejectApply(),
+                new Fault.EastWestAddressChange())) {
             assertThat(Fault.parse(fault.spec())).isEqualTo(fault);
         }
     }

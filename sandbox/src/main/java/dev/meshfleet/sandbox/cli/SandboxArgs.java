@@ -30,7 +30,8 @@ public final class SandboxArgs {
 
     @Option(names = "--fault", paramLabel = "CLUSTER=KIND",
             description = "Something wrong with one cluster; repeatable. KIND: never-ready, crash-after-ready,"
-                    + " unreachable, slow=DURATION, unmanaged-istio, reject-apply. Default: none.")
+                    + " unreachable, slow=DURATION, unmanaged-istio, reject-apply, eastwest-address-change."
+                    + " Default: none.")
     List<String> faults = new ArrayList<>();
 
     @Option(names = "--unregistered", paramLabel = "CLUSTER[,CLUSTER...]",
