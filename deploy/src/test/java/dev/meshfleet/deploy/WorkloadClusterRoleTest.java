@@ -119,6 +119,9 @@ class WorkloadClusterRoleTest {
                 // An ExternalControlPlane's: the external cluster's routing and remote secrets, a remote's reader.
                 "external-istiod-gateway", Map.of("address", "istiod.mesh1.example.com", "tlsSecretName", "istiod-tls"),
                 "remote-reader", Map.of(),
+                // A ServiceMeshController's peering (seed 003): its east-west Gateway and one remote peer.
+                "peering-gateways", Map.of("cluster", "cluster1", "peers[0].cluster", "cluster2", "peers[0].address",
+                        "192.0.2.2"),
                 "remote-secrets", Map.of("secrets[0].name", "istio-remote-secret-cluster3", "secrets[0].cluster",
                         "cluster3", "secrets[0].key", "cluster3", "secrets[0].readerToken",
                         "external-istiod/istio-reader-service-account-istio-remote-secret-token"));
