@@ -1,5 +1,7 @@
 package dev.meshfleet.translation;
 
+import java.util.List;
+
 /**
  * What an ExternalControlPlane's plans depend on besides its spec: facts observed in one cluster that other clusters'
  * plans need (docs/adr/0031, "Order"). Today one: the address at which this resource's external istiod was last
@@ -8,14 +10,35 @@ package dev.meshfleet.translation;
  * a new address withholds them until the istiod behind it is reported HEALTHY. {@code assumed}: every fact holds
  * whatever was observed (the plan preview, which observes nothing).
  */
-public record EcpFacts(boolean assumed, String healthyAddress) {
+public record EcpFacts(boolean assumed, String healthyAddress, List<Leaving> leaving) {
     /** Nothing observed yet: the first plans of a new resource. */
     public static final EcpFacts NONE = new EcpFacts(false, "");
     /** Every fact holds: the plans as they are once the external istiod runs (what the plan preview shows). */
     public static final EcpFacts SETTLED = new EcpFacts(true, "");
 
+    /**
+     * A remote cluster the spec no longer names whose removal the installer has not reported yet (docs/adr/0031,
+     * "Removal in order"): the external cluster keeps its remote secret until then, so the external istiod keeps
+     * reading that cluster while its webhooks still call it.
+     */
+    public record Leaving(String cluster, String apiServerAddress) {
+        public Leaving {
+            apiServerAddress = apiServerAddress == null ? "" : apiServerAddress;
+        }
+    }
+
     public EcpFacts {
         healthyAddress = healthyAddress == null ? "" : healthyAddress;
+        leaving = leaving == null ? List.of() : List.copyOf(leaving);
+    }
+
+    public EcpFacts(boolean assumed, String healthyAddress) {
+        this(assumed, healthyAddress, List.of());
+    }
+
+    /** These facts with {@code remotes} still leaving. */
+    public EcpFacts withLeaving(List<Leaving> remotes) {
+        return new EcpFacts(assumed, healthyAddress, remotes);
     }
 
     /** The external istiod was reported HEALTHY while it served {@code address}. */

@@ -79,6 +79,13 @@ public final class EcpTranslator {
             secrets.add(new RemoteSecret(r.name(), isConfig ? "config" : "remote", ecp.externalNamespace(),
                     isConfig ? "istio-kubeconfig" : "istio-remote-secret-" + r.name(), READER, r.apiServerAddress()));
         }
+        // A remote cluster removed from the spec keeps its secret until its webhooks and reader are gone (ADR 0031).
+        for (EcpFacts.Leaving l : facts.leaving()) {
+            if (!plans.containsKey(l.cluster()) && !l.cluster().equals(ecp.externalCluster())) {
+                secrets.add(new RemoteSecret(l.cluster(), "remote", ecp.externalNamespace(),
+                        "istio-remote-secret-" + l.cluster(), READER, l.apiServerAddress()));
+            }
+        }
         // The config cluster's secret first: the external istiod reads its configuration through it.
         secrets.sort(java.util.Comparator.comparing((RemoteSecret s) -> !s.type().equals("config"))
                 .thenComparing(RemoteSecret::cluster));

@@ -250,10 +250,22 @@ class ExternalControlPlaneE2E {
                 .replace("    - name: cluster3\n      network: network2\n", "");
         assertThat(withoutCluster3).doesNotContain("name: cluster3");
 
+        int before = fleet.sandbox.api().writeLog().writes().size();
         fleet.applyAndSettle("ecp-two-clusters.yaml", withoutCluster3);
 
         assertThat(fleet.managedObjects("cluster3")).as("left in cluster3").isEmpty();
-        assertThat(remoteSecret("istio-remote-secret-cluster3")).as("cluster3's remote secret in cluster1").isNull();
+        // In order (ADR 0031): cluster3's injector goes before its remote secret in the external cluster, which the
+        // translator holds until cluster3 is reported uninstalled. The secret's delete may follow the settle a moment.
+        org.awaitility.Awaitility.await("cluster3's remote secret gone").atMost(Fleet.STEP_TIMEOUT)
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> remoteSecret("istio-remote-secret-cluster3") == null);
+        List<String> deletes = fleet.sandbox.api().writeLog().writes().stream().skip(before)
+                .filter(w -> w.method().equals("DELETE")).map(w -> w.cluster() + " " + w.path().split("\\?")[0]).toList();
+        int injector3 = deletes.indexOf("cluster3 /apis/admissionregistration.k8s.io/v1/mutatingwebhookconfigurations/"
+                + INJECTOR);
+        int secret3 = deletes.indexOf("cluster1 /api/v1/namespaces/external-istiod/secrets/istio-remote-secret-cluster3");
+        assertThat(List.of(injector3, secret3)).as(String.join("\n", deletes)).doesNotContain(-1);
+        assertThat(secret3).as(String.join("\n", deletes)).isGreaterThan(injector3);
         assertRemoteSecret("cluster2", "istio-kubeconfig", "config");
         assertThat(fleet.managedObjects("cluster2")).as("the config cluster's objects").isEqualTo(configBefore);
         assertThat(injector("cluster2").getMetadata().getResourceVersion()).as("the config cluster's injector unchanged")

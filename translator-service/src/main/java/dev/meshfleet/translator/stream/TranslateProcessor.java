@@ -13,6 +13,7 @@ import dev.meshfleet.translation.EcpFacts;
 import dev.meshfleet.translator.facts.EcpFact;
 import dev.meshfleet.translator.facts.EcpInputs;
 import dev.meshfleet.translator.facts.EcpRemoval;
+import dev.meshfleet.translator.facts.EcpLeaving;
 import dev.meshfleet.translator.facts.EcpUninstalled;
 import dev.meshfleet.translation.Owner;
 import dev.meshfleet.translation.Plan;
@@ -128,6 +129,10 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
     private void removeInOrder(EcpUninstalled fact, Record<String, TranslatorInput> record) {
         String stored = ecpInputs.get(fact.ownerKey());
         EcpInputs inputs = stored == null ? null : EcpInputs.fromJson(stored);
+        if (inputs != null && inputs.removal() == null && inputs.uid().equals(fact.uid())) {
+            dropLeaving(inputs, fact, record);
+            return;
+        }
         if (inputs == null || inputs.removal() == null || !inputs.uid().equals(fact.uid())) {
             return;
         }
@@ -151,6 +156,44 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             }
         } finally {
             MDC.remove("owner");
+        }
+    }
+
+    /**
+     * A remote cluster the living resource's spec dropped was reported uninstalled: the external cluster's plan is made
+     * again without its remote secret (only that plan's hash changes).
+     */
+    private void dropLeaving(EcpInputs inputs, EcpUninstalled fact, Record<String, TranslatorInput> record) {
+        List<EcpFacts.Leaving> still = EcpLeaving.uninstalled(inputs.leaving(), fact.cluster());
+        if (still.size() == inputs.leaving().size()) {
+            return;
+        }
+        EcpInputs after = inputs.withLeaving(still);
+        ecpInputs.put(fact.ownerKey(), after.toJson());
+        String memoJson = memos.get(fact.ownerKey());
+        OwnerMemo memo = memoJson == null ? null : OwnerMemo.fromJson(memoJson);
+        if (after.specJson() == null || memo == null || !memo.uid().equals(after.uid())
+                || Operation.DELETE.name().equals(memo.operation())) {
+            return;
+        }
+        var key = dev.meshfleet.schemas.OwnerKeys.parse(fact.ownerKey());
+        Owner owner = new Owner(key.kind(), key.namespace(), key.name(), after.uid());
+        MDC.put("owner", fact.ownerKey());
+        try {
+            LOG.info("{}: remote cluster {} uninstalled; its remote secret leaves the external cluster now",
+                    fact.ownerKey(), fact.cluster());
+            translate(owner, fact.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
+                    after.specJson(), null, memo, record, after.factsFor(owner.uid()));
+        } finally {
+            MDC.remove("owner");
+        }
+    }
+
+    private static JsonNode parsedOrNull(String json) {
+        try {
+            return json == null ? null : Canonical.parse(json);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
@@ -255,8 +298,13 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         EcpInputs before = stored == null ? null : EcpInputs.fromJson(stored);
         EcpFacts facts = before == null ? EcpFacts.NONE : before.factsFor(change.getUid());
         boolean deleted = change.getOperation() == Operation.DELETE;
+        // A remote cluster the spec dropped keeps its remote secret until it is reported uninstalled (ADR 0031); a
+        // deletion has its own order (EcpRemoval).
+        List<EcpFacts.Leaving> leaving = deleted || before == null || !before.uid().equals(change.getUid()) ? List.of()
+                : EcpLeaving.after(facts.leaving(), parsedOrNull(before.specJson()), parsedOrNull(change.getSpecJson()));
+        facts = facts.withLeaving(leaving);
         ecpInputs.put(ownerKey, new EcpInputs(change.getUid(), change.getGeneration(), change.getObservedAt().toEpochMilli(),
-                deleted ? null : change.getSpecJson(), facts.healthyAddress()).toJson());
+                deleted ? null : change.getSpecJson(), facts.healthyAddress()).withLeaving(leaving).toJson());
         return facts;
     }
 

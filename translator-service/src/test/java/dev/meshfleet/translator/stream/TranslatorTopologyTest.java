@@ -328,6 +328,56 @@ class TranslatorTopologyTest {
         assertThat(plans.isEmpty()).isTrue();
     }
 
+    /** The remote secrets the external cluster's plan renders, by Secret name. */
+    static List<String> remoteSecrets(ClusterDesiredState external) throws Exception {
+        InstallationPlan plan = external.getInstallations().get(0);
+        JsonNode values = YAML.readTree(plan.getCharts().stream().filter(c -> c.getChart().equals("remote-secrets"))
+                .findFirst().orElseThrow().getValuesJson());
+        List<String> names = new java.util.ArrayList<>();
+        values.path("secrets").forEach(s -> names.add(s.path("name").asText()));
+        return names;
+    }
+
+    /**
+     * ADR 0031, "Removal in order", for one remote cluster: dropped from the spec, it leaves at once (its webhooks and
+     * reader), and the external cluster keeps its remote secret until the installer reported it uninstalled.
+     */
+    @Test
+    void aRemoteClusterDroppedFromTheSpecLeavesFirstAndItsRemoteSecretOnceItIsUninstalled() throws Exception {
+        JsonNode ecp = example("external-control-plane.yaml");
+        send(change(ecp, "u1", 1, Operation.UPSERT));
+        Map<String, ClusterDesiredState> first = latestPlans();
+        installerReports(first.get("cluster1"), "HEALTHY");
+        latestPlans();
+        assertThat(remoteSecrets(first.get("cluster1"))).containsExactly("istio-kubeconfig",
+                "istio-remote-secret-cluster3");
+
+        JsonNode without3 = ecp.deepCopy();
+        com.fasterxml.jackson.databind.node.ArrayNode remotes = (com.fasterxml.jackson.databind.node.ArrayNode) without3
+                .path("spec").path("remoteClusters");
+        for (int i = remotes.size() - 1; i >= 0; i--) {
+            if (remotes.get(i).path("name").asText().equals("cluster3")) {
+                remotes.remove(i);
+            }
+        }
+        send(change(without3, "u1", 2, Operation.UPSERT));
+        Map<String, ClusterDesiredState> second = latestPlans();
+        assertThat(second.get("cluster3").getInstallations()).as("the remote cluster leaves at once").isEmpty();
+        assertThat(remoteSecrets(second.get("cluster1"))).as("its remote secret stays meanwhile")
+                .containsExactly("istio-kubeconfig", "istio-remote-secret-cluster3");
+
+        installerReports(first.get("cluster3"), "UNINSTALLING_CONTROL_PLANE");
+        assertThat(plans.isEmpty()).isTrue();
+        installerReports(first.get("cluster3"), "UNINSTALLED_CONTROL_PLANE");
+        Map<String, ClusterDesiredState> third = latestPlans();
+        assertThat(third).as("only the external cluster is planned again").containsOnlyKeys("cluster1");
+        assertThat(remoteSecrets(third.get("cluster1"))).containsExactly("istio-kubeconfig");
+
+        // A later report (a resync re-emits it) changes nothing.
+        installerReports(first.get("cluster3"), "UNINSTALLED_CONTROL_PLANE");
+        assertThat(plans.isEmpty()).isTrue();
+    }
+
     @Test
     void aNewAddressWithdrawsTheWebhooksUntilTheIstiodBehindItIsReportedHealthyAndANewRemoteGetsThemAtOnce()
             throws Exception {
