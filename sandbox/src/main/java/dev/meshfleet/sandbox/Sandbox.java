@@ -78,6 +78,8 @@ public final class Sandbox implements AutoCloseable {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
     /** How far before a kill the clusters an installer replica reported on are counted as its own. */
     private static final Duration RESUMPTION_LOOKBACK = Duration.ofMinutes(10);
+    /** When each spec change (an apply or a delete through this sandbox) was sent: a resumption ends at the next one. */
+    private final List<Instant> specChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Run directories kept for their logs; older ones go, so Kafka data does not pile up. */
     private static final int KEEP_RUNS = 5;
 
@@ -366,6 +368,7 @@ public final class Sandbox implements AutoCloseable {
      * (403 Forbidden, naming the user and the verb).
      */
     public Applied tryApply(Path file, String user) throws IOException {
+        specChanges.add(Instant.now());
         KubernetesClient client = management(user);
         List<HasMetadata> items;
         try (InputStream in = Files.newInputStream(file)) {
@@ -479,6 +482,7 @@ public final class Sandbox implements AutoCloseable {
 
     /** As {@link #delete(ResourceRef)}, sent as one of the kubeconfig's users. */
     public void delete(ResourceRef ref, String user) {
+        specChanges.add(Instant.now());
         resources(management(user), ref.kind()).inNamespace(ref.namespace()).withName(ref.name()).delete();
         deleted.add(ref);
     }
@@ -572,7 +576,8 @@ public final class Sandbox implements AutoCloseable {
                 Instant killed = k.restarted().minus(k.restartedAt().minus(k.killedAt()));
                 resumption = Resumption.of(
                         InstallationEvents.sentSince(broker.bootstrapServers(), killed.minus(RESUMPTION_LOOKBACK)),
-                        "installer/" + InstanceNames.replicaIdOf(outcome.instance()), killed, k.restarted());
+                        "installer/" + InstanceNames.replicaIdOf(outcome.instance()), killed, k.restarted(),
+                        specChanges.stream().filter(c -> c.isAfter(k.restarted())).min(Instant::compareTo).orElse(null));
             }
             lines.add(FaultReport.line(outcome, firstStart, kafka ? null : services.startCpu(outcome.instance()),
                     resumption));

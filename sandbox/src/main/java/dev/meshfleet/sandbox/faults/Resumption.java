@@ -15,7 +15,9 @@ import java.util.TreeSet;
  * static membership (ADR 0011) it gets the same partitions back, so every one of its clusters should come back
  * to it; a cluster another replica reported on instead was handed over by a rebalance. A replica killed before it
  * reported on anything (early in a rollout) has no such clusters: then the clusters it reported on since its
- * restart are counted, from its restart to its first event about each.
+ * restart are counted, from its restart to its first event about each. Only events before the next spec change
+ * after the restart count ({@code until}): a cluster first reported after it may be that change's work (a cluster
+ * added back to the spec long after the restart), not a resumption; it counts as not resumed.
  *
  * @param owned the clusters it sent events about before its kill, or when none, those it sent events about since
  *        its restart
@@ -33,10 +35,21 @@ public record Resumption(int owned, boolean reportedBefore, int resumed, Duratio
 
     /** From the events read since before the kill; {@code source} is the replica's, {@code installer/<replica id>}. */
     public static Resumption of(List<Event> events, String source, Instant killed, Instant restarted) {
+        return of(events, source, killed, restarted, null);
+    }
+
+    /**
+     * As {@link #of(List, String, Instant, Instant)}, counting only the events before {@code until}, the first spec
+     * change applied after the restart (null: none).
+     */
+    public static Resumption of(List<Event> events, String source, Instant killed, Instant restarted, Instant until) {
         Set<String> owned = new TreeSet<>();
         Map<String, Instant> back = new HashMap<>();
         Set<String> reportedByOthers = new TreeSet<>();
         for (Event e : events) {
+            if (until != null && !e.at().isBefore(until)) {
+                continue;
+            }
             if (e.source().equals(source)) {
                 if (e.at().isBefore(killed)) {
                     owned.add(e.cluster());

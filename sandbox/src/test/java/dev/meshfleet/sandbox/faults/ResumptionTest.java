@@ -30,6 +30,19 @@ class ResumptionTest {
                 .isEqualTo(new Resumption(2, true, 2, Duration.ofMillis(2_100), Duration.ofMillis(7_900), 0));
     }
 
+    /** Soak seed 23: cluster43 was dropped from the spec before the kill and added back minutes after the restart. */
+    @Test
+    void aClusterFirstReportedAfterTheNextSpecChangeIsThatChangesWorkNotAResumption() {
+        List<Resumption.Event> events = List.of(at(ME, "cluster42", -4_000), at(ME, "cluster43", -3_500),
+                at(ME, "cluster42", 3_600), at(ME, "cluster43", 70_300));
+        Instant nextChange = RESTARTED.plusSeconds(60);
+
+        assertThat(Resumption.of(events, ME, KILLED, RESTARTED, nextChange))
+                .isEqualTo(new Resumption(2, true, 1, Duration.ofMillis(3_600), Duration.ofMillis(3_600), 0));
+        assertThat(Resumption.of(events, ME, KILLED, RESTARTED)).as("without the change's time")
+                .isEqualTo(new Resumption(2, true, 2, Duration.ofMillis(3_600), Duration.ofMillis(70_300), 0));
+    }
+
     @Test
     void aClusterOnlyAnotherReplicaReportedOnSinceTheRestartWasTakenOverNotResumed() {
         List<Resumption.Event> events = List.of(at(ME, "cluster1", -4_000), at(ME, "cluster2", -3_500),
