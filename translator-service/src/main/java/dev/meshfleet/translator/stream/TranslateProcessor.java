@@ -102,20 +102,28 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         if (after == null) {
             return;
         }
-        ecpInputs.put(fact.ownerKey(), after.toJson());
-        String memoJson = memos.get(fact.ownerKey());
+        planAgain(fact.ownerKey(), after, record, "external istiod HEALTHY at " + after.healthyAddress()
+                + "; planning generation " + after.generation() + " again");
+    }
+
+    /**
+     * Keeps {@code after} as the ExternalControlPlane's inputs and plans its last spec again with them, unless the
+     * resource is deleted, re-created or was never seen; only the plans whose hash changes go out.
+     */
+    private void planAgain(String ownerKey, EcpInputs after, Record<String, TranslatorInput> record, String why) {
+        ecpInputs.put(ownerKey, after.toJson());
+        String memoJson = memos.get(ownerKey);
         OwnerMemo memo = memoJson == null ? null : OwnerMemo.fromJson(memoJson);
         if (after.specJson() == null || memo == null || !memo.uid().equals(after.uid())
                 || Operation.DELETE.name().equals(memo.operation())) {
             return;
         }
-        var key = dev.meshfleet.schemas.OwnerKeys.parse(fact.ownerKey());
+        var key = dev.meshfleet.schemas.OwnerKeys.parse(ownerKey);
         Owner owner = new Owner(key.kind(), key.namespace(), key.name(), after.uid());
-        MDC.put("owner", fact.ownerKey());
+        MDC.put("owner", ownerKey);
         try {
-            LOG.info("{}: external istiod HEALTHY at {}; planning generation {} again", fact.ownerKey(),
-                    after.healthyAddress(), after.generation());
-            translate(owner, fact.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
+            LOG.info("{}: {}", ownerKey, why);
+            translate(owner, ownerKey, after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
                     after.specJson(), null, memo, record, after.factsFor(owner.uid()));
         } finally {
             MDC.remove("owner");
@@ -168,25 +176,8 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         if (still.size() == inputs.leaving().size()) {
             return;
         }
-        EcpInputs after = inputs.withLeaving(still);
-        ecpInputs.put(fact.ownerKey(), after.toJson());
-        String memoJson = memos.get(fact.ownerKey());
-        OwnerMemo memo = memoJson == null ? null : OwnerMemo.fromJson(memoJson);
-        if (after.specJson() == null || memo == null || !memo.uid().equals(after.uid())
-                || Operation.DELETE.name().equals(memo.operation())) {
-            return;
-        }
-        var key = dev.meshfleet.schemas.OwnerKeys.parse(fact.ownerKey());
-        Owner owner = new Owner(key.kind(), key.namespace(), key.name(), after.uid());
-        MDC.put("owner", fact.ownerKey());
-        try {
-            LOG.info("{}: remote cluster {} uninstalled; its remote secret leaves the external cluster now",
-                    fact.ownerKey(), fact.cluster());
-            translate(owner, fact.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
-                    after.specJson(), null, memo, record, after.factsFor(owner.uid()));
-        } finally {
-            MDC.remove("owner");
-        }
+        planAgain(fact.ownerKey(), inputs.withLeaving(still), record, "remote cluster " + fact.cluster()
+                + " uninstalled; its remote secret leaves the external cluster now");
     }
 
     private static JsonNode parsedOrNull(String json) {
