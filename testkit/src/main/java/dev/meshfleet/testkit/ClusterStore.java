@@ -742,6 +742,19 @@ public final class ClusterStore extends KubernetesCrudDispatcher {
         return dispatch(new RecordedRequest("HTTP/1.1", HttpMethod.valueOf(method), path, headers.build(), buffer));
     }
 
+    /** The object at {@code path} as a GET answers it, parsed; null when there is none (or it is not JSON). */
+    ObjectNode object(String path) {
+        MockResponse response = call("GET", path, null, null);
+        if (response.code() != 200) {
+            return null;
+        }
+        try {
+            return (ObjectNode) JSON.readTree(response.getBody().getBytes());
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
     /**
      * A watch that costs no thread: events are written to the socket by whoever changes the store, under the store's
      * monitor, so they leave in the order of the changes. (Fabric8's own watch listener owns a scheduler thread per

@@ -521,15 +521,7 @@ public final class WorkloadSimulator implements AutoCloseable {
     }
 
     private ObjectNode get(String cluster, String path) {
-        MockResponse response = server.store(cluster).call("GET", path, null, null);
-        if (response.code() != 200) {
-            return null;
-        }
-        try {
-            return (ObjectNode) JSON.readTree(response.getBody().getBytes());
-        } catch (Exception e) {
-            return null;
-        }
+        return server.store(cluster).object(path);
     }
 
     private void writeStatus(String cluster, String path, ObjectNode live, boolean ready) {
