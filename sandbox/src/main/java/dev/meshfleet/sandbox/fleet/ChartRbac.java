@@ -217,7 +217,8 @@ public final class ChartRbac {
 
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private static String newToken() {
+    /** A bearer token no one can guess: 16 random bytes in hex (the workload clusters' installer token too). */
+    static String newToken() {
         byte[] bytes = new byte[16];
         RANDOM.nextBytes(bytes);
         return HexFormat.of().formatHex(bytes);

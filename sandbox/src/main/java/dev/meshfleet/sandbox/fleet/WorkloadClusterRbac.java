@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.SecureRandom;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -21,8 +19,6 @@ import io.fabric8.kubernetes.api.model.ServiceAccount;
  * carry. One source of truth: a grant missing from the file is refused in the sandbox as in a real cluster.
  */
 public final class WorkloadClusterRbac {
-
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final Path file;
     private final List<HasMetadata> policy;
@@ -57,10 +53,8 @@ public final class WorkloadClusterRbac {
         ServiceAccount account = accounts.get(0);
         List<HasMetadata> policy = objects.stream().filter(o -> o.getApiVersion() != null
                 && o.getApiVersion().startsWith("rbac.authorization.k8s.io/")).toList();
-        byte[] bytes = new byte[16];
-        RANDOM.nextBytes(bytes);
         return new WorkloadClusterRbac(file, List.copyOf(policy), UserInfo.serviceAccount(
-                account.getMetadata().getNamespace(), account.getMetadata().getName()), HexFormat.of().formatHex(bytes));
+                account.getMetadata().getNamespace(), account.getMetadata().getName()), ChartRbac.newToken());
     }
 
     /** The file read. */
