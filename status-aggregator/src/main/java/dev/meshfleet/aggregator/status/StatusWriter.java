@@ -238,8 +238,10 @@ public class StatusWriter {
             // Per cluster its role and state, the printer columns' summary (ADR 0031), and an ILM's conditions and
             // Events of the clusters as the mesh sees them (a remote whose webhooks wait is not Ready).
             JsonNode spec = JSON.valueToTree(cr.getAdditionalProperties().get("spec"));
-            folded = AvroStatus.status(EcpStatusDocument.asTheMeshSeesIt(status, spec));
-            desired = EcpStatusDocument.render(status, spec);
+            LifecycleStatus seen = EcpStatusDocument.asTheMeshSeesIt(status, spec);
+            folded = AvroStatus.status(seen);
+            // render applies the same view again: on a status already seen so it finds nothing to copy.
+            desired = EcpStatusDocument.render(seen, spec);
             desired.set("conditions", ConditionsJson.write(Conditions.of(folded,
                     ConditionsJson.read(shown.path("conditions")), created(cr))));
         } else {

@@ -109,6 +109,7 @@ class EcpStatusDocumentTest {
                 .contains("once the external istiod is HEALTHY");
         assertThat(seen.getClusters().get("cluster2").getInstallations().get("").getState()).isEqualTo("HEALTHY");
         assertThat(folded.getClusters().get("cluster3").getInstallations().get("").getState()).isEqualTo("HEALTHY");
+        assertThat(EcpStatusDocument.asTheMeshSeesIt(seen, YAML.readTree(SPEC))).as("seen once is seen").isSameAs(seen);
         states.put("cluster3", new String[] {"HEALTHY", "", "", "{\"role\":\"remote\",\"webhooks\":true}"});
         LifecycleStatus allUp = status("HEALTHY", states);
         assertThat(EcpStatusDocument.asTheMeshSeesIt(allUp, YAML.readTree(SPEC))).isSameAs(allUp);
