@@ -78,8 +78,6 @@ public final class Sandbox implements AutoCloseable {
     private static final Duration PROGRESS_EVERY = Duration.ofSeconds(2);
     /** How far before a kill the clusters an installer replica reported on are counted as its own. */
     private static final Duration RESUMPTION_LOOKBACK = Duration.ofMinutes(10);
-    /** When each spec change (an apply or a delete through this sandbox) was sent: a resumption ends at the next one. */
-    private final List<Instant> specChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** Run directories kept for their logs; older ones go, so Kafka data does not pile up. */
     private static final int KEEP_RUNS = 5;
 
@@ -104,6 +102,8 @@ public final class Sandbox implements AutoCloseable {
     private Services services;
     private WorkloadSimulator simulator;
     private FaultPlayer faults;
+    /** When each spec change (an apply or a delete through this sandbox) was sent: a resumption ends at the next one. */
+    private final List<Instant> specChanges = new java.util.concurrent.CopyOnWriteArrayList<>();
     private ResourceChanges changes;
     private boolean closed;
     /** Register spec-intake's admission webhook with the management API server (the CLI's run and up). */
