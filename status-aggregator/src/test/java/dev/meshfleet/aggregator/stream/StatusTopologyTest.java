@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
@@ -46,7 +47,7 @@ class StatusTopologyTest {
         boolean deployed = state.equals("HEALTHY");
         return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "",
                 deployed ? "{\"profile\":\"minimal\"}" : null, "h1", source, epoch, sequence,
-                Instant.ofEpochMilli(1_000 + sequence), null);
+                Instant.ofEpochMilli(1_000 + sequence), null, Map.of());
     }
 
     @BeforeEach
