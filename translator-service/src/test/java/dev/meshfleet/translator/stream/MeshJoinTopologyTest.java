@@ -211,6 +211,9 @@ class MeshJoinTopologyTest {
         installerEvents.pipeInput(OwnerKeys.of(owner), e.setRevision("peering").setSource("translator").build());
         installerEvents.pipeInput(OwnerKeys.of(owner), e.setSource("installer/installer-0").setFacts(Map.of()).build());
         assertThat(plans.isEmpty()).isTrue();
+
+        installerEvents.pipeInput(OwnerKeys.of(owner), e.setFacts(Map.of("eastwest.address", "192.0.2.1")).build());
+        assertThat(peers(newPlans().get("cluster2"))).as("the one that is").containsExactly("cluster1@192.0.2.1 (IPAddress)");
     }
 
     @Test
@@ -301,19 +304,23 @@ class MeshJoinTopologyTest {
     @Test
     void controllersOfAnotherNamespaceAreAnotherMesh() throws Exception {
         peered("c1", "cluster1");
+        peered("c2", "cluster3");
         JsonNode spec = YAML.readTree("{cluster: cluster2, version: 1.28.1-patch0}");
         SpecChange other = SpecChange.newBuilder().setUid("u-x").setKind(ResourceKind.ServiceMeshController)
                 .setNamespace("team-b").setName("x").setGeneration(1).setResourceVersion("1").setOperation(Operation.UPSERT)
                 .setActor("kubectl").setObservedAt(T0).setSpecJson(spec.toString()).setExtensionsJson(PEERING).build();
         specs.pipeInput("ServiceMeshController/team-b/x", other);
-        installerReports("c1", "cluster1", "192.0.2.1", "IPAddress", 1);
         newPlans();
+        installerReports("c1", "cluster1", "192.0.2.1", "IPAddress", 1);
+        Map<String, ClusterDesiredState> gloo = newPlans();
+        assertThat(gloo).as("c1's address reaches gloo-mesh's c2 only").containsOnlyKeys("cluster3");
+        assertThat(peers(gloo.get("cluster3"))).containsExactly("cluster1@192.0.2.1 (IPAddress)");
 
         OwnerRef owner = OwnerRef.newBuilder().setKind(ResourceKind.ServiceMeshController).setNamespace("team-b")
                 .setName("x").setUid("u-x").build();
         installerEvents.pipeInput(OwnerKeys.of(owner), InstallationEvent.newBuilder().setOwner(owner).setGeneration(1)
                 .setCluster("cluster2").setRevision("peering").setState("HEALTHY").setSource("installer/i")
                 .setSourceEpoch(1).setTime(T0).setFacts(Map.of("eastwest.address", "192.0.2.2")).build());
-        assertThat(plans.isEmpty()).as("cluster1's controller has no peer in team-b").isTrue();
+        assertThat(plans.isEmpty()).as("gloo-mesh's controllers have no peer in team-b").isTrue();
     }
 }
