@@ -49,7 +49,9 @@ import org.slf4j.MDC;
 /**
  * One spec change in, its consequences out: drops what was already processed (same uid, same or
  * older generation, same operation), translates, and emits INSTALL_PENDING for new or changed plans,
- * FAILED per error, the owner's plans per cluster and a tombstone for each cluster the owner left.
+ * FAILED per error, the owner's plans per cluster and a tombstone for each cluster the owner left. For a peered
+ * ServiceMeshController also its membership of its namespace's mesh when it changes, and, on a PeerSet from the mesh
+ * step, its last spec planned again with its peers (docs/adr/0046).
  * Everything it emits is a function of the input and the memo, so processing a record twice is safe.
  */
 final class TranslateProcessor implements Processor<String, TranslatorInput, String, TranslatorOutput> {
@@ -134,8 +136,13 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         if (before.forwarded() != null) {
             MeshMember member = MeshMember.of(fact.ownerKey(), fact.uid(), before.forwarded().self(), next);
             if (!member.equals(before.forwarded())) {
-                LOG.info("{}: east-west address of {} reported {} ({}, installer epoch {})", fact.ownerKey(),
-                        fact.cluster(), fact.address(), fact.addressType(), fact.epoch());
+                MDC.put("owner", fact.ownerKey());
+                try {
+                    LOG.info("{}: east-west address of {} reported {} ({}, installer epoch {})", fact.ownerKey(),
+                            fact.cluster(), fact.address(), fact.addressType(), fact.epoch());
+                } finally {
+                    MDC.remove("owner");
+                }
                 forwardMember(fact.ownerKey(), member, record);
                 after = after.withForwarded(member);
             }
