@@ -35,7 +35,8 @@ import java.util.List;
  * settings -> {@code pilot.{affinity, nodeSelector, tolerations, podAnnotations, serviceAnnotations}} and
  * {@code meshConfig.discoverySelectors}; {@code beta}'s cni directories -> the cni chart's {@code cniConfDir} /
  * {@code cniBinDir}; {@code values.istiod} merged over the istiod values last; {@code multiClusterMode: Peering}
- * shows in the observed spec.
+ * shows in the observed spec and adds the installation of revision {@code peering} ({@link SmcPeering}: the east-west
+ * Gateway and one remote peer Gateway per peer the caller knows, docs/adr/0046).
  * Not translated yet: {@code repository.*} (read and checked).
  */
 public final class SmcTranslator {
@@ -55,6 +56,16 @@ public final class SmcTranslator {
      */
     public SmcTranslation translate(String namespace, String name, long generation, JsonNode spec,
             JsonNode extensionsData) {
+        return translate(namespace, name, generation, spec, extensionsData, SmcPeering.Inputs.NONE);
+    }
+
+    /**
+     * As {@link #translate(String, String, long, JsonNode, JsonNode)}, with what a peered controller's installation of
+     * revision {@code peering} depends on besides its spec ({@link SmcPeering}, docs/adr/0046): NodePort or not, and the
+     * peers whose east-west address is known. Ignored unless the extensions say {@code multiClusterMode: Peering}.
+     */
+    public SmcTranslation translate(String namespace, String name, long generation, JsonNode spec,
+            JsonNode extensionsData, SmcPeering.Inputs peering) {
         List<Problem> problems = new ArrayList<>();
         SmcSpec smc = SmcSpec.read(spec, problems);
         if (smc != null) {
@@ -67,8 +78,15 @@ public final class SmcTranslator {
                     .map(p -> new TranslationError(cluster, "", p.path(), p.message())).toList();
             return new SmcTranslation(namespace, name, generation, null, errors);
         }
-        return new SmcTranslation(namespace, name, generation, plan(namespace, name, generation, smc, extensions),
-                List.of());
+        Plan plan = plan(namespace, name, generation, smc, extensions);
+        if (!extensions.peering()) {
+            return new SmcTranslation(namespace, name, generation, plan, List.of());
+        }
+        SmcPeering.Member member = SmcPeering.member(smc, peering.nodePort());
+        // The istiod is revisionless (plan.revision() ""): the chart reads "" as the default revision.
+        Plan peeringPlan = SmcPeering.plan(namespace, name, generation, member, plan.revision(), plan.tag(),
+                peering.peers(), settings.defaultChartSource());
+        return new SmcTranslation(namespace, name, generation, plan, peeringPlan, member, List.of());
     }
 
     /** Where an error shows: the cluster when the spec names a usable one, else the whole-resource key. */

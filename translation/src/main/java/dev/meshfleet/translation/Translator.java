@@ -75,9 +75,19 @@ public final class Translator {
      * namespace's {@code gloo-extensions-config} ConfigMap (null: none; docs/adr/0045); the other kinds ignore it.
      */
     public Translation translate(Owner owner, long generation, JsonNode spec, EcpFacts facts, JsonNode extensions) {
+        return translate(owner, generation, spec, facts, extensions, SmcPeering.Inputs.NONE);
+    }
+
+    /**
+     * As {@link #translate(Owner, long, JsonNode, EcpFacts, JsonNode)}, a peered ServiceMeshController with its peers
+     * (docs/adr/0046); the other kinds ignore them.
+     */
+    public Translation translate(Owner owner, long generation, JsonNode spec, EcpFacts facts, JsonNode extensions,
+            SmcPeering.Inputs peering) {
         switch (owner.kind()) {
             case ServiceMeshController -> {
-                SmcTranslation t = controllers.translate(owner.namespace(), owner.name(), generation, spec, extensions);
+                SmcTranslation t = controllers.translate(owner.namespace(), owner.name(), generation, spec, extensions,
+                        peering);
                 return Translation.of(owner, generation, t.plansByCluster(), t.errors());
             }
             case ExternalControlPlane -> {

@@ -128,6 +128,53 @@ class TranslatorIT {
         }
     }
 
+    /**
+     * The mesh join (docs/adr/0046) on a real broker: its two internal repartition topics close a loop between the
+     * translate and mesh steps, whose partition counts Streams must work out at the rebalance; an address an installer
+     * reports for one peered controller reaches the other's plan through both.
+     */
+    @Test
+    void anEastWestAddressReachesThePeeredControllerOfTheSameNamespaceThroughTheBroker() throws Exception {
+        await().atMost(Duration.ofSeconds(60)).until(() -> streams.state() == KafkaStreams.State.RUNNING);
+        String ns = "mesh-" + UUID.randomUUID().toString().substring(0, 8);
+        String peering = "{\"beta\":\"serviceMeshController:\\n  multiClusterMode: Peering\\n\"}";
+        var specSerde = AvroSerde.of(SpecChange.class);
+        try (var producer = producer(); var plans = consumer(Topics.INSTALL_PLANS)) {
+            for (String[] c : new String[][] {{"a", ns + "-a"}, {"b", ns + "-b"}}) {
+                SpecChange change = SpecChange.newBuilder().setUid("u-" + c[1]).setKind(ResourceKind.ServiceMeshController)
+                        .setNamespace(ns).setName(c[0]).setGeneration(1).setResourceVersion("1")
+                        .setOperation(Operation.UPSERT).setActor("it").setObservedAt(Instant.now())
+                        .setSpecJson("{\"cluster\":\"" + c[1] + "\",\"version\":\"1.28.1-patch0\"}")
+                        .setExtensionsJson(peering).build();
+                producer.send(new ProducerRecord<>(Topics.SPEC_CHANGES, "ServiceMeshController/" + ns + "/" + c[0],
+                        specSerde.serialize(Topics.SPEC_CHANGES, change))).get();
+            }
+            var owner = dev.meshfleet.schemas.v1.OwnerRef.newBuilder().setKind(ResourceKind.ServiceMeshController)
+                    .setNamespace(ns).setName("a").setUid("u-" + ns + "-a").build();
+            InstallationEvent reported = InstallationEvent.newBuilder().setOwner(owner).setGeneration(1)
+                    .setCluster(ns + "-a").setRevision("peering").setState("HEALTHY").setSource("installer/installer-0")
+                    .setSourceEpoch(1).setTime(Instant.now())
+                    .setFacts(Map.of("eastwest.address", "192.0.2.41", "eastwest.addressType", "IPAddress")).build();
+            producer.send(new ProducerRecord<>(Topics.INSTALLATION_EVENTS, "ServiceMeshController/" + ns + "/a",
+                    AvroSerde.of(InstallationEvent.class).serialize(Topics.INSTALLATION_EVENTS, reported))).get();
+
+            var stateSerde = AvroSerde.of(ClusterDesiredState.class);
+            Map<String, ClusterDesiredState> states = new HashMap<>();
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                for (ConsumerRecord<String, byte[]> r : plans.poll(Duration.ofMillis(200))) {
+                    states.put(r.key(), stateSerde.deserialize(r.topic(), r.value()));
+                }
+                ClusterDesiredState b = states.get(ns + "-b");
+                assertThat(b).as("cluster %s-b's desired state", ns).isNotNull();
+                assertThat(b.getInstallations()).extracting(p -> p.getRevision()).containsExactly("", "peering");
+                assertThat(YAML.readTree(b.getInstallations().get(1).getCharts().get(0).getValuesJson()).path("peers")
+                        .toString()).isEqualTo("[{\"address\":\"192.0.2.41\",\"addressType\":\"IPAddress\","
+                                + "\"cluster\":\"" + ns + "-a\",\"network\":\"" + ns + "-a\",\"nodePort\":false,"
+                                + "\"trustDomain\":\"" + ns + "-a\"}]");
+            });
+        }
+    }
+
     @TestHTTPResource("/q/metrics")
     URI metrics;
 

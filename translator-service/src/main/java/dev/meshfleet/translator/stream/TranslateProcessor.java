@@ -15,6 +15,13 @@ import dev.meshfleet.translator.facts.EcpInputs;
 import dev.meshfleet.translator.facts.EcpRemoval;
 import dev.meshfleet.translator.facts.EcpLeaving;
 import dev.meshfleet.translator.facts.EcpUninstalled;
+import dev.meshfleet.translator.mesh.Address;
+import dev.meshfleet.translator.mesh.MeshChange;
+import dev.meshfleet.translator.mesh.MeshInputs;
+import dev.meshfleet.translator.mesh.MeshMember;
+import dev.meshfleet.translator.mesh.PeerSet;
+import dev.meshfleet.translator.mesh.PeeringFact;
+import dev.meshfleet.translation.SmcPeering;
 import dev.meshfleet.translation.Owner;
 import dev.meshfleet.translation.Plan;
 import dev.meshfleet.translation.Translation;
@@ -42,7 +49,9 @@ import org.slf4j.MDC;
 /**
  * One spec change in, its consequences out: drops what was already processed (same uid, same or
  * older generation, same operation), translates, and emits INSTALL_PENDING for new or changed plans,
- * FAILED per error, the owner's plans per cluster and a tombstone for each cluster the owner left.
+ * FAILED per error, the owner's plans per cluster and a tombstone for each cluster the owner left. For a peered
+ * ServiceMeshController also its membership of its namespace's mesh when it changes, and, on a PeerSet from the mesh
+ * step, its last spec planned again with its peers (docs/adr/0046).
  * Everything it emits is a function of the input and the memo, so processing a record twice is safe.
  */
 final class TranslateProcessor implements Processor<String, TranslatorInput, String, TranslatorOutput> {
@@ -52,19 +61,22 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
     private final String storeName;
     private final String plansStoreName;
     private final String ecpInputsStoreName;
+    private final String meshInputsStoreName;
     private final Tracer tracer;
     private ProcessorContext<String, TranslatorOutput> context;
     private KeyValueStore<String, String> memos;
     private KeyValueStore<String, String> keptPlans;
     private KeyValueStore<String, String> ecpInputs;
+    private KeyValueStore<String, String> meshInputs;
 
     TranslateProcessor(Translator translator, String storeName, String plansStoreName, String ecpInputsStoreName,
-            Tracer tracer) {
+            String meshInputsStoreName, Tracer tracer) {
         this.translator = translator;
         this.tracer = tracer;
         this.storeName = storeName;
         this.plansStoreName = plansStoreName;
         this.ecpInputsStoreName = ecpInputsStoreName;
+        this.meshInputsStoreName = meshInputsStoreName;
     }
 
     @Override
@@ -73,6 +85,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         this.memos = context.getStateStore(storeName);
         this.keptPlans = context.getStateStore(plansStoreName);
         this.ecpInputs = context.getStateStore(ecpInputsStoreName);
+        this.meshInputs = context.getStateStore(meshInputsStoreName);
     }
 
     /**
@@ -87,7 +100,122 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             TraceHeaders.hop(tracer, "translate-fact", record.headers(), () -> planAgain(fact.fact(), record));
         } else if (record.value() instanceof TranslatorInput.Uninstalled u) {
             TraceHeaders.hop(tracer, "translate-fact", record.headers(), () -> removeInOrder(u.fact(), record));
+        } else if (record.value() instanceof TranslatorInput.EastWest e) {
+            TraceHeaders.hop(tracer, "translate-fact", record.headers(), () -> eastWestReported(e.fact(), record));
+        } else if (record.value() instanceof TranslatorInput.Peers p) {
+            TraceHeaders.hop(tracer, "translate-peers", record.headers(), () -> planWithPeers(p.peers(), record));
         }
+    }
+
+    private MeshInputs meshInputsOf(String ownerKey) {
+        String stored = meshInputs.get(ownerKey);
+        return stored == null ? null : MeshInputs.fromJson(stored);
+    }
+
+    /**
+     * A peered controller's installer reported its east-west address (docs/adr/0046): kept (unless stale, {@link
+     * Address#after}) and, when it changes the member the mesh knows, told to the mesh step. The controller's own plans
+     * do not depend on it: its peers' do.
+     */
+    private void eastWestReported(PeeringFact fact, Record<String, TranslatorInput> record) {
+        MeshInputs before = meshInputsOf(fact.ownerKey());
+        if (before == null) {
+            // Before any spec this translator kept (a replay from the start): remember it for the spec.
+            meshInputs.put(fact.ownerKey(), MeshInputs.first(fact.uid()).withAddress(Address.NONE.after(fact, "")).toJson());
+            return;
+        }
+        if (!before.uid().equals(fact.uid()) || before.deleted()) {
+            return;
+        }
+        String specCluster = before.forwarded() != null ? before.forwarded().cluster() : clusterOf(before.specJson());
+        Address next = before.address().after(fact, specCluster);
+        if (next.equals(before.address())) {
+            return;
+        }
+        MeshInputs after = before.withAddress(next);
+        if (before.forwarded() != null) {
+            MeshMember member = MeshMember.of(fact.ownerKey(), fact.uid(), before.forwarded().self(), next);
+            if (!member.equals(before.forwarded())) {
+                MDC.put("owner", fact.ownerKey());
+                try {
+                    LOG.info("{}: east-west address of {} reported {} ({}, installer epoch {})", fact.ownerKey(),
+                            fact.cluster(), fact.address(), fact.addressType(), fact.epoch());
+                } finally {
+                    MDC.remove("owner");
+                }
+                forwardMember(fact.ownerKey(), member, record);
+                after = after.withForwarded(member);
+            }
+        }
+        meshInputs.put(fact.ownerKey(), after.toJson());
+    }
+
+    /** {@code spec.cluster} of a stored spec, "" when there is none or it names none. */
+    private static String clusterOf(String specJson) {
+        JsonNode spec = parsedOrNull(specJson);
+        return spec == null ? "" : spec.path("cluster").asText("");
+    }
+
+    /**
+     * The mesh step sent a peered controller its peers (docs/adr/0046): its last spec is planned again with them, as
+     * {@code planAgain} does for an ExternalControlPlane's fact; only the plans whose hash changes go out (the peering
+     * installation's: the control plane does not depend on the peers). Nothing for a view of another incarnation, of a
+     * deleted controller or of one that left its mesh since; a spec with errors keeps the peers for the next good one.
+     */
+    private void planWithPeers(PeerSet peers, Record<String, TranslatorInput> record) {
+        MeshInputs before = meshInputsOf(peers.ownerKey());
+        if (before == null || !before.uid().equals(peers.uid()) || before.deleted() || before.forwarded() == null
+                || before.peers().equals(peers.peers())) {
+            return;
+        }
+        MeshInputs after = before.withPeers(peers.peers());
+        meshInputs.put(peers.ownerKey(), after.toJson());
+        String memoJson = memos.get(peers.ownerKey());
+        OwnerMemo memo = memoJson == null ? null : OwnerMemo.fromJson(memoJson);
+        if (after.failed() || after.specJson() == null || memo == null || !memo.uid().equals(after.uid())
+                || Operation.DELETE.name().equals(memo.operation())) {
+            return;
+        }
+        var key = dev.meshfleet.schemas.OwnerKeys.parse(peers.ownerKey());
+        Owner owner = new Owner(key.kind(), key.namespace(), key.name(), after.uid());
+        MDC.put("owner", peers.ownerKey());
+        try {
+            LOG.info("{}: peers {}; planning generation {} again", peers.ownerKey(),
+                    peers.peers().stream().map(SmcPeering.Peer::cluster).toList(), after.generation());
+            translate(owner, peers.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
+                    after.specJson(), after.extensionsJson(), memo, record, EcpFacts.NONE, after.planInputs());
+        } finally {
+            MDC.remove("owner");
+        }
+    }
+
+    /**
+     * A ServiceMeshController was translated: the member it now is (none when its extensions do not say Peering)
+     * goes to the mesh step when it changed. A spec with errors changes nothing in the mesh: its plans keep running.
+     */
+    private void keepMembership(Owner owner, SpecChange change, MeshInputs before, Translation t,
+            Record<String, TranslatorInput> record) {
+        boolean ok = t != null && t.ok();
+        MeshInputs after = before.withSpec(change.getGeneration(), change.getObservedAt().toEpochMilli(),
+                change.getSpecJson(), change.getExtensionsJson(), !ok);
+        if (ok) {
+            JsonNode spec = parsedOrNull(change.getSpecJson());
+            JsonNode extensions = parsedOrNull(change.getExtensionsJson());
+            // NodePort is not known here: the SpecChange carries no annotation of the controller (see translator README).
+            SmcPeering.Member self = SmcPeering.memberOf(spec, extensions, false).orElse(null);
+            MeshMember member = MeshMember.of(owner.key(), owner.uid(), self, before.address());
+            if (!java.util.Objects.equals(member, before.forwarded())) {
+                forwardMember(owner.key(), member, record);
+                after = after.withForwarded(member);
+            }
+        }
+        meshInputs.put(owner.key(), after.toJson());
+    }
+
+    private void forwardMember(String ownerKey, MeshMember member, Record<String, TranslatorInput> record) {
+        String namespace = dev.meshfleet.schemas.OwnerKeys.parse(ownerKey).namespace();
+        MeshChange change = member == null ? MeshChange.left(ownerKey) : new MeshChange(ownerKey, member);
+        context.forward(record.withKey(namespace).withValue(new TranslatorOutput.Member(change)));
     }
 
     /**
@@ -124,7 +252,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         try {
             LOG.info("{}: {}", ownerKey, why);
             translate(owner, ownerKey, after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
-                    after.specJson(), null, memo, record, after.factsFor(owner.uid()));
+                    after.specJson(), null, memo, record, after.factsFor(owner.uid()), SmcPeering.Inputs.NONE);
         } finally {
             MDC.remove("owner");
         }
@@ -210,7 +338,16 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         try {
             String externalCluster = externalClusterBefore(ownerKey, change);
             EcpFacts facts = keepEcpInputs(ownerKey, change);
+            MeshInputs mesh = change.getKind() == ResourceKind.ServiceMeshController
+                    ? MeshInputs.forSpec(meshInputsOf(ownerKey), change.getUid()) : null;
             if (change.getOperation() == Operation.DELETE) {
+                if (mesh != null) {
+                    // Its peers lose it; its own plans leave with the rest.
+                    if (mesh.forwarded() != null) {
+                        forwardMember(ownerKey, null, record);
+                    }
+                    meshInputs.put(ownerKey, mesh.asDeleted().toJson());
+                }
                 List<String> clusters = memo == null || !memo.uid().equals(change.getUid()) ? List.of() : memo.clusters();
                 // An ExternalControlPlane's external cluster stays until its remote clusters are uninstalled.
                 EcpRemoval removal = EcpRemoval.start(clusters, externalCluster);
@@ -229,8 +366,12 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
                 return;
             }
-            translate(owner, ownerKey, change.getGeneration(), change.getObservedAt(), change.getSpecJson(),
-                    change.getExtensionsJson(), memo, record, facts);
+            Translation t = translate(owner, ownerKey, change.getGeneration(), change.getObservedAt(),
+                    change.getSpecJson(), change.getExtensionsJson(), memo, record, facts,
+                    mesh == null ? SmcPeering.Inputs.NONE : mesh.planInputs());
+            if (mesh != null) {
+                keepMembership(owner, change, mesh, t, record);
+            }
         } finally {
             MDC.remove("owner");
         }
@@ -299,20 +440,22 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         return facts;
     }
 
-    private void translate(Owner owner, String ownerKey, long generation, Instant time, String specJson,
-            String extensionsJson, OwnerMemo memo, Record<String, TranslatorInput> record, EcpFacts facts) {
+    /** Translates and emits; returns the translation, null when the spec is not JSON. */
+    private Translation translate(Owner owner, String ownerKey, long generation, Instant time, String specJson,
+            String extensionsJson, OwnerMemo memo, Record<String, TranslatorInput> record, EcpFacts facts,
+            SmcPeering.Inputs peering) {
         Translation t;
         try {
             JsonNode spec = Canonical.parse(specJson);
             JsonNode extensions = extensionsJson == null ? null : Canonical.parse(extensionsJson);
-            t = translator.translate(owner, generation, spec, facts, extensions);
+            t = translator.translate(owner, generation, spec, facts, extensions, peering);
         } catch (IllegalArgumentException e) {
             // Intake publishes the API server's JSON, so this is a bug upstream; keep current plans, report it.
             TranslationError error = new TranslationError(TranslationError.SPEC_CLUSTER, "", "spec",
                     "is not valid JSON (" + e.getMessage() + "); re-apply the resource");
             context.forward(record.withKey(ownerKey).withValue(
                     new TranslatorOutput.Event(AvroPlans.failed(owner, generation, error, EventOrder.translated(generation, 0), time))));
-            return;
+            return null;
         }
         // A recreated resource (new uid) starts a new status: every plan is announced again.
         boolean sameUid = memo != null && memo.uid().equals(owner.uid());
@@ -369,6 +512,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             LOG.info("{} generation {} translated with {} error(s), first: {}", ownerKey, generation, t.errors().size(),
                     t.errors().get(0).describe());
         }
+        return t;
     }
 
     /**
