@@ -114,6 +114,8 @@ public final class AvroStatus {
         return new InstallationStatus(i.state().name(), i.message(), i.observedRevision(), i.observedOperatorJson(),
                 i.generation(), i.planHash(), i.source(), i.sourceEpoch(), i.sequence(),
                 Instant.ofEpochMilli(i.updatedAt()), i.anyApplied(),
-                i.caRotateAtMillis() == null ? null : Instant.ofEpochMilli(i.caRotateAtMillis()));
+                i.caRotateAtMillis() == null ? null : Instant.ofEpochMilli(i.caRotateAtMillis()),
+                // The fold keeps no facts yet: that is ADR 0046's next step (schema v5 gave the field its default).
+                Map.of());
     }
 }

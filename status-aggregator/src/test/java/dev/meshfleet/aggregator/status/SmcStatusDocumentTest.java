@@ -42,7 +42,7 @@ class SmcStatusDocumentTest {
 
     static LifecycleStatus status(String cluster, String state, String message, Instant at, Instant caRotateAt) {
         InstallationStatus i = new InstallationStatus(state, message, "", null, 1L, "h1", "installer/installer-0", 1L,
-                3L, at, true, caRotateAt);
+                3L, at, true, caRotateAt, Map.of());
         return new LifecycleStatus(new OwnerRef(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "uid-1"),
                 1L, Map.of(cluster, new ClusterStatus(Map.of("", i), 1L)), new StatusSummary(state, 0, 1), false);
     }

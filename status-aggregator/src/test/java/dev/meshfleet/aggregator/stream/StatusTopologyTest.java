@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
+import java.util.Map;
 
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -46,7 +47,7 @@ class StatusTopologyTest {
         boolean deployed = state.equals("HEALTHY");
         return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "",
                 deployed ? "{\"profile\":\"minimal\"}" : null, "h1", source, epoch, sequence,
-                Instant.ofEpochMilli(1_000 + sequence), null);
+                Instant.ofEpochMilli(1_000 + sequence), null, Map.of());
     }
 
     @BeforeEach
