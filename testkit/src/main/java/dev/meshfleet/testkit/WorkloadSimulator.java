@@ -172,7 +172,8 @@ public final class WorkloadSimulator implements AutoCloseable {
             casChanged.add(cluster);
             scheduleRootsRecheck();
         }
-        if (change.after() != null && (change.path().contains("/secrets/") || change.path().contains("/serviceaccounts/"))) {
+        // A create by POST names the collection (".../secrets"), a server-side apply or an update the object.
+        if (change.after() != null && (change.path().contains("/secrets") || change.path().contains("/serviceaccounts"))) {
             String namespace = namespaceOf(change.path());
             if (namespace != null) {
                 scheduler.execute(() -> fillTokens(cluster, namespace));

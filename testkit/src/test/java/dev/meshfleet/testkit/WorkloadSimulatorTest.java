@@ -15,6 +15,9 @@ import org.junit.jupiter.api.Test;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.ServiceAccountBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.MutatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.DaemonSetBuilder;
@@ -395,5 +398,33 @@ class WorkloadSimulatorTest {
         client.secrets().inNamespace("external-istiod").resource(shell).fieldManager("installer").serverSideApply();
         assertThat(client.secrets().inNamespace("external-istiod").withName("reader-token").get().getData())
                 .isEqualTo(data);
+    }
+
+    /** As Kubernetes' token controller: however the Secret is created (kubectl create posts to the collection). */
+    @Test
+    void aServiceAccountTokenSecretCreatedByPostIsFilledAndOneCreatedAgainGetsAnotherToken() {
+        sim = WorkloadSimulator.start(server, List.of("tokens"), READY_AFTER);
+        KubernetesClient client = server.client("tokens");
+        client.serviceAccounts().inNamespace("istio-system").resource(new ServiceAccountBuilder().withNewMetadata()
+                .withName("reader").withNamespace("istio-system").endMetadata().build()).create();
+        Secret empty = new SecretBuilder().withNewMetadata().withName("reader-token").withNamespace("istio-system")
+                .addToAnnotations("kubernetes.io/service-account.name", "reader").endMetadata()
+                .withType("kubernetes.io/service-account-token").build();
+        client.secrets().inNamespace("istio-system").resource(empty).create();
+        await().atMost(WAIT).until(() -> token(client) != null);
+        String first = token(client);
+
+        client.secrets().inNamespace("istio-system").withName("reader-token").delete();
+        await().atMost(WAIT).until(() -> client.secrets().inNamespace("istio-system").withName("reader-token").get()
+                == null);
+        client.secrets().inNamespace("istio-system").resource(empty).create();
+        await().atMost(WAIT).until(() -> token(client) != null);
+
+        assertThat(token(client)).isNotEqualTo(first);
+    }
+
+    static String token(KubernetesClient client) {
+        Secret s = client.secrets().inNamespace("istio-system").withName("reader-token").get();
+        return s == null || s.getData() == null ? null : s.getData().get("token");
     }
 }

@@ -36,6 +36,7 @@ import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.pki.CaCertsIssuer;
 import dev.meshfleet.installer.pki.CaCertsSecret;
+import dev.meshfleet.installer.remote.ReaderTokenRefill;
 import dev.meshfleet.installer.remote.RemoteSecrets;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
@@ -84,6 +85,11 @@ public class ClusterReconciler {
         final Set<InstallationKey> emittedThisRound = new HashSet<>();
         /** What this replica's applies and drift repairs left in the cluster, by object identity (RepairScope). */
         final Map<String, RepairScope.Seen> repaired = new HashMap<>();
+        /**
+         * The reader token version each remote secret in the cluster records (ADR 0031, session 25), by identity, as
+         * this replica wrote it or read it once; empty: it records none. Absent: not known to this replica.
+         */
+        final Map<String, Optional<ReaderTokenRefill.Version>> readerTokens = new HashMap<>();
         /**
          * The cluster's inventories as last read at a resync and kept since by this replica's own writes (only the
          * owner of a cluster writes them, and a new owner starts with a resync), under {@link #inventoriesEpoch};
@@ -164,15 +170,18 @@ public class ClusterReconciler {
         final Ownership.Owned owned;
         final Memory memory;
         final boolean resync;
+        /** Whether the round reads the reader tokens of the remote secrets it holds again ({@link Trigger}). */
+        final boolean readsReaderTokens;
         /** The cluster's workloads as its watch holds them (null: not vouched for); set once the client is known. */
         Function<ObjectRef, HasMetadata> watched = ref -> null;
         RoundDecision decision;
 
-        Round(String cluster, Ownership.Owned owned, Memory memory, boolean resync) {
+        Round(String cluster, Ownership.Owned owned, Memory memory, Trigger trigger) {
             this.cluster = cluster;
             this.owned = owned;
             this.memory = memory;
-            this.resync = resync;
+            this.resync = trigger.reemits();
+            this.readsReaderTokens = trigger.readsReaderTokens();
         }
     }
 
@@ -188,7 +197,7 @@ public class ClusterReconciler {
         }
         Memory mem = memory.computeIfAbsent(cluster, c -> new Memory());
         rememberSuperseded(mem, announced, owned.get().plans());
-        Round round = new Round(cluster, owned.get(), mem, trigger.reemits());
+        Round round = new Round(cluster, owned.get(), mem, trigger);
         mem.emittedThisRound.clear();
         try {
             Optional<KubernetesClient> client = clients.apply(cluster);
@@ -439,6 +448,7 @@ public class ClusterReconciler {
         // As the install left them: the next drift repair applies only what was written since.
         DriftRepair.remember(round.memory.repaired, applied, done.live(),
                 DriftRepair.digest(plan, round.cluster, labels(plan)));
+        rememberReaderTokens(round.memory, rendered.stream().flatMap(List::stream).toList());
         RoundDecision.Prune prune = round.decision.prune(plan.key(), step.current(), applied);
         if (!prune.delete().isEmpty()) {
             call(() -> {
@@ -459,9 +469,23 @@ public class ClusterReconciler {
 
     private Duration check(Round round, ClusterOps ops, RoundDecision.Step.Check step) {
         Plan plan = step.plan();
+        if (round.readsReaderTokens && writesRemoteSecrets(plan)) {
+            // Before the drift repair: a remote secret filled again here is then as this replica left it.
+            DriftRepair.Outcome outcome = call(() -> refillRemoteSecrets(round, ops, plan));
+            if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
+                throw new UnreachableException(u.message());
+            }
+            RoundDecision.AfterRepair after = RoundDecision.afterRepair(plan, step.current(), outcome);
+            if (after.report() != null) {
+                report(round, after.report());
+            }
+            if (!after.checkHealth()) {
+                return null;
+            }
+        }
         if (step.repairDrift()) {
             DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, round.cluster, plan, labels(plan),
-                    step.listedByOthers(), round.memory.repaired));
+                    step.listedByOthers(), round.memory.repaired, round.memory.readerTokens));
             if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
                 throw new UnreachableException(u.message());
             }
@@ -477,6 +501,70 @@ public class ClusterReconciler {
             return null;
         }
         return health(round, ops, plan, step.current());
+    }
+
+    /** An ExternalControlPlane's external cluster holds the remote secrets of its remote clusters (ADR 0031). */
+    private static boolean writesRemoteSecrets(Plan plan) {
+        return plan.owner().kind() == ResourceKind.ExternalControlPlane
+                && plan.charts().stream().anyMatch(c -> RemoteSecrets.CHART.equals(c.chart()));
+    }
+
+    /**
+     * At a resync, an in-sync installation's remote secrets whose remote cluster's reader token Secret is not the one
+     * they were filled from (recreated, or written since) are filled again and applied (ADR 0031, session 25). One
+     * read of each reader token; the versions the remote secrets record come from this replica's memory, or from one
+     * list of the cluster's Secrets when it does not know them (a restart, a new owner). Reported as drift.
+     */
+    private DriftRepair.Outcome refillRemoteSecrets(Round round, ClusterOps ops, Plan plan) {
+        List<HasMetadata> shells = new ArrayList<>();
+        try {
+            for (ChartSpec chart : plan.charts()) {
+                if (RemoteSecrets.CHART.equals(chart.chart())) {
+                    renderer.render(chart, round.cluster, labels(plan)).stream().filter(RemoteSecrets::isShell)
+                            .forEach(shells::add);
+                }
+            }
+        } catch (ChartRenderer.RenderException | IllegalArgumentException e) {
+            return new DriftRepair.Outcome.Failed(e.getMessage());
+        }
+        Map<String, Optional<ReaderTokenRefill.Version>> recorded = round.memory.readerTokens;
+        List<ObjectRef> unknown = shells.stream().map(Manifests::ref).filter(r -> !recorded.containsKey(r.identity()))
+                .toList();
+        if (!unknown.isEmpty()) {
+            ops.liveObjects(unknown).forEach((identity, live) -> recorded.put(identity, RemoteSecrets.recorded(live)));
+        }
+        // A remote secret missing from the cluster is drift: the drift repair puts it back, filled.
+        List<HasMetadata> written = shells.stream().filter(s -> recorded.containsKey(Manifests.ref(s).identity()))
+                .toList();
+        List<RemoteSecrets.Refilled> refills = remoteSecrets.refill(written,
+                s -> recorded.get(Manifests.ref(s).identity()));
+        if (refills.isEmpty()) {
+            return new DriftRepair.Outcome.InPlace();
+        }
+        List<HasMetadata> filled = refills.stream().map(RemoteSecrets.Refilled::secret).toList();
+        ApplyResult result = ops.apply(filled);
+        if (result instanceof ApplyResult.Unreachable u) {
+            return new DriftRepair.Outcome.Unreachable(u.message());
+        }
+        if (result instanceof ApplyResult.Refused refused) {
+            return new DriftRepair.Outcome.Failed("filling " + refused.object() + " again was refused: "
+                    + refused.message() + "; retried at the next resync");
+        }
+        DriftRepair.remember(round.memory.repaired, filled.stream().map(Manifests::ref).toList(),
+                ((ApplyResult.Applied) result).live(), DriftRepair.digest(plan, round.cluster, labels(plan)));
+        rememberReaderTokens(round.memory, filled);
+        List<String> why = refills.stream().map(RemoteSecrets.Refilled::why).toList();
+        LOG.infof("cluster %s, %s: %s", round.cluster, plan.owner().key(), String.join("; ", why));
+        return new DriftRepair.Outcome.Repaired(why);
+    }
+
+    /** The reader token versions the remote secrets among {@code applied} (filled, as applied) record. */
+    private static void rememberReaderTokens(Memory memory, List<HasMetadata> applied) {
+        for (HasMetadata object : applied) {
+            if (RemoteSecrets.isShell(object)) {
+                memory.readerTokens.put(Manifests.ref(object).identity(), RemoteSecrets.recorded(object));
+            }
+        }
     }
 
     /** A ServiceMeshController's installation gets an intermediate of the shared root in {@code cacerts} (ADR 0028). */

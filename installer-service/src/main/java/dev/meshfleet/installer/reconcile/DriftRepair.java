@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -16,6 +17,7 @@ import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.remote.ReaderTokenRefill;
 import dev.meshfleet.installer.remote.RemoteSecrets;
 import dev.meshfleet.installer.render.ChartRenderer;
 import dev.meshfleet.installer.render.Manifests;
@@ -82,9 +84,11 @@ final class DriftRepair {
      * @param listedByOthers identities other inventories list (their deletion alone counts as drift)
      * @param seen what this replica's repairs left in the cluster, by identity ({@link RepairScope}): only what
      *             may have drifted is applied, and what was applied is recorded here
+     * @param readerTokens the reader token version each remote secret records, by identity: a remote secret filled
+     *             and applied here is recorded in it
      */
     Outcome repair(ClusterOps ops, String cluster, Plan plan, Map<String, String> labels, Set<String> listedByOthers,
-            Map<String, RepairScope.Seen> seen) {
+            Map<String, RepairScope.Seen> seen, Map<String, Optional<ReaderTokenRefill.Version>> readerTokens) {
         List<HasMetadata> objects = new ArrayList<>();
         try {
             for (ChartSpec chart : plan.charts()) {
@@ -122,7 +126,8 @@ final class DriftRepair {
         if (filled instanceof RemoteSecrets.Outcome.Waiting waiting) {
             return new Outcome.Failed(waiting.message());
         }
-        ApplyResult result = ops.apply(((RemoteSecrets.Outcome.Filled) filled).rendered().get(0));
+        List<HasMetadata> toApply = ((RemoteSecrets.Outcome.Filled) filled).rendered().get(0);
+        ApplyResult result = ops.apply(toApply);
         if (result instanceof ApplyResult.Unreachable u) {
             return new Outcome.Unreachable(u.message());
         }
@@ -132,6 +137,11 @@ final class DriftRepair {
         }
         Map<String, LiveVersion> after = ((ApplyResult.Applied) result).live();
         remember(seen, scope, after, digest);
+        for (HasMetadata secret : toApply) {
+            if (RemoteSecrets.isShell(secret)) {
+                readerTokens.put(Manifests.ref(secret).identity(), RemoteSecrets.recorded(secret));
+            }
+        }
         List<String> drift = Drift.describe(scope, before, after, listedByOthers);
         return drift.isEmpty() ? new Outcome.InPlace() : new Outcome.Repaired(drift);
     }

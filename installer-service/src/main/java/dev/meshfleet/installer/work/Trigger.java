@@ -40,6 +40,15 @@ public enum Trigger {
         return this == RESYNC;
     }
 
+    /**
+     * True when the round reads again the reader token of each remote secret an ExternalControlPlane's external
+     * cluster holds, to fill again the ones whose token Secret was recreated (docs/adr/0031, session 25): at every
+     * periodic round, so once per resync period, and never at a readiness poll or a change.
+     */
+    public boolean readsReaderTokens() {
+        return this == CHECK || this == RESUME || this == RESYNC;
+    }
+
     public Trigger merge(Trigger other) {
         return other == null || other.ordinal() < ordinal() ? this : other;
     }

@@ -30,14 +30,18 @@ import dev.meshfleet.schemas.v1.InstallationEvent;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.WorkloadSimulator;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
 
 /**
  * Seed 004's remote secrets, built as {@code istioctl create-remote-secret} builds them (docs/adr/0031): the remote
  * cluster's installation creates the reader's token Secret (filled by the simulated token controller); the external
  * cluster's installation, owned by another replica, reads that token through the remote cluster's client and writes
- * the kubeconfig Secret; it waits, naming the token, while there is none; no event carries the token.
+ * the kubeconfig Secret; it waits, naming the token, while there is none; no event carries the token; a remote's
+ * token Secret recreated with a new token is in the kubeconfig Secret after one resync, which at rest reads each
+ * remote's token Secret once and writes nothing.
  */
 class RemoteSecretsIT {
     static final Instant T0 = Instant.parse("2026-11-30T00:00:00Z");
@@ -72,7 +76,8 @@ class RemoteSecretsIT {
         AvroTrust.install();
         server = MockApiServer.start();
         simulator = WorkloadSimulator.start(server, Map.of("x1", List.of(), "x2", List.of(), "x3", List.of(),
-                "y1", List.of(), "y2", List.of()), Duration.ofMillis(50));
+                "y1", List.of(), "y2", List.of(), "z1", List.of(), "z2", List.of(), "z3", List.of()),
+                Duration.ofMillis(50));
     }
 
     @AfterAll
@@ -172,5 +177,96 @@ class RemoteSecretsIT {
         untilHealthy(external, "y1");
         assertThat(Config.fromKubeconfig(kubeconfig("y1", "istio-kubeconfig", "config")).getAutoOAuthToken())
                 .isEqualTo(decoded(secret("y2", TOKEN).getData().get("token")));
+    }
+
+    /** The reader's token the remote cluster's token Secret holds now, as the token controller wrote it. */
+    static String readerToken(String cluster) {
+        Secret token = secret(cluster, TOKEN);
+        assertThat(token).as("the reader token Secret of %s", cluster).isNotNull();
+        assertThat(token.getData()).as("the reader token Secret of %s", cluster).containsKey("token");
+        return decoded(token.getData().get("token"));
+    }
+
+    /** Requests to the API servers of {@code clusters} for Secrets, by cluster and "verb secrets". */
+    static Map<String, Long> secretRequests(String... clusters) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        for (String cluster : clusters) {
+            server.requestCounts().of(cluster).forEach((verb, n) -> {
+                if (verb.endsWith(" secrets")) {
+                    out.put(cluster + ": " + verb, n);
+                }
+            });
+        }
+        return out;
+    }
+
+    @Test
+    void aRemotesReaderTokenSecretRecreatedWithANewTokenIsInTheExternalClustersRemoteSecretAfterOneResync() {
+        remoteOwner.assigned(0, 1);
+        remoteOwner.desired("z2", 0, List.of(remotePlan("r-z2")));
+        remoteOwner.desired("z3", 0, List.of(remotePlan("r-z3")));
+        untilHealthy(remotes, "z2");
+        untilHealthy(remotes, "z3");
+        externalOwner.assigned(0, 1);
+        externalOwner.desired("z1", 0, List.of(externalPlan("e-z1", "z2", "z3")));
+        untilHealthy(external, "z1");
+        String configToken = readerToken("z2");
+        String oldToken = readerToken("z3");
+        assertThat(Config.fromKubeconfig(kubeconfig("z1", "istio-remote-secret-z3", "z3")).getAutoOAuthToken())
+                .isEqualTo(oldToken);
+
+        // z3's token Secret recreated as its installation renders it (no data); the token controller fills a new token.
+        Secret old = secret("z3", TOKEN);
+        server.client("z3").secrets().inNamespace(NS).withName(TOKEN).delete();
+        await().atMost(Duration.ofSeconds(10)).until(() -> secret("z3", TOKEN) == null);
+        server.client("z3").secrets().inNamespace(NS).resource(new SecretBuilder()
+                .withMetadata(new ObjectMetaBuilder().withName(TOKEN).withNamespace(NS)
+                        .withLabels(old.getMetadata().getLabels()).withAnnotations(old.getMetadata().getAnnotations())
+                        .build())
+                .withType(old.getType()).build()).create();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            Secret now = secret("z3", TOKEN);
+            return now != null && now.getData() != null && now.getData().containsKey("token");
+        });
+        String newToken = readerToken("z3");
+        assertThat(newToken).as("the recreated Secret's token").isNotEqualTo(oldToken);
+        assertThat(secret("z3", TOKEN).getMetadata().getUid()).isNotEqualTo(old.getMetadata().getUid());
+
+        int seen = events.size();
+        external.reconcile("z1", Trigger.CHECK);
+
+        assertThat(Config.fromKubeconfig(kubeconfig("z1", "istio-remote-secret-z3", "z3")).getAutoOAuthToken())
+                .as("z3's remote secret after one resync").isEqualTo(newToken);
+        assertThat(Config.fromKubeconfig(kubeconfig("z1", "istio-kubeconfig", "config")).getAutoOAuthToken())
+                .as("the config cluster's kubeconfig, whose token did not change").isEqualTo(configToken);
+        List<InstallationEvent> resync = events.subList(seen, events.size());
+        assertThat(resync).extracting(e -> e.getState().toString())
+                .containsExactly("RECONCILING_CONTROL_PLANE", "HEALTHY");
+        assertThat(resync.get(0).getMessage()).contains("Secret " + NS + "/istio-remote-secret-z3",
+                NS + "/" + TOKEN, "cluster z3", "was recreated");
+        assertThat(events).noneMatch(e -> String.valueOf(e.getMessage()).contains(newToken)
+                || String.valueOf(e.getMessage()).contains(oldToken)
+                || String.valueOf(e.getObservedOperatorJson()).contains(newToken));
+
+        // At rest a resync of the external cluster reads each remote's token Secret once and writes no Secret, and a
+        // resync of a remote cluster (nothing to fill there) sends no request for a Secret at all.
+        Map<String, Long> before = secretRequests("z1", "z2", "z3");
+        external.reconcile("z1", Trigger.CHECK);
+        remotes.reconcile("z3", Trigger.CHECK);
+        assertThat(difference(before, secretRequests("z1", "z2", "z3")))
+                .isEqualTo(Map.of("z2: get secrets", 1L, "z3: get secrets", 1L));
+        assertThat(events).as("events after the refill's RECONCILING and HEALTHY").hasSize(seen + 2);
+    }
+
+    /** What was counted between {@code before} and {@code after}, without the zeros. */
+    static Map<String, Long> difference(Map<String, Long> before, Map<String, Long> after) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        after.forEach((k, n) -> {
+            long d = n - before.getOrDefault(k, 0L);
+            if (d != 0) {
+                out.put(k, d);
+            }
+        });
+        return out;
     }
 }

@@ -30,4 +30,13 @@ class TriggerTest {
         assertThat(Trigger.CHANGE.reemits()).isFalse();
         assertThat(Trigger.POLL.reemits()).isFalse();
     }
+
+    @Test
+    void theReaderTokensAreReadAgainAtEveryPeriodicRoundAndNeverAtAPollOrAChange() {
+        assertThat(Trigger.CHECK.readsReaderTokens()).isTrue();
+        assertThat(Trigger.RESYNC.readsReaderTokens()).isTrue();
+        assertThat(Trigger.RESUME.readsReaderTokens()).isTrue();
+        assertThat(Trigger.POLL.readsReaderTokens()).isFalse();
+        assertThat(Trigger.CHANGE.readsReaderTokens()).isFalse();
+    }
 }

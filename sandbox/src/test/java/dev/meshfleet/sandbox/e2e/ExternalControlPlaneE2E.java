@@ -36,7 +36,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
  * cluster2 config, cluster3 a further remote) goes HEALTHY in every role, the remote clusters' injection webhooks
  * point at the external istiod's address with the seed's URL, the external cluster holds a kubeconfig Secret per
  * remote cluster with that cluster's reader token (as istioctl create-remote-secret), a gateway on the config cluster goes
- * HEALTHY without a local istiod, removing the second remote leaves the others
+ * HEALTHY without a local istiod, a remote's reader token deleted comes back with a new token that the external
+ * cluster's remote secret takes, removing the second remote leaves the others
  * untouched, and deleting the resource leaves nothing managed in any cluster. One fleet of three clusters, cases in
  * order.
  */
@@ -240,8 +241,45 @@ class ExternalControlPlaneE2E {
         return !installations.isEmpty() && installations.stream().allMatch(i -> "HEALTHY".equals(i.state()));
     }
 
+    /**
+     * ADR 0031, session 25: someone deletes cluster3's reader token Secret; cluster3's installation puts it back at its
+     * drift repair, the token controller fills a new token, and at its next resync the installer owning cluster1
+     * fills cluster3's remote secret again with it. Nobody touches cluster1.
+     */
     @Test
     @Order(4)
+    void aDeletedReaderTokenComesBackWithANewTokenAndTheExternalClustersRemoteSecretTakesIt() throws Exception {
+        var tokens = fleet.workload("cluster3").secrets().inNamespace("external-istiod");
+        Secret old = tokens.withName(READER_TOKEN).get();
+        assertThat(old).as("cluster3's reader token Secret").isNotNull();
+        String oldToken = decoded(old.getData().get("token"));
+
+        tokens.withName(READER_TOKEN).delete();
+
+        await("cluster3's reader token Secret created again and filled").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    Secret now = tokens.withName(READER_TOKEN).get();
+                    return now != null && !now.getMetadata().getUid().equals(old.getMetadata().getUid())
+                            && now.getData() != null && now.getData().containsKey("token");
+                });
+        String newToken = decoded(tokens.withName(READER_TOKEN).get().getData().get("token"));
+        assertThat(newToken).as("the new Secret's token").isNotEqualTo(oldToken);
+        await("cluster1's remote secret of cluster3 holding the new token").atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).untilAsserted(() -> assertThat(Config.fromKubeconfig(decoded(
+                        remoteSecret("istio-remote-secret-cluster3").getData().get("cluster3"))).getAutoOAuthToken())
+                        .isEqualTo(newToken));
+        assertRemoteSecret("cluster3", "istio-remote-secret-cluster3", "cluster3");
+        var settled = fleet.settle();
+        assertThat(settled.allHealthy()).as(Rendering.table(fleet.sandbox.views())).isTrue();
+        assertThat(status().toString()).as("the status holds neither token").doesNotContain(oldToken, newToken);
+    }
+
+    static String decoded(String base64) {
+        return new String(Base64.getDecoder().decode(base64), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    @Order(5)
     void removingTheSecondRemoteRemovesItsInstallationAndLeavesTheConfigClusterUntouched() throws Exception {
         List<String> configBefore = fleet.managedObjects("cluster2");
         String injectorVersion = injector("cluster2").getMetadata().getResourceVersion();
@@ -276,7 +314,7 @@ class ExternalControlPlaneE2E {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void deletingTheResourceTakesTheRemoteClusterDownBeforeTheExternalIstiodLeavesNothingManagedAndTheResourceGoes() throws Exception {
         assertThat(fleet.managedObjects("cluster1")).as("installed in cluster1").isNotEmpty();
 
