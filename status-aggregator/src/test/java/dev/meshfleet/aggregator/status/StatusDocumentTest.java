@@ -25,7 +25,7 @@ class StatusDocumentTest {
 
     static InstallationStatus installation(String state, String message, String observedRevision, String operator) {
         return new InstallationStatus(state, message, observedRevision, operator, 1L, "h1", "installer/installer-0",
-                1L, 3L, Instant.ofEpochMilli(1000), true, null);
+                1L, 3L, Instant.ofEpochMilli(1000), true, null, Map.of());
     }
 
     static LifecycleStatus status(Map<String, Map<String, InstallationStatus>> clusters, String summaryState,

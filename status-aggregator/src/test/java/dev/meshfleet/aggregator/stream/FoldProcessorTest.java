@@ -39,7 +39,7 @@ class FoldProcessorTest {
 
     private static InstallationEvent event(String state, long sequence) {
         return new InstallationEvent(ILM, 1L, "cluster1", "1-24", state, "", null, "h1", "installer/installer-0", 1L,
-                sequence, Instant.ofEpochMilli(1_000 + sequence), null);
+                sequence, Instant.ofEpochMilli(1_000 + sequence), null, java.util.Map.of());
     }
 
     @Test

@@ -46,7 +46,7 @@ class StatusTopologyTest {
         boolean deployed = state.equals("HEALTHY");
         return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "",
                 deployed ? "{\"profile\":\"minimal\"}" : null, "h1", source, epoch, sequence,
-                Instant.ofEpochMilli(1_000 + sequence), null);
+                Instant.ofEpochMilli(1_000 + sequence), null, java.util.Map.of());
     }
 
     @BeforeEach
