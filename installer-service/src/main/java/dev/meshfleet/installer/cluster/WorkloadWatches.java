@@ -78,11 +78,6 @@ public final class WorkloadWatches implements AutoCloseable {
         return watch::get;
     }
 
-    /** Clusters whose Gateways are watched now. */
-    public int gatewayWatches() {
-        return (int) watches.values().stream().filter(w -> w.gateways != null).count();
-    }
-
     /** Stops the cluster's watch, if any. */
     public void stop(String cluster) {
         Watch watch = watches.remove(cluster);
@@ -130,8 +125,9 @@ public final class WorkloadWatches implements AutoCloseable {
 
         synchronized void watchGateways(boolean wanted) {
             if (wanted && gateways == null && !closed) {
-                gateways = start(cluster, client.genericKubernetesResources(ClusterOps.GATEWAYS).inAnyNamespace().withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE)
-                        .runnableInformer(0), g -> g.getAdditionalProperties().get("status"));
+                gateways = start(cluster, client.genericKubernetesResources(ClusterOps.GATEWAYS).inAnyNamespace()
+                        .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0),
+                        g -> g.getAdditionalProperties().get("status"));
             } else if (!wanted && gateways != null) {
                 gateways.stop();
                 gateways = null;
