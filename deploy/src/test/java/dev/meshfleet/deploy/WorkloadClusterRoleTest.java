@@ -65,6 +65,9 @@ class WorkloadClusterRoleTest {
                 // the installer's watches of the workloads it applied, for their health
                 Rbac.Grant.of(Rbac.CLUSTER, "apps", "deployments", "watch"),
                 Rbac.Grant.of(Rbac.CLUSTER, "apps", "daemonsets", "watch"),
+                // a peering installation's health and facts: its Gateways' status, watched and read (ADR 0046)
+                Rbac.Grant.of(Rbac.CLUSTER, "gateway.networking.k8s.io", "gateways", "watch"),
+                Rbac.Grant.of(Rbac.CLUSTER, "gateway.networking.k8s.io", "gateways", "get"),
                 // Istio's ClusterRoles grant what the installer itself does not hold
                 Rbac.Grant.of(Rbac.CLUSTER, "rbac.authorization.k8s.io", "clusterroles", "escalate"),
                 Rbac.Grant.of(Rbac.CLUSTER, "rbac.authorization.k8s.io", "clusterroles", "bind"));
@@ -77,7 +80,8 @@ class WorkloadClusterRoleTest {
         assertThat(Rbac.wildcards(role)).isEmpty();
         assertThat(Rbac.grants(role, "meshfleet-system", "meshfleet-installer"))
                 .noneMatch(g -> g.verb().equals("watch") && !g.resource().equals("deployments")
-                        && !g.resource().equals("daemonsets"))
+                        && !g.resource().equals("daemonsets")
+                        && !(g.apiGroup().equals("gateway.networking.k8s.io") && g.resource().equals("gateways")))
                 .noneMatch(g -> g.verb().equals("deletecollection") || g.verb().equals("update"));
         // Secrets: create (cannot be limited by name), list (drift repair, all namespaces), patch and delete (the remote
         // secrets are named after the clusters); get only by name: Istio's plug-in CA Secret of a ServiceMeshController

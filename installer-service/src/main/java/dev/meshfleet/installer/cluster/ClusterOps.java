@@ -27,6 +27,7 @@ import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.LiveVersion;
 import dev.meshfleet.installer.model.ObjectRef;
+import dev.meshfleet.installer.peering.PeeringGateways;
 import dev.meshfleet.installer.render.Manifests;
 import dev.meshfleet.installer.render.Names;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -38,6 +39,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * Every call the installer makes to a workload cluster. Thin: no decisions here, only the API
@@ -60,6 +62,11 @@ public class ClusterOps {
             return action;
         }
     }
+
+    /** Gateway API Gateways, named without a discovery request (the cluster serves them where peering is planned). */
+    public static final ResourceDefinitionContext GATEWAYS = new ResourceDefinitionContext.Builder()
+            .withGroup(PeeringGateways.GROUP).withVersion("v1").withKind(PeeringGateways.KIND).withPlural("gateways")
+            .withNamespaced(true).build();
 
     private static final Logger LOG = Logger.getLogger(ClusterOps.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -274,6 +281,26 @@ public class ClusterOps {
                         () -> client.apps().daemonSets().inNamespace(ref.namespace()).withName(ref.name()).get());
                 out.add(d == null ? WorkloadStatus.missing(ref.kind(), ref.namespace(), ref.name()) : status(d));
             }
+        }
+        return out;
+    }
+
+    /**
+     * The Gateway API Gateways among {@code objects} (a peering installation's, docs/adr/0046), each as {@code watched}
+     * holds it (the cluster's watch), else read from the API; a null value when it is not in the cluster.
+     */
+    public Map<ObjectRef, JsonNode> gateways(Collection<ObjectRef> objects, Function<ObjectRef, HasMetadata> watched) {
+        Map<ObjectRef, JsonNode> out = new LinkedHashMap<>();
+        for (ObjectRef ref : objects) {
+            if (!PeeringGateways.isGateway(ref)) {
+                continue;
+            }
+            HasMetadata known = watched.apply(ref);
+            if (known == null) {
+                known = doing("reading " + ref, () -> client.genericKubernetesResources(GATEWAYS)
+                        .inNamespace(ref.namespace()).withName(ref.name()).get());
+            }
+            out.put(ref, known == null ? null : JSON.valueToTree(known));
         }
         return out;
     }

@@ -10,7 +10,9 @@ import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.model.ObjectRef;
+import dev.meshfleet.installer.peering.PeeringGateways;
 import dev.meshfleet.installer.render.Names;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -21,7 +23,8 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 
 /**
  * One watch per owned cluster on the Deployments and DaemonSets Meshfleet applied there (label
- * {@code app.kubernetes.io/managed-by=meshfleet}, every namespace), as a controller's informers: health is read from
+ * {@code app.kubernetes.io/managed-by=meshfleet}, every namespace), and on its Gateway API Gateways where a peering
+ * installation is desired (their status is that installation's health and facts), as a controller's informers: health is read from
  * what the watch delivered instead of a GET per workload at every check, so a HEALTHY fleet at rest sends its
  * clusters no request at all, and a workload's status change or deletion re-checks its cluster at once
  * ({@code onChange}) instead of at the next poll or resync.
@@ -39,7 +42,7 @@ public final class WorkloadWatches implements AutoCloseable {
     private final Map<String, Watch> watches = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
-    /** @param onChange called with a cluster's name when one of its watched workloads changed status or was deleted */
+    /** @param onChange called with a cluster's name when one of its watched objects changed status or was deleted */
     public WorkloadWatches(Consumer<String> onChange) {
         this.onChange = onChange;
     }
@@ -50,6 +53,15 @@ public final class WorkloadWatches implements AutoCloseable {
      * for it (not synced yet, disconnected, not in it, another kind).
      */
     public Function<ObjectRef, HasMetadata> view(String cluster, KubernetesClient client) {
+        return view(cluster, client, false);
+    }
+
+    /**
+     * As {@link #view(String, KubernetesClient)}, with the cluster's Gateway API Gateways (label managed-by=meshfleet)
+     * watched too while {@code gateways}: a cluster with a peering installation (docs/adr/0046), whose health and
+     * facts are its Gateways' status. Other clusters may not serve the Gateway API at all, so they are not asked.
+     */
+    public Function<ObjectRef, HasMetadata> view(String cluster, KubernetesClient client, boolean gateways) {
         if (closed) {
             return ref -> null;
         }
@@ -62,6 +74,7 @@ public final class WorkloadWatches implements AutoCloseable {
             }
             return new Watch(c, client);
         });
+        watch.watchGateways(gateways);
         return watch::get;
     }
 
@@ -94,11 +107,15 @@ public final class WorkloadWatches implements AutoCloseable {
     }
 
     private final class Watch {
+        final String cluster;
         final KubernetesClient client;
         final SharedIndexInformer<Deployment> deployments;
         final SharedIndexInformer<DaemonSet> daemonSets;
+        /** Started while the cluster has a peering installation; null otherwise. */
+        volatile SharedIndexInformer<GenericKubernetesResource> gateways;
 
         Watch(String cluster, KubernetesClient client) {
+            this.cluster = cluster;
             this.client = client;
             this.deployments = start(cluster, client.apps().deployments().inAnyNamespace()
                     .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0), Deployment::getStatus);
@@ -106,21 +123,36 @@ public final class WorkloadWatches implements AutoCloseable {
                     .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0), DaemonSet::getStatus);
         }
 
+        synchronized void watchGateways(boolean wanted) {
+            if (wanted && gateways == null && !closed) {
+                gateways = start(cluster, client.genericKubernetesResources(ClusterOps.GATEWAYS).inAnyNamespace()
+                        .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0),
+                        g -> g.getAdditionalProperties().get("status"));
+            } else if (!wanted && gateways != null) {
+                gateways.stop();
+                gateways = null;
+            }
+        }
+
         HasMetadata get(ObjectRef ref) {
-            SharedIndexInformer<? extends HasMetadata> informer = switch (ref.kind()) {
-                case "Deployment" -> deployments;
-                case "DaemonSet" -> daemonSets;
-                default -> null;
-            };
+            SharedIndexInformer<? extends HasMetadata> informer = PeeringGateways.isGateway(ref) ? gateways
+                    : switch (ref.kind()) {
+                        case "Deployment" -> deployments;
+                        case "DaemonSet" -> daemonSets;
+                        default -> null;
+                    };
             if (informer == null || !informer.hasSynced() || !informer.isWatching()) {
                 return null;
             }
             return informer.getStore().getByKey(Cache.namespaceKeyFunc(ref.namespace(), ref.name()));
         }
 
-        void stop() {
+        synchronized void stop() {
             deployments.stop();
             daemonSets.stop();
+            if (gateways != null) {
+                gateways.stop();
+            }
         }
 
         private <T extends HasMetadata> SharedIndexInformer<T> start(String cluster, SharedIndexInformer<T> informer,

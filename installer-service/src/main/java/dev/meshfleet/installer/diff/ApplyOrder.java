@@ -10,14 +10,15 @@ import java.util.Set;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.ObjectRef;
+import dev.meshfleet.installer.peering.PeeringGateways;
 
 /**
  * The order in which one reconcile carries out the diff's actions so that an object moving from
  * one installation to another is never absent: an apply that takes over an object another
  * installation's inventory lists (a gateway revision becoming active takes the gateway Service)
  * runs before the other applies of its group, so the installation giving the object up finds it
- * listed elsewhere and does not prune it. Control planes still come before gateways and removals
- * last ({@link InstallationDiff}). Pure.
+ * listed elsewhere and does not prune it. Control planes still come before a peered controller's peering
+ * installation, that before gateways, and removals last in the reverse order ({@link #group}). Pure.
  */
 public final class ApplyOrder {
     private ApplyOrder() {
@@ -36,11 +37,27 @@ public final class ApplyOrder {
         return List.copyOf(ordered);
     }
 
+    /**
+     * Control planes (0), then a peered controller's peering installation (1: its east-west Gateway is programmed by
+     * the istiod its control plane installs, docs/adr/0046), then gateways (2); removals last in the reverse order:
+     * gateways (3), peering (4), control planes (5).
+     */
     private static int group(Action a) {
-        if (a instanceof Action.Remove) {
-            return 2;
+        if (a instanceof Action.Remove remove) {
+            Inventory current = remove.current();
+            return !current.owner().isControlPlane() ? 3 : PeeringGateways.is(current) ? 4 : 5;
         }
-        return controlPlane(a) ? 0 : 1;
+        if (peering(a)) {
+            return 1;
+        }
+        return controlPlane(a) ? 0 : 2;
+    }
+
+    private static boolean peering(Action a) {
+        return a instanceof Action.Install i ? PeeringGateways.is(i.plan())
+                : a instanceof Action.Upgrade u ? PeeringGateways.is(u.plan())
+                : a instanceof Action.InSync s ? PeeringGateways.is(s.plan())
+                : a instanceof Action.Refuse r && PeeringGateways.is(r.plan());
     }
 
     private static boolean controlPlane(Action a) {

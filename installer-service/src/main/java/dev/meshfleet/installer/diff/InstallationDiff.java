@@ -10,6 +10,7 @@ import java.util.Optional;
 import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.peering.PeeringGateways;
 
 /**
  * The per-cluster diff: desired plans against the inventories found in the cluster, one
@@ -49,8 +50,10 @@ public final class InstallationDiff {
         if (current.complete() && current.planHash().equals(plan.planHash())) {
             return new Action.InSync(plan, current);
         }
-        Optional<String> refusal = UpgradeRules.refusal(plan.revision(), current.tag(), plan.tag(),
-                plan.skipUpgradeValidation());
+        // Istio's rule against skipping a minor in place is about istiod; a peering installation is Meshfleet's own
+        // chart of Gateways (ADR 0046), whatever tag its controller runs.
+        Optional<String> refusal = PeeringGateways.is(plan) ? Optional.empty()
+                : UpgradeRules.refusal(plan.revision(), current.tag(), plan.tag(), plan.skipUpgradeValidation());
         if (refusal.isPresent()) {
             return new Action.Refuse(plan, current, refusal.get());
         }

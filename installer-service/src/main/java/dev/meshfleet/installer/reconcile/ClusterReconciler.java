@@ -34,6 +34,7 @@ import dev.meshfleet.installer.model.InstallationKey;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.peering.PeeringGateways;
 import dev.meshfleet.installer.pki.CaCertsIssuer;
 import dev.meshfleet.installer.pki.CaCertsSecret;
 import dev.meshfleet.installer.remote.ReaderTokenRefill;
@@ -209,7 +210,9 @@ public class ClusterReconciler {
                 return null;
             }
             ClusterOps ops = new ClusterOps(client.get(), settings.fieldManager());
-            round.watched = watched(watches.view(cluster, client.get()), mem);
+            // Gateways are watched only where a peering installation is desired (ADR 0046).
+            round.watched = watched(watches.view(cluster, client.get(),
+                    round.owned.plans().stream().anyMatch(PeeringGateways::is)), mem);
             Duration next;
             try {
                 next = reconcileRegistered(round, ops, trigger);
@@ -569,7 +572,8 @@ public class ClusterReconciler {
 
     /** A ServiceMeshController's installation gets an intermediate of the shared root in {@code cacerts} (ADR 0028). */
     private static boolean writesCaCerts(Plan plan) {
-        return plan.owner().kind() == ResourceKind.ServiceMeshController;
+        // Its peering installation (ADR 0046) runs no istiod: the control plane's installation holds cacerts.
+        return plan.owner().kind() == ResourceKind.ServiceMeshController && !PeeringGateways.is(plan);
     }
 
     /** Where istiod runs, and so where its plug-in CA Secret goes: the istiod release's namespace. */
@@ -637,6 +641,14 @@ public class ClusterReconciler {
 
     private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory) {
         Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects(), round.watched)));
+        Map<String, String> facts = null;
+        if (PeeringGateways.is(plan)) {
+            // A peered controller's Gateways (ADR 0046): its health, and the address and links other clusters need.
+            PeeringGateways.Observation peering = PeeringGateways.observe(
+                    call(() -> ops.gateways(inventory.objects(), round.watched)));
+            health = Health.both(health, peering.health());
+            facts = peering.facts();
+        }
         Instant now = clock.instant();
         Verdict verdict = Verdict.decide(plan, inventory, health, round.memory.installations.get(plan.key()), now,
                 settings.readinessPoll());
@@ -647,7 +659,8 @@ public class ClusterReconciler {
                 return null;
             });
         }
-        report(round, RoundDecision.Report.of(plan, verdict.phase(), verdict.message(), verdict.observedOperatorJson()));
+        report(round, RoundDecision.Report.of(plan, verdict.phase(), verdict.message(), verdict.observedOperatorJson())
+                .withFacts(facts));
         if (verdict.waitingSince() != null) {
             round.memory.installations.computeIfPresent(plan.key(), (k, last) -> last.withSince(verdict.waitingSince()));
         }
@@ -759,7 +772,7 @@ public class ClusterReconciler {
         }
         reporting.emit(round.cluster, round.owned.epoch(), report.key(), report.owner(), report.generation(),
                 report.planHash(), report.phase(), report.message(), report.observedOperatorJson(), caRotateAt,
-                emission.changed());
+                emission.remembered().facts(), emission.changed());
     }
 
     private static Duration earliest(Duration a, Duration b) {

@@ -34,13 +34,14 @@ final class Reporting {
     }
 
     void emit(String cluster, long epoch, InstallationKey key, Owner owner, long generation, String planHash,
-            Phase phase, String message, String observedOperatorJson, java.time.Instant caRotateAt, boolean changed) {
+            Phase phase, String message, String observedOperatorJson, java.time.Instant caRotateAt,
+            java.util.Map<String, String> facts, boolean changed) {
         String state = phase.state(owner.kind()).name();
         InstallationEvent event = InstallationEvent.newBuilder().setOwner(owner.toAvro()).setGeneration(generation)
                 .setCluster(cluster).setRevision(key.revision()).setState(state)
                 .setMessage(message == null ? "" : message).setObservedOperatorJson(observedOperatorJson)
                 .setPlanHash(planHash).setSource(source).setSourceEpoch(epoch).setSequence(sequence.next())
-                .setTime(clock.instant()).setCaRotateAt(caRotateAt).build();
+                .setTime(clock.instant()).setCaRotateAt(caRotateAt).setFacts(new java.util.TreeMap<>(facts)).build();
         events.emit(owner.key(), event);
         if (changed) {
             MDC.put("owner", owner.key());

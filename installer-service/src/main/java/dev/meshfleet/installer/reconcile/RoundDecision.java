@@ -19,6 +19,7 @@ import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Owner;
 import dev.meshfleet.installer.model.Plan;
+import dev.meshfleet.installer.peering.PeeringGateways;
 import dev.meshfleet.installer.render.Names;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.state.Phase;
@@ -40,7 +41,8 @@ import dev.meshfleet.schemas.state.Phase;
  *
  * <p>The rules:
  * <ul>
- * <li>order: control planes before gateways, removals last (gateways before control planes); in a
+ * <li>order: control planes, then peering installations (a peered controller's Gateways, after its control
+ *     plane), then gateways; removals last, in the reverse order; in a
  *     group, an apply that takes over an object another inventory lists first ({@link ApplyOrder});
  *     within a control plane, {@link Applier#layers} puts the base chart (CRDs) first.</li>
  * <li>prune handover: an apply deletes what its old inventory lists and it no longer renders, unless
@@ -57,9 +59,28 @@ import dev.meshfleet.schemas.state.Phase;
  */
 public final class RoundDecision {
 
-    /** One report: the state of one installation, with its owner, generation and plan. */
+    /**
+     * One report: the state of one installation, with its owner, generation and plan, and the facts its health check
+     * observed for other clusters ({@code facts}; null when this report observed none, as a progress step, an
+     * unreachable cluster or a failure: the last observed stand, see {@link #emission}).
+     */
     public record Report(InstallationKey key, Owner owner, long generation, String planHash, Phase phase,
-            String message, String observedOperatorJson) {
+            String message, String observedOperatorJson, Map<String, String> facts) {
+
+        public Report {
+            facts = facts == null ? null : Map.copyOf(facts);
+        }
+
+        /** A report that observed no facts. */
+        public Report(InstallationKey key, Owner owner, long generation, String planHash, Phase phase,
+                String message, String observedOperatorJson) {
+            this(key, owner, generation, planHash, phase, message, observedOperatorJson, null);
+        }
+
+        /** The same report with what its health check observed. */
+        public Report withFacts(Map<String, String> observed) {
+            return new Report(key, owner, generation, planHash, phase, message, observedOperatorJson, observed);
+        }
 
         public static Report of(Plan plan, Phase phase, String message, String observedOperatorJson) {
             return new Report(plan.key(), plan.owner(), plan.generation(), plan.planHash(), phase, message,
@@ -128,7 +149,7 @@ public final class RoundDecision {
     public record AfterRepair(Report report, boolean checkHealth) {
     }
 
-    /** Whether to emit a report, and what to remember of it. */
+    /** Whether to emit a report, and what to remember of it; {@code changed}: its state changed (logged). */
     public record Emission(LastReport remembered, boolean emit, boolean changed) {
     }
 
@@ -228,9 +249,10 @@ public final class RoundDecision {
                     + Names.revisionLabel(plan.controlPlaneRevision()) + "' is installed in cluster '" + cluster
                     + "'; the gateway is installed once an IstioLifecycleManager provides it", null));
         }
-        // A ServiceMeshController's onConflict: Force takes an unmanaged Istio over (server-side apply with force).
-        return new Step.Apply(plan, current, upgrade, plan.owner().isControlPlane() && !plan.takeOverUnmanaged(),
-                !failedBefore);
+        // A ServiceMeshController's onConflict: Force takes an unmanaged Istio over (server-side apply with force). Its
+        // peering installation (Gateways only, ADR 0046) installs no Istio of its own to collide with one.
+        return new Step.Apply(plan, current, upgrade, plan.owner().isControlPlane() && !plan.takeOverUnmanaged()
+                && !PeeringGateways.is(plan), !failedBefore);
     }
 
     /** What a successful apply of {@code applied} (everything its plan renders) deletes and hands over. */
@@ -384,18 +406,25 @@ public final class RoundDecision {
 
     /**
      * Whether to emit {@code report} and what to remember: it is emitted when its state changed (phase,
-     * plan, generation or observed operator; a message change alone goes out with the next change), or
-     * once per round on a resync. {@code since} moves only when the phase changes.
+     * plan, generation, observed operator or facts; a message change alone goes out with the next change), or
+     * once per round on a resync. {@code since} moves only when the phase changes. A report that observed no facts
+     * carries the last observed ones (an unreachable cluster's east-west address is still the last one seen), but
+     * an installation being removed or removed has none left.
      */
     public static Emission emission(LastReport previous, boolean emittedThisRound, boolean resync, Report report,
             Instant now) {
+        Map<String, String> facts = report.facts() != null ? report.facts()
+                : report.phase() == Phase.UNINSTALLING || report.phase() == Phase.UNINSTALLED || previous == null
+                        ? Map.of() : previous.facts();
         boolean changed = previous == null || previous.phase() != report.phase()
                 || !report.planHash().equals(previous.planHash()) || previous.generation() != report.generation()
                 || !Objects.equals(previous.observedOperatorJson(), report.observedOperatorJson());
         Instant since = previous != null && previous.phase() == report.phase() ? previous.since() : now;
         LastReport remembered = new LastReport(report.owner(), report.generation(), report.planHash(), report.phase(),
-                report.message(), report.observedOperatorJson(), since);
-        return new Emission(remembered, changed || resync && !emittedThisRound, changed);
+                report.message(), report.observedOperatorJson(), since, facts);
+        // New facts alone (a new address, a peer's link up) are news for the translator and the status.
+        boolean factsMoved = previous != null && !changed && !facts.equals(previous.facts());
+        return new Emission(remembered, changed || factsMoved || resync && !emittedThisRound, changed);
     }
 
     /** The whole cluster's health from what was reported last, for the clusters-by-state gauge. */
@@ -428,7 +457,8 @@ public final class RoundDecision {
     }
 
     private boolean controlPlanePresent(Plan gateway) {
-        return installed.values().stream().anyMatch(i -> i.servesGateways() && i.complete()
+        // A peered controller's peering installation (ADR 0046) runs no istiod: no gateway's control plane.
+        return installed.values().stream().anyMatch(i -> i.servesGateways() && !PeeringGateways.is(i) && i.complete()
                 && i.revision().equals(gateway.controlPlaneRevision()));
     }
 

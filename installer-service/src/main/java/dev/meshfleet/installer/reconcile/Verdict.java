@@ -55,7 +55,7 @@ public record Verdict(Phase phase, String message, String observedOperatorJson, 
         Phase waiting = current == Phase.UPDATING || current == Phase.RECONCILING ? current : Phase.INSTALLING;
         // The spec is reported as observed once it is running, not while it rolls out (a repair runs it already).
         return new Verdict(waiting,
-                waiting == Phase.RECONCILING ? previous.message() : "waiting for Deployments and DaemonSets to become ready",
+                waiting == Phase.RECONCILING ? previous.message() : "waiting for " + ((Health.NotReady) health).awaiting(),
                 waiting == Phase.RECONCILING ? operator : previous == null ? null : previous.observedOperatorJson(),
                 false, since, ReadinessPolling.next(Duration.between(since, now), readinessPoll));
     }

@@ -12,6 +12,7 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
+import dev.meshfleet.installer.Fixtures;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.ObjectRef;
 import dev.meshfleet.installer.model.Plan;
@@ -49,5 +50,28 @@ class ApplyOrderTest {
                 controlPlane.key(), Set.of()), List.of(gone));
 
         assertThat(ordered).extracting(Action::key).containsExactly(controlPlane.key(), gateway.key(), gone.key());
+    }
+
+    @Test
+    void aPeeredControllersPeeringInstallationComesAfterItsControlPlaneBeforeGatewaysAndIsRemovedBeforeIt() {
+        Plan peering = Fixtures.peering(Fixtures.SMC, "1.28.1", "p1");
+        Plan controlPlane = Fixtures.controlPlane(Fixtures.SMC, "1.28.1", "c1");
+        Plan gateway = plan(GLM, "", "1.28.1", "g1");
+        // The diff keeps the plans' order among control planes: the peering plan listed first stays first there.
+        List<Action> diff = InstallationDiff.diff(List.of(gateway, peering, controlPlane), List.of());
+
+        List<Action> ordered = ApplyOrder.order(diff, Map.of(), List.of());
+
+        assertThat(ordered).extracting(Action::key).containsExactly(controlPlane.key(), peering.key(), gateway.key());
+
+        Inventory peeringWas = inventory(Fixtures.SMC, "peering", "", "p0", Fixtures.EASTWEST);
+        Inventory controlPlaneWas = inventory(Fixtures.SMC, "", "1.28.1", "c0", new ObjectRef("apps/v1", "Deployment",
+                "istio-system", "istiod"));
+        Inventory gatewayWas = inventory(GLM, "", "1.28.1", "g0", GW24);
+        List<Action> removals = ApplyOrder.order(InstallationDiff.diff(List.of(), List.of(controlPlaneWas, peeringWas,
+                gatewayWas)), Map.of(), List.of(controlPlaneWas, peeringWas, gatewayWas));
+
+        assertThat(removals).extracting(Action::key).containsExactly(gatewayWas.key(), peeringWas.key(),
+                controlPlaneWas.key());
     }
 }

@@ -48,6 +48,15 @@ class InstallationDiffTest {
     }
 
     @Test
+    void aPeeringInstallationFollowsItsControllersMinorUpgradeInPlace() {
+        // Its chart is Meshfleet's Gateways, not istiod: Istio's no-minor-skipped rule is the control plane's.
+        Plan p = dev.meshfleet.installer.Fixtures.peering(dev.meshfleet.installer.Fixtures.SMC, "1.29.0", "p2");
+        Inventory i = inventory(dev.meshfleet.installer.Fixtures.SMC, "peering", "1.28.1", "p1",
+                dev.meshfleet.installer.Fixtures.EASTWEST);
+        assertThat(InstallationDiff.diff(List.of(p), List.of(i))).containsExactly(new Action.Upgrade(p, i));
+    }
+
+    @Test
     void minorInPlaceUpgradeIsAllowedWithSkipUpgradeValidation() {
         Plan p = skipValidation(plan(ILM, "stable", "1.25.0", "h2"));
         Inventory i = inventory(ILM, "stable", "1.24.2", "h1");

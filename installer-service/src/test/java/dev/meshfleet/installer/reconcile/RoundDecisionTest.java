@@ -304,6 +304,58 @@ class RoundDecisionTest {
     }
 
     @Test
+    void aPeeringInstallationLooksForNoUnmanagedIstioAndIsNoGatewaysControlPlane() {
+        Plan peering = dev.meshfleet.installer.Fixtures.peering(dev.meshfleet.installer.Fixtures.SMC, "1.28.1", "p1");
+        RoundDecision round = RoundDecision.start("c1", List.of(peering), List.of(), Map.of(), Map.of(), false, false);
+        assertThat(round.step(round.order().get(0))).isInstanceOfSatisfying(Step.Apply.class,
+                a -> assertThat(a.checkForeignControlPlane()).as("Gateways only: no Istio of its own").isFalse());
+
+        // A GLM naming the revision "peering" finds no istiod there.
+        Plan gateway = new Plan(GLM, 1, "peering", "1.28.1", List.of(new ChartSpec("gateway", "gw", "istio-ingress",
+                "{}")), "peering", false, Duration.ofMinutes(5), "{}", "g1");
+        Inventory peeringInstalled = inventory(dev.meshfleet.installer.Fixtures.SMC, "peering", "1.28.1", "p1",
+                dev.meshfleet.installer.Fixtures.EASTWEST);
+        RoundDecision withPeering = RoundDecision.start("c1", List.of(peering, gateway), List.of(peeringInstalled),
+                Map.of(), Map.of(), false, false);
+        assertThat(withPeering.step(withPeering.order().get(1))).isInstanceOfSatisfying(Step.Report.class,
+                r -> assertThat(r.report().phase()).isEqualTo(Phase.NO_CONTROL_PLANE_AVAILABLE));
+    }
+
+    @Test
+    void newFactsAloneAreEmittedAReportThatObservedNoneKeepsTheLastAndARemovalHasNone() {
+        Plan plan = dev.meshfleet.installer.Fixtures.peering(dev.meshfleet.installer.Fixtures.SMC, "1.28.1", "p1");
+        Map<String, String> pending = Map.of("eastwest.address", "192.0.2.10", "eastwest.addressType", "IPAddress",
+                "peers.up", "", "peers.down", "cluster2=Pending");
+        RoundDecision.Report healthy = RoundDecision.Report.of(plan, Phase.HEALTHY, "", "{}").withFacts(pending);
+        LastReport first = RoundDecision.emission(null, false, false, healthy, T0).remembered();
+        assertThat(first.facts()).isEqualTo(pending);
+
+        assertThat(RoundDecision.emission(first, true, false, healthy, T0.plusSeconds(1)).emit())
+                .as("the same facts again: nothing new").isFalse();
+        Map<String, String> linked = Map.of("eastwest.address", "192.0.2.10", "eastwest.addressType", "IPAddress",
+                "peers.up", "cluster2", "peers.down", "");
+        RoundDecision.Emission up = RoundDecision.emission(first, true, false, healthy.withFacts(linked),
+                T0.plusSeconds(2));
+        assertThat(up.emit()).as("cluster2's link up, the state still HEALTHY").isTrue();
+        assertThat(up.remembered().facts()).isEqualTo(linked);
+        assertThat(up.remembered().since()).as("the phase did not change").isEqualTo(T0);
+        Map<String, String> moved = Map.of("eastwest.address", "192.0.2.137", "eastwest.addressType", "IPAddress",
+                "peers.up", "cluster2", "peers.down", "");
+        assertThat(RoundDecision.emission(up.remembered(), true, false, healthy.withFacts(moved), T0.plusSeconds(3))
+                .emit()).as("a new east-west address").isTrue();
+
+        RoundDecision.Emission unknown = RoundDecision.emission(up.remembered(), true, false,
+                RoundDecision.Report.of(plan, Phase.UNKNOWN, "cluster 'c1' is unreachable", "{}"), T0.plusSeconds(4));
+        assertThat(unknown.remembered().facts()).as("unreachable: the last address seen stands").isEqualTo(linked);
+        RoundDecision.Emission removing = RoundDecision.emission(unknown.remembered(), true, false,
+                new RoundDecision.Report(plan.key(), plan.owner(), 1, "p1", Phase.UNINSTALLING, "removing 2 objects",
+                        "{}"), T0.plusSeconds(5));
+        assertThat(removing.remembered().facts()).as("being removed: no address to plan peers against").isEmpty();
+        assertThat(RoundDecision.emission(null, false, false, RoundDecision.Report.of(ilm("1-24", "c24"),
+                Phase.HEALTHY, "", "{}"), T0).remembered().facts()).as("any other installation").isEmpty();
+    }
+
+    @Test
     void aPlanOfAnOwnerKindThisInstallerDoesNotKnowIsRefusedAtTheEdge() {
         var avro = dev.meshfleet.schemas.v1.InstallationPlan.newBuilder()
                 .setOwner(new dev.meshfleet.schemas.v1.OwnerRef(dev.meshfleet.schemas.v1.ResourceKind.Unknown, "gloo-mesh",

@@ -51,6 +51,18 @@ class VerdictTest {
     }
 
     @Test
+    void aPeeringInstallationWaitingForItsEastWestGatewaySaysWhichAndWhatFor() {
+        Health gateway = new Health.NotReady(List.of("Gateway istio-eastwest/istio-eastwest: Programmed is False"),
+                "Gateway istio-eastwest/istio-eastwest to be Programmed with an address in status.addresses:"
+                        + " Programmed is False");
+        Verdict v = Verdict.decide(PLAN, APPLIED, gateway, reported(Phase.INSTALLING, "applying", T0), T0.plusSeconds(1),
+                POLL);
+        assertThat(v.phase()).isEqualTo(Phase.INSTALLING);
+        assertThat(v.message()).isEqualTo("waiting for Gateway istio-eastwest/istio-eastwest to be Programmed with an"
+                + " address in status.addresses: Programmed is False");
+    }
+
+    @Test
     void notReadyAfterTheWaitTimeoutFailsNamingWhatIsNotReady() {
         Verdict v = Verdict.decide(PLAN, APPLIED, NOT_READY, reported(Phase.INSTALLING, "waiting", T0),
                 T0.plus(Duration.ofMinutes(5)), POLL);

@@ -31,6 +31,7 @@ import dev.meshfleet.testkit.MockApiServer;
 import dev.meshfleet.testkit.WorkloadSimulator;
 
 /** Health read from each owned cluster's workload watch: what it saves, what it sees, and when it is not trusted. */
+@SuppressWarnings("unchecked")
 class WorkloadWatchIT {
     private static MockApiServer server;
     private static WorkloadSimulator simulator;
@@ -48,8 +49,8 @@ class WorkloadWatchIT {
     static void startServer() {
         AvroTrust.install();
         server = MockApiServer.start();
-        simulator = WorkloadSimulator.start(server, Map.of("w1", List.of(), "w2", List.of(), "w3", List.of()),
-                Duration.ofMillis(50));
+        simulator = WorkloadSimulator.start(server, Map.of("w1", List.of(), "w2", List.of(), "w3", List.of(),
+                "w4", List.of()), Duration.ofMillis(50));
     }
 
     @AfterEach
@@ -111,6 +112,54 @@ class WorkloadWatchIT {
         } finally {
             simulator.setFaults("w3", List.of());
         }
+    }
+
+    @Test
+    void aMovedEastWestAddressWakesItsClusterThroughTheGatewayWatchAndIsAnEventOfItsOwnWithoutARead() {
+        // A peered controller's peering installation (ADR 0046), as the translator plans it.
+        ownership.assigned(3, 1);
+        ownership.desired("w4", 3, List.of(new Plan(Fixtures.SMC, 1, "peering", "1.28.1-patch0-solo",
+                List.of(new ChartSpec("peering-gateways", "peering-gateways", "istio-eastwest", "{\"cluster\":\"w4\"}")),
+                "peering", false, Duration.ofMinutes(1), "{}", "hash-peering")));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            reconciler.reconcile("w4", Trigger.POLL);
+            return events.stream().anyMatch(e -> e.getCluster().equals("w4") && e.getState().equals("HEALTHY"));
+        });
+        String before = eastWestAddress("w4");
+        assertThat(events.get(events.size() - 1).getFacts()).containsEntry("eastwest.address", before);
+        long watched = reconciler.watchedReads();
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            reconciler.reconcile("w4", Trigger.CHECK);
+            return reconciler.watchedReads() > watched;
+        });
+        int changesBefore = watchedChanges.getOrDefault("w4", 0);
+        long getsBefore = server.requestCounts().count("w4", "get", "gateways");
+
+        events.clear();
+        simulator.setFaults("w4", List.of(new Fault.EastWestAddressChange()));
+        await().atMost(Duration.ofSeconds(10)).until(() -> watchedChanges.getOrDefault("w4", 0) > changesBefore);
+        reconciler.reconcile("w4", Trigger.POLL); // what the service does on the watch's word: no resync
+
+        assertThat(server.requestCounts().count("w4", "get", "gateways")).as("read from the watch").isEqualTo(getsBefore);
+        String moved = eastWestAddress("w4"); // a GET of the test's own, after the count
+        assertThat(moved).isNotEqualTo(before);
+        assertThat(events).as("the state stays HEALTHY; the new address alone is news")
+                .extracting(e -> e.getState() + " " + e.getFacts().get("eastwest.address"))
+                .containsExactly("HEALTHY " + moved);
+
+        events.clear();
+        reconciler.reconcile("w4", Trigger.CHECK);
+        assertThat(events).as("the same address again: nothing new").isEmpty();
+    }
+
+    /** The east-west Gateway's address as the cluster holds it (the simulator's Istio wrote it). */
+    private static String eastWestAddress(String cluster) {
+        var gateway = server.client(cluster).genericKubernetesResources(new io.fabric8.kubernetes.client.dsl.base
+                .ResourceDefinitionContext.Builder().withGroup("gateway.networking.k8s.io").withVersion("v1")
+                .withKind("Gateway").withPlural("gateways").withNamespaced(true).build())
+                .inNamespace("istio-eastwest").withName("istio-eastwest").get();
+        return ((List<Map<String, Object>>) ((Map<String, Object>) gateway.getAdditionalProperties().get("status"))
+                .get("addresses")).get(0).get("value").toString();
     }
 
     /** The seed's control plane HEALTHY in {@code cluster}, and the cluster's watch synced. */

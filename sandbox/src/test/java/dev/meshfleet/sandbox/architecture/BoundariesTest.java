@@ -40,7 +40,8 @@ class BoundariesTest {
 
     /** Where the product's rules live: plain Java over values. */
     static final String[] PURE_PACKAGES = {"dev.meshfleet.translation..", "dev.meshfleet.aggregator.fold..",
-            "dev.meshfleet.installer.diff..", "dev.meshfleet.installer.health..", "dev.meshfleet.installer.model.."};
+            "dev.meshfleet.installer.diff..", "dev.meshfleet.installer.health..", "dev.meshfleet.installer.model..",
+            "dev.meshfleet.installer.peering.."};
 
     /** Pure classes that sit beside the I/O shell they serve (the installer's reconcile package). */
     static final String[] PURE_CLASSES = {"dev.meshfleet.installer.reconcile.RoundDecision",

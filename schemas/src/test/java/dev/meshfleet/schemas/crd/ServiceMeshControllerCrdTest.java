@@ -84,7 +84,11 @@ class ServiceMeshControllerCrdTest {
     void statusCarriesTheSeedsConditionsWithObservedGenerationReasonMessageAndTransitionTime() throws IOException {
         JSONSchemaProps status = v1().getSchema().getOpenAPIV3Schema().getProperties().get("status");
         assertThat(status.getProperties().keySet()).containsExactlyInAnyOrder("observedGeneration", "phase", "peers",
-                "conditions", "rootOfTrust");
+                "peering", "conditions", "rootOfTrust");
+        // A peered controller's links not up, each with its PeeringSucceeded reason (docs/adr/0046).
+        JSONSchemaProps down = status.getProperties().get("peering").getProperties().get("down");
+        assertThat(down.getType()).isEqualTo("array");
+        assertThat(down.getItems().getSchema().getProperties().keySet()).containsExactlyInAnyOrder("cluster", "reason");
         assertThat(status.getProperties().get("rootOfTrust").getProperties().get("intermediateRotatesAt").getFormat())
                 .isEqualTo("date-time");
         JSONSchemaProps condition = status.getProperties().get("conditions").getItems().getSchema();

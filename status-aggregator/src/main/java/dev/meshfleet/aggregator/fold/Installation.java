@@ -1,5 +1,7 @@
 package dev.meshfleet.aggregator.fold;
 
+import java.util.Map;
+
 import dev.meshfleet.schemas.state.InstallationState;
 import dev.meshfleet.schemas.state.Phase;
 
@@ -13,16 +15,27 @@ import dev.meshfleet.schemas.state.Phase;
  *                   clears it; only a re-created owner (a new status) does. The finalizer rule reads it.
  * @param caRotateAtMillis when the installer replaces the installation's intermediate CA (a ServiceMeshController's
  *                   cacerts), as its newest event that said so; null when none did
+ * @param facts      what the newest installer event observed for other clusters (docs/adr/0046: a peering
+ *                   installation's east-west address and peer links); empty when it said none
  */
 public record Installation(InstallationState state, String message, String observedRevision,
         String observedOperatorJson, long generation, String planHash, String source, long sourceEpoch,
-        long sequence, long updatedAt, boolean anyApplied, Long caRotateAtMillis) {
+        long sequence, long updatedAt, boolean anyApplied, Long caRotateAtMillis, Map<String, String> facts) {
 
     public Installation {
         message = message == null ? "" : message;
         observedRevision = observedRevision == null ? "" : observedRevision;
         planHash = planHash == null ? "" : planHash;
         source = source == null ? "" : source;
+        facts = facts == null ? Map.of() : Map.copyOf(facts);
+    }
+
+    /** An installation without facts. */
+    public Installation(InstallationState state, String message, String observedRevision,
+            String observedOperatorJson, long generation, String planHash, String source, long sourceEpoch,
+            long sequence, long updatedAt, boolean anyApplied, Long caRotateAtMillis) {
+        this(state, message, observedRevision, observedOperatorJson, generation, planHash, source, sourceEpoch,
+                sequence, updatedAt, anyApplied, caRotateAtMillis, Map.of());
     }
 
     /** An installation without an intermediate CA. */
@@ -48,9 +61,11 @@ public record Installation(InstallationState state, String message, String obser
         // Only the installer knows the CA; an event of its that does not say (a progress step) keeps what was said.
         Long caRotateAt = event.fromInstaller() && event.caRotateAtMillis() != null ? event.caRotateAtMillis()
                 : before == null ? null : before.caRotateAtMillis();
+        // The installer says its facts on every event (none for most installations); the translator observes none.
+        Map<String, String> facts = event.fromInstaller() ? event.facts() : before == null ? Map.of() : before.facts();
         return new Installation(state, event.message(), observedRevision, operator, event.generation(),
                 event.planHash(), event.source(), event.sourceEpoch(), event.sequence(), event.timeMillis(),
-                anyApplied, caRotateAt);
+                anyApplied, caRotateAt, facts);
     }
 
     /** True for a translator failure: the spec could not be translated (something may run from an earlier generation: see {@link #anyApplied}). */
@@ -70,8 +85,8 @@ public record Installation(InstallationState state, String message, String obser
 
     /**
      * True when {@code other} says the same as this to a reader of the status: the same state, message,
-     * observed revision and operator, for the same generation and plan, with the same {@link #anyApplied} and CA
-     * rotation time.
+     * observed revision and operator, for the same generation and plan, with the same {@link #anyApplied}, CA
+     * rotation time and facts (a peer's link coming up is worth publishing although the state stays).
      * Only the bookkeeping of which event said it last (source, epoch, sequence, time) may differ: an
      * installer re-emitting every state at its drift repair changes nothing worth publishing.
      */
@@ -80,6 +95,6 @@ public record Installation(InstallationState state, String message, String obser
                 && observedRevision.equals(other.observedRevision)
                 && java.util.Objects.equals(observedOperatorJson, other.observedOperatorJson)
                 && generation == other.generation && planHash.equals(other.planHash) && anyApplied == other.anyApplied
-                && java.util.Objects.equals(caRotateAtMillis, other.caRotateAtMillis);
+                && java.util.Objects.equals(caRotateAtMillis, other.caRotateAtMillis) && facts.equals(other.facts);
     }
 }

@@ -37,7 +37,7 @@ public final class AvroStatus {
         return new Event(owner(e.getOwner()), e.getGeneration(), e.getCluster(), e.getRevision(), e.getState(),
                 e.getMessage(), e.getObservedOperatorJson(), e.getPlanHash(), e.getSource(), e.getSourceEpoch(),
                 e.getSequence(), e.getTime() == null ? 0 : e.getTime().toEpochMilli(),
-                e.getCaRotateAt() == null ? null : e.getCaRotateAt().toEpochMilli());
+                e.getCaRotateAt() == null ? null : e.getCaRotateAt().toEpochMilli(), e.getFacts());
     }
 
     /** The fold's status from the stored record; null stays null (no status yet). */
@@ -107,13 +107,14 @@ public final class AvroStatus {
         return new Installation(state, i.getMessage(), i.getObservedRevision(), i.getObservedOperatorJson(),
                 i.getGeneration(), i.getPlanHash(), i.getSource(), i.getSourceEpoch(), i.getSequence(),
                 i.getUpdatedAt() == null ? 0 : i.getUpdatedAt().toEpochMilli(), anyApplied,
-                i.getCaRotateAt() == null ? null : i.getCaRotateAt().toEpochMilli());
+                i.getCaRotateAt() == null ? null : i.getCaRotateAt().toEpochMilli(), i.getFacts());
     }
 
     private static InstallationStatus avro(Installation i) {
         return new InstallationStatus(i.state().name(), i.message(), i.observedRevision(), i.observedOperatorJson(),
                 i.generation(), i.planHash(), i.source(), i.sourceEpoch(), i.sequence(),
                 Instant.ofEpochMilli(i.updatedAt()), i.anyApplied(),
-                i.caRotateAtMillis() == null ? null : Instant.ofEpochMilli(i.caRotateAtMillis()), Map.of());
+                i.caRotateAtMillis() == null ? null : Instant.ofEpochMilli(i.caRotateAtMillis()),
+                new TreeMap<>(i.facts()));
     }
 }

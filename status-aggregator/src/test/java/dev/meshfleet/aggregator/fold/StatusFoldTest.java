@@ -70,6 +70,44 @@ class StatusFoldTest {
         });
     }
 
+    /** An installer event with facts (a peering installation's east-west address and links, ADR 0046). */
+    private static Event withFacts(Event e, java.util.Map<String, String> facts) {
+        return new Event(e.owner(), e.generation(), e.cluster(), e.revision(), e.state(), e.message(),
+                e.observedOperatorJson(), e.planHash(), e.source(), e.sourceEpoch(), e.sequence(), e.timeMillis(),
+                e.caRotateAtMillis(), facts);
+    }
+
+    @Test
+    void theFactsAreTheNewestInstallerEventsAndANewAddressOrAPeerUpAloneIsPublished() {
+        java.util.Map<String, String> pending = java.util.Map.of("eastwest.address", "192.0.2.10",
+                "eastwest.addressType", "IPAddress", "peers.up", "", "peers.down", "cluster2=Pending");
+        Status healthy = fold(translator(ILM, 1, "cluster1", "peering", "INSTALL_PENDING", "h1"),
+                withFacts(installer(ILM, 1, "cluster1", "peering", "INSTALLING_CONTROL_PLANE", "h1", "installer-0", 1, 1),
+                        java.util.Map.of()),
+                withFacts(installer(ILM, 1, "cluster1", "peering", "HEALTHY", "h1", "installer-0", 1, 2), pending));
+        assertThat(only(healthy).facts()).isEqualTo(pending);
+
+        // The translator observes nothing in the cluster: its event keeps what the installer said.
+        Status replanned = StatusFold.foldAll(healthy, List.of(translator(ILM, 1, "cluster1", "peering",
+                "INSTALL_PENDING", "h1")));
+        assertThat(only(replanned).facts()).isEqualTo(pending);
+
+        // The same state with cluster2's link up: a status worth writing.
+        java.util.Map<String, String> up = java.util.Map.of("eastwest.address", "192.0.2.10",
+                "eastwest.addressType", "IPAddress", "peers.up", "cluster2", "peers.down", "");
+        FoldOutcome linked = StatusFold.fold(healthy,
+                withFacts(installer(ILM, 1, "cluster1", "peering", "HEALTHY", "h1", "installer-0", 1, 3), up));
+        assertThat(linked).isInstanceOfSatisfying(Applied.class, a -> {
+            assertThat(a.after().facts()).isEqualTo(up);
+            assertThat(a.after().reportsSameAs(a.before())).isFalse();
+        });
+
+        // An installer event with none (the installation went) clears them.
+        Status removed = StatusFold.foldAll(linked.status(), List.of(
+                installer(ILM, 1, "cluster1", "peering", "UNINSTALLING_CONTROL_PLANE", "h1", "installer-0", 1, 4)));
+        assertThat(only(removed).facts()).isEmpty();
+    }
+
     @Test
     void glmInstallationUsesGatewayStateNames() {
         Status status = fold(translator(GLM, 1, "cluster1", "1-24", "INSTALL_PENDING", "g1"),

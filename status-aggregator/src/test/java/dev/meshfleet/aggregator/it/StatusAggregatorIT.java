@@ -328,7 +328,7 @@ class StatusAggregatorIT {
     private InstallationEvent event(OwnerRef owner, String state, String source, long epoch, String operator) {
         long seq = ++sequence;
         return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "", operator, "h1", source, epoch,
-                source.equals("translator") ? 1000 + seq : seq, Instant.now(), null, Map.of());
+                source.equals("translator") ? 1000 + seq : seq, Instant.now(), null, java.util.Map.of());
     }
 
     private void send(OwnerRef owner, String state, String source, long epoch, String operator) {

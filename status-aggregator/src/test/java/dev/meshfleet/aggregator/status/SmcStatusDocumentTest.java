@@ -206,4 +206,116 @@ class SmcStatusDocumentTest {
         assertThat(SmcStatusDocument.render(new LifecycleStatus(noCluster.getOwner(), 1L, Map.of(),
                 new StatusSummary("", 0, 0), false), spec("{}"), null).has("phase")).as("nothing folded yet").isFalse();
     }
+
+    /** A peered controller: its control plane (revisionless) and its peering installation in cluster1. */
+    static LifecycleStatus peered(String controlPlane, String peering, String peeringMessage, Instant peeringAt,
+            Map<String, String> facts) {
+        InstallationStatus cp = new InstallationStatus(controlPlane, "", "", null, 1L, "h1", "installer/installer-0", 1L,
+                3L, AT, true, null, Map.of());
+        InstallationStatus pg = new InstallationStatus(peering, peeringMessage, "peering", null, 1L, "p1",
+                "installer/installer-0", 1L, 4L, peeringAt, true, null, facts);
+        return new LifecycleStatus(new OwnerRef(ResourceKind.ServiceMeshController, "gloo-mesh", "managed-istio", "uid-1"),
+                1L, Map.of("cluster1", new ClusterStatus(Map.of("", cp, "peering", pg), 1L)),
+                new StatusSummary(controlPlane, 0, 2), false);
+    }
+
+    static final Map<String, String> TWO_OF_THREE_UP = Map.of("eastwest.address", "192.0.2.10",
+            "eastwest.addressType", "IPAddress", "peers.up", "cluster2,cluster4",
+            "peers.down", "cluster3=AddressMismatch");
+
+    @Test
+    void aPeeredControllerShowsItsLinksUpOfAllAsPeersAndNamesTheLinksDownWithTheirReasons() throws Exception {
+        Instant later = Instant.parse("2024-12-27T20:49:30Z");
+        JsonNode rendered = JSON.readTree(SmcStatusDocument.render(peered("HEALTHY", "HEALTHY", "", later,
+                TWO_OF_THREE_UP), AMBIENT, null).toString());
+
+        assertThat(rendered.get("phase").asText()).isEqualTo("SUCCEEDED");
+        assertThat(rendered.get("peers").asText()).as("kubectl get smc: PEERS").isEqualTo("2/3");
+        assertThat(rendered.get("peering")).isEqualTo(JSON.readTree("""
+                {"down": [{"cluster": "cluster3", "reason": "AddressMismatch"}]}"""));
+        assertThat(rendered.get("conditions")).extracting(c -> c.get("type").asText() + " " + c.get("status").asText()
+                + " " + c.get("lastTransitionTime").asText())
+                .as("every condition True, at the newer of the two installations' events")
+                .containsExactly("Initialized True 2024-12-27T20:49:30Z", "CRDInstalled True 2024-12-27T20:49:30Z",
+                        "ControlPlaneDeployed True 2024-12-27T20:49:30Z", "CNIDeployed True 2024-12-27T20:49:30Z",
+                        "WebhookDeployed True 2024-12-27T20:49:30Z", "Ready True 2024-12-27T20:49:30Z");
+    }
+
+    @Test
+    void everyLinkUpShowsNoLinksDownAndAPendingLinkWithoutAReasonSaysPending() throws Exception {
+        JsonNode allUp = SmcStatusDocument.render(peered("HEALTHY", "HEALTHY", "", AT, Map.of("eastwest.address",
+                "192.0.2.10", "eastwest.addressType", "IPAddress", "peers.up", "cluster2", "peers.down", "")),
+                AMBIENT, null);
+        assertThat(allUp.get("peers").asText()).isEqualTo("1/1");
+        assertThat(allUp.has("peering")).isFalse();
+
+        JsonNode noPeersYet = SmcStatusDocument.render(peered("HEALTHY", "HEALTHY", "", AT, Map.of("eastwest.address",
+                "192.0.2.10", "eastwest.addressType", "IPAddress", "peers.up", "", "peers.down", "")), AMBIENT, null);
+        assertThat(noPeersYet.get("peers").asText()).as("the first controller of a mesh").isEqualTo("0/0");
+
+        JsonNode pending = SmcStatusDocument.render(peered("HEALTHY", "HEALTHY", "", AT, Map.of("peers.up", "",
+                "peers.down", "cluster2=Pending,cluster3=PeerNotFound")), AMBIENT, null);
+        assertThat(pending.get("peers").asText()).isEqualTo("0/2");
+        assertThat(pending.get("peering").get("down")).extracting(d -> d.get("cluster").asText() + " "
+                + d.get("reason").asText()).containsExactly("cluster2 Pending", "cluster3 PeerNotFound");
+    }
+
+    /** Per state of the peering installation, with the control plane HEALTHY: the phase and the Ready condition. */
+    static Stream<Arguments> peeringTable() {
+        String why = "waiting for Gateway istio-eastwest/istio-eastwest: Programmed is False";
+        return Stream.of(
+                Arguments.of("HEALTHY", "SUCCEEDED", "True SystemReady All conditions are met"),
+                Arguments.of("INSTALL_PENDING", "INSTALLING", "Unknown Pending peering: " + why),
+                Arguments.of("INSTALLING_CONTROL_PLANE", "INSTALLING", "Unknown Deploying peering: " + why),
+                Arguments.of("UPDATING_CONTROL_PLANE", "UPDATING", "Unknown Updating peering: " + why),
+                Arguments.of("RECONCILING_CONTROL_PLANE", "UPDATING", "Unknown Reconciling peering: " + why),
+                Arguments.of("CONTROL_PLANE_INSTALL_FAILED", "FAILED", "False PeeringNotReady peering: " + why),
+                Arguments.of("UNHEALTHY", "FAILED", "False PeeringNotReady peering: " + why),
+                Arguments.of("ACTION_REQUIRED", "FAILED", "False PeeringNotReady peering: " + why),
+                Arguments.of("UNKNOWN", "UNKNOWN", "Unknown ClusterUnreachable peering: " + why),
+                // Being removed (the namespace no longer peers): the controller stands without it.
+                Arguments.of("UNINSTALLING_CONTROL_PLANE", "SUCCEEDED", "True SystemReady All conditions are met"),
+                Arguments.of("UNINSTALLED_CONTROL_PLANE", "SUCCEEDED", "True SystemReady All conditions are met"));
+    }
+
+    @ParameterizedTest(name = "peering {0} -> {1}")
+    @MethodSource("peeringTable")
+    void aPeeredControllerIsReadyAndSucceededOnlyOnceItsPeeringInstallationIsHealthy(String peering, String phase,
+            String ready) throws Exception {
+        JsonNode rendered = JSON.readTree(SmcStatusDocument.render(peered("HEALTHY", peering,
+                "waiting for Gateway istio-eastwest/istio-eastwest: Programmed is False", AT, Map.of()), AMBIENT, null)
+                .toString());
+
+        assertThat(rendered.get("phase").asText()).isEqualTo(phase);
+        assertThat(rendered.get("conditions")).extracting(c -> c.get("type").asText() + " " + c.get("status").asText())
+                .as("the control plane's five conditions hold whatever the peering")
+                .startsWith("Initialized True", "CRDInstalled True", "ControlPlaneDeployed True", "CNIDeployed True",
+                        "WebhookDeployed True");
+        JsonNode readyCondition = rendered.get("conditions").get(5);
+        assertThat(readyCondition.get("status").asText() + " " + readyCondition.get("reason").asText() + " "
+                + readyCondition.get("message").asText()).isEqualTo(ready);
+        assertThat(rendered.has("peers")).as("no facts: the installer has not looked at the links yet").isFalse();
+    }
+
+    @Test
+    void whileTheControlPlaneIsNotHealthyItsStepDecidesWhateverThePeeringSays() throws Exception {
+        JsonNode rendered = JSON.readTree(SmcStatusDocument.render(peered("INSTALLING_CONTROL_PLANE", "HEALTHY", "", AT,
+                TWO_OF_THREE_UP), AMBIENT, null).toString());
+
+        assertThat(rendered.get("phase").asText()).isEqualTo("INSTALLING");
+        assertThat(rendered.get("conditions")).extracting(c -> c.get("status").asText() + " " + c.get("reason").asText())
+                .containsExactly("True ManifestsInitialized", "True CRDInstalled", "Unknown Deploying",
+                        "Unknown Deploying", "Unknown Deploying", "Unknown Deploying");
+        assertThat(rendered.get("peers").asText()).isEqualTo("2/3");
+    }
+
+    @Test
+    void aControllerWithoutPeeringHasNoPeersAndTheSameStatusAsBefore() throws Exception {
+        JsonNode rendered = JSON.readTree(SmcStatusDocument.render(status("cluster1", "HEALTHY", "", AT), AMBIENT, null)
+                .toString());
+
+        assertThat(rendered.has("peers")).isFalse();
+        assertThat(rendered.has("peering")).isFalse();
+        assertThat(rendered.fieldNames()).toIterable().containsExactly("observedGeneration", "phase", "conditions");
+    }
 }

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
@@ -41,7 +39,7 @@ class FoldProcessorTest {
 
     private static InstallationEvent event(String state, long sequence) {
         return new InstallationEvent(ILM, 1L, "cluster1", "1-24", state, "", null, "h1", "installer/installer-0", 1L,
-                sequence, Instant.ofEpochMilli(1_000 + sequence), null, Map.of());
+                sequence, Instant.ofEpochMilli(1_000 + sequence), null, java.util.Map.of());
     }
 
     @Test

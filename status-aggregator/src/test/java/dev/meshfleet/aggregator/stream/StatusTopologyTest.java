@@ -4,11 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.Map;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
-import java.util.Map;
 
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serdes;
@@ -48,7 +46,7 @@ class StatusTopologyTest {
         boolean deployed = state.equals("HEALTHY");
         return new InstallationEvent(owner, 1L, "cluster1", "1-24", state, "",
                 deployed ? "{\"profile\":\"minimal\"}" : null, "h1", source, epoch, sequence,
-                Instant.ofEpochMilli(1_000 + sequence), null, Map.of());
+                Instant.ofEpochMilli(1_000 + sequence), null, java.util.Map.of());
     }
 
     @BeforeEach
