@@ -14,7 +14,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * The one command line of {@code ./meshfleet}: every command is a picocli subcommand of this tree
- * ({@code sandbox run|up}, {@code plan}, {@code bench}, {@code soak}, {@code dlq list|replay}, {@code completion}, {@code help}),
+ * ({@code sandbox run|up}, {@code plan}, {@code bench}, {@code soak}, {@code dlq list|replay}, {@code history},
+ * {@code fleet}, {@code mesh}, {@code completion}, {@code help}),
  * so every option has its help and default in one place, and the shell completion is generated from the same tree.
  * Exit codes: 0 success (run: all HEALTHY or deleted), 1 settled otherwise (plan: validation errors),
  * 2 timeout, error or bad usage; a bad usage message starts with {@code meshfleet: } and names the option.
@@ -23,7 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Meshfleet's local fleet, plan preview and benchmark. 'meshfleet help COMMAND' shows a command's"
                 + " options, each with its default.",
         footer = {"", "Exit status: 0 success (sandbox run: all HEALTHY or UNINSTALLED/deleted), 1 settled otherwise"
-                + " (plan: validation errors), 2 timeout, error or bad usage."})
+                + " (plan: validation errors; mesh: a link not up), 2 timeout, error or bad usage."})
 public final class Main implements Callable<Integer> {
 
     public static final int HEALTHY = 0;
@@ -66,6 +67,7 @@ public final class Main implements Callable<Integer> {
                 .addSubcommand("replay", new DlqCommand.Replay(out)));
         root.addSubcommand("history", new HistoryCommand(out));
         root.addSubcommand("fleet", new FleetCommand(out));
+        root.addSubcommand("mesh", new MeshCommand(out));
         root.addSubcommand("completion", new CompletionCommand());
         root.addSubcommand("help", new HelpCommand());
         root.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));

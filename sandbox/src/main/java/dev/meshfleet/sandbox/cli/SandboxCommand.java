@@ -17,6 +17,8 @@ import dev.meshfleet.sandbox.cli.SandboxOptions.Mode;
 import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.history.HistoryReport;
 import dev.meshfleet.sandbox.history.HistoryTopics;
+import dev.meshfleet.sandbox.mesh.MeshRead;
+import dev.meshfleet.sandbox.mesh.MeshSummary;
 import dev.meshfleet.schemas.KafkaClientSettings;
 import dev.meshfleet.sandbox.cli.SandboxOptions.Output;
 import dev.meshfleet.sandbox.faults.FaultOutcome;
@@ -32,6 +34,8 @@ import picocli.CommandLine.Option;
 @Command(name = "sandbox", description = "The local fleet: a Kafka broker, the management API server, simulated"
         + " workload clusters and the four services as processes. Say 'run' or 'up'.")
 public final class SandboxCommand implements Callable<Integer> {
+    /** Links not up printed per mesh at the end of a run; ./meshfleet mesh prints more. */
+    static final int MESH_LINES = 5;
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
     boolean help;
@@ -179,6 +183,10 @@ public final class SandboxCommand implements Callable<Integer> {
             err.println("sandbox: final status: " + finalStatus.lines().size() + " installations, digest "
                     + finalStatus.digest() + " (" + finalStatusFile + "; a run of the same files without faults that"
                     + " ends the same prints the same digest, else diff the two files)");
+            // The mesh-level summary of the peered namespaces (./meshfleet mesh), short: the headline and a few links.
+            for (MeshSummary.Mesh mesh : MeshRead.meshes(sandbox.api().client(), null)) {
+                mesh.lines(MESH_LINES).forEach(l -> err.println("sandbox: " + l));
+            }
             if (options.output() == Output.YAML) {
                 out.print(Rendering.yamlList(sandbox.resourcesAsMaps()));
             }

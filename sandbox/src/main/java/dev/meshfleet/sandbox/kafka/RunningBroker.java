@@ -47,6 +47,23 @@ public final class RunningBroker {
         return Optional.empty();
     }
 
+    /**
+     * The kubeconfig of the newest live sandbox under sandboxRoot ({@code sandbox up} writes {@code kubeconfig} in its
+     * run directory once its steps have run), if there is one: for the commands that read the management cluster.
+     */
+    public static Optional<Path> kubeconfig(Path sandboxRoot) {
+        if (!Files.isDirectory(sandboxRoot)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> dirs = Files.list(sandboxRoot)) {
+            return dirs.filter(Files::isDirectory).sorted(Comparator.reverseOrder())
+                    .filter(run -> alive(run.resolve("pids/kafka.pid")))
+                    .map(run -> run.resolve("kubeconfig")).filter(Files::isRegularFile).findFirst();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** host:port of the first advertised listener of a server.properties, e.g. PLAINTEXT://127.0.0.1:9092. */
     static Optional<String> bootstrapOf(String serverProperties) {
         for (String line : serverProperties.split("\n")) {
