@@ -39,6 +39,8 @@ import dev.meshfleet.sandbox.fleet.Registration;
 import dev.meshfleet.sandbox.fleet.Services;
 import dev.meshfleet.sandbox.fleet.WorkloadClusterRbac;
 import dev.meshfleet.sandbox.kafka.KafkaBroker;
+import dev.meshfleet.sandbox.mesh.MeshRead;
+import dev.meshfleet.sandbox.mesh.MeshSummary;
 import dev.meshfleet.sandbox.process.ClassDataArchive;
 import dev.meshfleet.sandbox.process.AgentJar;
 import dev.meshfleet.sandbox.process.PidFiles;
@@ -679,7 +681,8 @@ public final class Sandbox implements AutoCloseable {
     }
 
     /**
-     * Waits until every resource has settled ({@link Settle}), printing a progress line every ~2s.
+     * Waits until every resource has settled ({@link Settle}) and every peered mesh has made its links
+     * ({@link MeshSummary.Mesh#settled}), printing a progress line every ~2s.
      *
      * @throws TimeoutException with what was still moving
      */
@@ -694,7 +697,16 @@ public final class Sandbox implements AutoCloseable {
                 seen = changes().version();
                 p = Settle.evaluate(views());
                 if (p.done()) {
-                    return p;
+                    // Every controller SUCCEEDED says each east-west Gateway is programmed; the translator re-plans
+                    // the peers' remote Gateways after that, so a peered mesh settles once its links have (ADR 0046).
+                    List<String> linking = new ArrayList<>();
+                    for (MeshSummary.Mesh mesh : MeshRead.meshes(api.client(), null)) {
+                        mesh.moving().forEach(m -> linking.add("mesh " + mesh.namespace() + " " + m));
+                    }
+                    if (linking.isEmpty()) {
+                        return p;
+                    }
+                    p = new Settle.Progress(p.settled(), p.total(), linking, p.allHealthy());
                 }
             } catch (KubernetesClientException e) {
                 // The API server is ours and in process; a failed read is retried like a moving resource.

@@ -94,8 +94,22 @@ public final class MeshSummary {
      * One namespace's mesh.
      *
      * @param gaps every link or controller not up, sorted by cluster (numbers in names in numeric order), then peer
+     * @param moving what is still being linked, by cluster (see {@link #settled}); empty once nothing will change by
+     *     itself
      */
-    public record Mesh(String namespace, int controllers, int linksUp, int linksExpected, List<Gap> gaps) {
+    public record Mesh(String namespace, int controllers, int linksUp, int linksExpected, List<Gap> gaps,
+            List<String> moving) {
+        /**
+         * Nothing in the mesh will change by itself: every controller has a remote peer Gateway for each peer that
+         * has an address (each other controller that is SUCCEEDED: its east-west Gateway is programmed), every
+         * SUCCEEDED controller has reported its links, and no link waits for its first PeeringSucceeded condition
+         * ({@code Pending}). A link down for another reason, or missing to a peer that failed, is settled: the sandbox
+         * shows it rather than waiting for it.
+         */
+        public boolean settled() {
+            return moving.isEmpty();
+        }
+
         public boolean allUp() {
             return gaps.isEmpty() && linksUp == linksExpected;
         }
@@ -127,7 +141,9 @@ public final class MeshSummary {
         int others = Math.max(0, k - 1);
         int up = 0;
         int expected = 0;
+        int succeeded = (int) members.stream().filter(MeshSummary::succeeded).count();
         List<Gap> gaps = new ArrayList<>();
+        List<String> moving = new ArrayList<>();
         for (Member m : members) {
             Map<String, Object> status = m.status() == null ? Map.of() : m.status();
             Matcher peers = status.get("peers") instanceof String s ? PEERS.matcher(s.trim()) : null;
@@ -136,6 +152,9 @@ public final class MeshSummary {
                 if (others > 0) {
                     gaps.add(new NotReported(m.cluster(), m.name(),
                             status.get("phase") instanceof String p ? p : null, others));
+                    if (succeeded(m)) {
+                        moving.add(m.cluster() + ": links not reported yet");
+                    }
                 }
                 continue;
             }
@@ -143,22 +162,37 @@ public final class MeshSummary {
             int of = Integer.parseInt(peers.group(2));
             up += n;
             expected += Math.max(of, others);
+            int pending = 0;
             for (Map<String, Object> link : down(status)) {
-                gaps.add(new LinkDown(m.cluster(), String.valueOf(link.get("cluster")),
-                        link.get("reason") instanceof String r && !r.isEmpty() ? r : "Pending"));
+                String reason = link.get("reason") instanceof String r && !r.isEmpty() ? r : "Pending";
+                gaps.add(new LinkDown(m.cluster(), String.valueOf(link.get("cluster")), reason));
+                pending += reason.equals("Pending") ? 1 : 0;
             }
             if (of < others) {
                 gaps.add(new LinksMissing(m.cluster(), others - of, others));
             }
+            // The peers with an address: every other controller that SUCCEEDED (its east-west Gateway is programmed).
+            int addressed = succeeded - (succeeded(m) ? 1 : 0);
+            if (of < addressed) {
+                moving.add(m.cluster() + ": " + of + " of " + addressed + " remote peer Gateways");
+            }
+            if (pending > 0) {
+                moving.add(m.cluster() + ": " + pending + " link" + (pending == 1 ? "" : "s") + " Pending");
+            }
         }
         gaps.sort(Comparator.comparing(Gap::from, CLUSTER_ORDER).thenComparing(Gap::to, CLUSTER_ORDER)
                 .thenComparing(Gap::reason));
-        return new Mesh(namespace, k, up, expected, List.copyOf(gaps));
+        moving.sort(CLUSTER_ORDER);
+        return new Mesh(namespace, k, up, expected, List.copyOf(gaps), List.copyOf(moving));
     }
 
     /** Every mesh holds all its links. */
     public static boolean allUp(List<Mesh> meshes) {
         return meshes.stream().allMatch(Mesh::allUp);
+    }
+
+    private static boolean succeeded(Member m) {
+        return m.status() != null && "SUCCEEDED".equals(m.status().get("phase"));
     }
 
     @SuppressWarnings("unchecked")

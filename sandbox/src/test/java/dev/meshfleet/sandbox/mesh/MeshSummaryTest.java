@@ -82,6 +82,48 @@ class MeshSummaryTest {
         assertThat(mesh.allUp()).isEqualTo(allUp);
     }
 
+    static Stream<Arguments> settling() {
+        return Stream.of(
+                Arguments.of("every controller SUCCEEDED before the translator planned any remote peer Gateway", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 0/0}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 0/0}}
+                        - {name: c, cluster: cluster3, status: {phase: SUCCEEDED, peers: 0/0}}
+                        """, List.of("cluster1: 0 of 2 remote peer Gateways", "cluster2: 0 of 2 remote peer Gateways",
+                                "cluster3: 0 of 2 remote peer Gateways")),
+                Arguments.of("a remote peer Gateway without its first condition yet", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 0/1,
+                           peering: {down: [{cluster: cluster2, reason: Pending}]}}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
+                        """, List.of("cluster1: 1 link Pending")),
+                Arguments.of("a SUCCEEDED controller that has not reported its links", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
+                        """, List.of("cluster1: links not reported yet")),
+                Arguments.of("a link down for a reason other than Pending has settled: it is shown, not waited for", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 0/1,
+                           peering: {down: [{cluster: cluster2, reason: AddressMismatch}]}}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
+                        """, List.of()),
+                Arguments.of("links missing to a peer that failed (it has no address) have settled", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 1/1}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
+                        - {name: c, cluster: cluster3, status: {phase: FAILED}}
+                        """, List.of()),
+                Arguments.of("every link up", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 1/1}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
+                        """, List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("settling")
+    void saysWhatIsStillBeingLinked(String rule, String controllers, List<String> moving) throws Exception {
+        MeshSummary.Mesh mesh = MeshSummary.of("gloo-mesh", members(controllers));
+
+        assertThat(mesh.moving()).containsExactlyElementsOf(moving);
+        assertThat(mesh.settled()).isEqualTo(moving.isEmpty());
+    }
+
     @Test
     void aThousandLinksDownPrintTheFirstOnesAndCountTheRest() {
         // cluster1 of 26 controllers has every link down; the other 25 have theirs up.
