@@ -21,8 +21,8 @@ import picocli.CommandLine.Spec;
  * 2 timeout, error or bad usage; a bad usage message starts with {@code meshfleet: } and names the option.
  */
 @Command(name = "meshfleet", sortOptions = false,
-        description = "Meshfleet's local fleet, plan preview and benchmark. 'meshfleet help COMMAND' shows a command's"
-                + " options, each with its default.",
+        description = "Meshfleet's local fleet, plan preview, history, mesh summary and benchmarks. 'meshfleet help"
+                + " COMMAND' shows a command's options, each with its default.",
         footer = {"", "Exit status: 0 success (sandbox run: all HEALTHY or UNINSTALLED/deleted), 1 settled otherwise"
                 + " (plan: validation errors; mesh: a link not up), 2 timeout, error or bad usage."})
 public final class Main implements Callable<Integer> {

@@ -49,6 +49,17 @@ class MainTest {
     }
 
     @Test
+    void meshIsInTheTreeWithItsOptionsAndExitStatus() {
+        assertThat(run("help")).isZero();
+        assertThat(out()).contains("  mesh ");
+        out.reset();
+        assertThat(run("help", "mesh")).isZero();
+        assertThat(out()).contains("Usage: meshfleet mesh", "-n, --namespace=NAMESPACE", "--kubeconfig=FILE",
+                "--context=NAME", "-o, --output=table|yaml|json", "--limit=N", "Default: 20.",
+                "Exit status: 0 every link of every mesh up", "2 bad input or the API server unreachable");
+    }
+
+    @Test
     void dlqListAndReplayAreInTheTreeWithTheirHelpAndPoisonIsAnOptionOfTheSandbox() {
         assertThat(run("help")).isZero();
         assertThat(out()).contains("dlq");
