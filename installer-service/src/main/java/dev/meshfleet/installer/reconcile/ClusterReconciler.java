@@ -474,36 +474,33 @@ public class ClusterReconciler {
         Plan plan = step.plan();
         if (round.readsReaderTokens && writesRemoteSecrets(plan)) {
             // Before the drift repair: a remote secret filled again here is then as this replica left it.
-            DriftRepair.Outcome outcome = call(() -> refillRemoteSecrets(round, ops, plan));
-            if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
-                throw new UnreachableException(u.message());
-            }
-            RoundDecision.AfterRepair after = RoundDecision.afterRepair(plan, step.current(), outcome);
-            if (after.report() != null) {
-                report(round, after.report());
-            }
-            if (!after.checkHealth()) {
+            if (!goOnAfterRepair(round, step, call(() -> refillRemoteSecrets(round, ops, plan)))) {
                 return null;
             }
         }
-        if (step.repairDrift()) {
-            DriftRepair.Outcome outcome = call(() -> driftRepair.repair(ops, round.cluster, plan, labels(plan),
-                    step.listedByOthers(), round.memory.repaired, round.memory.readerTokens));
-            if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
-                throw new UnreachableException(u.message());
-            }
-            RoundDecision.AfterRepair after = RoundDecision.afterRepair(plan, step.current(), outcome);
-            if (after.report() != null) {
-                report(round, after.report());
-            }
-            if (!after.checkHealth()) {
-                return null;
-            }
+        if (step.repairDrift() && !goOnAfterRepair(round, step, call(() -> driftRepair.repair(ops, round.cluster, plan,
+                labels(plan), step.listedByOthers(), round.memory.repaired, round.memory.readerTokens)))) {
+            return null;
         }
         if (writesCaCerts(plan) && !caCertsCurrent(round, ops, plan)) {
             return null;
         }
         return health(round, ops, plan, step.current());
+    }
+
+    /**
+     * Reports what a repair (a drift repair, or remote secrets filled again) did, and says whether the round goes on
+     * to check health; an unreachable cluster ends the round.
+     */
+    private boolean goOnAfterRepair(Round round, RoundDecision.Step.Check step, DriftRepair.Outcome outcome) {
+        if (outcome instanceof DriftRepair.Outcome.Unreachable u) {
+            throw new UnreachableException(u.message());
+        }
+        RoundDecision.AfterRepair after = RoundDecision.afterRepair(step.plan(), step.current(), outcome);
+        if (after.report() != null) {
+            report(round, after.report());
+        }
+        return after.checkHealth();
     }
 
     /** An ExternalControlPlane's external cluster holds the remote secrets of its remote clusters (ADR 0031). */
