@@ -15,7 +15,8 @@ import dev.meshfleet.schemas.state.Phase;
  * really writes: {@link ResourceView#statusKey}; none is waited for once a whole-resource translation
  * error shows, under {@link Crds#WHOLE_RESOURCE_CLUSTER}), and every installation is in a
  * state that will not change by itself ({@link Phase#settled()}), HEALTHY excepted for one the spec no longer
- * wants (its removal is still to come); a deleted resource has settled when it
+ * wants (its removal is still to come), and a peered ServiceMeshController's links have followed its mesh
+ * ({@link MeshSettle}); a deleted resource has settled when it
  * is gone, or when its removal is stuck on something outside (see {@link #removalIsStuck}). Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
  */
 public final class Settle {
@@ -36,6 +37,9 @@ public final class Settle {
         List<String> moving = new ArrayList<>();
         for (ResourceView v : views) {
             String why = whyNotSettled(v);
+            if (why == null) {
+                why = MeshSettle.whyPeersMoving(v, views);
+            }
             if (why == null) {
                 settled++;
             } else {
