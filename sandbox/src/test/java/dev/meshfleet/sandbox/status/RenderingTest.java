@@ -36,6 +36,19 @@ class RenderingTest {
     }
 
     @Test
+    void aPeeredControllersLinksFollowItsMessage() {
+        String table = Rendering.table(List.of(MeshSettleTest.smc("gloo-mesh", "c1", "SUCCEEDED", "3/3"),
+                MeshSettleTest.smc("gloo-mesh", "c2", "SUCCEEDED", "1/3", "c3=AddressMismatch", "c1=Pending"),
+                MeshSettleTest.smc("gloo-mesh", "c3", "SUCCEEDED", null)));
+
+        assertThat(table.lines().toList()).containsExactly(
+                "RESOURCE           CLUSTER   REVISION   STATE     MESSAGE",
+                "smc/gloo-mesh/c1   c1        default    HEALTHY   peers 3/3",
+                "smc/gloo-mesh/c2   c2        default    HEALTHY   peers 1/3, down: c1=Pending c3=AddressMismatch",
+                "smc/gloo-mesh/c3   c3        default    HEALTHY");
+    }
+
+    @Test
     void aClusterWithoutStatusIsShownAsSuch() {
         var view = ResourceView.of(ResourceKind.IstioLifecycleManager,
                 Map.of("name", "x", "namespace", "ns", "generation", 1), SettleTest.spec("cluster1"), null);
