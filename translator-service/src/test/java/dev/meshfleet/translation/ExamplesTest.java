@@ -66,6 +66,42 @@ class ExamplesTest {
         }
     }
 
+    /**
+     * The fourth cluster's controller (examples/smc-peering-cluster4.yaml), applied beside smc-peering.yaml as the README
+     * runs them: one controller more of gloo-mesh, translated with that namespace's extensions, so peered: its
+     * control plane on its own network and its peering installation (revision peering, the chart peering-gateways).
+     * Alone, without the ConfigMap, it is a controller like any other.
+     */
+    @Test
+    void theFourthClustersControllerJoinsThePeeringExamplesMesh() throws Exception {
+        Path both = Files.createTempFile("smc-peering-4", ".yaml");
+        try {
+            Files.writeString(both, Files.readString(Golden.EXAMPLES.resolve("smc-peering.yaml")) + "\n---\n"
+                    + Files.readString(Golden.EXAMPLES.resolve("smc-peering-cluster4.yaml")));
+            List<Translation> ts = Golden.translate(both);
+            assertThat(ts).extracting(t -> t.owner().name() + "@" + String.join(",", t.plansByCluster().keySet()))
+                    .containsExactly("managed-istio-cluster1@cluster1", "managed-istio-cluster2@cluster2",
+                            "managed-istio-cluster3@cluster3", "managed-istio-cluster4@cluster4");
+            Translation fourth = ts.get(3);
+            assertThat(fourth.errors()).isEmpty();
+            assertThat(fourth.allPlans()).extracting(Plan::revision).contains("peering");
+            Plan peering = fourth.allPlans().stream().filter(p -> p.revision().equals("peering")).findFirst().orElseThrow();
+            assertThat(peering.charts()).extracting(c -> c.chart()).containsExactly("peering-gateways");
+            Plan controlPlane = fourth.allPlans().stream().filter(p -> !p.revision().equals("peering")).findFirst()
+                    .orElseThrow();
+            assertThat(Canonical.parse(controlPlane.observedOperatorJson()).path("multiClusterMode").asText())
+                    .isEqualTo("Peering");
+            var istiod = controlPlane.charts().stream().filter(c -> c.chart().equals("istiod")).findFirst().orElseThrow();
+            assertThat(Canonical.parse(istiod.valuesJson()).at("/global/network").asText()).isEqualTo("cluster4");
+        } finally {
+            Files.deleteIfExists(both);
+        }
+
+        List<Translation> alone = Golden.translate(Golden.EXAMPLES.resolve("smc-peering-cluster4.yaml"));
+        assertThat(alone).singleElement().satisfies(t -> assertThat(t.allPlans()).extracting(Plan::revision)
+                .doesNotContain("peering"));
+    }
+
     /** An ExternalControlPlane (seed 004, not wired): it validates and plans every cluster it names, with its role. */
     private static void externalControlPlane(Path p, Manifests.Read read) throws Exception {
         assertThat(read.externalControlPlanes()).as("resources in %s", p).hasSize(1);

@@ -60,7 +60,8 @@ public final class Main implements Callable<Integer> {
         root.addSubcommand("plan", new PlanCli(out, err));
         root.addSubcommand("bench", new CommandLine(new BenchCommand(out, err))
                 .addSubcommand("fleet", new FleetBenchCommand(out, err))
-                .addSubcommand("audit", new AuditBenchCommand(out, err)));
+                .addSubcommand("audit", new AuditBenchCommand(out, err))
+                .addSubcommand("peering", new PeeringBenchCommand(out, err)));
         root.addSubcommand("soak", new SoakCommand(out, err));
         root.addSubcommand("dlq", new CommandLine(new DlqCommand())
                 .addSubcommand("list", new DlqCommand.ListLetters(out))

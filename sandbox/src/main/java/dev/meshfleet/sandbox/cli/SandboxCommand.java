@@ -26,6 +26,8 @@ import dev.meshfleet.sandbox.poison.Poisoning;
 import dev.meshfleet.sandbox.status.FinalStatus;
 import dev.meshfleet.sandbox.status.Rendering;
 import dev.meshfleet.sandbox.status.Settle;
+import dev.meshfleet.sandbox.writes.StepWrites;
+import dev.meshfleet.testkit.WriteLog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -124,6 +126,7 @@ public final class SandboxCommand implements Callable<Integer> {
                 }
                 err.println("sandbox: step " + n + "/" + options.steps().size() + ": " + step);
                 Instant t0 = Instant.now();
+                int writesBefore = sandbox.api().writeLog().writes().size();
                 if (step instanceof Step.Apply a) {
                     Sandbox.Applied applied = sandbox.tryApply(a.file(), a.user());
                     if (applied instanceof Sandbox.Applied.Refused refused) {
@@ -146,6 +149,9 @@ public final class SandboxCommand implements Callable<Integer> {
                 err.println("sandbox: step " + n + "/" + options.steps().size() + " settled in "
                         + Sandbox.elapsed(Duration.between(t0, Instant.now())) + " (" + last.settled() + "/" + last.total()
                         + " settled)");
+                List<WriteLog.Write> writes = sandbox.api().writeLog().writes();
+                err.println(StepWrites.line(n, options.steps().size(),
+                        StepWrites.byInstallers(writes.subList(Math.min(writesBefore, writes.size()), writes.size()))));
                 tables.print(Rendering.table(sandbox.views()));
             }
             if (sandbox.playsFaults()) {

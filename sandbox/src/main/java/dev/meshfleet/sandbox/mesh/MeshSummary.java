@@ -101,7 +101,8 @@ public final class MeshSummary {
             List<String> moving) {
         /**
          * Nothing in the mesh will change by itself: every controller has a remote peer Gateway for each peer that
-         * has an address (each other controller that is SUCCEEDED: its east-west Gateway is programmed), every
+         * has an address (each other controller that is SUCCEEDED: its east-west Gateway is programmed) and none for
+         * a controller that is gone (one being deleted counts until it is gone), every
          * SUCCEEDED controller has reported its links, and no link waits for its first PeeringSucceeded condition
          * ({@code Pending}). A link down for another reason, or missing to a peer that failed, is settled: the sandbox
          * shows it rather than waiting for it.
@@ -175,6 +176,11 @@ public final class MeshSummary {
             int addressed = succeeded - (succeeded(m) ? 1 : 0);
             if (of < addressed) {
                 moving.add(m.cluster() + ": " + of + " of " + addressed + " remote peer Gateways");
+            }
+            // A gone controller's tombstone takes its remote peer out of every plan: the installers prune it.
+            if (of > others) {
+                moving.add(m.cluster() + ": " + of + " remote peer Gateways for " + others + " other controller"
+                        + (others == 1 ? "" : "s"));
             }
             if (pending > 0) {
                 moving.add(m.cluster() + ": " + pending + " link" + (pending == 1 ? "" : "s") + " Pending");

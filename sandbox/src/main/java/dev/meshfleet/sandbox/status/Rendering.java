@@ -35,7 +35,8 @@ public final class Rendering {
             }
             List<String> reported = v.installations().stream().map(InstallationRow::cluster).toList();
             for (InstallationRow r : v.installations()) {
-                rows.add(new String[] {name, r.cluster(), r.revision(), nz(r.state()), oneLine(r.message())});
+                rows.add(new String[] {name, r.cluster(), r.revision(), nz(r.state()), withPeers(oneLine(r.message()),
+                        v.peers())});
             }
             for (String c : v.specClusters()) {
                 if (!reported.contains(c)) {
@@ -47,6 +48,17 @@ public final class Rendering {
             }
         }
         return columns(rows.stream().map(List::of).toList());
+    }
+
+    /** A peered controller's links after its message (docs/adr/0046): {@code peers 2/3, down: cluster4=Pending}. */
+    static String withPeers(String message, ResourceView.Peers peers) {
+        if (peers == null) {
+            return message;
+        }
+        String links = "peers " + peers.up() + "/" + peers.of() + (peers.downReasons().isEmpty() ? ""
+                : ", down: " + String.join(" ", peers.downReasons().entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList()));
+        return message.isEmpty() ? links : message + "; " + links;
     }
 
     /** Rows as aligned columns, three spaces apart, the first row a header; no trailing blanks. */

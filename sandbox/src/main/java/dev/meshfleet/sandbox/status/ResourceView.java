@@ -16,12 +16,29 @@ import dev.meshfleet.schemas.v1.ResourceKind;
  * the resource as the API server returns it (plain maps), so the settle rules need no client.
  */
 public record ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
-        Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations) {
+        Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations,
+        Peers peers) {
 
     public ResourceView {
         specClusters = Set.copyOf(specClusters);
         specRevisions = Map.copyOf(specRevisions);
         installations = List.copyOf(installations);
+    }
+
+    /** A resource without peers: an ILM, a GLM, an ECP, a controller that is not peered (yet). */
+    public ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
+            Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations) {
+        this(ref, generation, observedGeneration, deleting, gone, specClusters, specRevisions, installations, null);
+    }
+
+    /**
+     * A peered controller's links as its status says (docs/adr/0046): {@code status.peers} {@code up/of}, and the
+     * reason of each link not up ({@code status.peering.down}, {@code Pending} while its Gateway has no condition).
+     */
+    public record Peers(int up, int of, Map<String, String> downReasons) {
+        public Peers {
+            downReasons = Map.copyOf(downReasons);
+        }
     }
 
     /**
@@ -105,7 +122,24 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
                 : Crds.WHOLE_RESOURCE_CLUSTER;
         InstallationRow row = ControllerStatus.row(cluster, status);
         return new ResourceView(ref, generation, status == null ? null : number(status.get("observedGeneration")),
-                deleting, false, Set.of(cluster), Map.of(), row == null ? List.of() : List.of(row));
+                deleting, false, Set.of(cluster), Map.of(), row == null ? List.of() : List.of(row), peers(status));
+    }
+
+    /** {@code status.peers} ({@code n/m}) and {@code status.peering.down}; null when the status has no peers. */
+    static Peers peers(Map<String, Object> status) {
+        if (status == null || !(status.get("peers") instanceof String p) || !p.matches("\\d+/\\d+")) {
+            return null;
+        }
+        Map<String, String> down = new java.util.TreeMap<>();
+        if (status.get("peering") instanceof Map<?, ?> peering && peering.get("down") instanceof List<?> links) {
+            for (Object link : links) {
+                if (link instanceof Map<?, ?> l && l.get("cluster") != null) {
+                    down.put(String.valueOf(l.get("cluster")), String.valueOf(l.get("reason")));
+                }
+            }
+        }
+        int slash = p.indexOf('/');
+        return new Peers(Integer.parseInt(p.substring(0, slash)), Integer.parseInt(p.substring(slash + 1)), down);
     }
 
     /**

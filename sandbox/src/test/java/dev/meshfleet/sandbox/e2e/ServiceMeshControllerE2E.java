@@ -35,7 +35,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 /**
  * Seed 003 through the whole pipeline (issue 12, ADR 0027): the example's ServiceMeshControllers go Ready with the
  * seed's conditions, onConflict Abort refuses an Istio Meshfleet does not manage and Force takes it over, and deleting
- * a controller removes everything it installed. One fleet of two clusters, one controller each, cases in order.
+ * a controller removes everything it installed. One fleet, cases in order: cluster1 and cluster2, one controller each
+ * in gloo-mesh; then (issue 12 item 4, ADR 0046) a peered mesh of the namespace peered on cluster3..cluster6: three
+ * controllers peered with one root, a fourth joining (its writes counted at the API servers), an east-west address
+ * moving, the fourth leaving. The two sets of clusters and namespaces share nothing a case changes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceMeshControllerE2E {
@@ -48,7 +51,12 @@ class ServiceMeshControllerE2E {
 
     @BeforeAll
     static void startFleet() throws Exception {
-        fleet = Fleet.start(List.of("cluster1", "cluster2"), Map.of());
+        // cluster1 and cluster2 for the cases of gloo-mesh; cluster3..cluster6 for the peered mesh of the namespace
+        // peered (its own controllers, extensions and clusters: the two cannot disturb each other).
+        // Drift repair at the installer's default (10m), not the tests' 5s: the peering cases count the writes a step
+        // causes, and a repair every 5s re-applies whatever the simulator's status writes moved (istiod, Gateways).
+        fleet = Fleet.start(dev.meshfleet.sandbox.cli.SandboxOptions.defaults(dev.meshfleet.sandbox.cli.SandboxOptions.Mode.RUN,
+                List.of("cluster1", "cluster2", "cluster3", "cluster4", "cluster5", "cluster6")).withResync(Fleet.RESYNC, null));
     }
 
     @AfterAll
@@ -264,5 +272,221 @@ class ServiceMeshControllerE2E {
         fleet.settle();
         assertThat(fleet.managedObjects("cluster1")).as("left in cluster1").isEmpty();
         assertThat(fleet.managedObjects("cluster2")).as("left in cluster2, the taken-over istiod included").isEmpty();
+    }
+
+    // ---- issue 12 item 4 end to end: a peered mesh of its own namespace, a fourth cluster joining and leaving ----
+
+    static final String PEERED = "peered";
+    static final List<String> MESH = List.of("cluster3", "cluster4", "cluster5");
+    static final String FOURTH = "cluster6";
+    static final ResourceDefinitionContext GATEWAY = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway").withPlural("gateways")
+            .withNamespaced(true).build();
+
+    static String peeredController(String cluster) {
+        return """
+                ---
+                apiVersion: operator.gloo.solo.io/v1
+                kind: ServiceMeshController
+                metadata: {name: managed-istio-%1$s, namespace: peered}
+                spec: {cluster: %1$s, network: %1$s, dataplaneMode: Ambient, version: 1.28.1-patch0}
+                """.formatted(cluster);
+    }
+
+    static JsonNode peeredStatus(String cluster) {
+        GenericKubernetesResource r = fleet.sandbox.management().genericKubernetesResources(SMC).inNamespace(PEERED)
+                .withName("managed-istio-" + cluster).get();
+        return r == null ? null : JSON.valueToTree(r.getAdditionalProperties().get("status"));
+    }
+
+    /** The Gateways of istio-eastwest in the cluster, by name. */
+    static Map<String, JsonNode> gateways(String cluster) {
+        Map<String, JsonNode> out = new java.util.TreeMap<>();
+        for (GenericKubernetesResource g : fleet.workload(cluster).genericKubernetesResources(GATEWAY)
+                .inNamespace("istio-eastwest").list().getItems()) {
+            out.put(g.getMetadata().getName(), JSON.valueToTree(g));
+        }
+        return out;
+    }
+
+    static String condition(JsonNode gateway, String type) {
+        for (JsonNode c : gateway.path("status").path("conditions")) {
+            if (c.path("type").asText().equals(type)) {
+                return c.path("status").asText();
+            }
+        }
+        return null;
+    }
+
+    static String address(JsonNode eastWest) {
+        return eastWest.path("status").path("addresses").path(0).path("value").asText();
+    }
+
+    /** Every controller of the clusters SUCCEEDED with peers {@code peers}; fails with the table. */
+    static void awaitPeers(List<String> clusters, String peers) {
+        try {
+            org.awaitility.Awaitility.await("peers " + peers + " on " + clusters).atMost(Fleet.STEP_TIMEOUT)
+                    .pollInterval(java.time.Duration.ofMillis(200)).until(() -> clusters.stream().allMatch(c -> {
+                        JsonNode s = peeredStatus(c);
+                        return s != null && s.path("phase").asText().equals("SUCCEEDED")
+                                && s.path("peers").asText().equals(peers);
+                    }));
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new AssertionError(e.getMessage() + "\n" + Rendering.table(fleet.sandbox.views()), e);
+        }
+    }
+
+    /** Right after a step settled: every controller of the clusters SUCCEEDED with peers {@code peers}. */
+    static void assertPeers(List<String> clusters, String peers) {
+        for (String c : clusters) {
+            JsonNode s = peeredStatus(c);
+            assertThat(s).as("status of " + c).isNotNull();
+            assertThat(s.path("phase").asText() + " " + s.path("peers").asText()).as(c + ": " + s + "\n"
+                    + Rendering.table(fleet.sandbox.views())).isEqualTo("SUCCEEDED " + peers);
+        }
+    }
+
+    static List<dev.meshfleet.testkit.WriteLog.Write> installerWritesSince(int mark) {
+        List<dev.meshfleet.testkit.WriteLog.Write> all = fleet.sandbox.api().writeLog().writes();
+        return all.subList(mark, all.size()).stream().filter(w -> w.writer().isPresent()).toList();
+    }
+
+    @Test
+    @Order(5)
+    void threePeeredControllersSucceedWithTheirGatewaysProgrammedEveryLinkUpAndOneRootOfTrust() throws Exception {
+        String mesh = """
+                apiVersion: v1
+                kind: ConfigMap
+                metadata: {name: gloo-extensions-config, namespace: peered}
+                data:
+                  beta: |
+                    serviceMeshController:
+                      multiClusterMode: Peering
+                """ + peeredController("cluster3") + peeredController("cluster4") + peeredController("cluster5");
+
+        fleet.applyAndSettle("peered-mesh.yaml", mesh);
+        // The step settles only once every peer followed (MeshSummary.Mesh#settled), as `sandbox run` waits: no waiting beyond it.
+        assertPeers(MESH, "2/2");
+
+        Secret rootSecret = fleet.sandbox.management().secrets().inNamespace("gloo-mesh").withName("meshfleet-root-ca").get();
+        X509Certificate root = certificates(entry(rootSecret, "tls.crt")).get(0);
+        Set<String> addresses = new HashSet<>();
+        for (String cluster : MESH) {
+            JsonNode status = peeredStatus(cluster);
+            assertThat(status.path("conditions")).extracting(c -> c.path("type").asText() + "=" + c.path("status").asText())
+                    .containsExactly("Initialized=True", "CRDInstalled=True", "ControlPlaneDeployed=True",
+                            "CNIDeployed=True", "WebhookDeployed=True", "Ready=True");
+            assertThat(status.has("peering")).as("no link down: " + status).isFalse();
+            Map<String, JsonNode> gateways = gateways(cluster);
+            List<String> others = MESH.stream().filter(c -> !c.equals(cluster)).toList();
+            assertThat(gateways.keySet()).containsExactly("istio-eastwest", "istio-remote-peer-" + others.get(0),
+                    "istio-remote-peer-" + others.get(1));
+            JsonNode eastWest = gateways.get("istio-eastwest");
+            assertThat(eastWest.path("spec").path("gatewayClassName").asText()).isEqualTo("istio-eastwest");
+            assertThat(eastWest.path("metadata").path("labels").path("topology.istio.io/network").asText())
+                    .isEqualTo(cluster);
+            assertThat(condition(eastWest, "Programmed")).as(eastWest.toString()).isEqualTo("True");
+            assertThat(address(eastWest)).startsWith("192.0.2.");
+            addresses.add(address(eastWest));
+            for (String other : others) {
+                JsonNode remote = gateways.get("istio-remote-peer-" + other);
+                assertThat(remote.path("spec").path("gatewayClassName").asText()).isEqualTo("istio-remote");
+                assertThat(condition(remote, "gloo.solo.io/PeeringSucceeded")).as(remote.toString()).isEqualTo("True");
+                // The remote peer points at the address the peer's own east-west Gateway has.
+                assertThat(remote.path("spec").path("addresses").path(0).path("value").asText())
+                        .isEqualTo(address(gateways(other).get("istio-eastwest")));
+            }
+            // One root of trust: each cluster's plug-in CA holds the generated root and chains to it (PKIX).
+            Secret cacerts = fleet.workload(cluster).secrets().inNamespace("istio-system").withName("cacerts").get();
+            assertThat(certificates(entry(cacerts, "root-cert.pem"))).containsExactly(root);
+            assertThat(CertificateChains.validatedIntermediate(cacerts, root, Instant.now())
+                    .getSubjectX500Principal().getName()).contains("L=" + cluster);
+        }
+        assertThat(addresses).as("one east-west address per cluster").hasSize(3);
+    }
+
+    @Test
+    @Order(6)
+    void aFourthControllerIsPeeredEverywhereAndCostsTheOthersOnlyTheirPeeringGateways() throws Exception {
+        int mark = fleet.sandbox.api().writeLog().writes().size();
+
+        fleet.applyAndSettle("peered-fourth.yaml", peeredController(FOURTH));
+        assertPeers(List.of("cluster3", "cluster4", "cluster5", FOURTH), "3/3");
+        List<dev.meshfleet.testkit.WriteLog.Write> writes = installerWritesSince(mark);
+        writes.forEach(w -> System.err.println("peering E2E, the fourth joins: " + w.cluster() + " " + w.method() + " "
+                + w.path()));
+
+        String gatewaysPath = "/apis/gateway.networking.k8s.io/v1/namespaces/istio-eastwest/gateways/";
+        List<String> fourth = writes.stream().filter(w -> w.cluster().equals(FOURTH)).map(w -> w.path()).toList();
+        assertThat(fourth).as("the new cluster: its own installation and its peering Gateways")
+                .anyMatch(p -> p.startsWith("/apis/apps/v1/namespaces/istio-system/deployments/istiod"))
+                .anyMatch(p -> p.startsWith(gatewaysPath + "istio-eastwest"))
+                .anyMatch(p -> p.startsWith(gatewaysPath + "istio-remote-peer-cluster3"))
+                .anyMatch(p -> p.startsWith(gatewaysPath + "istio-remote-peer-cluster4"))
+                .anyMatch(p -> p.startsWith(gatewaysPath + "istio-remote-peer-cluster5"));
+        for (String cluster : MESH) {
+            List<String> paths = writes.stream().filter(w -> w.cluster().equals(cluster)).map(w -> w.path()).toList();
+            assertThat(paths).as("writes to " + cluster).anyMatch(p -> p.startsWith(gatewaysPath + "istio-remote-peer-"
+                    + FOURTH));
+            // Only its peering installation is applied again: its Gateways, their namespace and the installation's
+            // inventory (with the namespace that holds it); nothing of its control plane.
+            assertThat(paths).as("writes to " + cluster).allMatch(p -> p.startsWith(gatewaysPath)
+                    || p.startsWith("/api/v1/namespaces/istio-eastwest") && !p.startsWith("/api/v1/namespaces/istio-eastwest/")
+                    || p.startsWith("/api/v1/namespaces/meshfleet-system") && !p.startsWith("/api/v1/namespaces/meshfleet-system/")
+                    || p.startsWith("/api/v1/namespaces/meshfleet-system/configmaps/inventory-smc-peered-managed-istio-"
+                            + cluster + "-peering"));
+            assertThat(gateways(cluster).keySet()).contains("istio-remote-peer-" + FOURTH);
+            assertThat(condition(gateways(cluster).get("istio-remote-peer-" + FOURTH), "gloo.solo.io/PeeringSucceeded"))
+                    .isEqualTo("True");
+        }
+        assertThat(gateways(FOURTH).keySet()).containsExactly("istio-eastwest", "istio-remote-peer-cluster3",
+                "istio-remote-peer-cluster4", "istio-remote-peer-cluster5");
+        assertThat(writes).as("writes to cluster1 and cluster2, outside this mesh")
+                .noneMatch(w -> w.cluster().equals("cluster1") || w.cluster().equals("cluster2"));
+    }
+
+    @Test
+    @Order(7)
+    void anEastWestAddressThatMovesIsPushedToEveryPeer() {
+        String before = address(gateways("cluster4").get("istio-eastwest"));
+
+        fleet.sandbox.setFaults("cluster4", List.of(new dev.meshfleet.testkit.Fault.EastWestAddressChange()));
+
+        org.awaitility.Awaitility.await("cluster4's east-west Gateway moved").atMost(Fleet.STEP_TIMEOUT)
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> !address(gateways("cluster4").get("istio-eastwest")).equals(before));
+        String moved = address(gateways("cluster4").get("istio-eastwest"));
+        assertThat(moved).startsWith("192.0.2.").isNotEqualTo(before);
+        for (String peer : List.of("cluster3", "cluster5", FOURTH)) {
+            try {
+                org.awaitility.Awaitility.await(peer + "'s istio-remote-peer-cluster4 at " + moved + ", up")
+                        .atMost(Fleet.STEP_TIMEOUT).pollInterval(java.time.Duration.ofMillis(200)).until(() -> {
+                            JsonNode remote = gateways(peer).get("istio-remote-peer-cluster4");
+                            return remote != null && moved.equals(remote.path("spec").path("addresses").path(0)
+                                    .path("value").asText())
+                                    && "True".equals(condition(remote, "gloo.solo.io/PeeringSucceeded"));
+                        });
+            } catch (org.awaitility.core.ConditionTimeoutException e) {
+                throw new AssertionError(e.getMessage() + "; now " + gateways(peer).get("istio-remote-peer-cluster4"), e);
+            }
+        }
+        awaitPeers(List.of("cluster3", "cluster4", "cluster5", FOURTH), "3/3");
+    }
+
+    @Test
+    @Order(8)
+    void deletingTheFourthControllerRemovesItsPeerEverywhereAndItsOwnGateways() throws Exception {
+        fleet.sandbox.delete(new ResourceRef(ResourceKind.ServiceMeshController, PEERED, "managed-istio-" + FOURTH));
+        fleet.settle();
+        assertPeers(MESH, "2/2");
+
+        assertThat(peeredStatus(FOURTH)).as("finalizer released, resource gone").isNull();
+        assertThat(gateways(FOURTH)).as("Gateways left in " + FOURTH).isEmpty();
+        assertThat(gateways("cluster3").keySet()).containsExactly("istio-eastwest", "istio-remote-peer-cluster4",
+                "istio-remote-peer-cluster5");
+        assertThat(gateways("cluster4").keySet()).containsExactly("istio-eastwest", "istio-remote-peer-cluster3",
+                "istio-remote-peer-cluster5");
+        assertThat(gateways("cluster5").keySet()).containsExactly("istio-eastwest", "istio-remote-peer-cluster3",
+                "istio-remote-peer-cluster4");
     }
 }

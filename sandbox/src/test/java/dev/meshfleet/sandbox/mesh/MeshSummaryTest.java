@@ -109,6 +109,10 @@ class MeshSummaryTest {
                         - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
                         - {name: c, cluster: cluster3, status: {phase: FAILED}}
                         """, List.of()),
+                Arguments.of("a controller gone while the others still hold their remote peer Gateway to it", """
+                        - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 2/2}}
+                        - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}
+                        """, List.of("cluster1: 2 remote peer Gateways for 1 other controller")),
                 Arguments.of("every link up", """
                         - {name: a, cluster: cluster1, status: {phase: SUCCEEDED, peers: 1/1}}
                         - {name: b, cluster: cluster2, status: {phase: SUCCEEDED, peers: 1/1}}

@@ -2,6 +2,7 @@ package dev.meshfleet.sandbox.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,19 @@ class RenderingTest {
     }
 
     @Test
+    void aPeeredControllersLinksFollowItsMessage() {
+        String table = Rendering.table(List.of(smc("gloo-mesh", "c1", "SUCCEEDED", "3/3"),
+                smc("gloo-mesh", "c2", "SUCCEEDED", "1/3", "c3=AddressMismatch", "c1=Pending"),
+                smc("gloo-mesh", "c3", "SUCCEEDED", null)));
+
+        assertThat(table.lines().toList()).containsExactly(
+                "RESOURCE           CLUSTER   REVISION   STATE     MESSAGE",
+                "smc/gloo-mesh/c1   c1        default    HEALTHY   peers 3/3",
+                "smc/gloo-mesh/c2   c2        default    HEALTHY   peers 1/3, down: c1=Pending c3=AddressMismatch",
+                "smc/gloo-mesh/c3   c3        default    HEALTHY");
+    }
+
+    @Test
     void aClusterWithoutStatusIsShownAsSuch() {
         var view = ResourceView.of(ResourceKind.IstioLifecycleManager,
                 Map.of("name", "x", "namespace", "ns", "generation", 1), SettleTest.spec("cluster1"), null);
@@ -66,5 +80,24 @@ class RenderingTest {
         var item = (Map<String, Object>) ((List<Object>) back.get("items")).get(0);
         assertThat(item).extractingByKey("status").asString().contains("observedRevision=1-24");
         assertThat(meta).containsKey("managedFields");
+    }
+
+    /** A ServiceMeshController's view as the aggregator writes its status: {@code peers} and {@code peering.down}. */
+    static ResourceView smc(String namespace, String name, String phase, String peers, String... down) {
+        Map<String, Object> metadata = new LinkedHashMap<>(Map.of("name", name, "namespace", namespace, "generation", 1));
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("observedGeneration", 1);
+        status.put("phase", phase);
+        if (peers != null) {
+            status.put("peers", peers);
+        }
+        if (down.length > 0) {
+            List<Map<String, Object>> links = new ArrayList<>();
+            for (String d : down) {
+                links.add(Map.of("cluster", d.substring(0, d.indexOf('=')), "reason", d.substring(d.indexOf('=') + 1)));
+            }
+            status.put("peering", Map.of("down", links));
+        }
+        return ResourceView.of(ResourceKind.ServiceMeshController, metadata, Map.of("cluster", name), status);
     }
 }
