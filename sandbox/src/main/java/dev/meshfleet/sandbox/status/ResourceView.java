@@ -16,12 +16,26 @@ import dev.meshfleet.schemas.v1.ResourceKind;
  * the resource as the API server returns it (plain maps), so the settle rules need no client.
  */
 public record ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
-        Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations) {
+        Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations,
+        Peers peers) {
 
     public ResourceView {
         specClusters = Set.copyOf(specClusters);
         specRevisions = Map.copyOf(specRevisions);
         installations = List.copyOf(installations);
+    }
+
+    public ResourceView(ResourceRef ref, Long generation, Long observedGeneration, boolean deleting, boolean gone,
+            Set<String> specClusters, Map<String, Set<String>> specRevisions, List<InstallationRow> installations) {
+        this(ref, generation, observedGeneration, deleting, gone, specClusters, specRevisions, installations, null);
+    }
+
+    /**
+     * A peered ServiceMeshController's links (docs/adr/0046): {@code status.peers} {@code up/total}, and whether one of
+     * {@code status.peering.down} is still {@code Pending} (its remote Gateway reports nothing yet). Null for a
+     * resource without {@code status.peers}.
+     */
+    public record Peers(int up, int total, boolean pending) {
     }
 
     /**
@@ -105,7 +119,23 @@ public record ResourceView(ResourceRef ref, Long generation, Long observedGenera
                 : Crds.WHOLE_RESOURCE_CLUSTER;
         InstallationRow row = ControllerStatus.row(cluster, status);
         return new ResourceView(ref, generation, status == null ? null : number(status.get("observedGeneration")),
-                deleting, false, Set.of(cluster), Map.of(), row == null ? List.of() : List.of(row));
+                deleting, false, Set.of(cluster), Map.of(), row == null ? List.of() : List.of(row), peers(status));
+    }
+
+    /** {@code status.peers} ("n/m") and whether a down link is Pending; null without a readable one. */
+    private static Peers peers(Map<String, Object> status) {
+        if (status == null || !(status.get("peers") instanceof String text) || !text.matches("\\d+/\\d+")) {
+            return null;
+        }
+        int slash = text.indexOf('/');
+        boolean pending = false;
+        if (status.get("peering") instanceof Map<?, ?> peering && peering.get("down") instanceof List<?> down) {
+            for (Object link : down) {
+                pending |= link instanceof Map<?, ?> l && "Pending".equals(l.get("reason"));
+            }
+        }
+        return new Peers(Integer.parseInt(text.substring(0, slash)), Integer.parseInt(text.substring(slash + 1)),
+                pending);
     }
 
     /**

@@ -17,6 +17,12 @@ import dev.meshfleet.schemas.state.Phase;
  * state that will not change by itself ({@link Phase#settled()}), HEALTHY excepted for one the spec no longer
  * wants (its removal is still to come); a deleted resource has settled when it
  * is gone, or when its removal is stuck on something outside (see {@link #removalIsStuck}). Pure: the caller reads the resources and calls {@link #evaluate} again until it says so.
+ *
+ * <p>A peered ServiceMeshController (one with {@code status.peers}, docs/adr/0046) is SUCCEEDED once its east-west
+ * Gateway has an address, before its peers' addresses have reached its plan: the translator plans its remote peers a
+ * few seconds later. So it has settled only when it knows a link (up or down) to every other peered controller of its
+ * namespace that is SUCCEEDED (whose address is known), and none of its links is still {@code Pending}. A peer that
+ * never gets an address (never-ready) is not SUCCEEDED, so nothing waits for it.
  */
 public final class Settle {
 
@@ -34,8 +40,18 @@ public final class Settle {
         int settled = 0;
         boolean healthy = true;
         List<String> moving = new ArrayList<>();
+        java.util.Map<String, Integer> addressedByNamespace = new java.util.HashMap<>();
+        for (ResourceView v : views) {
+            if (v.peers() != null && !v.gone() && !v.deleting() && !v.installations().isEmpty()
+                    && v.installations().stream().allMatch(r -> phase(v, r) == Phase.HEALTHY)) {
+                addressedByNamespace.merge(v.ref().namespace(), 1, Integer::sum);
+            }
+        }
         for (ResourceView v : views) {
             String why = whyNotSettled(v);
+            if (why == null) {
+                why = whyPeersNotSettled(v, addressedByNamespace.getOrDefault(v.ref().namespace(), 0));
+            }
             if (why == null) {
                 settled++;
             } else {
@@ -80,6 +96,24 @@ public final class Settle {
                 .filter(r -> !settled(v, r) || v.unwanted(r) && phase(v, r) == Phase.HEALTHY)
                 .map(r -> r.cluster() + "/" + r.revision() + ":" + r.state()).toList();
         return inProgress.isEmpty() ? null : brief(inProgress);
+    }
+
+    /**
+     * null when a peered controller's links are all known (see the class comment), else why not; {@code addressed} is
+     * the number of SUCCEEDED peered controllers of its namespace, itself included when it is one.
+     */
+    static String whyPeersNotSettled(ResourceView v, int addressed) {
+        ResourceView.Peers peers = v.peers();
+        if (peers == null || v.gone() || v.deleting()) {
+            return null;
+        }
+        if (peers.pending()) {
+            return "(peers " + peers.up() + "/" + peers.total() + ", a link pending)";
+        }
+        if (peers.total() < addressed - 1) {
+            return "(peers " + peers.up() + "/" + peers.total() + " of " + (addressed - 1) + " peered)";
+        }
+        return null;
     }
 
     /** Up to this many installations are listed one by one in a progress line; more are counted by state. */

@@ -245,4 +245,53 @@ class SettleTest {
         assertThat(p.moving()).containsExactly("ilm/gloo-mesh/istiod (no status yet for 6 clusters: cluster2, cluster3,"
                 + " cluster4, cluster5, cluster6 and 1 more)");
     }
+
+    /** A ServiceMeshController of gloo-mesh for {@code cluster}: its phase, status.peers and the reasons of its down links. */
+    static ResourceView controller(String cluster, String phase, String peers, String... downReasons) {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("observedGeneration", 1L);
+        status.put("phase", phase);
+        status.put("conditions", List.of());
+        if (peers != null) {
+            status.put("peers", peers);
+        }
+        if (downReasons.length > 0) {
+            status.put("peering", Map.of("down", java.util.Arrays.stream(downReasons)
+                    .map(r -> Map.of("cluster", "x", "reason", r)).toList()));
+        }
+        return ResourceView.of(ResourceKind.ServiceMeshController, Map.of("name", "managed-istio-" + cluster,
+                "namespace", "gloo-mesh", "generation", 1L), Map.of("cluster", cluster), status);
+    }
+
+    /**
+     * ADR 0046: a peered controller is SUCCEEDED before its peers' addresses reach its plan; the step waits for a link
+     * to every other SUCCEEDED peered controller of the namespace, and for no link to be Pending.
+     */
+    @Test
+    void aPeeredControllerSettlesOnceItKnowsALinkToEveryOtherAddressedPeer() {
+        record Row(String rule, List<ResourceView> views, List<String> moving) {
+        }
+        List<Row> rows = List.of(
+                new Row("three SUCCEEDED, none planned its peers yet", List.of(controller("cluster1", "SUCCEEDED", "0/0"),
+                        controller("cluster2", "SUCCEEDED", "0/0"), controller("cluster3", "SUCCEEDED", "2/2")),
+                        List.of("smc/gloo-mesh/managed-istio-cluster1 (peers 0/0 of 2 peered)",
+                                "smc/gloo-mesh/managed-istio-cluster2 (peers 0/0 of 2 peered)")),
+                new Row("every link up", List.of(controller("cluster1", "SUCCEEDED", "2/2"),
+                        controller("cluster2", "SUCCEEDED", "2/2"), controller("cluster3", "SUCCEEDED", "2/2")),
+                        List.of()),
+                new Row("a link down for a reason is known", List.of(controller("cluster1", "SUCCEEDED", "0/1",
+                        "AddressMismatch"), controller("cluster2", "SUCCEEDED", "1/1")), List.of()),
+                new Row("a link pending", List.of(controller("cluster1", "SUCCEEDED", "0/1", "Pending"),
+                        controller("cluster2", "SUCCEEDED", "1/1")),
+                        List.of("smc/gloo-mesh/managed-istio-cluster1 (peers 0/1, a link pending)")),
+                new Row("a peer that never gets an address is not waited for", List.of(
+                        controller("cluster1", "SUCCEEDED", "0/0"),
+                        controller("cluster2", "INSTALLING", "0/0")),
+                        List.of("smc/gloo-mesh/managed-istio-cluster2 cluster2/default:INSTALLING_CONTROL_PLANE")),
+                new Row("a controller that is not peered", List.of(controller("cluster1", "SUCCEEDED", null),
+                        controller("cluster2", "SUCCEEDED", null)), List.of()));
+        for (Row row : rows) {
+            assertThat(Settle.evaluate(row.views()).moving()).as(row.rule()).isEqualTo(row.moving());
+        }
+    }
 }
