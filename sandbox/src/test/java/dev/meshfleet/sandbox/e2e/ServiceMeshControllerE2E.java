@@ -34,8 +34,10 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * Seed 003 through the whole pipeline (issue 12, ADR 0027): the example's ServiceMeshControllers go Ready with the
- * seed's conditions, onConflict Abort refuses an Istio Meshfleet does not manage and Force takes it over, and deleting
- * a controller removes everything it installed. One fleet of two clusters, one controller each, cases in order.
+ * seed's conditions, the extensions config turns peering on, a controller annotated for NodePort peering gets a NodePort
+ * east-west Gateway its peer follows (ADR 0046), onConflict Abort refuses an Istio Meshfleet does not manage and Force
+ * takes it over, and deleting a controller removes everything it installed. One fleet of two clusters, one controller
+ * each, cases in order.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceMeshControllerE2E {
@@ -212,8 +214,65 @@ class ServiceMeshControllerE2E {
                         .get("pool")));
     }
 
+    static final ResourceDefinitionContext GATEWAY = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway").withPlural("gateways")
+            .withNamespaced(true).build();
+
+    static GenericKubernetesResource gateway(String cluster, String name) {
+        return fleet.workload(cluster).genericKubernetesResources(GATEWAY).inNamespace("istio-eastwest").withName(name)
+                .get();
+    }
+
+    static JsonNode json(GenericKubernetesResource r) {
+        return r == null ? JSON.createObjectNode() : JSON.valueToTree(r);
+    }
+
+    /** A Gateway's condition as "reason status", "" without it. */
+    static String condition(JsonNode gateway, String type) {
+        for (JsonNode c : gateway.path("status").path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("reason").asText() + " " + c.path("status").asText();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * ADR 0046, the seed's alpha NodePort peering: annotating a peered controller (metadata only, its generation stays)
+     * makes its east-west Gateway NodePort, reached at its hostname, and its peer's remote Gateway follows it there.
+     * Peering is on since the case before (the extensions config).
+     */
     @Test
     @Order(3)
+    void annotatingAControllerForNodePortMakesItsEastWestGatewayNodePortAndItsPeerFollows() {
+        fleet.sandbox.management().genericKubernetesResources(SMC).inNamespace("gloo-mesh")
+                .withName("managed-istio-cluster2").edit(r -> {
+                    Map<String, String> annotations = new java.util.HashMap<>(java.util.Objects.requireNonNullElse(
+                            r.getMetadata().getAnnotations(), Map.<String, String>of()));
+                    annotations.put("peering.solo.io/data-plane-service-type", "nodeport");
+                    r.getMetadata().setAnnotations(annotations);
+                    return r;
+                });
+        org.awaitility.Awaitility.await("cluster1's remote peer for cluster2 at its NodePort hostname")
+                .atMost(Fleet.STEP_TIMEOUT).pollInterval(java.time.Duration.ofMillis(200)).untilAsserted(() -> {
+                    JsonNode eastWest = json(gateway("cluster2", "istio-eastwest"));
+                    JsonNode remote = json(gateway("cluster1", "istio-remote-peer-cluster2"));
+                    assertThat(eastWest.at("/metadata/annotations/peering.solo.io~1data-plane-service-type").asText())
+                            .isEqualTo("nodeport");
+                    assertThat(eastWest.at("/status/addresses/0/value").asText()).isEqualTo("cluster2.eastwest.example");
+                    assertThat(condition(eastWest, "gloo.solo.io/DataPlaneServiceType")).isEqualTo("NodePort True");
+                    assertThat(remote.at("/spec/addresses/0/value").asText()).isEqualTo("cluster2.eastwest.example");
+                    assertThat(condition(remote, "gloo.solo.io/PeeringSucceeded")).isEqualTo("Connected True");
+                    assertThat(condition(remote, "gloo.solo.io/DataPlaneServiceType")).isEqualTo("NodePort True");
+                    assertThat(status("managed-istio-cluster1").path("peers").asText()).isEqualTo("1/1");
+                });
+        assertThat(condition(json(gateway("cluster1", "istio-eastwest")), "gloo.solo.io/DataPlaneServiceType"))
+                .as("cluster1 is not annotated").isEqualTo("LoadBalancer True");
+        assertThat(controller("managed-istio-cluster2").getMetadata().getGeneration()).as("metadata only").isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
     void deletingAControllerRemovesEverythingItInstalledAndThenTheResource() throws Exception {
         assertThat(fleet.managedObjects("cluster2")).as("installed in cluster2").isNotEmpty();
 
@@ -227,7 +286,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void onConflictAbortRefusesAnIstioMeshfleetDoesNotManageAndForceTakesItOver() throws Exception {
         var c2 = fleet.workload("cluster2");
         c2.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
