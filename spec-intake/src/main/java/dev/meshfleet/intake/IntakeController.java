@@ -118,7 +118,7 @@ final class IntakeController {
                 if (publish.operation() == Operation.DELETE) {
                     ledger.recordDelete(resource.uid());
                 } else {
-                    ledger.recordUpsert(resource.uid(), resource.generation(), resource.extensionsJson());
+                    ledger.recordUpsert(resource.uid(), resource.generation(), resource.beside());
                 }
                 onPublished.accept(publish.operation());
                 LOG.infof("published %s of %s generation %d uid %s by '%s'", publish.operation(), key,

@@ -179,4 +179,49 @@ class IntakeControllerTest {
                 tuple("old", Operation.DELETE),
                 tuple("new", Operation.UPSERT));
     }
+
+    private static final String SMC_KEY = "ServiceMeshController/gloo-mesh/managed-istio-cluster1";
+
+    /** A ServiceMeshController at generation 1 holding the finalizer, with these annotations. */
+    private static GenericKubernetesResource smc(Map<String, String> annotations) {
+        GenericKubernetesResource r = new GenericKubernetesResourceBuilder().withApiVersion(Crds.SMC_API_VERSION)
+                .withKind("ServiceMeshController")
+                .withMetadata(new ObjectMetaBuilder().withNamespace("gloo-mesh").withName("managed-istio-cluster1")
+                        .withUid("u1").withGeneration(1L).withResourceVersion("rv" + annotations.size())
+                        .withFinalizers(List.of(Crds.FINALIZER)).withAnnotations(annotations).build())
+                .build();
+        r.setAdditionalProperty("spec", Map.of("cluster", "cluster1"));
+        return r;
+    }
+
+    /**
+     * ADR 0046: annotating a controller for NodePort peering changes its metadata only (the generation stays), and is
+     * published again with it; a user's other annotation is neither published nor a reason to publish.
+     */
+    @Test
+    void aControllersNodePortAnnotationAlonePublishesItAgainAndAnUnrelatedAnnotationDoesNot() {
+        stored.set(smc(Map.of()));
+        controller.handle(SMC_KEY);
+
+        stored.set(smc(Map.of("team.example.com/owner", "mesh-team")));
+        controller.handle(SMC_KEY);
+        assertThat(sent()).as("an annotation Meshfleet does not read publishes nothing").hasSize(1);
+
+        stored.set(smc(Map.of("team.example.com/owner", "mesh-team",
+                "peering.solo.io/data-plane-service-type", "nodeport")));
+        controller.handle(SMC_KEY);
+        controller.handle(SMC_KEY);
+
+        stored.set(smc(Map.of("peering.solo.io/data-plane-service-type", "nodeport")));
+        controller.handle(SMC_KEY);
+
+        stored.set(smc(Map.of()));
+        controller.handle(SMC_KEY);
+
+        assertThat(sent()).extracting(SpecChange::getGeneration, SpecChange::getOperation, SpecChange::getAnnotations)
+                .containsExactly(
+                        tuple(1L, Operation.UPSERT, null),
+                        tuple(1L, Operation.UPSERT, Map.of("peering.solo.io/data-plane-service-type", "nodeport")),
+                        tuple(1L, Operation.UPSERT, null));
+    }
 }

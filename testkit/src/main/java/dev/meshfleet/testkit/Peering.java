@@ -27,6 +27,14 @@ public final class Peering {
     public static final String NETWORK_LABEL = "topology.istio.io/network";
     /** On the east-west Gateway: the data-plane service type peers reach it by ({@code nodeport} or {@code loadbalancer}). */
     public static final String DATA_PLANE_SERVICE_TYPE = "peering.solo.io/data-plane-service-type";
+    /** On a remote peer Gateway: the data-plane service type it prefers to reach its peer by. */
+    public static final String PREFERRED_DATA_PLANE_SERVICE_TYPE = "peering.solo.io/preferred-data-plane-service-type";
+    /**
+     * The condition of each east-west and remote peer Gateway saying which data-plane service type is in use (seed
+     * 003); the seed names no type, so this one is the simulator's, in the group of {@link #PEERING_SUCCEEDED}. Always
+     * True; its reason is {@code NodePort} or {@code LoadBalancer}.
+     */
+    public static final String DATA_PLANE_SERVICE_TYPE_CONDITION = "gloo.solo.io/DataPlaneServiceType";
     /** The condition type of a remote peer Gateway that {@code istioctl multicluster check} reads. */
     public static final String PEERING_SUCCEEDED = "gloo.solo.io/PeeringSucceeded";
     /** Istio's plug-in CA Secret, in istiod's namespace. */
@@ -60,8 +68,48 @@ public final class Peering {
 
     /** Whether an east-west Gateway asks for NodePort peering (the seed's alpha annotation). */
     public static boolean nodePort(JsonNode gateway) {
-        return gateway.path("metadata").path("annotations").path(DATA_PLANE_SERVICE_TYPE).asText()
-                .toLowerCase(Locale.ROOT).equals("nodeport");
+        return isNodePort(gateway.path("metadata").path("annotations").path(DATA_PLANE_SERVICE_TYPE).asText());
+    }
+
+    /** Whether a remote peer Gateway prefers to reach its peer by NodePort. */
+    public static boolean prefersNodePort(JsonNode gateway) {
+        return isNodePort(gateway.path("metadata").path("annotations").path(PREFERRED_DATA_PLANE_SERVICE_TYPE).asText());
+    }
+
+    private static boolean isNodePort(String annotation) {
+        return annotation.toLowerCase(Locale.ROOT).equals("nodeport");
+    }
+
+    /** The {@link #DATA_PLANE_SERVICE_TYPE_CONDITION} of a Gateway: {@code NodePort} or {@code LoadBalancer}, and why. */
+    public record ServiceType(String reason, String message) {
+        public static final String NODE_PORT = "NodePort";
+        public static final String LOAD_BALANCER = "LoadBalancer";
+    }
+
+    /** The data-plane service type of an east-west Gateway: what its annotation asks. */
+    public static ServiceType eastWestServiceType(boolean nodePort) {
+        return nodePort
+                ? new ServiceType(ServiceType.NODE_PORT, "peers reach this cluster's data plane by NodePort; xDS still"
+                        + " by the gateway's stable address")
+                : new ServiceType(ServiceType.LOAD_BALANCER, "peers reach this cluster's data plane by the gateway's"
+                        + " LoadBalancer address");
+    }
+
+    /**
+     * The data-plane service type a remote peer Gateway uses: NodePort only when it prefers it and the live east-west
+     * Gateway of its peer serves NodePort; otherwise LoadBalancer, saying why when NodePort was preferred.
+     */
+    public static ServiceType remoteServiceType(Optional<String> peer, boolean prefersNodePort, Optional<EastWest> live) {
+        String cluster = peer.orElse("the peer");
+        if (!prefersNodePort) {
+            return new ServiceType(ServiceType.LOAD_BALANCER, "reaching " + cluster + "'s data plane by its east-west"
+                    + " gateway's LoadBalancer address");
+        }
+        if (live.isPresent() && live.get().nodePort()) {
+            return new ServiceType(ServiceType.NODE_PORT, "reaching " + cluster + "'s data plane by NodePort");
+        }
+        return new ServiceType(ServiceType.LOAD_BALANCER, "NodePort preferred, but " + cluster + "'s east-west gateway"
+                + (live.isPresent() ? " serves LoadBalancer" : " is not known") + ": reaching it by LoadBalancer");
     }
 
     /** The cluster an east-west Gateway serves: its {@code topology.istio.io/cluster} label, else the cluster it is in. */
@@ -91,8 +139,11 @@ public final class Peering {
                 : Optional.of(new Address(first.path("type").asText(Address.IP_ADDRESS), value));
     }
 
-    /** A cluster's east-west Gateway as it is live: where it is, whether it is programmed, its address. */
-    public record EastWest(String heldBy, String gateway, boolean programmed, Address address) {
+    /**
+     * A cluster's east-west Gateway as it is live: where it is, whether it is programmed, its address, and whether it
+     * serves NodePort peering.
+     */
+    public record EastWest(String heldBy, String gateway, boolean programmed, Address address, boolean nodePort) {
     }
 
     /** The {@code PeeringSucceeded} condition of a remote peer Gateway. */

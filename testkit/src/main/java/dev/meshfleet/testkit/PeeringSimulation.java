@@ -176,29 +176,35 @@ final class PeeringSimulation {
      */
     private Peering.EastWest programEastWest(String cluster, String path, ObjectNode live) {
         long generation = live.path("metadata").path("generation").asLong();
-        Peering.Address address = Peering.eastWestAddress(cluster, Peering.nodePort(live),
+        boolean nodePort = Peering.nodePort(live);
+        Peering.Address address = Peering.eastWestAddress(cluster, nodePort,
                 server.store(cluster).has(Fault.EastWestAddressChange.class));
         boolean running = !server.store(cluster).has(Fault.NeverReady.class);
+        Peering.ServiceType type = Peering.eastWestServiceType(nodePort);
         List<Condition> conditions = List.of(
                 new Condition("Accepted", true, "Accepted", "accepted by the " + Peering.EASTWEST_CLASS + " class"),
                 running ? new Condition("Programmed", true, "Programmed", "reachable at " + address.value())
-                        : new Condition("Programmed", false, "Pending", "the east-west gateway's pods are not ready"));
+                        : new Condition("Programmed", false, "Pending", "the east-west gateway's pods are not ready"),
+                new Condition(Peering.DATA_PLANE_SERVICE_TYPE_CONDITION, true, type.reason(), type.message()));
         writeStatus(cluster, path, live, generation, List.of(address), conditions);
-        return new Peering.EastWest(cluster, namespacedName(live), running, address);
+        return new Peering.EastWest(cluster, namespacedName(live), running, address, nodePort);
     }
 
     /** A remote peer Gateway: Accepted, Programmed, its addresses, and whether its link is up. */
     private void reportLink(String cluster, String path, ObjectNode live) {
         Optional<String> peer = Peering.remoteCluster(live);
         Optional<Peering.Address> wanted = Peering.specAddress(live);
-        Peering.Link link = Peering.link(peer, wanted, peer.map(eastWestByCluster::get));
+        Optional<Peering.EastWest> peerEastWest = peer.map(eastWestByCluster::get);
+        Peering.Link link = Peering.link(peer, wanted, peerEastWest);
+        Peering.ServiceType type = Peering.remoteServiceType(peer, Peering.prefersNodePort(live), peerEastWest);
         List<Peering.Address> addresses = new ArrayList<>();
         live.path("spec").path("addresses").forEach(a -> addresses.add(new Peering.Address(
                 a.path("type").asText(Peering.Address.IP_ADDRESS), a.path("value").asText())));
         writeStatus(cluster, path, live, live.path("metadata").path("generation").asLong(), addresses, List.of(
                 new Condition("Accepted", true, "Accepted", "accepted by the " + Peering.REMOTE_CLASS + " class"),
                 new Condition("Programmed", true, "Programmed", "the peer's address is known to istiod"),
-                new Condition(Peering.PEERING_SUCCEEDED, link.up(), link.reason(), link.message())));
+                new Condition(Peering.PEERING_SUCCEEDED, link.up(), link.reason(), link.message()),
+                new Condition(Peering.DATA_PLANE_SERVICE_TYPE_CONDITION, true, type.reason(), type.message())));
     }
 
     /** Records how an east-west Gateway is served (null: it is not one), re-evaluating the peers it concerns. */

@@ -25,7 +25,7 @@ class PeeringTest {
     static final ObjectMapper JSON = new ObjectMapper();
     static final Address HERE = new Address(Address.IP_ADDRESS, "192.0.2.10");
     static final Optional<EastWest> PROGRAMMED = Optional.of(new EastWest("c2", "istio-eastwest/istio-eastwest", true,
-            HERE));
+            HERE, false));
 
     @Test
     void aLoadBalancerAddressIsATestNet1HostChosenByTheClusterNameAndItsMovedAddressIsAnother() {
@@ -64,6 +64,37 @@ class PeeringTest {
         assertThat(Peering.nodePort(JSON.readTree("{\"metadata\":{}}"))).isFalse();
     }
 
+    /** Seed 003: a condition on each east-west and remote peer Gateway says which data-plane service type is in use. */
+    @Test
+    void theDataPlaneServiceTypeInUseIsNodePortOnlyWhereItIsAskedAndThePeerServesIt() {
+        Address named = new Address(Address.HOSTNAME, "c2.eastwest.example");
+        Optional<EastWest> nodePortPeer = Optional.of(new EastWest("c2", "istio-eastwest/istio-eastwest", true, named,
+                true));
+        Optional<String> c2 = Optional.of("c2");
+        record TypeRow(String rule, Peering.ServiceType type, String reason, String message) {
+        }
+        List<TypeRow> rows = List.of(
+                new TypeRow("an east-west Gateway annotated nodeport", Peering.eastWestServiceType(true), "NodePort",
+                        "peers reach this cluster's data plane by NodePort; xDS still by the gateway's stable address"),
+                new TypeRow("an east-west Gateway annotated loadbalancer", Peering.eastWestServiceType(false),
+                        "LoadBalancer", "peers reach this cluster's data plane by the gateway's LoadBalancer address"),
+                new TypeRow("a remote preferring NodePort of a NodePort peer",
+                        Peering.remoteServiceType(c2, true, nodePortPeer), "NodePort",
+                        "reaching c2's data plane by NodePort"),
+                new TypeRow("a remote preferring NodePort of a LoadBalancer peer",
+                        Peering.remoteServiceType(c2, true, PROGRAMMED), "LoadBalancer",
+                        "NodePort preferred, but c2's east-west gateway serves LoadBalancer: reaching it by LoadBalancer"),
+                new TypeRow("a remote preferring NodePort of a peer not known",
+                        Peering.remoteServiceType(c2, true, Optional.empty()), "LoadBalancer",
+                        "NodePort preferred, but c2's east-west gateway is not known: reaching it by LoadBalancer"),
+                new TypeRow("a remote preferring LoadBalancer of a NodePort peer",
+                        Peering.remoteServiceType(c2, false, nodePortPeer), "LoadBalancer",
+                        "reaching c2's data plane by its east-west gateway's LoadBalancer address"));
+        for (TypeRow row : rows) {
+            assertThat(row.type()).as(row.rule()).isEqualTo(new Peering.ServiceType(row.reason(), row.message()));
+        }
+    }
+
     @Test
     void aRemotePeerNamesItsClusterByItsNameElseByItsClusterLabel() throws Exception {
         assertThat(Peering.remoteCluster(gateway("istio-remote-peer-cluster2", "other"))).contains("cluster2");
@@ -89,7 +120,7 @@ class PeeringTest {
                 new Row("the peer has no east-west gateway", c2, right, Optional.empty(), false, "PeerNotFound",
                         List.of("c2", "istio-eastwest")),
                 new Row("the peer's gateway is not programmed", c2, right,
-                        Optional.of(new EastWest("c2", "istio-eastwest/istio-eastwest", false, HERE)), false,
+                        Optional.of(new EastWest("c2", "istio-eastwest/istio-eastwest", false, HERE, false)), false,
                         "PeerNotProgrammed", List.of("istio-eastwest/istio-eastwest", "c2")),
                 new Row("no address", c2, Optional.empty(), PROGRAMMED, false, "NoAddress", List.of("spec.addresses")),
                 new Row("no peer named", Optional.empty(), right, PROGRAMMED, false, "UnknownPeer",

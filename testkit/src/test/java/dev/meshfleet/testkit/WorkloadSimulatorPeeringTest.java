@@ -169,6 +169,39 @@ class WorkloadSimulatorPeeringTest {
         assertThat(live("np1", "istio-eastwest").<String>get("status", "addresses", 0, "type")).isEqualTo("Hostname");
     }
 
+    /**
+     * Seed 003: "A status condition on each east-west and remote peer gateway indicates which dataplane service type is
+     * in use". A remote peer preferring NodePort, at the NodePort Gateway's hostname as the chart renders it, is linked.
+     */
+    @Test
+    void eachEastWestAndRemotePeerGatewaySaysWhichDataPlaneServiceTypeIsInUse() {
+        sim = WorkloadSimulator.start(server, List.of("dt1", "dt2"), READY_AFTER);
+        gateways("dt1").resource(eastWest("dt1", true)).create();
+        gateways("dt2").resource(eastWest("dt2", false)).create();
+        assertThat(programmedAddress("dt1")).isEqualTo("dt1.eastwest.example");
+        String lb = programmedAddress("dt2");
+
+        GenericKubernetesResource toNodePort = remote("dt1", "dt1.eastwest.example");
+        toNodePort.getMetadata().getAnnotations().put("peering.solo.io/preferred-data-plane-service-type", "nodeport");
+        gateways("dt2").resource(toNodePort).create();
+        GenericKubernetesResource toLoadBalancer = remote("dt2", lb);
+        toLoadBalancer.getMetadata().getAnnotations().put("peering.solo.io/preferred-data-plane-service-type",
+                "loadbalancer");
+        gateways("dt1").resource(toLoadBalancer).create();
+        awaitLink("dt2", "dt1", "True", "Connected");
+        awaitLink("dt1", "dt2", "True", "Connected");
+
+        assertThat(condition(live("dt1", "istio-eastwest"), "gloo.solo.io/DataPlaneServiceType"))
+                .containsEntry("status", "True").containsEntry("reason", "NodePort");
+        assertThat(condition(live("dt2", "istio-eastwest"), "gloo.solo.io/DataPlaneServiceType"))
+                .containsEntry("status", "True").containsEntry("reason", "LoadBalancer");
+        assertThat(condition(live("dt2", "istio-remote-peer-dt1"), "gloo.solo.io/DataPlaneServiceType"))
+                .containsEntry("status", "True").containsEntry("reason", "NodePort")
+                .containsEntry("message", "reaching dt1's data plane by NodePort");
+        assertThat(condition(live("dt1", "istio-remote-peer-dt2"), "gloo.solo.io/DataPlaneServiceType"))
+                .containsEntry("status", "True").containsEntry("reason", "LoadBalancer");
+    }
+
     @Test
     void aClustersAddressIsTheSameWhenAnotherSimulatorProgramsItAgain() {
         sim = WorkloadSimulator.start(server, List.of("st1"), READY_AFTER);

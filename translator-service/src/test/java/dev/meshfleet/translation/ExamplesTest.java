@@ -64,6 +64,12 @@ class ExamplesTest {
             assertThat(Canonical.parse(istiod.valuesJson()).at("/global/network").asText())
                     .isEqualTo(plan.cluster());
         }
+        // cluster3's controller is annotated peering.solo.io/data-plane-service-type: nodeport (ADR 0046).
+        assertThat(ts).extracting(t -> t.owner().name() + " " + t.allPlans().stream()
+                .filter(p -> p.revision().equals("peering"))
+                .map(p -> Canonical.parse(p.charts().get(0).valuesJson()).at("/eastwest/nodePort").toString())
+                .findFirst().orElse("no peering installation")).containsExactly("managed-istio-cluster1 false",
+                        "managed-istio-cluster2 false", "managed-istio-cluster3 true");
     }
 
     /**

@@ -77,9 +77,10 @@ public final class Golden {
                 throw new IOException(input + ": an ExternalControlPlane; translate it with EcpTranslator");
             }
             for (Manifests.Resource r : read.resources()) {
-                // A ServiceMeshController with its namespace's gloo-extensions-config when the file has one (ADR 0045).
+                // A ServiceMeshController with its namespace's gloo-extensions-config when the file has one (ADR 0045),
+                // and its NodePort annotation (ADR 0046), as the plan preview.
                 out.add(translator.translate(r.owner(), r.generation(), r.spec(), EcpFacts.NONE,
-                        read.extensionsOf(r.owner().namespace())));
+                        read.extensionsOf(r.owner().namespace()), r.peering()));
             }
         }
         return out;

@@ -34,11 +34,12 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
  * Seed 003 through the whole pipeline (issue 12, ADR 0027): the example's ServiceMeshControllers go Ready with the
- * seed's conditions, onConflict Abort refuses an Istio Meshfleet does not manage and Force takes it over, and deleting
- * a controller removes everything it installed. One fleet, cases in order: cluster1 and cluster2, one controller each
- * in gloo-mesh; then (issue 12 item 4, ADR 0046) a peered mesh of the namespace peered on cluster3..cluster6: three
- * controllers peered with one root, a fourth joining (its writes counted at the API servers), an east-west address
- * moving, the fourth leaving. The two sets of clusters and namespaces share nothing a case changes.
+ * seed's conditions, the extensions config turns peering on, a controller annotated for NodePort peering gets a NodePort
+ * east-west Gateway its peer follows (ADR 0046), onConflict Abort refuses an Istio Meshfleet does not manage and Force
+ * takes it over, and deleting a controller removes everything it installed. One fleet, cases in order: cluster1 and
+ * cluster2, one controller each in gloo-mesh; then (issue 12 item 4, ADR 0046) a peered mesh of the namespace peered on
+ * cluster3..cluster6: three controllers peered with one root, a fourth joining (its writes counted at the API servers),
+ * an east-west address moving, the fourth leaving. The two sets of clusters and namespaces share nothing a case changes.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceMeshControllerE2E {
@@ -220,8 +221,65 @@ class ServiceMeshControllerE2E {
                         .get("pool")));
     }
 
+    static final ResourceDefinitionContext GATEWAY = new ResourceDefinitionContext.Builder()
+            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway").withPlural("gateways")
+            .withNamespaced(true).build();
+
+    static GenericKubernetesResource gateway(String cluster, String name) {
+        return fleet.workload(cluster).genericKubernetesResources(GATEWAY).inNamespace("istio-eastwest").withName(name)
+                .get();
+    }
+
+    static JsonNode json(GenericKubernetesResource r) {
+        return r == null ? JSON.createObjectNode() : JSON.valueToTree(r);
+    }
+
+    /** A Gateway's condition as "reason status", "" without it. */
+    static String condition(JsonNode gateway, String type) {
+        for (JsonNode c : gateway.path("status").path("conditions")) {
+            if (type.equals(c.path("type").asText())) {
+                return c.path("reason").asText() + " " + c.path("status").asText();
+            }
+        }
+        return "";
+    }
+
+    /**
+     * ADR 0046, the seed's alpha NodePort peering: annotating a peered controller (metadata only, its generation stays)
+     * makes its east-west Gateway NodePort, reached at its hostname, and its peer's remote Gateway follows it there.
+     * Peering is on since the case before (the extensions config).
+     */
     @Test
     @Order(3)
+    void annotatingAControllerForNodePortMakesItsEastWestGatewayNodePortAndItsPeerFollows() {
+        fleet.sandbox.management().genericKubernetesResources(SMC).inNamespace("gloo-mesh")
+                .withName("managed-istio-cluster2").edit(r -> {
+                    Map<String, String> annotations = new java.util.HashMap<>(java.util.Objects.requireNonNullElse(
+                            r.getMetadata().getAnnotations(), Map.<String, String>of()));
+                    annotations.put("peering.solo.io/data-plane-service-type", "nodeport");
+                    r.getMetadata().setAnnotations(annotations);
+                    return r;
+                });
+        org.awaitility.Awaitility.await("cluster1's remote peer for cluster2 at its NodePort hostname")
+                .atMost(Fleet.STEP_TIMEOUT).pollInterval(java.time.Duration.ofMillis(200)).untilAsserted(() -> {
+                    JsonNode eastWest = json(gateway("cluster2", "istio-eastwest"));
+                    JsonNode remote = json(gateway("cluster1", "istio-remote-peer-cluster2"));
+                    assertThat(eastWest.at("/metadata/annotations/peering.solo.io~1data-plane-service-type").asText())
+                            .isEqualTo("nodeport");
+                    assertThat(eastWest.at("/status/addresses/0/value").asText()).isEqualTo("cluster2.eastwest.example");
+                    assertThat(condition(eastWest, "gloo.solo.io/DataPlaneServiceType")).isEqualTo("NodePort True");
+                    assertThat(remote.at("/spec/addresses/0/value").asText()).isEqualTo("cluster2.eastwest.example");
+                    assertThat(condition(remote, "gloo.solo.io/PeeringSucceeded")).isEqualTo("Connected True");
+                    assertThat(condition(remote, "gloo.solo.io/DataPlaneServiceType")).isEqualTo("NodePort True");
+                    assertThat(status("managed-istio-cluster1").path("peers").asText()).isEqualTo("1/1");
+                });
+        assertThat(condition(json(gateway("cluster1", "istio-eastwest")), "gloo.solo.io/DataPlaneServiceType"))
+                .as("cluster1 is not annotated").isEqualTo("LoadBalancer True");
+        assertThat(controller("managed-istio-cluster2").getMetadata().getGeneration()).as("metadata only").isEqualTo(1);
+    }
+
+    @Test
+    @Order(4)
     void deletingAControllerRemovesEverythingItInstalledAndThenTheResource() throws Exception {
         assertThat(fleet.managedObjects("cluster2")).as("installed in cluster2").isNotEmpty();
 
@@ -235,7 +293,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void onConflictAbortRefusesAnIstioMeshfleetDoesNotManageAndForceTakesItOver() throws Exception {
         var c2 = fleet.workload("cluster2");
         c2.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder().withNewMetadata()
@@ -279,10 +337,6 @@ class ServiceMeshControllerE2E {
     static final String PEERED = "peered";
     static final List<String> MESH = List.of("cluster3", "cluster4", "cluster5");
     static final String FOURTH = "cluster6";
-    static final ResourceDefinitionContext GATEWAY = new ResourceDefinitionContext.Builder()
-            .withGroup("gateway.networking.k8s.io").withVersion("v1").withKind("Gateway").withPlural("gateways")
-            .withNamespaced(true).build();
-
     static String peeredController(String cluster) {
         return """
                 ---
@@ -309,7 +363,8 @@ class ServiceMeshControllerE2E {
         return out;
     }
 
-    static String condition(JsonNode gateway, String type) {
+    /** A Gateway's condition's status ("True"), null without it. */
+    static String conditionStatus(JsonNode gateway, String type) {
         for (JsonNode c : gateway.path("status").path("conditions")) {
             if (c.path("type").asText().equals(type)) {
                 return c.path("status").asText();
@@ -352,7 +407,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void threePeeredControllersSucceedWithTheirGatewaysProgrammedEveryLinkUpAndOneRootOfTrust() throws Exception {
         String mesh = """
                 apiVersion: v1
@@ -385,13 +440,13 @@ class ServiceMeshControllerE2E {
             assertThat(eastWest.path("spec").path("gatewayClassName").asText()).isEqualTo("istio-eastwest");
             assertThat(eastWest.path("metadata").path("labels").path("topology.istio.io/network").asText())
                     .isEqualTo(cluster);
-            assertThat(condition(eastWest, "Programmed")).as(eastWest.toString()).isEqualTo("True");
+            assertThat(conditionStatus(eastWest, "Programmed")).as(eastWest.toString()).isEqualTo("True");
             assertThat(address(eastWest)).startsWith("192.0.2.");
             addresses.add(address(eastWest));
             for (String other : others) {
                 JsonNode remote = gateways.get("istio-remote-peer-" + other);
                 assertThat(remote.path("spec").path("gatewayClassName").asText()).isEqualTo("istio-remote");
-                assertThat(condition(remote, "gloo.solo.io/PeeringSucceeded")).as(remote.toString()).isEqualTo("True");
+                assertThat(conditionStatus(remote, "gloo.solo.io/PeeringSucceeded")).as(remote.toString()).isEqualTo("True");
                 // The remote peer points at the address the peer's own east-west Gateway has.
                 assertThat(remote.path("spec").path("addresses").path(0).path("value").asText())
                         .isEqualTo(address(gateways(other).get("istio-eastwest")));
@@ -406,7 +461,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(6)
+    @Order(7)
     void aFourthControllerIsPeeredEverywhereAndCostsTheOthersOnlyTheirPeeringGateways() throws Exception {
         int mark = fleet.sandbox.api().writeLog().writes().size();
 
@@ -436,7 +491,7 @@ class ServiceMeshControllerE2E {
                     || p.startsWith("/api/v1/namespaces/meshfleet-system/configmaps/inventory-smc-peered-managed-istio-"
                             + cluster + "-peering"));
             assertThat(gateways(cluster).keySet()).contains("istio-remote-peer-" + FOURTH);
-            assertThat(condition(gateways(cluster).get("istio-remote-peer-" + FOURTH), "gloo.solo.io/PeeringSucceeded"))
+            assertThat(conditionStatus(gateways(cluster).get("istio-remote-peer-" + FOURTH), "gloo.solo.io/PeeringSucceeded"))
                     .isEqualTo("True");
         }
         assertThat(gateways(FOURTH).keySet()).containsExactly("istio-eastwest", "istio-remote-peer-cluster3",
@@ -446,7 +501,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void anEastWestAddressThatMovesIsPushedToEveryPeer() {
         String before = address(gateways("cluster4").get("istio-eastwest"));
 
@@ -464,7 +519,7 @@ class ServiceMeshControllerE2E {
                             JsonNode remote = gateways(peer).get("istio-remote-peer-cluster4");
                             return remote != null && moved.equals(remote.path("spec").path("addresses").path(0)
                                     .path("value").asText())
-                                    && "True".equals(condition(remote, "gloo.solo.io/PeeringSucceeded"));
+                                    && "True".equals(conditionStatus(remote, "gloo.solo.io/PeeringSucceeded"));
                         });
             } catch (org.awaitility.core.ConditionTimeoutException e) {
                 throw new AssertionError(e.getMessage() + "; now " + gateways(peer).get("istio-remote-peer-cluster4"), e);
@@ -474,7 +529,7 @@ class ServiceMeshControllerE2E {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void deletingTheFourthControllerRemovesItsPeerEverywhereAndItsOwnGateways() throws Exception {
         fleet.sandbox.delete(new ResourceRef(ResourceKind.ServiceMeshController, PEERED, "managed-istio-" + FOURTH));
         fleet.settle();

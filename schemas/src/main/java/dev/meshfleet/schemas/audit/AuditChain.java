@@ -5,6 +5,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.TreeMap;
 
 import dev.meshfleet.schemas.v1.AdmissionRecord;
 import dev.meshfleet.schemas.v1.SpecChange;
@@ -37,8 +38,20 @@ public final class AuditChain {
     public static String content(SpecChange c) {
         String content = fields("SpecChange", c.getUid(), c.getKind(), c.getNamespace(), c.getName(), c.getGeneration(),
                 c.getResourceVersion(), c.getOperation(), c.getActor(), c.getObservedAt().toEpochMilli(), c.getSpecJson());
-        // Only when present, so that every record written before the field existed keeps its hash.
-        return c.getExtensionsJson() == null ? content : content + fields(c.getExtensionsJson());
+        // Each only when present, so that every record written before the field existed keeps its hash. The
+        // annotations are named before their entries: a record with only them is not one with only extensionsJson.
+        if (c.getExtensionsJson() != null) {
+            content += fields(c.getExtensionsJson());
+        }
+        if (c.getAnnotations() != null) {
+            StringBuilder entries = new StringBuilder();
+            new TreeMap<>(c.getAnnotations()).forEach((k, v) -> {
+                field(entries, k);
+                field(entries, v);
+            });
+            content += fields("annotations", entries);
+        }
+        return content;
     }
 
     /** What the chain hash of an AdmissionRecord covers: all its fields but the hash, in schema order. */

@@ -46,6 +46,33 @@ class AuditChainTest {
                 .isNotEqualTo(AuditChain.content(AdmissionRecord.newBuilder(a).setGroups(List.of()).build()));
     }
 
+    /**
+     * The optional fields count only when present, so a record written before them keeps its hash; the annotations
+     * (schema v6) are named before their entries, sorted by key, so that a record with only them is not read as one
+     * with only extensionsJson.
+     */
+    @Test
+    void extensionsAndAnnotationsAreCoveredWhenPresentAndARecordWithoutThemKeepsItsContent() {
+        SpecChange c = SpecChange.newBuilder().setUid("u1").setKind(ResourceKind.ServiceMeshController)
+                .setNamespace("gloo-mesh").setName("smc").setGeneration(1).setResourceVersion("9")
+                .setOperation(Operation.UPSERT).setActor("kubectl").setObservedAt(Instant.ofEpochMilli(1000))
+                .setSpecJson("{}").build();
+        String before = "10:SpecChange;2:u1;21:ServiceMeshController;9:gloo-mesh;3:smc;1:1;1:9;6:UPSERT;7:kubectl;"
+                + "4:1000;2:{};";
+        assertThat(AuditChain.content(c)).isEqualTo(before);
+        assertThat(AuditChain.content(SpecChange.newBuilder(c).setExtensionsJson("{\"beta\":\"x\"}").build()))
+                .isEqualTo(before + "12:{\"beta\":\"x\"};");
+        java.util.Map<String, String> annotations = new java.util.LinkedHashMap<>();
+        annotations.put("peering.solo.io/z", "b");
+        annotations.put("peering.solo.io/data-plane-service-type", "nodeport");
+        assertThat(AuditChain.content(SpecChange.newBuilder(c).setAnnotations(annotations).build()))
+                .isEqualTo(before + "11:annotations;"
+                        + "79:39:peering.solo.io/data-plane-service-type;8:nodeport;17:peering.solo.io/z;1:b;;");
+        assertThat(AuditChain.content(SpecChange.newBuilder(c).setExtensionsJson("{}").setAnnotations(annotations)
+                .build())).isEqualTo(before + "2:{};11:annotations;"
+                        + "79:39:peering.solo.io/data-plane-service-type;8:nodeport;17:peering.solo.io/z;1:b;;");
+    }
+
     /** Records c0..c(n-1) chained as spec-intake writes them, after {@code unchained} records written before the chain. */
     static List<Link> chain(int unchained, int n) {
         List<Link> links = new ArrayList<>();

@@ -14,17 +14,17 @@ public final class PublishLedger implements Published {
 
     /** uid -> newest generation published as UPSERT, or DELETED once the DELETE went out. */
     private final Map<String, Long> byUid = new ConcurrentHashMap<>();
-    /** uid -> the gloo-extensions-config data of its newest UPSERT ("" for none). */
-    private final Map<String, String> extensionsByUid = new ConcurrentHashMap<>();
+    /** uid -> what its newest UPSERT carried besides the spec (gloo-extensions-config data, annotations). */
+    private final Map<String, Beside> besideByUid = new ConcurrentHashMap<>();
 
     @Override
-    public boolean upserted(String uid, long generation, String extensionsJson) {
+    public boolean upserted(String uid, long generation, Beside beside) {
         Long published = byUid.get(uid);
         if (published == null || published < generation) {
             return false;
         }
-        return published > generation
-                || Objects.equals(extensionsByUid.getOrDefault(uid, ""), extensionsJson == null ? "" : extensionsJson);
+        return published > generation || Objects.equals(besideByUid.getOrDefault(uid, Beside.NONE),
+                beside == null ? Beside.NONE : beside);
     }
 
     @Override
@@ -33,9 +33,9 @@ public final class PublishLedger implements Published {
         return published != null && published == DELETED;
     }
 
-    public void recordUpsert(String uid, long generation, String extensionsJson) {
+    public void recordUpsert(String uid, long generation, Beside beside) {
         if (byUid.merge(uid, generation, Math::max) == generation) {
-            extensionsByUid.put(uid, extensionsJson == null ? "" : extensionsJson);
+            besideByUid.put(uid, beside == null ? Beside.NONE : beside);
         }
     }
 
@@ -46,7 +46,7 @@ public final class PublishLedger implements Published {
     /** Drops a uid whose resource is gone for good, so the ledger does not grow with every deletion. */
     public void forget(String uid) {
         byUid.remove(uid);
-        extensionsByUid.remove(uid);
+        besideByUid.remove(uid);
     }
 
     public int size() {

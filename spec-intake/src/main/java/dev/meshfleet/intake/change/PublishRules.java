@@ -22,8 +22,9 @@ import dev.meshfleet.schemas.v1.Operation;
  * <li>no finalizer: add it first, so that no UPSERT goes out for a resource whose deletion we
  * could miss;</li>
  * <li>this (uid, generation) was not published yet, or a ServiceMeshController's gloo-extensions-config data
- * changed since (docs/adr/0045): publish UPSERT. A status-only update bumps no generation and so publishes
- * nothing.</li>
+ * (docs/adr/0045) or the annotations Meshfleet acts on ({@link ReadAnnotations}, docs/adr/0046) changed since:
+ * publish UPSERT. A status-only update, or a change of any other annotation or label, bumps no generation and so
+ * publishes nothing.</li>
  * </ol>
  */
 public final class PublishRules {
@@ -51,7 +52,7 @@ public final class PublishRules {
         if (!resource.holdsFinalizer()) {
             return new AddFinalizer(resource);
         }
-        if (published.upserted(resource.uid(), resource.generation(), resource.extensionsJson())) {
+        if (published.upserted(resource.uid(), resource.generation(), resource.beside())) {
             return new Nothing("generation " + resource.generation() + " already published");
         }
         return new Publish(Operation.UPSERT, resource);

@@ -23,6 +23,8 @@ public final class SpecChanges {
                 .setObservedAt(observedAt)
                 .setSpecJson(resource.specJson())
                 .setExtensionsJson(resource.extensionsJson())
+                // null, not an empty map, without any: the record (and its audit hash) is as before the field existed.
+                .setAnnotations(resource.annotations().isEmpty() ? null : resource.annotations())
                 .build();
     }
 }

@@ -11,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.meshfleet.intake.change.Actors;
 import dev.meshfleet.intake.change.LifecycleResource;
+import dev.meshfleet.intake.change.ReadAnnotations;
 import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -47,7 +48,7 @@ public final class LifecycleResources {
                 meta.getGeneration() == null ? 0L : meta.getGeneration(), meta.getResourceVersion(),
                 meta.getDeletionTimestamp() != null && !meta.getDeletionTimestamp().isBlank(),
                 finalizers != null && finalizers.contains(Crds.FINALIZER), actor.manager(),
-                specJson(resource));
+                specJson(resource), null, ReadAnnotations.of(kind, meta.getAnnotations()));
     }
 
     /**

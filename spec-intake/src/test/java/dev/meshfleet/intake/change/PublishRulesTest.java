@@ -127,7 +127,7 @@ class PublishRulesTest {
     @Test
     void aControllerIsPublishedAgainAtTheSameGenerationWhenItsExtensionsConfigChanged() {
         LifecycleResource before = smc(2, "{\"beta\":\"a\"}");
-        ledger.recordUpsert("u1", 2, before.extensionsJson());
+        ledger.recordUpsert("u1", 2, before.beside());
         assertThat(decide(before, before)).as("unchanged").isInstanceOf(Nothing.class);
 
         LifecycleResource changed = smc(2, "{\"beta\":\"b\"}");
@@ -141,12 +141,12 @@ class PublishRulesTest {
         LifecycleResource none = smc(1, null);
         ledger.recordUpsert("u1", 1, null);
         assertThat(decide(none, none)).isInstanceOf(Nothing.class);
-        assertThat(ledger.upserted("u1", 1, "{}")).as("an empty ConfigMap appearing is a change").isFalse();
+        assertThat(ledger.upserted("u1", 1, Published.Beside.of("{}", null))).as("an empty ConfigMap appearing is a change").isFalse();
     }
 
     @Test
     void aNewerGenerationPublishedCoversAnOlderCopyWhateverItsExtensions() {
-        ledger.recordUpsert("u1", 3, "{\"beta\":\"b\"}");
-        assertThat(ledger.upserted("u1", 2, "{\"beta\":\"a\"}")).isTrue();
+        ledger.recordUpsert("u1", 3, Published.Beside.of("{\"beta\":\"b\"}", null));
+        assertThat(ledger.upserted("u1", 2, Published.Beside.of("{\"beta\":\"a\"}", null))).isTrue();
     }
 }

@@ -44,4 +44,20 @@ class SpecChangesTest {
         assertThat(change.getActor()).isEmpty();
         assertThat(change.getResourceVersion()).isEmpty();
     }
+
+    @Test
+    void theAnnotationsMeshfleetActsOnSurviveTheWireAndNoneIsNullAsBeforeTheFieldExisted() {
+        LifecycleResource smc = new LifecycleResource(ResourceKind.ServiceMeshController, "gloo-mesh", "smc", "u", 1, "7",
+                false, true, "kubectl", "{}", null, new java.util.TreeMap<>(java.util.Map.of(
+                        "peering.solo.io/data-plane-service-type", "nodeport")));
+
+        SpecChange decoded = AvroSerde.of(SpecChange.class).decode(AvroSerde.of(SpecChange.class)
+                .encode(SpecChanges.of(smc, Operation.UPSERT, Instant.EPOCH)));
+
+        assertThat(decoded.getAnnotations()).isEqualTo(java.util.Map.of("peering.solo.io/data-plane-service-type",
+                "nodeport"));
+        assertThat(SpecChanges.of(smc.withAnnotations(java.util.Map.of()), Operation.UPSERT, Instant.EPOCH)
+                .getAnnotations()).isNull();
+    }
 }
+

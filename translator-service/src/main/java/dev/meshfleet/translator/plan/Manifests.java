@@ -7,6 +7,7 @@ import dev.meshfleet.schemas.crd.Crds;
 import dev.meshfleet.schemas.v1.ResourceKind;
 import dev.meshfleet.translation.Owner;
 import dev.meshfleet.translation.SmcExtensions;
+import dev.meshfleet.translation.SmcPeering;
 import java.io.IOException;
 import java.io.Reader;
 import java.util.ArrayList;
@@ -21,8 +22,24 @@ import java.util.TreeMap;
 public final class Manifests {
     static final YAMLMapper YAML = new YAMLMapper();
 
-    /** One lifecycle resource: who it is, its generation (1 when not given) and its spec. */
-    public record Resource(Owner owner, long generation, JsonNode spec) {
+    /**
+     * One lifecycle resource: who it is, its generation (1 when not given), its spec and the annotations of its
+     * metadata (a ServiceMeshController's {@code peering.solo.io/data-plane-service-type}, docs/adr/0046).
+     */
+    public record Resource(Owner owner, long generation, JsonNode spec, Map<String, String> annotations) {
+        public Resource {
+            annotations = annotations == null ? Map.of() : Map.copyOf(annotations);
+        }
+
+        public Resource(Owner owner, long generation, JsonNode spec) {
+            this(owner, generation, spec, Map.of());
+        }
+
+        /** The peering inputs the plan preview has: the NodePort annotation, no peer (they come from the installers). */
+        public SmcPeering.Inputs peering() {
+            return new SmcPeering.Inputs(SmcPeering.nodePort(annotations.get(SmcPeering.NODE_PORT_ANNOTATION)),
+                    java.util.List.of());
+        }
     }
 
     /** A document that is not an ILM or GLM: where it is (1-based document index) and what it says it is. */
@@ -133,12 +150,23 @@ public final class Manifests {
                 JsonNode meta = doc.path("metadata");
                 Owner owner = new Owner(rk, meta.path("namespace").asText("default"), name(meta, source, index, kind),
                         meta.path("uid").asText(""));
-                out.add(new Resource(owner, meta.path("generation").asLong(1), doc.get("spec")));
+                out.add(new Resource(owner, meta.path("generation").asLong(1), doc.get("spec"), annotations(meta)));
             }
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IOException(source + ": not valid YAML: " + e.getOriginalMessage(), e);
         }
         return new Read(out, externalControlPlanes, unreadable, extensions);
+    }
+
+    /** The string values of {@code metadata.annotations}; what is no string is not an annotation kubectl would apply. */
+    private static Map<String, String> annotations(JsonNode meta) {
+        Map<String, String> out = new TreeMap<>();
+        meta.path("annotations").fields().forEachRemaining(e -> {
+            if (e.getValue().isTextual()) {
+                out.put(e.getKey(), e.getValue().asText());
+            }
+        });
+        return out;
     }
 
     private static String name(JsonNode meta, String source, int index, String kind) throws IOException {

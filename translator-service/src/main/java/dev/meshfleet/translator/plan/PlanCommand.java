@@ -84,9 +84,10 @@ public final class PlanCommand {
         Translator translator = new Translator(settings);
         boolean ok = true;
         for (Manifests.Resource res : resources) {
-            // A ServiceMeshController with its namespace's gloo-extensions-config when the files hold one (ADR 0045).
+            // A ServiceMeshController with its namespace's gloo-extensions-config when the files hold one (ADR 0045),
+            // and NodePort peering when annotated (ADR 0046); its peers come from the installers, so none here.
             Translation t = translator.translate(res.owner(), res.generation(), res.spec(), EcpFacts.NONE,
-                    extensions.get(res.owner().namespace()));
+                    extensions.get(res.owner().namespace()), res.peering());
             ok &= print(t.owner().kind() + " " + t.owner().namespace() + "/" + t.owner().name(), t.generation(),
                     t.plansByCluster(), t.errors(), clusterFilter, registered, out);
         }

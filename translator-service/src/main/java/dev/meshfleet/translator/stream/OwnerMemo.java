@@ -14,7 +14,7 @@ import java.util.TreeMap;
  * themselves are in their own store, one record per plan, see {@link KeptPlan}).
  */
 public record OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes,
-        String extensionsHash, long translatedEvents) {
+        String extensionsHash, long translatedEvents, String annotationsHash) {
     private static final JsonMapper MAPPER = JsonMapper.builder().build();
 
     /**
@@ -23,15 +23,20 @@ public record OwnerMemo(String uid, long generation, String operation, List<Stri
      *                       comes with the same generation and must still be translated (docs/adr/0045)
      * @param translatedEvents the events the translate steps of this generation have numbered so far (0 in memos
      *                       written before it existed): the next step of the same generation numbers on from there
+     * @param annotationsHash the hash of the annotations Meshfleet acts on that the resource was translated with ("" for
+     *                       none, and in memos written before it existed): a ServiceMeshController annotated for
+     *                       NodePort peering comes with the same generation and must still be translated
+     *                       (docs/adr/0046)
      */
     public OwnerMemo {
         clusters = List.copyOf(clusters);
         planHashes = Map.copyOf(new TreeMap<>(planHashes));
         extensionsHash = extensionsHash == null ? "" : extensionsHash;
+        annotationsHash = annotationsHash == null ? "" : annotationsHash;
     }
 
     public OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes) {
-        this(uid, generation, operation, clusters, planHashes, "", 0);
+        this(uid, generation, operation, clusters, planHashes, "", 0, "");
     }
 
     public String toJson() {

@@ -183,7 +183,8 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             LOG.info("{}: peers {}; planning generation {} again", peers.ownerKey(),
                     peers.peers().stream().map(SmcPeering.Peer::cluster).toList(), after.generation());
             translate(owner, peers.ownerKey(), after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
-                    after.specJson(), after.extensionsJson(), memo, record, EcpFacts.NONE, after.planInputs());
+                    after.specJson(), after.extensionsJson(), memo, record, EcpFacts.NONE, after.planInputs(),
+                    memo.annotationsHash());
         } finally {
             MDC.remove("owner");
         }
@@ -193,7 +194,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
      * A ServiceMeshController was translated: the member it now is (none when its extensions do not say Peering)
      * goes to the mesh step when it changed. A spec with errors changes nothing in the mesh: its plans keep running.
      */
-    private void keepMembership(Owner owner, SpecChange change, MeshInputs before, Translation t,
+    private void keepMembership(Owner owner, SpecChange change, MeshInputs before, Translation t, boolean nodePort,
             Record<String, TranslatorInput> record) {
         boolean ok = t != null && t.ok();
         MeshInputs after = before.withSpec(change.getGeneration(), change.getObservedAt().toEpochMilli(),
@@ -201,8 +202,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         if (ok) {
             JsonNode spec = parsedOrNull(change.getSpecJson());
             JsonNode extensions = parsedOrNull(change.getExtensionsJson());
-            // NodePort is not known here: the SpecChange carries no annotation of the controller (see translator README).
-            SmcPeering.Member self = SmcPeering.memberOf(spec, extensions, false).orElse(null);
+            SmcPeering.Member self = SmcPeering.memberOf(spec, extensions, nodePort).orElse(null);
             MeshMember member = MeshMember.of(owner.key(), owner.uid(), self, before.address());
             if (!java.util.Objects.equals(member, before.forwarded())) {
                 forwardMember(owner.key(), member, record);
@@ -252,7 +252,8 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         try {
             LOG.info("{}: {}", ownerKey, why);
             translate(owner, ownerKey, after.generation(), Instant.ofEpochMilli(after.observedAtMillis()),
-                    after.specJson(), null, memo, record, after.factsFor(owner.uid()), SmcPeering.Inputs.NONE);
+                    after.specJson(), null, memo, record, after.factsFor(owner.uid()), SmcPeering.Inputs.NONE,
+                    memo.annotationsHash());
         } finally {
             MDC.remove("owner");
         }
@@ -366,11 +367,14 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
                 LOG.info("{} deleted at generation {}: its installations leave every cluster", ownerKey, change.getGeneration());
                 return;
             }
+            // NodePort peering as this change's annotation says (docs/adr/0046), with the peers known so far.
+            boolean nodePort = mesh != null && SmcPeering.nodePort(annotation(change, SmcPeering.NODE_PORT_ANNOTATION));
             Translation t = translate(owner, ownerKey, change.getGeneration(), change.getObservedAt(),
                     change.getSpecJson(), change.getExtensionsJson(), memo, record, facts,
-                    mesh == null ? SmcPeering.Inputs.NONE : mesh.planInputs());
+                    mesh == null ? SmcPeering.Inputs.NONE : new SmcPeering.Inputs(nodePort, mesh.peers()),
+                    annotationsHash(change.getAnnotations()));
             if (mesh != null) {
-                keepMembership(owner, change, mesh, t, record);
+                keepMembership(owner, change, mesh, t, nodePort, record);
             }
         } finally {
             MDC.remove("owner");
@@ -397,7 +401,8 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
     /**
      * Same uid and an operation not newer than the memo's: intake's replay after a restart, or a stale record. A
      * ServiceMeshController's UPSERT of the same generation with other gloo-extensions-config data is new: the
-     * ConfigMap changed (docs/adr/0045).
+     * ConfigMap changed (docs/adr/0045); so is one with other annotations Meshfleet acts on: the NodePort peering
+     * annotation was set or removed (docs/adr/0046).
      */
     static boolean alreadyProcessed(OwnerMemo memo, SpecChange change) {
         if (memo == null || !memo.uid().equals(change.getUid())) {
@@ -410,7 +415,24 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
             return true;
         }
         return change.getGeneration() == memo.generation() && change.getOperation().name().equals(memo.operation())
-                && extensionsHash(change.getExtensionsJson()).equals(memo.extensionsHash());
+                && extensionsHash(change.getExtensionsJson()).equals(memo.extensionsHash())
+                && annotationsHash(change.getAnnotations()).equals(memo.annotationsHash());
+    }
+
+    /** The hash of the annotations a change carries (intake's, sorted by key), "" for none. */
+    static String annotationsHash(Map<String, String> annotations) {
+        if (annotations == null || annotations.isEmpty()) {
+            return "";
+        }
+        com.fasterxml.jackson.databind.node.ObjectNode json = com.fasterxml.jackson.databind.node.JsonNodeFactory
+                .instance.objectNode();
+        new TreeMap<>(annotations).forEach(json::put);
+        return Canonical.specHash(json);
+    }
+
+    /** The value of one annotation of a change, null when it has none. */
+    static String annotation(SpecChange change, String key) {
+        return change.getAnnotations() == null ? null : change.getAnnotations().get(key);
     }
 
     /** The hash of a gloo-extensions-config's data as published, "" for none; key order and spacing do not count. */
@@ -443,7 +465,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
     /** Translates and emits; returns the translation, null when the spec is not JSON. */
     private Translation translate(Owner owner, String ownerKey, long generation, Instant time, String specJson,
             String extensionsJson, OwnerMemo memo, Record<String, TranslatorInput> record, EcpFacts facts,
-            SmcPeering.Inputs peering) {
+            SmcPeering.Inputs peering, String annotationsHash) {
         Translation t;
         try {
             JsonNode spec = Canonical.parse(specJson);
@@ -463,9 +485,9 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         Map<String, String> hashes = new HashMap<>();
         Map<String, KeptPlan> plans = new HashMap<>();
         SortedMap<String, List<InstallationPlan>> byCluster = new TreeMap<>();
-        // A generation translated again (another gloo-extensions-config, ADR 0045; an ECP's fact, ADR 0031) numbers its
-        // events after the earlier steps' of that generation: the aggregator folds a translator event only when it
-        // comes after the last one it folded from the translator.
+        // A generation translated again (another gloo-extensions-config, ADR 0045; an ECP's fact, ADR 0031; the NodePort
+        // annotation or new peers, ADR 0046) numbers its events after the earlier steps' of that generation: the
+        // aggregator folds a translator event only when it comes after the last one it folded from the translator.
         long n = sameUid && memo.generation() == generation && !Operation.DELETE.name().equals(memo.operation())
                 ? memo.translatedEvents() : 0;
         for (Plan p : t.allPlans()) {
@@ -505,7 +527,7 @@ final class TranslateProcessor implements Processor<String, TranslatorInput, Str
         tombstones(ownerKey, memo == null ? List.of() : memo.clusters(), clusters, record);
         storePlans(ownerKey, memo == null ? Map.of() : memo.planHashes(), previous, plans);
         memos.put(ownerKey, new OwnerMemo(owner.uid(), generation, Operation.UPSERT.name(), clusters, hashes,
-                extensionsHash(extensionsJson), n).toJson());
+                extensionsHash(extensionsJson), n, annotationsHash).toJson());
         if (t.ok()) {
             LOG.info("{} generation {} translated: {} installation(s) in {}", ownerKey, generation, t.allPlans().size(), clusters);
         } else {

@@ -78,11 +78,17 @@ class MeshJoinTopologyTest {
 
     /** Controller {@code name} of gloo-mesh, for {@code cluster}, uid "u-name", with the namespace's extensions. */
     void controller(String name, String cluster, long generation, String extensions, Operation op) throws Exception {
+        controller(name, cluster, generation, extensions, op, null);
+    }
+
+    /** The same, with the annotations intake publishes (null: none). */
+    void controller(String name, String cluster, long generation, String extensions, Operation op,
+            Map<String, String> annotations) throws Exception {
         JsonNode spec = YAML.readTree("{cluster: %s, version: 1.28.1-patch0}".formatted(cluster));
         SpecChange c = SpecChange.newBuilder().setUid("u-" + name).setKind(ResourceKind.ServiceMeshController)
                 .setNamespace("gloo-mesh").setName(name).setGeneration(generation).setResourceVersion("1")
                 .setOperation(op).setActor("kubectl").setObservedAt(T0.plusSeconds(generation))
-                .setSpecJson(spec.toString()).setExtensionsJson(extensions).build();
+                .setSpecJson(spec.toString()).setExtensionsJson(extensions).setAnnotations(annotations).build();
         specs.pipeInput(OwnerKeys.of(ResourceKind.ServiceMeshController, "gloo-mesh", name), c);
     }
 
@@ -299,6 +305,55 @@ class MeshJoinTopologyTest {
         assertThat(peers(back.get("cluster2"))).containsExactly("cluster1@192.0.2.1 (IPAddress)");
         installerReports("c2", "cluster2", "192.0.2.12", "IPAddress", 1);
         assertThat(peers(newPlans().get("cluster1"))).containsExactly("cluster2@192.0.2.12 (IPAddress)");
+    }
+
+    /**
+     * The seed's alpha NodePort peering (docs/adr/0046): annotating a controller is a metadata change, published by
+     * intake at the same generation with the annotation; its own east-west Gateway is planned NodePort and every peer's
+     * entry for it says so, then follows the address its NodePort Gateway gets. Its istiod is not planned again.
+     */
+    @Test
+    void theNodePortAnnotationReachesTheControllersEastWestGatewayAndItsPeersEntriesAtTheSameGeneration()
+            throws Exception {
+        peered("c1", "cluster1");
+        peered("c2", "cluster2");
+        installerReports("c1", "cluster1", "192.0.2.1", "IPAddress", 1);
+        installerReports("c2", "cluster2", "192.0.2.2", "IPAddress", 1);
+        String c2ControlPlane = plan(newPlans().get("cluster2"), "").getPlanHash();
+        newEvents();
+
+        Map<String, String> nodePort = Map.of("peering.solo.io/data-plane-service-type", "nodeport");
+        controller("c2", "cluster2", 1, PEERING, Operation.UPSERT, nodePort);
+
+        Map<String, ClusterDesiredState> annotated = newPlans();
+        assertThat(annotated).containsOnlyKeys("cluster1", "cluster2");
+        assertThat(plan(annotated.get("cluster2"), "peering").getCharts().get(0).getValuesJson()).isEqualTo(
+                "{\"cluster\":\"cluster2\",\"eastwest\":{\"nodePort\":true},\"network\":\"cluster2\",\"peers\":["
+                + "{\"address\":\"192.0.2.1\",\"addressType\":\"IPAddress\",\"cluster\":\"cluster1\","
+                + "\"network\":\"cluster1\",\"nodePort\":false,\"trustDomain\":\"cluster1\"}],\"revision\":\"\"}");
+        assertThat(plan(annotated.get("cluster2"), "").getPlanHash()).as("cluster2's istiod").isEqualTo(c2ControlPlane);
+        assertThat(plan(annotated.get("cluster1"), "peering").getCharts().get(0).getValuesJson()).isEqualTo(
+                "{\"cluster\":\"cluster1\",\"eastwest\":{\"nodePort\":false},\"network\":\"cluster1\",\"peers\":["
+                + "{\"address\":\"192.0.2.2\",\"addressType\":\"IPAddress\",\"cluster\":\"cluster2\","
+                + "\"network\":\"cluster2\",\"nodePort\":true,\"trustDomain\":\"cluster2\"}],\"revision\":\"\"}");
+        assertThat(newEvents()).containsExactly("c2 cluster2@peering INSTALL_PENDING",
+                "c1 cluster1@peering INSTALL_PENDING");
+
+        // intake's replay after a restart: nothing moves.
+        controller("c2", "cluster2", 1, PEERING, Operation.UPSERT, nodePort);
+        assertThat(plans.isEmpty()).isTrue();
+
+        // The NodePort Gateway is reached by its hostname (the simulator's <cluster>.eastwest.example).
+        installerReports("c2", "cluster2", "cluster2.eastwest.example", "Hostname", 1);
+        assertThat(peers(newPlans().get("cluster1"))).containsExactly("cluster2@cluster2.eastwest.example (Hostname)");
+
+        // The annotation removed: LoadBalancer again, for the Gateway and for its peer's entry.
+        controller("c2", "cluster2", 1, PEERING, Operation.UPSERT, null);
+        Map<String, ClusterDesiredState> removed = newPlans();
+        assertThat(YAML.readTree(plan(removed.get("cluster2"), "peering").getCharts().get(0).getValuesJson())
+                .at("/eastwest/nodePort").toString()).isEqualTo("false");
+        assertThat(YAML.readTree(plan(removed.get("cluster1"), "peering").getCharts().get(0).getValuesJson())
+                .at("/peers/0/nodePort").toString()).isEqualTo("false");
     }
 
     @Test
