@@ -185,8 +185,10 @@ class PeeringIT {
     void anEastWestGatewayNeverProgrammedKeepsTheInstallationInstallingNamingTheGatewayAndWhatItWaitsFor() {
         send("peer-c", peering("mesh-c", "peer-c", "[]", "c1"));
 
+        // Right after the apply the simulator may not have judged the Gateway yet ("no Programmed condition yet"):
+        // the message to check is the one once it has.
         InstallationEvent waiting = awaitEvent("peer-c", "mesh-c", e -> e.getState().equals("INSTALLING_CONTROL_PLANE")
-                && e.getMessage().startsWith("waiting for"));
+                && e.getMessage().startsWith("waiting for") && e.getMessage().contains("Programmed is"));
         assertThat(waiting.getMessage()).isEqualTo("waiting for Gateway istio-eastwest/istio-eastwest to be Programmed"
                 + " with an address in status.addresses: Programmed is False (Pending: the east-west gateway's pods"
                 + " are not ready)");

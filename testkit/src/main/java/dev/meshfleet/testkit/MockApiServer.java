@@ -81,6 +81,8 @@ public final class MockApiServer implements AutoCloseable {
     private final java.util.Queue<WorkloadDenial> workloadDenials = new java.util.concurrent.ConcurrentLinkedQueue<>();
     /** Added to every request to a workload cluster (paths under /clusters/), as a remote cluster's round trip. */
     private volatile Duration clusterLatency = Duration.ZERO;
+    /** Kubernetes' NamespaceLifecycle admission on the workload clusters ({@link #enforceNamespaceLifecycle}). */
+    private volatile boolean namespaceLifecycle;
 
     private MockApiServer(int requestedPort) {
         // One event loop serves every cluster; the stores do no I/O, so one thread keeps up, and a
@@ -456,6 +458,35 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     /**
+     * Kubernetes' NamespaceLifecycle admission plugin, on the workload clusters once {@link #enforceNamespaceLifecycle}
+     * is called: an object cannot be created (POST, or a server-side apply of one that does not exist) in a namespace
+     * that does not exist; the API answers 404 NotFound {@code namespaces "NS" not found} with details naming the
+     * namespace. Null when the request may go on.
+     */
+    private static MockResponse missingNamespace(RecordedRequest request, ClusterStore store, String path) {
+        int q = path.indexOf('?');
+        RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
+                q < 0 ? null : path.substring(q + 1));
+        if (!info.resourceRequest() || info.namespace().isEmpty() || info.resource().equals("namespaces")
+                || !(info.verb().equals("create") || createsByApply(request, info, store))) {
+            return null;
+        }
+        MockResponse namespace = store.call("GET", "/api/v1/namespaces/" + info.namespace(), null, null);
+        if (namespace != null && namespace.code() != 404) {
+            return null;
+        }
+        return Status.notFound("namespaces", info.namespace());
+    }
+
+    /**
+     * Turns on Kubernetes' NamespaceLifecycle admission for every workload cluster: creating an object in a namespace
+     * that does not exist is refused with 404 NotFound (as by {@code kubectl create -n missing ...}).
+     */
+    public void enforceNamespaceLifecycle() {
+        namespaceLifecycle = true;
+    }
+
+    /**
      * A server-side apply (PATCH, apply-patch content) of an object, not a subresource, that does not exist yet in
      * {@code store}, the store the request goes to.
      */
@@ -514,6 +545,10 @@ public final class MockApiServer implements AutoCloseable {
             Admitted admitted = admit(request, cluster, store, path);
             if (admitted instanceof Admitted.Refused refused) {
                 return refused.response();
+            }
+            MockResponse missing = cluster != null && namespaceLifecycle ? missingNamespace(request, store, path) : null;
+            if (missing != null) {
+                return missing;
             }
             return store.dispatch(forward(request, path, ((Admitted.As) admitted).user()));
         } catch (RuntimeException e) {

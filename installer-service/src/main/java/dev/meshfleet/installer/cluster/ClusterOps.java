@@ -35,10 +35,12 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.StatusDetails;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 
 /**
@@ -75,18 +77,25 @@ public class ClusterOps {
     private final KubernetesClient client;
     private final String fieldManager;
     /**
-     * Namespaces this instance applied: an instance lives for one reconcile round, whose installs apply the
-     * same namespace for each chart layer and each inventory write (4 of an ILM's ~25 requests). A namespace
-     * deleted in the middle of a round fails the next object's apply as NotFound, and the next round applies
-     * it again.
+     * Namespaces this replica applied in the cluster, kept by the caller across rounds while it owns the cluster:
+     * every install layer and every inventory write would otherwise apply its namespace again, a write each (the
+     * (N+1)th peered cluster's cost to the others, ADR 0048). A namespace deleted since makes the API refuse the
+     * next object in it as 404 NotFound naming the namespace (Kubernetes' NamespaceLifecycle admission): that object's
+     * apply puts the namespace back and tries once more ({@link #applyOne}).
      */
-    private final Set<String> namespacesApplied = new HashSet<>();
+    private final Set<String> namespacesApplied;
     private final Map<InstallationKey, Inventory> inventoryChanges = new LinkedHashMap<>();
     private boolean inventoryWriteFailed;
 
     public ClusterOps(KubernetesClient client, String fieldManager) {
+        this(client, fieldManager, new HashSet<>());
+    }
+
+    /** @param namespacesApplied the namespaces this replica applied in the cluster before; added to as it applies */
+    public ClusterOps(KubernetesClient client, String fieldManager, Set<String> namespacesApplied) {
         this.client = client;
         this.fieldManager = fieldManager;
+        this.namespacesApplied = namespacesApplied;
     }
 
     public List<Inventory> readInventories() {
@@ -186,7 +195,19 @@ public class ClusterOps {
 
     private ApplyResult applyOne(HasMetadata object) {
         try {
-            HasMetadata answer = client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            HasMetadata answer;
+            try {
+                answer = client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            } catch (KubernetesClientException e) {
+                String ns = object.getMetadata().getNamespace();
+                if (!namespaceMissing(e, ns) || !namespacesApplied.remove(ns)) {
+                    throw e;
+                }
+                // Applied by this replica before, deleted since: put it back once, then the object.
+                client.resource(namespace(ns)).fieldManager(fieldManager).forceConflicts().serverSideApply();
+                namespacesApplied.add(ns);
+                answer = client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            }
             ObjectRef ref = Manifests.ref(object);
             LiveVersion version = liveVersion(answer);
             return new ApplyResult.Applied(List.of(ref),
@@ -211,8 +232,23 @@ public class ClusterOps {
                         .fieldManager(fieldManager).forceConflicts().serverSideApply());
                 namespacesApplied.add(Names.INVENTORY_NAMESPACE);
             }
-            doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
-                    () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts().serverSideApply());
+            String what = "writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/"
+                    + encoded.getMetadata().getName();
+            try {
+                doing(what, () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts()
+                        .serverSideApply());
+            } catch (CallFailed e) {
+                if (!namespaceMissing(e.getCause(), Names.INVENTORY_NAMESPACE)) {
+                    throw e;
+                }
+                namespacesApplied.remove(Names.INVENTORY_NAMESPACE);
+                doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client
+                        .resource(namespace(Names.INVENTORY_NAMESPACE)).fieldManager(fieldManager).forceConflicts()
+                        .serverSideApply());
+                namespacesApplied.add(Names.INVENTORY_NAMESPACE);
+                doing(what, () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts()
+                        .serverSideApply());
+            }
         });
         // As a read of the cluster would give it back.
         inventoryChanges.put(inventory.key(), InventoryCodec.decode(encoded));
@@ -334,9 +370,14 @@ public class ClusterOps {
                 ? JSON.valueToTree(g.getAdditionalProperties().get("status"))
                 : typedStatus(object);
         return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
-                Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
-                        + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations())),
-                status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
+                metadataDigest(object), status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
+    }
+
+    /** A digest of the object's labels and annotations ({@link LiveVersion#metadataDigest}). */
+    public static String metadataDigest(HasMetadata object) {
+        var m = object.getMetadata();
+        return Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
+                + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations()));
     }
 
     /** The model's {@code status} property as the serialization would write it; missing when it has none. */
@@ -394,6 +435,20 @@ public class ClusterOps {
         } catch (RuntimeException e) {
             throw new CallFailed(action, e);
         }
+    }
+
+    /**
+     * Whether {@code error} is the API's refusal of an object because its namespace {@code ns} does not exist: 404
+     * NotFound whose details name the namespace (kind {@code namespaces}), as the NamespaceLifecycle admission
+     * plugin answers.
+     */
+    static boolean namespaceMissing(Throwable error, String ns) {
+        if (!(error instanceof KubernetesClientException k) || k.getCode() != 404 || ns == null || ns.isEmpty()
+                || k.getStatus() == null || k.getStatus().getDetails() == null) {
+            return false;
+        }
+        StatusDetails details = k.getStatus().getDetails();
+        return "namespaces".equals(details.getKind()) && ns.equals(details.getName());
     }
 
     private static Namespace namespace(String name) {

@@ -1,15 +1,18 @@
 package dev.meshfleet.installer.reconcile;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.cluster.ApplyResult;
 import dev.meshfleet.installer.cluster.ClusterOps;
+import dev.meshfleet.installer.diff.ApplyScope;
 import dev.meshfleet.installer.model.ChartSpec;
 import dev.meshfleet.installer.model.Inventory;
 import dev.meshfleet.installer.model.LiveVersion;
@@ -21,7 +24,8 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 
 /**
  * Applies a rendered plan layer by layer: a control plane's base chart first (the CRDs and
- * cluster-wide RBAC the rest needs), then its other charts together; a gateway's charts at once.
+ * cluster-wide RBAC the rest needs), then its other charts together; a gateway's charts at once. Only the objects
+ * whose content changed since this replica wrote them are written ({@link ApplyScope}); a layer with none is skipped.
  * Announces each layer before applying it (the progress state), and after a failed layer records
  * in the inventory whatever may now exist, so that a removal cannot leak it. Prune and the
  * complete inventory are the reconciler's: they depend on the other installations of the round.
@@ -67,16 +71,35 @@ final class Applier {
         return List.of(new Layer(rendered.stream().flatMap(List::stream).toList(), false, "charts " + charts));
     }
 
+    /**
+     * @param written what this replica last wrote in the cluster, content digest by identity: objects whose content it
+     *                already wrote and the inventory lists are left out ({@link ApplyScope}); what this apply writes
+     *                is recorded in it
+     */
     Outcome apply(ClusterOps ops, Plan plan, Inventory current, List<List<HasMetadata>> rendered, boolean upgrade,
-            Progress progress) {
+            Map<String, String> written, Progress progress) {
         List<ObjectRef> all = rendered.stream().flatMap(List::stream).map(Manifests::ref).toList();
         String charts = plan.charts().stream().map(ChartSpec::chart).collect(Collectors.joining(", "));
+        Set<String> listed = ApplyScope.listed(current);
         Map<String, LiveVersion> live = new HashMap<>();
         for (Layer layer : layers(plan, rendered)) {
+            List<HasMetadata> toWrite = new ArrayList<>();
+            Map<String, String> digests = new HashMap<>();
+            for (HasMetadata object : layer.objects()) {
+                ObjectRef ref = Manifests.ref(object);
+                String digest = Manifests.digest(object);
+                if (ApplyScope.mustApply(ref, digest, listed, written)) {
+                    toWrite.add(object);
+                    digests.put(ref.identity(), digest);
+                }
+            }
+            if (toWrite.isEmpty()) {
+                continue;
+            }
             Phase phase = upgrade ? Phase.UPDATING : layer.base() ? Phase.INSTALLING_CONTROLLER : Phase.INSTALLING;
             // An update re-applies every layer under one name: the charts it changes.
             progress.applying(phase, "applying " + (upgrade ? "charts " + charts : layer.description()));
-            ApplyResult result = ops.apply(layer.objects());
+            ApplyResult result = ops.apply(toWrite);
             if (result instanceof ApplyResult.Refused refused) {
                 recordPartial(ops, plan, current, all);
                 return new Outcome.Refused(layer.base(), "applying " + refused.object() + " was refused: "
@@ -87,6 +110,7 @@ final class Applier {
                 return new Outcome.Unreachable(unreachable.message());
             }
             live.putAll(((ApplyResult.Applied) result).live());
+            written.putAll(digests);
         }
         return new Outcome.Applied(all, live);
     }

@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -84,6 +85,13 @@ public class ClusterReconciler {
         final Map<InstallationKey, LastReport> superseded = new LinkedHashMap<>();
         /** The installations emitted in the current round (a resync emits each once). */
         final Set<InstallationKey> emittedThisRound = new HashSet<>();
+        /**
+         * What this replica's applies wrote in the cluster, the content's digest by object identity (ApplyScope); an
+         * object this replica deletes is forgotten.
+         */
+        final Map<String, String> written = new HashMap<>();
+        /** The namespaces this replica applied in the cluster (ClusterOps). */
+        final Set<String> namespaces = new HashSet<>();
         /** What this replica's applies and drift repairs left in the cluster, by object identity (RepairScope). */
         final Map<String, RepairScope.Seen> repaired = new HashMap<>();
         /**
@@ -209,7 +217,7 @@ public class ClusterReconciler {
                 mem.state = ClusterState.UNREGISTERED;
                 return null;
             }
-            ClusterOps ops = new ClusterOps(client.get(), settings.fieldManager());
+            ClusterOps ops = new ClusterOps(client.get(), settings.fieldManager(), mem.namespaces);
             // Gateways are watched only where a peering installation is desired (ADR 0046).
             round.watched = watched(watches.view(cluster, client.get(),
                     round.owned.plans().stream().anyMatch(PeeringGateways::is)), mem);
@@ -431,7 +439,7 @@ public class ClusterReconciler {
             rendered.add(Math.min(1, rendered.size()), Manifests.label(List.of(ca.secret()), labels(plan)));
         }
         Applier.Outcome outcome = applier.apply(ops, plan, step.current(), rendered, step.upgrade(),
-                (phase, message) -> {
+                round.memory.written, (phase, message) -> {
                     if (step.announce()) {
                         report(round, RoundDecision.Report.of(plan, phase, message, currentOperator(round, plan)));
                     }
@@ -454,20 +462,24 @@ public class ClusterReconciler {
         rememberReaderTokens(round.memory, rendered.stream().flatMap(List::stream).toList());
         RoundDecision.Prune prune = round.decision.prune(plan.key(), step.current(), applied);
         if (!prune.delete().isEmpty()) {
+            deleting(round.memory, prune.delete());
             call(() -> {
                 ops.delete(prune.delete());
                 return null;
             });
         }
         Inventory inventory = RoundDecision.inventory(plan, applied, prune, clock.instant());
-        call(() -> {
-            ops.writeInventory(inventory);
-            return null;
-        });
         round.decision = round.decision.applied(inventory);
         // Readiness is timed from the apply.
         round.memory.installations.computeIfPresent(plan.key(), (k, last) -> last.withSince(clock.instant()));
-        return health(round, ops, plan, inventory);
+        // The inventory is written once, after the health read: ready at once (a plan that only added a remote peer
+        // Gateway), it records readySince in the same write (ADR 0048).
+        return health(round, ops, plan, inventory, true);
+    }
+
+    /** Forgets what this replica wrote of objects it is about to delete: an apply must write them again. */
+    private static void deleting(Memory memory, Collection<ObjectRef> objects) {
+        objects.forEach(o -> memory.written.remove(o.identity()));
     }
 
     private Duration check(Round round, ClusterOps ops, RoundDecision.Step.Check step) {
@@ -485,7 +497,7 @@ public class ClusterReconciler {
         if (writesCaCerts(plan) && !caCertsCurrent(round, ops, plan)) {
             return null;
         }
-        return health(round, ops, plan, step.current());
+        return health(round, ops, plan, step.current(), false);
     }
 
     /**
@@ -636,25 +648,34 @@ public class ClusterReconciler {
         return true;
     }
 
-    private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory) {
-        Health health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects(), round.watched)));
+    /**
+     * @param unwritten the inventory was not written yet (just applied): it is written here, whatever the health read
+     *                  gives, with readySince when ready at once
+     */
+    private Duration health(Round round, ClusterOps ops, Plan plan, Inventory inventory, boolean unwritten) {
+        Health health;
         Map<String, String> facts = null;
-        if (PeeringGateways.is(plan)) {
-            // A peered controller's Gateways (ADR 0046): its health, and the address and links other clusters need.
-            PeeringGateways.Observation peering = PeeringGateways.observe(
-                    call(() -> ops.gateways(inventory.objects(), round.watched)));
-            health = Health.both(health, peering.health());
-            facts = peering.facts();
+        try {
+            health = HealthEvaluation.evaluate(call(() -> ops.workloads(inventory.objects(), round.watched)));
+            if (PeeringGateways.is(plan)) {
+                // A peered controller's Gateways (ADR 0046): its health, and the address and links other clusters need.
+                PeeringGateways.Observation peering = PeeringGateways.observe(
+                        call(() -> ops.gateways(inventory.objects(), round.watched)));
+                health = Health.both(health, peering.health());
+                facts = peering.facts();
+            }
+        } catch (RuntimeException e) {
+            if (unwritten) {
+                // What was applied must be listed before anything else can go wrong with the cluster.
+                writeInventory(ops, inventory);
+            }
+            throw e;
         }
         Instant now = clock.instant();
         Verdict verdict = Verdict.decide(plan, inventory, health, round.memory.installations.get(plan.key()), now,
                 settings.readinessPoll());
-        if (verdict.recordReadySince()) {
-            Inventory ready = inventory.withReadySince(now);
-            call(() -> {
-                ops.writeInventory(ready);
-                return null;
-            });
+        if (verdict.recordReadySince() || unwritten) {
+            writeInventory(ops, verdict.recordReadySince() ? inventory.withReadySince(now) : inventory);
         }
         report(round, RoundDecision.Report.of(plan, verdict.phase(), verdict.message(), verdict.observedOperatorJson())
                 .withFacts(facts));
@@ -664,9 +685,17 @@ public class ClusterReconciler {
         return verdict.next();
     }
 
+    private void writeInventory(ClusterOps ops, Inventory inventory) {
+        call(() -> {
+            ops.writeInventory(inventory);
+            return null;
+        });
+    }
+
     private void uninstall(Round round, ClusterOps ops, RoundDecision.Step.Uninstall step) {
         Inventory inventory = step.inventory();
         report(round, step.removing());
+        deleting(round.memory, step.delete());
         call(() -> {
             ops.delete(step.delete());
             ops.deleteInventory(inventory);

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
@@ -73,7 +74,8 @@ final class DriftRepair {
         for (ObjectRef ref : applied) {
             LiveVersion now = live.get(ref.identity());
             if (now != null) {
-                seen.put(ref.identity(), new RepairScope.Seen(now.uid(), now.resourceVersion(), now.generation(), digest));
+                seen.put(ref.identity(), new RepairScope.Seen(now.uid(), now.resourceVersion(), now.generation(),
+                        now.metadataDigest(), digest));
             }
         }
     }
@@ -107,8 +109,15 @@ final class DriftRepair {
         }
         Map<String, HasMetadata> listed = ops.liveObjects(refs);
         Map<String, RepairScope.Version> versions = new HashMap<>();
-        listed.forEach((identity, object) -> versions.put(identity, new RepairScope.Version(
-                object.getMetadata().getUid(), object.getMetadata().getResourceVersion())));
+        listed.forEach((identity, object) -> {
+            var m = object.getMetadata();
+            // Digested only when written since: at rest a repair digests nothing.
+            RepairScope.Seen last = seen.get(identity);
+            String metadata = last != null && Objects.equals(last.resourceVersion(), m.getResourceVersion())
+                    ? last.metadataDigest() : ClusterOps.metadataDigest(object);
+            versions.put(identity, new RepairScope.Version(m.getUid(), m.getResourceVersion(),
+                    m.getGeneration() == null ? 0 : m.getGeneration(), metadata));
+        });
         List<ObjectRef> scope = RepairScope.toApply(refs, digest, versions, seen);
         if (scope.isEmpty()) {
             return new Outcome.InPlace();

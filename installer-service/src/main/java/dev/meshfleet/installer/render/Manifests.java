@@ -56,6 +56,14 @@ public final class Manifests {
         return out.toString();
     }
 
+    /**
+     * A digest of the object's content as it would be sent to the API server (its JSON): two renders that serialize
+     * alike are the same apply ({@link dev.meshfleet.installer.diff.ApplyScope}).
+     */
+    public static String digest(HasMetadata object) {
+        return Names.hash(SERIALIZATION.asJson(object));
+    }
+
     /** The objects of {@link #jsonLines}' text, parsed with the JSON parser (much faster than YAML's). */
     public static List<HasMetadata> parseJsonLines(String lines) {
         List<HasMetadata> objects = new ArrayList<>();

@@ -20,7 +20,7 @@ class WatchedWorkloadTest {
     void aWatchedCopyStandsForAReadOnlyOnceItHasThisReplicasLastWrite(String row, String watchedUid,
             long watchedGeneration, String writtenUid, Long writtenGeneration, boolean current) {
         RepairScope.Seen written = writtenUid == null ? null
-                : new RepairScope.Seen(writtenUid, "rv", writtenGeneration, "digest");
+                : new RepairScope.Seen(writtenUid, "rv", writtenGeneration, "meta", "digest");
         assertThat(WatchedWorkload.current(watchedUid, watchedGeneration, written)).isEqualTo(current);
     }
 }

@@ -68,7 +68,8 @@ class ClusterReconcilerIT {
                 Map.entry("c11", List.of()), Map.entry("c12", List.of(new Fault.Forbidden("get", "configmaps"))),
                 Map.entry("c13", List.of()), Map.entry("c14", List.of()), Map.entry("c15", List.of()),
                 Map.entry("c16", List.of()), Map.entry("c17", List.of()), Map.entry("c18", List.of()),
-                Map.entry("c19", List.of()), Map.entry("c20", List.of())),
+                Map.entry("c19", List.of()), Map.entry("c20", List.of()), Map.entry("c21", List.of()),
+                Map.entry("c22", List.of())),
                 Duration.ofMillis(100));
         // Enough nodes that a DaemonSet's rollout (one node per 100ms) is seen half done.
         simulator.setNodes(10);
@@ -207,6 +208,52 @@ class ClusterReconcilerIT {
                 .isEqualTo("repairing drift: Deployment istio-system/istiod-1-24 was changed");
         assertThat(image(deployment(c15, "istio-system", "istiod-1-24"))).isEqualTo(image);
         untilHealthy("c15");
+    }
+
+    @Test
+    void aResyncAfterTheInstallWritesNothingThoughTheWorkloadsStatusesWereWrittenSince() {
+        ownership.assigned(20, 1);
+        ownership.desired("c21", 20, List.of(plan("1-24")));
+        untilHealthy("c21");
+        long writesBefore = writesTo("c21");
+
+        events.clear();
+        reconciler.reconcile("c21", Trigger.RESYNC);
+
+        assertThat(states("c21")).containsExactly("HEALTHY");
+        assertThat(writesTo("c21") - writesBefore)
+                .as("the simulator wrote the Deployments' status since the apply: that is not drift").isZero();
+    }
+
+    @Test
+    void aChangedPlanWritesOnlyTheObjectsWhoseContentChangedAndItsInventoryOnce() {
+        ownership.assigned(21, 1);
+        ownership.desired("c22", 21, List.of(plan("1-24")));
+        untilHealthy("c22");
+        int mark = server.writeLog().writes().size();
+
+        events.clear();
+        Plan base = plan("1-24");
+        Plan changed = new Plan(base.owner(), 3, "1-24", "1.24.2", List.of(base.charts().get(0),
+                new ChartSpec("istiod", "istiod-1-24", "istio-system",
+                        "{\"revision\":\"1-24\",\"meshConfig\":{\"accessLogFile\":\"/dev/stdout\"}}")),
+                "1-24", false, Duration.ofMinutes(1), "{}", "hash-1-24-env");
+        ownership.desired("c22", 21, List.of(changed));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            reconciler.reconcile("c22", Trigger.POLL);
+            return events.stream().anyMatch(e -> e.getPlanHash().equals("hash-1-24-env")
+                    && e.getState().equals("HEALTHY"));
+        });
+
+        List<String> writes = server.writeLog().writes().subList(mark, server.writeLog().writes().size()).stream()
+                .filter(w -> w.cluster().equals("c22")).map(w -> w.method() + " " + w.path().replaceFirst("\\?.*", ""))
+                .toList();
+        // The mesh config is istiod's ConfigMap alone: nothing rolls, the installation is ready at once, and the
+        // inventory records that in its one write. Nothing of the base chart, no namespace, no Deployment.
+        assertThat(writes).hasSize(2).first().isEqualTo("PATCH /api/v1/namespaces/istio-system/configmaps/istio-1-24");
+        assertThat(writes.get(1)).startsWith("PATCH /api/v1/namespaces/meshfleet-system/configmaps/inventory-");
+        assertThat(server.client("c22").configMaps().inNamespace("istio-system").withName("istio-1-24").get()
+                .getData().get("mesh")).contains("accessLogFile: /dev/stdout");
     }
 
     @Test
