@@ -483,11 +483,10 @@ class ServiceMeshControllerE2E {
             List<String> paths = writes.stream().filter(w -> w.cluster().equals(cluster)).map(w -> w.path()).toList();
             assertThat(paths).as("writes to " + cluster).anyMatch(p -> p.startsWith(gatewaysPath + "istio-remote-peer-"
                     + FOURTH));
-            // Only its peering installation is applied again: its Gateways, their namespace and the installation's
-            // inventory (with the namespace that holds it); nothing of its control plane.
-            assertThat(paths).as("writes to " + cluster).allMatch(p -> p.startsWith(gatewaysPath)
-                    || p.startsWith("/api/v1/namespaces/istio-eastwest") && !p.startsWith("/api/v1/namespaces/istio-eastwest/")
-                    || p.startsWith("/api/v1/namespaces/meshfleet-system") && !p.startsWith("/api/v1/namespaces/meshfleet-system/")
+            // Only what changed in its peering installation is written (ADR 0048): the new remote peer Gateway and
+            // the installation's inventory; no other Gateway, no namespace, nothing of its control plane.
+            assertThat(paths).as("writes to " + cluster).allMatch(p -> p.startsWith(gatewaysPath
+                    + "istio-remote-peer-" + FOURTH)
                     || p.startsWith("/api/v1/namespaces/meshfleet-system/configmaps/inventory-smc-peered-managed-istio-"
                             + cluster + "-peering"));
             assertThat(gateways(cluster).keySet()).contains("istio-remote-peer-" + FOURTH);
