@@ -2,9 +2,8 @@ package dev.meshfleet.translator.facts;
 
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meshfleet.translation.EcpFacts;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * What the translator keeps per ExternalControlPlane (a state store value, as JSON) to plan it again when a fact
@@ -18,8 +17,6 @@ import dev.meshfleet.translation.EcpFacts;
  */
 public record EcpInputs(String uid, long generation, long observedAtMillis, String specJson, String healthyAddress,
         EcpRemoval removal, List<EcpFacts.Leaving> leaving) {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     public EcpInputs {
         healthyAddress = healthyAddress == null ? "" : healthyAddress;
         leaving = leaving == null ? List.of() : List.copyOf(leaving);
@@ -61,18 +58,10 @@ public record EcpInputs(String uid, long generation, long observedAtMillis, Stri
     }
 
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("inputs always serialize", e);
-        }
+        return StoreJson.write(this, "ECP inputs");
     }
 
     public static EcpInputs fromJson(String json) {
-        try {
-            return MAPPER.readValue(json, EcpInputs.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt translator ECP inputs: " + e.getOriginalMessage(), e);
-        }
+        return StoreJson.read(json, EcpInputs.class, "translator ECP inputs");
     }
 }

@@ -1,5 +1,7 @@
 package dev.meshfleet.translator.mesh;
 
+import dev.meshfleet.translator.json.StoreJson;
+
 /**
  * What the translate step tells the mesh step about one controller, keyed by its namespace (docs/adr/0046): the
  * member it now is, or a tombstone ({@code member} null) when it was deleted or left peering.
@@ -11,10 +13,10 @@ public record MeshChange(String ownerKey, MeshMember member) {
     }
 
     public String toJson() {
-        return MeshJson.write(this);
+        return StoreJson.write(this, "a mesh record");
     }
 
     public static MeshChange fromJson(String json) {
-        return MeshJson.read(json, MeshChange.class);
+        return StoreJson.read(json, MeshChange.class, "translator mesh change record");
     }
 }

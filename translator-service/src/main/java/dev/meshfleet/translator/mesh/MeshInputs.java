@@ -2,6 +2,7 @@ package dev.meshfleet.translator.mesh;
 
 import dev.meshfleet.translation.SmcPeering;
 import java.util.List;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * What the translate step keeps per ServiceMeshController for the mesh join (store {@code translator-smc-mesh}, as
@@ -68,10 +69,10 @@ public record MeshInputs(String uid, long generation, long observedAtMillis, Str
     }
 
     public String toJson() {
-        return MeshJson.write(this);
+        return StoreJson.write(this, "a mesh record");
     }
 
     public static MeshInputs fromJson(String json) {
-        return MeshJson.read(json, MeshInputs.class);
+        return StoreJson.read(json, MeshInputs.class, "translator mesh inputs record");
     }
 }

@@ -11,6 +11,7 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * The mesh step (docs/adr/0046), keyed by namespace: keeps the members of each mesh (store {@code translator-meshes}:
@@ -44,7 +45,8 @@ public final class MeshProcessor implements Processor<String, String, String, St
         }
         MeshChange change = MeshChange.fromJson(record.value());
         String stored = meshes.get(record.key());
-        Map<String, MeshMember> before = stored == null ? Map.of() : MeshJson.read(stored, MEMBERS);
+        Map<String, MeshMember> before = stored == null ? Map.of()
+                : StoreJson.read(stored, MEMBERS, "translator mesh record");
         SortedMap<String, MeshMember> after = MeshRules.after(before, change);
         if (after.equals(before)) {
             return;
@@ -52,7 +54,7 @@ public final class MeshProcessor implements Processor<String, String, String, St
         if (after.isEmpty()) {
             meshes.delete(record.key());
         } else {
-            meshes.put(record.key(), MeshJson.write(after));
+            meshes.put(record.key(), StoreJson.write(after, "a mesh record"));
         }
         List<PeerSet> changed = MeshRules.changed(before, after);
         LOG.info("mesh {}: {} {}; {} member(s), new peers for {}", record.key(), change.ownerKey(),

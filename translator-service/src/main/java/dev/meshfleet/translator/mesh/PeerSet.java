@@ -2,6 +2,7 @@ package dev.meshfleet.translator.mesh;
 
 import dev.meshfleet.translation.SmcPeering;
 import java.util.List;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * A member's view of its mesh, keyed by its owner key, from the mesh step back to the translate step (docs/adr/0046):
@@ -15,10 +16,10 @@ public record PeerSet(String ownerKey, String uid, List<SmcPeering.Peer> peers) 
     }
 
     public String toJson() {
-        return MeshJson.write(this);
+        return StoreJson.write(this, "a mesh record");
     }
 
     public static PeerSet fromJson(String json) {
-        return MeshJson.read(json, PeerSet.class);
+        return StoreJson.read(json, PeerSet.class, "translator peer set record");
     }
 }

@@ -5,9 +5,7 @@ import dev.meshfleet.schemas.v1.ClusterDesiredState;
 import java.time.Instant;
 import java.util.Map;
 import java.util.TreeMap;
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meshfleet.schemas.trace.TraceHeaders;
 import io.opentelemetry.api.trace.Tracer;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -17,6 +15,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * The cluster-keyed stage where every owner of a cluster meets: applies {@link ClaimRules} to each
@@ -30,8 +29,6 @@ import org.slf4j.MDC;
  */
 final class ClaimsProcessor implements Processor<String, ClusterDesiredState, String, TranslatorOutput> {
     private static final Logger LOG = LoggerFactory.getLogger(ClaimsProcessor.class);
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     private final String effectiveStoreName;
     private final String refusalStoreName;
     private final Tracer tracer;
@@ -105,19 +102,11 @@ final class ClaimsProcessor implements Processor<String, ClusterDesiredState, St
         if (json == null) {
             return Map.of();
         }
-        try {
-            return MAPPER.readValue(json, new TypeReference<TreeMap<String, String>>() {
-            });
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt refusal memo: " + e.getOriginalMessage(), e);
-        }
+        return StoreJson.read(json, new TypeReference<TreeMap<String, String>>() {
+        }, "refusal memo");
     }
 
     private static String writeRefusals(Map<String, String> refusals) {
-        try {
-            return MAPPER.writeValueAsString(refusals);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a map of strings always serializes", e);
-        }
+        return StoreJson.write(refusals, "a map of strings");
     }
 }

@@ -1,8 +1,7 @@
 package dev.meshfleet.translator.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import dev.meshfleet.translation.Plan;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * A plan as last forwarded for one owner, cluster and revision, with the generation it was translated
@@ -12,21 +11,11 @@ import dev.meshfleet.translation.Plan;
  * record larger than a plan.
  */
 public record KeptPlan(long generation, Plan plan) {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a plan always serializes", e);
-        }
+        return StoreJson.write(this, "a plan");
     }
 
     public static KeptPlan fromJson(String json) {
-        try {
-            return MAPPER.readValue(json, KeptPlan.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt kept plan: " + e.getOriginalMessage(), e);
-        }
+        return StoreJson.read(json, KeptPlan.class, "kept plan");
     }
 }

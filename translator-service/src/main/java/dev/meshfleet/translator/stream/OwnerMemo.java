@@ -1,10 +1,9 @@
 package dev.meshfleet.translator.stream;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import dev.meshfleet.translator.json.StoreJson;
 
 /**
  * What the translator remembers per owner (state store value, as JSON): the last processed uid,
@@ -15,8 +14,6 @@ import java.util.TreeMap;
  */
 public record OwnerMemo(String uid, long generation, String operation, List<String> clusters, Map<String, String> planHashes,
         String extensionsHash, long translatedEvents, String annotationsHash) {
-    private static final JsonMapper MAPPER = JsonMapper.builder().build();
-
     /**
      * @param extensionsHash for a ServiceMeshController, the hash of the gloo-extensions-config data it was translated
      *                       with ("" for none, and in memos written before it existed): a change of that ConfigMap
@@ -40,18 +37,10 @@ public record OwnerMemo(String uid, long generation, String operation, List<Stri
     }
 
     public String toJson() {
-        try {
-            return MAPPER.writeValueAsString(this);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("a memo always serializes", e);
-        }
+        return StoreJson.write(this, "a memo");
     }
 
     public static OwnerMemo fromJson(String json) {
-        try {
-            return MAPPER.readValue(json, OwnerMemo.class);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("corrupt translator memo: " + e.getOriginalMessage(), e);
-        }
+        return StoreJson.read(json, OwnerMemo.class, "translator memo");
     }
 }
