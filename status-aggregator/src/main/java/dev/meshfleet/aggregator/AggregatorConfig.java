@@ -63,6 +63,13 @@ public interface AggregatorConfig {
     @WithDefault("20s")
     java.time.Duration sessionTimeout();
 
+    /**
+     * How often the Kafka clients' metrics are looked at for new ones (a partition's records-lag after an
+     * assignment) and bound to /q/metrics.
+     */
+    @WithDefault("60s")
+    java.time.Duration metricsRefresh();
+
     interface Topics {
         @WithDefault("meshfleet.installation-events")
         String installationEvents();

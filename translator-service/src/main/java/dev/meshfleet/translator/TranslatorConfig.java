@@ -79,6 +79,13 @@ public interface TranslatorConfig {
     @WithDefault("20s")
     java.time.Duration sessionTimeout();
 
+    /**
+     * How often the Kafka clients' metrics are looked at for new ones (a partition's records-lag after an
+     * assignment) and bound to /q/metrics.
+     */
+    @WithDefault("60s")
+    java.time.Duration metricsRefresh();
+
     interface TopicNames {
         @WithDefault(Topics.SPEC_CHANGES)
         String specChanges();

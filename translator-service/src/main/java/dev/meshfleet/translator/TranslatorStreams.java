@@ -73,7 +73,13 @@ public class TranslatorStreams {
         streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings), tracer), properties());
         // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
         // /q/metrics as kafka_*.
-        streamsMetrics = new KafkaStreamsMetrics(streams);
+        // New metrics (a partition's lag after an assignment) are bound every metrics-refresh (Micrometer's 60 s).
+        streamsMetrics = new KafkaStreamsMetrics(streams, java.util.List.of(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "kafka-metrics");
+                    t.setDaemon(true);
+                    return t;
+                }), config.metricsRefresh());
         streamsMetrics.bindTo(meters);
         // A poison spec change never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (translation is idempotent from the last commit), then the client stops.

@@ -48,7 +48,10 @@ class TranslatorLivenessIT {
             return Map.of("meshfleet.translator.topics.spec-changes", INPUT,
                     "meshfleet.translator.application-id", "meshfleet-translator-liveness-it",
                     // Every client refreshes its metadata within a second, so the deleted topic is seen at once.
-                    "kafka.metadata.max.age.ms", "1000");
+                    "kafka.metadata.max.age.ms", "1000",
+                    // Each replaced thread joins once its dead predecessor's session ran out: the broker's minimum
+                    // (group.min.session.timeout.ms, 6 s) rather than the service's 20 s keeps the test short.
+                    "meshfleet.translator.session-timeout", "6s");
         }
 
         @Override
@@ -92,7 +95,7 @@ class TranslatorLivenessIT {
             admin.deleteTopics(List.of(INPUT)).all().get(30, TimeUnit.SECONDS);
         }
 
-        // A few replaced threads, each dying at its first rebalance (about 20 s apart here), then the client's
+        // A few replaced threads, each dying at its first rebalance (a session timeout apart), then the client's
         // shutdown. Their exceptions are the point, not a failure of this test: Awaitility must not rethrow them.
         await().atMost(Duration.ofSeconds(240)).pollInterval(Duration.ofSeconds(1)).dontCatchUncaughtExceptions()
                 .untilAsserted(() -> {

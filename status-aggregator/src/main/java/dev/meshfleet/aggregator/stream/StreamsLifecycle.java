@@ -80,7 +80,13 @@ public class StreamsLifecycle {
                 properties());
         // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
         // /q/metrics as kafka_*.
-        streamsMetrics = new KafkaStreamsMetrics(created);
+        // New metrics (a partition's lag after an assignment) are bound every metrics-refresh (Micrometer's 60 s).
+        streamsMetrics = new KafkaStreamsMetrics(created, java.util.List.of(),
+                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
+                    Thread t = new Thread(r, "kafka-metrics");
+                    t.setDaemon(true);
+                    return t;
+                }), config.metricsRefresh());
         streamsMetrics.bindTo(meters);
         // A poison event never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (the fold is idempotent, reprocessing from the last commit is safe), not for ever.
