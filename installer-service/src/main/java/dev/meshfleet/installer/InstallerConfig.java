@@ -113,6 +113,11 @@ public interface InstallerConfig {
     @WithDefault("2048")
     int renderCacheSize();
 
+    /** Rendered objects the render cache holds in all, whatever the number of releases (about 1 KiB of heap each). */
+    @WithName("render-cache-objects")
+    @WithDefault("65536")
+    long renderCacheObjects();
+
     /** Server-side apply field manager for every object the installer writes. */
     @WithName("field-manager")
     @WithDefault("meshfleet")

@@ -130,7 +130,7 @@ public class InstallerService {
         Path chartDir = Path.of(config.chartDir());
         List<String> allowedSources = new java.util.ArrayList<>(config.allowedChartSources().orElse(List.of()));
         allowedSources.add(chartDir.toAbsolutePath().normalize().toString());
-        ChartRenderer renderer = new ChartRenderer(chartDir, config.renderCacheSize(),
+        ChartRenderer renderer = new ChartRenderer(chartDir, config.renderCacheSize(), config.renderCacheObjects(),
                 ChartSourceAllowList.of(ChartRenderer.ALLOWED_SETTING, allowedSources),
                 new CredentialsSecret(management, config.chartCredentialsSecret().orElse(null), secretNamespace(management)));
         FunctionCounter.builder("meshfleet.installer.render.cache.hits", renderer, ChartRenderer::hits)

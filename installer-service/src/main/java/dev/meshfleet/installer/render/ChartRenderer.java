@@ -46,9 +46,11 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
  * hash: every resync renders the same plans again, the charts do not change while the process
  * runs, and the clusters of a fleet mostly share their values, so a release renders once for all
  * of them. Concurrent renders of one key wait for a single render. The cache holds at most
- * {@code maxEntries} releases, least recently used out first: its memory is bounded by the number
- * of distinct releases, not by the number of clusters. Hits and misses are counted (metrics) and
- * each miss logs the hit rate so far.
+ * {@code maxEntries} releases and {@code maxObjects} rendered objects in all, least recently used out first: its
+ * memory is bounded by the number of distinct releases and their size, not by the number of clusters. (The object
+ * bound matters where releases are large and short-lived: a peered controller's peering release holds a remote peer
+ * Gateway per peer and renders again at each peer that joins; at 100 peered clusters 2,048 such entries filled a
+ * 256 MiB heap.) Hits and misses are counted (metrics) and each miss logs the hit rate so far.
  *
  * <p>Where a chart comes from ({@link ChartSpec#source()}): null or empty, the configured chart
  * directory; an absolute path or file:// URL, a directory holding the charts by name; http(s)://,
@@ -67,13 +69,19 @@ public class ChartRenderer {
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     /** Distinct releases kept rendered when no bound is given. */
     public static final int DEFAULT_MAX_ENTRIES = 2048;
+    /** Rendered objects kept in all when no bound is given (about 1 KiB of heap each). */
+    public static final int DEFAULT_MAX_OBJECTS = 65_536;
     /** The installer's own allow-list of chart sources, as refusals name it. */
     public static final String ALLOWED_SETTING = "meshfleet.installer.allowed-chart-sources";
     private static final int MAX_REDIRECTS = 5;
 
     private final Path chartDir;
     private final int maxEntries;
+    private final long maxObjects;
     private final Map<String, CompletableFuture<List<HasMetadata>>> cache;
+    /** The objects of each completed entry of {@link #cache}, and their sum; guarded by {@code cache}. */
+    private final Map<String, Integer> objectsByKey = new java.util.HashMap<>();
+    private long cachedObjects;
     private final LongAdder hits = new LongAdder();
     private final LongAdder misses = new LongAdder();
     private final LongAdder fromShapes = new LongAdder();
@@ -109,6 +117,16 @@ public class ChartRenderer {
      */
     public ChartRenderer(Path chartDir, int maxEntries, ChartSourceAllowList allowed,
             Supplier<Optional<RepositoryCredentials>> credentials) {
+        this(chartDir, maxEntries, DEFAULT_MAX_OBJECTS, allowed, credentials);
+    }
+
+    /** @param maxObjects rendered objects kept in all (least recently used releases out first) */
+    public ChartRenderer(Path chartDir, int maxEntries, long maxObjects, ChartSourceAllowList allowed,
+            Supplier<Optional<RepositoryCredentials>> credentials) {
+        if (maxObjects < 1) {
+            throw new IllegalArgumentException("render cache objects must be at least 1, got " + maxObjects);
+        }
+        this.maxObjects = maxObjects;
         this.allowed = allowed;
         this.credentials = credentials;
         if (maxEntries < 1) {
@@ -120,7 +138,11 @@ public class ChartRenderer {
         this.cache = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
             protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<List<HasMetadata>>> eldest) {
-                return size() > ChartRenderer.this.maxEntries;
+                if (size() > ChartRenderer.this.maxEntries) {
+                    forget(eldest.getKey());
+                    return true;
+                }
+                return false;
             }
         };
     }
@@ -293,6 +315,7 @@ public class ChartRenderer {
         try {
             List<HasMetadata> objects = render.get();
             mine.complete(objects);
+            weigh(key, mine, objects.size());
             LOG.debugf("rendered a release: render cache %d/%d entries, %d hits, %d misses (hit rate %.1f%%),"
                     + " %d made from a shared shape", size(), maxEntries, hits(), misses(), 100.0 * hitRate(),
                     fromShapes());
@@ -300,10 +323,50 @@ public class ChartRenderer {
         } catch (RuntimeException e) {
             // Not cached: the next attempt renders again (a chart source may become reachable).
             synchronized (cache) {
-                cache.remove(key, mine);
+                if (cache.remove(key, mine)) {
+                    forget(key);
+                }
             }
             mine.completeExceptionally(e);
             throw e;
+        }
+    }
+
+    /**
+     * Counts a completed entry's objects, then puts the least recently used entries out while the cache holds more
+     * than {@code maxObjects} in all (the newest entry stays, however large).
+     */
+    private void weigh(String key, CompletableFuture<List<HasMetadata>> entry, int objects) {
+        synchronized (cache) {
+            if (cache.get(key) != entry) {
+                return;
+            }
+            objectsByKey.put(key, objects);
+            cachedObjects += objects;
+            var eldest = cache.entrySet().iterator();
+            while (cachedObjects > maxObjects && eldest.hasNext()) {
+                String k = eldest.next().getKey();
+                if (k.equals(key)) {
+                    continue;
+                }
+                eldest.remove();
+                forget(k);
+            }
+        }
+    }
+
+    /** An entry leaves the cache: its objects no longer count. Under {@code cache}'s lock. */
+    private void forget(String key) {
+        Integer objects = objectsByKey.remove(key);
+        if (objects != null) {
+            cachedObjects -= objects;
+        }
+    }
+
+    /** Rendered objects held in the cache now. */
+    public long cachedObjects() {
+        synchronized (cache) {
+            return cachedObjects;
         }
     }
 

@@ -152,6 +152,41 @@ class ChartRendererTest {
     }
 
     @Test
+    void theCacheKeepsAtMostItsBoundOfObjectsInAllLeastRecentlyUsedOutFirst() {
+        int k = new ChartRenderer(CHARTS).render(new ChartSpec("base", "base", "istio-system", "{}")).size();
+        assertThat(k).as("the base chart renders several objects").isGreaterThan(1);
+        // Room for two releases' objects, not three; entries are not what is short.
+        ChartRenderer bounded = new ChartRenderer(CHARTS, 100, 2L * k + 1, onlyTheChartDirOf(CHARTS),
+                java.util.Optional::empty);
+        ChartSpec a = new ChartSpec("base", "base", "istio-system", "{\"a\":1}");
+        ChartSpec b = new ChartSpec("base", "base", "istio-system", "{\"b\":1}");
+        ChartSpec c = new ChartSpec("base", "base", "istio-system", "{\"c\":1}");
+        bounded.render(a);
+        bounded.render(b);
+        bounded.render(a);
+        bounded.render(c);
+
+        assertThat(bounded.size()).isEqualTo(2);
+        assertThat(bounded.cachedObjects()).isEqualTo(2L * k);
+        bounded.render(a);
+        assertThat(bounded.hits()).isEqualTo(2);
+        bounded.render(b);
+        assertThat(bounded.misses()).as("b was the least recently used when c came").isEqualTo(4);
+
+        ChartRenderer tiny = new ChartRenderer(CHARTS, 100, 1, onlyTheChartDirOf(CHARTS), java.util.Optional::empty);
+        tiny.render(a);
+        tiny.render(b);
+        assertThat(tiny.size()).as("the newest release stays, however large").isEqualTo(1);
+        assertThat(tiny.cachedObjects()).isEqualTo(k);
+        tiny.render(b);
+        assertThat(tiny.hits()).isEqualTo(1);
+    }
+
+    private static dev.meshfleet.schemas.charts.ChartSourceAllowList onlyTheChartDirOf(java.nio.file.Path charts) {
+        return ChartRenderer.onlyTheChartDir(charts);
+    }
+
+    @Test
     void aFailedRenderIsNotCachedAndNotCountedAsAHit() {
         ChartRenderer fresh = new ChartRenderer(CHARTS);
         ChartSpec missing = new ChartSpec("nope", "nope", "istio-system", "{}");
