@@ -118,16 +118,18 @@ public final class WorkloadWatches implements AutoCloseable {
             this.cluster = cluster;
             this.client = client;
             this.deployments = start(cluster, client.apps().deployments().inAnyNamespace()
-                    .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0), Deployment::getStatus);
+                    .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0)
+                    .itemStore(SlimItemStore.deployments()), Deployment::getStatus);
             this.daemonSets = start(cluster, client.apps().daemonSets().inAnyNamespace()
-                    .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0), DaemonSet::getStatus);
+                    .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0)
+                    .itemStore(SlimItemStore.daemonSets()), DaemonSet::getStatus);
         }
 
         synchronized void watchGateways(boolean wanted) {
             if (wanted && gateways == null && !closed) {
                 gateways = start(cluster, client.genericKubernetesResources(ClusterOps.GATEWAYS).inAnyNamespace()
-                        .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0),
-                        g -> g.getAdditionalProperties().get("status"));
+                        .withLabel(Names.MANAGED_BY, Names.MANAGED_BY_VALUE).runnableInformer(0)
+                        .itemStore(SlimItemStore.gateways()), g -> g.getAdditionalProperties().get("status"));
             } else if (!wanted && gateways != null) {
                 gateways.stop();
                 gateways = null;
