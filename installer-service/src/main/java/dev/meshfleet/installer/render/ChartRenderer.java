@@ -79,6 +79,11 @@ public class ChartRenderer {
     private final int maxEntries;
     private final long maxObjects;
     private final Map<String, CompletableFuture<List<HasMetadata>>> cache;
+    /**
+     * The cache key a cluster's render of a release for an owner last had, by cluster, chart, release, namespace and
+     * labels; guarded by {@code cache}. Bounded by the installations the replica has rendered.
+     */
+    private final Map<String, String> latestBySlot = new java.util.HashMap<>();
     /** The objects of each completed entry of {@link #cache}, and their sum; guarded by {@code cache}. */
     private final Map<String, Integer> objectsByKey = new java.util.HashMap<>();
     private long cachedObjects;
@@ -93,6 +98,13 @@ public class ChartRenderer {
      */
     private final Map<String, String> shapes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> shapeVerbatim = new ConcurrentHashMap<>();
+    /**
+     * The characters {@link #shapes} holds in all (guarded by it), and their bound: the shapes of a peered mesh's
+     * peering releases (one per plan version of each cluster, a Gateway per peer) outgrew a 256 MiB heap at 100
+     * clusters when only their number was bounded. 16 Mi characters of JSON, at most about 16 MiB of heap.
+     */
+    private long shapeChars;
+    static final long MAX_SHAPE_CHARS = 16L * 1024 * 1024;
     private final Map<String, Path> pulled = new ConcurrentHashMap<>();
     // Redirects are followed here, one hop at a time, so that credentials never follow one to another host.
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -185,6 +197,16 @@ public class ChartRenderer {
         if (parameter.isEmpty()) {
             return cached(key, () -> Manifests.label(render(release), labels));
         }
+        // A cluster's own render supersedes its last one of the same release and owner: a plan that changes often
+        // (a peered controller's peering release, at each peer that joins) keeps one entry, not one per version.
+        String slot = cluster + "|" + release.chart() + "|" + release.releaseName() + "|" + release.namespace() + "|"
+                + new java.util.TreeMap<>(labels);
+        synchronized (cache) {
+            String before = latestBySlot.put(slot, key);
+            if (before != null && !before.equals(key) && cache.remove(before) != null) {
+                forget(before);
+            }
+        }
         return cached(key, () -> Manifests.labelInPlace(fromShape(release, parameter.get()), labels));
     }
 
@@ -226,10 +248,16 @@ public class ChartRenderer {
         if (text == null) {
             // Patched once for the fleet: every cluster's objects are then the patched shape's with its name.
             text = Manifests.jsonLines(overlaid(release, Manifests.parse(template(shape))));
-            if (shapes.size() >= maxEntries) {
-                shapes.clear();
+            synchronized (shapes) {
+                if (shapes.size() >= maxEntries || shapeChars + text.length() > MAX_SHAPE_CHARS) {
+                    // A fleet has a few shapes; a peered mesh has one per peering plan version of each cluster.
+                    shapes.clear();
+                    shapeVerbatim.clear();
+                    shapeChars = 0;
+                }
+                shapes.put(shapeKey, text);
+                shapeChars += text.length();
             }
-            shapes.put(shapeKey, text);
         }
         List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parseJsonLines(parameter.substitute(text)),
                 release.namespace());

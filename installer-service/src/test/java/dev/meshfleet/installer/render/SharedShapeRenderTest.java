@@ -97,6 +97,25 @@ class SharedShapeRenderTest {
     }
 
     @Test
+    void aClustersNewRenderOfAReleaseForAnOwnerSupersedesItsLastOneInTheCache() {
+        ChartRenderer renderer = new ChartRenderer(CHARTS);
+        Map<String, String> labels = Map.of("meshfleet.dev/owner", "smc.gloo-mesh.c");
+        java.util.function.BiFunction<String, Integer, ChartSpec> version = (cluster, v) -> new ChartSpec("verbatim",
+                "mesh", "istio-system", "{\"trustDomain\":\"" + cluster + "\",\"peers\":" + v + "}");
+
+        renderer.render(version.apply("cluster1", 1), "cluster1", labels);
+        renderer.render(version.apply("cluster1", 2), "cluster1", labels);
+        assertThat(renderer.size()).as("cluster1's second version put its first out").isEqualTo(1);
+        renderer.render(version.apply("cluster2", 2), "cluster2", labels);
+        renderer.render(version.apply("cluster1", 2), "cluster1", Map.of("meshfleet.dev/owner", "other"));
+        assertThat(renderer.size()).as("another cluster, another owner: entries of their own").isEqualTo(3);
+
+        long misses = renderer.misses();
+        renderer.render(version.apply("cluster1", 2), "cluster1", labels);
+        assertThat(renderer.misses()).as("the latest version is still cached").isEqualTo(misses);
+    }
+
+    @Test
     void aChartThatDoesNotUseTheNameVerbatimIsRenderedPerCluster() {
         ChartRenderer shared = new ChartRenderer(CHARTS);
         ChartRenderer direct = new ChartRenderer(CHARTS);

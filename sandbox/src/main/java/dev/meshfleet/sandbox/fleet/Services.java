@@ -183,6 +183,18 @@ public final class Services implements AutoCloseable {
         return InstanceNames.replicaIdOf(instance);
     }
 
+    /**
+     * The heap of a service's JVM: 256m, or for the installer {@code MESHFLEET_INSTALLER_HEAP} (a JVM size such as
+     * {@code 768m}) when set: a peered mesh of 100 clusters (`bench peering --clusters 100`) needs more than 256m.
+     */
+    static String heapOf(String module) {
+        String installer = System.getenv("MESHFLEET_INSTALLER_HEAP");
+        if (module.equals("installer-service") && installer != null && installer.matches("[1-9][0-9]*[mMgG]")) {
+            return installer;
+        }
+        return "256m";
+    }
+
     /** Starts one service instance (again, after a kill); does not wait for it. */
     public synchronized Running start(String instance) throws IOException {
         String module = moduleOf(instance);
@@ -197,7 +209,7 @@ public final class Services implements AutoCloseable {
         String name = running.containsKey(instance) ? instance + "-restart" + (++restarts) : instance;
         List<String> jvm = new ArrayList<>(JavaCommand.SHORT_LIVED_JIT);
         jvm.addAll(List.of(
-                "-Xms32m", "-Xmx256m", "-XX:+UseSerialGC",
+                "-Xms32m", "-Xmx" + heapOf(module), "-XX:+UseSerialGC",
                 "-Dorg.apache.avro.SERIALIZABLE_PACKAGES=dev.meshfleet.schemas",
                 "-Djava.util.logging.manager=org.jboss.logmanager.LogManager",
                 "-Dkafka.bootstrap.servers=" + bootstrapServers,
