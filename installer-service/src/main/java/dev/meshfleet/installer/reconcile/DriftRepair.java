@@ -68,7 +68,12 @@ final class DriftRepair {
         return Names.hash(plan.charts() + "|" + cluster + "|" + new TreeMap<>(labels));
     }
 
-    /** Records what an apply of {@code applied} (with desired content {@code digest}) left, for the next repair. */
+    /**
+     * Records what an apply of {@code applied} (with desired content {@code digest}) left, for the next repair. An
+     * object the apply left out because its content had not changed ({@code ApplyScope}: no live version) is as its
+     * last write left it under the new plan too: its record keeps its versions and takes the new digest, or the next
+     * repair would apply every such object again (a peered cluster's every Gateway, at each peer that joins).
+     */
     static void remember(Map<String, RepairScope.Seen> seen, List<ObjectRef> applied, Map<String, LiveVersion> live,
             String digest) {
         for (ObjectRef ref : applied) {
@@ -76,6 +81,9 @@ final class DriftRepair {
             if (now != null) {
                 seen.put(ref.identity(), new RepairScope.Seen(now.uid(), now.resourceVersion(), now.generation(),
                         now.metadataDigest(), digest));
+            } else {
+                seen.computeIfPresent(ref.identity(), (k, last) -> new RepairScope.Seen(last.uid(),
+                        last.resourceVersion(), last.generation(), last.metadataDigest(), digest));
             }
         }
     }
