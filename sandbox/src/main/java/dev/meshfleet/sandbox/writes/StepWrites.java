@@ -8,6 +8,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 import dev.meshfleet.testkit.WriteLog;
+import dev.meshfleet.sandbox.mesh.MeshSummary;
 
 /**
  * The line {@code sandbox run|up} prints after each step: how many writes the installers made to the workload
@@ -49,7 +50,7 @@ public final class StepWrites {
         List<Integer> entryClusters = new ArrayList<>();
         List<Integer> entryWrites = new ArrayList<>();
         for (var e : byCount.entrySet()) {
-            List<String> clusters = e.getValue().stream().sorted(NATURAL).toList();
+            List<String> clusters = e.getValue().stream().sorted(MeshSummary.CLUSTER_ORDER).toList();
             if (clusters.size() > GROUP_OVER) {
                 entries.add(clusters.size() + " clusters " + e.getKey() + " each");
                 entryClusters.add(clusters.size());
@@ -84,38 +85,4 @@ public final class StepWrites {
         return clusterOfEachWrite.stream().collect(Collectors.toMap(c -> c, c -> 1, Integer::sum, TreeMap::new));
     }
 
-    /** Names as people sort them: the digits in a name compared as numbers ({@code cluster2} < {@code cluster10}). */
-    static final Comparator<String> NATURAL = (a, b) -> {
-        int i = 0;
-        int j = 0;
-        while (i < a.length() && j < b.length()) {
-            char x = a.charAt(i);
-            char y = b.charAt(j);
-            if (Character.isDigit(x) && Character.isDigit(y)) {
-                int ei = i;
-                while (ei < a.length() && Character.isDigit(a.charAt(ei))) {
-                    ei++;
-                }
-                int ej = j;
-                while (ej < b.length() && Character.isDigit(b.charAt(ej))) {
-                    ej++;
-                }
-                String na = a.substring(i, ei).replaceFirst("^0+(?=.)", "");
-                String nb = b.substring(j, ej).replaceFirst("^0+(?=.)", "");
-                int c = na.length() != nb.length() ? Integer.compare(na.length(), nb.length()) : na.compareTo(nb);
-                if (c != 0) {
-                    return c;
-                }
-                i = ei;
-                j = ej;
-            } else {
-                if (x != y) {
-                    return Character.compare(x, y);
-                }
-                i++;
-                j++;
-            }
-        }
-        return Integer.compare(a.length() - i, b.length() - j);
-    };
 }
