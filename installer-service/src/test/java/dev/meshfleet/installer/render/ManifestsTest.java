@@ -11,28 +11,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 class ManifestsTest {
 
     @Test
-    void theDigestOfAnObjectIsItsContentWhateverTheOrderItsMapsWereBuiltIn() {
-        String yamlOrder = """
-                apiVersion: gateway.networking.k8s.io/v1
-                kind: Gateway
-                metadata: {name: istio-remote-peer-c2, namespace: istio-eastwest, labels: {a: "1", b: "2"}}
-                spec: {gatewayClassName: istio-remote, addresses: [{type: IPAddress, value: 192.0.2.7}]}
-                """;
-        String otherOrder = """
-                kind: Gateway
-                apiVersion: gateway.networking.k8s.io/v1
-                spec: {addresses: [{value: 192.0.2.7, type: IPAddress}], gatewayClassName: istio-remote}
-                metadata: {labels: {b: "2", a: "1"}, namespace: istio-eastwest, name: istio-remote-peer-c2}
-                """;
-        String moved = yamlOrder.replace("192.0.2.7", "192.0.2.8");
-
-        assertThat(Manifests.digest(Manifests.parse(otherOrder).get(0)))
-                .isEqualTo(Manifests.digest(Manifests.parse(yamlOrder).get(0)));
-        assertThat(Manifests.digest(Manifests.parse(moved).get(0)))
-                .isNotEqualTo(Manifests.digest(Manifests.parse(yamlOrder).get(0)));
-    }
-
-    @Test
     void documentsAreSplitByTheYamlParserSoAMarkerWithACommentStillSeparatesThem() {
         String yaml = """
                 # Source: istiod/templates/serviceaccount.yaml
