@@ -195,19 +195,7 @@ public class ClusterOps {
 
     private ApplyResult applyOne(HasMetadata object) {
         try {
-            HasMetadata answer;
-            try {
-                answer = client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
-            } catch (KubernetesClientException e) {
-                String ns = object.getMetadata().getNamespace();
-                if (!namespaceMissing(e, ns) || !namespacesApplied.remove(ns)) {
-                    throw e;
-                }
-                // Applied by this replica before, deleted since: put it back once, then the object.
-                client.resource(namespace(ns)).fieldManager(fieldManager).forceConflicts().serverSideApply();
-                namespacesApplied.add(ns);
-                answer = client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
-            }
+            HasMetadata answer = serverSideApply(object);
             ObjectRef ref = Manifests.ref(object);
             LiveVersion version = liveVersion(answer);
             return new ApplyResult.Applied(List.of(ref),
@@ -232,23 +220,8 @@ public class ClusterOps {
                         .fieldManager(fieldManager).forceConflicts().serverSideApply());
                 namespacesApplied.add(Names.INVENTORY_NAMESPACE);
             }
-            String what = "writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/"
-                    + encoded.getMetadata().getName();
-            try {
-                doing(what, () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts()
-                        .serverSideApply());
-            } catch (CallFailed e) {
-                if (!namespaceMissing(e.getCause(), Names.INVENTORY_NAMESPACE)) {
-                    throw e;
-                }
-                namespacesApplied.remove(Names.INVENTORY_NAMESPACE);
-                doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client
-                        .resource(namespace(Names.INVENTORY_NAMESPACE)).fieldManager(fieldManager).forceConflicts()
-                        .serverSideApply());
-                namespacesApplied.add(Names.INVENTORY_NAMESPACE);
-                doing(what, () -> client.resource(encoded).fieldManager(fieldManager).forceConflicts()
-                        .serverSideApply());
-            }
+            doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
+                    () -> serverSideApply(encoded));
         });
         // As a read of the cluster would give it back.
         inventoryChanges.put(inventory.key(), InventoryCodec.decode(encoded));
@@ -434,6 +407,24 @@ public class ClusterOps {
             return call.get();
         } catch (RuntimeException e) {
             throw new CallFailed(action, e);
+        }
+    }
+
+    /**
+     * Server-side apply of {@code object}. When the API refuses it because its namespace, which this replica applied
+     * before, was deleted since, the namespace is put back once and the object applied again.
+     */
+    private HasMetadata serverSideApply(HasMetadata object) {
+        try {
+            return client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+        } catch (KubernetesClientException e) {
+            String ns = object.getMetadata().getNamespace();
+            if (!namespaceMissing(e, ns) || !namespacesApplied.remove(ns)) {
+                throw e;
+            }
+            client.resource(namespace(ns)).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            namespacesApplied.add(ns);
+            return client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
         }
     }
 
