@@ -438,9 +438,7 @@ public final class MockApiServer implements AutoCloseable {
             return impersonated;
         }
         UserInfo user = as.user();
-        int q = path.indexOf('?');
-        RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
-                q < 0 ? null : path.substring(q + 1));
+        RequestInfo info = requestInfo(request, path);
         RbacAuthorizer.Decision decision = auth.authorizer().authorize(user, info);
         if (decision.allowed() && createsByApply(request, info, store)) {
             // Kubernetes authorizes a server-side apply that creates its object as a create too: patch alone edits.
@@ -464,9 +462,7 @@ public final class MockApiServer implements AutoCloseable {
      * namespace. Null when the request may go on.
      */
     private static MockResponse missingNamespace(RecordedRequest request, ClusterStore store, String path) {
-        int q = path.indexOf('?');
-        RequestInfo info = RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
-                q < 0 ? null : path.substring(q + 1));
+        RequestInfo info = requestInfo(request, path);
         if (!info.resourceRequest() || info.namespace().isEmpty() || info.resource().equals("namespaces")
                 || !(info.verb().equals("create") || createsByApply(request, info, store))) {
             return null;
@@ -476,6 +472,13 @@ public final class MockApiServer implements AutoCloseable {
             return null;
         }
         return Status.notFound("namespaces", info.namespace());
+    }
+
+    /** What {@code request} asks of the API at {@code path} (the cluster's part, with its query). */
+    private static RequestInfo requestInfo(RecordedRequest request, String path) {
+        int q = path.indexOf('?');
+        return RequestInfo.parse(request.getMethod(), q < 0 ? path : path.substring(0, q),
+                q < 0 ? null : path.substring(q + 1));
     }
 
     /**
