@@ -133,22 +133,30 @@ class ChartRendererTest {
         assertThat(fresh.hitRate()).isEqualTo(0.99);
     }
 
-    @Test
-    void theCacheKeepsAtMostItsBoundLeastRecentlyUsedOutFirst() {
-        ChartRenderer bounded = new ChartRenderer(CHARTS, 2);
-        ChartSpec a = new ChartSpec("base", "base", "istio-system", "{\"a\":1}");
-        ChartSpec b = new ChartSpec("base", "base", "istio-system", "{\"b\":1}");
-        ChartSpec c = new ChartSpec("base", "base", "istio-system", "{\"c\":1}");
-        bounded.render(a);
-        bounded.render(b);
-        bounded.render(a);
-        bounded.render(c);
+    private static final ChartSpec A = new ChartSpec("base", "base", "istio-system", "{\"a\":1}");
+    private static final ChartSpec B = new ChartSpec("base", "base", "istio-system", "{\"b\":1}");
+    private static final ChartSpec C = new ChartSpec("base", "base", "istio-system", "{\"c\":1}");
+
+    /**
+     * Renders a, b, a, c into a cache with room for two of them, checks two are kept, then that b was the one put out
+     * (the least recently used when c came).
+     */
+    private static void keepsTheTwoMostRecentlyUsed(ChartRenderer bounded) {
+        bounded.render(A);
+        bounded.render(B);
+        bounded.render(A);
+        bounded.render(C);
         assertThat(bounded.size()).isEqualTo(2);
         assertThat(bounded.misses()).isEqualTo(3);
-        bounded.render(a);
+        bounded.render(A);
         assertThat(bounded.hits()).isEqualTo(2);
-        bounded.render(b);
+        bounded.render(B);
         assertThat(bounded.misses()).as("b was the least recently used when c came").isEqualTo(4);
+    }
+
+    @Test
+    void theCacheKeepsAtMostItsBoundLeastRecentlyUsedOutFirst() {
+        keepsTheTwoMostRecentlyUsed(new ChartRenderer(CHARTS, 2));
     }
 
     @Test
@@ -156,34 +164,20 @@ class ChartRendererTest {
         int k = new ChartRenderer(CHARTS).render(new ChartSpec("base", "base", "istio-system", "{}")).size();
         assertThat(k).as("the base chart renders several objects").isGreaterThan(1);
         // Room for two releases' objects, not three; entries are not what is short.
-        ChartRenderer bounded = new ChartRenderer(CHARTS, 100, 2L * k + 1, onlyTheChartDirOf(CHARTS),
+        ChartRenderer bounded = new ChartRenderer(CHARTS, 100, 2L * k + 1, ChartRenderer.onlyTheChartDir(CHARTS),
                 java.util.Optional::empty);
-        ChartSpec a = new ChartSpec("base", "base", "istio-system", "{\"a\":1}");
-        ChartSpec b = new ChartSpec("base", "base", "istio-system", "{\"b\":1}");
-        ChartSpec c = new ChartSpec("base", "base", "istio-system", "{\"c\":1}");
-        bounded.render(a);
-        bounded.render(b);
-        bounded.render(a);
-        bounded.render(c);
 
-        assertThat(bounded.size()).isEqualTo(2);
+        keepsTheTwoMostRecentlyUsed(bounded);
         assertThat(bounded.cachedObjects()).isEqualTo(2L * k);
-        bounded.render(a);
-        assertThat(bounded.hits()).isEqualTo(2);
-        bounded.render(b);
-        assertThat(bounded.misses()).as("b was the least recently used when c came").isEqualTo(4);
 
-        ChartRenderer tiny = new ChartRenderer(CHARTS, 100, 1, onlyTheChartDirOf(CHARTS), java.util.Optional::empty);
-        tiny.render(a);
-        tiny.render(b);
+        ChartRenderer tiny = new ChartRenderer(CHARTS, 100, 1, ChartRenderer.onlyTheChartDir(CHARTS),
+                java.util.Optional::empty);
+        tiny.render(A);
+        tiny.render(B);
         assertThat(tiny.size()).as("the newest release stays, however large").isEqualTo(1);
         assertThat(tiny.cachedObjects()).isEqualTo(k);
-        tiny.render(b);
+        tiny.render(B);
         assertThat(tiny.hits()).isEqualTo(1);
-    }
-
-    private static dev.meshfleet.schemas.charts.ChartSourceAllowList onlyTheChartDirOf(java.nio.file.Path charts) {
-        return ChartRenderer.onlyTheChartDir(charts);
     }
 
     @Test
