@@ -11,6 +11,7 @@ import dev.meshfleet.translation.Translator;
 import dev.meshfleet.translation.TranslatorSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import dev.meshfleet.schemas.StreamsMetrics;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -71,16 +72,7 @@ public class TranslatorStreams {
         var topics = new TranslatorTopology.Topics(config.topics().specChanges(), config.topics().installPlans(),
                 config.topics().installationEvents());
         streams = new KafkaStreams(TranslatorTopology.build(topics, new Translator(settings), tracer), properties());
-        // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
-        // /q/metrics as kafka_*.
-        // New metrics (a partition's lag after an assignment) are bound every metrics-refresh (Micrometer's 60 s).
-        streamsMetrics = new KafkaStreamsMetrics(streams, java.util.List.of(),
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "kafka-metrics");
-                    t.setDaemon(true);
-                    return t;
-                }), config.metricsRefresh());
-        streamsMetrics.bindTo(meters);
+        streamsMetrics = StreamsMetrics.bind(streams, meters, config.metricsRefresh());
         // A poison spec change never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (translation is idempotent from the last commit), then the client stops.
         streams.setUncaughtExceptionHandler(e -> {

@@ -27,6 +27,7 @@ import dev.meshfleet.schemas.StreamsLiveness;
 import dev.meshfleet.schemas.StreamsSettings;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import dev.meshfleet.schemas.StreamsMetrics;
 import io.opentelemetry.api.trace.Tracer;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -78,16 +79,7 @@ public class StreamsLifecycle {
                 StatusTopology.build(config.topics().installationEvents(), config.topics().lifecycleStatus(),
                         StatusTopology.PUBLISH_INTERVAL, writer::offer, tracer),
                 properties());
-        // Every client of the streams (consumer with its records-lag, producer, admin) and the stream metrics, at
-        // /q/metrics as kafka_*.
-        // New metrics (a partition's lag after an assignment) are bound every metrics-refresh (Micrometer's 60 s).
-        streamsMetrics = new KafkaStreamsMetrics(created, java.util.List.of(),
-                java.util.concurrent.Executors.newSingleThreadScheduledExecutor(r -> {
-                    Thread t = new Thread(r, "kafka-metrics");
-                    t.setDaemon(true);
-                    return t;
-                }), config.metricsRefresh());
-        streamsMetrics.bindTo(meters);
+        streamsMetrics = StreamsMetrics.bind(created, meters, config.metricsRefresh());
         // A poison event never gets here (the dead-letter handler takes it). A thread failing otherwise is
         // replaced a few times (the fold is idempotent, reprocessing from the last commit is safe), not for ever.
         created.setUncaughtExceptionHandler(e -> {
