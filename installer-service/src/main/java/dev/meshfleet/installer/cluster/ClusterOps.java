@@ -84,6 +84,7 @@ public class ClusterOps {
      * apply puts the namespace back and tries once more ({@link #applyOne}).
      */
     private final Set<String> namespacesApplied;
+    private final DirectApply direct;
     private final Map<InstallationKey, Inventory> inventoryChanges = new LinkedHashMap<>();
     private boolean inventoryWriteFailed;
 
@@ -96,6 +97,7 @@ public class ClusterOps {
         this.client = client;
         this.fieldManager = fieldManager;
         this.namespacesApplied = namespacesApplied;
+        this.direct = new DirectApply(client, fieldManager);
     }
 
     public List<Inventory> readInventories() {
@@ -195,9 +197,8 @@ public class ClusterOps {
 
     private ApplyResult applyOne(HasMetadata object) {
         try {
-            HasMetadata answer = serverSideApply(object);
+            LiveVersion version = serverSideApply(object);
             ObjectRef ref = Manifests.ref(object);
-            LiveVersion version = liveVersion(answer);
             return new ApplyResult.Applied(List.of(ref),
                     version == null ? Map.of() : Map.of(ref.identity(), version));
         } catch (RuntimeException e) {
@@ -216,8 +217,7 @@ public class ClusterOps {
         ConfigMap encoded = InventoryCodec.encode(inventory);
         changingInventory(() -> {
             if (!namespacesApplied.contains(Names.INVENTORY_NAMESPACE)) {
-                doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> client.resource(namespace(Names.INVENTORY_NAMESPACE))
-                        .fieldManager(fieldManager).forceConflicts().serverSideApply());
+                doing("applying Namespace " + Names.INVENTORY_NAMESPACE, () -> applyOnce(namespace(Names.INVENTORY_NAMESPACE)));
                 namespacesApplied.add(Names.INVENTORY_NAMESPACE);
             }
             doing("writing the inventory ConfigMap " + Names.INVENTORY_NAMESPACE + "/" + encoded.getMetadata().getName(),
@@ -343,14 +343,24 @@ public class ClusterOps {
                 ? JSON.valueToTree(g.getAdditionalProperties().get("status"))
                 : typedStatus(object);
         return new LiveVersion(m.getUid(), m.getResourceVersion(), m.getGeneration() == null ? 0 : m.getGeneration(),
-                metadataDigest(object), status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status)));
+                metadataDigest(object), statusDigest(status));
     }
 
     /** A digest of the object's labels and annotations ({@link LiveVersion#metadataDigest}). */
     public static String metadataDigest(HasMetadata object) {
         var m = object.getMetadata();
-        return Names.hash(String.valueOf(new TreeMap<>(m.getLabels() == null ? Map.of() : m.getLabels()))
-                + "|" + new TreeMap<>(m.getAnnotations() == null ? Map.of() : m.getAnnotations()));
+        return metadataDigest(m.getLabels(), m.getAnnotations());
+    }
+
+    /** A digest of labels and annotations (null for none): the same for the same entries in any order. */
+    static String metadataDigest(Map<String, String> labels, Map<String, String> annotations) {
+        return Names.hash(String.valueOf(new TreeMap<>(labels == null ? Map.of() : labels))
+                + "|" + new TreeMap<>(annotations == null ? Map.of() : annotations));
+    }
+
+    /** A digest of a status tree, in any key order; "" for none (null, missing or JSON null). */
+    static String statusDigest(JsonNode status) {
+        return status == null || status.isMissingNode() || status.isNull() ? "" : Names.hash(canonical(status));
     }
 
     /** The model's {@code status} property as the serialization would write it; missing when it has none. */
@@ -414,18 +424,29 @@ public class ClusterOps {
      * Server-side apply of {@code object}. When the API refuses it because its namespace, which this replica applied
      * before, was deleted since, the namespace is put back once and the object applied again.
      */
-    private HasMetadata serverSideApply(HasMetadata object) {
+    private LiveVersion serverSideApply(HasMetadata object) {
         try {
-            return client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            return applyOnce(object);
         } catch (KubernetesClientException e) {
             String ns = object.getMetadata().getNamespace();
             if (!namespaceMissing(e, ns) || !namespacesApplied.remove(ns)) {
                 throw e;
             }
-            client.resource(namespace(ns)).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            applyOnce(namespace(ns));
             namespacesApplied.add(ns);
-            return client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply();
+            return applyOnce(object);
         }
+    }
+
+    /**
+     * One server-side apply: as one PATCH of the object's JSON when {@link DirectApply} knows its path (a typed
+     * model), else through the client's resource DSL (a kind the client must discover).
+     */
+    private LiveVersion applyOnce(HasMetadata object) {
+        if (DirectApply.knowsPath(object)) {
+            return direct.apply(object);
+        }
+        return liveVersion(client.resource(object).fieldManager(fieldManager).forceConflicts().serverSideApply());
     }
 
     /**

@@ -19,7 +19,8 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 /**
  * An apply's answer is typed and a drift repair's list is generic: the same object must give the same
  * {@link LiveVersion} either way, or every repair would see drift that is not there. Each typed object here is also
- * read back as the server's JSON into a {@link GenericKubernetesResource}, as a list gives it.
+ * read back as the server's JSON into a {@link GenericKubernetesResource}, as a list gives it, and read from that JSON
+ * without binding ({@link ApplyAnswer}), as a direct apply reads its answer.
  */
 class LiveVersionTest {
 
@@ -54,6 +55,16 @@ class LiveVersionTest {
 
         assertThat(fromTyped).isEqualTo(fromListed);
         assertThat(fromTyped.uid()).isNotEmpty();
+    }
+
+    @ParameterizedTest
+    @MethodSource("objects")
+    void anAnswerReadWithoutBindingHasTheLiveVersionOfTheSameObjectListed(HasMetadata typed) throws Exception {
+        String json = Manifests.serialization().asJson(typed);
+        GenericKubernetesResource listed = Manifests.serialization().unmarshal(json, GenericKubernetesResource.class);
+
+        assertThat(ApplyAnswer.read(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo(ClusterOps.liveVersion(listed));
     }
 
     @ParameterizedTest
