@@ -1,5 +1,6 @@
 package dev.meshfleet.aggregator.status;
 
+import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 
@@ -49,18 +50,26 @@ public final class StatusDocument {
     }
 
     /**
-     * The full shape while it is small (up to {@value #FULL_SHAPE_LIMIT} bytes of JSON: a few hundred
+     * The full shape while it is small (up to {@value #FULL_SHAPE_LIMIT} characters of JSON: a few hundred
      * installations), else {@link #renderShared}: a status must stay far under the 1.5 MiB Kubernetes
-     * accepts for a whole object (docs/adr/0006).
+     * accepts for a whole object (docs/adr/0006). The full shape's length is computed from the shared one's, so a
+     * fleet-size status is never rendered and serialized whole only to be measured; each distinct operator text is
+     * parsed once.
      */
     public static ObjectNode render(LifecycleStatus status) {
-        ObjectNode full = render(status, false);
-        return full.toString().length() <= FULL_SHAPE_LIMIT ? full : render(status, true);
+        Map<String, JsonNode> operators = new HashMap<>();
+        Map<String, String> sharedOperators = sharedOperators(status);
+        ObjectNode shared = render(status, sharedOperators, operators);
+        if (sharedOperators.isEmpty() || fullLength(status, shared, sharedOperators, operators) > FULL_SHAPE_LIMIT) {
+            // Without an operator both shapes are one.
+            return shared;
+        }
+        return render(status, Map.of(), operators);
     }
 
     /** The seeds' shape: every installation carries its own observedOperator. */
     public static ObjectNode renderFull(LifecycleStatus status) {
-        return render(status, false);
+        return render(status, Map.of(), new HashMap<>());
     }
 
     /**
@@ -70,29 +79,56 @@ public final class StatusDocument {
      * installation is on {@code meshfleet.lifecycle-status}.
      */
     public static ObjectNode renderShared(LifecycleStatus status) {
-        return render(status, true);
+        return render(status, sharedOperators(status), new HashMap<>());
     }
 
-    /** Size of the full shape beyond which the status is written in the shared shape. */
+    /** Characters of JSON of the full shape beyond which the status is written in the shared shape. */
     public static final int FULL_SHAPE_LIMIT = 256 * 1024;
 
-    private static ObjectNode render(LifecycleStatus status, boolean shared) {
-        Map<String, String> sharedOperators = shared ? sharedOperators(status) : Map.of();
+    /**
+     * The length of {@code renderFull(status).toString()}, from the shared shape: without its
+     * {@code "observedOperators":{...},} and with {@code ,"observedOperator":<operator>} at the end of each
+     * installation whose operator the shared shape left out (an installation's object always starts with its state).
+     */
+    static long fullLength(LifecycleStatus status, ObjectNode shared, Map<String, String> sharedOperators,
+            Map<String, JsonNode> operators) {
+        long length = shared.toString().length();
+        JsonNode block = shared.get("observedOperators");
+        if (block != null) {
+            length -= ("\"observedOperators\":" + block + ",").length();
+        }
+        Map<String, Integer> operatorLengths = new HashMap<>();
+        int key = ",\"observedOperator\":".length();
+        for (ClusterStatus cluster : status.getClusters().values()) {
+            for (Map.Entry<String, InstallationStatus> i : cluster.getInstallations().entrySet()) {
+                String json = i.getValue().getObservedOperatorJson();
+                if (json != null && !json.isBlank() && json.equals(sharedOperators.get(i.getKey()))) {
+                    length += key + operatorLengths.computeIfAbsent(json, j -> operator(j, operators).toString().length());
+                }
+            }
+        }
+        return length;
+    }
+
+    private static ObjectNode render(LifecycleStatus status, Map<String, String> sharedOperators,
+            Map<String, JsonNode> operators) {
         ObjectNode root = NODES.objectNode();
         root.put("observedGeneration", status.getObservedGeneration());
         ObjectNode summary = root.putObject("summary");
         summary.put("state", status.getSummary().getState());
         summary.put("healthy", status.getSummary().getHealthy() + "/" + status.getSummary().getTotal());
         if (!sharedOperators.isEmpty()) {
-            ObjectNode operators = root.putObject("observedOperators");
-            new TreeMap<>(sharedOperators).forEach((revision, json) -> operators.set(revisionKey(revision), operator(json)));
+            ObjectNode shared = root.putObject("observedOperators");
+            new TreeMap<>(sharedOperators).forEach((revision, json) -> shared.set(revisionKey(revision),
+                    operator(json, operators)));
         }
         ObjectNode clusters = root.putObject("clusters");
         for (Map.Entry<String, ClusterStatus> cluster : new TreeMap<>(status.getClusters()).entrySet()) {
             ObjectNode installations = NODES.objectNode();
             for (Map.Entry<String, InstallationStatus> i : new TreeMap<>(cluster.getValue().getInstallations())
                     .entrySet()) {
-                installations.set(revisionKey(i.getKey()), installation(i.getValue(), sharedOperators.get(i.getKey())));
+                installations.set(revisionKey(i.getKey()),
+                        installation(i.getValue(), sharedOperators.get(i.getKey()), operators));
             }
             if (!installations.isEmpty()) {
                 clusters.putObject(clusterKey(cluster.getKey())).set("installations", installations);
@@ -102,7 +138,7 @@ public final class StatusDocument {
     }
 
     /** Per revision, the operator JSON most of its installations report (ties: the smallest text, for a stable result). */
-    private static Map<String, String> sharedOperators(LifecycleStatus status) {
+    static Map<String, String> sharedOperators(LifecycleStatus status) {
         Map<String, Map<String, Integer>> counts = new TreeMap<>();
         status.getClusters().values().forEach(c -> c.getInstallations().forEach((revision, i) -> {
             if (i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank()) {
@@ -125,7 +161,7 @@ public final class StatusDocument {
         return cluster == null || cluster.isEmpty() ? WHOLE_RESOURCE : cluster;
     }
 
-    private static ObjectNode installation(InstallationStatus i, String sharedOperator) {
+    private static ObjectNode installation(InstallationStatus i, String sharedOperator, Map<String, JsonNode> operators) {
         ObjectNode node = NODES.objectNode();
         node.put("state", i.getState());
         if (i.getMessage() != null && !i.getMessage().isEmpty()) {
@@ -136,17 +172,23 @@ public final class StatusDocument {
         }
         if (i.getObservedOperatorJson() != null && !i.getObservedOperatorJson().isBlank()
                 && !i.getObservedOperatorJson().equals(sharedOperator)) {
-            node.set("observedOperator", operator(i.getObservedOperatorJson()));
+            node.set("observedOperator", operator(i.getObservedOperatorJson(), operators));
         }
         return node;
     }
 
-    /** The operator as an object, as the seeds show it; text that is not JSON is kept as a string rather than lost. */
-    private static JsonNode operator(String json) {
-        try {
-            return JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            return NODES.textNode(json);
-        }
+    /**
+     * The operator as an object, as the seeds show it; text that is not JSON is kept as a string rather than lost.
+     * Parsed once per distinct text ({@code parsed}): the installations of a revision share one tree, which nothing
+     * changes once rendered.
+     */
+    private static JsonNode operator(String json, Map<String, JsonNode> parsed) {
+        return parsed.computeIfAbsent(json, text -> {
+            try {
+                return JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                return NODES.textNode(text);
+            }
+        });
     }
 }

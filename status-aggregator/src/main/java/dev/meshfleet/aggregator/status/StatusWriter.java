@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -249,7 +250,7 @@ public class StatusWriter {
             desired.set("conditions", ConditionsJson.write(Conditions.of(folded,
                     ConditionsJson.read(shown.path("conditions")), created(cr))));
         }
-        if (asMap(desired).equals(asMap(statusOf(cr)))) {
+        if (desired.equals(BY_VALUE, shown)) {
             unchanged.increment();
             releaseIfUninstalled(cr, status);
             return WriteResult.UNCHANGED;
@@ -369,19 +370,16 @@ public class StatusWriter {
                 && cr.getMetadata().getFinalizers().contains(Crds.FINALIZER);
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> asMap(Object value) {
-        // Through JSON text both sides get the same number and map types (a long 1 and the int 1 the
-        // API server sends back would otherwise differ), so equals compares content only.
-        if (value == null) {
-            return null;
+    /**
+     * Numbers equal by value, everything else as Jackson compares it: the status the resource shows was read as the
+     * API server sends it (an int 1 where the rendered status holds a long 1), so equal content means no write.
+     */
+    static final Comparator<JsonNode> BY_VALUE = (a, b) -> {
+        if (a.isNumber() && b.isNumber()) {
+            return a.decimalValue().compareTo(b.decimalValue());
         }
-        try {
-            return JSON.readValue(JSON.writeValueAsBytes(value), Map.class);
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException("status is not JSON: " + e.getMessage(), e);
-        }
-    }
+        return a.equals(b) ? 0 : 1;
+    };
 
     static ResourceDefinitionContext context(ResourceKind kind) {
         return new ResourceDefinitionContext.Builder().withGroup(Crds.group(kind)).withVersion(Crds.version(kind))

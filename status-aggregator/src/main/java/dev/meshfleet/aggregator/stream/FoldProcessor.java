@@ -3,6 +3,7 @@ package dev.meshfleet.aggregator.stream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +40,8 @@ import io.opentelemetry.context.Scope;
  * An event costs the fold and the records of the clusters it changed, not a read and a write of a
  * status that names a thousand clusters. The whole status is published (to lifecycle-status and to
  * the CR writer) at most once per {@code publishInterval} per owner, and only when a reader of the
- * status would see a difference ({@link StatusChange#reportChanged()}).
+ * status would see a difference ({@link StatusChange#reportChanged()}), and a status naming many clusters less
+ * often ({@link PublishPacing}: every second at 1,000 clusters).
  *
  * <p>Crash safety: the store writes happen in {@link #process}, so they are committed with the
  * input offsets. A status folded but not yet published when the process dies is published after
@@ -64,6 +66,8 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
     private final FoldLog log;
     private final Map<String, Status> statuses = new HashMap<>();
     private final Set<String> unpublished = new LinkedHashSet<>();
+    /** Per owner, the punctuation time of its last publish: a large status waits out {@link PublishPacing}. */
+    private final Map<String, Long> lastPublished = new HashMap<>();
     /** Per unpublished owner: the context of the fold that last changed its report. */
     private final Map<String, Context> traces = new HashMap<>();
     private final Tracer tracer;
@@ -100,6 +104,7 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
         statuses.clear();
         unpublished.clear();
         traces.clear();
+        lastPublished.clear();
         stopPublishing();
         load();
         publishSoon();
@@ -190,12 +195,21 @@ final class FoldProcessor implements Processor<String, InstallationEvent, String
             stopPublishing();
             return;
         }
-        List<String> due = new ArrayList<>(unpublished);
-        unpublished.clear();
+        List<String> due = new ArrayList<>();
+        for (Iterator<String> waiting = unpublished.iterator(); waiting.hasNext();) {
+            String owner = waiting.next();
+            Long last = lastPublished.get(owner);
+            if (last == null || timestamp - last >= PublishPacing.interval(publishInterval,
+                    statuses.get(owner).clusters().size()).toMillis()) {
+                waiting.remove();
+                due.add(owner);
+            }
+        }
         for (String owner : due) {
             LifecycleStatus status = AvroStatus.avro(statuses.get(owner));
             Context trace = traces.getOrDefault(owner, Context.root());
             traces.remove(owner);
+            lastPublished.put(owner, timestamp);
             try (Scope ignored = trace.makeCurrent()) {
                 context.forward(new Record<>(owner, status, timestamp, TraceHeaders.inject(trace, new RecordHeaders())));
                 statusSink.accept(owner, status);

@@ -116,4 +116,25 @@ class StatusSizeTest {
         assertThat(node.at("/clusters/cluster7/installations/1-24/observedOperator/tag").asText()).isEqualTo("1.24.3-solo");
         assertThat(node.at("/clusters/cluster8/installations/1-24/observedOperator").isMissingNode()).isTrue();
     }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(ints = {1, 2, 50, 400, 1000})
+    void whichShapeIsWrittenFollowsTheFullShapesLengthWhichIsKnownWithoutRenderingIt(int clusters) throws Exception {
+        Status fleet = fleet(clusters, "HEALTHY");
+        // Beside the shared operator: one installation with another, one whose operator is not JSON, one message
+        // that JSON must escape.
+        String other = OPERATOR.formatted("1-24").replace("1.24.2-solo", "1.24.3-\"solo\"");
+        fleet = StatusFold.fold(fleet, new Event(ILM, 1, "cluster1", "1-24", "HEALTHY", "", other, "h-1-24",
+                "installer/installer-0", 1, 1_000_000, 1_000_000)).status();
+        fleet = StatusFold.fold(fleet, new Event(ILM, 1, "cluster1", "1-25", "UNHEALTHY", "a \"quoted\" \u00e9 message",
+                "not json {", "h-1-25", "installer/installer-0", 1, 1_000_001, 1_000_001)).status();
+        var avro = AvroStatus.avro(fleet);
+        com.fasterxml.jackson.databind.node.ObjectNode shared = StatusDocument.renderShared(avro);
+        String full = StatusDocument.renderFull(avro).toString();
+
+        assertThat(StatusDocument.fullLength(avro, shared, StatusDocument.sharedOperators(avro), new java.util.HashMap<>()))
+                .isEqualTo(full.length());
+        assertThat(StatusDocument.render(avro).toString())
+                .isEqualTo(full.length() <= StatusDocument.FULL_SHAPE_LIMIT ? full : shared.toString());
+    }
 }

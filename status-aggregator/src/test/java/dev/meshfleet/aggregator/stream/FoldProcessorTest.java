@@ -128,4 +128,34 @@ class FoldProcessorTest {
         assertThat(offered).as("only the restarted processor published: the first was never punctuated").hasSize(1);
         assertThat(active(restarted)).isEmpty();
     }
+
+    /** A status naming 1,000 clusters is published at most every second ({@link PublishPacing}), the last change too. */
+    @Test
+    void aStatusOfAThousandClustersIsPublishedAtMostEverySecond() {
+        MockProcessorContext<String, LifecycleStatus> context = new MockProcessorContext<>();
+        store(FoldProcessor.OWNER_STORE, context);
+        store(FoldProcessor.CLUSTER_STORE, context);
+        List<LifecycleStatus> offered = new ArrayList<>();
+        FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
+        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
+        processor.init(context);
+        for (int c = 1; c <= 1000; c++) {
+            processor.process(new Record<>(OwnerKeys.of(ILM), new InstallationEvent(ILM, 1L, "cluster" + c, "1-24",
+                    "INSTALLING_CONTROL_PLANE", "", null, "h1", "installer/installer-0", 1L, (long) c,
+                    Instant.ofEpochMilli(1_000 + c), null, java.util.Map.of()), 0L));
+        }
+        active(context).get(0).getPunctuator().punctuate(10_000L);
+        assertThat(offered).as("the first publish of a change goes out at once").hasSize(1);
+
+        processor.process(new Record<>(OwnerKeys.of(ILM), event("HEALTHY", 5_000), 0L));
+        active(context).get(0).getPunctuator().punctuate(10_200L);
+        active(context).get(0).getPunctuator().punctuate(10_800L);
+        assertThat(offered).as("within a second of the last publish").hasSize(1);
+        assertThat(active(context)).as("still waiting to be published").hasSize(1);
+
+        active(context).get(0).getPunctuator().punctuate(11_000L);
+        assertThat(offered).hasSize(2);
+        assertThat(offered.get(1).getClusters().get("cluster1").getInstallations().get("1-24").getState())
+                .isEqualTo("HEALTHY");
+    }
 }
