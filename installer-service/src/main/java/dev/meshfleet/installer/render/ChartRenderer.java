@@ -81,9 +81,11 @@ public class ChartRenderer {
     private final Map<String, CompletableFuture<List<HasMetadata>>> cache;
     /**
      * The cache key a cluster's render of a release for an owner last had, by cluster, chart, release, namespace and
-     * labels; guarded by {@code cache}. Bounded by the installations the replica has rendered.
+     * labels, and the other way round; guarded by {@code cache}. An entry leaving the cache takes its slot along, so
+     * both are bounded by the cache (clusters that left the replica leave no slot behind).
      */
     private final Map<String, String> latestBySlot = new java.util.HashMap<>();
+    private final Map<String, String> slotByKey = new java.util.HashMap<>();
     /** The objects of each completed entry of {@link #cache}, and their sum; guarded by {@code cache}. */
     private final Map<String, Integer> objectsByKey = new java.util.HashMap<>();
     private long cachedObjects;
@@ -203,8 +205,12 @@ public class ChartRenderer {
                 + new java.util.TreeMap<>(labels);
         synchronized (cache) {
             String before = latestBySlot.put(slot, key);
-            if (before != null && !before.equals(key) && cache.remove(before) != null) {
-                forget(before);
+            slotByKey.put(key, slot);
+            if (before != null && !before.equals(key)) {
+                slotByKey.remove(before);
+                if (cache.remove(before) != null) {
+                    forget(before);
+                }
             }
         }
         return cached(key, () -> Manifests.labelInPlace(fromShape(release, parameter.get()), labels));
@@ -385,9 +391,20 @@ public class ChartRenderer {
 
     /** An entry leaves the cache: its objects no longer count. Under {@code cache}'s lock. */
     private void forget(String key) {
+        String slot = slotByKey.remove(key);
+        if (slot != null) {
+            latestBySlot.remove(slot, key);
+        }
         Integer objects = objectsByKey.remove(key);
         if (objects != null) {
             cachedObjects -= objects;
+        }
+    }
+
+    /** Slots of clusters' renders remembered now (each names an entry of the cache). */
+    int slots() {
+        synchronized (cache) {
+            return latestBySlot.size();
         }
     }
 

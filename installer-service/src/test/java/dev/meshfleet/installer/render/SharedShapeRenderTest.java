@@ -116,6 +116,21 @@ class SharedShapeRenderTest {
     }
 
     @Test
+    void theSlotsOfClustersRendersLeaveWithTheirEntries() {
+        ChartRenderer bounded = new ChartRenderer(CHARTS, 3, 65_536, ChartRenderer.onlyTheChartDir(CHARTS),
+                java.util.Optional::empty);
+        Map<String, String> labels = Map.of("meshfleet.dev/owner", "smc.gloo-mesh.c");
+        for (int c = 1; c <= 10; c++) {
+            String cluster = "cluster" + c;
+            bounded.render(new ChartSpec("verbatim", "mesh", "istio-system", "{\"trustDomain\":\"" + cluster + "\"}"),
+                    cluster, labels);
+        }
+
+        assertThat(bounded.size()).isEqualTo(3);
+        assertThat(bounded.slots()).as("ten clusters rendered, three entries kept: three slots, not ten").isEqualTo(3);
+    }
+
+    @Test
     void aChartThatDoesNotUseTheNameVerbatimIsRenderedPerCluster() {
         ChartRenderer shared = new ChartRenderer(CHARTS);
         ChartRenderer direct = new ChartRenderer(CHARTS);
