@@ -51,12 +51,15 @@ public final class StreamsSettings {
 
     /**
      * Group membership of a topology's consumers: static when {@code groupInstanceId} is given (Streams suffixes it
-     * per stream thread), and the session timeout after which a silent instance's tasks move (ADR 0011).
+     * per stream thread), the session timeout after which a silent instance's tasks move (ADR 0011), and a heartbeat
+     * every second ({@link GroupHeartbeat}).
      */
     public static Properties membership(Properties p, Optional<String> groupInstanceId, Duration sessionTimeout) {
         groupInstanceId.filter(id -> !id.isBlank())
                 .ifPresent(id -> p.put(StreamsConfig.consumerPrefix(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG), id));
         p.put(StreamsConfig.consumerPrefix(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG), (int) sessionTimeout.toMillis());
+        p.put(StreamsConfig.consumerPrefix(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG),
+                GroupHeartbeat.intervalMillis(sessionTimeout));
         return p;
     }
 

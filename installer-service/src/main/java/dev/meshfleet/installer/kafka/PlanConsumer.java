@@ -166,18 +166,8 @@ public class PlanConsumer implements Runnable, AutoCloseable {
      */
     public PlanConsumer sessionTimeout(Duration timeout) {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, heartbeatInterval(timeout));
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, dev.meshfleet.schemas.GroupHeartbeat.intervalMillis(timeout));
         return this;
-    }
-
-    /**
-     * How often the consumer heartbeats: a third of the session (Kafka's bound), at most 1 s. A member learns from its
-     * heartbeat that the group rebalances, and a cooperative rebalance (a replica added, removed or restarted) takes
-     * two rounds, each waiting for every member to rejoin: at Kafka's 3 s default the partitions a replica gave up
-     * stayed unowned about 3 s (the first step of a 4-replica sandbox, session 27).
-     */
-    static int heartbeatInterval(Duration session) {
-        return (int) Math.max(1, Math.min(1000, session.toMillis() / 3));
     }
 
     /** Each record read in a span of its change's trace, remembered for the events it leads to. Before {@link #start()}. */
