@@ -33,6 +33,7 @@ import dev.meshfleet.sandbox.faults.ProcessFaults;
 import dev.meshfleet.sandbox.fleet.ChartRbac;
 import dev.meshfleet.sandbox.fleet.InstallationEvents;
 import dev.meshfleet.sandbox.fleet.InstanceNames;
+import dev.meshfleet.sandbox.fleet.PlanLeases;
 import dev.meshfleet.sandbox.fencing.FencingCheck;
 import dev.meshfleet.sandbox.fleet.Kubeconfig;
 import dev.meshfleet.sandbox.fleet.Registration;
@@ -72,6 +73,8 @@ import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
  */
 public final class Sandbox implements AutoCloseable {
 
+    /** How long a started fleet's installers may take to hold every install-plans partition ({@link PlanLeases}). */
+    private static final Duration PLAN_LEASES_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration BROKER_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration SERVICE_TIMEOUT = Duration.ofMinutes(3);
     // Short so that a measured apply-to-HEALTHY is the pipeline's time, not this loop's; a read of a few
@@ -236,6 +239,7 @@ public final class Sandbox implements AutoCloseable {
                 ? AdmissionWebhookRegistration.prepare(runDir.resolve("webhook"), services) : null;
         log.println("sandbox: starting " + String.join(", ", services.instanceNames()) + " ...");
         services.startAll(SERVICE_TIMEOUT, log);
+        services.awaitPlanLeases(SandboxOptions.PLAN_PARTITIONS, PLAN_LEASES_TIMEOUT, log);
         if (webhook != null) {
             webhook.register(api.client());
             log.println("sandbox: spec-intake's admission webhook registered at " + webhook.url()

@@ -170,6 +170,35 @@ public final class Services implements AutoCloseable {
         awaitReady(names, timeout, progress);
     }
 
+    /**
+     * Waits until the installer replicas' leases cover every one of the {@code partitions} of install-plans
+     * ({@link PlanLeases}), at most {@code timeout}: a first step applied while a rebalance still hands partitions over
+     * would wait for it. Past the timeout, says so and goes on (the replicas take them over as they would anyway).
+     */
+    public void awaitPlanLeases(int partitions, Duration timeout, java.io.PrintStream progress)
+            throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        List<String> installers = instanceNames().stream()
+                .filter(i -> moduleOf(i).equals(InstanceNames.INSTALLER)).toList();
+        while (true) {
+            List<String> answers = new ArrayList<>();
+            for (String instance : installers) {
+                answers.add(readiness(running(instance)));
+            }
+            if (PlanLeases.covered(answers, partitions)) {
+                return;
+            }
+            if (Instant.now().isAfter(deadline)) {
+                if (progress != null) {
+                    progress.println("sandbox: the installers' leases do not cover the " + partitions
+                            + " install-plans partitions after " + GoDuration.format(timeout) + "; going on");
+                }
+                return;
+            }
+            Thread.sleep(100);
+        }
+    }
+
     /** Every instance this fleet runs: the modules, then installer-1 .. installer-N-1 ({@link InstanceNames}). */
     public List<String> instanceNames() {
         return InstanceNames.all(installers);
