@@ -65,6 +65,17 @@ class FoldProcessorTest {
                 .isEqualTo("INSTALLING_CONTROL_PLANE");
     }
 
+    /** A processor at a 200 ms publish interval on fresh stores of {@code context}, offering to {@code offered}. */
+    private static FoldProcessor initialized(MockProcessorContext<String, LifecycleStatus> context,
+            List<LifecycleStatus> offered) {
+        store(FoldProcessor.OWNER_STORE, context);
+        store(FoldProcessor.CLUSTER_STORE, context);
+        FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
+        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
+        processor.init(context);
+        return processor;
+    }
+
     private static List<MockProcessorContext.CapturedPunctuator> active(MockProcessorContext<String, LifecycleStatus> c) {
         return c.scheduledPunctuators().stream().filter(p -> !p.cancelled()).toList();
     }
@@ -76,12 +87,8 @@ class FoldProcessorTest {
     @Test
     void thePublishingPunctuatorRunsOnlyWhileSomethingWaitsToBePublished() {
         MockProcessorContext<String, LifecycleStatus> context = new MockProcessorContext<>();
-        store(FoldProcessor.OWNER_STORE, context);
-        store(FoldProcessor.CLUSTER_STORE, context);
         List<LifecycleStatus> offered = new ArrayList<>();
-        FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
-        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
-        processor.init(context);
+        FoldProcessor processor = initialized(context, offered);
         assertThat(active(context)).as("empty stores: nothing to publish, no punctuator").isEmpty();
 
         processor.process(new Record<>(OwnerKeys.of(ILM), event("INSTALLING_CONTROL_PLANE", 1), 0L));
@@ -133,12 +140,8 @@ class FoldProcessorTest {
     @Test
     void aStatusOfAThousandClustersIsPublishedAtMostEverySecond() {
         MockProcessorContext<String, LifecycleStatus> context = new MockProcessorContext<>();
-        store(FoldProcessor.OWNER_STORE, context);
-        store(FoldProcessor.CLUSTER_STORE, context);
         List<LifecycleStatus> offered = new ArrayList<>();
-        FoldProcessor processor = new FoldProcessor(Duration.ofMillis(200), (k, s) -> offered.add(s), (o, e, r) -> {
-        }, io.opentelemetry.api.OpenTelemetry.noop().getTracer("test"));
-        processor.init(context);
+        FoldProcessor processor = initialized(context, offered);
         for (int c = 1; c <= 1000; c++) {
             processor.process(new Record<>(OwnerKeys.of(ILM), new InstallationEvent(ILM, 1L, "cluster" + c, "1-24",
                     "INSTALLING_CONTROL_PLANE", "", null, "h1", "installer/installer-0", 1L, (long) c,
