@@ -100,6 +100,9 @@ public class ChartRenderer {
      */
     private final Map<String, String> shapes = new ConcurrentHashMap<>();
     private final Map<String, Boolean> shapeVerbatim = new ConcurrentHashMap<>();
+    /** Per shape being rendered or checked now: who waits for it. Entries leave when done. */
+    private final Map<String, Object> shapeLocks = new ConcurrentHashMap<>();
+    private final LongAdder helmRenders = new LongAdder();
     /**
      * The characters {@link #shapes} holds in all (guarded by it), and their bound: the shapes of a peered mesh's
      * peering releases (one per plan version of each cluster, a Gateway per peer) outgrew a 256 MiB heap at 100
@@ -251,34 +254,67 @@ public class ChartRenderer {
             return overlaid(release, helmRender(release));
         }
         String text = shapes.get(shapeKey);
-        if (text == null) {
-            // Patched once for the fleet: every cluster's objects are then the patched shape's with its name.
-            text = Manifests.jsonLines(overlaid(release, Manifests.parse(template(shape))));
-            synchronized (shapes) {
-                if (shapes.size() >= maxEntries || shapeChars + text.length() > MAX_SHAPE_CHARS) {
-                    // A fleet has a few shapes; a peered mesh has one per peering plan version of each cluster.
-                    shapes.clear();
-                    shapeVerbatim.clear();
-                    shapeChars = 0;
+        if (text == null || verbatim == null) {
+            // The first clusters of a shape ask at once (a replica's workers, at a step's start): one renders the
+            // shape and checks it against its own render, the others wait for that instead of doing both again.
+            Object lock = shapeLocks.computeIfAbsent(shapeKey, k -> new Object());
+            synchronized (lock) {
+                try {
+                    verbatim = shapeVerbatim.get(shapeKey);
+                    if (Boolean.FALSE.equals(verbatim)) {
+                        return overlaid(release, helmRender(release));
+                    }
+                    text = shapes.get(shapeKey);
+                    if (text == null) {
+                        text = renderShape(release, shape, shapeKey);
+                    }
+                    if (verbatim == null) {
+                        return verify(release, parameter, text, shapeKey);
+                    }
+                } finally {
+                    shapeLocks.remove(shapeKey, lock);
                 }
-                shapes.put(shapeKey, text);
-                shapeChars += text.length();
             }
         }
         List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parseJsonLines(parameter.substitute(text)),
                 release.namespace());
-        if (verbatim == null) {
-            List<HasMetadata> direct = overlaid(release, helmRender(release));
-            boolean same = Manifests.serialization().asJson(direct).equals(Manifests.serialization().asJson(objects));
-            shapeVerbatim.put(shapeKey, same);
-            if (!same) {
-                LOG.infof("chart %s (release %s) does not use the cluster's name verbatim: rendered per cluster",
-                        release.chart(), release.releaseName());
-            }
-            return direct;
-        }
         fromShapes.increment();
         return objects;
+    }
+
+    /** The shape rendered by helm and patched, as JSON lines, kept for the fleet. */
+    private String renderShape(ChartSpec release, ChartSpec shape, String shapeKey) {
+        // Patched once for the fleet: every cluster's objects are then the patched shape's with its name.
+        String text = Manifests.jsonLines(overlaid(release, Manifests.parse(template(shape))));
+        synchronized (shapes) {
+            if (shapes.size() >= maxEntries || shapeChars + text.length() > MAX_SHAPE_CHARS) {
+                // A fleet has a few shapes; a peered mesh has one per peering plan version of each cluster.
+                shapes.clear();
+                shapeVerbatim.clear();
+                shapeChars = 0;
+            }
+            shapes.put(shapeKey, text);
+            shapeChars += text.length();
+        }
+        return text;
+    }
+
+    /**
+     * The first cluster of a shape: its own render by helm, compared with the shape's with its name put back, decides
+     * whether the chart uses the name verbatim (then every later cluster of the shape is the shape's), else each
+     * cluster is rendered by helm. Returns the cluster's own render.
+     */
+    private List<HasMetadata> verify(ChartSpec release, ClusterParameter parameter, String text, String shapeKey) {
+        List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parseJsonLines(parameter.substitute(text)),
+                release.namespace());
+        List<HasMetadata> direct = overlaid(release, helmRender(release));
+        boolean same = Manifests.serialization().asJson(direct).equals(Manifests.serialization().asJson(objects));
+        shapeVerbatim.put(shapeKey, same);
+        if (!same) {
+            LOG.infof("chart %s (release %s) does not use the cluster's name verbatim: rendered per cluster",
+                    release.chart(), release.releaseName());
+        }
+        return direct;
     }
 
     /**
@@ -437,6 +473,11 @@ public class ChartRenderer {
         return total == 0 ? 0 : (double) h / total;
     }
 
+    /** helm template calls so far (warm-up included). */
+    public long helmRenders() {
+        return helmRenders.sum();
+    }
+
     /** Releases held rendered now. */
     public int size() {
         synchronized (cache) {
@@ -445,6 +486,7 @@ public class ChartRenderer {
     }
 
     private String template(ChartSpec release) {
+        helmRenders.increment();
         Path values = null;
         try {
             // JSON is YAML: the canonical values JSON is passed unchanged as the values file.
@@ -469,12 +511,12 @@ public class ChartRenderer {
                 }
                 var named = template.withName(release.releaseName()).withNamespace(release.namespace())
                         .withValuesFile(values);
-                return JvmSignals.around(named::call);
+                return timed(release, () -> JvmSignals.around(named::call));
             }
             Path chart = chart(release, source);
             var template = new Helm(chart).template().withName(release.releaseName())
                     .withNamespace(release.namespace()).withValuesFile(values);
-            return JvmSignals.around(template::call);
+            return timed(release, () -> JvmSignals.around(template::call));
         } catch (IOException e) {
             throw new RenderException("cannot write the values of release " + release.releaseName() + ": " + e, e);
         } catch (RenderException e) {
@@ -492,6 +534,19 @@ public class ChartRenderer {
             }
         }
     }
+
+    /** Renders with helm, logging how long it took: at INFO when a second or more (a step waits on it), else DEBUG. */
+    private static String timed(ChartSpec release, Supplier<String> helm) {
+        long start = System.nanoTime();
+        String rendered = helm.get();
+        long millis = (System.nanoTime() - start) / 1_000_000;
+        LOG.logf(millis >= SLOW_RENDER_MILLIS ? Logger.Level.INFO : Logger.Level.DEBUG,
+                "helm template of chart %s (release %s) took %d ms", release.chart(), release.releaseName(), millis);
+        return rendered;
+    }
+
+    /** A helm render at least this long is logged at INFO. */
+    private static final long SLOW_RENDER_MILLIS = 1000;
 
     /** The chart as a local directory or archive. */
     private Path chart(ChartSpec release, String source) {

@@ -115,6 +115,39 @@ class SharedShapeRenderTest {
         assertThat(renderer.misses()).as("the latest version is still cached").isEqualTo(misses);
     }
 
+    /**
+     * A step's start: a replica's workers ask for the first clusters of a new shape at once. One renders the shape and
+     * checks it against its own cluster's render; the others wait for it (they each did both: 17 helm renders of
+     * istiod per replica at a 200-cluster step's start, session 27).
+     */
+    @Test
+    void clustersOfANewShapeAskingAtOnceRenderItWithHelmOnceAndCheckItOnce() throws Exception {
+        ChartRenderer renderer = new ChartRenderer(CHARTS);
+        Map<String, String> labels = Map.of("meshfleet.dev/owner", "ilm.gloo-mesh.mesh");
+        java.util.concurrent.ExecutorService workers = java.util.concurrent.Executors.newFixedThreadPool(8);
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        try {
+            List<java.util.concurrent.Future<List<HasMetadata>>> done = new java.util.ArrayList<>();
+            for (int c = 1; c <= 100; c++) {
+                String cluster = "cluster" + c;
+                done.add(workers.submit(() -> {
+                    go.await();
+                    return renderer.render(release("verbatim", cluster), cluster, labels);
+                }));
+            }
+            go.countDown();
+            for (int c = 1; c <= 100; c++) {
+                assertThat(configMap(done.get(c - 1).get(60, java.util.concurrent.TimeUnit.SECONDS)).getData())
+                        .as("cluster%d's own objects", c).containsValue("cluster" + c);
+            }
+        } finally {
+            workers.shutdownNow();
+        }
+
+        assertThat(renderer.helmRenders()).as("the shape once, the first cluster's own render once").isEqualTo(2);
+        assertThat(renderer.fromShapes()).isEqualTo(99);
+    }
+
     @Test
     void theSlotsOfClustersRendersLeaveWithTheirEntries() {
         ChartRenderer bounded = new ChartRenderer(CHARTS, 3, 65_536, ChartRenderer.onlyTheChartDir(CHARTS),
