@@ -29,6 +29,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.jboss.logging.Logger;
 
 import dev.meshfleet.installer.fencing.PartitionLeases;
+import dev.meshfleet.schemas.GroupHeartbeat;
 import dev.meshfleet.installer.trace.PlanTraces;
 import dev.meshfleet.installer.model.Plan;
 import dev.meshfleet.installer.reconcile.Ownership;
@@ -166,7 +167,7 @@ public class PlanConsumer implements Runnable, AutoCloseable {
      */
     public PlanConsumer sessionTimeout(Duration timeout) {
         props.put(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, dev.meshfleet.schemas.GroupHeartbeat.intervalMillis(timeout));
+        props.put(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, GroupHeartbeat.intervalMillis(timeout));
         return this;
     }
 

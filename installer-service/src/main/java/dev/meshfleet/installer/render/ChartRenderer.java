@@ -276,10 +276,14 @@ public class ChartRenderer {
                 }
             }
         }
-        List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parseJsonLines(parameter.substitute(text)),
-                release.namespace());
         fromShapes.increment();
-        return objects;
+        return clusterObjects(release, parameter, text);
+    }
+
+    /** A cluster's objects: the shape's text with the cluster's name put back, in the release namespace by default. */
+    private static List<HasMetadata> clusterObjects(ChartSpec release, ClusterParameter parameter, String text) {
+        return Manifests.defaultNamespace(Manifests.parseJsonLines(parameter.substitute(text)),
+                release.namespace());
     }
 
     /** The shape rendered by helm and patched, as JSON lines, kept for the fleet. */
@@ -305,8 +309,7 @@ public class ChartRenderer {
      * cluster is rendered by helm. Returns the cluster's own render.
      */
     private List<HasMetadata> verify(ChartSpec release, ClusterParameter parameter, String text, String shapeKey) {
-        List<HasMetadata> objects = Manifests.defaultNamespace(Manifests.parseJsonLines(parameter.substitute(text)),
-                release.namespace());
+        List<HasMetadata> objects = clusterObjects(release, parameter, text);
         List<HasMetadata> direct = overlaid(release, helmRender(release));
         boolean same = Manifests.serialization().asJson(direct).equals(Manifests.serialization().asJson(objects));
         shapeVerbatim.put(shapeKey, same);

@@ -27,6 +27,8 @@ public final class PublishPacing {
     public static Duration interval(Duration base, int clusters) {
         long steps = Math.max(1, (clusters + CLUSTERS_PER_STEP - 1L) / CLUSTERS_PER_STEP);
         Duration paced = base.multipliedBy(steps);
-        return paced.compareTo(LONGEST) > 0 ? (base.compareTo(LONGEST) > 0 ? base : LONGEST) : paced;
+        Duration capped = paced.compareTo(LONGEST) > 0 ? LONGEST : paced;
+        // Never shorter than base itself, should base exceed the cap.
+        return capped.compareTo(base) < 0 ? base : capped;
     }
 }
