@@ -109,6 +109,9 @@ public class ClusterRegistry implements AutoCloseable {
     private static final int RESTART_SECONDS = 5;
     private static final int POOL_SWEEP_SECONDS = 15;
     private volatile SharedIndexInformer<Secret> informer;
+    /** Held while a Secret is registered or unregistered: by the informer's handlers and by the first {@link #synced()}. */
+    private final Object registrations = new Object();
+    private volatile boolean primed;
     private volatile boolean closed;
     private final Vertx vertx;
     private final HttpClient.Factory httpClients;
@@ -222,9 +225,25 @@ public class ClusterRegistry implements AutoCloseable {
         });
     }
 
+    /**
+     * True once every registration Secret has been listed and registered. The informer's store syncs before its
+     * handlers have been called (they run on the informer's own executor, later): the first time it has synced,
+     * every Secret in the store is registered here, so that "not registered" never means "not yet delivered".
+     */
     public boolean synced() {
         SharedIndexInformer<Secret> i = informer;
-        return i != null && i.hasSynced() && i.isRunning();
+        if (i == null || !i.hasSynced() || !i.isRunning()) {
+            return false;
+        }
+        if (!primed) {
+            synchronized (registrations) {
+                if (!primed) {
+                    i.getStore().list().forEach(this::register);
+                    primed = true;
+                }
+            }
+        }
+        return true;
     }
 
     public Optional<KubernetesClient> client(String cluster) {
@@ -242,13 +261,19 @@ public class ClusterRegistry implements AutoCloseable {
     }
 
     private void register(Secret secret) {
+        synchronized (registrations) {
+            registerLocked(secret);
+        }
+    }
+
+    private void registerLocked(Secret secret) {
         String cluster = name(secret);
         String id = secretId(secret);
         String kubeconfig = kubeconfig(secret);
         if (cluster.isEmpty() || kubeconfig == null) {
             LOG.warnf("Secret %s is labelled %s but has no cluster name or no data key '%s'; ignored", id,
                     Crds.CLUSTER_LABEL, Crds.KUBECONFIG_KEY);
-            unregister(secret);
+            unregisterLocked(secret);
             return;
         }
         String hash = Names.hash(kubeconfig);
@@ -304,6 +329,12 @@ public class ClusterRegistry implements AutoCloseable {
     }
 
     private void unregister(Secret secret) {
+        synchronized (registrations) {
+            unregisterLocked(secret);
+        }
+    }
+
+    private void unregisterLocked(Secret secret) {
         String cluster = name(secret);
         String id = secretId(secret);
         Registration current = clusters.get(cluster);

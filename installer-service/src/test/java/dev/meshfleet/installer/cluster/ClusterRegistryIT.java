@@ -99,13 +99,34 @@ class ClusterRegistryIT {
         assertThat(registry.clientsBuilt()).isEqualTo(1);
     }
 
+    /**
+     * Synced means every listed Secret is registered: the informer's store syncs before its handlers have been
+     * called, and a replica that joined in between reported clusters "not registered" (PipelineE2E, CI).
+     */
+    @Test
+    void onceSyncedEverySecretListedIsRegistered() {
+        IntStream.range(0, CLUSTERS).forEach(i -> register("cluster" + i));
+        startRegistryWithoutWaiting();
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!registry.synced()) {
+            assertThat(System.nanoTime()).as("synced within 30 s").isLessThan(deadline);
+            Thread.onSpinWait();
+        }
+        assertThat(registry.registered()).as("clusters registered when synced() first said true").isEqualTo(CLUSTERS);
+        assertThat(registry.client("cluster" + (CLUSTERS - 1))).isPresent();
+    }
+
     /** Reads only: the fence, which owns no cluster here, is never asked. */
     private void startRegistry() {
+        startRegistryWithoutWaiting();
+        await().atMost(Duration.ofSeconds(10)).until(registry::synced);
+    }
+
+    private void startRegistryWithoutWaiting() {
         WriteFence fence = new WriteFence(cluster -> Optional.empty(), new PartitionLeases(server.client(), NAMESPACE,
                 "install-plans", "installer-0", LeaseTiming.DEFAULT, System::nanoTime, Clock.systemUTC()));
         registry = new ClusterRegistry(server.client(), NAMESPACE, changed::add, 5_000, 15_000, fence);
         registry.start();
-        await().atMost(Duration.ofSeconds(10)).until(registry::synced);
     }
 
     private void register(String cluster) {
